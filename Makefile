@@ -1,0 +1,55 @@
+# The front door. `make test` is what CI runs (see .ci/run and README.md).
+GO      ?= go
+BIN     ?= bin/ecg
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+SHARED  ?= $(abspath ../shared)
+WFDB    ?= $(abspath .cache/wfdb)
+export CGO_ENABLED = 0
+
+.PHONY: build test bench fuzz conformance check check-imports demo model wfdb-tools scipy clean
+
+build:
+	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/ecg
+
+# Unit tests (no ../shared needed) plus integration tests that skip when
+# ../shared/data is absent.
+test:
+	$(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+# Each fuzz target for FUZZTIME (default 60s).
+FUZZTIME ?= 60s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# The WFDB Software Package, built offline from ../shared/tools.
+wfdb-tools: $(WFDB)/bin/rdsamp
+$(WFDB)/bin/rdsamp:
+	bash $(SHARED)/tools/build-wfdb.sh $(WFDB)
+
+scipy:
+	@/usr/bin/python3 -c 'import scipy.signal' 2>/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-scipy >/dev/null)
+
+# Cross-checks against the reference tools (rdsamp, rdann, bxb, scipy).
+conformance: wfdb-tools scipy
+	PATH=$(WFDB)/bin:$$PATH LD_LIBRARY_PATH=$(WFDB)/lib:$(WFDB)/lib64:$$LD_LIBRARY_PATH \
+	  ECG_CONFORMANCE=1 ECG_SHARED=$(SHARED) $(GO) test -count=1 -run Conformance ./...
+
+check: check-imports
+	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo 'gofmt: files above need formatting'; exit 1)
+	$(GO) vet ./...
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+# Packages import only what stands to their left in the data flow (docs/architecture.md).
+check-imports:
+	@bash .ci/check-imports
+
+clean:
+	rm -rf bin .cache bench.txt

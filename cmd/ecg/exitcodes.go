@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Exit codes, the same for every command. Scripts may rely on them.
+const (
+	ExitOK          = 0   // success
+	ExitError       = 1   // an error: bad input file, I/O failure
+	ExitUsage       = 2   // bad flags or arguments
+	ExitPartial     = 3   // the command ran, but some items failed (ingest checks, batch jobs)
+	ExitInterrupted = 130 // SIGINT or SIGTERM
+)
+
+// usageError marks an error in the command line (exit code 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error (exit code 2).
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// partialError reports that some items failed (exit code 3); the command
+// has already printed which.
+type partialError struct{ msg string }
+
+func (e *partialError) Error() string { return e.msg }
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
+	var ue *usageError
+	var pe *partialError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &pe):
+		return ExitPartial
+	}
+	return ExitError
+}
