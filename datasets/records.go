@@ -1,0 +1,69 @@
+package datasets
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ListRecords returns the record paths (directory joined with record name,
+// no extension) of the database in dir: the names in its RECORDS file when
+// there is one, else every *.hea file in dir, sorted by name.
+// Lines of RECORDS may end in CR LF; blank lines and lines starting with
+// '#' are skipped. Names may contain subdirectories ("p00/p000123").
+func ListRecords(dir string) ([]string, error) {
+	f, err := os.Open(filepath.Join(dir, "RECORDS"))
+	switch {
+	case err == nil:
+		defer f.Close()
+		var out []string
+		sc := bufio.NewScanner(f)
+		line := 0
+		for sc.Scan() {
+			line++
+			name := strings.TrimSpace(sc.Text())
+			if name == "" || strings.HasPrefix(name, "#") {
+				continue
+			}
+			name = strings.TrimSuffix(name, "/")
+			if strings.Contains(name, "..") || filepath.IsAbs(name) {
+				return nil, fmt.Errorf("%s line %d: record name %q leaves the database directory", filepath.Join(dir, "RECORDS"), line, name)
+			}
+			out = append(out, filepath.Join(dir, filepath.FromSlash(name)))
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "RECORDS"), err)
+		}
+		return out, nil
+	case errors.Is(err, fs.ErrNotExist):
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, e := range ents {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hea") {
+				out = append(out, filepath.Join(dir, strings.TrimSuffix(e.Name(), ".hea")))
+			}
+		}
+		sort.Strings(out)
+		if len(out) == 0 {
+			return nil, fmt.Errorf("%s: no RECORDS file and no .hea headers", dir)
+		}
+		return out, nil
+	default:
+		return nil, err
+	}
+}
+
+// IsDatabaseDir reports whether path is a directory (a database) rather
+// than a record path.
+func IsDatabaseDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}

@@ -1,0 +1,87 @@
+// Package atomicfile writes files so that readers see either the old file
+// or the complete new one, never a partial write: data goes to a temporary
+// file in the same directory, is synced, and is renamed over the target.
+package atomicfile
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// File is a pending atomic write. Write to it, then Commit or Abort.
+// Abort after Commit is a no-op, so `defer f.Abort()` is always safe.
+type File struct {
+	path string
+	tmp  *os.File
+	w    *bufio.Writer
+	done bool
+}
+
+// Create starts an atomic write of path with permissions 0644.
+func Create(path string) (*File, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}, nil
+}
+
+// Write writes p to the temporary file.
+func (f *File) Write(p []byte) (int, error) { return f.w.Write(p) }
+
+// WriteString writes s to the temporary file.
+func (f *File) WriteString(s string) (int, error) { return f.w.WriteString(s) }
+
+// Commit flushes, syncs and renames the temporary file to the target.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("atomicfile: %s: already committed or aborted", f.path)
+	}
+	f.done = true
+	err := f.w.Flush()
+	if err == nil {
+		err = f.tmp.Sync()
+	}
+	if err == nil {
+		err = f.tmp.Chmod(0o644)
+	}
+	if cerr := f.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.tmp.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.tmp.Name())
+		return fmt.Errorf("writing %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort discards the temporary file; the target is left untouched.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.tmp.Close()
+	os.Remove(f.tmp.Name())
+}
+
+// WriteFile writes path atomically with the output of fn; if fn fails, the
+// target is untouched and the error is returned.
+func WriteFile(path string, fn func(w io.Writer) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := fn(f); err != nil {
+		return err
+	}
+	return f.Commit()
+}
