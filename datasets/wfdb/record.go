@@ -1,0 +1,353 @@
+package wfdb
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// Record is a WFDB record with all its samples in memory.
+type Record struct {
+	// Header is the record's header. For a multi-segment record, Signals
+	// describes the signals as they are presented (layout or first segment).
+	Header *Header
+
+	nframes int
+	// samples[s] holds signal s at its own rate: NumFrames*SamplesPerFrame
+	// values.
+	samples [][]int32
+	// digital[s] is samples[s] averaged per frame (same slice when spf is 1).
+	digital [][]int32
+}
+
+// NumFrames returns the number of frames (samples of a signal with one
+// sample per frame).
+func (r *Record) NumFrames() int { return r.nframes }
+
+// NumSignals returns the number of signals.
+func (r *Record) NumSignals() int { return len(r.samples) }
+
+// Digital returns signal sig in ADC units, one value per frame; invalid
+// samples are InvalidSample. For a signal with several samples per frame,
+// each value is the mean of the frame's samples rounded to the nearest
+// integer (halves up), or InvalidSample if any of them is invalid, as
+// rdsamp prints without -H. The slice is shared: do not modify it.
+func (r *Record) Digital(sig int) []int32 { return r.digital[sig] }
+
+// HighRes returns signal sig at its own rate: NumFrames*SamplesPerFrame
+// values in ADC units (the same as Digital for one sample per frame). The
+// slice is shared: do not modify it.
+func (r *Record) HighRes(sig int) []int32 { return r.samples[sig] }
+
+// Physical returns signal sig in physical units, one value per frame:
+// (digital - baseline) / gain, NaN where invalid (DefaultGain when the
+// header gain is 0).
+func (r *Record) Physical(sig int) []float64 {
+	d := r.digital[sig]
+	out := make([]float64, len(d))
+	toPhysical(out, d, &r.Header.Signals[sig])
+	return out
+}
+
+// toPhysical converts digital samples of spec to physical units.
+func toPhysical(dst []float64, src []int32, spec *SignalSpec) {
+	g := spec.effectiveGain()
+	b := float64(spec.Baseline)
+	for i, v := range src {
+		if v == InvalidSample {
+			dst[i] = math.NaN()
+		} else {
+			dst[i] = (float64(v) - b) / g
+		}
+	}
+}
+
+// ReadRecord reads a record's header and all its samples. path is the
+// record path with or without ".hea" (e.g. "data/mitdb/100"); signal files
+// are found next to the header. Multi-segment records are read as one.
+func ReadRecord(path string) (*Record, error) {
+	h, err := ReadHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	return readRecordRange(h, 0, -1)
+}
+
+// ReadRecordRange reads frames [from, to) of a record (to < 0: to the end).
+// For formats with a fixed number of bytes per frame only the bytes of the
+// range are read; format 8 and FLAC are decoded from the start.
+func ReadRecordRange(path string, from, to int64) (*Record, error) {
+	h, err := ReadHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	return readRecordRange(h, from, to)
+}
+
+// ReadHeaderRecord reads the samples of the record described by h, which
+// must come from ReadHeader (so that its directory is known).
+func ReadHeaderRecord(h *Header) (*Record, error) { return readRecordRange(h, 0, -1) }
+
+func readRecordRange(h *Header, from, to int64) (*Record, error) {
+	if from < 0 || to >= 0 && to < from {
+		return nil, fmt.Errorf("record %s: invalid range [%d, %d)", h.Name, from, to)
+	}
+	if h.IsMultiSegment() {
+		return readMultiSegment(h, from, to)
+	}
+	return readSingleSegment(h, from, to)
+}
+
+// group is a run of consecutive signals stored in one file.
+type group struct {
+	file   string
+	format Format
+	first  int // index of the first signal
+	n      int // number of signals
+	offset int64
+	spf    int // samples per frame of the whole group
+	skew   int // largest skew in the group
+}
+
+// groups splits h's signals into signal files.
+func groups(h *Header) ([]group, error) {
+	var gs []group
+	for i := range h.Signals {
+		s := &h.Signals[i]
+		if len(gs) > 0 {
+			g := &gs[len(gs)-1]
+			if g.file == s.FileName && s.FileName != "~" {
+				if s.Format != g.format {
+					return nil, fmt.Errorf("%s: signals %d and %d share file %s but have formats %d and %d", h.Name, g.first, i, s.FileName, g.format, s.Format)
+				}
+				g.n++
+				g.spf += s.SamplesPerFrame
+				g.skew = max(g.skew, s.Skew)
+				continue
+			}
+		}
+		gs = append(gs, group{file: s.FileName, format: s.Format, first: i, n: 1, offset: s.ByteOffset, spf: s.SamplesPerFrame, skew: max(s.Skew, 0)})
+	}
+	return gs, nil
+}
+
+// readSingleSegment reads frames [from, to) of a single-segment record.
+func readSingleSegment(h *Header, from, to int64) (*Record, error) {
+	gs, err := groups(h)
+	if err != nil {
+		return nil, err
+	}
+	// Establish the number of frames: the header's, else the shortest file's.
+	total := h.NSamples
+	avail := make([]int64, len(gs))
+	for i := range gs {
+		g := &gs[i]
+		if g.format == FormatNull || g.file == "~" {
+			avail[i] = -1
+			continue
+		}
+		a, err := g.availableFrames(h.dir)
+		if err != nil {
+			return nil, err
+		}
+		avail[i] = a
+		if h.NSamples == 0 && (total == 0 || a < total) {
+			total = a
+		}
+	}
+	for i, g := range gs {
+		if avail[i] >= 0 && avail[i] < total {
+			return nil, fmt.Errorf("%s: %w: header gives %d frames, the file holds %d", filepath.Join(h.dir, g.file), ErrTruncated, total, avail[i])
+		}
+	}
+	if to < 0 || to > total {
+		to = total
+	}
+	if from > to {
+		from = to
+	}
+	n := to - from
+	r := &Record{Header: h, nframes: int(n), samples: make([][]int32, len(h.Signals))}
+	for s := range h.Signals {
+		spf := int64(h.Signals[s].SamplesPerFrame)
+		r.samples[s] = make([]int32, n*spf)
+	}
+	for i := range gs {
+		if err := gs[i].read(h, r, from, to, avail[i]); err != nil {
+			return nil, err
+		}
+	}
+	r.average()
+	return r, nil
+}
+
+// availableFrames returns the number of whole frames in g's file.
+func (g *group) availableFrames(dir string) (int64, error) {
+	path := filepath.Join(dir, g.file)
+	if g.format.IsFLAC() {
+		return flacFrames(path, g)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	if st.IsDir() {
+		return 0, fmt.Errorf("%s: is a directory", path)
+	}
+	if g.format == Format8 || g.format == Format80 || g.format.blockSamples() == 1 || true {
+		return g.format.samplesIn(st.Size()-g.offset) / int64(g.spf), nil
+	}
+	return 0, nil
+}
+
+// read decodes frames [from, to) of group g into r.
+func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
+	n := to - from
+	if g.format == FormatNull || g.file == "~" || n == 0 {
+		if g.format == FormatNull || g.file == "~" {
+			for s := g.first; s < g.first+g.n; s++ {
+				fill(r.samples[s], InvalidSample)
+			}
+		}
+		return nil
+	}
+	path := filepath.Join(h.dir, g.file)
+	// File frames needed: skewed signals read up to skew frames ahead.
+	fileFrom := from
+	fileTo := min(to+int64(g.skew), avail)
+	if g.format == Format8 || g.format.IsFLAC() {
+		fileFrom = 0 // differences and FLAC are decoded from the start
+	}
+	var flat []int32
+	var err error
+	if g.format.IsFLAC() {
+		flat, err = decodeFLACFile(path, g, fileTo)
+		if err != nil {
+			return err
+		}
+	} else {
+		flat, fileFrom, err = g.readFlat(path, fileFrom, fileTo)
+		if err != nil {
+			return err
+		}
+	}
+	g.scatter(h, r, flat, fileFrom, fileTo, from, to)
+	return nil
+}
+
+// readFlat reads and decodes the sample stream of file frames [from, to),
+// starting at an aligned group at or before from; it returns the decoded
+// samples and the frame where they start (the aligned start may precede
+// from only in the sample stream, never by whole frames).
+func (g *group) readFlat(path string, from, to int64) ([]int32, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	k := int64(g.spf)
+	bs := g.format.blockSamples()
+	firstSample := from * k
+	alignedSample := firstSample / bs * bs
+	lastSample := to * k
+	startByte := g.offset + alignedSample/bs*g.format.blockBytes()
+	nbytes := g.format.bytesFor(lastSample - alignedSample)
+	buf := make([]byte, nbytes)
+	m, err := f.ReadAt(buf, startByte)
+	if err != nil && !(errors.Is(err, io.EOF) && int64(m) == nbytes) {
+		if errors.Is(err, io.EOF) {
+			// bytesFor counts padding the file may lack; decode what is there.
+			buf = buf[:m]
+		} else {
+			return nil, 0, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	flat := make([]int32, lastSample-alignedSample)
+	got := DecodeSamples(g.format, flat, buf)
+	if int64(got) < lastSample-alignedSample {
+		return nil, 0, fmt.Errorf("%s: %w: expected %d samples from byte %d, found %d", path, ErrTruncated, lastSample-alignedSample, startByte, got)
+	}
+	skip := firstSample - alignedSample
+	return flat[skip:], from, nil
+}
+
+// scatter distributes decoded file frames [fileFrom, fileTo) into the
+// record's signals for record frames [from, to), applying skew and, for
+// format 8, accumulating differences.
+func (g *group) scatter(h *Header, r *Record, flat []int32, fileFrom, fileTo, from, to int64) {
+	k := g.spf
+	off := 0
+	for s := g.first; s < g.first+g.n; s++ {
+		spec := &h.Signals[s]
+		spf := spec.SamplesPerFrame
+		dst := r.samples[s]
+		if g.format == Format8 {
+			// Accumulate this signal's differences from the initial value.
+			acc := spec.InitialValue
+			nf := fileTo - fileFrom
+			for t := int64(0); t < nf; t++ {
+				base := int(t)*k + off
+				for c := 0; c < spf; c++ {
+					acc += flat[base+c]
+					flat[base+c] = acc
+				}
+			}
+		}
+		skew := int64(spec.Skew)
+		for t := from; t < to; t++ {
+			ft := t + skew
+			o := dst[int(t-from)*spf : int(t-from)*spf+spf]
+			if ft < fileFrom || ft >= fileTo {
+				fill(o, InvalidSample)
+				continue
+			}
+			base := int(ft-fileFrom)*k + off
+			copy(o, flat[base:base+spf])
+		}
+		off += spf
+	}
+}
+
+func fill(s []int32, v int32) {
+	for i := range s {
+		s[i] = v
+	}
+}
+
+// average computes the per-frame values of multi-frequency signals.
+func (r *Record) average() {
+	r.digital = make([][]int32, len(r.samples))
+	for s, x := range r.samples {
+		spf := r.Header.Signals[s].SamplesPerFrame
+		if spf <= 1 {
+			r.digital[s] = x
+			continue
+		}
+		d := make([]int32, r.nframes)
+		for t := range d {
+			d[t] = meanSample(x[t*spf : t*spf+spf])
+		}
+		r.digital[s] = d
+	}
+}
+
+// meanSample returns the mean of x rounded to the nearest integer, halves
+// up, or InvalidSample if any value is invalid.
+func meanSample(x []int32) int32 {
+	n := int64(len(x))
+	sum := n / 2
+	for _, v := range x {
+		if v == InvalidSample {
+			return InvalidSample
+		}
+		sum += int64(v)
+	}
+	q := sum / n
+	if sum%n != 0 && sum < 0 {
+		q--
+	}
+	return int32(q)
+}
