@@ -110,6 +110,9 @@ type group struct {
 	offset int64
 	spf    int // samples per frame of the whole group
 	skew   int // largest skew in the group
+
+	limitFrames int64   // frames needed at most (0: all), bounds FLAC decoding
+	flac        []int32 // decoded FLAC samples in frame order
 }
 
 // groups splits h's signals into signal files.
@@ -122,6 +125,9 @@ func groups(h *Header) ([]group, error) {
 			if g.file == s.FileName && s.FileName != "~" {
 				if s.Format != g.format {
 					return nil, fmt.Errorf("%s: signals %d and %d share file %s but have formats %d and %d", h.Name, g.first, i, s.FileName, g.format, s.Format)
+				}
+				if s.Format.IsFLAC() && s.SamplesPerFrame != h.Signals[g.first].SamplesPerFrame {
+					return nil, fmt.Errorf("%s: signals %d and %d share FLAC file %s but have %d and %d samples per frame", h.Name, g.first, i, s.FileName, h.Signals[g.first].SamplesPerFrame, s.SamplesPerFrame)
 				}
 				g.n++
 				g.spf += s.SamplesPerFrame
@@ -148,6 +154,9 @@ func readSingleSegment(h *Header, from, to int64) (*Record, error) {
 		if g.format == FormatNull || g.file == "~" {
 			avail[i] = -1
 			continue
+		}
+		if h.NSamples > 0 {
+			g.limitFrames = h.NSamples + int64(g.skew)
 		}
 		a, err := g.availableFrames(h.dir)
 		if err != nil {
@@ -197,10 +206,7 @@ func (g *group) availableFrames(dir string) (int64, error) {
 	if st.IsDir() {
 		return 0, fmt.Errorf("%s: is a directory", path)
 	}
-	if g.format == Format8 || g.format == Format80 || g.format.blockSamples() == 1 || true {
-		return g.format.samplesIn(st.Size()-g.offset) / int64(g.spf), nil
-	}
-	return 0, nil
+	return g.format.samplesIn(st.Size()-g.offset) / int64(g.spf), nil
 }
 
 // read decodes frames [from, to) of group g into r.
