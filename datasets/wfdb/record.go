@@ -16,6 +16,7 @@ type Record struct {
 	Header *Header
 
 	nframes int
+	start   int64 // number of the first frame held
 	// samples[s] holds signal s at its own rate: NumFrames*SamplesPerFrame
 	// values.
 	samples [][]int32
@@ -26,6 +27,10 @@ type Record struct {
 // NumFrames returns the number of frames (samples of a signal with one
 // sample per frame).
 func (r *Record) NumFrames() int { return r.nframes }
+
+// Start returns the number of the record's first frame held (0 unless the
+// record was read from a later frame with ReadRecordRange).
+func (r *Record) Start() int64 { return r.start }
 
 // NumSignals returns the number of signals.
 func (r *Record) NumSignals() int { return len(r.samples) }
@@ -87,9 +92,10 @@ func ReadRecordRange(path string, from, to int64) (*Record, error) {
 	return readRecordRange(h, from, to)
 }
 
-// ReadHeaderRecord reads the samples of the record described by h, which
-// must come from ReadHeader (so that its directory is known).
-func ReadHeaderRecord(h *Header) (*Record, error) { return readRecordRange(h, 0, -1) }
+// ReadSamples reads frames [from, to) (to < 0: to the end) of the record
+// that h describes; h must come from ReadHeader, so that the signal files
+// can be found next to it.
+func (h *Header) ReadSamples(from, to int64) (*Record, error) { return readRecordRange(h, from, to) }
 
 func readRecordRange(h *Header, from, to int64) (*Record, error) {
 	if from < 0 || to >= 0 && to < from {
@@ -179,7 +185,7 @@ func readSingleSegment(h *Header, from, to int64) (*Record, error) {
 		from = to
 	}
 	n := to - from
-	r := &Record{Header: h, nframes: int(n), samples: make([][]int32, len(h.Signals))}
+	r := &Record{Header: h, nframes: int(n), start: from, samples: make([][]int32, len(h.Signals))}
 	for s := range h.Signals {
 		spf := int64(h.Signals[s].SamplesPerFrame)
 		r.samples[s] = make([]int32, n*spf)

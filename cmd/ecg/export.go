@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newExportCmd) }
+
+type exportOptions struct {
+	record    string
+	from, to  string
+	signals   string
+	physical  bool
+	highRes   bool
+	format    string
+	header    bool
+	annotator string
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	var o exportOptions
+	cmd := &cobra.Command{
+		Use:   "export RECORD",
+		Short: "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
+		Long: `Print the samples of a WFDB record, one row per frame: the sample number, then
+one column per signal, as rdsamp prints them (the same numbers, row for row).
+RECORD is the record path without extension (data/mitdb/100) or its .hea file.
+
+Digital values are ADC units (invalid samples print -32768, as in rdsamp);
+--physical prints (value-baseline)/gain with rdsamp -p's 3 decimals and NaN
+for invalid samples. Multi-frequency records print one row per frame with
+faster signals averaged, or with --high-res one row per sample of the fastest
+signal (rdsamp -H).
+
+Times T for --from and --to: seconds (50, 0.002), hh:mm:ss.sss, or a sample
+number sNNN, as in WFDB. --from is inclusive, --to exclusive, as rdsamp -f/-t.
+
+With --annotator, print that annotation file instead, rows as rdann prints
+them (time, sample, type, sub, chan, num, aux), between --from and --to
+inclusive as rdann -f/-t.`,
+		Example: `  ecg export data/mitdb/100 --to 10 > 100.tsv
+  ecg export data/mitdb/100.hea --physical --signals V5,MLII --from 1:00 --to s25000 --format csv --header
+  ecg export data/mitdb/100 --annotator atr --from 60 --to 120`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.record = args[0]
+			return runExport(a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "first sample `T` (seconds, hh:mm:ss.sss or sNNN)")
+	f.StringVar(&o.to, "to", "", "stop before sample `T` (annotations: at T inclusive)")
+	f.StringVar(&o.signals, "signals", "", "signals to print, by index or name, in this order (e.g. 1,0 or V5,MLII)")
+	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
+	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
+	f.StringVar(&o.format, "format", "tsv", "output format: tsv, csv or json (JSON lines)")
+	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
+	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
+	return cmd
+}
+
+func runExport(a *app, o exportOptions) error {
+	switch o.format {
+	case "tsv", "csv", "json":
+	default:
+		return usagef("--format %q: want tsv, csv or json", o.format)
+	}
+	h, err := wfdb.ReadHeader(o.record)
+	if err != nil {
+		return err
+	}
+	fs := h.Fs
+	mult := int64(1)
+	if o.highRes && o.annotator == "" {
+		mult = int64(h.MaxSamplesPerFrame())
+		fs *= float64(mult)
+	}
+	var from, to int64
+	if o.from != "" {
+		if from, err = wfdb.ParseTime(o.from, fs); err != nil {
+			return usagef("--from: %v", err)
+		}
+	}
+	if o.to != "" {
+		if to, err = wfdb.ParseTime(o.to, fs); err != nil {
+			return usagef("--to: %v", err)
+		}
+		if to <= from && o.annotator == "" || to < from {
+			return usagef("--to %s is not after --from %s", o.to, o.from)
+		}
+	}
+	if o.annotator != "" {
+		return exportAnnotations(a, h, o, from, to)
+	}
+	sigs, err := selectSignals(h, o.signals)
+	if err != nil {
+		return err
+	}
+	// Read only the frames needed.
+	frameFrom := from / mult
+	frameTo := int64(-1)
+	if to > 0 {
+		frameTo = (to + mult - 1) / mult
+	}
+	if h.NSamples > 0 && frameFrom > h.NSamples {
+		frameFrom = h.NSamples
+	}
+	if frameTo >= 0 && h.NSamples > 0 && frameTo > h.NSamples {
+		frameTo = h.NSamples
+	}
+	rec, err := h.ReadSamples(frameFrom, frameTo)
+	if err != nil {
+		return err
+	}
+	return wfdb.WriteSamples(a.io.Out, rec, wfdb.TextOptions{
+		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes,
+		Header: o.header, From: from, To: to,
+	})
+}
+
+// selectSignals parses --signals: comma-separated indexes or names.
+func selectSignals(h *wfdb.Header, list string) ([]int, error) {
+	if list == "" {
+		return nil, nil
+	}
+	var sigs []int
+	for _, tok := range strings.Split(list, ",") {
+		tok = strings.TrimSpace(tok)
+		found := -1
+		for i := range h.Signals {
+			if h.Signals[i].Description == tok {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			if n, err := strconv.Atoi(tok); err == nil && n >= 0 && n < len(h.Signals) {
+				found = n
+			}
+		}
+		if found < 0 {
+			names := make([]string, len(h.Signals))
+			for i := range h.Signals {
+				names[i] = fmt.Sprintf("%d=%s", i, h.Signals[i].Description)
+			}
+			return nil, usagef("--signals: record %s has no signal %q (signals: %s)", h.Name, tok, strings.Join(names, ", "))
+		}
+		sigs = append(sigs, found)
+	}
+	return sigs, nil
+}
+
+// exportAnnotations prints annotations as rdann does, from..to inclusive.
+func exportAnnotations(a *app, h *wfdb.Header, o exportOptions, from, to int64) error {
+	path := strings.TrimSuffix(o.record, ".hea")
+	anns, err := wfdb.ReadAnnotations(path, o.annotator)
+	if err != nil {
+		return err
+	}
+	sel := anns[:0:0]
+	for _, an := range anns {
+		if an.Sample < from || to > 0 && an.Sample > to {
+			continue
+		}
+		sel = append(sel, an)
+	}
+	if o.format == "tsv" && !o.header {
+		return wfdb.WriteRdann(a.io.Out, sel, h.Fs)
+	}
+	return writeAnnotationTable(a, sel, h.Fs, o.format, o.header)
+}
+
+// writeAnnotationTable prints annotations as CSV or JSON lines (or TSV with
+// a header line), with rdann's columns.
+func writeAnnotationTable(a *app, anns []wfdb.Annotation, fs float64, format string, header bool) error {
+	bw := bufio.NewWriterSize(a.io.Out, 1<<16)
+	cols := []string{"time", "sample", "type", "subtype", "chan", "num", "aux"}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(bw)
+		for _, an := range anns {
+			row := struct {
+				Time    string `json:"time"`
+				Sample  int64  `json:"sample"`
+				Type    string `json:"type"`
+				Subtype int    `json:"subtype"`
+				Chan    int    `json:"chan"`
+				Num     int    `json:"num"`
+				Aux     string `json:"aux,omitempty"`
+			}{strings.TrimSpace(wfdb.FormatTime(an.Sample, fs)), an.Sample, an.Type.Symbol(), an.Subtype, an.Chan, an.Num, auxText(an.Aux)}
+			if err := enc.Encode(row); err != nil {
+				return err
+			}
+		}
+	default:
+		w := csv.NewWriter(bw)
+		if format == "tsv" {
+			w.Comma = '\t'
+		}
+		if header {
+			if err := w.Write(cols); err != nil {
+				return err
+			}
+		}
+		for _, an := range anns {
+			if err := w.Write([]string{strings.TrimSpace(wfdb.FormatTime(an.Sample, fs)), strconv.FormatInt(an.Sample, 10),
+				an.Type.Symbol(), strconv.Itoa(an.Subtype), strconv.Itoa(an.Chan), strconv.Itoa(an.Num), auxText(an.Aux)}); err != nil {
+				return err
+			}
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// auxText returns Aux up to its first NUL byte, as rdann prints it.
+func auxText(aux string) string {
+	if i := strings.IndexByte(aux, 0); i >= 0 {
+		return aux[:i]
+	}
+	return aux
+}

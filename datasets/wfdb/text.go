@@ -1,0 +1,244 @@
+package wfdb
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// TextOptions says how WriteSamples prints a record.
+type TextOptions struct {
+	// Format is "tsv" (default), "csv" or "json" (one JSON object per row:
+	// {"sample":N,"values":[...]}, invalid physical values as null).
+	Format string
+	// Signals lists the signals to print, in order; nil means all.
+	Signals []int
+	// Physical prints (digital-baseline)/gain with 3 decimals, as rdsamp -p
+	// does; invalid samples print "NaN". Without it, digital values print
+	// as integers, invalid ones as -32768 (WFDB's invalid value, as rdsamp
+	// prints them).
+	Physical bool
+	// HighRes prints one row per sample of the fastest signal (rdsamp -H);
+	// slower signals repeat their last sample. Without it, one row per
+	// frame with multi-sample signals averaged.
+	HighRes bool
+	// Header prints a first line naming the columns (and, for JSON, the
+	// signals' units and the sampling rate).
+	Header bool
+	// From and To select rows [From, To) by sample number (frames, or
+	// high-resolution samples with HighRes); To <= 0 means to the end.
+	// Rows outside the record's samples are not printed.
+	From, To int64
+}
+
+// rdsampInvalid is how rdsamp prints an invalid sample in raw units.
+const rdsampInvalid = -32768
+
+// MaxSamplesPerFrame returns the largest samples-per-frame of h's signals
+// (the high-resolution rate is Fs times this).
+func (h *Header) MaxSamplesPerFrame() int {
+	m := 1
+	for i := range h.Signals {
+		m = max(m, h.Signals[i].SamplesPerFrame)
+	}
+	return m
+}
+
+// WriteSamples prints the samples of rec as rdsamp does (formatting aside):
+// each row the sample number then one value per selected signal.
+func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
+	h := rec.Header
+	sigs := opt.Signals
+	if sigs == nil {
+		sigs = make([]int, rec.NumSignals())
+		for i := range sigs {
+			sigs[i] = i
+		}
+	}
+	for _, s := range sigs {
+		if s < 0 || s >= rec.NumSignals() {
+			return fmt.Errorf("record %s: no signal %d", h.Name, s)
+		}
+	}
+	var sep byte = '\t'
+	switch opt.Format {
+	case "", "tsv":
+	case "csv":
+		sep = ','
+	case "json":
+	default:
+		return fmt.Errorf("unknown text format %q (want tsv, csv or json)", opt.Format)
+	}
+	json := opt.Format == "json"
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var b []byte
+	if opt.Header {
+		b = appendTextHeader(b, h, sigs, opt, sep)
+	}
+
+	// Rows [first, last) in output sample numbers.
+	mult := int64(1)
+	if opt.HighRes {
+		mult = int64(h.MaxSamplesPerFrame())
+	}
+	first := rec.Start() * mult
+	last := first + int64(rec.NumFrames())*mult
+	if opt.From > first {
+		first = opt.From
+	}
+	if opt.To > 0 && opt.To < last {
+		last = opt.To
+	}
+
+	// Column sources: for each selected signal its samples and their
+	// number per output row step.
+	type column struct {
+		x    []int32
+		spf  int64
+		spec *SignalSpec
+		text [][]byte // preformatted physical values, indexed by v-lo
+		lo   int32
+	}
+	cols := make([]column, len(sigs))
+	for i, s := range sigs {
+		c := column{spec: &h.Signals[s], spf: 1}
+		if opt.HighRes {
+			c.x = rec.HighRes(s)
+			c.spf = int64(h.Signals[s].SamplesPerFrame)
+		} else {
+			c.x = rec.Digital(s)
+		}
+		if opt.Physical {
+			c.text, c.lo = physicalTable(c.x, c.spec)
+		}
+		cols[i] = c
+	}
+	start := rec.Start() * mult
+	for n := first; n < last; n++ {
+		j := n - start // row within the record held
+		if json {
+			b = append(b, `{"sample":`...)
+			b = strconv.AppendInt(b, n, 10)
+			b = append(b, `,"values":[`...)
+		} else {
+			b = strconv.AppendInt(b, n, 10)
+		}
+		for i := range cols {
+			c := &cols[i]
+			var v int32
+			if mult == 1 {
+				v = c.x[j]
+			} else {
+				t, k := j/mult, j%mult
+				v = c.x[t*c.spf+k*c.spf/mult]
+			}
+			if json {
+				if i > 0 {
+					b = append(b, ',')
+				}
+			} else {
+				b = append(b, sep)
+			}
+			switch {
+			case !opt.Physical && v == InvalidSample:
+				b = strconv.AppendInt(b, rdsampInvalid, 10)
+			case !opt.Physical:
+				b = strconv.AppendInt(b, int64(v), 10)
+			case v == InvalidSample && json:
+				b = append(b, "null"...)
+			case v == InvalidSample:
+				b = append(b, "NaN"...)
+			case c.text != nil:
+				b = append(b, c.text[v-c.lo]...)
+			default:
+				b = appendPhysical(b, v, c.spec)
+			}
+		}
+		if json {
+			b = append(b, "]}"...)
+		}
+		b = append(b, '\n')
+		if len(b) > 1<<15 {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// appendPhysical formats (v-baseline)/gain with 3 decimals (rdsamp -p's
+// %.3lf).
+func appendPhysical(b []byte, v int32, spec *SignalSpec) []byte {
+	x := (float64(v) - float64(spec.Baseline)) / spec.effectiveGain()
+	return strconv.AppendFloat(b, x, 'f', 3, 64)
+}
+
+// physicalTable preformats the physical values of every digital value
+// between the smallest and largest of x when that range is small, so that
+// printing costs a copy per sample.
+func physicalTable(x []int32, spec *SignalSpec) ([][]byte, int32) {
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, v := range x {
+		if v == InvalidSample {
+			continue
+		}
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	if lo > hi || int64(hi)-int64(lo) >= 1<<16 || int64(hi)-int64(lo) > int64(len(x)) {
+		return nil, 0
+	}
+	tab := make([][]byte, hi-lo+1)
+	var buf []byte
+	for i := range tab {
+		start := len(buf)
+		buf = appendPhysical(buf, lo+int32(i), spec)
+		tab[i] = buf[start:len(buf):len(buf)]
+	}
+	return tab, lo
+}
+
+func appendTextHeader(b []byte, h *Header, sigs []int, opt TextOptions, sep byte) []byte {
+	if opt.Format == "json" {
+		b = append(b, `{"record":`...)
+		b = strconv.AppendQuote(b, h.Name)
+		fs := h.Fs
+		if opt.HighRes {
+			fs *= float64(h.MaxSamplesPerFrame())
+		}
+		b = append(b, `,"fs":`...)
+		b = strconv.AppendFloat(b, fs, 'g', -1, 64)
+		b = append(b, `,"signals":[`...)
+		for i, s := range sigs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendQuote(b, h.Signals[s].Description)
+		}
+		b = append(b, `],"units":[`...)
+		for i, s := range sigs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			u := "adu"
+			if opt.Physical {
+				u = h.Signals[s].Units
+			}
+			b = strconv.AppendQuote(b, u)
+		}
+		return append(b, "]}\n"...)
+	}
+	b = append(b, "sample"...)
+	for _, s := range sigs {
+		b = append(b, sep)
+		b = append(b, h.Signals[s].Description...)
+	}
+	return append(b, '\n')
+}
