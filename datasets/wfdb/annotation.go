@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ecgkit/ecg/internal/atomicfile"
@@ -123,9 +124,9 @@ func (ar *annReader) skip() (int64, error) {
 // are ignored).
 //
 // The annotations are returned as stored, including any leading
-// annotation-definition notes (NOTE annotations at time 0 whose Aux starts
-// with "## ") that the WFDB library consumes silently; see
-// [StripDefinitions].
+// annotation-definition notes (NOTE annotations at time 0 such as
+// "## time resolution: 360") that the WFDB library consumes silently;
+// SplitDefinitions gives what WFDB returns, and ReadAnnotations applies it.
 //
 // A file that ends before its end marker yields the annotations read so
 // far together with an *AnnotationError wrapping io.ErrUnexpectedEOF.
@@ -319,9 +320,13 @@ func AnnotationPath(recordPath, annotator string) string {
 }
 
 // ReadAnnotations reads the annotation file of annotator (such as "atr")
-// for the record at recordPath (with or without ".hea"). Errors name the
-// file; a truncated file returns the annotations before the cut together
-// with an *AnnotationError.
+// for the record at recordPath (with or without ".hea") and returns the
+// annotations the WFDB library would return (see SplitDefinitions: the
+// definition table that wrann writes at the start is left out). Errors
+// name the file; a truncated file returns the annotations before the cut
+// together with an *AnnotationError. Times are returned in the file's own
+// ticks: a "## time resolution" different from the record's frame rate
+// (which WFDB would rescale) is not applied.
 func ReadAnnotations(recordPath, annotator string) ([]Annotation, error) {
 	if err := checkAnnotatorName(annotator); err != nil {
 		return nil, err
@@ -336,14 +341,20 @@ func ReadAnnotations(recordPath, annotator string) ([]Annotation, error) {
 	if errors.As(err, &ae) {
 		ae.File = path
 	}
+	anns, _ = SplitDefinitions(anns)
 	return anns, err
 }
 
 // WriteAnnotations writes anns as annotator (such as "atr") of the record
 // at recordPath, atomically. Like WFDB's annclose (which runs sortann on
 // out-of-order files), it writes the annotations in canonical order: by
-// Sample, then Num, then Chan (a stable sort; anns is not modified). Fields
-// the format cannot hold are an error and nothing is written.
+// Sample, then Num, then Chan (a stable sort; anns is not modified). When
+// the first annotation is one that WFDB readers would take for part of a
+// definition table (a NotQRS annotation, or a NOTE at sample 0 with
+// subtype 0), a NotQRS annotation at sample 0 is written before it, which
+// those readers (and ReadAnnotations) drop, so that the file reads back as
+// anns. Fields the format cannot hold are an error and nothing is
+// written.
 func WriteAnnotations(recordPath, annotator string, anns []Annotation) error {
 	if err := checkAnnotatorName(annotator); err != nil {
 		return err
@@ -358,6 +369,7 @@ func WriteAnnotations(recordPath, annotator string, anns []Annotation) error {
 			return fmt.Errorf("%s: annotation at sample %d: %w", path, sorted[i].Sample, err)
 		}
 	}
+	sorted = protectFirst(sorted)
 	return atomicfile.WriteFile(path, func(w io.Writer) error {
 		return EncodeAnnotations(w, sorted)
 	})
@@ -378,17 +390,125 @@ func checkAnnotatorName(name string) error {
 	return nil
 }
 
-// StripDefinitions splits off the annotation-definition table that WFDB
-// writers may put at the start of a file (NOTE annotations at sample 0,
-// subtype 0, whose Aux holds "## time resolution: F", "## annotation type
-// definitions", "CODE MNEMONIC DESCRIPTION" or "## end of definitions"),
-// which the WFDB library reads as settings rather than annotations. It
-// returns the remaining annotations and the definitions' Aux strings.
-func StripDefinitions(anns []Annotation) (rest []Annotation, defs []string) {
+// AnnotationDefs are the settings that the definition notes at the start
+// of an annotation file carry (see SplitDefinitions).
+type AnnotationDefs struct {
+	// Resolution is the time resolution in ticks per second from a
+	// "## time resolution: F" note (wrann writes the record's frame
+	// rate), 0 if absent.
+	Resolution float64
+	// Symbols and Descriptions are the mnemonics and descriptions that
+	// "CODE MNEMONIC DESCRIPTION" notes define; nil if none.
+	Symbols      map[Code]string
+	Descriptions map[Code]string
+	// Notes are the Aux strings of all the consumed notes.
+	Notes []string
+}
+
+// protectFirst prepends a NotQRS annotation at sample 0 when WFDB readers
+// would swallow the first annotation of anns (see SplitDefinitions).
+func protectFirst(anns []Annotation) []Annotation {
+	if len(anns) > 0 && (anns[0].Type == NotQRS || isDefinitionNote(&anns[0])) {
+		return slices.Insert(anns, 0, Annotation{Type: NotQRS})
+	}
+	return anns
+}
+
+// isDefinitionNote reports whether a is a note of the kind the WFDB
+// library reads as a setting at the start of a file.
+func isDefinitionNote(a *Annotation) bool {
+	return a.Sample == 0 && a.Type == Note && a.Subtype == 0
+}
+
+// SplitDefinitions returns the annotations that the WFDB library (getann,
+// and hence rdann) returns for a file whose raw content is anns, and the
+// settings it reads instead: WFDB consumes every leading NOTE annotation
+// at sample 0 with subtype 0 as an entry of the annotation-definition
+// table ("## time resolution: 360", "## annotation type definitions",
+// "42 K custom beat", "## end of definitions"), and it also drops the
+// annotation that ends that table when it is a NotQRS one (wrann and
+// putann write such a terminator). The rule is WFDB's, including its
+// corner cases: a first NotQRS annotation is dropped even without a table,
+// and when every annotation is such a note, the last one comes back if its
+// Aux is empty.
+func SplitDefinitions(anns []Annotation) (visible []Annotation, defs AnnotationDefs) {
 	i := 0
-	for i < len(anns) && anns[i].Sample == 0 && anns[i].Type == Note && anns[i].Subtype == 0 {
-		defs = append(defs, anns[i].Aux)
+	for i < len(anns) && isDefinitionNote(&anns[i]) {
+		defs.parse(anns[i].Aux)
+		i++
+	}
+	if i == len(anns) {
+		if i > 0 && anns[i-1].Aux == "" {
+			return anns[i-1:], defs
+		}
+		return anns[i:], defs
+	}
+	if anns[i].Type == NotQRS {
 		i++
 	}
 	return anns[i:], defs
+}
+
+// parse reads one definition note as WFDB's get_ann_table does.
+func (d *AnnotationDefs) parse(aux string) {
+	d.Notes = append(d.Notes, aux)
+	if i := strings.IndexByte(aux, 0); i >= 0 {
+		aux = aux[:i]
+	}
+	if aux == "" {
+		return
+	}
+	if aux[0] == '#' {
+		if rest, ok := strings.CutPrefix(aux, "## time resolution:"); ok {
+			f, err := strconv.ParseFloat(leadingNumber(rest), 64)
+			if err == nil {
+				d.Resolution = f
+			}
+		}
+		return
+	}
+	blank := func(r rune) bool { return r == ' ' || r == '\t' }
+	rest := strings.TrimLeft(aux, " \t")
+	num := leadingNumber(rest)
+	code, err := strconv.Atoi(strings.TrimPrefix(num, "+"))
+	if err != nil || code < 0 || code > int(MaxStdCode) || strings.ContainsAny(num, ".eE") {
+		return
+	}
+	rest = rest[len(num):]
+	if i := strings.IndexFunc(rest, blank); i >= 0 {
+		rest = rest[i:]
+	} else {
+		rest = ""
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	mnemonic, desc := rest, ""
+	if i := strings.IndexFunc(rest, blank); i >= 0 {
+		mnemonic, desc = rest[:i], rest[i+1:]
+	}
+	if mnemonic == "" {
+		return
+	}
+	if d.Symbols == nil {
+		d.Symbols, d.Descriptions = map[Code]string{}, map[Code]string{}
+	}
+	d.Symbols[Code(code)] = mnemonic
+	d.Descriptions[Code(code)] = desc
+}
+
+// leadingNumber returns the longest prefix of s (after blanks) that looks
+// like a decimal number, as strtol/strtod would read it.
+func leadingNumber(s string) string {
+	s = strings.TrimLeft(s, " \t\n\r")
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	start := i
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	if i == start {
+		return ""
+	}
+	return s[:i]
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -48,6 +49,19 @@ func FuzzDecodeAnnotations(f *testing.F) {
 		}
 		if !reflect.DeepEqual(back, anns) {
 			t.Fatalf("round trip differs:\n%+v\n%+v", anns, back)
+		}
+		// What WFDB readers see survives WriteAnnotations' encoding.
+		visible, _ := SplitDefinitions(anns)
+		buf.Reset()
+		if err := EncodeAnnotations(&buf, protectFirst(slices.Clone(visible))); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := DecodeAnnotations(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := SplitDefinitions(raw); len(again)+len(visible) > 0 && !reflect.DeepEqual(again, visible) {
+			t.Fatalf("visible annotations change on rewriting:\n%+v\n%+v", visible, again)
 		}
 		var out bytes.Buffer
 		if err := WriteRdann(&out, anns, 360); err != nil {

@@ -291,15 +291,40 @@ func TestWriteReadAnnotations(t *testing.T) {
 	}
 }
 
-func TestStripDefinitions(t *testing.T) {
-	anns := []Annotation{
-		{Sample: 0, Type: Note, Aux: "## time resolution: 1000"},
-		{Sample: 0, Type: Note, Aux: "42 K custom"},
-		{Sample: 0, Type: Normal},
-		{Sample: 0, Type: Note, Aux: "kept"},
+func TestSplitDefinitions(t *testing.T) {
+	n := func(aux string) Annotation { return Annotation{Type: Note, Aux: aux} }
+	for _, tc := range []struct {
+		name string
+		in   []Annotation
+		want []Annotation
+	}{
+		{"wrann table", []Annotation{n("## time resolution: 360"), {Type: NotQRS}, {Sample: 18, Type: Normal}}, []Annotation{{Sample: 18, Type: Normal}}},
+		{"first NotQRS dropped", []Annotation{{Sample: 5, Type: NotQRS}, {Sample: 6, Type: NotQRS}}, []Annotation{{Sample: 6, Type: NotQRS}}},
+		{"notes only, last kept without aux", []Annotation{n("a"), n("")}, []Annotation{n("")}},
+		{"notes only", []Annotation{n(""), n("a")}, []Annotation{}},
+		{"note with subtype is kept", []Annotation{{Type: Note, Subtype: 1}}, []Annotation{{Type: Note, Subtype: 1}}},
+		{"empty", nil, nil},
+	} {
+		got, _ := SplitDefinitions(tc.in)
+		if len(got) != len(tc.want) || len(got) > 0 && !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+		// What WriteAnnotations writes reads back as written.
+		rec := filepath.Join(t.TempDir(), "r")
+		mustNil(t, WriteAnnotations(rec, "atr", tc.want))
+		back, err := ReadAnnotations(rec, "atr")
+		mustNil(t, err)
+		if len(back) != len(tc.want) || len(back) > 0 && !reflect.DeepEqual(back, tc.want) {
+			t.Errorf("%s: wrote %+v, read back %+v", tc.name, tc.want, back)
+		}
 	}
-	rest, defs := StripDefinitions(anns)
-	if len(rest) != 2 || len(defs) != 2 || defs[1] != "42 K custom" {
-		t.Errorf("rest %v defs %q", rest, defs)
+	_, defs := SplitDefinitions([]Annotation{
+		n("## time resolution: 1000"), n("## annotation type definitions"),
+		n("42 K custom beat\x00"), n(" 43\tZ"), n("50 Y out of range"), n("x W not a code"),
+		n("## end of definitions"), {Type: NotQRS}, {Sample: 1, Type: 42},
+	})
+	if defs.Resolution != 1000 || len(defs.Notes) != 7 ||
+		!reflect.DeepEqual(defs.Symbols, map[Code]string{42: "K", 43: "Z"}) || defs.Descriptions[42] != "custom beat" {
+		t.Errorf("defs %+v", defs)
 	}
 }

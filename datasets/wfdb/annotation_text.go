@@ -12,14 +12,14 @@ import (
 // seven columns, the mnemonic in six, subtype, chan and num in five each,
 // and, when Aux is not empty, a tab and Aux up to its first NUL byte.
 //
-// Like the WFDB library, it leaves out the annotation-definition notes at
-// the start of a file (see StripDefinitions). It formats times as
+// anns should be what ReadAnnotations returns (or DecodeAnnotations
+// followed by SplitDefinitions, as rdann sees a file); custom mnemonics
+// that a definition table may set are not applied. It formats times as
 // intervals from the start of the record; rdann prints times of day
 // ("[08:30:00.000]") instead for records whose header has a base time.
 // An Aux that is present but empty (an AUX word of length 0, which WFDB
 // writers never produce) prints as rdann prints no Aux.
 func WriteRdann(w io.Writer, anns []Annotation, fs float64) error {
-	anns, _ = StripDefinitions(anns)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	line := make([]byte, 0, 128)
 	for i := range anns {
