@@ -103,3 +103,7 @@ func TestReadRecordRange(t *testing.T) {
 		}
 	}
 }
+
+func writeTestFile(dir, name string, b []byte) error {
+	return os.WriteFile(dir+"/"+name, b, 0o644)
+}

@@ -1,0 +1,115 @@
+package wfdb
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// allFormats lists every format WriteRecord encodes.
+var allFormats = []Format{Format8, Format16, Format24, Format32, Format61, Format80, Format160, Format212, Format310, Format311, FormatFLAC8, FormatFLAC16, FormatFLAC24}
+
+// randomSignal returns n values within f's range, with some invalid ones
+// (except for format 8, which cannot store them) and for format 8 steps
+// small enough to survive the 8-bit differences.
+func randomSignal(rng *rand.Rand, f Format, n int) []int32 {
+	lo, hi := f.Range()
+	x := make([]int32, n)
+	if f == Format8 {
+		acc := int32(rng.IntN(2000) - 1000)
+		for i := range x {
+			acc += int32(rng.IntN(255) - 127)
+			x[i] = acc
+		}
+		return x
+	}
+	for i := range x {
+		switch r := rng.IntN(20); {
+		case r == 0:
+			x[i] = InvalidSample
+		case r == 1:
+			x[i] = lo
+		case r == 2:
+			x[i] = hi
+		default:
+			x[i] = lo + int32(rng.Int64N(int64(hi)-int64(lo)+1))
+		}
+	}
+	return x
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, f := range allFormats {
+		for _, nframes := range []int{0, 1, 2, 3, 4, 5, 1001} {
+			dir := t.TempDir()
+			spf := []int{1, 2, 1}
+			if f.IsFLAC() {
+				spf = []int{2, 2, 2}
+			}
+			h := &Header{Name: "rt", Fs: 250, Comments: []string{" made by a test"}}
+			data := make([][]int32, 3)
+			for s := range data {
+				h.Signals = append(h.Signals, SignalSpec{
+					FileName: "rt.dat", Format: f, SamplesPerFrame: spf[s], Gain: 100 + float64(s),
+					Baseline: int32(s), Units: "mV", ADCResolution: 12, ADCZero: 0, Description: "sig " + string(rune('A'+s)),
+				})
+				data[s] = randomSignal(rng, f, nframes*spf[s])
+			}
+			// The third signal goes to its own file with a byte offset.
+			h.Signals[2].FileName = "rt_2.dat"
+			h.Signals[2].ByteOffset = 5
+			if err := WriteRecord(dir, h, data); err != nil {
+				t.Fatalf("format %d, %d frames: %v", f, nframes, err)
+			}
+			rec, err := ReadRecord(filepath.Join(dir, "rt"))
+			if err != nil {
+				t.Fatalf("format %d, %d frames: %v", f, nframes, err)
+			}
+			if rec.NumFrames() != nframes {
+				t.Fatalf("format %d: %d frames, wrote %d", f, rec.NumFrames(), nframes)
+			}
+			for s := range data {
+				if got := rec.HighRes(s); !reflect.DeepEqual(got, data[s]) && !(len(got) == 0 && len(data[s]) == 0) {
+					t.Fatalf("format %d, %d frames, signal %d: read %v, wrote %v", f, nframes, s, got[:min(len(got), 8)], data[s][:min(len(data[s]), 8)])
+				}
+			}
+			if err := rec.VerifyChecksums(); err != nil {
+				t.Fatalf("format %d: %v", f, err)
+			}
+			for s := range h.Signals {
+				g, w := rec.Header.Signals[s], h.Signals[s]
+				if g.Gain != w.Gain || g.Baseline != w.Baseline || g.Description != w.Description || g.SamplesPerFrame != w.SamplesPerFrame || g.ByteOffset != w.ByteOffset {
+					t.Fatalf("format %d signal %d: header read back as %+v, wrote %+v", f, s, g, w)
+				}
+			}
+		}
+	}
+}
+
+func TestHeaderRoundTrip(t *testing.T) {
+	texts := []string{
+		"100 2 360 650000\r\n100.dat 212 200 11 1024 995 -22131 0 MLII\r\n100.dat 212 200 11 1024 1011 20052 0 V5\r\n# 69 M 1085 1629 x1\r\n",
+		"rec 3 128/1000(5) 0 10:20:30.5 31/12/1999\nrec.dat 16x4:2+24 200.5(-3)/uV 16 1 2 3 4 ECG lead II\n\n# between\nrec.dat 16 0 12 0 0\nb.dat 80 1/mmHg\n",
+		"multi/3 2 250 3000\nmulti_layout 0\n~ 1000\nseg2 2000\n#end\n",
+	}
+	for _, text := range texts {
+		h, err := ParseHeader([]byte(text), "t.hea")
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		var buf bytes.Buffer
+		if err := WriteHeader(&buf, h); err != nil {
+			t.Fatal(err)
+		}
+		h2, err := ParseHeader(buf.Bytes(), "t2.hea")
+		if err != nil {
+			t.Fatalf("%q: %v", buf.String(), err)
+		}
+		if !reflect.DeepEqual(h, h2) {
+			t.Errorf("round trip of %q:\n wrote %q\n read %+v\n want %+v", text, buf.String(), h2, h)
+		}
+	}
+}
