@@ -49,9 +49,13 @@ func (r *Record) ChecksumOK(sig int) (ok, present bool) {
 
 // VerifyChecksums checks every signal that has a header checksum and
 // returns the mismatches joined (nil if all agree). The record must have
-// been read whole.
+// been read whole. For a multi-segment record it checks each segment read
+// whole against its own header.
 func (r *Record) VerifyChecksums() error {
 	var errs []error
+	if r.segmentErrs != nil {
+		errs = append(errs, r.segmentErrs)
+	}
 	for s := range r.samples {
 		spec := &r.Header.Signals[s]
 		if !spec.HasChecksum {

@@ -22,6 +22,8 @@ type Record struct {
 	samples [][]int32
 	// digital[s] is samples[s] averaged per frame (same slice when spf is 1).
 	digital [][]int32
+	// segmentErrs holds checksum mismatches of whole segments read.
+	segmentErrs error
 }
 
 // NumFrames returns the number of frames (samples of a signal with one
