@@ -1,0 +1,20 @@
+// Package spectro computes spectrograms of ECG signals and renders them as
+// images for models.
+//
+// The short-time Fourier transform agrees with scipy.signal.spectrogram
+// (scipy 1.10) for the same parameters to 1e-9 relative: Params carries
+// scipy's names (window, nperseg, noverlap, nfft, detrend, scaling, mode),
+// one-sided spectra of real signals, PSD or magnitude mode. A Plan holds
+// the window, the FFT and the work buffers, so that computing the
+// spectrograms of many strides allocates nothing per stride.
+//
+// RawImage turns a spectrogram into a fixed-size image (224x224 by
+// default, bilinear resampling) on a fixed decibel scale, in grayscale or
+// viridis, so that images of different strides and records compare; the
+// PNGEncoder writes them quickly. Figures for people (axes, colour bar,
+// ECG trace) are drawn by the subpackage spectro/figure.
+//
+// The FFT is gonum's dsp/fourier, chosen by measurement over
+// github.com/mjibson/go-dsp (BenchmarkFFT in this package; numbers in
+// docs/spectro.md).
+package spectro

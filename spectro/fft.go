@@ -1,0 +1,150 @@
+package spectro
+
+import (
+	"math"
+	"math/bits"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// realFFT is the forward real FFT of the STFT. For power-of-two lengths of
+// at least 8 it is a radix-2 decimation-in-time transform of the n/2-point
+// complex sequence z[j] = x[2j] + i·x[2j+1], with the bit-reversal folded
+// into the load, the first two stages fused without multiplications, one
+// contiguous twiddle table per stage, and the split of Z into the
+// coefficients of x done only for the bins the caller asks for. Other
+// lengths use gonum's dsp/fourier (FFTPACK, any length).
+//
+// Twiddles are computed directly with math.Sincos (no recurrences), so
+// the error is a few units in the last place times log2(n).
+//
+// Reference: Cooley & Tukey, "An algorithm for the machine calculation of
+// complex Fourier series", Math. Comp. 19 (1965); for the real-to-complex
+// split, Brigham, "The Fast Fourier Transform and its Applications"
+// (1988), ch. 9.
+type realFFT struct {
+	n    int
+	m    int            // n/2, the complex transform length
+	rev  []int32        // bit-reversal permutation of 0..m-1
+	tw   []complex128   // stage twiddles: tw[h+j] = exp(-2πi j/(2h)), 0 <= j < h
+	post []complex128   // exp(-2πi k/n), 0 <= k <= m
+	z    []complex128   // work, m values
+	g    *fourier.FFT   // fallback for other lengths
+	gdst []complex128   // fallback output
+}
+
+func newRealFFT(n int) *realFFT {
+	f := &realFFT{n: n}
+	if n < 8 || n&(n-1) != 0 {
+		f.g = fourier.NewFFT(n)
+		f.gdst = make([]complex128, n/2+1)
+		return f
+	}
+	m := n / 2
+	f.m = m
+	f.rev = make([]int32, m)
+	shift := uint(bits.Len(uint(m-1))) // log2 m
+	for j := range f.rev {
+		f.rev[j] = int32(bits.Reverse64(uint64(j)) >> (64 - shift))
+	}
+	f.tw = make([]complex128, m)
+	for h := 1; h < m; h *= 2 {
+		for j := 0; j < h; j++ {
+			s, c := math.Sincos(-math.Pi * float64(j) / float64(h))
+			f.tw[h+j] = complex(c, s)
+		}
+	}
+	f.post = make([]complex128, m+1)
+	for k := range f.post {
+		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		f.post[k] = complex(c, s)
+	}
+	f.z = make([]complex128, m)
+	return f
+}
+
+// transform computes the FFT of x (len n); read the bins with coef.
+func (f *realFFT) transform(x []float64) {
+	if f.g != nil {
+		f.g.Coefficients(f.gdst, x)
+		return
+	}
+	z, m := f.z, f.m
+	x = x[:2*m]
+	for j, r := range f.rev {
+		z[r] = complex(x[2*j], x[2*j+1])
+	}
+	// Stages of length 2 and 4 fused: twiddles 1 and -i.
+	for i := 0; i+3 < m; i += 4 {
+		q := z[i : i+4 : i+4]
+		b0, b1 := q[0]+q[1], q[0]-q[1]
+		b2, b3 := q[2]+q[3], q[2]-q[3]
+		b3 = complex(imag(b3), -real(b3)) // -i·b3
+		q[0], q[2] = b0+b2, b0-b2
+		q[1], q[3] = b1+b3, b1-b3
+	}
+	for h := 4; h < m; h *= 2 {
+		tw := f.tw[h : 2*h : 2*h]
+		for i := 0; i < m; i += 2 * h {
+			a := z[i : i+h : i+h]
+			b := z[i+h : i+2*h : i+2*h]
+			for j, w := range tw {
+				u := a[j]
+				bj := b[j]
+				t := complex(real(w)*real(bj)-imag(w)*imag(bj), real(w)*imag(bj)+imag(w)*real(bj))
+				a[j] = u + t
+				b[j] = u - t
+			}
+		}
+	}
+}
+
+// coef returns coefficient k (0 <= k <= n/2) of the last transform.
+func (f *realFFT) coef(k int) complex128 {
+	if f.g != nil {
+		return f.gdst[k]
+	}
+	m := f.m
+	zk := f.z[k%m]
+	zc := f.z[(m-k)%m]
+	zc = complex(real(zc), -imag(zc)) // conj(Z[m-k])
+	e := zk + zc                      // 2·E_k
+	o := zk - zc                      // 2i·O_k
+	o = complex(imag(o), -real(o))    // 2·O_k
+	w := f.post[k]
+	wo := complex(real(w)*real(o)-imag(w)*imag(o), real(w)*imag(o)+imag(w)*real(o))
+	return (e + wo) * 0.5
+}
+
+// power writes |X_k|² for lo <= k < hi of the last transform to dst[k-lo].
+func (f *realFFT) power(dst []float64, lo, hi int) {
+	dst = dst[:hi-lo]
+	if f.g != nil {
+		for k := lo; k < hi; k++ {
+			c := f.gdst[k]
+			dst[k-lo] = real(c)*real(c) + imag(c)*imag(c)
+		}
+		return
+	}
+	m := f.m
+	z := f.z[:m]
+	post := f.post[:m+1]
+	for k := lo; k < hi; k++ {
+		a, b := k, m-k
+		if a == m {
+			a = 0
+		}
+		if b == m {
+			b = 0
+		}
+		zr, zi := real(z[a]), imag(z[a])
+		cr, ci := real(z[b]), -imag(z[b])
+		er, ei := zr+cr, zi+ci // 2·E_k
+		or, oi := zi-ci, -(zr - cr) // 2·O_k
+		w := post[k]
+		wr, wi := real(w), imag(w)
+		xr := (er + (wr*or - wi*oi)) * 0.5
+		xi := (ei + (wr*oi + wi*or)) * 0.5
+		dst[k-lo] = xr*xr + xi*xi
+	}
+}
