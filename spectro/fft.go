@@ -24,13 +24,13 @@ import (
 // (1988), ch. 9.
 type realFFT struct {
 	n    int
-	m    int            // n/2, the complex transform length
-	rev  []int32        // bit-reversal permutation of 0..m-1
-	tw   []complex128   // stage twiddles: tw[h+j] = exp(-2πi j/(2h)), 0 <= j < h
-	post []complex128   // exp(-2πi k/n), 0 <= k <= m
-	z    []complex128   // work, m values
-	g    *fourier.FFT   // fallback for other lengths
-	gdst []complex128   // fallback output
+	m    int          // n/2, the complex transform length
+	rev  []int32      // bit-reversal permutation of 0..m-1
+	tw   []complex128 // stage twiddles: tw[h+j] = exp(-2πi j/(2h)), 0 <= j < h
+	post []complex128 // exp(-2πi k/n), 0 <= k <= m
+	z    []complex128 // work, m values
+	g    *fourier.FFT // fallback for other lengths
+	gdst []complex128 // fallback output
 }
 
 func newRealFFT(n int) *realFFT {
@@ -43,7 +43,7 @@ func newRealFFT(n int) *realFFT {
 	m := n / 2
 	f.m = m
 	f.rev = make([]int32, m)
-	shift := uint(bits.Len(uint(m-1))) // log2 m
+	shift := uint(bits.Len(uint(m - 1))) // log2 m
 	for j := range f.rev {
 		f.rev[j] = int32(bits.Reverse64(uint64(j)) >> (64 - shift))
 	}
@@ -139,7 +139,7 @@ func (f *realFFT) power(dst []float64, lo, hi int) {
 		}
 		zr, zi := real(z[a]), imag(z[a])
 		cr, ci := real(z[b]), -imag(z[b])
-		er, ei := zr+cr, zi+ci // 2·E_k
+		er, ei := zr+cr, zi+ci      // 2·E_k
 		or, oi := zi-ci, -(zr - cr) // 2·O_k
 		w := post[k]
 		wr, wi := real(w), imag(w)

@@ -44,10 +44,10 @@ type Plan struct {
 	fft   *realFFT
 	seg   []float64 // nfft: detrended, windowed, zero-padded segment
 	block []float64 // up to blockCols columns, time-major, before transposing
-	scale float64      // scipy's scale (sqrt of it in magnitude mode)
-	lo    int          // first kept bin
-	hi    int          // one past the last kept bin
-	freqs []float64    // kept frequencies
+	scale float64   // scipy's scale (sqrt of it in magnitude mode)
+	lo    int       // first kept bin
+	hi    int       // one past the last kept bin
+	freqs []float64 // kept frequencies
 	// linear detrend: centred abscissa and its inverse sum of squares
 	tc    []float64
 	tcInv float64
