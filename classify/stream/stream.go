@@ -1,0 +1,584 @@
+package stream
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets/beats"
+)
+
+// Scorer classifies a signal segment in mV sampled at fs Hz;
+// *classify.Model is one.
+type Scorer interface {
+	PredictSignal(x []float64, fs float64) (classify.Prediction, error)
+}
+
+// Config sets up the processing of a stream.
+type Config struct {
+	// Fs is the sampling rate in Hz; 0 means infer it from timestamps.
+	Fs float64
+	// Window and Hop are the length of the scored windows and the step
+	// between their ends, in seconds; 0 means 60 and 10.
+	Window, Hop float64
+	// Model scores each window; nil means windows carry heart rate and
+	// quality only.
+	Model Scorer
+	// Normal lists labels that never raise alerts; nil means {"N"}.
+	Normal []string
+	// AlertThreshold is the score a label must reach in a window, 0 means
+	// 0.8; AlertWindows the number of consecutive such windows that raise
+	// an alert, 0 means 3.
+	AlertThreshold float64
+	AlertWindows   int
+	// Beats asks for a beat event per detected beat.
+	Beats bool
+	// Now returns the wall time stamped on events; nil means time.Now.
+	Now func() time.Time
+	// Emit receives the events, in order. It must not keep Body pointers
+	// beyond the call if it changes them.
+	Emit func(Event)
+	// OnAlert, when not nil, is called with each alert event after Emit
+	// (for --alert-exec); it must not block.
+	OnAlert func(Event)
+	// AlertsDropped, when not nil, reports the alerts OnAlert dropped, for
+	// status events.
+	AlertsDropped func() int64
+	// Quality thresholds in mV: a second whose peak-to-peak amplitude is
+	// below FlatMV (0: 0.02) is flat (two such seconds in a row report
+	// "flat"); one whose mean is beyond LeadOffMV (0: 5) is "lead_off"; one
+	// whose sample-to-sample noise estimate exceeds NoiseMV (0: 0.15) is
+	// "noise".
+	FlatMV, LeadOffMV, NoiseMV float64
+}
+
+// maxPending bounds the samples held while the rate is inferred from
+// timestamps.
+const maxPending = 1 << 16
+
+// ratePoints is the number of timestamped samples used to infer the rate.
+const ratePoints = 256
+
+// Stream turns input bytes into events: decode, detect beats, score
+// windows, watch quality, raise alerts. Feed it with Write (chunks of any
+// size give the same events), Reset after a reconnection, and Close at
+// the end. It is not safe for concurrent use.
+type Stream struct {
+	cfg    Config
+	dec    *decoder
+	counts [numProblems]int64
+	proc   *processor
+
+	// rate inference
+	pend    []float64
+	stamps  []stamp
+	timeUns string
+	err     error
+}
+
+type stamp struct {
+	i  int64
+	ts float64
+}
+
+// New returns a Stream reading input described by in.
+func New(in InputOptions, cfg Config) (*Stream, error) {
+	if cfg.Emit == nil {
+		return nil, errors.New("stream: Config.Emit is nil")
+	}
+	if cfg.Window == 0 {
+		cfg.Window = 60
+	}
+	if cfg.Hop == 0 {
+		cfg.Hop = 10
+	}
+	if !(cfg.Window > 0 && cfg.Window <= 3600) || !(cfg.Hop > 0 && cfg.Hop <= cfg.Window) {
+		return nil, fmt.Errorf("stream: window %gs, hop %gs (want 0 < hop <= window <= 3600s)", cfg.Window, cfg.Hop)
+	}
+	if cfg.Normal == nil {
+		cfg.Normal = []string{"N"}
+	}
+	if cfg.AlertThreshold == 0 {
+		cfg.AlertThreshold = 0.8
+	}
+	if !(cfg.AlertThreshold > 0 && cfg.AlertThreshold <= 1) {
+		return nil, fmt.Errorf("stream: alert threshold %g (want 0-1)", cfg.AlertThreshold)
+	}
+	if cfg.AlertWindows == 0 {
+		cfg.AlertWindows = 3
+	}
+	if cfg.AlertWindows < 1 {
+		return nil, fmt.Errorf("stream: alert windows %d (want 1 or more)", cfg.AlertWindows)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.FlatMV == 0 {
+		cfg.FlatMV = 0.02
+	}
+	if cfg.LeadOffMV == 0 {
+		cfg.LeadOffMV = 5
+	}
+	if cfg.NoiseMV == 0 {
+		cfg.NoiseMV = 0.15
+	}
+	s := &Stream{cfg: cfg}
+	d, err := newDecoder(in, s)
+	if err != nil {
+		return nil, err
+	}
+	s.dec = d
+	s.timeUns = d.opt.TimeUnits
+	if cfg.Fs != 0 {
+		if !(cfg.Fs >= 10 && cfg.Fs <= 100000) {
+			return nil, fmt.Errorf("stream: sampling rate %g Hz (want 10-100000)", cfg.Fs)
+		}
+		s.start(cfg.Fs)
+	} else if !d.hasTime() {
+		return nil, errNoRate
+	}
+	return s, nil
+}
+
+// Write decodes p and processes its samples. It fails only when the
+// sampling rate cannot be inferred from the timestamps; input problems are
+// counted in status events.
+func (s *Stream) Write(p []byte) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.dec.write(p)
+	return s.err
+}
+
+// Reset tells the stream that its input was reconnected: a partial line is
+// dropped, and so is the next one (it may start mid-line). It emits a
+// status event with Input "connected".
+func (s *Stream) Reset() {
+	s.dec.reset()
+	if s.proc != nil {
+		s.proc.status("connected")
+	}
+}
+
+// Disconnected emits a status event with Input "disconnected".
+func (s *Stream) Disconnected() {
+	if s.proc != nil {
+		s.proc.status("disconnected")
+	}
+}
+
+// Close ends the stream: it decodes a last unterminated line, flushes the
+// beat detector, scores the last window, and emits a final status event.
+func (s *Stream) Close() error {
+	if s.err != nil {
+		return s.err
+	}
+	s.dec.flush()
+	if s.proc == nil && len(s.stamps) >= 2 {
+		s.inferRate()
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if s.proc == nil {
+		if len(s.pend) > 0 {
+			return errNoRate
+		}
+		return nil
+	}
+	s.proc.close()
+	return nil
+}
+
+// Samples returns the number of samples processed.
+func (s *Stream) Samples() int64 {
+	if s.proc == nil {
+		return 0
+	}
+	return s.proc.n
+}
+
+// Fs returns the sampling rate, 0 while it is not known yet.
+func (s *Stream) Fs() float64 {
+	if s.proc == nil {
+		return 0
+	}
+	return s.proc.fs
+}
+
+func (s *Stream) problem(kind int) { s.counts[kind]++ }
+
+func (s *Stream) sample(v, ts float64, hasTS bool) {
+	if s.proc != nil {
+		s.proc.push(v)
+		return
+	}
+	if s.err != nil {
+		return
+	}
+	if hasTS {
+		s.stamps = append(s.stamps, stamp{int64(len(s.pend)), ts})
+	}
+	s.pend = append(s.pend, v)
+	if len(s.stamps) >= ratePoints {
+		s.inferRate()
+	} else if len(s.pend) >= maxPending {
+		s.err = errNoRate
+	}
+}
+
+// inferRate sets the rate from the timestamps seen so far and processes
+// the samples held until then.
+func (s *Stream) inferRate() {
+	a, b := s.stamps[0], s.stamps[len(s.stamps)-1]
+	r := float64(b.i-a.i) / (b.ts - a.ts) // samples per time unit
+	switch s.timeUns {
+	case "ms":
+		r *= 1e3
+	case "us":
+		r *= 1e6
+	case "":
+		for k := 0; k < 2 && r > 0 && r < 5; k++ {
+			r *= 1e3
+		}
+	}
+	if !(r >= 10 && r <= 100000) || math.IsInf(r, 0) {
+		s.err = fmt.Errorf("%w (timestamps give %g samples per second)", errNoRate, r)
+		return
+	}
+	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {
+		r = k
+	}
+	s.start(r)
+	pend := s.pend
+	s.pend, s.stamps = nil, nil
+	for _, v := range pend {
+		s.proc.push(v)
+	}
+}
+
+func (s *Stream) start(fs float64) {
+	s.proc = newProcessor(s.cfg, fs, &s.counts)
+}
+
+// processor works sample by sample, so that events do not depend on how
+// the input was chunked.
+type processor struct {
+	cfg    Config
+	fs     float64
+	counts *[numProblems]int64
+	n      int64 // samples pushed
+
+	det    *beats.Detector
+	delay  int64
+	one    [1]float64
+	onBeat func(beats.Beat)
+
+	// beats: a ring of the latest beat samples
+	beatRing  []int64
+	beatCount int64
+	lastBeat  int64
+
+	// hr ticks
+	hrTick  int64 // next hr event after this many samples
+	hrCount int64
+	rrBuf   []float64
+
+	// windows
+	win, hop  int64
+	ring      []float64
+	scratch   []float64
+	lastWinAt int64
+	streak    map[string]*alertState
+	labels    []string // labels seen, sorted, for a stable alert order
+
+	// quality
+	block      int64
+	bMin, bMax float64
+	bSum       float64
+	bDiff      []float64
+	prevV      float64
+	flatPrev   bool
+	quality    string
+	winQuality []string // quality per block, a ring over the window
+	qi         int
+	lastStatus StatusBody
+	statusOnce bool
+}
+
+type alertState struct {
+	count  int
+	since  int64
+	active bool
+}
+
+func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor {
+	p := &processor{cfg: cfg, fs: fs, counts: counts}
+	p.det = beats.NewDetector(fs)
+	p.delay = p.det.Delay()
+	p.onBeat = p.beat
+	p.beatRing = make([]int64, 1024)
+	p.lastBeat = -1
+	p.hrTick = int64(math.Round(fs))
+	p.rrBuf = make([]float64, 0, 8)
+	p.win = max(1, int64(math.Round(cfg.Window*fs)))
+	p.hop = max(1, int64(math.Round(cfg.Hop*fs)))
+	p.ring = make([]float64, p.win)
+	p.scratch = make([]float64, p.win)
+	p.streak = map[string]*alertState{}
+	p.block = max(1, int64(math.Round(fs)))
+	p.bDiff = make([]float64, 0, p.block)
+	p.bMin, p.bMax = math.Inf(1), math.Inf(-1)
+	p.quality = "ok"
+	p.winQuality = make([]string, (p.win+p.block-1)/p.block+1)
+	return p
+}
+
+func (p *processor) event(typ string, sample int64, body any) {
+	p.cfg.Emit(Event{Type: typ, Sample: sample, T: float64(sample) / p.fs, Wall: p.cfg.Now(), Body: body})
+}
+
+func (p *processor) push(v float64) {
+	p.ring[p.n%p.win] = v
+	p.one[0] = v
+	p.det.Write(p.one[:], p.onBeat)
+	p.qualitySample(v)
+	p.n++
+	if p.n%p.block == 0 {
+		p.endBlock()
+	}
+	if p.n == p.hrTick {
+		p.hrEvent(p.n)
+		p.hrCount++
+		p.hrTick = int64(math.Round(float64(p.hrCount+1) * p.fs))
+	}
+	if p.n >= p.win && (p.n-p.win)%p.hop == 0 {
+		p.window(p.n-p.win, p.n, false)
+		p.lastWinAt = p.n
+	}
+}
+
+func (p *processor) beat(b beats.Beat) {
+	var body BeatBody
+	if p.lastBeat >= 0 && b.Sample > p.lastBeat {
+		rr := float64(b.Sample-p.lastBeat) / p.fs
+		body.RR = &rr
+		if len(p.rrBuf) == cap(p.rrBuf) {
+			copy(p.rrBuf, p.rrBuf[1:])
+			p.rrBuf = p.rrBuf[:len(p.rrBuf)-1]
+		}
+		p.rrBuf = append(p.rrBuf, rr)
+	}
+	p.lastBeat = b.Sample
+	p.beatRing[p.beatCount%int64(len(p.beatRing))] = b.Sample
+	p.beatCount++
+	if p.cfg.Beats {
+		p.event(EventBeat, b.Sample, &body)
+	}
+}
+
+// currentHR is the median of the last RR intervals, or nil when the last
+// beat is too old: more than 3 s, or 2.5 RR, before the detector's horizon.
+func (p *processor) currentHR(at int64) *float64 {
+	if p.lastBeat < 0 || len(p.rrBuf) == 0 {
+		return nil
+	}
+	var tmp [8]float64
+	rr := tmp[:len(p.rrBuf)]
+	copy(rr, p.rrBuf)
+	slices.Sort(rr)
+	med := rr[len(rr)/2]
+	if len(rr)%2 == 0 {
+		med = (rr[len(rr)/2-1] + rr[len(rr)/2]) / 2
+	}
+	age := float64(at-p.delay-p.lastBeat) / p.fs
+	if age > math.Max(3, 2.5*med) {
+		return nil
+	}
+	hr := 60 / med
+	return &hr
+}
+
+func (p *processor) hrEvent(at int64) {
+	p.event(EventHR, at, &HRBody{HR: p.currentHR(at), Beats: p.beatCount})
+}
+
+// window scores samples [start, end) (all in the ring).
+func (p *processor) window(start, end int64, final bool) {
+	body := &WindowBody{Start: start, End: end, Final: final}
+	// Beats in the window, from the ring of beat samples.
+	var first, last int64 = -1, -1
+	for k := p.beatCount - 1; k >= 0 && k >= p.beatCount-int64(len(p.beatRing)); k-- {
+		s := p.beatRing[k%int64(len(p.beatRing))]
+		if s < start {
+			break
+		}
+		if s >= end {
+			continue
+		}
+		body.Beats++
+		if last < 0 {
+			last = s
+		}
+		first = s
+	}
+	if body.Beats >= 2 {
+		hr := 60 * float64(body.Beats-1) / (float64(last-first) / p.fs)
+		body.HR = &hr
+	}
+	body.Quality = p.windowQuality(end - start)
+	if p.cfg.Model != nil {
+		x := p.scratch[:end-start]
+		for i := start; i < end; i++ {
+			x[i-start] = p.ring[i%p.win]
+		}
+		pred, err := p.cfg.Model.PredictSignal(x, p.fs)
+		if err != nil {
+			body.Error = err.Error()
+		} else {
+			body.Label, body.Confidence, body.Confident = pred.Label, pred.Confidence, pred.Confident
+			body.Scores = make(map[string]float64, len(pred.Scores))
+			for _, s := range pred.Scores {
+				body.Scores[s.Label] = s.Score
+			}
+		}
+	}
+	p.event(EventWindow, end, body)
+	if body.Scores != nil {
+		p.alerts(start, end, body.Scores)
+	}
+}
+
+func (p *processor) isNormal(label string) bool { return slices.Contains(p.cfg.Normal, label) }
+
+func (p *processor) alerts(start, end int64, scores map[string]float64) {
+	for l := range scores {
+		if _, ok := p.streak[l]; !ok && !p.isNormal(l) {
+			p.streak[l] = &alertState{}
+			p.labels = append(p.labels, l)
+			sort.Strings(p.labels)
+		}
+	}
+	for _, l := range p.labels {
+		st := p.streak[l]
+		sc := scores[l]
+		if sc >= p.cfg.AlertThreshold {
+			if st.count == 0 {
+				st.since = start
+			}
+			st.count++
+			if st.count >= p.cfg.AlertWindows && !st.active {
+				st.active = true
+				p.alert(end, &AlertBody{State: "raised", Label: l, Confidence: sc, Windows: st.count, Since: st.since})
+			}
+			continue
+		}
+		if st.active {
+			p.alert(end, &AlertBody{State: "cleared", Label: l, Confidence: sc, Windows: st.count, Since: st.since})
+		}
+		st.count, st.active = 0, false
+	}
+}
+
+func (p *processor) alert(end int64, body *AlertBody) {
+	e := Event{Type: EventAlert, Sample: end, T: float64(end) / p.fs, Wall: p.cfg.Now(), Body: body}
+	p.cfg.Emit(e)
+	if p.cfg.OnAlert != nil {
+		p.cfg.OnAlert(e)
+	}
+}
+
+func (p *processor) qualitySample(v float64) {
+	p.bMin = math.Min(p.bMin, v)
+	p.bMax = math.Max(p.bMax, v)
+	p.bSum += v
+	if p.n > 0 && len(p.bDiff) < cap(p.bDiff) {
+		p.bDiff = append(p.bDiff, math.Abs(v-p.prevV))
+	}
+	p.prevV = v
+}
+
+// endBlock rates the last second and emits a status event when the
+// quality or a counter changed.
+func (p *processor) endBlock() {
+	q := "ok"
+	mean := p.bSum / float64(p.block)
+	flat := p.bMax-p.bMin < p.cfg.FlatMV
+	switch {
+	case math.Abs(mean) > p.cfg.LeadOffMV:
+		q = "lead_off"
+	case flat && p.flatPrev:
+		q = "flat"
+	case len(p.bDiff) > 0:
+		slices.Sort(p.bDiff)
+		// For white noise of deviation s, the median |difference| is
+		// 0.6745*sqrt(2)*s.
+		if p.bDiff[len(p.bDiff)/2]/(0.6745*math.Sqrt2) > p.cfg.NoiseMV {
+			q = "noise"
+		}
+	}
+	p.flatPrev = flat
+	p.bMin, p.bMax, p.bSum = math.Inf(1), math.Inf(-1), 0
+	p.bDiff = p.bDiff[:0]
+	p.quality = q
+	p.winQuality[p.qi%len(p.winQuality)] = q
+	p.qi++
+	p.status("")
+}
+
+// qualityRank orders qualities from best to worst.
+var qualityRank = map[string]int{"ok": 0, "noise": 1, "flat": 2, "lead_off": 3}
+
+// windowQuality is the worst quality of the blocks within the last n
+// samples.
+func (p *processor) windowQuality(n int64) string {
+	worst := "ok"
+	nb := min(int64(p.qi), n/p.block, int64(len(p.winQuality)))
+	for k := int64(1); k <= nb; k++ {
+		q := p.winQuality[(int64(p.qi)-k)%int64(len(p.winQuality))]
+		if qualityRank[q] > qualityRank[worst] {
+			worst = q
+		}
+	}
+	return worst
+}
+
+// status emits a status event when input is set, or when the quality or
+// a counter changed since the last one.
+func (p *processor) status(input string) {
+	b := StatusBody{
+		Quality: p.quality, Input: input, Samples: p.n, Fs: p.fs,
+		Malformed: p.counts[ProblemMalformed], TooLong: p.counts[ProblemTooLong],
+		Partial: p.counts[ProblemPartial], Header: p.counts[ProblemHeader],
+	}
+	if p.cfg.AlertsDropped != nil {
+		b.AlertsDropped = p.cfg.AlertsDropped()
+	}
+	cmp := b
+	cmp.Samples, cmp.Input = 0, ""
+	if input == "" && p.statusOnce && cmp == p.lastStatus {
+		return
+	}
+	p.statusOnce = true
+	p.lastStatus = cmp
+	p.event(EventStatus, p.n, &b)
+}
+
+func (p *processor) close() {
+	p.det.Flush(p.onBeat)
+	p.hrEvent(p.n)
+	if p.n > p.lastWinAt {
+		switch {
+		case p.n >= p.win:
+			p.window(p.n-p.win, p.n, true)
+		case p.n >= p.hop:
+			p.window(0, p.n, true)
+		}
+	}
+	p.status("end")
+}

@@ -1,0 +1,424 @@
+package stream
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets/synth"
+)
+
+var fixedNow = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+// textOf renders samples as text lines, as `ecg simulate` does.
+func textOf(x []float64) []byte {
+	var b []byte
+	for _, v := range x {
+		b = strconv.AppendFloat(b, v, 'f', 3, 64)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+func simulate(t testing.TB, rhythm string, seconds, fs float64, seed int64) *synth.Recording {
+	t.Helper()
+	rec, err := synth.Generate(synth.Options{Rhythm: rhythm, Duration: seconds, Fs: fs, Seed: seed, Noise: 0.01, Wander: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// rrScorer is a stand-in model: "AF" when the RR intervals of the window
+// are irregular, "N" otherwise.
+type rrScorer struct{}
+
+func (rrScorer) PredictSignal(x []float64, fs float64) (classify.Prediction, error) {
+	// Peaks above 60 % of the max, at least 250 ms apart.
+	mx := 0.0
+	for _, v := range x {
+		mx = math.Max(mx, v)
+	}
+	var at []int
+	for i := 1; i+1 < len(x); i++ {
+		if x[i] > 0.6*mx && x[i] >= x[i-1] && x[i] > x[i+1] && (len(at) == 0 || float64(i-at[len(at)-1]) > 0.25*fs) {
+			at = append(at, i)
+		}
+	}
+	var d, m float64
+	for i := 2; i < len(at); i++ {
+		d += math.Abs(float64(at[i] - 2*at[i-1] + at[i-2]))
+		m += float64(at[i] - at[i-1])
+	}
+	irr := 0.0
+	if m > 0 {
+		irr = d / m
+	}
+	af := math.Min(1, irr*5)
+	p := classify.Prediction{Scores: []classify.LabelScore{{Label: "AF", Score: af}, {Label: "N", Score: 1 - af}}}
+	p.Label, p.Confidence = "N", 1-af
+	if af > 0.5 {
+		p.Label, p.Confidence = "AF", af
+	}
+	return p, nil
+}
+
+type collector struct {
+	lines []string
+	ev    []Event
+}
+
+func (c *collector) emit(e Event) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		panic(err)
+	}
+	c.lines = append(c.lines, string(b))
+	c.ev = append(c.ev, e)
+}
+
+func (c *collector) of(typ string) []Event {
+	var out []Event
+	for _, e := range c.ev {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func newStream(t testing.TB, in InputOptions, cfg Config) (*Stream, *collector) {
+	t.Helper()
+	c := &collector{}
+	cfg.Emit = c.emit
+	if cfg.Now == nil {
+		cfg.Now = fixedNow
+	}
+	s, err := New(in, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+// feed writes data in chunks of the given sizes (cycled; nil: all at once)
+// and closes the stream.
+func feed(t testing.TB, s *Stream, data []byte, sizes []int) {
+	t.Helper()
+	for i := 0; len(data) > 0; i++ {
+		n := len(data)
+		if sizes != nil {
+			n = min(n, sizes[i%len(sizes)])
+		}
+		if err := s.Write(data[:n]); err != nil {
+			t.Fatal(err)
+		}
+		data = data[n:]
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// messy returns text input with a header, CR LF lines, and malformed,
+// over-long and blank lines among the samples.
+func messy(x []float64) ([]byte, int) {
+	var b bytes.Buffer
+	b.WriteString("time,ecg\r\n")
+	bad := 0
+	for i, v := range x {
+		fmt.Fprintf(&b, "%.4f,%.3f\r\n", float64(i)/360, v)
+		switch i % 997 {
+		case 100:
+			b.WriteString("abc,def\n")
+			bad++
+		case 200:
+			b.WriteString("1.0,NaN\n")
+			bad++
+		case 300:
+			b.WriteString("\n")
+		case 400:
+			b.WriteString(strings.Repeat("9", 5000) + "\n")
+		case 500:
+			b.WriteString("0.5\n")
+			bad++
+		}
+	}
+	return b.Bytes(), bad
+}
+
+func TestSameEventsForAnyChunking(t *testing.T) {
+	rec := simulate(t, synth.AFib, 150, 360, 1)
+	data, _ := messy(rec.MV)
+	in := InputOptions{Column: 2}
+	cfg := Config{Fs: 360, Model: rrScorer{}, Beats: true, Window: 30, Hop: 5, AlertWindows: 2}
+	var want []string
+	for k, sizes := range [][]int{nil, {1}, {7, 4096, 3, 65536, 1}, {100000}} {
+		s, c := newStream(t, in, cfg)
+		feed(t, s, data, sizes)
+		if k == 0 {
+			want = c.lines
+			if len(c.of(EventWindow)) == 0 || len(c.of(EventBeat)) == 0 || len(c.of(EventAlert)) == 0 {
+				t.Fatalf("events missing: %d lines", len(c.lines))
+			}
+			continue
+		}
+		if strings.Join(c.lines, "\n") != strings.Join(want, "\n") {
+			for i := range min(len(want), len(c.lines)) {
+				if c.lines[i] != want[i] {
+					t.Fatalf("chunks %v: event %d\n got %s\nwant %s", sizes, i, c.lines[i], want[i])
+				}
+			}
+			t.Fatalf("chunks %v: %d events, want %d", sizes, len(c.lines), len(want))
+		}
+	}
+}
+
+func TestMalformedInputCounted(t *testing.T) {
+	rec := simulate(t, synth.Normal, 20, 360, 2)
+	data, bad := messy(rec.MV)
+	data = append(data, "0.1,0.2"...) // no final newline: still a sample
+	s, c := newStream(t, InputOptions{Column: 2}, Config{Fs: 360})
+	feed(t, s, data, []int{333})
+	st := c.of(EventStatus)
+	last := st[len(st)-1].Body.(*StatusBody)
+	if last.Input != "end" || last.Samples != int64(len(rec.MV)+1) || last.Malformed != int64(bad) ||
+		last.TooLong != int64((len(rec.MV)-401)/997+1) || last.Header != 1 {
+		t.Errorf("final status %+v; want %d samples, %d malformed", last, len(rec.MV)+1, bad)
+	}
+}
+
+func TestHeartRateEvents(t *testing.T) {
+	for _, hr := range []float64{50, 72, 140} {
+		rhythm := synth.Normal
+		if hr < 60 {
+			rhythm = synth.Brady
+		} else if hr > 100 {
+			rhythm = synth.Tachy
+		}
+		rec, _ := synth.Generate(synth.Options{Rhythm: rhythm, HR: hr, Duration: 60, Fs: 250, Seed: 3, Noise: 0.02})
+		s, c := newStream(t, InputOptions{}, Config{Fs: 250, Beats: true})
+		feed(t, s, textOf(rec.MV), nil)
+		hrs := c.of(EventHR)
+		if len(hrs) != 61 { // one a second, plus one at the end
+			t.Errorf("HR %g: %d hr events, want 61", hr, len(hrs))
+		}
+		for _, e := range hrs[10:] {
+			b := e.Body.(*HRBody)
+			if b.HR == nil || math.Abs(*b.HR-hr) > 0.1*hr {
+				t.Fatalf("HR %g: hr event at %gs says %v", hr, e.T, b.HR)
+			}
+		}
+		if n := len(c.of(EventBeat)); math.Abs(float64(n-len(rec.Beats))) > 2 {
+			t.Errorf("HR %g: %d beat events, %d beats simulated", hr, n, len(rec.Beats))
+		}
+	}
+}
+
+func TestQualityStatus(t *testing.T) {
+	rec := simulate(t, synth.Normal, 10, 200, 4)
+	x := append([]float64(nil), rec.MV...)
+	x = append(x, make([]float64, 5*200)...) // flat
+	for i := 0; i < 5*200; i++ {
+		x = append(x, 7.5+0.01*float64(i%3)) // railed electrode
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := 0; i < 5*200; i++ {
+		x = append(x, rec.MV[i]+0.5*r.NormFloat64())
+	}
+	x = append(x, rec.MV[:5*200]...)
+	s, c := newStream(t, InputOptions{}, Config{Fs: 200})
+	feed(t, s, textOf(x), nil)
+	var seq []string
+	for _, e := range c.of(EventStatus) {
+		q := e.Body.(*StatusBody).Quality
+		if len(seq) == 0 || seq[len(seq)-1] != q {
+			seq = append(seq, q)
+		}
+	}
+	if got := strings.Join(seq, " "); got != "ok flat lead_off noise ok" {
+		t.Errorf("quality sequence %q", got)
+	}
+}
+
+func TestRateFromTimestamps(t *testing.T) {
+	rec := simulate(t, synth.Normal, 5, 250, 5)
+	cases := []struct {
+		name string
+		in   InputOptions
+		data func(i int, v float64) string
+	}{
+		{"seconds", InputOptions{TimeColumn: 1}, func(i int, v float64) string { return fmt.Sprintf("%.3f\t%.3f\n", 100+float64(i)/250, v) }},
+		{"epoch ms", InputOptions{TimeColumn: 2, Column: 1, Delimiter: ";"}, func(i int, v float64) string {
+			return fmt.Sprintf("%.3f;%d\n", v, 1718000000000+int64(i)*4)
+		}},
+		{"json", InputOptions{Format: FormatJSON}, func(i int, v float64) string {
+			return fmt.Sprintf(`{"ts": %.3f, "ecg": %.3f}`+"\n", float64(i)/250, v)
+		}},
+	}
+	for _, c := range cases {
+		var b strings.Builder
+		for i, v := range rec.MV {
+			b.WriteString(c.data(i, v))
+		}
+		s, col := newStream(t, c.in, Config{})
+		feed(t, s, []byte(b.String()), []int{1000})
+		if s.Fs() != 250 || s.Samples() != int64(len(rec.MV)) {
+			t.Errorf("%s: fs %g, %d samples", c.name, s.Fs(), s.Samples())
+		}
+		if len(col.of(EventHR)) < 5 {
+			t.Errorf("%s: %d hr events", c.name, len(col.of(EventHR)))
+		}
+	}
+	if _, err := New(InputOptions{}, Config{Emit: func(Event) {}}); err == nil {
+		t.Error("no fs and no timestamps: no error")
+	}
+}
+
+// TestFormatsAgree: text, JSON (single values and arrays) and binary give
+// the same samples and so the same events.
+func TestFormatsAgree(t *testing.T) {
+	rec := simulate(t, synth.PVC, 30, 360, 6)
+	adu := make([]int16, len(rec.MV))
+	for i, v := range rec.MV {
+		adu[i] = int16(math.Round(v * 200))
+	}
+	var text, js, arr, bin bytes.Buffer
+	for i, a := range adu {
+		fmt.Fprintf(&text, "%d %d\n", i, a)
+		fmt.Fprintf(&js, `{"ecg": %d}`+"\n", a)
+		binary.Write(&bin, binary.LittleEndian, a)
+	}
+	for i := 0; i < len(adu); i += 36 {
+		vs, _ := json.Marshal(adu[i:min(i+36, len(adu))])
+		fmt.Fprintf(&arr, `{"ecg": %s, "ts": %d}`+"\n", vs, i)
+	}
+	var want []string
+	for k, c := range []struct {
+		in   InputOptions
+		data []byte
+	}{
+		{InputOptions{Column: 2, Units: "adu"}, text.Bytes()},
+		{InputOptions{Format: FormatJSON, Units: "adu", Gain: 200}, js.Bytes()},
+		{InputOptions{Format: FormatJSON, Units: "adu"}, arr.Bytes()},
+		{InputOptions{Format: FormatBinary}, bin.Bytes()},
+	} {
+		s, col := newStream(t, c.in, Config{Fs: 360, Beats: true})
+		feed(t, s, c.data, []int{999})
+		if k == 0 {
+			want = col.lines
+			continue
+		}
+		if strings.Join(col.lines, "\n") != strings.Join(want, "\n") {
+			t.Errorf("format %d: %d events differ from text's %d", k, len(col.lines), len(want))
+		}
+	}
+}
+
+// scripted scores windows from a list of AF scores.
+type scripted struct {
+	af []float64
+	i  int
+}
+
+func (s *scripted) PredictSignal(x []float64, fs float64) (classify.Prediction, error) {
+	a := s.af[min(s.i, len(s.af)-1)]
+	s.i++
+	return classify.Prediction{Label: "AF", Confidence: a, Scores: []classify.LabelScore{{Label: "AF", Score: a}, {Label: "N", Score: 1 - a}}}, nil
+}
+
+func TestAlerts(t *testing.T) {
+	sc := &scripted{af: []float64{0.9, 0.9, 0.1, 0.95, 0.9, 0.85, 0.9, 0.2, 0.1, 0.1}}
+	var notified []Event
+	s, c := newStream(t, InputOptions{}, Config{Fs: 100, Window: 2, Hop: 1, Model: sc, AlertThreshold: 0.8, AlertWindows: 3,
+		OnAlert: func(e Event) { notified = append(notified, e) }})
+	feed(t, s, textOf(make([]float64, 1100)), nil)
+	var got []string
+	for _, e := range c.of(EventAlert) {
+		b := e.Body.(*AlertBody)
+		got = append(got, fmt.Sprintf("%s %s at %d since %d", b.State, b.Label, e.Sample, b.Since))
+	}
+	// Windows end every 100 samples from 200; the streak starts with the
+	// window ending at 500, which starts at 300.
+	want := "raised AF at 700 since 300; cleared AF at 900 since 300"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("alerts %q, want %q", strings.Join(got, "; "), want)
+	}
+	if len(notified) != 2 {
+		t.Errorf("OnAlert called %d times", len(notified))
+	}
+}
+
+// stallReader returns one burst, then blocks until closed.
+type stallReader struct {
+	burst []byte
+	done  chan struct{}
+}
+
+func (r *stallReader) Read(p []byte) (int, error) {
+	if len(r.burst) > 0 {
+		n := copy(p, r.burst)
+		r.burst = r.burst[n:]
+		return n, nil
+	}
+	<-r.done
+	return 0, io.EOF
+}
+
+// TestBurstThenStallThenCancel: a minute of data in one burst is processed
+// whole; a stalled input is left on cancel, with the last events flushed.
+func TestBurstThenStallThenCancel(t *testing.T) {
+	rec := simulate(t, synth.Normal, 65, 360, 7)
+	r := &stallReader{burst: textOf(rec.MV), done: make(chan struct{})}
+	defer close(r.done)
+	s, c := newStream(t, InputOptions{}, Config{Fs: 360})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for s.Samples() < int64(len(rec.MV)) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	if err := Run(ctx, r, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	st := c.of(EventStatus)
+	if b := st[len(st)-1].Body.(*StatusBody); b.Input != "end" || b.Samples != int64(len(rec.MV)) {
+		t.Errorf("last status %+v", b)
+	}
+	if w := c.of(EventWindow); len(w) != 2 || w[0].Sample != 60*360 || !w[1].Body.(*WindowBody).Final || w[1].Sample != 65*360 {
+		t.Errorf("%d window events, want one at 60 s and a final one at 65 s", len(w))
+	}
+}
+
+func FuzzDecoder(f *testing.F) {
+	f.Add([]byte("1\n2\n3\n"), uint8(0))
+	f.Add([]byte("t,v\n0,1\n0.1,NaN\n"), uint8(1))
+	f.Add([]byte(`{"ecg":[1,2,3],"ts":5}`+"\n"+`{"ecg":"x"}`), uint8(2))
+	f.Add([]byte{1, 2, 3}, uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
+		in := []InputOptions{{}, {TimeColumn: 1}, {Format: FormatJSON}, {Format: FormatBinary}}[mode%4]
+		in.MaxLine = 64
+		n := 0
+		s, err := New(in, Config{Fs: 100, Window: 1, Hop: 0.5, Emit: func(Event) { n++ }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		half := len(data) / 2
+		_ = s.Write(data[:half])
+		s.Reset()
+		_ = s.Write(data[half:])
+		_ = s.Close()
+	})
+}
