@@ -405,3 +405,38 @@ func BenchmarkGenerate(b *testing.B) {
 		})
 	}
 }
+
+func TestWriteWFDB(t *testing.T) {
+	dir := t.TempDir()
+	rec := gen(t, Options{Rhythm: Bigeminy, Duration: 20, Fs: 250, Seed: 4, Noise: 0.02})
+	if err := rec.WriteWFDB(dir, "sim1"); err != nil {
+		t.Fatal(err)
+	}
+	back, err := wfdb.ReadRecord(dir + "/sim1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Header.Fs != 250 || back.NumFrames() != len(rec.MV) || back.Header.Signals[0].Units != "mV" {
+		t.Fatalf("header %+v", back.Header)
+	}
+	for i, v := range back.Physical(0) {
+		if math.Abs(v-rec.MV[i]) > 0.5/200+1e-12 {
+			t.Fatalf("sample %d: %g read back, %g written", i, v, rec.MV[i])
+		}
+	}
+	anns, err := wfdb.ReadAnnotations(dir+"/sim1", "atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anns) != len(rec.Beats)+1 || anns[0].Type != wfdb.Rhythm || anns[0].Aux != "(B" {
+		t.Fatalf("%d annotations, first %+v", len(anns), anns[0])
+	}
+	for i, b := range rec.Beats {
+		if a := anns[i+1]; a.Sample != b.Sample || a.Type != b.Type {
+			t.Fatalf("annotation %d: %+v, want beat %+v", i+1, a, b)
+		}
+	}
+	if err := rec.WriteWFDB(dir, "../x"); err == nil {
+		t.Error("record name with a path: no error")
+	}
+}
