@@ -1,0 +1,612 @@
+package beats
+
+import (
+	"math"
+	"sort"
+)
+
+// Beat is one detected heartbeat.
+type Beat struct {
+	// Sample is the fiducial point (near the R peak: the largest absolute
+	// deflection of the band-passed QRS complex), in samples from the
+	// first sample written to the detector.
+	Sample int64
+}
+
+// Detector parameters in seconds or fractions, independent of the rate.
+const (
+	hpCutoff     = 5.0   // Hz, band-pass lower edge
+	lpCutoff     = 20.0  // Hz, band-pass upper edge
+	derivLag     = 0.010 // s, slope lag
+	integWindow  = 0.150 // s, moving-window integration
+	confirmLag   = 0.160 // s, a local maximum of the envelope is final after this
+	refractory   = 0.200 // s, no two beats closer than this
+	twaveWindow  = 0.360 // s, a peak closer than this to a beat must be steep
+	twaveSlope   = 0.5   // fraction of the previous beat's slope
+	thresholdK   = 0.25  // detection threshold between noise and QRS levels
+	searchBackK  = 1.5   // search back after this many mean RR intervals
+	searchBackTh = 0.5   // fraction of the detection threshold in search-back
+	maxSearch    = 3.0   // s, search back no later than this after a beat
+	learnTime    = 2.0   // s, initial learning period
+	settleTime   = 0.6   // s, a lead is ignored this long after an invalid sample
+	history      = 8     // peaks and intervals kept for the thresholds
+	maxPending   = 64    // candidate peaks kept for search-back
+	maxLearn     = 256   // peaks kept during the learning period
+	clipLevel    = 3     // a lead's envelope counts up to this many QRS levels
+	maxSNR       = 20    // cap of a lead's weight (QRS to noise level ratio)
+	// MaxLeads is the largest number of leads a Detector combines.
+	MaxLeads = 4
+)
+
+// peak is a local maximum of the combined envelope.
+type peak struct {
+	at    int64   // envelope index of the maximum
+	fid   int64   // fiducial sample (input index)
+	value float64 // combined envelope
+	slope float64 // largest combined absolute slope in the window
+	lv    [MaxLeads]float64
+}
+
+// lead is the per-signal state of a Detector.
+type lead struct {
+	bp       cascade
+	started  bool
+	x0, last float64
+	quietTo  int64     // this lead contributes nothing before this sample
+	ring     []float64 // band-passed signal, indexed by n mod ringLen
+	eRing    []float64 // squared slope, indexed by n mod win
+	eSum     float64
+	m        float64 // current integrated squared slope
+	q, nz    []float64
+	qi, ni   int
+	gain     float64 // weight of m in the combined envelope
+	clip     float64 // largest m counted in the combined envelope
+	root     float64 // sqrt(gain), weight of amplitudes and slopes
+}
+
+// Detector is an incremental QRS detector. Feed it samples (mV) with
+// Write (or WriteLeads) in chunks of any size; it calls emit for each
+// beat, in order of Sample, at most Delay samples after the beat's sample
+// has been written. The beats do not depend on how the input is split
+// into chunks.
+//
+// Each lead is band-passed (5-20 Hz, Butterworth sections designed for
+// the sampling rate), differentiated over 10 ms, squared and integrated
+// over 150 ms. Local maxima of that envelope are classified as QRS or
+// noise against an adaptive threshold a quarter of the way from the
+// median of the last 8 noise peaks to the median of the last 8 QRS peaks
+// (after Hamilton and Tompkins, 1986). A peak within 360 ms of a beat
+// whose slope is less than half the beat's is taken for a T wave. If no
+// beat is found for 1.5 mean RR intervals (3 s at most), the largest noise
+// peak above half the threshold since the last beat is taken
+// (search-back). The fiducial point is the largest absolute value of the
+// band-passed signal within the integration window, corrected for the
+// band-pass group delay; squaring makes the detector polarity-blind.
+//
+// With several leads, each lead's envelope is divided by its own QRS
+// level and weighted by its quality, (Q-N)/(Q+N) from its QRS (Q) and
+// noise (N) peak medians, so that a noisy or flat lead fades out and a
+// clean one carries the detection.
+//
+// Invalid samples (NaN or infinite: lead off, gaps) are replaced by the
+// last valid value, and the lead contributes nothing until 0.6 s after
+// the last invalid sample, so a gap gives no beats and no burst when the
+// signal returns. A flat or saturated signal has a zero envelope and
+// gives no peaks. The first 2 s are used to learn the levels and are then
+// decided like the rest.
+type Detector struct {
+	fs float64
+
+	gd        int64 // group delay of the band-pass, samples
+	dk        int   // derivative lag, samples
+	win       int   // integration window, samples
+	confirm   int64
+	refract   int64
+	twave     int64
+	maxSearch int64
+	learnEnd  int64
+	settle    int64
+	ringLen   int
+
+	n     int64 // samples written so far
+	leads []lead
+
+	fRing []float64 // weighted sum over leads of |band-passed|
+	dRing []float64 // weighted sum over leads of |slope|
+
+	// envelope peak tracking
+	prevC   float64
+	cand    peak
+	hasCand bool
+
+	// decision state
+	learning  bool
+	learnPks  []peak
+	qpk, npk  []float64 // last history values (ring)
+	qi, ni    int
+	rr        []float64 // last history RR intervals, samples
+	ri        int
+	lastBeat  int64 // envelope index of the last beat, -1 if none
+	lastFid   int64
+	lastSlope float64
+	pending   []peak // noise peaks since the last beat, for search-back
+	sorted    []float64
+}
+
+// NewDetector returns a detector for one signal sampled at fs Hz (fs > 0;
+// designed for 125 Hz to 1 kHz).
+func NewDetector(fs float64) *Detector { return NewMultiDetector(fs, 1) }
+
+// NewMultiDetector returns a detector for nleads (1 to MaxLeads)
+// simultaneous signals (leads of one ECG) sampled at fs Hz, fed with
+// WriteLeads.
+func NewMultiDetector(fs float64, nleads int) *Detector {
+	nleads = min(max(nleads, 1), MaxLeads)
+	d := &Detector{fs: fs}
+	lp := math.Min(lpCutoff, 0.4*fs)
+	mk := func() cascade {
+		return cascade{highpass2(hpCutoff, math.Sqrt2/2, fs), lowpass2(lp, math.Sqrt2/2, fs)}
+	}
+	d.gd = int64(math.Round(mk().groupDelay(10, fs)))
+	d.dk = max(1, int(math.Round(derivLag*fs)))
+	d.win = max(1, int(math.Round(integWindow*fs)))
+	d.confirm = d.samples(confirmLag)
+	d.refract = d.samples(refractory)
+	d.twave = d.samples(twaveWindow)
+	d.maxSearch = d.samples(maxSearch)
+	d.learnEnd = d.samples(learnTime)
+	d.settle = d.samples(settleTime)
+	d.ringLen = d.win + d.dk + 2
+	d.leads = make([]lead, nleads)
+	for i := range d.leads {
+		l := &d.leads[i]
+		l.bp = mk()
+		l.ring = make([]float64, d.ringLen)
+		l.eRing = make([]float64, d.win)
+		l.q = make([]float64, 0, history)
+		l.nz = make([]float64, 0, history)
+	}
+	d.fRing = make([]float64, d.ringLen)
+	d.dRing = make([]float64, d.ringLen)
+	d.qpk = make([]float64, 0, history)
+	d.npk = make([]float64, 0, history)
+	d.rr = make([]float64, 0, history)
+	d.sorted = make([]float64, history)
+	d.pending = make([]peak, 0, maxPending)
+	d.learnPks = make([]peak, 0, maxLearn)
+	d.reset()
+	return d
+}
+
+func (d *Detector) samples(sec float64) int64 { return int64(math.Round(sec * d.fs)) }
+
+func (d *Detector) reset() {
+	for i := range d.leads {
+		l := &d.leads[i]
+		l.bp.reset()
+		l.started = false
+		l.quietTo = 0
+		clear(l.ring)
+		clear(l.eRing)
+		l.eSum, l.m = 0, 0
+		l.q, l.nz = l.q[:0], l.nz[:0]
+		l.qi, l.ni = 0, 0
+		l.gain, l.root, l.clip = 1, 1, math.Inf(1)
+	}
+	d.n = 0
+	clear(d.fRing)
+	clear(d.dRing)
+	d.prevC = 0
+	d.hasCand = false
+	d.learning = true
+	d.learnPks = d.learnPks[:0]
+	d.qpk, d.npk, d.rr = d.qpk[:0], d.npk[:0], d.rr[:0]
+	d.qi, d.ni, d.ri = 0, 0, 0
+	d.lastBeat = -1
+	d.lastFid = -1
+	d.lastSlope = 0
+	d.pending = d.pending[:0]
+}
+
+// Fs returns the sampling rate the detector was made for, in Hz.
+func (d *Detector) Fs() float64 { return d.fs }
+
+// Delay returns the largest number of samples between a beat's Sample and
+// the last sample written when it is emitted: about 3.5 s.
+func (d *Detector) Delay() int64 {
+	return max(d.maxSearch, d.learnEnd) + d.confirm + int64(d.win+d.dk) + d.gd + 1
+}
+
+// Write processes the samples x (mV) of a one-lead detector and calls
+// emit for each beat found. It panics if the detector has several leads.
+func (d *Detector) Write(x []float64, emit func(Beat)) {
+	if len(d.leads) != 1 {
+		panic("beats: Write on a multi-lead Detector; use WriteLeads")
+	}
+	for _, v := range x {
+		d.stepLead(0, v)
+		d.step(emit)
+	}
+}
+
+// WriteLeads processes len(x[0]) samples of each lead: x[i] holds the
+// samples (mV) of lead i, one slice per lead the detector was made for,
+// all of the same length. It panics on a mismatch.
+func (d *Detector) WriteLeads(x [][]float64, emit func(Beat)) {
+	if len(x) != len(d.leads) {
+		panic("beats: WriteLeads with the wrong number of leads")
+	}
+	for i := range x {
+		if len(x[i]) != len(x[0]) {
+			panic("beats: WriteLeads with leads of different lengths")
+		}
+	}
+	for k := range x[0] {
+		for i := range x {
+			d.stepLead(i, x[i][k])
+		}
+		d.step(emit)
+	}
+}
+
+// Flush ends the signal: it decides the last pending peak, emits any
+// remaining beat, and resets the detector for a new signal.
+func (d *Detector) Flush(emit func(Beat)) {
+	if d.hasCand {
+		d.hasCand = false
+		d.classify(d.cand, emit)
+	}
+	if d.learning {
+		d.endLearning(emit)
+	}
+	d.reset()
+}
+
+// Detect returns the beats of the whole signal x (mV) sampled at fs Hz.
+func Detect(x []float64, fs float64) []Beat {
+	d := NewDetector(fs)
+	var out []Beat
+	emit := func(b Beat) { out = append(out, b) }
+	d.Write(x, emit)
+	d.Flush(emit)
+	return out
+}
+
+// DetectLeads returns the beats found in the simultaneous signals x (mV,
+// x[i] is lead i, all of the same length) sampled at fs Hz.
+func DetectLeads(x [][]float64, fs float64) []Beat {
+	d := NewMultiDetector(fs, len(x))
+	var out []Beat
+	emit := func(b Beat) { out = append(out, b) }
+	d.WriteLeads(x, emit)
+	d.Flush(emit)
+	return out
+}
+
+// stepLead filters the next sample v of lead i (the sample index is d.n).
+func (d *Detector) stepLead(i int, v float64) {
+	n := d.n
+	l := &d.leads[i]
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = l.last
+		l.quietTo = n + d.settle
+	} else if !l.started {
+		l.started = true
+		l.x0 = v
+		l.last = v
+	} else {
+		l.last = v
+	}
+	y := l.bp.step(v - l.x0)
+	L := int64(d.ringLen)
+	r := int(n % L)
+	l.ring[r] = y
+	if i == 0 {
+		d.fRing[r], d.dRing[r] = 0, 0
+	}
+	var s float64
+	if n >= l.quietTo && n >= int64(d.dk) {
+		s = (y - l.ring[(n-int64(d.dk))%L]) * d.fs / float64(d.dk)
+		d.fRing[r] += l.root * math.Abs(y)
+		d.dRing[r] += l.root * math.Abs(s)
+	}
+	e := s * s
+	k := int(n % int64(d.win))
+	l.eSum += e - l.eRing[k]
+	l.eRing[k] = e
+	if k == d.win-1 {
+		// Recompute the running sum once per window against drift.
+		var t float64
+		for _, u := range l.eRing {
+			t += u
+		}
+		l.eSum = t
+	}
+	l.m = math.Max(l.eSum/float64(d.win), 0)
+}
+
+func (d *Detector) step(emit func(Beat)) {
+	n := d.n
+	d.n++
+	c := d.combine()
+	// Envelope peaks: a local maximum is final once the envelope has
+	// fallen to half of it or after confirmLag.
+	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
+		d.cand = peak{at: n, value: c}
+		d.hasCand = true
+		d.fillPeak(&d.cand, n)
+	}
+	d.prevC = c
+	if d.hasCand && (c < d.cand.value/2 || n-d.cand.at >= d.confirm) {
+		d.hasCand = false
+		d.classify(d.cand, emit)
+	}
+	if d.learning && n+1 >= d.learnEnd {
+		d.endLearning(emit)
+	}
+	if !d.learning {
+		d.searchBack(n, emit)
+	}
+}
+
+// combine returns the combined envelope: one lead's own, or the weighted
+// sum of the leads' envelopes each clipped at clipLevel times its QRS
+// level, so that an artifact in one lead cannot swamp the others.
+func (d *Detector) combine() float64 {
+	if len(d.leads) == 1 {
+		return d.leads[0].m
+	}
+	var c float64
+	for i := range d.leads {
+		l := &d.leads[i]
+		c += l.gain * math.Min(l.m, l.clip)
+	}
+	return c
+}
+
+// fillPeak records the slope, fiducial and lead envelopes of a peak at
+// envelope index n (the current sample, so the rings hold its window).
+func (d *Detector) fillPeak(p *peak, n int64) {
+	lo := max(n-int64(d.win+d.dk)+1, 0)
+	best, bi := -1.0, n
+	sl := 0.0
+	L := int64(d.ringLen)
+	for t := lo; t <= n; t++ {
+		if a := d.fRing[t%L]; a > best {
+			best, bi = a, t
+		}
+		if s := d.dRing[t%L]; s > sl {
+			sl = s
+		}
+	}
+	p.slope = sl
+	p.fid = max(bi-d.gd, 0)
+	for i := range d.leads {
+		p.lv[i] = d.leads[i].m
+	}
+}
+
+func (d *Detector) classify(p peak, emit func(Beat)) {
+	if p.value <= 0 {
+		return
+	}
+	if d.learning {
+		if len(d.learnPks) == cap(d.learnPks) {
+			copy(d.learnPks, d.learnPks[1:])
+			d.learnPks = d.learnPks[:len(d.learnPks)-1]
+		}
+		d.learnPks = append(d.learnPks, p)
+		return
+	}
+	if d.isBeat(p) {
+		d.accept(p, emit)
+		return
+	}
+	d.noise(p)
+}
+
+func (d *Detector) isBeat(p peak) bool {
+	if p.value <= d.threshold() {
+		return false
+	}
+	if d.lastBeat >= 0 {
+		gap := p.at - d.lastBeat
+		if gap < d.refract {
+			return false
+		}
+		if gap < d.twave && p.slope < twaveSlope*d.lastSlope {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Detector) noise(p peak) {
+	d.npk, d.ni = pushRing(d.npk, d.ni, p.value)
+	if len(d.leads) > 1 {
+		for i := range d.leads {
+			l := &d.leads[i]
+			l.nz, l.ni = pushRing(l.nz, l.ni, p.lv[i])
+		}
+		d.updateGains()
+	}
+	if len(d.pending) == maxPending {
+		copy(d.pending, d.pending[1:])
+		d.pending = d.pending[:maxPending-1]
+	}
+	d.pending = append(d.pending, p)
+}
+
+func (d *Detector) accept(p peak, emit func(Beat)) {
+	d.qpk, d.qi = pushRing(d.qpk, d.qi, p.value)
+	if d.lastBeat >= 0 {
+		d.rr, d.ri = pushRing(d.rr, d.ri, float64(p.at-d.lastBeat))
+	}
+	d.lastBeat = p.at
+	d.lastSlope = p.slope
+	d.pending = d.pending[:0]
+	if len(d.leads) > 1 {
+		for i := range d.leads {
+			l := &d.leads[i]
+			l.q, l.qi = pushRing(l.q, l.qi, p.lv[i])
+		}
+		d.updateGains()
+	}
+	if p.fid > d.lastFid {
+		d.lastFid = p.fid
+		emit(Beat{Sample: p.fid})
+	}
+}
+
+// updateGains sets each lead's weight in the combined envelope: the
+// inverse of its QRS level times its quality (Q-N)/(Q+N), normalised so
+// that the weights of the qualities sum to one.
+func (d *Detector) updateGains() {
+	var wsum float64
+	var w [MaxLeads]float64
+	var q [MaxLeads]float64
+	for i := range d.leads {
+		l := &d.leads[i]
+		q[i] = d.median(l.q)
+		nz := d.median(l.nz)
+		if q[i] > 0 {
+			r := math.Min(q[i]/math.Max(nz, q[i]/maxSNR), maxSNR)
+			w[i] = r * r
+		}
+		wsum += w[i]
+	}
+	for i := range d.leads {
+		l := &d.leads[i]
+		l.clip = clipLevel * q[i]
+		if q[i] <= 0 {
+			l.clip = math.Inf(1)
+		}
+		switch {
+		case q[i] <= 0:
+			l.gain = 0
+		case wsum <= 0:
+			l.gain = 1 / (q[i] * float64(len(d.leads)))
+		default:
+			l.gain = w[i] / (q[i] * wsum)
+		}
+		l.root = math.Sqrt(l.gain)
+	}
+}
+
+func pushRing(r []float64, i int, v float64) ([]float64, int) {
+	if len(r) < cap(r) {
+		return append(r, v), 0
+	}
+	r[i] = v
+	return r, (i + 1) % len(r)
+}
+
+func (d *Detector) median(r []float64) float64 {
+	if len(r) == 0 {
+		return 0
+	}
+	s := d.sorted[:len(r)]
+	copy(s, r)
+	sort.Float64s(s)
+	h := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[h]
+	}
+	return (s[h-1] + s[h]) / 2
+}
+
+func (d *Detector) threshold() float64 {
+	q := d.median(d.qpk)
+	nz := d.median(d.npk)
+	return nz + thresholdK*(q-nz)
+}
+
+func (d *Detector) meanRR() float64 {
+	if len(d.rr) == 0 {
+		return d.fs // 1 s until known
+	}
+	var s float64
+	for _, v := range d.rr {
+		s += v
+	}
+	return s / float64(len(d.rr))
+}
+
+// searchBack takes the best pending peak when no beat was found for too
+// long.
+func (d *Detector) searchBack(n int64, emit func(Beat)) {
+	if d.lastBeat < 0 || len(d.pending) == 0 {
+		return
+	}
+	lim := min(int64(searchBackK*d.meanRR()), d.maxSearch)
+	if n-d.lastBeat < lim {
+		return
+	}
+	th := searchBackTh * d.threshold()
+	best := -1
+	for i, p := range d.pending {
+		gap := p.at - d.lastBeat
+		if gap < d.refract || (gap < d.twave && p.slope < twaveSlope*d.lastSlope) {
+			continue
+		}
+		if p.value > th && (best < 0 || p.value > d.pending[best].value) {
+			best = i
+		}
+	}
+	if best < 0 {
+		// Nothing to take: forget the peaks so that the next search starts
+		// afresh.
+		d.pending = d.pending[:0]
+		return
+	}
+	p := d.pending[best]
+	k := copy(d.pending, d.pending[best+1:])
+	rest := d.pending[:k]
+	// accept empties pending; keep the later peaks as candidates.
+	var keep [maxPending]peak
+	nk := copy(keep[:], rest)
+	d.accept(p, emit)
+	d.pending = append(d.pending, keep[:nk]...)
+}
+
+// endLearning sets the levels from the peaks of the first seconds and
+// decides those peaks.
+func (d *Detector) endLearning(emit func(Beat)) {
+	d.learning = false
+	if len(d.leads) > 1 {
+		// Each lead's QRS level is its largest peak; the combined values
+		// of the stored peaks are recomputed with the new weights.
+		for i := range d.leads {
+			var mx float64
+			for _, p := range d.learnPks {
+				mx = math.Max(mx, p.lv[i])
+			}
+			l := &d.leads[i]
+			if mx > 0 {
+				l.q = append(l.q[:0], mx)
+			}
+		}
+		d.updateGains()
+		for k := range d.learnPks {
+			p := &d.learnPks[k]
+			var c float64
+			for i := range d.leads {
+				c += d.leads[i].gain * math.Min(p.lv[i], d.leads[i].clip)
+			}
+			p.value = c
+			p.slope = 0 // the slopes were weighted differently
+		}
+	}
+	var mx float64
+	for _, p := range d.learnPks {
+		mx = math.Max(mx, p.value)
+	}
+	if mx > 0 {
+		d.qpk = append(d.qpk[:0], mx)
+		d.npk = append(d.npk[:0], 0)
+	}
+	for _, p := range d.learnPks {
+		d.classify(p, emit)
+	}
+	d.learnPks = d.learnPks[:0]
+}
