@@ -1,0 +1,508 @@
+package datasets
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// Signals is a recording in physical units, all signals at one rate, as
+// read from a CSV or EDF export before it becomes a WFDB record.
+type Signals struct {
+	// Fs is the sampling frequency in Hz.
+	Fs float64
+	// Names and Units describe each signal.
+	Names []string
+	Units []string
+	// Data[s] holds signal s in physical units; NaN marks a missing value.
+	Data [][]float64
+	// Decimals[s] is the largest number of decimals written for a value
+	// of signal s in the input (CSV), or -1 when unknown; it lets
+	// ToWFDB pick a gain that keeps the values exact.
+	Decimals []int
+}
+
+// CSVOptions control ReadCSV. The zero value detects everything it can.
+type CSVOptions struct {
+	// Delimiter separates fields; 0 picks the first of ',', ';', '\t'
+	// found in the first line, else runs of blanks.
+	Delimiter rune
+	// Header says whether the first row names the columns: "auto" (or
+	// ""), when any of its fields is not a number; "yes"; "no". A second
+	// non-numeric row (units, as rdsamp -v prints) is read as units.
+	Header string
+	// TimeColumn is the column holding the time in seconds ("auto" or
+	// "": a column named time, t, sec, seconds, "elapsed time", or with
+	// "(ms)"/"_ms" for milliseconds; "none"; or a name or 0-based index).
+	// Values may also be written [hh:]mm:ss.sss. The time column gives Fs
+	// when Fs is 0, and must then be evenly spaced (within 1%).
+	TimeColumn string
+	// Fs is the sampling frequency in Hz; required unless a time column
+	// gives it.
+	Fs float64
+	// Units for every signal when the file has no units row ("mV" if empty).
+	Units string
+	// MaxValues bounds the number of values read (default 1<<28).
+	MaxValues int
+}
+
+// CSVError locates a problem in a CSV file.
+type CSVError struct {
+	Line   int // 1-based line number, 0 when the problem is the whole file
+	Column int // 1-based column, 0 when not about one field
+	Err    error
+}
+
+func (e *CSVError) Error() string {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("line %d column %d: %v", e.Line, e.Column, e.Err)
+	case e.Line > 0:
+		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
+	return e.Err.Error()
+}
+
+func (e *CSVError) Unwrap() error { return e.Err }
+
+// ErrNoFs is returned when a CSV file has no time column and no Fs was given.
+var ErrNoFs = errors.New("sampling frequency unknown: give --fs or a time column")
+
+// ReadCSV reads a table of samples, one row per sample time and one column
+// per signal (plus an optional time column), as devices and spreadsheet
+// tools export them. Blank lines and lines starting with '#' are skipped;
+// fields may be quoted with " or '; empty fields and NaN are missing
+// values. Every row must have the same number of fields.
+func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
+	maxValues := opt.MaxValues
+	if maxValues <= 0 {
+		maxValues = 1 << 28
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var (
+		lineNo   int
+		delim    = opt.Delimiter
+		names    []string
+		units    []string
+		rows     int
+		cols     [][]float64
+		decimals []int
+		ncol     = -1
+		sawData  bool
+	)
+	fail := func(line, col int, format string, args ...any) (*Signals, error) {
+		return nil, &CSVError{Line: line, Column: col, Err: fmt.Errorf(format, args...)}
+	}
+	headerMode := strings.ToLower(opt.Header)
+	switch headerMode {
+	case "", "auto", "yes", "no":
+	default:
+		return fail(0, 0, "header %q: want auto, yes or no", opt.Header)
+	}
+	for {
+		line, err := readLine(br, 1<<20)
+		if err == errLineTooLong {
+			return fail(lineNo+1, 0, "line longer than 1 MiB")
+		}
+		if err != nil && line == "" {
+			if err == io.EOF {
+				break
+			}
+			return nil, err
+		}
+		lineNo++
+		line = strings.TrimRight(line, "\r\n")
+		if lineNo == 1 {
+			line = strings.TrimPrefix(line, "\ufeff") // byte-order mark
+		}
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if delim == 0 {
+			delim = detectDelimiter(line)
+		}
+		fields := splitFields(line, delim)
+		if ncol < 0 {
+			ncol = len(fields)
+		} else if len(fields) != ncol {
+			return fail(lineNo, 0, "%d fields, earlier rows have %d", len(fields), ncol)
+		}
+		if !sawData && names == nil && headerMode != "no" && (headerMode == "yes" || !allNumeric(fields)) {
+			names = fields
+			continue
+		}
+		if !sawData && names != nil && units == nil && headerMode != "no" && !allNumeric(fields) {
+			units = fields
+			continue
+		}
+		if cols == nil {
+			cols = make([][]float64, ncol)
+			decimals = make([]int, ncol)
+		}
+		if (rows+1)*ncol > maxValues {
+			return fail(lineNo, 0, "more than %d values", maxValues)
+		}
+		for c, f := range fields {
+			v, dec, err := parseCSVValue(f)
+			if err != nil {
+				return fail(lineNo, c+1, "%q: %v", truncateField(f), err)
+			}
+			cols[c] = append(cols[c], v)
+			if dec < 0 || decimals[c] < 0 {
+				decimals[c] = -1
+			} else {
+				decimals[c] = max(decimals[c], dec)
+			}
+		}
+		rows++
+		sawData = true
+	}
+	if rows == 0 {
+		return fail(0, 0, "no data rows")
+	}
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	// Time column.
+	tcol := -1
+	msec := false
+	switch tc := strings.TrimSpace(opt.TimeColumn); strings.ToLower(tc) {
+	case "none":
+	case "", "auto":
+		for i, n := range names {
+			if isTimeName(n) {
+				tcol = i
+				break
+			}
+		}
+	default:
+		tcol = -1
+		for i, n := range names {
+			if n == tc {
+				tcol = i
+			}
+		}
+		if tcol < 0 {
+			i, err := strconv.Atoi(tc)
+			if err != nil || i < 0 || i >= ncol {
+				return fail(0, 0, "time column %q: no such column (%d columns)", tc, ncol)
+			}
+			tcol = i
+		}
+	}
+	if tcol >= 0 && names != nil {
+		ln := strings.ToLower(names[tcol])
+		msec = strings.Contains(ln, "(ms)") || strings.HasSuffix(ln, "_ms") || strings.Contains(ln, "[ms]") || ln == "ms"
+	}
+	if tcol >= 0 && units != nil && strings.Contains(strings.ToLower(units[tcol]), "ms") {
+		msec = true
+	}
+	fs := opt.Fs
+	if fs < 0 || math.IsNaN(fs) || math.IsInf(fs, 0) {
+		return fail(0, 0, "sampling frequency %v: must be positive", fs)
+	}
+	if fs == 0 {
+		if tcol < 0 {
+			return nil, ErrNoFs
+		}
+		t := cols[tcol]
+		if msec {
+			t = scaled(t, 1e-3)
+		}
+		var err error
+		if fs, err = rateFromTimes(t); err != nil {
+			return fail(0, tcol+1, "time column: %v", err)
+		}
+	}
+	s := &Signals{Fs: fs}
+	for c := 0; c < ncol; c++ {
+		if c == tcol {
+			continue
+		}
+		name := fmt.Sprintf("sig%d", len(s.Names))
+		if names != nil && names[c] != "" {
+			name = names[c]
+		}
+		u := opt.Units
+		if units != nil && strings.TrimSpace(units[c]) != "" {
+			u = strings.TrimSpace(units[c])
+		}
+		if u == "" {
+			u = "mV"
+		}
+		s.Names = append(s.Names, name)
+		s.Units = append(s.Units, u)
+		s.Data = append(s.Data, cols[c])
+		s.Decimals = append(s.Decimals, decimals[c])
+	}
+	if len(s.Data) == 0 {
+		return fail(0, 0, "no signal columns (only a time column)")
+	}
+	return s, nil
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line of at most max bytes (without failing for good
+// on long lines as bufio.Scanner does: the caller reports it).
+func readLine(br *bufio.Reader, max int) (string, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > max {
+			return "", errLineTooLong
+		}
+		buf = append(buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return string(buf), err
+	}
+}
+
+func detectDelimiter(line string) rune {
+	best, bestN := rune(0), 0
+	for _, d := range []rune{',', ';', '\t'} {
+		if n := strings.Count(line, string(d)); n > bestN {
+			best, bestN = d, n
+		}
+	}
+	if best == 0 {
+		return ' '
+	}
+	return best
+}
+
+// splitFields splits line at delim (' ' means runs of blanks), removing
+// surrounding quotes and blanks from each field.
+func splitFields(line string, delim rune) []string {
+	var fields []string
+	if delim == ' ' {
+		fields = strings.Fields(line)
+	} else {
+		fields = strings.Split(line, string(delim))
+	}
+	for i, f := range fields {
+		f = strings.TrimSpace(f)
+		if len(f) >= 2 && (f[0] == '"' && f[len(f)-1] == '"' || f[0] == '\'' && f[len(f)-1] == '\'') {
+			f = f[1 : len(f)-1]
+		}
+		fields[i] = f
+	}
+	return fields
+}
+
+func allNumeric(fields []string) bool {
+	for _, f := range fields {
+		if _, _, err := parseCSVValue(f); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// parseCSVValue parses a number (or [hh:]mm:ss.sss, or a missing value)
+// and returns the number of decimals written (-1 with an exponent).
+func parseCSVValue(f string) (float64, int, error) {
+	switch strings.ToLower(f) {
+	case "", "nan", "na", "-", "null":
+		return math.NaN(), 0, nil
+	}
+	if strings.Contains(f, ":") {
+		parts := strings.Split(f, ":")
+		if len(parts) > 3 {
+			return 0, 0, errors.New("not a number or time")
+		}
+		sec := 0.0
+		for _, p := range parts {
+			v, err := strconv.ParseFloat(p, 64)
+			if err != nil || v < 0 || strings.ContainsAny(p, "eExXpPnNiI_") {
+				return 0, 0, errors.New("not a number or time")
+			}
+			sec = sec*60 + v
+		}
+		return sec, -1, nil
+	}
+	if strings.ContainsAny(f, "xXpPnNiI_") { // no hex, inf, nan spellings, underscores
+		return 0, 0, errors.New("not a number")
+	}
+	v, err := strconv.ParseFloat(f, 64)
+	if err != nil {
+		return 0, 0, errors.New("not a number")
+	}
+	dec := 0
+	if strings.ContainsAny(f, "eE") {
+		dec = -1
+	} else if i := strings.IndexByte(f, '.'); i >= 0 {
+		dec = len(f) - i - 1
+	}
+	return v, dec, nil
+}
+
+func truncateField(f string) string {
+	if len(f) > 40 {
+		return f[:40] + "..."
+	}
+	return f
+}
+
+func isTimeName(n string) bool {
+	n = strings.ToLower(strings.Trim(n, " '\""))
+	for _, p := range []string{"time", "t", "sec", "secs", "seconds", "elapsed time", "timestamp", "time_s", "time (s)", "time(s)", "time_ms", "time (ms)", "time(ms)", "ms"} {
+		if n == p {
+			return true
+		}
+	}
+	return false
+}
+
+func scaled(x []float64, k float64) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = v * k
+	}
+	return out
+}
+
+// rateFromTimes returns the sampling frequency of evenly spaced times.
+func rateFromTimes(t []float64) (float64, error) {
+	if len(t) < 2 {
+		return 0, errors.New("fewer than two times: give --fs")
+	}
+	for _, v := range t {
+		if math.IsNaN(v) {
+			return 0, errors.New("missing time value")
+		}
+	}
+	span := t[len(t)-1] - t[0]
+	if !(span > 0) {
+		return 0, errors.New("times do not increase")
+	}
+	step := span / float64(len(t)-1)
+	for i := 1; i < len(t); i++ {
+		if d := t[i] - t[i-1]; math.Abs(d-step) > 0.01*step {
+			return 0, fmt.Errorf("uneven time step %g s at row %d (mean %g s): resample or give --fs", d, i+1, step)
+		}
+	}
+	fs := 1 / step
+	// Times printed with limited precision: snap to a near round rate.
+	for _, q := range []float64{1, 10, 100, 1000} {
+		if r := math.Round(fs*q) / q; math.Abs(r-fs) <= 1e-4*fs {
+			return r, nil
+		}
+	}
+	return fs, nil
+}
+
+// maxDigital is the largest format-16 value used (−32768 marks invalid).
+const maxDigital = 32767
+
+// ToWFDB converts s into a WFDB header and digital samples in format 16,
+// ready for wfdb.WriteRecord. When gain is 0, each signal gets the gain
+// that keeps its values exact: 10^d for values written with d decimals
+// (d ≤ 6), with the baseline centring the signal's range, when that fits
+// in 16 bits; otherwise the largest gain that fits (values then round to
+// 1/gain). A given gain applies to every signal, and values it cannot
+// hold are an error. Missing values become wfdb.InvalidSample.
+func (s *Signals) ToWFDB(name string, gain float64) (*wfdb.Header, [][]int32, error) {
+	if gain < 0 || math.IsNaN(gain) || math.IsInf(gain, 0) {
+		return nil, nil, fmt.Errorf("gain %v: must be positive", gain)
+	}
+	h := &wfdb.Header{Name: name, Fs: s.Fs}
+	data := make([][]int32, len(s.Data))
+	for i, x := range s.Data {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range x {
+			if !math.IsNaN(v) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+		if math.IsInf(lo, 0) {
+			lo, hi = 0, 0
+		}
+		g, base := gain, int64(0)
+		if g == 0 {
+			dec := -1
+			if i < len(s.Decimals) {
+				dec = s.Decimals[i]
+			}
+			g, base = chooseGain(lo, hi, dec)
+		} else if math.Abs(math.Round(hi*g)) > maxDigital || math.Abs(math.Round(lo*g)) > maxDigital {
+			return nil, nil, fmt.Errorf("signal %d (%s): values %g..%g do not fit 16 bits at gain %g", i, s.Names[i], lo, hi, g)
+		}
+		d := make([]int32, len(x))
+		for k, v := range x {
+			if math.IsNaN(v) {
+				d[k] = wfdb.InvalidSample
+				continue
+			}
+			q := int64(math.Round(v*g)) + base
+			d[k] = int32(min(max(q, -maxDigital), maxDigital))
+		}
+		data[i] = d
+		desc := s.Names[i]
+		units := s.Units[i]
+		h.Signals = append(h.Signals, wfdb.SignalSpec{
+			FileName: name + ".dat", Format: wfdb.Format16, SamplesPerFrame: 1,
+			Gain: g, Baseline: int32(base), Units: sanitizeField(units, "mV"), ADCResolution: 16,
+			Description: sanitizeDesc(desc, i),
+		})
+	}
+	return h, data, nil
+}
+
+// chooseGain picks gain and baseline for values in [lo, hi] written with
+// dec decimals (-1 unknown).
+func chooseGain(lo, hi float64, dec int) (float64, int64) {
+	mid := (lo + hi) / 2
+	if dec >= 0 && dec <= 6 {
+		g := math.Pow10(dec)
+		base := -int64(math.Round(mid * g))
+		if float64(int64(math.Round(hi*g))+base) <= maxDigital && float64(int64(math.Round(lo*g))+base) >= -maxDigital {
+			// Prefer the smallest baseline shift: 0 when the range fits.
+			if math.Round(hi*g) <= maxDigital && math.Round(lo*g) >= -maxDigital {
+				base = 0
+			}
+			return g, base
+		}
+	}
+	span := max(math.Abs(hi-mid), math.Abs(lo-mid))
+	if span == 0 {
+		span = 1
+	}
+	g := float64(maxDigital-1) / span
+	// Three significant digits, rounded down so that the range fits.
+	e := math.Pow10(int(math.Floor(math.Log10(g))) - 2)
+	g = math.Floor(g/e) * e
+	base := -math.Round(mid * g)
+	if math.Abs(base) > math.MaxInt32/2 {
+		// Values far from zero with a tiny spread: a smaller gain keeps
+		// the baseline representable.
+		g = math.Max(1e-300, float64(math.MaxInt32/2)/math.Max(math.Abs(mid), 1))
+		base = -math.Round(mid * g)
+	}
+	return g, int64(base)
+}
+
+// sanitizeField makes s usable as a blank-free header field.
+func sanitizeField(s, def string) string {
+	s = strings.Join(strings.Fields(s), "_")
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func sanitizeDesc(s string, i int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return fmt.Sprintf("signal %d", i)
+	}
+	return s
+}

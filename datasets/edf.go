@@ -1,0 +1,322 @@
+package datasets
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// EDFSignal is one signal of an EDF or EDF+ file.
+type EDFSignal struct {
+	Label       string  // e.g. "ECG II"
+	Transducer  string  // transducer type
+	Units       string  // physical dimension, e.g. "uV"
+	PhysMin     float64 // physical minimum
+	PhysMax     float64 // physical maximum
+	DigMin      int     // digital minimum
+	DigMax      int     // digital maximum
+	Prefilter   string  // prefiltering
+	NSamples    int     // samples in each data record
+	Annotations bool    // an "EDF Annotations" signal (EDF+ time-stamped annotations; not converted)
+}
+
+// Gain returns the ADC units per physical unit, (DigMax-DigMin)/(PhysMax-PhysMin).
+func (s *EDFSignal) Gain() float64 {
+	return float64(s.DigMax-s.DigMin) / (s.PhysMax - s.PhysMin)
+}
+
+// Baseline returns the digital value of physical zero,
+// DigMin - PhysMin*Gain (not always an integer).
+func (s *EDFSignal) Baseline() float64 { return float64(s.DigMin) - s.PhysMin*s.Gain() }
+
+// EDFHeader is the header of an EDF or EDF+ file.
+type EDFHeader struct {
+	Version        string  // "0"
+	Patient        string  // local patient identification
+	Recording      string  // local recording identification
+	StartDate      string  // dd.mm.yy
+	StartTime      string  // hh.mm.ss
+	HeaderBytes    int     // bytes in the header: 256 * (1 + number of signals)
+	Reserved       string  // "EDF+C" or "EDF+D" for EDF+, else empty
+	NumRecords     int     // number of data records (-1 in the file: computed from its size)
+	RecordDuration float64 // seconds per data record
+	Signals        []EDFSignal
+}
+
+// maxEDFSignals bounds the signal count (and so the header size) read
+// before anything is checked.
+const maxEDFSignals = 4096
+
+// ParseEDFHeader reads an EDF/EDF+ header from r. size is the size of the
+// whole file in bytes (-1 if unknown); with it, the number of data records
+// is checked against (or, when the header says -1, computed from) the
+// file size. Every field is checked; errors name the field.
+func ParseEDFHeader(r io.Reader, size int64) (*EDFHeader, error) {
+	var fixed [256]byte
+	if _, err := io.ReadFull(r, fixed[:]); err != nil {
+		return nil, fmt.Errorf("EDF header: %w", noEOF(err))
+	}
+	field := func(off, n int) string { return strings.TrimRight(string(fixed[off:off+n]), " \x00") }
+	h := &EDFHeader{
+		Version: field(0, 8), Patient: field(8, 80), Recording: field(88, 80),
+		StartDate: field(168, 8), StartTime: field(176, 8), Reserved: field(192, 44),
+	}
+	if h.Version != "0" {
+		return nil, fmt.Errorf("EDF header: version %q: not an EDF file (want \"0\")", h.Version)
+	}
+	var err error
+	if h.HeaderBytes, err = edfInt(field(184, 8), "header bytes"); err != nil {
+		return nil, err
+	}
+	if h.NumRecords, err = edfInt(field(236, 8), "number of data records"); err != nil {
+		return nil, err
+	}
+	if h.RecordDuration, err = edfFloat(field(244, 8), "data record duration"); err != nil {
+		return nil, err
+	}
+	ns, err := edfInt(field(252, 4), "number of signals")
+	if err != nil {
+		return nil, err
+	}
+	if ns < 1 || ns > maxEDFSignals {
+		return nil, fmt.Errorf("EDF header: number of signals %d: want 1..%d", ns, maxEDFSignals)
+	}
+	if h.HeaderBytes != 256*(ns+1) {
+		return nil, fmt.Errorf("EDF header: header bytes %d: want 256*(1+%d signals) = %d", h.HeaderBytes, ns, 256*(ns+1))
+	}
+	if size >= 0 && int64(h.HeaderBytes) > size {
+		return nil, fmt.Errorf("EDF header: %d signals need %d header bytes, file has %d", ns, h.HeaderBytes, size)
+	}
+	sig := make([]byte, 256*ns)
+	if _, err := io.ReadFull(r, sig); err != nil {
+		return nil, fmt.Errorf("EDF signal headers: %w", noEOF(err))
+	}
+	h.Signals = make([]EDFSignal, ns)
+	// Signal fields are stored field by field: ns labels, then ns
+	// transducers, and so on.
+	off := 0
+	next := func(width int) []string {
+		out := make([]string, ns)
+		for i := range out {
+			out[i] = strings.TrimRight(string(sig[off+i*width:off+(i+1)*width]), " \x00")
+		}
+		off += ns * width
+		return out
+	}
+	labels, trans, dims := next(16), next(80), next(8)
+	pmin, pmax, dmin, dmax := next(8), next(8), next(8), next(8)
+	pre, nsamp := next(80), next(8)
+	recordSamples := int64(0)
+	for i := range h.Signals {
+		s := &h.Signals[i]
+		s.Label, s.Transducer, s.Units, s.Prefilter = strings.TrimSpace(labels[i]), strings.TrimSpace(trans[i]), strings.TrimSpace(dims[i]), strings.TrimSpace(pre[i])
+		s.Annotations = s.Label == "EDF Annotations"
+		what := func(f string) string { return fmt.Sprintf("signal %d (%s) %s", i, s.Label, f) }
+		if s.PhysMin, err = edfFloat(pmin[i], what("physical minimum")); err != nil {
+			return nil, err
+		}
+		if s.PhysMax, err = edfFloat(pmax[i], what("physical maximum")); err != nil {
+			return nil, err
+		}
+		if s.DigMin, err = edfInt(dmin[i], what("digital minimum")); err != nil {
+			return nil, err
+		}
+		if s.DigMax, err = edfInt(dmax[i], what("digital maximum")); err != nil {
+			return nil, err
+		}
+		if s.NSamples, err = edfInt(nsamp[i], what("samples per record")); err != nil {
+			return nil, err
+		}
+		if s.NSamples < 1 || s.NSamples > 1<<24 {
+			return nil, fmt.Errorf("EDF header: %s %d: want 1..%d", what("samples per record"), s.NSamples, 1<<24)
+		}
+		if s.DigMin < -32768 || s.DigMax > 32767 || s.DigMin >= s.DigMax {
+			return nil, fmt.Errorf("EDF header: %s: digital range %d..%d is not an increasing 16-bit range", what("digital range"), s.DigMin, s.DigMax)
+		}
+		if !s.Annotations && s.PhysMin == s.PhysMax {
+			return nil, fmt.Errorf("EDF header: %s: physical minimum equals maximum (%g)", what("physical range"), s.PhysMin)
+		}
+		recordSamples += int64(s.NSamples)
+	}
+	recordBytes := 2 * recordSamples
+	if size >= 0 {
+		avail := (size - int64(h.HeaderBytes)) / recordBytes
+		switch {
+		case h.NumRecords == -1:
+			h.NumRecords = int(avail)
+		case h.NumRecords < 0:
+			return nil, fmt.Errorf("EDF header: number of data records %d", h.NumRecords)
+		case int64(h.NumRecords) > avail:
+			return nil, fmt.Errorf("EDF file truncated: header says %d data records of %d bytes, file holds %d", h.NumRecords, recordBytes, avail)
+		}
+	} else if h.NumRecords < 0 {
+		return nil, fmt.Errorf("EDF header: number of data records %d and file size unknown", h.NumRecords)
+	}
+	if !(h.RecordDuration > 0) && h.hasData() {
+		return nil, fmt.Errorf("EDF header: data record duration %g: must be positive", h.RecordDuration)
+	}
+	return h, nil
+}
+
+func (h *EDFHeader) hasData() bool {
+	for i := range h.Signals {
+		if !h.Signals[i].Annotations {
+			return true
+		}
+	}
+	return false
+}
+
+// Fs returns the sampling frequency of signal i in Hz.
+func (h *EDFHeader) Fs(i int) float64 {
+	return float64(h.Signals[i].NSamples) / h.RecordDuration
+}
+
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+func edfInt(s, what string) (int, error) {
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("EDF header: %s %q: not an integer", what, s)
+	}
+	return v, nil
+}
+
+func edfFloat(s, what string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("EDF header: %s %q: not a number", what, s)
+	}
+	return v, nil
+}
+
+// EDFRecord is the digital content of an EDF file: one slice per signal,
+// in the file's order ("EDF Annotations" signals are left empty).
+type EDFRecord struct {
+	Header  *EDFHeader
+	Digital [][]int16
+}
+
+// maxEDFSamples bounds the samples read from one file.
+const maxEDFSamples = 1 << 28
+
+// ReadEDF reads an EDF/EDF+ file of size bytes from r (EDF+D
+// discontinuous files are read as if continuous; the gaps are lost, and
+// the caller is told by Header.Reserved).
+func ReadEDF(r io.Reader, size int64) (*EDFRecord, error) {
+	h, err := ParseEDFHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	var per int64
+	for i := range h.Signals {
+		per += int64(h.Signals[i].NSamples)
+	}
+	if per*int64(h.NumRecords) > maxEDFSamples {
+		return nil, fmt.Errorf("EDF file: %d samples: more than %d", per*int64(h.NumRecords), maxEDFSamples)
+	}
+	rec := &EDFRecord{Header: h, Digital: make([][]int16, len(h.Signals))}
+	for i := range h.Signals {
+		if !h.Signals[i].Annotations {
+			rec.Digital[i] = make([]int16, 0, h.Signals[i].NSamples*h.NumRecords)
+		}
+	}
+	buf := make([]byte, 2*per)
+	for k := 0; k < h.NumRecords; k++ {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, fmt.Errorf("EDF data record %d of %d: %w", k+1, h.NumRecords, noEOF(err))
+		}
+		off := 0
+		for i := range h.Signals {
+			n := h.Signals[i].NSamples
+			if !h.Signals[i].Annotations {
+				for j := 0; j < n; j++ {
+					rec.Digital[i] = append(rec.Digital[i], int16(binary.LittleEndian.Uint16(buf[off+2*j:])))
+				}
+			}
+			off += 2 * n
+		}
+	}
+	return rec, nil
+}
+
+// ErrNoSignals is returned for EDF files with only annotation signals.
+var ErrNoSignals = errors.New("no signals (only EDF Annotations)")
+
+// ToWFDB converts the EDF signals into one WFDB record in format 16. EDF
+// digital values are kept as they are (16-bit in both), and each signal's
+// gain and baseline are (DigMax-DigMin)/(PhysMax-PhysMin) and
+// DigMin - PhysMin*gain, the baseline rounded to an integer as WFDB
+// requires (an error below half an ADC unit, as edf2mit makes). Signals at
+// different rates become one multi-frequency record: the frame rate is the
+// greatest common divisor of the per-record sample counts over the record
+// duration, and each signal gets NSamples/gcd samples per frame, so no
+// signal is resampled. Digital values outside DigMin..DigMax are kept;
+// -32768 (format 16's invalid value) reads back as invalid.
+func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
+	h := e.Header
+	g := 0
+	for i := range h.Signals {
+		if !h.Signals[i].Annotations {
+			g = gcd(g, h.Signals[i].NSamples)
+		}
+	}
+	if g == 0 {
+		return nil, nil, ErrNoSignals
+	}
+	out := &wfdb.Header{Name: name, Fs: float64(g) / h.RecordDuration}
+	var data [][]int32
+	for i := range h.Signals {
+		s := &h.Signals[i]
+		if s.Annotations {
+			continue
+		}
+		gain := s.Gain()
+		base := math.Round(s.Baseline())
+		if math.IsNaN(gain) || math.IsInf(gain, 0) || math.Abs(base) > math.MaxInt32/2 {
+			return nil, nil, fmt.Errorf("EDF signal %d (%s): gain %g, baseline %g unusable", i, s.Label, gain, base)
+		}
+		if gain < 0 {
+			// WFDB gains are positive: flip the digital values instead.
+			return nil, nil, fmt.Errorf("EDF signal %d (%s): negative gain %g (physical maximum below minimum) is not supported", i, s.Label, gain)
+		}
+		d := make([]int32, len(e.Digital[i]))
+		for k, v := range e.Digital[i] {
+			d[k] = int32(v)
+			if v == math.MinInt16 {
+				d[k] = wfdb.InvalidSample
+			}
+		}
+		data = append(data, d)
+		out.Signals = append(out.Signals, wfdb.SignalSpec{
+			FileName: name + ".dat", Format: wfdb.Format16, SamplesPerFrame: s.NSamples / g,
+			Gain: gain, Baseline: int32(base), Units: sanitizeField(s.Units, "mV"), ADCResolution: 16,
+			Description: sanitizeDesc(s.Label, i),
+		})
+	}
+	return out, data, nil
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// IsEDF reports whether data starts like an EDF file ("0" and seven blanks).
+func IsEDF(data []byte) bool {
+	return len(data) >= 8 && bytes.Equal(data[:8], []byte("0       "))
+}
