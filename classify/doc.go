@@ -1,0 +1,16 @@
+// Package classify turns images and signals into feature vectors, trains
+// a random forest on them, reads and writes a versioned model file, and
+// measures a model on labelled data.
+//
+// The data flow is: inputs (spectrogram PNGs with their manifest RR
+// columns, or signal segments of any length and rate) -> FeatureSpec
+// (ImageVector, SignalVector) -> Train (TrainForest, grown in parallel
+// from per-tree seeded sources so that the same seed and data give a
+// byte-identical model) -> Model (Save, LoadModel, PredictImage,
+// PredictSignal) -> Evaluate (per-label precision, recall, F1, support,
+// macro and weighted averages, confusion matrix, precision-recall
+// curves).
+//
+// The learner was chosen by measurement against golearn; see
+// docs/classify.md.
+package classify

@@ -1,0 +1,247 @@
+package classify
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+)
+
+// Learner names the learning algorithm of a model file.
+const LearnerForest = "random-forest"
+
+// Model is a trained classifier with everything needed to featurise new
+// inputs the way its training data was featurised. Read one with
+// LoadModel, write it with Save.
+type Model struct {
+	// Info is the self-description stored in the model file.
+	Info   ModelInfo
+	forest *Forest
+}
+
+// ModelInfo is the self-describing header of a model file (stored as
+// JSON): labels, feature and spectrogram settings, learner settings, a
+// summary of the training data and the metrics on held-out data.
+type ModelInfo struct {
+	// Labels are the class names, in score order.
+	Labels []string `json:"labels"`
+	// Thresholds are per-label confidence thresholds the model assumes: a
+	// prediction of label L is Confident when its score is >= Thresholds[L]
+	// (chosen on out-of-bag training scores as the threshold in
+	// CurveThresholds that maximises one-vs-rest F1).
+	Thresholds []float64 `json:"thresholds"`
+	// Features say how inputs become feature vectors.
+	Features FeatureSpec `json:"features"`
+	// FeatureNames name each feature, in vector order.
+	FeatureNames []string `json:"feature_names"`
+	// Learner holds the learner's settings.
+	Learner LearnerInfo `json:"learner"`
+	// Training summarises the training data.
+	Training TrainingSummary `json:"training"`
+	// Heldout is the evaluation on data held out from training (a grouped
+	// split or --test), when there was any.
+	Heldout *Report `json:"heldout,omitempty"`
+}
+
+// LearnerInfo records the learner and its settings.
+type LearnerInfo struct {
+	Kind        string `json:"kind"`
+	Trees       int    `json:"trees"`
+	MaxDepth    int    `json:"max_depth"`
+	MinLeaf     int    `json:"min_leaf"`
+	MaxFeatures int    `json:"max_features"`
+	Bins        int    `json:"bins"`
+	ClassWeight string `json:"class_weight"`
+	Seed        uint64 `json:"seed"`
+}
+
+// TrainingSummary describes the training data.
+type TrainingSummary struct {
+	// Source is where the data came from (a directory name), as the
+	// caller set it.
+	Source string `json:"source,omitempty"`
+	// Split says how held-out data was chosen ("grouped 0.80 seed 1",
+	// "test dir", "none").
+	Split   string `json:"split,omitempty"`
+	Samples int    `json:"samples"`
+	// Groups is the number of distinct record groups in training.
+	Groups int `json:"groups,omitempty"`
+	// PerLabel counts training samples per label, in label order.
+	PerLabel []int `json:"per_label"`
+	// ClassWeights are the sample weights per label used in training.
+	ClassWeights []float64 `json:"class_weights"`
+	// OOBAccuracy is the out-of-bag accuracy on the training data.
+	OOBAccuracy float64 `json:"oob_accuracy"`
+}
+
+// Prediction is a model's answer for one input.
+type Prediction struct {
+	// Label has the highest score; Confidence is that score (0-1).
+	Label      string  `json:"label"`
+	Confidence float64 `json:"confidence"`
+	// Confident reports Confidence >= the model's threshold for Label.
+	Confident bool `json:"confident"`
+	// Scores has every label's score, in the model's label order.
+	Scores []LabelScore `json:"scores"`
+}
+
+// LabelScore is the score of one label.
+type LabelScore struct {
+	Label string  `json:"label"`
+	Score float64 `json:"score"`
+}
+
+// Top returns the k best labels, highest score first (label order on
+// ties).
+func (p Prediction) Top(k int) []LabelScore {
+	s := append([]LabelScore(nil), p.Scores...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Score > s[j].Score })
+	if k > 0 && k < len(s) {
+		s = s[:k]
+	}
+	return s
+}
+
+// TrainOptions are the settings of Train.
+type TrainOptions struct {
+	Forest ForestOptions
+}
+
+// Train fits a model on feature vectors X (made with spec) and label
+// indices y into labels.
+func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainOptions) (*Model, error) {
+	if err := spec.check(); err != nil {
+		return nil, err
+	}
+	names := spec.Names()
+	for i, row := range X {
+		if len(row) != len(names) {
+			return nil, fmt.Errorf("classify: row %d has %d features, the feature settings make %d", i, len(row), len(names))
+		}
+	}
+	if err := checkLabels(labels); err != nil {
+		return nil, err
+	}
+	fo := opt.Forest.withDefaults(len(names))
+	f, oob, err := TrainForest(X, y, len(labels), fo)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{forest: f}
+	m.Info = ModelInfo{
+		Labels:       append([]string(nil), labels...),
+		Features:     spec,
+		FeatureNames: names,
+		Learner: LearnerInfo{Kind: LearnerForest, Trees: fo.Trees, MaxDepth: fo.MaxDepth, MinLeaf: fo.MinLeaf,
+			MaxFeatures: fo.MaxFeatures, Bins: fo.Bins, ClassWeight: fo.ClassWeight, Seed: fo.Seed},
+	}
+	t := &m.Info.Training
+	t.Samples = len(X)
+	t.PerLabel = make([]int, len(labels))
+	for _, c := range y {
+		t.PerLabel[c]++
+	}
+	present := 0
+	for _, n := range t.PerLabel {
+		if n > 0 {
+			present++
+		}
+	}
+	t.ClassWeights = make([]float64, len(labels))
+	for c, n := range t.PerLabel {
+		t.ClassWeights[c] = 1
+		if fo.ClassWeight == "balanced" && n > 0 {
+			t.ClassWeights[c] = float64(len(y)) / (float64(present) * float64(n))
+		}
+	}
+	// OOB accuracy and thresholds over rows that have OOB scores.
+	var oy []int
+	var os [][]float64
+	for i, p := range oob {
+		if !math.IsNaN(p[0]) {
+			oy = append(oy, y[i])
+			os = append(os, p)
+		}
+	}
+	correct := 0
+	for i, p := range os {
+		if argmax(p) == oy[i] {
+			correct++
+		}
+	}
+	if len(os) > 0 {
+		t.OOBAccuracy = float64(correct) / float64(len(os))
+	}
+	m.Info.Thresholds = make([]float64, len(labels))
+	for c := range labels {
+		m.Info.Thresholds[c] = BestF1Threshold(c, oy, os)
+	}
+	return m, nil
+}
+
+func checkLabels(labels []string) error {
+	if len(labels) < 1 || len(labels) > maxLabels {
+		return fmt.Errorf("classify: %d labels (want 1 to %d)", len(labels), maxLabels)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if l == "" || len(l) > maxLabelLen {
+			return fmt.Errorf("classify: label %q: empty or longer than %d bytes", l, maxLabelLen)
+		}
+		if seen[l] {
+			return fmt.Errorf("classify: label %q appears twice", l)
+		}
+		seen[l] = true
+	}
+	return nil
+}
+
+// Forest returns the model's trained forest.
+func (m *Model) Forest() *Forest { return m.forest }
+
+// Scores writes the per-label scores of feature vector x into dst
+// (allocated when nil) and returns it.
+func (m *Model) Scores(dst, x []float64) []float64 { return m.forest.PredictProba(dst, x) }
+
+// Predict scores a feature vector made with the model's FeatureSpec.
+func (m *Model) Predict(x []float64) (Prediction, error) {
+	if len(x) != m.forest.NumFeatures {
+		return Prediction{}, fmt.Errorf("classify: %d features, the model needs %d", len(x), m.forest.NumFeatures)
+	}
+	return m.prediction(m.forest.PredictProba(nil, x)), nil
+}
+
+func (m *Model) prediction(p []float64) Prediction {
+	best := argmax(p)
+	pr := Prediction{Label: m.Info.Labels[best], Confidence: p[best], Scores: make([]LabelScore, len(p))}
+	pr.Confident = p[best] >= m.Info.Thresholds[best]
+	for i, v := range p {
+		pr.Scores[i] = LabelScore{Label: m.Info.Labels[i], Score: v}
+	}
+	return pr
+}
+
+// PredictImage classifies an image; extra holds the values of the
+// manifest columns the model uses (Info.Features.Extra), missing ones
+// count as unknown. It fails when the model was trained on signals.
+func (m *Model) PredictImage(img image.Image, extra map[string]float64) (Prediction, error) {
+	x, err := m.Info.Features.ImageVector(img, extra)
+	if err != nil {
+		return Prediction{}, err
+	}
+	return m.Predict(x)
+}
+
+// PredictSignal classifies a single-lead signal segment x in mV sampled
+// at fs Hz, of any length and rate. It fails when the model was trained on
+// images.
+func (m *Model) PredictSignal(x []float64, fs float64) (Prediction, error) {
+	v, err := m.Info.Features.SignalVector(x, fs)
+	if err != nil {
+		return Prediction{}, err
+	}
+	return m.Predict(v)
+}
+
+var errNoForest = errors.New("classify: model has no forest")

@@ -1,0 +1,268 @@
+package classify
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+)
+
+// The model file format, version 1. All integers are little-endian.
+//
+//	magic     8 bytes  "ECGMODEL"
+//	version   uint32   1
+//	infoLen   uint32   length of the JSON header (<= MaxInfoBytes)
+//	info      infoLen bytes of JSON: ModelInfo
+//	trees     uint32   number of trees (<= MaxTrees)
+//	classes   uint32   must equal len(info.labels)
+//	features  uint32   must equal len(info.feature_names)
+//	per tree:
+//	  nodes   uint32   (<= MaxNodes)
+//	  leaves  uint32   (<= nodes)
+//	  nodes times: feature int32 (-1 for a leaf), threshold float64,
+//	               left int32, right int32 (a leaf's left is its leaf index)
+//	  leaves*classes times: probability float32
+//	crc       uint32   CRC-32 (IEEE) of every byte before it
+//
+// LoadModel checks every count against these bounds and against the bytes
+// actually present before allocating, checks that children come after
+// their parent (so that every path ends in a leaf), that features and leaf
+// indices are in range and that probabilities are finite and in [0, 1].
+const (
+	modelMagic   = "ECGMODEL"
+	modelVersion = 1
+
+	// MaxModelBytes bounds the size of a model file LoadModel accepts.
+	MaxModelBytes = 1 << 30
+	// MaxInfoBytes bounds the JSON header.
+	MaxInfoBytes = 64 << 20
+	// MaxTrees bounds the number of trees.
+	MaxTrees = 100000
+	// MaxNodes bounds the nodes of one tree.
+	MaxNodes = 1 << 24
+
+	maxLabels   = 4096
+	maxLabelLen = 256
+	maxFeatures = 1 << 16
+)
+
+// ErrModelFormat is wrapped by every error LoadModel returns for bytes
+// that are not a valid model file.
+var ErrModelFormat = errors.New("not a valid ecg model file")
+
+func formatErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrModelFormat, fmt.Sprintf(format, args...))
+}
+
+// Save writes the model in the model file format. The same model writes
+// the same bytes.
+func (m *Model) Save(w io.Writer) error {
+	if m.forest == nil {
+		return errNoForest
+	}
+	info, err := json.Marshal(&m.Info)
+	if err != nil {
+		return fmt.Errorf("classify: encoding model header: %w", err)
+	}
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	b.WriteString(modelMagic)
+	b.Write(le.AppendUint32(nil, modelVersion))
+	b.Write(le.AppendUint32(nil, uint32(len(info))))
+	b.Write(info)
+	f := m.forest
+	buf := make([]byte, 0, 64)
+	buf = le.AppendUint32(buf[:0], uint32(len(f.Trees)))
+	buf = le.AppendUint32(buf, uint32(f.NumClasses))
+	buf = le.AppendUint32(buf, uint32(f.NumFeatures))
+	b.Write(buf)
+	for _, t := range f.Trees {
+		buf = le.AppendUint32(buf[:0], uint32(len(t.Feature)))
+		buf = le.AppendUint32(buf, uint32(len(t.Leaf)/f.NumClasses))
+		b.Write(buf)
+		for i := range t.Feature {
+			buf = le.AppendUint32(buf[:0], uint32(t.Feature[i]))
+			buf = le.AppendUint64(buf, math.Float64bits(t.Threshold[i]))
+			buf = le.AppendUint32(buf, uint32(t.Left[i]))
+			buf = le.AppendUint32(buf, uint32(t.Right[i]))
+			b.Write(buf)
+		}
+		for _, p := range t.Leaf {
+			b.Write(le.AppendUint32(buf[:0], math.Float32bits(p)))
+		}
+	}
+	b.Write(le.AppendUint32(buf[:0], crc32.ChecksumIEEE(b.Bytes())))
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// reader reads little-endian values from a byte slice, remembering the
+// first error.
+type reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *reader) need(n int, what string) bool {
+	if r.err != nil {
+		return false
+	}
+	if n < 0 || len(r.b)-r.off < n {
+		r.err = formatErr("truncated at byte %d reading %s", r.off, what)
+		return false
+	}
+	return true
+}
+
+func (r *reader) u32(what string) uint32 {
+	if !r.need(4, what) {
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(r.b[r.off:])
+	r.off += 4
+	return v
+}
+
+func (r *reader) u64(what string) uint64 {
+	if !r.need(8, what) {
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.b[r.off:])
+	r.off += 8
+	return v
+}
+
+// LoadModel reads a model written by Save. Hostile or truncated input
+// gives an error wrapping ErrModelFormat, never a panic; memory use is
+// bounded by the input's size (at most MaxModelBytes).
+func LoadModel(rd io.Reader) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, MaxModelBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxModelBytes {
+		return nil, formatErr("larger than %d bytes", MaxModelBytes)
+	}
+	if len(data) < len(modelMagic)+12 || string(data[:len(modelMagic)]) != modelMagic {
+		return nil, formatErr("no ECGMODEL magic")
+	}
+	body := data[:len(data)-4]
+	if got, want := crc32.ChecksumIEEE(body), binary.LittleEndian.Uint32(data[len(data)-4:]); got != want {
+		return nil, formatErr("checksum mismatch (file truncated or damaged)")
+	}
+	r := &reader{b: body, off: len(modelMagic)}
+	if v := r.u32("version"); v != modelVersion {
+		return nil, formatErr("version %d (this program reads version %d)", v, modelVersion)
+	}
+	infoLen := r.u32("header length")
+	if infoLen > MaxInfoBytes {
+		return nil, formatErr("header of %d bytes (at most %d)", infoLen, MaxInfoBytes)
+	}
+	if !r.need(int(infoLen), "header") {
+		return nil, r.err
+	}
+	m := &Model{}
+	if err := json.Unmarshal(r.b[r.off:r.off+int(infoLen)], &m.Info); err != nil {
+		return nil, formatErr("header: %v", err)
+	}
+	r.off += int(infoLen)
+	if err := m.Info.validate(); err != nil {
+		return nil, err
+	}
+	nTrees, k, nf := r.u32("tree count"), r.u32("class count"), r.u32("feature count")
+	if r.err != nil {
+		return nil, r.err
+	}
+	if nTrees < 1 || nTrees > MaxTrees {
+		return nil, formatErr("%d trees (want 1 to %d)", nTrees, MaxTrees)
+	}
+	if int(k) != len(m.Info.Labels) || int(nf) != len(m.Info.FeatureNames) {
+		return nil, formatErr("%d classes and %d features, header has %d labels and %d feature names", k, nf, len(m.Info.Labels), len(m.Info.FeatureNames))
+	}
+	// Each tree takes at least 8+20 bytes: a hostile count cannot make us
+	// allocate more than the input holds.
+	if int(nTrees) > (len(r.b)-r.off)/28 {
+		return nil, formatErr("%d trees do not fit in %d bytes", nTrees, len(r.b)-r.off)
+	}
+	f := &Forest{NumClasses: int(k), NumFeatures: int(nf), Trees: make([]Tree, nTrees)}
+	for ti := range f.Trees {
+		nn, nl := r.u32("node count"), r.u32("leaf count")
+		if r.err != nil {
+			return nil, r.err
+		}
+		if nn < 1 || nn > MaxNodes || nl < 1 || nl > nn {
+			return nil, formatErr("tree %d: %d nodes and %d leaves", ti, nn, nl)
+		}
+		size := int(nn)*20 + int(nl)*int(k)*4
+		if !r.need(size, fmt.Sprintf("tree %d", ti)) {
+			return nil, r.err
+		}
+		t := Tree{Feature: make([]int32, nn), Threshold: make([]float64, nn), Left: make([]int32, nn), Right: make([]int32, nn), Leaf: make([]float32, int(nl)*int(k))}
+		for i := range t.Feature {
+			t.Feature[i] = int32(r.u32(""))
+			t.Threshold[i] = math.Float64frombits(r.u64(""))
+			t.Left[i] = int32(r.u32(""))
+			t.Right[i] = int32(r.u32(""))
+			switch {
+			case t.Feature[i] < 0:
+				if t.Feature[i] != -1 || t.Left[i] < 0 || uint32(t.Left[i]) >= nl {
+					return nil, formatErr("tree %d node %d: bad leaf", ti, i)
+				}
+			default:
+				if uint32(t.Feature[i]) >= nf || t.Left[i] <= int32(i) || t.Right[i] <= int32(i) ||
+					uint32(t.Left[i]) >= nn || uint32(t.Right[i]) >= nn || math.IsNaN(t.Threshold[i]) {
+					return nil, formatErr("tree %d node %d: bad split", ti, i)
+				}
+			}
+		}
+		for i := range t.Leaf {
+			p := math.Float32frombits(r.u32(""))
+			if !(p >= 0 && p <= 1) {
+				return nil, formatErr("tree %d: leaf probability %v", ti, p)
+			}
+			t.Leaf[i] = p
+		}
+		f.Trees[ti] = t
+	}
+	if r.off != len(r.b) {
+		return nil, formatErr("%d unexpected bytes after the trees", len(r.b)-r.off)
+	}
+	m.forest = f
+	return m, nil
+}
+
+// validate checks the header of a loaded model.
+func (in *ModelInfo) validate() error {
+	if err := checkLabels(in.Labels); err != nil {
+		return formatErr("%v", err)
+	}
+	if len(in.Thresholds) != len(in.Labels) {
+		return formatErr("%d thresholds for %d labels", len(in.Thresholds), len(in.Labels))
+	}
+	for _, t := range in.Thresholds {
+		if !(t >= 0 && t <= 1) {
+			return formatErr("threshold %v out of [0, 1]", t)
+		}
+	}
+	if err := in.Features.check(); err != nil {
+		return formatErr("%v", err)
+	}
+	names := in.Features.Names()
+	if len(names) != len(in.FeatureNames) || len(names) > maxFeatures {
+		return formatErr("feature settings make %d features, header names %d", len(names), len(in.FeatureNames))
+	}
+	for i := range names {
+		if names[i] != in.FeatureNames[i] {
+			return formatErr("feature %d is %q, settings say %q", i, in.FeatureNames[i], names[i])
+		}
+	}
+	if in.Learner.Kind != LearnerForest {
+		return formatErr("learner %q (this program knows %q)", in.Learner.Kind, LearnerForest)
+	}
+	return nil
+}

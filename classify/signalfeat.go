@@ -1,0 +1,345 @@
+package classify
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/spectro"
+)
+
+// SignalFeatures are the settings of the features computed from a
+// single-lead signal segment of any length and sampling rate: rhythm
+// features from the RR intervals of the beats our detector finds
+// (datasets/beats), QRS morphology features from those beats, and band
+// powers of the signal's spectrogram. Every duration is in seconds and
+// every frequency in Hz, so the features mean the same at any rate.
+type SignalFeatures struct {
+	// QRSHalfWidth is the half-width in seconds of the window around each
+	// detected beat whose shape is compared with the median beat (default
+	// 0.1).
+	QRSHalfWidth float64 `json:"qrs_half_width"`
+	// Bands are the edges in Hz of the spectrogram bands whose relative
+	// power are features (default 0.5 3 6 10 15 25 40).
+	Bands []float64 `json:"bands"`
+	// Window, SegmentSeconds and Overlap are the spectrogram settings
+	// (see SpectroParams): default "hann", 0.7 s (256 samples at 360 Hz),
+	// 0.5.
+	Window         string  `json:"window"`
+	SegmentSeconds float64 `json:"segment_seconds"`
+	Overlap        float64 `json:"overlap"`
+}
+
+// DefaultSignalFeatures returns the default signal feature settings.
+func DefaultSignalFeatures() SignalFeatures {
+	return SignalFeatures{QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
+}
+
+// SignalSpec returns the feature settings for signals.
+func SignalSpec(o SignalFeatures) FeatureSpec { return FeatureSpec{Input: InputSignal, Signal: &o} }
+
+const (
+	qrsPoints = 16
+	// MaxSignalSamples bounds the length of a signal PredictSignal takes
+	// (24 hours at 1 kHz).
+	MaxSignalSamples = 24 * 3600 * 1000
+)
+
+func (o SignalFeatures) check() error {
+	if !(o.QRSHalfWidth >= 0.02 && o.QRSHalfWidth <= 0.5) {
+		return fmt.Errorf("signal features: QRS half-width %v s out of 0.02-0.5", o.QRSHalfWidth)
+	}
+	if len(o.Bands) < 2 || len(o.Bands) > 64 {
+		return fmt.Errorf("signal features: %d band edges (want 2 to 64)", len(o.Bands))
+	}
+	for i, b := range o.Bands {
+		if !(b >= 0 && b <= 1000) || (i > 0 && b <= o.Bands[i-1]) {
+			return fmt.Errorf("signal features: band edges must increase within 0-1000 Hz")
+		}
+	}
+	if !(o.SegmentSeconds >= 0.05 && o.SegmentSeconds <= 30) || !(o.Overlap >= 0 && o.Overlap < 1) {
+		return fmt.Errorf("signal features: segment %v s, overlap %v out of range", o.SegmentSeconds, o.Overlap)
+	}
+	if _, err := spectro.Window(o.Window, 16); err != nil {
+		return fmt.Errorf("signal features: %w", err)
+	}
+	return nil
+}
+
+var rrFeatureNames = []string{
+	"beats.per.s", "hr.mean", "rr.median", "rr.min/median", "rr.max/median", "rr.cv", "rr.rmssd/mean",
+	"rr.pnn50", "rr.pdiff12", "rr.sd1/sd2", "rr.dmad/median", "rr.turning", "rr.alternation",
+	"rr.premature", "rr.entropy", "rr.iqr/median",
+}
+
+var morphFeatureNames = []string{
+	"qrs.corr.mean", "qrs.corr.min", "qrs.corr.p10", "qrs.low.corr", "qrs.amp.cv", "qrs.width.median", "qrs.width.max/median",
+	"qrs.energy.cv",
+}
+
+// Names returns the names of the signal features in order.
+func (o SignalFeatures) Names() []string {
+	n := slices.Clone(rrFeatureNames)
+	n = append(n, morphFeatureNames...)
+	for i := 0; i < qrsPoints; i++ {
+		n = append(n, fmt.Sprintf("qrs.template.%d", i))
+	}
+	for i := 0; i+1 < len(o.Bands); i++ {
+		n = append(n, fmt.Sprintf("spec.%g-%gHz.rel", o.Bands[i], o.Bands[i+1]))
+	}
+	for i := 0; i+1 < len(o.Bands); i++ {
+		n = append(n, fmt.Sprintf("spec.%g-%gHz.cv", o.Bands[i], o.Bands[i+1]))
+	}
+	n = append(n, "spec.entropy", "spec.peak.hz", "signal.std", "signal.range")
+	return n
+}
+
+// SignalVector returns the feature vector of a single-lead signal x in mV
+// sampled at fs Hz. NaN samples (invalid) are replaced by the previous
+// valid value.
+func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
+	if s.Input != InputSignal || s.Signal == nil {
+		return nil, fmt.Errorf("classify: the model takes %s input, not signals", s.Input)
+	}
+	if !(fs > 0 && fs <= 1e6) {
+		return nil, fmt.Errorf("classify: sampling frequency %v Hz", fs)
+	}
+	if len(x) > MaxSignalSamples {
+		return nil, fmt.Errorf("classify: %d samples is more than %d", len(x), MaxSignalSamples)
+	}
+	if float64(len(x)) < 2*fs {
+		return nil, fmt.Errorf("classify: signal of %.2f s is shorter than 2 s", float64(len(x))/fs)
+	}
+	x = fillInvalid(x)
+	o := s.Signal
+	bs := beats.Detect(x, fs)
+	at := make([]int64, len(bs))
+	for i, b := range bs {
+		at[i] = b.Sample
+	}
+	v := make([]float64, 0, 128)
+	v = rrFeatures(v, at, fs, float64(len(x))/fs)
+	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
+	v = o.spectralFeatures(v, x, fs)
+	return v, nil
+}
+
+// fillInvalid returns x with NaN samples replaced by the last valid value
+// (0 before the first); x itself is returned when it has none.
+func fillInvalid(x []float64) []float64 {
+	bad := false
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return x
+	}
+	y := make([]float64, len(x))
+	last := 0.0
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			v = last
+		}
+		y[i], last = v, v
+	}
+	return y
+}
+
+// rrFeatures appends the rhythm features of beats at (samples).
+func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
+	nan := math.NaN()
+	rr := make([]float64, 0, len(at))
+	for i := 1; i < len(at); i++ {
+		rr = append(rr, float64(at[i]-at[i-1])/fs)
+	}
+	v = append(v, float64(len(at))/dur)
+	if len(rr) < 2 {
+		for range rrFeatureNames[1:] {
+			v = append(v, nan)
+		}
+		return v
+	}
+	sorted := slices.Clone(rr)
+	slices.Sort(sorted)
+	med := quantileSorted(sorted, 0.5)
+	mu, sd := meanStd(rr)
+	var sq, nn50, d12 float64
+	d := make([]float64, len(rr)-1)
+	for i := 1; i < len(rr); i++ {
+		dd := rr[i] - rr[i-1]
+		d[i-1] = dd
+		sq += dd * dd
+		if math.Abs(dd) > 0.05 {
+			nn50++
+		}
+		if math.Abs(dd) > 0.125*rr[i-1] {
+			d12++
+		}
+	}
+	nd := float64(len(d))
+	rmssd := math.Sqrt(sq / nd)
+	// Poincaré: SD1 from successive differences, SD2 from sums.
+	_, sdd := meanStd(d)
+	sd1 := sdd / math.Sqrt2
+	sd2sq := 2*sd*sd - sd1*sd1
+	ratio := 0.0
+	if sd2sq > 1e-12 {
+		ratio = sd1 / math.Sqrt(sd2sq)
+	}
+	ad := make([]float64, len(d))
+	for i, x := range d {
+		ad[i] = math.Abs(x)
+	}
+	slices.Sort(ad)
+	turning, alt := 0.0, 0.0
+	for i := 1; i+1 < len(rr); i++ {
+		if (rr[i] > rr[i-1] && rr[i] > rr[i+1]) || (rr[i] < rr[i-1] && rr[i] < rr[i+1]) {
+			turning++
+		}
+	}
+	for i := 1; i < len(d); i++ {
+		if d[i]*d[i-1] < 0 {
+			alt++
+		}
+	}
+	// Premature beats: an interval < 85 % of the median followed by one
+	// > 110 % of it (the compensatory pause of an ectopic beat).
+	prem := 0.0
+	for i := 0; i+1 < len(rr); i++ {
+		if rr[i] < 0.85*med && rr[i+1] > 1.1*med {
+			prem++
+		}
+	}
+	// Entropy of RR / median in 16 bins over 0.4-1.6.
+	var hist [16]float64
+	for _, r := range rr {
+		b := int((r/med - 0.4) / 1.2 * 16)
+		hist[min(max(b, 0), 15)]++
+	}
+	ent := 0.0
+	for _, h := range hist {
+		if h > 0 {
+			p := h / float64(len(rr))
+			ent -= p * math.Log2(p)
+		}
+	}
+	denom := math.Max(float64(len(rr)-2), 1)
+	v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu, rmssd/mu,
+		nn50/nd, d12/nd, ratio, quantileSorted(ad, 0.5)/med, turning/denom, alt/math.Max(nd-1, 1),
+		prem/float64(len(rr)), ent, (quantileSorted(sorted, 0.75)-quantileSorted(sorted, 0.25))/med)
+	return v
+}
+
+// morphFeatures appends QRS shape features: every beat's window of
+// +-half seconds, resampled to qrsPoints points and centred, is correlated
+// with the median beat.
+func morphFeatures(v []float64, x []float64, at []int64, fs, half float64) []float64 {
+	h := int(math.Round(half * fs))
+	var wins [][]float64
+	var amps, widths, energies []float64
+	for _, a := range at {
+		lo, hi := int(a)-h, int(a)+h
+		if lo < 0 || hi >= len(x) || h < 2 {
+			continue
+		}
+		seg := x[lo : hi+1]
+		mu, _ := meanStd(seg)
+		w := make([]float64, qrsPoints)
+		for i := range w {
+			pos := float64(i) * float64(len(seg)-1) / float64(qrsPoints-1)
+			j := int(pos)
+			f := pos - float64(j)
+			if j+1 < len(seg) {
+				w[i] = seg[j]*(1-f) + seg[j+1]*f - mu
+			} else {
+				w[i] = seg[j] - mu
+			}
+		}
+		wins = append(wins, w)
+		// amplitude: peak-to-peak; width: samples above half the largest
+		// deviation from the window mean; energy: sum of squares.
+		lo2, hi2, peak, e := seg[0], seg[0], 0.0, 0.0
+		for _, s := range seg {
+			lo2, hi2 = math.Min(lo2, s), math.Max(hi2, s)
+			peak = math.Max(peak, math.Abs(s-mu))
+			e += (s - mu) * (s - mu)
+		}
+		n := 0
+		for _, s := range seg {
+			if math.Abs(s-mu) >= peak/2 {
+				n++
+			}
+		}
+		amps = append(amps, hi2-lo2)
+		widths = append(widths, float64(n)/fs)
+		energies = append(energies, e/fs)
+	}
+	nan := math.NaN()
+	if len(wins) < 2 {
+		for range morphFeatureNames {
+			v = append(v, nan)
+		}
+		for i := 0; i < qrsPoints; i++ {
+			v = append(v, nan)
+		}
+		return v
+	}
+	tmpl := make([]float64, qrsPoints)
+	col := make([]float64, len(wins))
+	for i := range tmpl {
+		for j, w := range wins {
+			col[j] = w[i]
+		}
+		slices.Sort(col)
+		tmpl[i] = quantileSorted(col, 0.5)
+	}
+	corr := make([]float64, len(wins))
+	low := 0.0
+	for j, w := range wins {
+		corr[j] = pearson(w, tmpl)
+		if corr[j] < 0.8 {
+			low++
+		}
+	}
+	cm, _ := meanStd(corr)
+	slices.Sort(corr)
+	am, asd := meanStd(amps)
+	slices.Sort(widths)
+	wm := quantileSorted(widths, 0.5)
+	em, esd := meanStd(energies)
+	v = append(v, cm, corr[0], quantileSorted(corr, 0.1), low/float64(len(wins)),
+		safeDiv(asd, am), wm, safeDiv(widths[len(widths)-1], wm), safeDiv(esd, em))
+	// The template, scaled to unit peak so that gain does not matter.
+	peak := 0.0
+	for _, t := range tmpl {
+		peak = math.Max(peak, math.Abs(t))
+	}
+	for _, t := range tmpl {
+		v = append(v, safeDiv(t, peak))
+	}
+	return v
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func pearson(a, b []float64) float64 {
+	ma, sa := meanStd(a)
+	mb, sb := meanStd(b)
+	if sa == 0 || sb == 0 {
+		return 0
+	}
+	s := 0.0
+	for i := range a {
+		s += (a[i] - ma) * (b[i] - mb)
+	}
+	return s / float64(len(a)) / (sa * sb)
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newPredictCmd) }
+
+type predictOptions struct {
+	model    string
+	files    []string
+	top      int
+	format   string
+	manifest string
+}
+
+func newPredictCmd(a *app) *cobra.Command {
+	o := &predictOptions{}
+	cmd := &cobra.Command{
+		Use:   "predict MODEL FILE...",
+		Short: "Label images or records with a trained model",
+		Long: `predict prints the label and confidence of each FILE: images (PNG, JPEG) for
+an image model, WFDB records (NAME or NAME.hea) for a signal model. With
+--top K, the K best labels and their scores. With --manifest, the RR
+columns of the manifest rows of the images are used (as at training); the
+image paths are matched relative to the manifest's folder.
+
+CSV columns: file,label,confidence,confident[,label2,score2,...]; JSON: one
+object per line. "confident" says whether the confidence reaches the
+model's threshold for that label. A file that fails is reported on stderr
+and the exit code is 3.`,
+		Example: `  ecg predict model.ecgm archive/N/100_0000m00s_MLII.png
+  ecg predict model.ecgm records/*.hea --top 3 --format json`,
+		Args: argsUsage(cobra.MinimumNArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.model, o.files = args[0], args[1:]
+			if o.format != "csv" && o.format != "json" {
+				return usagef("predict: --format %q: want csv or json", o.format)
+			}
+			if o.top < 1 {
+				return usagef("predict: --top %d: want 1 or more", o.top)
+			}
+			return runPredict(cmd.Context(), a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.top, "top", 1, "number of best labels to print")
+	f.StringVar(&o.format, "format", "csv", "output format: csv or json")
+	f.StringVar(&o.manifest, "manifest", "", "manifest.csv whose RR columns go with the images")
+	return cmd
+}
+
+func runPredict(ctx context.Context, a *app, o *predictOptions) error {
+	m, err := loadModelFile(o.model)
+	if err != nil {
+		return err
+	}
+	rows := map[string]*datasets.ManifestRow{}
+	if o.manifest != "" {
+		all, err := datasets.ReadManifestFile(o.manifest)
+		if err != nil {
+			return err
+		}
+		base := filepath.Dir(o.manifest)
+		for i := range all {
+			rows[filepath.Clean(filepath.Join(base, filepath.FromSlash(all[i].Image)))] = &all[i]
+		}
+	}
+	cw := csv.NewWriter(a.io.Out)
+	if o.format == "csv" {
+		head := []string{"file", "label", "confidence", "confident"}
+		for k := 2; k <= o.top; k++ {
+			head = append(head, "label"+strconv.Itoa(k), "score"+strconv.Itoa(k))
+		}
+		cw.Write(head)
+	}
+	failed := 0
+	for _, path := range o.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f := datasets.LabeledFile{Path: path, Kind: datasets.KindImage, Manifest: rows[filepath.Clean(path)]}
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".hea", "":
+			f.Kind, f.Path = datasets.KindRecord, strings.TrimSuffix(path, ".hea")
+		case ".csv":
+			f.Kind = datasets.KindCSV
+		}
+		x, err := m.Info.Features.FileVector(f)
+		var p classify.Prediction
+		if err == nil {
+			p, err = m.Predict(x)
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)
+			continue
+		}
+		top := p.Top(o.top)
+		if o.format == "json" {
+			type out struct {
+				File       string                `json:"file"`
+				Label      string                `json:"label"`
+				Confidence float64               `json:"confidence"`
+				Confident  bool                  `json:"confident"`
+				Top        []classify.LabelScore `json:"top,omitempty"`
+			}
+			rec := out{File: path, Label: p.Label, Confidence: p.Confidence, Confident: p.Confident}
+			if o.top > 1 {
+				rec.Top = top
+			}
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.io.Out, "%s\n", b)
+			continue
+		}
+		row := []string{path, p.Label, strconv.FormatFloat(p.Confidence, 'f', 4, 64), strconv.FormatBool(p.Confident)}
+		for _, s := range top[1:] {
+			row = append(row, s.Label, strconv.FormatFloat(s.Score, 'f', 4, 64))
+		}
+		cw.Write(row)
+		cw.Flush()
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &partialError{fmt.Sprintf("%d of %d files failed", failed, len(o.files))}
+	}
+	return nil
+}
