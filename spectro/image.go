@@ -170,4 +170,3 @@ func interpTable(t []interp, n, m int) []interp {
 	}
 	return t
 }
-
