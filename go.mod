@@ -3,11 +3,13 @@ module github.com/ecgkit/ecg
 go 1.26.8
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/mewkiz/flac v1.0.14
 	github.com/mjibson/go-dsp v0.0.0-20180508042940-11479a337f12
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
+	go.bug.st/serial v1.8.0
 	golang.org/x/term v0.48.0
 	gonum.org/v1/gonum v0.17.0
 )

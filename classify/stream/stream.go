@@ -400,7 +400,7 @@ func (p *processor) currentHR(at int64) *float64 {
 	if age > math.Max(3, 2.5*med) {
 		return nil
 	}
-	hr := 60 / med
+	hr := round2(60 / med)
 	return &hr
 }
 
@@ -428,7 +428,7 @@ func (p *processor) window(start, end int64, final bool) {
 		first = s
 	}
 	if body.Beats >= 2 {
-		hr := 60 * float64(body.Beats-1) / (float64(last-first) / p.fs)
+		hr := round2(60 * float64(body.Beats-1) / (float64(last-first) / p.fs))
 		body.HR = &hr
 	}
 	body.Quality = p.windowQuality(end - start)
@@ -582,3 +582,6 @@ func (p *processor) close() {
 	}
 	p.status("end")
 }
+
+// round2 rounds to 0.01 (bpm): more digits would be noise.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.bug.st/serial"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/classify/stream"
+)
+
+func init() { register(newStreamCmd) }
+
+type streamOptions struct {
+	in        stream.InputOptions
+	jsonIn    bool
+	binary    bool
+	fs        float64
+	window    string
+	hop       string
+	model     string
+	threshold float64
+	windows   int
+	normal    []string
+	beats     bool
+	alertExec string
+	serial    string
+	baud      int
+	noRecon   bool
+}
+
+func newStreamCmd(a *app) *cobra.Command {
+	o := &streamOptions{}
+	cmd := &cobra.Command{
+		Use:   "stream",
+		Short: "Score a live ECG from stdin or a serial port; events as JSON lines",
+		Long: `stream reads a live single-lead ECG from stdin (or --serial), finds beats,
+scores a sliding window with a model from "ecg train", watches signal
+quality, and writes one JSON object per line to stdout:
+
+  beat    each detected beat (with --beats), with the RR interval
+  hr      once a second of signal: heart rate (median of the last 8 RR), beats so far
+  window  every --hop once --window seconds arrived: label, confidence, scores,
+          mean heart rate, beats, worst quality
+  alert   "raised" when a label outside --normal scores at least
+          --alert-threshold in --alert-windows consecutive windows; "cleared"
+          at the first window below
+  status  signal quality (ok, flat, lead_off, noise) and counts of malformed,
+          over-long, partial and header lines, when they change and at the end
+
+Every event has "sample" (from 0), "t" (sample/fs, seconds) and "wall" (UTC).
+
+Input: text lines with one or more numeric columns (--column, --delimiter,
+--time-column), JSON lines (--json; {"ecg": 0.12, "ts": ...} or "ecg" an array
+of samples; --field, --time-field) or raw little-endian int16 (--binary).
+Values are in mV unless --units says uV, V or adu (ADC units: (v-baseline)/gain).
+--fs is required unless timestamps give the rate. Bad lines never stop the
+stream: they are counted in status events.
+
+--serial reads a serial device instead of stdin and reconnects with backoff
+(0.5 s doubling to 10 s) when it disappears; after a reconnection the first
+line is dropped as possibly partial. --no-reconnect exits (code 1) instead.
+
+--alert-exec CMD runs "sh -c CMD" for each alert with the alert's JSON line on
+its stdin, one at a time, outside the stream: at most 16 alerts wait, further
+ones are dropped and counted (alerts_dropped in status events).
+
+SIGINT, SIGTERM and end of input flush the last events (final window, hr,
+status) and exit 0.`,
+		Example: `  ecg simulate --rhythm afib --duration 10m | ecg stream --fs 360 --model model.ecgm
+  ecg stream --serial /dev/ttyUSB0 --baud 115200 --fs 250 --model model.ecgm --beats
+  gateway | ecg stream --json --field ecg --time-field ts --units uV --model model.ecgm
+  ecg stream --fs 500 --binary --gain 1000 --model m.ecgm --alert-exec 'mail -s ECG me@example.org'`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStream(cmd.Context(), a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&o.fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
+	f.IntVar(&o.in.Column, "column", 0, "1-based column of the ECG value in text lines (default: the first that is not --time-column)")
+	f.IntVar(&o.in.TimeColumn, "time-column", 0, "1-based column of a timestamp in text lines (0: none)")
+	f.StringVar(&o.in.Delimiter, "delimiter", "", "text column delimiter (default: blanks, comma or semicolon)")
+	f.BoolVar(&o.jsonIn, "json", false, "input is JSON lines")
+	f.StringVar(&o.in.Field, "field", "ecg", "JSON member holding the ECG value or an array of values (implies --json)")
+	f.StringVar(&o.in.TimeField, "time-field", "ts", "JSON member holding the timestamp")
+	f.StringVar(&o.in.TimeUnits, "time-units", "", "timestamp units: s, ms or us (default: inferred from their spacing)")
+	f.BoolVar(&o.binary, "binary", false, "input is raw little-endian int16 (units adu)")
+	f.StringVar(&o.in.Units, "units", "", "value units: mV, uV, V or adu (default mV; adu for --binary)")
+	f.Float64Var(&o.in.Gain, "gain", 0, "ADC units per mV for --units adu (default 200)")
+	f.Float64Var(&o.in.Baseline, "baseline", 0, "ADC value of 0 mV for --units adu")
+	f.IntVar(&o.in.MaxLine, "max-line", stream.DefaultMaxLine, "longest input line in bytes; longer ones are dropped and counted")
+	f.StringVar(&o.window, "window", "60s", "length of the scored window")
+	f.StringVar(&o.hop, "hop", "10s", "step between windows")
+	f.StringVar(&o.model, "model", "", "model file from 'ecg train' (a signal model); without it windows carry heart rate and quality only")
+	f.Float64Var(&o.threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
+	f.IntVar(&o.windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
+	f.StringSliceVar(&o.normal, "normal", []string{"N", "NSR", "normal"}, "labels that never raise alerts")
+	f.BoolVar(&o.beats, "beats", false, "emit a beat event per detected beat")
+	f.StringVar(&o.alertExec, "alert-exec", "", "shell command run with each alert's JSON on stdin")
+	f.StringVar(&o.serial, "serial", "", "read this serial device instead of stdin")
+	f.IntVar(&o.baud, "baud", 115200, "serial baud rate")
+	f.BoolVar(&o.noRecon, "no-reconnect", false, "exit when the serial device disappears instead of reconnecting")
+	cmd.PreRun = func(cmd *cobra.Command, args []string) {
+		if cmd.Flags().Changed("field") || cmd.Flags().Changed("time-field") {
+			o.jsonIn = true
+		}
+	}
+	return cmd
+}
+
+// lockedWriter serialises writes from the alert command and the command.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func runStream(ctx context.Context, a *app, o *streamOptions) error {
+	in := o.in
+	switch {
+	case o.jsonIn && o.binary:
+		return usagef("stream: --json and --binary exclude each other")
+	case o.jsonIn:
+		in.Format = stream.FormatJSON
+	case o.binary:
+		in.Format = stream.FormatBinary
+	}
+	win, err := parseSeconds(o.window)
+	if err != nil {
+		return usagef("stream: --window %v", err)
+	}
+	hop, err := parseSeconds(o.hop)
+	if err != nil {
+		return usagef("stream: --hop %v", err)
+	}
+	if o.baud <= 0 {
+		return usagef("stream: --baud %d", o.baud)
+	}
+	errOut := &lockedWriter{w: a.io.ErrOut}
+	out := stream.NewJSONWriter(a.io.Out)
+	cfg := stream.Config{
+		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal,
+		AlertThreshold: o.threshold, AlertWindows: o.windows, Beats: o.beats,
+		Emit: out.Write,
+	}
+	if o.model != "" {
+		m, err := loadSignalModel(o.model)
+		if err != nil {
+			return err
+		}
+		cfg.Model = m
+	}
+	if o.alertExec != "" {
+		n := stream.NewCommandNotifier(ctx, o.alertExec, 16, 30*time.Second, errOut)
+		defer func() {
+			n.Close()
+			if d := n.Dropped(); d > 0 {
+				fmt.Fprintf(errOut, "ecg stream: %d alerts dropped (--alert-exec queue full)\n", d)
+			}
+		}()
+		cfg.OnAlert = n.Notify
+		cfg.AlertsDropped = n.Dropped
+	}
+	s, err := stream.New(in, cfg)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if o.serial == "" {
+		if err := stream.Run(ctx, a.io.In, s, out.Flush); err != nil {
+			return fmt.Errorf("stream: stdin: %w", err)
+		}
+		return nil
+	}
+	return streamSerial(ctx, a, o, s, out, errOut)
+}
+
+func loadSignalModel(path string) (*classify.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := classify.LoadModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if m.Info.Features.Input != classify.InputSignal {
+		return nil, usagef("stream: %s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
+	}
+	return m, nil
+}
+
+// portReader reads a serial port, turning read timeouts ((0, nil) from
+// go.bug.st/serial) into another try, so that callers see data or an
+// error. Closing the port ends a pending Read.
+type portReader struct{ p serial.Port }
+
+func (r portReader) Read(b []byte) (int, error) {
+	for {
+		n, err := r.p.Read(b)
+		if n > 0 || err != nil {
+			return n, err
+		}
+	}
+}
+
+// errPortGone is returned by a port that reached end of file.
+var errPortGone = errors.New("device closed")
+
+func streamSerial(ctx context.Context, a *app, o *streamOptions, s *stream.Stream, out *stream.JSONWriter, errOut io.Writer) error {
+	const minBackoff, maxBackoff = 500 * time.Millisecond, 10 * time.Second
+	backoff := minBackoff
+	connected := false
+	finish := func(err error) error {
+		cerr := s.Close()
+		ferr := out.Flush()
+		return errors.Join(err, cerr, ferr)
+	}
+	for ctx.Err() == nil {
+		p, err := serial.Open(o.serial, &serial.Mode{BaudRate: o.baud})
+		if err == nil {
+			err = p.SetReadTimeout(250 * time.Millisecond)
+			if err != nil {
+				p.Close()
+			}
+		}
+		if err != nil {
+			if o.noRecon {
+				return finish(fmt.Errorf("serial %s: %w", o.serial, err))
+			}
+			if !a.quiet {
+				fmt.Fprintf(errOut, "ecg stream: serial %s: %v; retrying in %v\n", o.serial, err, backoff)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, maxBackoff)
+			continue
+		}
+		if connected {
+			s.Reset() // the device came back: the first line may be partial
+		}
+		connected, backoff = true, minBackoff
+		// Close the port when ctx ends, so that the reading goroutine ends.
+		stop := context.AfterFunc(ctx, func() { p.Close() })
+		err = stream.Pump(ctx, portReader{p}, s, out.Flush)
+		stop()
+		p.Close()
+		if ctx.Err() != nil {
+			break
+		}
+		if err == nil {
+			err = errPortGone
+		}
+		if err := out.Flush(); err != nil {
+			return finish(err)
+		}
+		s.Disconnected()
+		if o.noRecon {
+			return finish(fmt.Errorf("serial %s: %w", o.serial, err))
+		}
+		if !a.quiet {
+			fmt.Fprintf(errOut, "ecg stream: serial %s: %v; reconnecting\n", o.serial, err)
+		}
+	}
+	return finish(nil)
+}
