@@ -109,6 +109,8 @@ type Detector struct {
 	ringLen   int
 
 	n     int64 // samples written so far
+	pos   int   // n mod ringLen
+	epos  int   // n mod win
 	leads []lead
 
 	fRing []float64 // weighted sum over leads of |band-passed|
@@ -156,7 +158,7 @@ func NewMultiDetector(fs float64, nleads int) *Detector {
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
 	d.settle = d.samples(settleTime)
-	d.ringLen = d.win + d.dk + 2
+	d.ringLen = d.win + d.dk + int(d.confirm) + 4
 	d.leads = make([]lead, nleads)
 	for i := range d.leads {
 		l := &d.leads[i]
@@ -193,7 +195,7 @@ func (d *Detector) reset() {
 		l.qi, l.ni = 0, 0
 		l.gain, l.root, l.clip = 1, 1, math.Inf(1)
 	}
-	d.n = 0
+	d.n, d.pos, d.epos = 0, 0, 0
 	clear(d.fRing)
 	clear(d.dRing)
 	d.prevC = 0
@@ -254,6 +256,7 @@ func (d *Detector) WriteLeads(x [][]float64, emit func(Beat)) {
 func (d *Detector) Flush(emit func(Beat)) {
 	if d.hasCand {
 		d.hasCand = false
+		d.fillPeak(&d.cand, d.n-1)
 		d.classify(d.cand, emit)
 	}
 	if d.learning {
@@ -298,20 +301,23 @@ func (d *Detector) stepLead(i int, v float64) {
 		l.last = v
 	}
 	y := l.bp.step(v - l.x0)
-	L := int64(d.ringLen)
-	r := int(n % L)
+	r := d.pos
 	l.ring[r] = y
 	if i == 0 {
 		d.fRing[r], d.dRing[r] = 0, 0
 	}
 	var s float64
 	if n >= l.quietTo && n >= int64(d.dk) {
-		s = (y - l.ring[(n-int64(d.dk))%L]) * d.fs / float64(d.dk)
+		j := r - d.dk
+		if j < 0 {
+			j += d.ringLen
+		}
+		s = (y - l.ring[j]) * d.fs / float64(d.dk)
 		d.fRing[r] += l.root * math.Abs(y)
 		d.dRing[r] += l.root * math.Abs(s)
 	}
 	e := s * s
-	k := int(n % int64(d.win))
+	k := d.epos
 	l.eSum += e - l.eRing[k]
 	l.eRing[k] = e
 	if k == d.win-1 {
@@ -328,17 +334,26 @@ func (d *Detector) stepLead(i int, v float64) {
 func (d *Detector) step(emit func(Beat)) {
 	n := d.n
 	d.n++
+	if d.pos++; d.pos == d.ringLen {
+		d.pos = 0
+	}
+	if d.epos++; d.epos == d.win {
+		d.epos = 0
+	}
 	c := d.combine()
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
-		d.cand = peak{at: n, value: c}
+		d.cand.at, d.cand.value = n, c
+		for i := range d.leads {
+			d.cand.lv[i] = d.leads[i].m
+		}
 		d.hasCand = true
-		d.fillPeak(&d.cand, n)
 	}
 	d.prevC = c
 	if d.hasCand && (c < d.cand.value/2 || n-d.cand.at >= d.confirm) {
 		d.hasCand = false
+		d.fillPeak(&d.cand, n)
 		d.classify(d.cand, emit)
 	}
 	if d.learning && n+1 >= d.learnEnd {
@@ -364,26 +379,33 @@ func (d *Detector) combine() float64 {
 	return c
 }
 
-// fillPeak records the slope, fiducial and lead envelopes of a peak at
-// envelope index n (the current sample, so the rings hold its window).
-func (d *Detector) fillPeak(p *peak, n int64) {
+// fillPeak records the slope and fiducial of peak p, the rings holding
+// samples up to now (p.at <= now <= p.at+confirm).
+func (d *Detector) fillPeak(p *peak, now int64) {
+	n := p.at
 	lo := max(n-int64(d.win+d.dk)+1, 0)
 	best, bi := -1.0, n
 	sl := 0.0
 	L := int64(d.ringLen)
+	// ring index of sample t is (pos(now) - (now - t)) mod L, where the
+	// current position d.pos already points past now.
+	r := (int64(d.pos) - 1 - (now - lo)) % L
+	if r < 0 {
+		r += L
+	}
 	for t := lo; t <= n; t++ {
-		if a := d.fRing[t%L]; a > best {
+		if a := d.fRing[r]; a > best {
 			best, bi = a, t
 		}
-		if s := d.dRing[t%L]; s > sl {
+		if s := d.dRing[r]; s > sl {
 			sl = s
+		}
+		if r++; r == L {
+			r = 0
 		}
 	}
 	p.slope = sl
 	p.fid = max(bi-d.gd, 0)
-	for i := range d.leads {
-		p.lv[i] = d.leads[i].m
-	}
 }
 
 func (d *Detector) classify(p peak, emit func(Beat)) {

@@ -1,0 +1,474 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newBeatsCmd) }
+
+type beatsOptions struct {
+	input        string
+	signal       string
+	format       string
+	summary      bool
+	compare      string
+	skip         float64
+	window       float64
+	outAnnotator string
+	jobs         int
+}
+
+func newBeatsCmd(a *app) *cobra.Command {
+	o := beatsOptions{}
+	cmd := &cobra.Command{
+		Use:   "beats RECORD|DIR",
+		Short: "Detect heartbeats, print heart rate and HRV, score against reference annotations",
+		Long: `Detect heartbeats (QRS complexes) in a WFDB record, or in every record of a
+database folder (its RECORDS file, else every *.hea), and print one row per
+beat: sample, time (s), RR interval (s) and instantaneous heart rate (bpm).
+A summary per record (mean, min and max heart rate, SDNN, RMSSD, pNN50) goes
+to stderr, or to stdout instead of the beats with --summary.
+
+The detector works at any sampling rate from 125 Hz to 1 kHz and on either
+polarity; invalid samples (lead off) and flat or saturated stretches give no
+beats. By default it reads the first ECG-looking signal (MLII, II, V1-V6, I,
+III, aVR/aVL/aVF, ECG...; else signal 0); --signal picks one by index or name,
+--signal all combines all ECG signals (up to 4).
+
+--out-annotator NAME writes the beats as an MIT annotation file RECORD.NAME
+beside the record (type N), which WFDB tools read.
+
+--compare ANN scores the beats against the reference annotator ANN with the
+ANSI/AAMI EC57 beat-by-beat rules of bxb: beat annotations only, a 150 ms
+window (--window), the first 5 minutes skipped (--skip 300), ventricular
+flutter episodes left out. It prints TP, FN, FP, sensitivity and positive
+predictivity per record and a TOTAL row (gross statistics).`,
+		Example: `  ecg beats data/mitdb/100
+  ecg beats data/mitdb/100 --summary --format json
+  ecg beats data/mitdb/100 --out-annotator qrs
+  ecg beats data/mitdb --compare atr --jobs 2
+  ecg beats data/mitdb --compare atr --skip 0 --format csv`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.input = args[0]
+			return runBeats(a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.signal, "signal", "", "signal to use: index, name (MLII), or all; default the first ECG signal")
+	f.StringVar(&o.format, "format", "tsv", "output format: text, tsv, csv or json (JSON lines)")
+	f.BoolVar(&o.summary, "summary", false, "print the heart rate and HRV summary per record instead of the beats")
+	f.StringVar(&o.compare, "compare", "", "score against this reference annotator (e.g. atr), EC57/bxb rules")
+	f.Float64Var(&o.skip, "skip", 300, "with --compare: start scoring this many seconds into the record")
+	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
+	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
+	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
+	return cmd
+}
+
+// beatsResult is what one record gives.
+type beatsResult struct {
+	name  string
+	fs    float64
+	beats []int64
+	hrv   beats.HRV
+	match *beats.MatchResult
+	err   error
+}
+
+func runBeats(a *app, o beatsOptions) error {
+	switch o.format {
+	case "text", "tsv", "csv", "json":
+	default:
+		return usagef("--format %q: want text, tsv, csv or json", o.format)
+	}
+	if o.jobs < 1 {
+		return usagef("--jobs %d: want at least 1", o.jobs)
+	}
+	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
+		return usagef("--window must be > 0 and --skip >= 0")
+	}
+	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
+		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
+	}
+	records := []string{o.input}
+	if datasets.IsDatabaseDir(o.input) {
+		var err error
+		records, err = datasets.ListRecords(o.input)
+		if err != nil {
+			return err
+		}
+		if len(records) == 0 {
+			return fmt.Errorf("%s: no records", o.input)
+		}
+	} else {
+		records[0] = strings.TrimSuffix(o.input, ".hea")
+	}
+
+	results := make([]beatsResult, len(records))
+	bar := a.newProgress(int64(len(records)), "beats")
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, o.jobs)
+	for i, rec := range records {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = beatsRecord(rec, o)
+			bar.Add(1)
+		}()
+	}
+	wg.Wait()
+	bar.Done()
+
+	failed := 0
+	for _, r := range results {
+		if r.err != nil {
+			failed++
+			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", r.err)
+		}
+	}
+	var err error
+	switch {
+	case o.compare != "":
+		err = writeCompare(a.io.Out, results, o.format)
+	case o.summary:
+		err = writeSummaries(a.io.Out, results, o.format)
+	default:
+		err = writeBeats(a.io.Out, results, o.format, len(records) > 1)
+		if err == nil && !a.quiet {
+			for _, r := range results {
+				if r.err == nil {
+					fmt.Fprintf(a.io.ErrOut, "# %s\n", summaryLine(r))
+				}
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if failed == len(results) {
+		return fmt.Errorf("no record could be processed")
+	}
+	if failed > 0 {
+		return &partialError{fmt.Sprintf("%d of %d records failed", failed, len(results))}
+	}
+	return nil
+}
+
+// beatsRecord reads one record, detects its beats and, as asked, writes
+// them as annotations and scores them.
+func beatsRecord(path string, o beatsOptions) beatsResult {
+	res := beatsResult{name: filepath.Base(path)}
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	h := rec.Header
+	res.fs = h.Fs
+	sigs, err := pickSignals(h, o.signal)
+	if err != nil {
+		res.err = fmt.Errorf("%s: %w", path, err)
+		return res
+	}
+	var found []beats.Beat
+	if len(sigs) == 1 {
+		found = beats.Detect(rec.Physical(sigs[0]), h.Fs)
+	} else {
+		x := make([][]float64, len(sigs))
+		for i, s := range sigs {
+			x[i] = rec.Physical(s)
+		}
+		found = beats.DetectLeads(x, h.Fs)
+	}
+	res.beats = make([]int64, len(found))
+	for i, b := range found {
+		res.beats[i] = b.Sample
+	}
+	res.hrv = beats.SummarizeHRV(res.beats, h.Fs)
+	if o.outAnnotator != "" {
+		anns := make([]wfdb.Annotation, len(res.beats))
+		for i, s := range res.beats {
+			anns[i] = wfdb.Annotation{Sample: s, Type: wfdb.Normal}
+		}
+		if err := wfdb.WriteAnnotations(path, o.outAnnotator, anns); err != nil {
+			res.err = err
+			return res
+		}
+	}
+	if o.compare != "" {
+		ref, err := wfdb.ReadAnnotations(path, o.compare)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		refBeats, vf := beats.Reference(ref, int64(rec.NumFrames()))
+		opt := beats.MatchOptions{Window: o.window, Skip: o.skip, Exclude: vf}
+		m := beats.Match(refBeats, res.beats, h.Fs, opt)
+		res.match = &m
+	}
+	return res
+}
+
+// ecgNames are signal descriptions taken for ECG leads.
+var ecgNames = []string{"MLII", "MLI", "MLIII", "II", "I", "III", "V1", "V2", "V3", "V4", "V5", "V6",
+	"AVR", "AVL", "AVF", "ECG", "EKG", "ML5", "V", "CM5", "D3"}
+
+func isECG(desc string) bool {
+	d := strings.ToUpper(strings.TrimSpace(desc))
+	for _, n := range ecgNames {
+		if d == n || strings.HasPrefix(d, "ECG") || strings.HasPrefix(d, "EKG") {
+			return true
+		}
+	}
+	return false
+}
+
+// pickSignals resolves --signal against the header.
+func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
+	n := len(h.Signals)
+	if n == 0 {
+		return nil, fmt.Errorf("no signals")
+	}
+	switch spec {
+	case "":
+		for i, s := range h.Signals {
+			if isECG(s.Description) {
+				return []int{i}, nil
+			}
+		}
+		return []int{0}, nil
+	case "all":
+		var out []int
+		for i, s := range h.Signals {
+			if isECG(s.Description) && len(out) < beats.MaxLeads {
+				out = append(out, i)
+			}
+		}
+		if len(out) == 0 {
+			out = []int{0}
+		}
+		return out, nil
+	}
+	if i, err := strconv.Atoi(spec); err == nil {
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("--signal %d: the record has %d signals", i, n)
+		}
+		return []int{i}, nil
+	}
+	for i, s := range h.Signals {
+		if s.Description == spec {
+			return []int{i}, nil
+		}
+	}
+	return nil, fmt.Errorf("--signal %q: no such signal", spec)
+}
+
+func summaryLine(r beatsResult) string {
+	h := r.hrv
+	return fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
+		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
+}
+
+// table writes rows as text (aligned), tsv or csv.
+type table struct {
+	format string
+	csv    *csv.Writer
+	tab    *tabwriter.Writer
+	w      io.Writer
+}
+
+func newTable(w io.Writer, format string) *table {
+	t := &table{format: format, w: w}
+	switch format {
+	case "csv":
+		t.csv = csv.NewWriter(w)
+	case "text":
+		t.tab = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	}
+	return t
+}
+
+func (t *table) row(cols ...string) error {
+	switch t.format {
+	case "csv":
+		return t.csv.Write(cols)
+	case "text":
+		_, err := fmt.Fprintln(t.tab, strings.Join(cols, "\t"))
+		return err
+	}
+	_, err := fmt.Fprintln(t.w, strings.Join(cols, "\t"))
+	return err
+}
+
+func (t *table) flush() error {
+	switch t.format {
+	case "csv":
+		t.csv.Flush()
+		return t.csv.Error()
+	case "text":
+		return t.tab.Flush()
+	}
+	return nil
+}
+
+func ffmt(v float64, prec int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "NaN"
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+// jnum is a float that marshals NaN as null.
+type jnum float64
+
+func (v jnum) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, math.Round(float64(v)*1e4)/1e4, 'f', -1, 64), nil
+}
+
+func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bool) error {
+	enc := json.NewEncoder(w)
+	t := newTable(w, format)
+	if format != "json" {
+		head := []string{"sample", "time", "rr", "hr"}
+		if withRecord {
+			head = append([]string{"record"}, head...)
+		}
+		if err := t.row(head...); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		if r.err != nil {
+			continue
+		}
+		for i, s := range r.beats {
+			tm := float64(s) / r.fs
+			rr, hr := math.NaN(), math.NaN()
+			if i > 0 {
+				rr = float64(s-r.beats[i-1]) / r.fs
+				hr = 60 / rr
+			}
+			if format == "json" {
+				row := struct {
+					Record string `json:"record"`
+					Sample int64  `json:"sample"`
+					Time   jnum   `json:"time"`
+					RR     jnum   `json:"rr"`
+					HR     jnum   `json:"hr"`
+				}{r.name, s, jnum(tm), jnum(rr), jnum(hr)}
+				if err := enc.Encode(row); err != nil {
+					return err
+				}
+				continue
+			}
+			cols := []string{strconv.FormatInt(s, 10), ffmt(tm, 3), ffmt(rr, 3), ffmt(hr, 1)}
+			if withRecord {
+				cols = append([]string{r.name}, cols...)
+			}
+			if err := t.row(cols...); err != nil {
+				return err
+			}
+		}
+	}
+	return t.flush()
+}
+
+func writeSummaries(w io.Writer, results []beatsResult, format string) error {
+	enc := json.NewEncoder(w)
+	t := newTable(w, format)
+	if format != "json" {
+		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50"); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		if r.err != nil {
+			continue
+		}
+		h := r.hrv
+		if format == "json" {
+			row := struct {
+				Record string `json:"record"`
+				Beats  int    `json:"beats"`
+				MeanHR jnum   `json:"mean_hr"`
+				MinHR  jnum   `json:"min_hr"`
+				MaxHR  jnum   `json:"max_hr"`
+				SDNN   jnum   `json:"sdnn_ms"`
+				RMSSD  jnum   `json:"rmssd_ms"`
+				PNN50  jnum   `json:"pnn50"`
+			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50)}
+			if err := enc.Encode(row); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
+			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1)); err != nil {
+			return err
+		}
+	}
+	return t.flush()
+}
+
+func writeCompare(w io.Writer, results []beatsResult, format string) error {
+	enc := json.NewEncoder(w)
+	t := newTable(w, format)
+	if format != "json" {
+		if err := t.row("record", "tp", "fn", "fp", "se", "ppv"); err != nil {
+			return err
+		}
+	}
+	var total beats.MatchResult
+	one := func(name string, m beats.MatchResult) error {
+		if format == "json" {
+			return enc.Encode(struct {
+				Record string `json:"record"`
+				TP     int    `json:"tp"`
+				FN     int    `json:"fn"`
+				FP     int    `json:"fp"`
+				Se     jnum   `json:"se"`
+				PPV    jnum   `json:"ppv"`
+			}{name, m.TP, m.FN, m.FP, jnum(m.Sensitivity()), jnum(m.PositivePredictivity())})
+		}
+		return t.row(name, strconv.Itoa(m.TP), strconv.Itoa(m.FN), strconv.Itoa(m.FP),
+			ffmt(m.Sensitivity(), 2), ffmt(m.PositivePredictivity(), 2))
+	}
+	n := 0
+	for _, r := range results {
+		if r.err != nil || r.match == nil {
+			continue
+		}
+		n++
+		total.Add(*r.match)
+		if err := one(r.name, *r.match); err != nil {
+			return err
+		}
+	}
+	if n > 1 {
+		if err := one("TOTAL", total); err != nil {
+			return err
+		}
+	}
+	return t.flush()
+}

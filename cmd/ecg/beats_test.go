@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// synthRecords writes synthetic records (with .atr) into a new folder.
+func synthRecords(t *testing.T, specs map[string]synth.Options) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, opt := range specs {
+		rec, err := synth.Generate(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.WriteWFDB(dir, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBeatsCompareSynthetic(t *testing.T) {
+	dir := synthRecords(t, map[string]synth.Options{
+		"a": {Rhythm: "normal", Fs: 250, Duration: 60, Seed: 1, Noise: 0.02},
+		"b": {Rhythm: "pvc", Fs: 500, Duration: 60, Seed: 2},
+	})
+	code, out, errOut := runECG(t, "", "beats", dir, "--compare", "atr", "--skip", "0", "--jobs", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || lines[0] != "record\ttp\tfn\tfp\tse\tppv" || !strings.HasPrefix(lines[1], "a\t") ||
+		!strings.HasPrefix(lines[2], "b\t") || !strings.HasPrefix(lines[3], "TOTAL\t") {
+		t.Fatalf("output:\n%s", out)
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if f[2] != "0" || f[3] != "0" || f[4] != "100.00" || f[5] != "100.00" {
+			t.Errorf("not perfect: %s", l)
+		}
+	}
+	// JSON lines, same numbers.
+	code, out, _ = runECG(t, "", "beats", filepath.Join(dir, "a"), "--compare", "atr", "--skip", "0", "--format", "json")
+	var row struct {
+		Record     string
+		TP, FN, FP int
+		Se, PPV    float64
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &row) != nil || row.Record != "a" || row.TP == 0 || row.FN != 0 || row.Se != 100 {
+		t.Errorf("json: exit %d, %q", code, out)
+	}
+}
+
+func TestBeatsListAndAnnotator(t *testing.T) {
+	dir := synthRecords(t, map[string]synth.Options{"r": {Rhythm: "normal", HR: 60, Fs: 360, Duration: 20, Seed: 3}})
+	rec := filepath.Join(dir, "r")
+	code, out, errOut := runECG(t, "", "beats", rec, "--out-annotator", "qrs")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if lines[0] != "sample\ttime\trr\thr" || len(lines) < 15 {
+		t.Fatalf("output:\n%s", out)
+	}
+	if !strings.Contains(errOut, "# r: ") || !strings.Contains(errOut, "beats, HR mean") {
+		t.Errorf("summary on stderr: %q", errOut)
+	}
+	anns, err := wfdb.ReadAnnotations(rec, "qrs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anns) != len(lines)-1 {
+		t.Fatalf("%d annotations, %d beats printed", len(anns), len(lines)-1)
+	}
+	for i, a := range anns {
+		f := strings.Split(lines[i+1], "\t")
+		if s, _ := strconv.ParseInt(f[0], 10, 64); s != a.Sample || a.Type != wfdb.Normal {
+			t.Fatalf("annotation %d: %d %v, printed %s", i, a.Sample, a.Type, lines[i+1])
+		}
+		if i > 0 {
+			hr, _ := strconv.ParseFloat(f[3], 64)
+			if hr < 50 || hr > 70 {
+				t.Errorf("beat %d: HR %v at 60 bpm", i, hr)
+			}
+		}
+	}
+	code, out, _ = runECG(t, "", "beats", rec, "--summary", "--format", "csv")
+	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50\nr,") {
+		t.Errorf("summary csv: exit %d %q", code, out)
+	}
+}
+
+func TestBeatsErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"beats"},
+		{"beats", dir, "--format", "xml"},
+		{"beats", dir, "--jobs", "0"},
+		{"beats", dir, "--out-annotator", "a/b"},
+	} {
+		if code, _, errOut := runECG(t, "", args...); code != ExitUsage {
+			t.Errorf("%v: exit %d (%s)", args, code, errOut)
+		}
+	}
+	code, _, errOut := runECG(t, "", "beats", filepath.Join(dir, "nope"))
+	if code != ExitError || !strings.Contains(errOut, "nope") {
+		t.Errorf("missing record: exit %d %q", code, errOut)
+	}
+	// One good record, one broken: partial failure (exit 3).
+	d := synthRecords(t, map[string]synth.Options{"ok": {Duration: 10, Seed: 4}})
+	if err := os.WriteFile(filepath.Join(d, "bad.hea"), []byte("bad 1 360 x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runECG(t, "", "beats", d, "--summary")
+	if code != ExitPartial || !strings.Contains(out, "\nok\t") || !strings.Contains(errOut, "bad") {
+		t.Errorf("partial: exit %d out %q err %q", code, out, errOut)
+	}
+}
+
+// TestBeatsRecord100 checks record 100 against its reference: 100 % / 100 %.
+func TestBeatsRecord100(t *testing.T) {
+	rec := filepath.Join(sharedDir(), "data", "mitdb-sample", "100")
+	if _, err := os.Stat(rec + ".hea"); err != nil {
+		t.Skipf("no %s", rec)
+	}
+	code, out, errOut := runECG(t, "", "beats", rec, "--compare", "atr")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := "record\ttp\tfn\tfp\tse\tppv\n100\t1902\t0\t0\t100.00\t100.00\n"; out != want {
+		t.Errorf("got\n%swant\n%s", out, want)
+	}
+}
