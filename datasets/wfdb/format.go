@@ -297,28 +297,39 @@ func decode212(dst []int32, src []byte) {
 	pairs := len(dst) / 2
 	s := src[:3*pairs]
 	d := dst[:2*pairs]
-	for i := 0; i < pairs; i++ {
+	tab := &table12
+	i := 0
+	// Two pairs (6 bytes) per step from one 8-byte load while 8 bytes remain.
+	for ; 3*i+8 <= len(s) && i+2 <= pairs; i += 2 {
+		w := binary.LittleEndian.Uint64(s[3*i : 3*i+8])
+		o := d[2*i : 2*i+4 : 2*i+4]
+		o[0] = tab[w&0xfff]
+		o[1] = tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
+		o[2] = tab[w>>24&0xfff]
+		o[3] = tab[(w>>40&0xff|w>>28&0xf00)&0xfff]
+	}
+	for ; i < pairs; i++ {
 		b := s[3*i : 3*i+3 : 3*i+3]
 		o := d[2*i : 2*i+2 : 2*i+2]
-		v0 := int32(uint32(b[0])<<20|uint32(b[1])<<28) >> 20
-		v1 := int32(uint32(b[2])<<20|uint32(b[1]&0xf0)<<24) >> 20
-		if v0 == -2048 {
-			v0 = InvalidSample
-		}
-		if v1 == -2048 {
-			v1 = InvalidSample
-		}
-		o[0], o[1] = v0, v1
+		m := uint32(b[1])
+		o[0] = tab[(uint32(b[0])|m<<8)&0xfff]
+		o[1] = tab[(uint32(b[2])|m<<4&0xf00)&0xfff]
 	}
 	if len(dst)%2 == 1 {
 		b := src[3*pairs : 3*pairs+2]
-		v := int32(uint32(b[0])<<20|uint32(b[1])<<28) >> 20
-		if v == -2048 {
-			v = InvalidSample
-		}
-		dst[len(dst)-1] = v
+		dst[len(dst)-1] = tab[(uint32(b[0])|uint32(b[1])<<8)&0xfff]
 	}
 }
+
+// table12 maps a 12-bit two's complement code to its value, the sentinel
+// -2048 to InvalidSample.
+var table12 = func() (t [4096]int32) {
+	for i := range t {
+		t[i] = int32(uint32(i)<<20) >> 20
+	}
+	t[0x800] = InvalidSample
+	return t
+}()
 
 // decode310 decodes len(dst) format-310 samples: two little-endian 16-bit
 // words w0, w1 hold s0 in bits 1-10 of w0, s1 in bits 1-10 of w1, and s2

@@ -117,7 +117,8 @@ type group struct {
 	n      int // number of signals
 	offset int64
 	spf    int // samples per frame of the whole group
-	skew   int // largest skew in the group
+	skew    int // largest skew in the group (at least 0)
+	minSkew int // smallest skew in the group (at most 0)
 
 	limitFrames int64   // frames needed at most (0: all), bounds FLAC decoding
 	flac        []int32 // decoded FLAC samples in frame order
@@ -140,10 +141,11 @@ func groups(h *Header) ([]group, error) {
 				g.n++
 				g.spf += s.SamplesPerFrame
 				g.skew = max(g.skew, s.Skew)
+				g.minSkew = min(g.minSkew, s.Skew)
 				continue
 			}
 		}
-		gs = append(gs, group{file: s.FileName, format: s.Format, first: i, n: 1, offset: s.ByteOffset, spf: s.SamplesPerFrame, skew: max(s.Skew, 0)})
+		gs = append(gs, group{file: s.FileName, format: s.Format, first: i, n: 1, offset: s.ByteOffset, spf: s.SamplesPerFrame, skew: max(s.Skew, 0), minSkew: min(s.Skew, 0)})
 	}
 	return gs, nil
 }
@@ -217,109 +219,131 @@ func (g *group) availableFrames(dir string) (int64, error) {
 	return g.format.samplesIn(st.Size()-g.offset) / int64(g.spf), nil
 }
 
-// read decodes frames [from, to) of group g into r.
+// read decodes frames [from, to) of group g into r, reading the file in
+// chunks of whole frames (aligned to the format's packing groups) and
+// de-interleaving each chunk into the signals.
 func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
-	n := to - from
-	if g.format == FormatNull || g.file == "~" || n == 0 {
-		if g.format == FormatNull || g.file == "~" {
-			for s := g.first; s < g.first+g.n; s++ {
-				fill(r.samples[s], InvalidSample)
-			}
+	if g.format == FormatNull || g.file == "~" {
+		for s := g.first; s < g.first+g.n; s++ {
+			fill(r.samples[s], InvalidSample)
 		}
+		return nil
+	}
+	if to <= from {
 		return nil
 	}
 	path := filepath.Join(h.dir, g.file)
 	// File frames needed: skewed signals read up to skew frames ahead.
-	fileFrom := from
+	fileFrom := max(from+int64(g.minSkew), 0)
 	fileTo := min(to+int64(g.skew), avail)
-	if g.format == Format8 || g.format.IsFLAC() {
-		fileFrom = 0 // differences and FLAC are decoded from the start
+	// Samples whose file frame lies outside [0, fileTo) are invalid.
+	for s := g.first; s < g.first+g.n; s++ {
+		spec := &h.Signals[s]
+		spf := int64(spec.SamplesPerFrame)
+		dst := r.samples[s]
+		sk := int64(spec.Skew)
+		if end := min(to, -sk); end > from {
+			fill(dst[:(end-from)*spf], InvalidSample)
+		}
+		if begin := max(from, fileTo-sk); begin < to {
+			fill(dst[(begin-from)*spf:], InvalidSample)
+		}
 	}
-	var flat []int32
-	var err error
+	if fileTo <= fileFrom {
+		return nil
+	}
+	acc := make([]int32, g.n) // format 8 running values
+	for i := range acc {
+		acc[i] = h.Signals[g.first+i].InitialValue
+	}
 	if g.format.IsFLAC() {
-		flat, err = decodeFLACFile(path, g, fileTo)
+		flat, err := decodeFLACFile(path, g, fileTo)
 		if err != nil {
 			return err
 		}
-	} else {
-		flat, fileFrom, err = g.readFlat(path, fileFrom, fileTo)
-		if err != nil {
-			return err
-		}
+		g.scatter(h, r, flat, 0, fileTo, from, to)
+		return nil
 	}
-	g.scatter(h, r, flat, fileFrom, fileTo, from, to)
-	return nil
-}
-
-// readFlat reads and decodes the sample stream of file frames [from, to),
-// starting at an aligned group at or before from; it returns the decoded
-// samples and the frame where they start (the aligned start may precede
-// from only in the sample stream, never by whole frames).
-func (g *group) readFlat(path string, from, to int64) ([]int32, int64, error) {
+	if g.format == Format8 {
+		fileFrom = 0 // differences are accumulated from the start
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	defer f.Close()
 	k := int64(g.spf)
-	bs := g.format.blockSamples()
-	firstSample := from * k
-	alignedSample := firstSample / bs * bs
-	lastSample := to * k
-	startByte := g.offset + alignedSample/bs*g.format.blockBytes()
-	nbytes := g.format.bytesFor(lastSample - alignedSample)
-	buf := make([]byte, nbytes)
-	m, err := f.ReadAt(buf, startByte)
-	if err != nil && !(errors.Is(err, io.EOF) && int64(m) == nbytes) {
-		if errors.Is(err, io.EOF) {
-			// bytesFor counts padding the file may lack; decode what is there.
-			buf = buf[:m]
-		} else {
-			return nil, 0, fmt.Errorf("%s: %w", path, err)
+	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
+	chunk := max(align, (1<<16)/k/align*align)
+	buf := make([]byte, g.format.bytesFor(min(chunk, fileTo-fileFrom+align)*k))
+	scratch := make([]int32, min(chunk, fileTo-fileFrom+align)*k)
+	for c0 := fileFrom / align * align; c0 < fileTo; c0 += chunk {
+		c1 := min(c0+chunk, fileTo)
+		ns := (c1 - c0) * k
+		start := g.offset + g.format.bytesFor(c0*k)
+		nb := g.format.bytesFor(ns)
+		m, err := f.ReadAt(buf[:nb], start)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: %w", path, err)
 		}
+		flat := scratch[:ns]
+		if got := DecodeSamples(g.format, flat, buf[:m]); int64(got) < ns {
+			return fmt.Errorf("%s: %w: %d samples at byte %d, found %d", path, ErrTruncated, ns, start, got)
+		}
+		if g.format == Format8 {
+			g.accumulate(h, flat, acc)
+		}
+		g.scatter(h, r, flat, c0, c1, from, to)
 	}
-	flat := make([]int32, lastSample-alignedSample)
-	got := DecodeSamples(g.format, flat, buf)
-	if int64(got) < lastSample-alignedSample {
-		return nil, 0, fmt.Errorf("%s: %w: expected %d samples from byte %d, found %d", path, ErrTruncated, lastSample-alignedSample, startByte, got)
-	}
-	skip := firstSample - alignedSample
-	return flat[skip:], from, nil
+	return nil
 }
 
-// scatter distributes decoded file frames [fileFrom, fileTo) into the
-// record's signals for record frames [from, to), applying skew and, for
-// format 8, accumulating differences.
-func (g *group) scatter(h *Header, r *Record, flat []int32, fileFrom, fileTo, from, to int64) {
+// accumulate turns the format-8 differences of whole frames in flat into
+// values, continuing from acc (one running value per signal).
+func (g *group) accumulate(h *Header, flat []int32, acc []int32) {
 	k := g.spf
-	off := 0
+	for base := 0; base+k <= len(flat); base += k {
+		j := base
+		for i := 0; i < g.n; i++ {
+			a := acc[i]
+			for c := 0; c < h.Signals[g.first+i].SamplesPerFrame; c++ {
+				a += flat[j]
+				flat[j] = a
+				j++
+			}
+			acc[i] = a
+		}
+	}
+}
+
+// scatter copies decoded file frames [c0, c1) (flat, frame-interleaved)
+// into the record's signals for record frames [from, to): frame t of a
+// signal with skew sk is file frame t+sk.
+func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int64) {
+	k := int64(g.spf)
+	off := int64(0)
 	for s := g.first; s < g.first+g.n; s++ {
 		spec := &h.Signals[s]
-		spf := spec.SamplesPerFrame
+		spf := int64(spec.SamplesPerFrame)
+		sk := int64(spec.Skew)
+		t0, t1 := max(from, c0-sk), min(to, c1-sk)
 		dst := r.samples[s]
-		if g.format == Format8 {
-			// Accumulate this signal's differences from the initial value.
-			acc := spec.InitialValue
-			nf := fileTo - fileFrom
-			for t := int64(0); t < nf; t++ {
-				base := int(t)*k + off
-				for c := 0; c < spf; c++ {
-					acc += flat[base+c]
-					flat[base+c] = acc
+		if t0 < t1 {
+			src := flat[(t0+sk-c0)*k+off:]
+			out := dst[(t0-from)*spf : (t1-from)*spf]
+			if spf == 1 {
+				if k == 1 {
+					copy(out, src)
+				} else {
+					for i := range out {
+						out[i] = src[int64(i)*k]
+					}
+				}
+			} else {
+				for i := int64(0); i < t1-t0; i++ {
+					copy(out[i*spf:(i+1)*spf], src[i*k:i*k+spf])
 				}
 			}
-		}
-		skew := int64(spec.Skew)
-		for t := from; t < to; t++ {
-			ft := t + skew
-			o := dst[int(t-from)*spf : int(t-from)*spf+spf]
-			if ft < fileFrom || ft >= fileTo {
-				fill(o, InvalidSample)
-				continue
-			}
-			base := int(ft-fileFrom)*k + off
-			copy(o, flat[base:base+spf])
 		}
 		off += spf
 	}

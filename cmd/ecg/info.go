@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newInfoCmd) }
+
+type infoOptions struct {
+	records   []string
+	format    string
+	annotator string
+	annSet    bool
+	jobs      int
+}
+
+func newInfoCmd(a *app) *cobra.Command {
+	var o infoOptions
+	cmd := &cobra.Command{
+		Use:   "info RECORD...",
+		Short: "Describe WFDB records: length, signals, checksums, annotations and rhythms",
+		Long: `Describe WFDB records as wfdbdesc does: duration, sampling frequency and, per
+signal, gain, baseline, units, storage format, ADC resolution and zero, and
+whether the samples match the header checksum (every sample is read). With an
+annotation file (--annotator, default atr when the file exists) it adds the
+annotation counts by type and the rhythm episodes with their durations.
+
+RECORD is a record path without extension (data/mitdb/100), its .hea file, or
+a database directory (its RECORDS file, else every .hea). --format json prints
+one JSON object per record (JSON lines).`,
+		Example: `  ecg info data/mitdb/100
+  ecg info data/mitdb --format json > mitdb.jsonl
+  ecg info data/mitdb/203 --annotator atr`,
+		Args: argsUsage(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.records = args
+			o.annSet = cmd.Flags().Changed("annotator")
+			return runInfo(a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "text", "output format: text or json (JSON lines)")
+	f.StringVar(&o.annotator, "annotator", "atr", "annotation file to summarize (default atr, when present; \"\" for none)")
+	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records described in parallel")
+	return cmd
+}
+
+func runInfo(a *app, o infoOptions) error {
+	if o.format != "text" && o.format != "json" {
+		return usagef("--format %q: want text or json", o.format)
+	}
+	if o.jobs < 1 {
+		return usagef("--jobs %d: want at least 1", o.jobs)
+	}
+	var paths []string
+	for _, r := range o.records {
+		if st, err := os.Stat(r); err == nil && st.IsDir() {
+			recs, err := datasets.ListRecords(r)
+			if err != nil {
+				return err
+			}
+			paths = append(paths, recs...)
+			continue
+		}
+		paths = append(paths, strings.TrimSuffix(r, ".hea"))
+	}
+	type result struct {
+		info *wfdb.RecordInfo
+		err  error
+	}
+	results := make([]result, len(paths))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, o.jobs)
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ann := o.annotator
+			if !o.annSet && !wfdb.HasAnnotations(p, ann) {
+				ann = ""
+			}
+			info, err := wfdb.Describe(p, ann)
+			results[i] = result{info, err}
+		}()
+	}
+	wg.Wait()
+	w := bufio.NewWriter(a.io.Out)
+	failed := 0
+	for i, r := range results {
+		if r.err != nil {
+			failed++
+			fmt.Fprintf(a.io.ErrOut, "ecg: %s: %v\n", paths[i], r.err)
+			continue
+		}
+		if o.format == "json" {
+			b, err := json.Marshal(r.info)
+			if err != nil {
+				return err
+			}
+			w.Write(b)
+			w.WriteByte('\n')
+		} else {
+			if i > 0 {
+				w.WriteByte('\n')
+			}
+			writeInfoText(w, r.info)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case failed == 0:
+		return nil
+	case failed == len(results) && len(results) == 1:
+		return results[0].err
+	default:
+		return &partialError{fmt.Sprintf("%d of %d records could not be described", failed, len(results))}
+	}
+}
+
+// writeInfoText prints a RecordInfo as text, after wfdbdesc.
+func writeInfoText(w io.Writer, in *wfdb.RecordInfo) {
+	fmt.Fprintf(w, "Record %s (%s)\n", in.Name, in.Record)
+	start := "not specified"
+	if in.StartTime != "" {
+		start = strings.TrimSpace(in.StartTime + " " + in.StartDate)
+	}
+	fmt.Fprintf(w, "Starting time: %s\n", start)
+	fmt.Fprintf(w, "Length: %s (%d sample intervals)\n", in.Duration, in.Frames)
+	fmt.Fprintf(w, "Sampling frequency: %g Hz\n", in.Fs)
+	if in.Segments > 0 {
+		fmt.Fprintf(w, "Segments: %d\n", in.Segments)
+	}
+	fmt.Fprintf(w, "%d signals\n", len(in.Signals))
+	for _, s := range in.Signals {
+		fmt.Fprintf(w, "Signal %d: %s\n", s.Index, s.Description)
+		fmt.Fprintf(w, "  File: %s, storage format %d", s.File, s.Format)
+		if s.SamplesPerFrame > 1 {
+			fmt.Fprintf(w, ", %d samples per frame", s.SamplesPerFrame)
+		}
+		if s.Skew != 0 {
+			fmt.Fprintf(w, ", skew %d", s.Skew)
+		}
+		if s.ByteOffset != 0 {
+			fmt.Fprintf(w, ", byte offset %d", s.ByteOffset)
+		}
+		fmt.Fprintln(w)
+		if s.Gain == 0 {
+			fmt.Fprintf(w, "  Gain: uncalibrated (%g adu/%s assumed)\n", float64(wfdb.DefaultGain), s.Units)
+		} else {
+			fmt.Fprintf(w, "  Gain: %g adu/%s, baseline %d\n", s.Gain, s.Units, s.Baseline)
+		}
+		fmt.Fprintf(w, "  ADC resolution: %d bits, ADC zero: %d, initial value: %d\n", s.ADCResolution, s.ADCZero, s.InitialValue)
+		if s.Checksum != nil {
+			fmt.Fprintf(w, "  Checksum: %d, %s\n", *s.Checksum, s.ChecksumStatus)
+		} else {
+			fmt.Fprintf(w, "  Checksum: absent\n")
+		}
+	}
+	if len(in.Comments) > 0 {
+		fmt.Fprintln(w, "Notes:")
+		for _, c := range in.Comments {
+			fmt.Fprintf(w, "  %s\n", strings.TrimSpace(c))
+		}
+	}
+	if an := in.Annotations; an != nil {
+		fmt.Fprintf(w, "Annotations (%s): %d, of which %d beats\n", in.Annotator, an.Total, an.Beats)
+		for _, c := range an.ByType {
+			fmt.Fprintf(w, "  %-4s %7d  %s\n", c.Symbol, c.Count, c.Description)
+		}
+		if len(an.Rhythms) > 0 {
+			fmt.Fprintln(w, "Rhythms:")
+			for _, r := range an.Rhythms {
+				fmt.Fprintf(w, "  %-6s %3d episode(s) %10.1f s (%5.1f%%)\n", r.Label, r.Episodes, r.Seconds, 100*r.Seconds/max(in.DurationS, 1e-9))
+			}
+		}
+		if len(an.Episodes) > 0 {
+			fmt.Fprintln(w, "Rhythm episodes:")
+			for _, e := range an.Episodes {
+				fmt.Fprintf(w, "  %-6s %s - %s (%.1f s)\n", e.Label, strings.TrimSpace(wfdb.FormatTime(e.Start, in.Fs)),
+					strings.TrimSpace(wfdb.FormatTime(e.End, in.Fs)), float64(e.End-e.Start)/in.Fs)
+			}
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package wfdb
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+func benchmarkDecode(b *testing.B, f Format) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := randomSignal(rng, f, 1<<20)
+	src := EncodeSamples(f, nil, x)
+	dst := make([]int32, len(x))
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if DecodeSamples(f, dst, src) != len(dst) {
+			b.Fatal("short decode")
+		}
+	}
+}
+
+// BenchmarkDecode212 measures format-212 decoding in bytes of .dat input
+// per second.
+func BenchmarkDecode212(b *testing.B) { benchmarkDecode(b, Format212) }
+func BenchmarkDecode16(b *testing.B)  { benchmarkDecode(b, Format16) }
+func BenchmarkDecode310(b *testing.B) { benchmarkDecode(b, Format310) }
+func BenchmarkDecode311(b *testing.B) { benchmarkDecode(b, Format311) }
+func BenchmarkDecode24(b *testing.B)  { benchmarkDecode(b, Format24) }
+
+// BenchmarkReadRecord reads the 10-second mitdb excerpt (header, file,
+// decoding, de-interleaving).
+func BenchmarkReadRecord(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := ReadRecord("testdata/mitdb/100s"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadMitdb100 reads a whole half-hour record (skipped without
+// the shared data).
+func BenchmarkReadMitdb100(b *testing.B) {
+	dir := sharedMitdb(b)
+	b.SetBytes(1950000)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := ReadRecord(dir + "/100"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
