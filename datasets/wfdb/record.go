@@ -111,12 +111,12 @@ func readRecordRange(h *Header, from, to int64) (*Record, error) {
 
 // group is a run of consecutive signals stored in one file.
 type group struct {
-	file   string
-	format Format
-	first  int // index of the first signal
-	n      int // number of signals
-	offset int64
-	spf    int // samples per frame of the whole group
+	file    string
+	format  Format
+	first   int // index of the first signal
+	n       int // number of signals
+	offset  int64
+	spf     int // samples per frame of the whole group
 	skew    int // largest skew in the group (at least 0)
 	minSkew int // smallest skew in the group (at most 0)
 
