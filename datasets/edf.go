@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -258,8 +259,11 @@ var ErrNoSignals = errors.New("no signals (only EDF Annotations)")
 // ToWFDB converts the EDF signals into one WFDB record in format 16. EDF
 // digital values are kept as they are (16-bit in both), and each signal's
 // gain and baseline are (DigMax-DigMin)/(PhysMax-PhysMin) and
-// DigMin - PhysMin*gain, the baseline rounded to an integer as WFDB
-// requires (an error below half an ADC unit, as edf2mit makes). Signals at
+// DigMin - PhysMin*gain rounded to an integer as WFDB requires (edf2mit
+// computes DigMax - PhysMax*gain + 1 truncated, which is one unit higher
+// when the exact baseline is an integer, as for most ECG exports; this
+// conversion keeps the EDF formula). The start date and time become the
+// record's base date and time. Signals at
 // different rates become one multi-frequency record: the frame rate is the
 // greatest common divisor of the per-record sample counts over the record
 // duration, and each signal gets NSamples/gcd samples per frame, so no
@@ -277,6 +281,12 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 		return nil, nil, ErrNoSignals
 	}
 	out := &wfdb.Header{Name: name, Fs: float64(g) / h.RecordDuration}
+	if d, ok := h.StartClock(); ok {
+		out.BaseTime, out.HasBaseTime = d, true
+		if date, ok := h.StartDay(); ok {
+			out.BaseDate = date
+		}
+	}
 	var data [][]int32
 	for i := range h.Signals {
 		s := &h.Signals[i]
@@ -307,6 +317,29 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 		})
 	}
 	return out, data, nil
+}
+
+// StartClock returns the start time of day (hh.mm.ss), if valid.
+func (h *EDFHeader) StartClock() (time.Duration, bool) {
+	var hh, mm, ss int
+	if n, err := fmt.Sscanf(h.StartTime, "%d.%d.%d", &hh, &mm, &ss); n != 3 || err != nil || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0 {
+		return 0, false
+	}
+	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second, true
+}
+
+// StartDay returns the start date (dd.mm.yy; years 85..99 are 19yy, the
+// others 20yy, as the EDF specification says), if valid.
+func (h *EDFHeader) StartDay() (time.Time, bool) {
+	t, err := time.Parse("02.01.06", h.StartDate)
+	if err != nil {
+		return time.Time{}, false
+	}
+	y := t.Year()%100 + 2000
+	if y >= 2085 {
+		y -= 100
+	}
+	return time.Date(y, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
 }
 
 func gcd(a, b int) int {

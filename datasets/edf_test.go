@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
 // makeEDF builds an EDF file: signals with their samples per record,
@@ -116,4 +121,51 @@ func FuzzEDF(f *testing.F) {
 		}
 		rec.ToWFDB("r")
 	})
+}
+
+// TestConformanceEDF2MIT converts an EDF file with WFDB's edf2mit and with
+// ReadEDF/ToWFDB and compares the digital samples rdsamp -H reads from both
+// records (gains and baselines differ by design, see ToWFDB).
+func TestConformanceEDF2MIT(t *testing.T) {
+	if os.Getenv("ECG_CONFORMANCE") != "1" {
+		t.Skip("set ECG_CONFORMANCE=1 to compare with edf2mit")
+	}
+	for _, tool := range []string{"edf2mit", "rdsamp"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not on PATH", tool)
+		}
+	}
+	dir := t.TempDir()
+	val := func(s, i int) int16 { return int16((i*7919+s*104729)%65536 - 32768) }
+	data := makeEDF([]string{"ECG I", "ECG II", "Resp"}, []int{512, 512, 32},
+		[]float64{-3276.8, -5000, -1}, []float64{3276.7, 5000, 1}, []int{-32768, -32767, -2048}, []int{32767, 32767, 2047}, 20, 1, val)
+	if err := os.WriteFile(filepath.Join(dir, "x.edf"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) string {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "WFDB=.")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+		return string(out)
+	}
+	run("edf2mit", "-i", "x.edf", "-r", "theirs")
+	rec, err := ReadEDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, d, err := rec.ToWFDB("ours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wfdb.WriteRecord(dir, h, d); err != nil {
+		t.Fatal(err)
+	}
+	theirs, ours := run("rdsamp", "-r", "theirs", "-H"), run("rdsamp", "-r", "ours", "-H")
+	if theirs != ours || len(ours) < 10000 {
+		t.Fatalf("rdsamp -H differs (%d vs %d bytes)", len(theirs), len(ours))
+	}
 }

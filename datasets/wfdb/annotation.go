@@ -2,7 +2,6 @@ package wfdb
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -82,23 +81,32 @@ func (e *truncatedError) Error() string {
 }
 func (e *truncatedError) Unwrap() error { return io.ErrUnexpectedEOF }
 
-// annReader reads little-endian words and counts bytes.
+// annReader reads little-endian words from the file's bytes.
 type annReader struct {
-	r   *bufio.Reader
-	off int64
+	data []byte
+	off  int64
 }
 
 func (ar *annReader) word() (uint16, error) {
-	lo, err := ar.r.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	hi, err := ar.r.ReadByte()
-	if err != nil {
+	rest := ar.data[ar.off:]
+	switch len(rest) {
+	case 0:
+		return 0, io.EOF
+	case 1:
 		return 0, io.ErrUnexpectedEOF
 	}
 	ar.off += 2
-	return uint16(lo) | uint16(hi)<<8, nil
+	return uint16(rest[0]) | uint16(rest[1])<<8, nil
+}
+
+// bytes returns the next n bytes.
+func (ar *annReader) bytes(n int) ([]byte, error) {
+	rest := ar.data[ar.off:]
+	if len(rest) < n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	ar.off += int64(n)
+	return rest[:n], nil
 }
 
 // skip reads the 32-bit interval of a SKIP: two 16-bit words, the high
@@ -133,21 +141,23 @@ func (ar *annReader) skip() (int64, error) {
 // Memory use is bounded by the input size: every annotation takes at least
 // two bytes of input, and Aux at most 255 bytes.
 func DecodeAnnotations(r io.Reader) ([]Annotation, error) {
-	ar := &annReader{r: bufio.NewReaderSize(r, 64<<10)}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &AnnotationError{Offset: int64(len(data)), Err: err}
+	}
+	return decodeAnnotations(data)
+}
+
+// decodeAnnotations decodes a whole annotation file held in data.
+func decodeAnnotations(data []byte) ([]Annotation, error) {
+	ar := &annReader{data: data}
 	var (
-		anns      []Annotation
-		t         int64
-		chan_     int
-		num       int
-		aux       [256]byte
-		inputSize = -1
+		t     int64
+		chan_ int
+		num   int
 	)
-	if br, ok := r.(interface{ Len() int }); ok {
-		inputSize = br.Len()
-	}
-	if inputSize > 0 {
-		anns = make([]Annotation, 0, inputSize/2)
-	}
+	// Most annotations take one word: size the slice once.
+	anns := make([]Annotation, 0, min(len(data)/2, 1<<20))
 	fail := func(off int64, err error) ([]Annotation, error) {
 		return anns, &AnnotationError{Offset: off, Err: err}
 	}
@@ -211,12 +221,11 @@ func DecodeAnnotations(r io.Reader) ([]Annotation, error) {
 				a.Num = num
 			case pseudoAux:
 				n := data & 0xff
-				padded := (n + 1) &^ 1
-				if _, err := io.ReadFull(ar.r, aux[:padded]); err != nil {
+				b, err := ar.bytes((n + 1) &^ 1)
+				if err != nil {
 					return truncated(fmt.Sprintf("in %d-byte AUX", n), err)
 				}
-				ar.off += int64(padded)
-				a.Aux = string(aux[:n])
+				a.Aux = string(b[:n])
 			}
 		}
 		anns = append(anns, a)
@@ -336,7 +345,7 @@ func ReadAnnotations(recordPath, annotator string) ([]Annotation, error) {
 	if err != nil {
 		return nil, err
 	}
-	anns, err := DecodeAnnotations(bytes.NewReader(data))
+	anns, err := decodeAnnotations(data)
 	var ae *AnnotationError
 	if errors.As(err, &ae) {
 		ae.File = path

@@ -328,3 +328,22 @@ func TestSplitDefinitions(t *testing.T) {
 		t.Errorf("defs %+v", defs)
 	}
 }
+
+func BenchmarkDecodeAnnotations(b *testing.B) {
+	_, data := readTestAnnotations(b, "203.atr")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := DecodeAnnotations(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteRdann(b *testing.B) {
+	anns, _ := readTestAnnotations(b, "203.atr")
+	for b.Loop() {
+		if err := WriteRdann(io.Discard, anns, 360); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
