@@ -250,12 +250,12 @@ func (m *paletteMap) At(v float64) (color.Color, error) {
 	i := int((v - m.min) / (m.max - m.min) * float64(len(c)-1))
 	return c[i], nil
 }
-func (m *paletteMap) Max() float64      { return m.max }
-func (m *paletteMap) SetMax(v float64)  { m.max = v }
-func (m *paletteMap) Min() float64      { return m.min }
-func (m *paletteMap) SetMin(v float64)  { m.min = v }
-func (m *paletteMap) Alpha() float64    { return 1 }
-func (m *paletteMap) SetAlpha(float64)  {}
+func (m *paletteMap) Max() float64     { return m.max }
+func (m *paletteMap) SetMax(v float64) { m.max = v }
+func (m *paletteMap) Min() float64     { return m.min }
+func (m *paletteMap) SetMin(v float64) { m.min = v }
+func (m *paletteMap) Alpha() float64   { return 1 }
+func (m *paletteMap) SetAlpha(float64) {}
 func (m *paletteMap) Palette(n int) palette.Palette {
 	c := m.pal.Colors()
 	out := make(colors, n)
