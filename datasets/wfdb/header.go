@@ -81,8 +81,9 @@ type SignalSpec struct {
 	// SamplesPerFrame is the number of samples per frame (1 unless the
 	// record is multi-frequency).
 	SamplesPerFrame int
-	// Skew is the number of frames by which this signal's samples are
-	// delayed in the file: frame t holds the file's frame t+Skew.
+	// Skew is the number of samples of this signal by which it is delayed
+	// in the file, as the header gives it; readers round it to whole frames
+	// (frame t of the signal is the file's frame t+round(Skew/spf)).
 	Skew int
 	// ByteOffset is the number of bytes before the first sample in the file.
 	ByteOffset int64

@@ -117,8 +117,7 @@ type group struct {
 	n       int // number of signals
 	offset  int64
 	spf     int // samples per frame of the whole group
-	skew    int // largest skew in the group (at least 0)
-	minSkew int // smallest skew in the group (at most 0)
+	skew int // largest skew in the group, in frames
 
 	limitFrames int64   // frames needed at most (0: all), bounds FLAC decoding
 	flac        []int32 // decoded FLAC samples in frame order
@@ -140,12 +139,11 @@ func groups(h *Header) ([]group, error) {
 				}
 				g.n++
 				g.spf += s.SamplesPerFrame
-				g.skew = max(g.skew, s.Skew)
-				g.minSkew = min(g.minSkew, s.Skew)
+				g.skew = max(g.skew, s.skewFrames())
 				continue
 			}
 		}
-		gs = append(gs, group{file: s.FileName, format: s.Format, first: i, n: 1, offset: s.ByteOffset, spf: s.SamplesPerFrame, skew: max(s.Skew, 0), minSkew: min(s.Skew, 0)})
+		gs = append(gs, group{file: s.FileName, format: s.Format, first: i, n: 1, offset: s.ByteOffset, spf: s.SamplesPerFrame, skew: s.skewFrames()})
 	}
 	return gs, nil
 }
@@ -177,9 +175,18 @@ func readSingleSegment(h *Header, from, to int64) (*Record, error) {
 			total = a
 		}
 	}
+	maxSkew := int64(0)
 	for i, g := range gs {
 		if avail[i] >= 0 && avail[i] < total {
 			return nil, fmt.Errorf("%s: %w: header gives %d frames, the file holds %d", filepath.Join(h.dir, g.file), ErrTruncated, total, avail[i])
+		}
+		maxSkew = max(maxSkew, int64(g.skew))
+	}
+	// As the WFDB library does, a skewed record ends when the frame read
+	// maxSkew frames ahead is missing.
+	for i := range gs {
+		if avail[i] >= 0 && avail[i]-maxSkew < total {
+			total = max(avail[i]-maxSkew, 0)
 		}
 	}
 	if to < 0 || to > total {
@@ -234,14 +241,14 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 	}
 	path := filepath.Join(h.dir, g.file)
 	// File frames needed: skewed signals read up to skew frames ahead.
-	fileFrom := max(from+int64(g.minSkew), 0)
+	fileFrom := from
 	fileTo := min(to+int64(g.skew), avail)
 	// Samples whose file frame lies outside [0, fileTo) are invalid.
 	for s := g.first; s < g.first+g.n; s++ {
 		spec := &h.Signals[s]
 		spf := int64(spec.SamplesPerFrame)
 		dst := r.samples[s]
-		sk := int64(spec.Skew)
+		sk := int64(spec.skewFrames())
 		if end := min(to, -sk); end > from {
 			fill(dst[:(end-from)*spf], InvalidSample)
 		}
@@ -325,7 +332,7 @@ func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int
 	for s := g.first; s < g.first+g.n; s++ {
 		spec := &h.Signals[s]
 		spf := int64(spec.SamplesPerFrame)
-		sk := int64(spec.Skew)
+		sk := int64(spec.skewFrames())
 		t0, t1 := max(from, c0-sk), min(to, c1-sk)
 		dst := r.samples[s]
 		if t0 < t1 {
@@ -388,4 +395,15 @@ func meanSample(x []int32) int32 {
 		q--
 	}
 	return int32(q)
+}
+
+// skewFrames returns the signal's skew in frames: the header gives it in
+// samples of the signal, and WFDB rounds it to whole frames (negative
+// skews count as 0).
+func (s *SignalSpec) skewFrames() int {
+	if s.Skew <= 0 {
+		return 0
+	}
+	spf := max(s.SamplesPerFrame, 1)
+	return int(float64(s.Skew)/float64(spf) + 0.5)
 }
