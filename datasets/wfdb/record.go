@@ -111,13 +111,13 @@ func readRecordRange(h *Header, from, to int64) (*Record, error) {
 
 // group is a run of consecutive signals stored in one file.
 type group struct {
-	file    string
-	format  Format
-	first   int // index of the first signal
-	n       int // number of signals
-	offset  int64
-	spf     int // samples per frame of the whole group
-	skew int // largest skew in the group, in frames
+	file   string
+	format Format
+	first  int // index of the first signal
+	n      int // number of signals
+	offset int64
+	spf    int // samples per frame of the whole group
+	skew   int // largest skew in the group, in frames
 
 	limitFrames int64   // frames needed at most (0: all), bounds FLAC decoding
 	flac        []int32 // decoded FLAC samples in frame order
