@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ecgkit/ecg/internal/atomicfile"
+	"github.com/ecgkit/ecg/internal/demodata"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newDemoCmd) }
+
+type demoOptions struct {
+	out      string
+	patients int
+	lines    int
+}
+
+func newDemoCmd(a *app) *cobra.Command {
+	o := demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole path on embedded data: ingest, beats, spectrograms, train, eval, stream",
+		Long: `Run the whole ecg path on data embedded in the binary, printing each command
+as you would type it and the first lines of its output:
+
+  1. write four excerpts of MIT-BIH Arrhythmia Database records (with their
+     reference annotations) and check them (ecg ingest, ecg info);
+  2. detect beats and score them against the reference (ecg beats --compare);
+  3. render one-minute spectrograms into a rhythm archive (ecg spectro --label);
+  4. simulate records of five rhythms for several synthetic patients, train a
+     classifier on some patients and evaluate it on others (ecg simulate,
+     ecg train, ecg eval);
+  5. stream a simulated atrial fibrillation through the model (ecg stream) and
+     show the alert it raises.
+
+Everything goes under --out; the full output of each step is in its logs/.`,
+		Example: `  ecg demo
+  ecg demo --out /tmp/ecg-demo --patients 12`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.patients < 4 {
+				return usagef("--patients must be at least 4 (some train, some test)")
+			}
+			return runDemo(cmd, a, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.out, "out", "ecg-demo", "directory for the demo's data, images, model and reports")
+	cmd.Flags().IntVar(&o.patients, "patients", 8, "synthetic patients per rhythm (three quarters train, the rest test)")
+	cmd.Flags().IntVar(&o.lines, "lines", 12, "lines of each command's output to show")
+	return cmd
+}
+
+// demo runs ecg commands in-process, echoing them and their output.
+type demo struct {
+	cmd  *cobra.Command
+	a    *app
+	o    demoOptions
+	logs string
+	n    int
+}
+
+func (d *demo) say(format string, args ...any) {
+	fmt.Fprintf(d.a.io.Out, format+"\n", args...)
+}
+
+// run runs one ecg command line with stdin in and returns its stdout.
+// A failing step stops the demo with an error naming it.
+func (d *demo) run(stdin []byte, args ...string) ([]byte, error) {
+	d.n++
+	shown := make([]string, len(args))
+	for i, s := range args {
+		if strings.ContainsAny(s, " \t") {
+			s = "'" + s + "'"
+		}
+		shown[i] = s
+	}
+	line := "ecg " + strings.Join(shown, " ")
+	d.say("\n$ %s", line)
+	var out, errOut bytes.Buffer
+	streams := &IOStreams{In: bytes.NewReader(stdin), Out: &out, ErrOut: &errOut, Environ: d.a.io.Environ}
+	full := append([]string{"--quiet"}, args...)
+	code := Run(d.cmd.Context(), full, streams)
+	log := filepath.Join(d.logs, fmt.Sprintf("%02d-%s.txt", d.n, args[0]))
+	werr := atomicfile.WriteFile(log, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "$ %s\n%s%s", line, out.Bytes(), errOut.Bytes())
+		return err
+	})
+	if code != ExitOK {
+		return nil, fmt.Errorf("demo step %q failed with exit code %d:\n%s", line, code, strings.TrimSpace(errOut.String()))
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	lines := strings.SplitAfter(out.String(), "\n")
+	if n := len(lines); n > 0 && lines[n-1] == "" {
+		lines = lines[:n-1]
+	}
+	for i, l := range lines {
+		if i == d.o.lines {
+			d.say("  ... (%d more lines in %s)", len(lines)-i, log)
+			break
+		}
+		fmt.Fprint(d.a.io.Out, "  "+l)
+		if !strings.HasSuffix(l, "\n") {
+			fmt.Fprintln(d.a.io.Out)
+		}
+	}
+	return out.Bytes(), nil
+}
+
+func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
+	d := &demo{cmd: cmd, a: a, o: o, logs: filepath.Join(o.out, "logs")}
+	if err := os.MkdirAll(d.logs, 0o755); err != nil {
+		return err
+	}
+	p := func(elem ...string) string { return filepath.Join(append([]string{o.out}, elem...)...) }
+
+	d.say("== 1. Real ECG: excerpts of the MIT-BIH Arrhythmia Database (PhysioNet, ODC-BY 1.0)")
+	if _, err := demodata.Extract(p("data", "mitdb")); err != nil {
+		return err
+	}
+	d.say("wrote %s (records %s)", p("data", "mitdb"), strings.Join(demodata.Records(), ", "))
+	steps := [][]string{
+		{"ingest", p("data", "mitdb")},
+		{"info", p("data", "mitdb", "201")},
+		{"export", p("data", "mitdb", "100"), "--from", "0", "--to", "s5", "--physical", "--header"},
+	}
+	for _, s := range steps {
+		if _, err := d.run(nil, s...); err != nil {
+			return err
+		}
+	}
+
+	d.say("\n== 2. Heartbeats, scored beat by beat against the cardiologists' annotations (EC57 rules)")
+	d.say("(the excerpts are at most 5 minutes long, so scoring starts at 0 s instead of bxb's 5:00)")
+	if _, err := d.run(nil, "beats", p("data", "mitdb"), "--compare", "atr", "--skip", "0"); err != nil {
+		return err
+	}
+	if _, err := d.run(nil, "beats", p("data", "mitdb", "100"), "--summary"); err != nil {
+		return err
+	}
+
+	d.say("\n== 3. Spectrograms: one-minute strides, and a rhythm archive (one folder per label)")
+	if _, err := d.run(nil, "spectro", p("data", "mitdb", "100"), "--out", p("spectrograms"), "--figure", "--signals", "0"); err != nil {
+		return err
+	}
+	if _, err := d.run(nil, "spectro", p("data", "mitdb"), "--out", p("archive"), "--label", "rhythm"); err != nil {
+		return err
+	}
+
+	d.say("\n== 4. Train and evaluate on simulated rhythms, split by patient")
+	rhythms := []string{"normal", "afib", "brady", "tachy", "pvc"}
+	nTrain := o.patients * 3 / 4
+	for i := 1; i <= o.patients; i++ {
+		set := "train"
+		if i > nTrain {
+			set = "test"
+		}
+		for j, r := range rhythms {
+			name := fmt.Sprintf("p%02d_%s", i, r)
+			args := []string{"simulate", "--rhythm", r, "--duration", "60s", "--seed", fmt.Sprint(i*100 + j),
+				"--noise", "0.03", "--out", p("sim", set, r, name)}
+			if i == 1 && j == 0 {
+				if _, err := d.run(nil, args...); err != nil {
+					return err
+				}
+				d.say("  ... and so on: %d patients x %d rhythms, one minute each (patients 1-%d train, %d-%d test)",
+					o.patients, len(rhythms), nTrain, nTrain+1, o.patients)
+				continue
+			}
+			if err := d.quiet(args...); err != nil {
+				return err
+			}
+		}
+	}
+	model := p("rhythm.model")
+	if _, err := d.run(nil, "train", p("sim", "train"), "--test", p("sim", "test"), "--out", model, "--seed", "1", "--trees", "60"); err != nil {
+		return err
+	}
+	if _, err := d.run(nil, "eval", model, p("sim", "test"), "--plots", p("plots")); err != nil {
+		return err
+	}
+
+	d.say("\n== 5. A live stream: ten minutes of simulated atrial fibrillation piped into ecg stream")
+	sim, err := d.run(nil, "simulate", "--rhythm", "afib", "--duration", "10m", "--seed", "999", "--fs", "360")
+	if err != nil {
+		return err
+	}
+	events, err := d.run(sim, "stream", "--fs", "360", "--model", model, "--window", "60s", "--hop", "10s")
+	if err != nil {
+		return err
+	}
+	alerts := 0
+	for _, l := range strings.Split(string(events), "\n") {
+		if strings.Contains(l, `"type":"alert"`) && strings.Contains(l, `"raised"`) {
+			alerts++
+			if alerts == 1 {
+				d.say("first alert: %s", l)
+			}
+		}
+	}
+	d.say("%d alert(s) raised", alerts)
+
+	d.say("\n== Done. Outputs in %s:", o.out)
+	for _, s := range []string{"data/mitdb (records)", "spectrograms (PNG per stride, figures for people)", "archive (label folders + manifest.csv)", "sim (simulated label folders)", "rhythm.model", "plots (confusion matrix, precision-recall)", "logs (full output of every step)"} {
+		d.say("  %s", s)
+	}
+	return nil
+}
+
+// quiet runs one ecg command line without echoing it.
+func (d *demo) quiet(args ...string) error {
+	var out, errOut bytes.Buffer
+	streams := &IOStreams{In: bytes.NewReader(nil), Out: &out, ErrOut: &errOut, Environ: d.a.io.Environ}
+	if code := Run(d.cmd.Context(), append([]string{"--quiet"}, args...), streams); code != ExitOK {
+		return fmt.Errorf("demo step %q failed with exit code %d:\n%s", "ecg "+strings.Join(args, " "), code, strings.TrimSpace(errOut.String()))
+	}
+	return nil
+}
