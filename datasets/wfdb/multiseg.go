@@ -62,6 +62,20 @@ func readMultiSegment(h *Header, from, to int64) (*Record, error) {
 		from = to
 	}
 	n := to - from
+	spf := int64(0)
+	for i := range out.Signals {
+		spf += int64(out.Signals[i].SamplesPerFrame)
+	}
+	var unbacked, start0 int64
+	for _, seg := range segs {
+		if seg.Name == "~" {
+			unbacked += max(0, min(to, start0+seg.NSamples)-max(from, start0)) * spf
+		}
+		start0 += seg.NSamples
+	}
+	if err := checkUnbacked(h, unbacked); err != nil {
+		return nil, err
+	}
 	r := &Record{Header: &out, nframes: int(n), start: from, samples: make([][]int32, len(out.Signals))}
 	for s := range out.Signals {
 		r.samples[s] = make([]int32, n*int64(out.Signals[s].SamplesPerFrame))

@@ -196,6 +196,15 @@ func readSingleSegment(h *Header, from, to int64) (*Record, error) {
 		from = to
 	}
 	n := to - from
+	unbacked := int64(0)
+	for _, g := range gs {
+		if g.format == FormatNull || g.file == "~" {
+			unbacked += n * int64(g.spf)
+		}
+	}
+	if err := checkUnbacked(h, unbacked); err != nil {
+		return nil, err
+	}
 	r := &Record{Header: h, nframes: int(n), start: from, samples: make([][]int32, len(h.Signals))}
 	for s := range h.Signals {
 		spf := int64(h.Signals[s].SamplesPerFrame)
@@ -406,4 +415,16 @@ func (s *SignalSpec) skewFrames() int {
 	}
 	spf := max(s.SamplesPerFrame, 1)
 	return int(float64(s.Skew)/float64(spf) + 0.5)
+}
+
+// maxUnbacked bounds the samples a record may hold that no signal file
+// backs (null signals and null segments), so that a header cannot make a
+// reader allocate more than the files justify.
+const maxUnbacked = 1 << 26
+
+func checkUnbacked(h *Header, n int64) error {
+	if n > maxUnbacked {
+		return fmt.Errorf("record %s: %w: %d samples with no signal data behind them (null signals or segments); read a shorter range", h.Name, ErrBadHeader, n)
+	}
+	return nil
 }
