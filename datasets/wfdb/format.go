@@ -393,12 +393,12 @@ func sx10(v uint32) int32 {
 }
 
 // EncodeSamples appends the encoding of a flat sample stream in format f to
-// dst and returns it. InvalidSample and values outside the format's range
-// are written as the format's sentinel... except that values out of range
-// are first clamped to the range (WFDB writes them truncated; clamping keeps
-// them valid). The last partial group of 212, 310 and 311 is padded as WFDB
-// pads it. Format 8 expects differences already clamped to [-128, 127] (see
-// encodeDifferences); FLAC formats are not handled here.
+// dst and returns it. InvalidSample is written as the format's sentinel;
+// other values are first clamped to the format's range (WFDB's writers
+// would wrap them around instead). The last partial group of 212, 310 and
+// 311 is padded as WFDB pads it. Format 8 takes differences, clamped to
+// [-128, 127] (WriteRecord computes them); FLAC formats are written by
+// EncodeFLAC.
 func EncodeSamples(f Format, dst []byte, src []int32) []byte {
 	lo, hi := f.Range()
 	sent := f.sentinel()
