@@ -236,7 +236,11 @@ func (p *headerParser) parse(data []byte) (*Header, error) {
 			line, data = data, nil
 		}
 		p.line++
-		line = bytes.TrimRight(line, "\r")
+		// A CR ends the line's content (CR LF line ends; WFDB also stops
+		// the description at a CR).
+		if i := bytes.IndexByte(line, '\r'); i >= 0 {
+			line = line[:i]
+		}
 		trimmed := bytes.TrimLeft(line, " \t")
 		if len(trimmed) == 0 {
 			continue
