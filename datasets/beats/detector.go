@@ -21,11 +21,12 @@ const (
 	integWindow  = 0.150 // s, moving-window integration
 	confirmLag   = 0.160 // s, a local maximum of the envelope is final after this
 	refractory   = 0.200 // s, no two beats closer than this
+	competeTime  = 0.250 // s, of two QRS candidates closer than this the larger wins
 	twaveWindow  = 0.360 // s, a peak closer than this to a beat must be steep
 	twaveSlope   = 0.5   // fraction of the previous beat's slope
 	thresholdK   = 0.25  // detection threshold between noise and QRS levels
 	searchBackK  = 1.5   // search back after this many mean RR intervals
-	searchBackTh = 0.5   // fraction of the detection threshold in search-back
+	searchBackTh = 0.4   // fraction of the detection threshold in search-back
 	maxSearch    = 3.0   // s, search back no later than this after a beat
 	learnTime    = 2.0   // s, initial learning period
 	settleTime   = 0.6   // s, a lead is ignored this long after an invalid sample
@@ -66,34 +67,40 @@ type lead struct {
 
 // Detector is an incremental QRS detector. Feed it samples (mV) with
 // Write (or WriteLeads) in chunks of any size; it calls emit for each
-// beat, in order of Sample, at most Delay samples after the beat's sample
-// has been written. The beats do not depend on how the input is split
-// into chunks.
+// beat, in order of Sample, at most Delay samples (about 3.7 s) after the
+// beat's sample has been written, usually 0.5 s. The beats do not depend
+// on how the input is split into chunks: the detector is a state machine
+// advanced one sample at a time, with buffers sized once.
 //
 // Each lead is band-passed (5-20 Hz, Butterworth sections designed for
-// the sampling rate), differentiated over 10 ms, squared and integrated
-// over 150 ms. Local maxima of that envelope are classified as QRS or
-// noise against an adaptive threshold a quarter of the way from the
-// median of the last 8 noise peaks to the median of the last 8 QRS peaks
-// (after Hamilton and Tompkins, 1986). A peak within 360 ms of a beat
-// whose slope is less than half the beat's is taken for a T wave. If no
-// beat is found for 1.5 mean RR intervals (3 s at most), the largest noise
-// peak above half the threshold since the last beat is taken
-// (search-back). The fiducial point is the largest absolute value of the
-// band-passed signal within the integration window, corrected for the
-// band-pass group delay; squaring makes the detector polarity-blind.
+// the sampling rate by the bilinear transform), differentiated over 10 ms,
+// squared and integrated over 150 ms. Local maxima of that envelope are
+// classified as QRS or noise against an adaptive threshold a quarter of
+// the way from the median of the last 8 noise peaks to the median of the
+// last 8 QRS peaks (after Hamilton and Tompkins, 1986). Of two QRS
+// candidates closer than 250 ms (240 bpm) the larger wins, so a tall P
+// wave or a second hump does not take a beat's place. A peak within 360
+// ms of a beat whose slope is less than half the beat's is taken for a T
+// wave. If no beat is found for 1.5 mean RR intervals (3 s at most), the
+// largest noise peak above 0.4 times the threshold since the last beat is
+// taken (search-back; the peaks kept for it are bounded, so the cost is
+// linear in the signal length). The fiducial point is the largest
+// absolute value of the band-passed signal within the integration window,
+// corrected for the band-pass group delay; squaring and the absolute value
+// make the detector blind to polarity.
 //
-// With several leads, each lead's envelope is divided by its own QRS
-// level and weighted by its quality, (Q-N)/(Q+N) from its QRS (Q) and
-// noise (N) peak medians, so that a noisy or flat lead fades out and a
-// clean one carries the detection.
+// With several leads (NewMultiDetector), each lead's envelope is divided
+// by its own QRS level, clipped at 3 QRS levels, and weighted by the
+// square of its QRS-to-noise ratio (capped), so that a noisy or flat
+// lead fades out and a clean one carries the detection.
 //
 // Invalid samples (NaN or infinite: lead off, gaps) are replaced by the
 // last valid value, and the lead contributes nothing until 0.6 s after
 // the last invalid sample, so a gap gives no beats and no burst when the
 // signal returns. A flat or saturated signal has a zero envelope and
-// gives no peaks. The first 2 s are used to learn the levels and are then
-// decided like the rest.
+// gives no peaks; the edges of a saturated stretch give at most one. The
+// first 2 s are used to learn the levels and are then decided like the
+// rest.
 type Detector struct {
 	fs float64
 
@@ -102,6 +109,7 @@ type Detector struct {
 	win       int   // integration window, samples
 	confirm   int64
 	refract   int64
+	compete   int64
 	twave     int64
 	maxSearch int64
 	learnEnd  int64
@@ -128,6 +136,8 @@ type Detector struct {
 	qi, ni    int
 	rr        []float64 // last history RR intervals, samples
 	ri        int
+	tent      peak // a beat that a larger peak within refract may replace
+	hasTent   bool
 	lastBeat  int64 // envelope index of the last beat, -1 if none
 	lastFid   int64
 	lastSlope float64
@@ -154,6 +164,7 @@ func NewMultiDetector(fs float64, nleads int) *Detector {
 	d.win = max(1, int(math.Round(integWindow*fs)))
 	d.confirm = d.samples(confirmLag)
 	d.refract = d.samples(refractory)
+	d.compete = d.samples(competeTime)
 	d.twave = d.samples(twaveWindow)
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
@@ -204,6 +215,7 @@ func (d *Detector) reset() {
 	d.learnPks = d.learnPks[:0]
 	d.qpk, d.npk, d.rr = d.qpk[:0], d.npk[:0], d.rr[:0]
 	d.qi, d.ni, d.ri = 0, 0, 0
+	d.hasTent = false
 	d.lastBeat = -1
 	d.lastFid = -1
 	d.lastSlope = 0
@@ -216,7 +228,7 @@ func (d *Detector) Fs() float64 { return d.fs }
 // Delay returns the largest number of samples between a beat's Sample and
 // the last sample written when it is emitted: about 3.5 s.
 func (d *Detector) Delay() int64 {
-	return max(d.maxSearch, d.learnEnd) + d.confirm + int64(d.win+d.dk) + d.gd + 1
+	return max(d.maxSearch, d.learnEnd) + d.compete + d.confirm + int64(d.win+d.dk) + d.gd + 1
 }
 
 // Write processes the samples x (mV) of a one-lead detector and calls
@@ -261,6 +273,10 @@ func (d *Detector) Flush(emit func(Beat)) {
 	}
 	if d.learning {
 		d.endLearning(emit)
+	}
+	if d.hasTent {
+		d.hasTent = false
+		d.accept(d.tent, emit)
 	}
 	d.reset()
 }
@@ -359,7 +375,11 @@ func (d *Detector) step(emit func(Beat)) {
 	if d.learning && n+1 >= d.learnEnd {
 		d.endLearning(emit)
 	}
-	if !d.learning {
+	if d.hasTent && n-d.tent.at >= d.compete {
+		d.hasTent = false
+		d.accept(d.tent, emit)
+	}
+	if !d.learning && !d.hasTent {
 		d.searchBack(n, emit)
 	}
 }
@@ -420,8 +440,24 @@ func (d *Detector) classify(p peak, emit func(Beat)) {
 		d.learnPks = append(d.learnPks, p)
 		return
 	}
+	if d.hasTent {
+		if p.at-d.tent.at < d.compete {
+			// Two candidates closer than a refractory period: the larger
+			// is the QRS (the other a P wave, or a second hump).
+			if p.value > d.tent.value {
+				d.noise(d.tent)
+				d.tent = p
+			} else {
+				d.noise(p)
+			}
+			return
+		}
+		d.hasTent = false
+		d.accept(d.tent, emit)
+	}
 	if d.isBeat(p) {
-		d.accept(p, emit)
+		d.tent = p
+		d.hasTent = true
 		return
 	}
 	d.noise(p)
