@@ -30,6 +30,7 @@ type beatsOptions struct {
 	skip         float64
 	window       float64
 	outAnnotator string
+	out          string
 	jobs         int
 }
 
@@ -51,7 +52,7 @@ III, aVR/aVL/aVF, ECG...; else signal 0); --signal picks one by index or name,
 --signal all combines all ECG signals (up to 4).
 
 --out-annotator NAME writes the beats as an MIT annotation file RECORD.NAME
-beside the record (type N), which WFDB tools read.
+(type N) beside the record, or into --out DIR; WFDB tools read it.
 
 --compare ANN scores the beats against the reference annotator ANN with the
 ANSI/AAMI EC57 beat-by-beat rules of bxb: beat annotations only, a 150 ms
@@ -61,6 +62,7 @@ predictivity per record and a TOTAL row (gross statistics).`,
 		Example: `  ecg beats data/mitdb/100
   ecg beats data/mitdb/100 --summary --format json
   ecg beats data/mitdb/100 --out-annotator qrs
+  ecg beats data/mitdb --out-annotator ours --out /tmp/ann --summary
   ecg beats data/mitdb --compare atr --jobs 2
   ecg beats data/mitdb --compare atr --skip 0 --format csv`,
 		Args: argsUsage(cobra.ExactArgs(1)),
@@ -77,6 +79,7 @@ predictivity per record and a TOTAL row (gross statistics).`,
 	f.Float64Var(&o.skip, "skip", 300, "with --compare: start scoring this many seconds into the record")
 	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
+	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
 	return cmd
 }
@@ -102,6 +105,9 @@ func runBeats(a *app, o beatsOptions) error {
 	}
 	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
 		return usagef("--window must be > 0 and --skip >= 0")
+	}
+	if o.out != "" && o.outAnnotator == "" {
+		return usagef("--out needs --out-annotator")
 	}
 	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
 		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
@@ -208,7 +214,11 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		for i, s := range res.beats {
 			anns[i] = wfdb.Annotation{Sample: s, Type: wfdb.Normal}
 		}
-		if err := wfdb.WriteAnnotations(path, o.outAnnotator, anns); err != nil {
+		dst := path
+		if o.out != "" {
+			dst = filepath.Join(o.out, filepath.Base(path))
+		}
+		if err := wfdb.WriteAnnotations(dst, o.outAnnotator, anns); err != nil {
 			res.err = err
 			return res
 		}

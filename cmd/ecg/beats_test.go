@@ -93,6 +93,13 @@ func TestBeatsListAndAnnotator(t *testing.T) {
 			}
 		}
 	}
+	outDir := t.TempDir()
+	if code, _, errOut := runECG(t, "", "beats", rec, "--out-annotator", "det", "--out", outDir, "-q"); code != 0 {
+		t.Fatalf("--out: exit %d %s", code, errOut)
+	}
+	if again, err := wfdb.ReadAnnotations(filepath.Join(outDir, "r"), "det"); err != nil || len(again) != len(anns) {
+		t.Errorf("--out: %d annotations, %v", len(again), err)
+	}
 	code, out, _ = runECG(t, "", "beats", rec, "--summary", "--format", "csv")
 	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50\nr,") {
 		t.Errorf("summary csv: exit %d %q", code, out)
