@@ -3,6 +3,9 @@ package wfdb
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 )
 
 // Checksum returns the 16-bit checksum WFDB defines for a signal: the sum
@@ -66,4 +69,124 @@ func (r *Record) VerifyChecksums() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// SignalChecksums reads the signal files of a single-segment record in
+// chunks and returns each signal's checksum (see Checksum) over the
+// record's frames, and the number of frames, without keeping the samples.
+// For multi-segment, skewed and FLAC records it reads the record whole.
+func (h *Header) SignalChecksums() ([]int16, int64, error) {
+	gs, err := groups(h)
+	if err != nil {
+		return nil, 0, err
+	}
+	stream := !h.IsMultiSegment()
+	for _, g := range gs {
+		if g.skew != 0 || g.format.IsFLAC() || g.format == FormatNull || g.file == "~" {
+			stream = false
+		}
+	}
+	if !stream {
+		rec, err := h.ReadSamples(0, -1)
+		if err != nil {
+			return nil, 0, err
+		}
+		sums := make([]int16, rec.NumSignals())
+		for s := range sums {
+			sums[s] = Checksum(rec.HighRes(s), rec.Header.Signals[s].Format)
+		}
+		return sums, int64(rec.NumFrames()), nil
+	}
+	total := h.NSamples
+	avail := make([]int64, len(gs))
+	for i := range gs {
+		a, err := gs[i].availableFrames(h.dir)
+		if err != nil {
+			return nil, 0, err
+		}
+		avail[i] = a
+		if h.NSamples == 0 && (i == 0 || a < total) {
+			total = a
+		}
+	}
+	sums := make([]int16, len(h.Signals))
+	for i := range gs {
+		g := &gs[i]
+		path := filepath.Join(h.dir, g.file)
+		if avail[i] < total {
+			return nil, 0, fmt.Errorf("%s: %w: header gives %d frames, the file holds %d", path, ErrTruncated, total, avail[i])
+		}
+		if err := g.checksums(h, path, total, sums); err != nil {
+			return nil, 0, err
+		}
+	}
+	return sums, total, nil
+}
+
+// checksums adds the checksums of group g's signals over frames [0, n).
+func (g *group) checksums(h *Header, path string, n int64, sums []int16) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	k := int64(g.spf)
+	slot := make([]uint32, k) // running sums per sample slot of a frame
+	sig := make([]int, k)     // signal of each slot
+	for j, i := 0, 0; i < g.n; i++ {
+		for c := 0; c < h.Signals[g.first+i].SamplesPerFrame; c++ {
+			sig[j] = g.first + i
+			j++
+		}
+	}
+	acc := make([]int32, g.n)
+	for i := range acc {
+		acc[i] = h.Signals[g.first+i].InitialValue
+	}
+	sent := uint32(g.format.sentinel())
+	const align = 6
+	chunk := max(align, (1<<16)/k/align*align)
+	buf := make([]byte, g.format.bytesFor(min(chunk, n+align)*k))
+	scratch := make([]int32, min(chunk, n+align)*k)
+	for c0 := int64(0); c0 < n; c0 += chunk {
+		c1 := min(c0+chunk, n)
+		ns := (c1 - c0) * k
+		start := g.offset + g.format.bytesFor(c0*k)
+		m, err := f.ReadAt(buf[:g.format.bytesFor(ns)], start)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		flat := scratch[:ns]
+		if got := DecodeSamples(g.format, flat, buf[:m]); int64(got) < ns {
+			return fmt.Errorf("%s: %w: %d samples at byte %d, found %d", path, ErrTruncated, ns, start, got)
+		}
+		if g.format == Format8 {
+			g.accumulate(h, flat, acc)
+		}
+		if k == 1 {
+			var s uint32
+			for _, v := range flat {
+				if v == InvalidSample {
+					s += sent
+				} else {
+					s += uint32(v)
+				}
+			}
+			slot[0] += s
+			continue
+		}
+		for base := 0; base < len(flat); base += int(k) {
+			for c, v := range flat[base : base+int(k)] {
+				u := uint32(v)
+				if v == InvalidSample {
+					u = sent
+				}
+				slot[c] += u
+			}
+		}
+	}
+	for j := range slot {
+		sums[sig[j]] += int16(slot[j])
+	}
+	return nil
 }

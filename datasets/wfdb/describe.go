@@ -10,20 +10,22 @@ import (
 // RecordInfo describes a record as wfdbdesc does, with each signal's
 // checksum verified and, optionally, a summary of one annotation file.
 type RecordInfo struct {
-	Record      string             `json:"record"`     // record path as given, without ".hea"
-	Name        string             `json:"name"`       // record name from the header
-	Fs          float64            `json:"fs"`         // frames per second
-	Frames      int64              `json:"frames"`     // length in frames
-	DurationS   float64            `json:"duration_s"` // Frames / Fs
-	Duration    string             `json:"duration"`   // as wfdbdesc prints it, e.g. "30:05.556"
-	StartTime   string             `json:"start_time,omitempty"`
-	StartDate   string             `json:"start_date,omitempty"`
-	Segments    int                `json:"segments,omitempty"` // number of segments (multi-segment records)
-	Comments    []string           `json:"comments,omitempty"`
-	Signals     []SignalInfo       `json:"signals"`
-	ChecksumsOK bool               `json:"checksums_ok"` // every header checksum matches
-	Annotator   string             `json:"annotator,omitempty"`
-	Annotations *AnnotationSummary `json:"annotations,omitempty"`
+	Record      string       `json:"record"`     // record path as given, without ".hea"
+	Name        string       `json:"name"`       // record name from the header
+	Fs          float64      `json:"fs"`         // frames per second
+	Frames      int64        `json:"frames"`     // length in frames
+	DurationS   float64      `json:"duration_s"` // Frames / Fs
+	Duration    string       `json:"duration"`   // as wfdbdesc prints it, e.g. "30:05.556"
+	StartTime   string       `json:"start_time,omitempty"`
+	StartDate   string       `json:"start_date,omitempty"`
+	Segments    int          `json:"segments,omitempty"` // number of segments (multi-segment records)
+	Comments    []string     `json:"comments,omitempty"`
+	Signals     []SignalInfo `json:"signals"`
+	ChecksumsOK bool         `json:"checksums_ok"` // every header checksum matches
+	// SegmentErrors lists segment checksum mismatches (multi-segment records).
+	SegmentErrors string             `json:"segment_errors,omitempty"`
+	Annotator     string             `json:"annotator,omitempty"`
+	Annotations   *AnnotationSummary `json:"annotations,omitempty"`
 }
 
 // SignalInfo describes one signal of a RecordInfo.
@@ -50,13 +52,24 @@ type SignalInfo struct {
 // annotator is not empty, summarizes that annotation file.
 func Describe(path, annotator string) (*RecordInfo, error) {
 	path = strings.TrimSuffix(path, ".hea")
-	rec, err := ReadRecord(path)
+	h, err := ReadHeader(path)
 	if err != nil {
 		return nil, err
 	}
-	h := rec.Header
+	var sums []int16
+	var frames int64
+	var segErrs error
+	if h.IsMultiSegment() {
+		rec, err := h.ReadSamples(0, -1)
+		if err != nil {
+			return nil, err
+		}
+		h, frames, segErrs = rec.Header, int64(rec.NumFrames()), rec.segmentErrs
+	} else if sums, frames, err = h.SignalChecksums(); err != nil {
+		return nil, err
+	}
 	info := &RecordInfo{
-		Record: path, Name: h.Name, Fs: h.Fs, Frames: int64(rec.NumFrames()),
+		Record: path, Name: h.Name, Fs: h.Fs, Frames: frames,
 		Comments: h.Comments, Segments: len(h.Segments), ChecksumsOK: true,
 	}
 	info.DurationS = float64(info.Frames) / h.Fs
@@ -79,7 +92,7 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 		if s.HasChecksum {
 			c := s.Checksum
 			si.Checksum = &c
-			if got := Checksum(rec.HighRes(i), s.Format); got == c {
+			if got := sums[i]; got == c {
 				si.ChecksumStatus = "ok"
 			} else {
 				si.ChecksumStatus = fmt.Sprintf("mismatch (samples sum to %d)", got)
@@ -88,8 +101,9 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 		}
 		info.Signals = append(info.Signals, si)
 	}
-	if rec.segmentErrs != nil {
+	if segErrs != nil {
 		info.ChecksumsOK = false
+		info.SegmentErrors = segErrs.Error()
 	}
 	if annotator != "" {
 		anns, err := ReadAnnotations(path, annotator)
