@@ -22,7 +22,7 @@ func TestConformanceRdsamp(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") != "1" {
 		t.Skip("set ECG_CONFORMANCE=1 (make conformance)")
 	}
-	for _, tool := range []string{"rdsamp", "xform"} {
+	for _, tool := range []string{"rdsamp", "rdann", "xform"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not on PATH", tool)
 		}
@@ -43,6 +43,8 @@ func TestConformanceRdsamp(t *testing.T) {
 			compareExport(t, dir, name, []string{rec, "--physical"}, []string{"-p"}, true)
 			compareExport(t, dir, name, []string{rec, "--from", "12:34.567", "--to", "s460000", "--signals", "1,0"},
 				[]string{"-f", "12:34.567", "-t", "s460000", "-s", "1", "0"}, false)
+			compareAnnotations(t, dir, name, nil)
+			compareAnnotations(t, dir, name, []string{"--from", "5:00", "--to", "s200000"}, "-f", "5:00", "-t", "s200000")
 		}
 	})
 	t.Run("xform", func(t *testing.T) {
@@ -151,5 +153,25 @@ func compareExport(t *testing.T, dir, rec string, args, rdargs []string, physica
 				t.Fatalf("ecg export %v row %d column %d: %q, rdsamp %v %q", args, i, j, got[i], rdargs, want[i])
 			}
 		}
+	}
+}
+
+// compareAnnotations checks that `ecg export REC --annotator atr ARGS`
+// prints exactly what `rdann -r REC -a atr RDARGS` prints.
+func compareAnnotations(t *testing.T, dir, rec string, args []string, rdargs ...string) {
+	t.Helper()
+	code, out, errOut := runECG(t, "", append([]string{"export", filepath.Join(dir, rec), "--annotator", "atr"}, args...)...)
+	if code != 0 {
+		t.Fatalf("ecg export %s --annotator atr %v: exit %d: %s", rec, args, code, errOut)
+	}
+	ref := string(runIn(t, dir, "rdann", append([]string{"-r", rec, "-a", "atr"}, rdargs...)...))
+	if out != ref {
+		got, want := strings.Split(out, "\n"), strings.Split(ref, "\n")
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("%s --annotator atr %v line %d: %q, rdann %q", rec, args, i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%s --annotator atr %v: %d lines, rdann %d", rec, args, len(got), len(want))
 	}
 }
