@@ -1,0 +1,265 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// exitStoryFixtures writes the bad inputs of the exit-code story into a
+// temporary folder and returns it. The records use format 80 (one byte per
+// sample) so that the files are plain text: "ABCDEFGH\n" is nine samples.
+//
+//	ok        a good 9-sample record (checksum -594)
+//	trunc     header for 100 samples, 9 in the .dat
+//	badgain   gain "x"
+//	unkfmt    storage format 999
+//	shortann  a good record whose .atr stops inside an annotation
+//	db/       RECORDS good and broken (broken is truncated)
+//	label/    label folders N and V with one simulated record each
+//	model.ecgm, trunc.ecgm, garbage.ecgm, empty.ecgm
+func exitStoryFixtures(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	const samples = "ABCDEFGH\n"
+	files := map[string]string{
+		"ok.hea":         "ok 1 250 9\nok.dat 80 200/mV 8 0 0 -594 0 ECG\n",
+		"ok.dat":         samples,
+		"trunc.hea":      "trunc 1 250 100\ntrunc.dat 80 200/mV 8 0 0 0 0 ECG\n",
+		"trunc.dat":      samples,
+		"badgain.hea":    "badgain 1 250 9\nbadgain.dat 80 x/mV 8 0 0 0 0 ECG\n",
+		"badgain.dat":    samples,
+		"unkfmt.hea":     "unkfmt 1 250 9\nunkfmt.dat 999 200/mV 8 0 0 0 0 ECG\n",
+		"unkfmt.dat":     samples,
+		"shortann.hea":   "shortann 1 250 9\nshortann.dat 80 200/mV 8 0 0 -594 0 ECG\n",
+		"shortann.dat":   samples,
+		"shortann.atr":   "AB\n",
+		"db/RECORDS":     "good\nbroken\n",
+		"db/good.hea":    "good 1 250 9\ngood.dat 80 200/mV 8 0 0 -594 0 ECG\n",
+		"db/good.dat":    samples,
+		"db/broken.hea":  "broken 1 250 100\nbroken.dat 80 200/mV 8 0 0 0 0 ECG\n",
+		"db/broken.dat":  samples,
+		"garbage.ecgm":   "this is not a model\n",
+		"empty.ecgm":     "",
+		"nolabels/x.txt": "no label folders here\n",
+		"stdin.txt":      "0.1\n0.2\n0.1\n",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A real signal model, and a truncated copy of it.
+	for i, r := range []string{"normal", "afib", "normal", "afib"} {
+		out := filepath.Join(dir, "label", r, "p"+string(rune('1'+i/2))+"_"+r)
+		if code, _, errOut := runECG(t, "", "-q", "simulate", "--rhythm", r, "--duration", "20s",
+			"--fs", "250", "--seed", string(rune('1'+i)), "--out", out); code != 0 {
+			t.Fatalf("simulate %s: exit %d: %s", out, code, errOut)
+		}
+	}
+	model := filepath.Join(dir, "model.ecgm")
+	if code, _, errOut := runECG(t, "", "-q", "train", filepath.Join(dir, "label"), "--out", model, "--trees", "10"); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errOut)
+	}
+	m, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trunc.ecgm"), m[:len(m)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestExitCodesStory checks the exit-code table (0 ok, 1 error, 2 usage,
+// 3 partial) command by command on bad inputs: each failure exits with the
+// documented code, names the file (or flag) on stderr, never panics, and
+// errors (1) print nothing on stdout.
+func TestExitCodesStory(t *testing.T) {
+	d := exitStoryFixtures(t)
+	p := func(name string) string { return filepath.Join(d, name) }
+	stdin, err := os.ReadFile(p("stdin.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		err   string // regexp stderr must match
+		stdin bool   // feed stdin.txt
+		// stdoutOK: the command may print on stdout although it fails
+		// (a table with the failing rows, or rows before the failure).
+		stdoutOK bool
+	}{
+		// successes, as a baseline
+		{"info ok", []string{"info", p("ok")}, ExitOK, ``, false, true},
+		{"export ok", []string{"export", p("ok")}, ExitOK, ``, false, true},
+		{"ingest good db", []string{"ingest", p("label/afib")}, ExitOK, ``, false, true},
+		{"predict ok", []string{"predict", p("model.ecgm"), p("label/afib/p1_afib")}, ExitOK, ``, false, true},
+		{"stream ok", []string{"stream", "--fs", "250", "--model", p("model.ecgm")}, ExitOK, ``, true, true},
+
+		// missing files: 1
+		{"info missing", []string{"info", p("nosuch")}, ExitError, `nosuch\.hea: no such file`, false, false},
+		{"export missing", []string{"export", p("nosuch")}, ExitError, `nosuch\.hea: no such file`, false, false},
+		// beats prints its column header before failing (reported to BEATS).
+		{"beats missing", []string{"beats", p("nosuch")}, ExitError, `nosuch\.hea: no such file`, false, true},
+		{"ingest missing", []string{"ingest", p("nosuch")}, ExitError, `nosuch: no such file`, false, false},
+		{"train missing", []string{"train", p("nosuch"), "--out", p("new.ecgm")}, ExitError, `nosuch: no such file`, false, false},
+		{"train no labels", []string{"train", p("nolabels"), "--out", p("new.ecgm")}, ExitError, `nolabels: no label folders`, false, false},
+		{"eval missing model", []string{"eval", p("nosuch.ecgm"), p("label")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
+		{"predict missing model", []string{"predict", p("nosuch.ecgm"), p("ok")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
+		{"stream missing model", []string{"stream", "--fs", "250", "--model", p("nosuch.ecgm")}, ExitError, `nosuch\.ecgm: no such file`, true, false},
+		{"export missing annotator", []string{"export", p("ok"), "--annotator", "qrs"}, ExitError, `ok\.qrs: no such file`, false, false},
+		{"eval missing dir", []string{"eval", p("model.ecgm"), p("nosuch")}, ExitError, `nosuch: no such file`, false, false},
+
+		// truncated signal file: 1 (predict: 3, a failed file in a batch)
+		{"info trunc", []string{"info", p("trunc")}, ExitError, `trunc\.dat: truncated signal file: header gives 100 frames, the file holds 9`, false, false},
+		{"export trunc", []string{"export", p("trunc")}, ExitError, `trunc\.dat: truncated signal file`, false, false},
+		{"beats trunc", []string{"beats", p("trunc")}, ExitError, `trunc\.dat: truncated signal file`, false, true},
+		{"predict trunc", []string{"predict", p("model.ecgm"), p("trunc")}, ExitPartial, `trunc\.dat: truncated signal file`, false, true},
+		{"predict one of two", []string{"predict", p("model.ecgm"), p("label/afib/p1_afib"), p("trunc")}, ExitPartial, `trunc\.dat: truncated signal file`, false, true},
+
+		// bad header fields: 1
+		{"info badgain", []string{"info", p("badgain")}, ExitError, `badgain\.hea line 2: gain "x": invalid number`, false, false},
+		{"export badgain", []string{"export", p("badgain")}, ExitError, `badgain\.hea line 2: gain "x": invalid number`, false, false},
+		{"beats badgain", []string{"beats", p("badgain")}, ExitError, `badgain\.hea line 2: gain "x"`, false, true},
+		{"info unkfmt", []string{"info", p("unkfmt")}, ExitError, `unkfmt\.hea line 2: format "999": unknown signal format`, false, false},
+		{"export unkfmt", []string{"export", p("unkfmt"), "--physical"}, ExitError, `unkfmt\.hea line 2: format "999"`, false, false},
+		{"beats unkfmt", []string{"beats", p("unkfmt")}, ExitError, `unkfmt\.hea line 2: format "999"`, false, true},
+
+		// truncated annotation file: 1
+		{"info shortann", []string{"info", p("shortann")}, ExitError, `shortann\.atr: byte 2: annotation file truncated`, false, false},
+		{"export shortann", []string{"export", p("shortann"), "--annotator", "atr"}, ExitError, `shortann\.atr: byte 2: annotation file truncated`, false, false},
+		{"beats compare shortann", []string{"beats", p("shortann"), "--compare", "atr", "--skip", "0"}, ExitError, `shortann\.atr: byte 2`, false, true},
+
+		// a database with one broken record: 3, the table names it
+		{"ingest broken db", []string{"ingest", p("db")}, ExitPartial, `1 of 2 records have problems`, false, true},
+
+		// malformed model files: 1
+		{"eval garbage model", []string{"eval", p("garbage.ecgm"), p("label")}, ExitError, `garbage\.ecgm: not a valid ecg model file`, false, false},
+		{"predict garbage model", []string{"predict", p("garbage.ecgm"), p("ok")}, ExitError, `garbage\.ecgm: not a valid ecg model file`, false, false},
+		{"predict empty model", []string{"predict", p("empty.ecgm"), p("ok")}, ExitError, `empty\.ecgm: not a valid ecg model file`, false, false},
+		{"predict truncated model", []string{"predict", p("trunc.ecgm"), p("ok")}, ExitError, `trunc\.ecgm: not a valid ecg model file`, false, false},
+		{"eval truncated model", []string{"eval", p("trunc.ecgm"), p("label")}, ExitError, `trunc\.ecgm: not a valid ecg model file`, false, false},
+		{"stream garbage model", []string{"stream", "--fs", "250", "--model", p("garbage.ecgm")}, ExitError, `garbage\.ecgm: not a valid ecg model file`, true, false},
+		{"stream truncated model", []string{"stream", "--fs", "250", "--model", p("trunc.ecgm")}, ExitError, `trunc\.ecgm: not a valid ecg model file`, true, false},
+
+		// bad flags and arguments: 2
+		{"info bogus flag", []string{"info", p("ok"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"info no args", []string{"info"}, ExitUsage, `requires at least 1 arg`, false, false},
+		{"info format", []string{"info", p("ok"), "--format", "csv"}, ExitUsage, `--format "csv"`, false, false},
+		{"info jobs", []string{"info", p("ok"), "--jobs", "0"}, ExitUsage, `--jobs 0`, false, false},
+		{"export bogus flag", []string{"export", p("ok"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"export format", []string{"export", p("ok"), "--format", "xml"}, ExitUsage, `--format "xml"`, false, false},
+		{"export from", []string{"export", p("ok"), "--from", "abc"}, ExitUsage, `--from: time "abc"`, false, false},
+		{"export to before from", []string{"export", p("ok"), "--from", "1", "--to", "0.5"}, ExitUsage, `--to 0\.5 is not after --from 1`, false, false},
+		{"export signals", []string{"export", p("ok"), "--signals", "V9"}, ExitUsage, `no signal "V9"`, false, false},
+		{"export two records", []string{"export", p("ok"), p("ok")}, ExitUsage, `accepts 1 arg`, false, false},
+		{"beats bogus flag", []string{"beats", p("ok"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"beats format", []string{"beats", p("ok"), "--format", "xml"}, ExitUsage, `--format "xml"`, false, false},
+		{"beats jobs", []string{"beats", p("ok"), "--jobs", "-1"}, ExitUsage, `--jobs -1`, false, false},
+		{"beats window", []string{"beats", p("ok"), "--compare", "atr", "--window", "-1"}, ExitUsage, `--window`, false, false},
+		{"ingest bogus flag", []string{"ingest", p("db"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"ingest format", []string{"ingest", p("db"), "--format", "xml"}, ExitUsage, `--format "xml"`, false, false},
+		{"ingest jobs", []string{"ingest", p("db"), "--jobs", "0"}, ExitUsage, `--jobs 0`, false, false},
+		{"ingest no args", []string{"ingest"}, ExitUsage, `accepts 1 arg`, false, false},
+		{"train bogus flag", []string{"train", p("label"), "--out", p("new.ecgm"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"train no out", []string{"train", p("label")}, ExitUsage, `--out MODEL is required`, false, false},
+		{"train split", []string{"train", p("label"), "--out", p("new.ecgm"), "--split", "1.5"}, ExitUsage, `--split 1\.5`, false, false},
+		{"train class weight", []string{"train", p("label"), "--out", p("new.ecgm"), "--class-weight", "foo"}, ExitUsage, `--class-weight "foo"`, false, false},
+		{"train format", []string{"train", p("label"), "--out", p("new.ecgm"), "--format", "csv"}, ExitUsage, `--format "csv"`, false, false},
+		{"eval bogus flag", []string{"eval", p("model.ecgm"), p("label"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"eval one arg", []string{"eval", p("model.ecgm")}, ExitUsage, `accepts 2 arg`, false, false},
+		{"eval threshold", []string{"eval", p("model.ecgm"), p("label"), "--threshold", "2"}, ExitUsage, `--threshold 2`, false, false},
+		{"eval format", []string{"eval", p("model.ecgm"), p("label"), "--format", "tsv"}, ExitUsage, `--format "tsv"`, false, false},
+		{"predict bogus flag", []string{"predict", p("model.ecgm"), p("ok"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"predict no files", []string{"predict", p("model.ecgm")}, ExitUsage, `requires at least 2 arg`, false, false},
+		{"predict top", []string{"predict", p("model.ecgm"), p("ok"), "--top", "0"}, ExitUsage, `--top 0`, false, false},
+		{"predict format", []string{"predict", p("model.ecgm"), p("ok"), "--format", "tsv"}, ExitUsage, `--format "tsv"`, false, false},
+		{"simulate bogus flag", []string{"simulate", "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"simulate rhythm", []string{"simulate", "--rhythm", "flutter", "--out", p("sim/x")}, ExitUsage, `unknown rhythm "flutter"`, false, false},
+		{"simulate fs", []string{"simulate", "--fs", "-5"}, ExitUsage, `sampling frequency -5`, false, false},
+		{"simulate duration", []string{"simulate", "--duration", "abc"}, ExitUsage, `--duration "abc"`, false, false},
+		{"simulate format", []string{"simulate", "--format", "json"}, ExitUsage, `--format "json"`, false, false},
+		{"simulate args", []string{"simulate", "extra"}, ExitUsage, `unknown command "extra"`, false, false},
+		{"stream bogus flag", []string{"stream", "--fs", "250", "--bogus"}, ExitUsage, `unknown flag: --bogus`, true, false},
+		{"stream no rate", []string{"stream"}, ExitUsage, `no sampling rate`, true, false},
+		{"stream window", []string{"stream", "--fs", "250", "--window", "abc"}, ExitUsage, `--window "abc"`, true, false},
+		{"stream hop after window", []string{"stream", "--fs", "250", "--window", "5s", "--hop", "10s"}, ExitUsage, `hop <= window`, true, false},
+		{"stream units", []string{"stream", "--fs", "250", "--units", "furlongs"}, ExitUsage, `units "furlongs"`, true, false},
+		{"stream threshold", []string{"stream", "--fs", "250", "--alert-threshold", "2"}, ExitUsage, `threshold 2`, true, false},
+		{"demo bogus flag", []string{"demo", "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"datasets fetch no dir", []string{"datasets", "fetch", "mitdb"}, ExitUsage, `--dir is required`, false, false},
+		{"version extra", []string{"version", "extra"}, ExitUsage, ``, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := ""
+			if tc.stdin {
+				in = string(stdin)
+			}
+			code, out, errOut := runECG(t, in, tc.args...)
+			if code != tc.code {
+				t.Errorf("ecg %s: exit %d, want %d\nstderr: %s", strings.Join(tc.args, " "), code, tc.code, errOut)
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine ") {
+				t.Errorf("ecg %s: panic:\n%s", strings.Join(tc.args, " "), errOut)
+			}
+			if tc.err != "" && !regexp.MustCompile(tc.err).MatchString(errOut) {
+				t.Errorf("ecg %s: stderr %q does not match %q", strings.Join(tc.args, " "), errOut, tc.err)
+			}
+			if tc.code != ExitOK && !strings.HasPrefix(errOut, "ecg") {
+				t.Errorf("ecg %s: stderr %q does not start with ecg", strings.Join(tc.args, " "), errOut)
+			}
+			if !tc.stdoutOK && out != "" {
+				t.Errorf("ecg %s: failed with stdout %q, want none", strings.Join(tc.args, " "), out)
+			}
+		})
+	}
+
+	// Failures leave no output files behind.
+	for _, name := range []string{"new.ecgm", "sim/x.hea", "sim/x.dat", "sim/x.atr", "trunc.qrs"} {
+		if _, err := os.Stat(p(name)); err == nil {
+			t.Errorf("%s exists after failed commands", name)
+		}
+	}
+}
+
+// TestIngestBrokenRecordStory: "ecg ingest" on a database with one broken
+// record checks the others, names the broken one in every output format and
+// exits 3.
+func TestIngestBrokenRecordStory(t *testing.T) {
+	d := exitStoryFixtures(t)
+	for _, format := range []string{"text", "tsv", "csv", "json"} {
+		code, out, errOut := runECG(t, "", "ingest", filepath.Join(d, "db"), "--format", format)
+		if code != ExitPartial {
+			t.Errorf("ingest --format %s: exit %d, want %d (stderr %q)", format, code, ExitPartial, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		var good, broken string
+		for _, l := range lines {
+			switch {
+			case strings.Contains(l, "good"):
+				good = l
+			case strings.Contains(l, "broken"):
+				broken = l
+			}
+		}
+		if good == "" || !strings.Contains(good, "ok") || strings.Contains(good, "truncated") {
+			t.Errorf("ingest --format %s: good record row %q", format, good)
+		}
+		if !strings.Contains(broken, "broken.dat: truncated signal file") {
+			t.Errorf("ingest --format %s: broken record row %q does not name the problem", format, broken)
+		}
+		if !strings.Contains(errOut, "1 of 2 records have problems") {
+			t.Errorf("ingest --format %s: stderr %q", format, errOut)
+		}
+	}
+}
