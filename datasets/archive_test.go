@@ -1,0 +1,346 @@
+package datasets
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// writeTestRecord writes record NAME (fs 100 Hz, seconds long, signals
+// "MLII" and "V1") with a beat every second (every 7th a PVC) and rhythm
+// changes N at 0, AFIB at 70 s, N at 100 s.
+func writeTestRecord(t *testing.T, dir, name string, seconds int) {
+	t.Helper()
+	const fs = 100
+	n := seconds * fs
+	data := [][]int32{make([]int32, n), make([]int32, n)}
+	for i := 0; i < n; i++ {
+		v := int32(200 * math.Sin(float64(i)/10))
+		if i%fs == 30 {
+			v += 800
+		}
+		data[0][i], data[1][i] = v, -v/2
+	}
+	h := &wfdb.Header{Name: name, Fs: fs, Signals: []wfdb.SignalSpec{
+		{FileName: name + ".dat", Format: 212, Gain: 200, Units: "mV", ADCResolution: 11, Description: "MLII"},
+		{FileName: name + ".dat", Format: 212, Gain: 200, Units: "mV", ADCResolution: 11, Description: "V1"},
+	}}
+	if err := wfdb.WriteRecord(dir, h, data); err != nil {
+		t.Fatal(err)
+	}
+	anns := []wfdb.Annotation{{Sample: 0, Type: wfdb.Rhythm, Aux: "(N"}}
+	for s := 0; s < seconds; s++ {
+		if s == 70 {
+			anns = append(anns, wfdb.Annotation{Sample: 70 * fs, Type: wfdb.Rhythm, Aux: "(AFIB"})
+		}
+		if s == 100 {
+			anns = append(anns, wfdb.Annotation{Sample: 100 * fs, Type: wfdb.Rhythm, Aux: "(N"})
+		}
+		typ := wfdb.Normal
+		if s%7 == 3 {
+			typ = wfdb.PVC
+		}
+		anns = append(anns, wfdb.Annotation{Sample: int64(s*fs + 30), Type: typ})
+	}
+	if err := wfdb.WriteAnnotations(filepath.Join(dir, name), "atr", anns); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// textOutput writes the window's span, signal and sample count.
+var textOutput = Output{Suffix: ".txt", Write: func(w io.Writer, win *Window) error {
+	_, err := fmt.Fprintf(w, "%s %s %d-%d %d %d beats", win.Record, win.Signal, win.Span.Start, win.Span.End, len(win.X), len(win.Beats))
+	return err
+}}
+
+func listFiles(t *testing.T, dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func TestArchiveRhythm(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 185)
+	writeTestRecord(t, db, "r2", 125)
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Label: LabelRhythm, Stride: 30, Outputs: []Output{textOutput}, Jobs: 2}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "r1"), filepath.Join(db, "r2")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// r1: strides 0-30 N, 30-60 N, 60-90 (N 10 s, AFIB 20 s: 0.67 < 0.8,
+	// skipped), 90-120 (AFIB 10, N 20: skipped), 120-150 N, 150-180 N;
+	// 180-185 partial, dropped. r2: 0-30, 30-60 N, 60-90 skipped, 90-120
+	// skipped. Two signals each.
+	if res.Windows != 12 || res.SkippedFraction != 4 || res.Labels["N"] != 12 || len(res.Failed) != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	files := listFiles(t, out)
+	want := []string{"N/r1_0000m00s_MLII.txt", "N/r1_0000m00s_V1.txt", "N/r1_0000m30s_MLII.txt"}
+	for _, w := range want {
+		if !contains(files, w) {
+			t.Fatalf("no %s in %v", w, files)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "N/r1_0002m30s_V1.txt"))
+	if string(b) != "r1 V1 15000-18000 3000 30 beats" {
+		t.Fatalf("output %q", b)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 12 || rows[0].Image != "N/r1_0000m00s_MLII.txt" || rows[0].Record != "r1" || rows[0].Signal != "MLII" {
+		t.Fatalf("rows %+v", rows[:1])
+	}
+	// Record order, then signal, then time.
+	if rows[4].Image != "N/r1_0000m00s_V1.txt" || rows[8].Record != "r2" {
+		t.Fatalf("order: %s %s", rows[4].Image, rows[8].Image)
+	}
+	// Beats 0..29 at s*100+30: PVC when s%7==3 (s = 3, 10, 17, 24): 4 V.
+	if r := rows[0]; r.Beats != 30 || r.BeatCounts != [5]int{26, 0, 4, 0, 0} || r.LabelFraction != 1 || r.Start != 0 || r.End != 3000 || r.Fs != 100 {
+		t.Fatalf("row 0: %+v", r)
+	}
+
+	// Min fraction 0.6 keeps 60-90 as AFIB (0.67).
+	out2 := t.TempDir()
+	opt.Out, opt.MinFraction, opt.Signals = out2, 0.6, []string{"mlii"}
+	res, err = Archive(context.Background(), []string{filepath.Join(db, "r1")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Labels["AFIB"] != 1 || res.Labels["N"] != 5 || res.Windows != 6 {
+		t.Fatalf("min fraction 0.6: %+v", res)
+	}
+	if !contains(listFiles(t, out2), "AFIB/r1_0001m00s_MLII.txt") {
+		t.Fatalf("files %v", listFiles(t, out2))
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestArchiveResumeForce(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 125)
+	out := t.TempDir()
+	var calls atomic.Int64
+	o := Output{Suffix: ".txt", Write: func(w io.Writer, win *Window) error {
+		calls.Add(1)
+		return textOutput.Write(w, win)
+	}}
+	opt := ArchiveOptions{Out: out, Label: LabelBeats, Stride: 30, Outputs: []Output{o}}
+	recs := []string{filepath.Join(db, "r1")}
+	r1, err := Archive(context.Background(), recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, _ := os.ReadFile(filepath.Join(out, ManifestName))
+	if r1.Written != 8 || calls.Load() != 8 || r1.Labels["V"] != 8 {
+		t.Fatalf("first run %+v, %d calls", r1, calls.Load())
+	}
+	r2, err := Archive(context.Background(), recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := os.ReadFile(filepath.Join(out, ManifestName))
+	if r2.Written != 0 || r2.Existing != 8 || calls.Load() != 8 || !bytes.Equal(m1, m2) {
+		t.Fatalf("resume: %+v, %d calls, manifest same %v", r2, calls.Load(), bytes.Equal(m1, m2))
+	}
+	opt.Force = true
+	r3, err := Archive(context.Background(), recs, opt)
+	if err != nil || r3.Written != 8 || calls.Load() != 16 {
+		t.Fatalf("force: %+v %v", r3, err)
+	}
+}
+
+func TestArchiveAAMI(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 20)
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Label: LabelAAMI, Signals: []string{"MLII"}, Outputs: []Output{textOutput}}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "r1")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Beats at s*100+30 for s = 0..19; window -25, +45 samples: all fit
+	// (beat 19 at 1930 ends at 1975 <= 2000).
+	if res.Windows != 20 || res.Labels["V"] != 3 || res.Labels["N"] != 17 || res.SkippedEdge != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rows[3]
+	if r.Image != "V/r1_0000m03.050s_MLII.txt" || r.BeatSample != 330 || r.Start != 305 || r.End != 375 || r.Label != "V" ||
+		r.PrevRR != 1 || r.NextRR != 1 || r.LocalRR != 1 || r.AvgRR != 1 || r.Beats != 1 {
+		t.Fatalf("row 3: %+v", r)
+	}
+	if !math.IsNaN(rows[0].PrevRR) || rows[0].NextRR != 1 {
+		t.Fatalf("row 0: %+v", rows[0])
+	}
+}
+
+func TestArchiveShards(t *testing.T) {
+	db := t.TempDir()
+	var recs []string
+	for i := 0; i < 5; i++ {
+		name := fmt.Sprintf("s%d", i)
+		writeTestRecord(t, db, name, 65)
+		recs = append(recs, filepath.Join(db, name))
+	}
+	whole := t.TempDir()
+	opt := ArchiveOptions{Out: whole, Label: LabelRhythm, Outputs: []Output{textOutput}}
+	if _, err := Archive(context.Background(), recs, opt); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := ReadManifestFile(filepath.Join(whole, ManifestName))
+	shared := t.TempDir()
+	var cat bytes.Buffer
+	for k := 0; k < 2; k++ {
+		opt.Out, opt.Shard, opt.Shards = shared, k, 2
+		res, err := Archive(context.Background(), recs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Base(res.Manifest) != ManifestShardName(k, 2) {
+			t.Fatalf("manifest %s", res.Manifest)
+		}
+		b, _ := os.ReadFile(res.Manifest)
+		cat.Write(b)
+	}
+	rows, err := ReadManifest(&cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(all) || len(all) != 10 {
+		t.Fatalf("%d rows from shards, %d whole", len(rows), len(all))
+	}
+	// Shard 0 has records 0, 2, 4, shard 1 records 1, 3.
+	if rows[0].Record != "s0" || rows[2].Record != "s2" || rows[6].Record != "s1" {
+		t.Fatalf("shard order: %s %s %s", rows[0].Record, rows[2].Record, rows[6].Record)
+	}
+	merged, err := ReadArchiveManifests(shared)
+	if err != nil || len(merged) != 10 {
+		t.Fatalf("ReadArchiveManifests: %d rows, %v", len(merged), err)
+	}
+	if !sameFiles(listFiles(t, whole), listFiles(t, shared)) {
+		t.Fatalf("files differ:\n%v\n%v", listFiles(t, whole), listFiles(t, shared))
+	}
+}
+
+// sameFiles compares file lists ignoring manifests.
+func sameFiles(a, b []string) bool {
+	strip := func(l []string) []string {
+		var o []string
+		for _, s := range l {
+			if !strings.HasPrefix(s, "manifest") {
+				o = append(o, s)
+			}
+		}
+		return o
+	}
+	return fmt.Sprint(strip(a)) == fmt.Sprint(strip(b))
+}
+
+func TestArchiveCancel(t *testing.T) {
+	db := t.TempDir()
+	var recs []string
+	for i := 0; i < 4; i++ {
+		name := fmt.Sprintf("c%d", i)
+		writeTestRecord(t, db, name, 185)
+		recs = append(recs, filepath.Join(db, name))
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var n atomic.Int64
+	o := Output{Suffix: ".txt", Write: func(w io.Writer, win *Window) error {
+		// Write half, cancel on the 5th window, then write the rest: the
+		// file must still not appear half-written.
+		io.WriteString(w, "partial ")
+		if n.Add(1) == 5 {
+			cancel()
+		}
+		return textOutput.Write(w, win)
+	}}
+	_, err := Archive(ctx, recs, ArchiveOptions{Out: out, Outputs: []Output{o}, Stride: 10, Jobs: 2})
+	if err != context.Canceled {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	files := listFiles(t, out)
+	for _, f := range files {
+		if strings.Contains(f, ".tmp") || strings.HasPrefix(f, "manifest") {
+			t.Fatalf("left %s after cancel", f)
+		}
+		b, _ := os.ReadFile(filepath.Join(out, f))
+		if !strings.HasSuffix(string(b), "beats") {
+			t.Fatalf("%s is partial: %q", f, b)
+		}
+	}
+	if len(files) >= 4*18*2 {
+		t.Fatalf("%d files: not stopped", len(files))
+	}
+}
+
+func TestArchiveFailures(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "ok", 65)
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Label: LabelRhythm, Outputs: []Output{textOutput}}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "missing"), filepath.Join(db, "ok")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "missing") || res.Windows != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	// No annotations for a labelled archive: failure naming the file.
+	os.Remove(filepath.Join(db, "ok.atr"))
+	res, err = Archive(context.Background(), []string{filepath.Join(db, "ok")}, opt)
+	if err != nil || len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "annotations") {
+		t.Fatalf("no atr: %+v %v", res, err)
+	}
+	// Unlabelled strides need no annotations.
+	opt.Label = LabelNone
+	res, err = Archive(context.Background(), []string{filepath.Join(db, "ok")}, opt)
+	if err != nil || len(res.Failed) != 0 || res.Windows != 2 {
+		t.Fatalf("unlabelled: %+v %v", res, err)
+	}
+	for _, bad := range []ArchiveOptions{
+		{Out: out, Outputs: []Output{textOutput}, Label: "x"},
+		{Out: out, Outputs: []Output{textOutput}, Shard: 2, Shards: 2},
+		{Out: out, Outputs: []Output{textOutput}, MinFraction: 1.5},
+		{Out: out},
+		{Outputs: []Output{textOutput}},
+	} {
+		if _, err := Archive(context.Background(), nil, bad); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+}
