@@ -51,10 +51,13 @@ confusion matrix) and pr.png (precision-recall curves per label).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.dir = args[0], args[1]
 			if o.format != "text" && o.format != "json" {
-				return usagef("eval: --format %q: want text or json", o.format)
+				return usagef("--format %q: want text or json", o.format)
 			}
 			if !(o.threshold >= 0 && o.threshold <= 1) {
-				return usagef("eval: --threshold %v: want 0 to 1", o.threshold)
+				return usagef("--threshold %v: want 0 to 1", o.threshold)
+			}
+			if o.jobs < 1 {
+				return usagef("--jobs %d: want at least 1", o.jobs)
 			}
 			return runEval(cmd.Context(), a, o)
 		},
@@ -107,7 +110,7 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	}
 	for _, l := range ds.Labels {
 		if n := skipped[l]; n > 0 && !a.quiet {
-			fmt.Fprintf(a.io.ErrOut, "ecg eval: skipped %d files labelled %q (not a label of the model)\n", n, l)
+			fmt.Fprintf(a.io.ErrOut, "ecg: skipped %d files labelled %q (not a label of the model)\n", n, l)
 		}
 	}
 	if len(files) == 0 {

@@ -45,10 +45,10 @@ and the exit code is 3.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.files = args[0], args[1:]
 			if o.format != "csv" && o.format != "json" {
-				return usagef("predict: --format %q: want csv or json", o.format)
+				return usagef("--format %q: want csv or json", o.format)
 			}
 			if o.top < 1 {
-				return usagef("predict: --top %d: want 1 or more", o.top)
+				return usagef("--top %d: want 1 or more", o.top)
 			}
 			return runPredict(cmd.Context(), a, o)
 		},
@@ -103,7 +103,7 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		}
 		if err != nil {
 			failed++
-			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)
+			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", err)
 			continue
 		}
 		top := p.Top(o.top)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -20,7 +21,7 @@ func init() { register(newTrainCmd) }
 type trainOptions struct {
 	dir, out, testDir string
 	split             float64
-	seed              uint64
+	seed              int64
 	forest            classify.ForestOptions
 	jobs              int
 	format            string
@@ -52,18 +53,32 @@ and --seed give a byte-identical model file.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			if o.out == "" {
-				return usagef("train: --out MODEL is required")
+				return usagef("--out MODEL is required")
 			}
 			if !(o.split > 0 && o.split < 1) {
-				return usagef("train: --split %v: want a fraction between 0 and 1", o.split)
+				return usagef("--split %v: want a fraction between 0 and 1", o.split)
 			}
 			if o.format != "text" && o.format != "json" {
-				return usagef("train: --format %q: want text or json", o.format)
+				return usagef("--format %q: want text or json", o.format)
 			}
 			if o.forest.ClassWeight != "balanced" && o.forest.ClassWeight != "none" {
-				return usagef("train: --class-weight %q: want balanced or none", o.forest.ClassWeight)
+				return usagef("--class-weight %q: want balanced or none", o.forest.ClassWeight)
 			}
-			o.forest.Seed = o.seed
+			for _, c := range []struct {
+				name string
+				v    int
+			}{{"--trees", o.forest.Trees}, {"--max-depth", o.forest.MaxDepth}, {"--min-leaf", o.forest.MinLeaf}, {"--jobs", o.jobs}} {
+				if c.v < 1 {
+					return usagef("%s %d: want at least 1", c.name, c.v)
+				}
+			}
+			if o.forest.MaxDepth > 64 {
+				return usagef("--max-depth %d: want at most 64", o.forest.MaxDepth)
+			}
+			if o.forest.MaxFeatures < 0 {
+				return usagef("--max-features %d: want 0 (square root of the feature count) or more", o.forest.MaxFeatures)
+			}
+			o.forest.Seed = uint64(o.seed)
 			o.forest.Jobs = o.jobs
 			return runTrain(cmd.Context(), a, o)
 		},
@@ -72,7 +87,7 @@ and --seed give a byte-identical model file.`,
 	f.StringVar(&o.out, "out", "", "model file to write")
 	f.StringVar(&o.testDir, "test", "", "label-folder directory to test on instead of a split")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
-	f.Uint64Var(&o.seed, "seed", 1, "seed of the split and of the forest")
+	f.Int64Var(&o.seed, "seed", 1, "seed of the split and of the forest")
 	f.IntVar(&o.forest.Trees, "trees", 100, "number of trees")
 	f.IntVar(&o.forest.MaxDepth, "max-depth", 32, "maximum tree depth")
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
@@ -87,6 +102,9 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	ds, err := datasets.ReadLabelFolders(o.dir)
 	if err != nil {
 		return err
+	}
+	if len(ds.Labels) < 2 {
+		return fmt.Errorf("%s: need at least 2 labels (found %d: %v)", o.dir, len(ds.Labels), ds.Labels)
 	}
 	spec, err := classify.SpecFor(ds)
 	if err != nil {
@@ -123,7 +141,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		}
 		splitDesc = "test dir " + filepath.Base(o.testDir)
 	} else {
-		trainIdx, testIdx, err = datasets.SplitByGroup(y, groups, len(ds.Labels), o.split, o.seed)
+		trainIdx, testIdx, err = datasets.SplitByGroup(y, groups, len(ds.Labels), o.split, uint64(o.seed))
 		if err != nil {
 			return err
 		}
@@ -193,6 +211,11 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 			return err
 		}
 		m.Info.Heldout = rep
+	}
+	if d := filepath.Dir(o.out); d != "." {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
 	}
 	if err := atomicfile.WriteFile(o.out, m.Save); err != nil {
 		return err

@@ -93,9 +93,16 @@ func TestTrainEvalPredictRecords(t *testing.T) {
 	if code != 0 || len(lines) != 2 || lines[0] != "file,label,confidence,confident,label2,score2" || !strings.HasPrefix(lines[1], rec+".hea,afib,") {
 		t.Errorf("predict: exit %d\n%s", code, out)
 	}
-	code, _, errOut = runECG(t, "", "predict", model, filepath.Join(dir, "missing.hea"))
+	code, _, errOut = runECG(t, "", "predict", model, rec, filepath.Join(dir, "missing.hea"))
 	if code != ExitPartial || !strings.Contains(errOut, "missing") {
-		t.Errorf("predict of a missing file: exit %d, %s", code, errOut)
+		t.Errorf("predict of a good and a missing file: exit %d, %s", code, errOut)
+	}
+	// One label is not something to train on.
+	one := filepath.Join(dir, "one")
+	writeSynthFolders(t, one, []string{"normal"}, 2, 1)
+	code, _, errOut = runECG(t, "", "train", one, "--out", filepath.Join(dir, "new", "m.ecgm"))
+	if code != ExitError || !strings.Contains(errOut, "need at least 2 labels") {
+		t.Errorf("train on one label: exit %d %s", code, errOut)
 	}
 }
 
@@ -104,8 +111,10 @@ func TestTrainUsageAndBadModel(t *testing.T) {
 	if code, _, _ := runECG(t, "", "train", dir); code != ExitUsage {
 		t.Errorf("train without --out: exit %d", code)
 	}
-	if code, _, _ := runECG(t, "", "train", dir, "--out", "x", "--split", "1.5"); code != ExitUsage {
-		t.Errorf("train --split 1.5: exit %d", code)
+	for _, bad := range [][]string{{"--split", "1.5"}, {"--trees", "0"}, {"--jobs", "0"}, {"--min-leaf", "0"}, {"--max-depth", "0"}} {
+		if code, _, _ := runECG(t, "", append([]string{"train", dir, "--out", "x"}, bad...)...); code != ExitUsage {
+			t.Errorf("train %v: exit %d, want 2", bad, code)
+		}
 	}
 	bad := filepath.Join(dir, "bad.ecgm")
 	os.WriteFile(bad, []byte("ECGMODEL\x01\x00\x00\x00garbage"), 0o644)
