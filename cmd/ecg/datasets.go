@@ -13,8 +13,9 @@ func init() { register(newDatasetsCmd) }
 
 func newDatasetsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "datasets",
-		Short: "Download PhysioNet databases",
+		Use:     "datasets",
+		Short:   "Download PhysioNet databases",
+		Example: `  ecg datasets fetch mitdb --dir data/mitdb`,
 	}
 	cmd.AddCommand(newDatasetsFetchCmd(a))
 	return cmd

@@ -47,7 +47,8 @@ func newIngestCmd(a *app) *cobra.Command {
 		Long: `Check a WFDB database folder: for every record (the RECORDS file when present,
 else every *.hea), read the header and all samples, compare the checksums in
 the header with the samples, and parse the annotation files. One row per
-record: record, signals, duration, checksums (ok, BAD, or none in the header),
+record: record, signals, duration, checksums (ok; BAD; none: the header has
+none; -: not verified because the samples could not be read),
 annotations (count over the annotators found), status. Exit code 3 when any
 record has a problem.
 
@@ -198,6 +199,11 @@ func checkRecord(path string, annotators []string) ingestRow {
 		return row
 	}
 	row.Signals, row.Fs, row.Frames = len(h.Signals), h.Fs, h.NSamples
+	for _, sig := range h.Signals {
+		if sig.HasChecksum {
+			row.Checksums = "-" // until the samples are read and verified
+		}
+	}
 	rec, err := wfdb.ReadRecord(path)
 	if err != nil {
 		row.fail(err)

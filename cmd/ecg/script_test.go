@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -28,10 +30,17 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			// Scripts that need the reference database find it here and
-			// skip with [!exists $SHARED/data/mitdb].
+			// Scripts that need the reference database find it in $SHARED
+			// and skip without it: [!mitdb] skip.
 			env.Setenv("SHARED", sharedDir())
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "mitdb" {
+				_, err := os.Stat(filepath.Join(sharedDir(), "data", "mitdb", "RECORDS"))
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
 }

@@ -15,9 +15,10 @@ func init() { register(newVersionCmd) }
 
 func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of ecg",
-		Args:  argsUsage(cobra.NoArgs),
+		Use:     "version",
+		Short:   "Print the version of ecg",
+		Example: `  ecg version`,
+		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := version
 			if v == "dev" {
