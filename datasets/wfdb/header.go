@@ -299,7 +299,7 @@ func truncate(s string, n int) string {
 
 // recordLine parses "name[/nseg] [nsig [fs[/cfreq[(base)]] [nsamples [time [date]]]]]".
 func (p *headerParser) recordLine(h *Header, s string) (nsig, nseg int, err error) {
-	f := strings.Fields(s)
+	f := fieldsSep(s)
 	name := f[0]
 	nseg = 0
 	if i := strings.IndexByte(name, '/'); i >= 0 {
@@ -388,7 +388,7 @@ func (p *headerParser) frequency(h *Header, tok string) error {
 // dd.mm.yyyy, and either part alone.
 func (p *headerParser) baseTimeDate(h *Header, s string) error {
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "[]"))
-	for _, tok := range strings.Fields(s) {
+	for _, tok := range fieldsSep(s) {
 		switch {
 		case strings.Contains(tok, ":"):
 			d, err := parseClock(tok)
@@ -477,7 +477,7 @@ func parseDate(s string) (time.Time, error) {
 
 // segmentLine parses "segname nsamples".
 func (p *headerParser) segmentLine(s string) (Segment, error) {
-	f := strings.Fields(s)
+	f := fieldsSep(s)
 	if len(f) < 2 {
 		return Segment{}, p.errf("segment length", "", ErrMissingField)
 	}
@@ -643,4 +643,10 @@ func (p *headerParser) formatField(sig *SignalSpec, tok string) error {
 		rest = rest[j:]
 	}
 	return nil
+}
+
+// fieldsSep splits s at runs of spaces and tabs, the separators of header
+// fields.
+func fieldsSep(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' })
 }

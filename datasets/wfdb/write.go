@@ -128,7 +128,7 @@ func appendSignalLine(b []byte, h *Header, i int) []byte {
 		units = "mV"
 	}
 	b = append(b, '/')
-	b = append(b, strings.Join(strings.Fields(units), "_")...)
+	b = append(b, strings.Join(fieldsSep(units), "_")...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(s.ADCResolution), 10)
 	b = append(b, ' ')
