@@ -17,21 +17,20 @@ type Format int
 
 // The signal formats.
 const (
-	FormatNull    Format = 0   // no data; every sample invalid
-	Format8       Format = 8   // 8-bit first differences
-	Format16      Format = 16  // 16-bit two's complement, little-endian
-	Format24      Format = 24  // 24-bit two's complement, little-endian
-	Format32      Format = 32  // 32-bit two's complement, little-endian
-	Format61      Format = 61  // 16-bit two's complement, big-endian
-	Format80      Format = 80  // 8-bit offset binary
-	Format160     Format = 160 // 16-bit offset binary, little-endian
-	Format212     Format = 212 // two 12-bit samples packed in 3 bytes
-	Format310     Format = 310 // three 10-bit samples packed in two 16-bit words
-	Format311     Format = 311 // three 10-bit samples packed in a 32-bit word
-	FormatFLAC8   Format = 508 // FLAC, 8 bits per sample
-	FormatFLAC16  Format = 516 // FLAC, 16 bits per sample
-	FormatFLAC24  Format = 524 // FLAC, 24 bits per sample
-	formatUnknown Format = -1
+	FormatNull   Format = 0   // no data; every sample invalid
+	Format8      Format = 8   // 8-bit first differences
+	Format16     Format = 16  // 16-bit two's complement, little-endian
+	Format24     Format = 24  // 24-bit two's complement, little-endian
+	Format32     Format = 32  // 32-bit two's complement, little-endian
+	Format61     Format = 61  // 16-bit two's complement, big-endian
+	Format80     Format = 80  // 8-bit offset binary
+	Format160    Format = 160 // 16-bit offset binary, little-endian
+	Format212    Format = 212 // two 12-bit samples packed in 3 bytes
+	Format310    Format = 310 // three 10-bit samples packed in two 16-bit words
+	Format311    Format = 311 // three 10-bit samples packed in a 32-bit word
+	FormatFLAC8  Format = 508 // FLAC, 8 bits per sample
+	FormatFLAC16 Format = 516 // FLAC, 16 bits per sample
+	FormatFLAC24 Format = 524 // FLAC, 24 bits per sample
 )
 
 // Known reports whether f is a format this package reads.

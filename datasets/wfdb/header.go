@@ -160,14 +160,13 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 
 // Sentinel errors wrapped by HeaderError and the record readers.
 var (
-	ErrInvalidNumber  = errors.New("invalid number")
-	ErrMissingField   = errors.New("missing field")
-	ErrUnknownFormat  = errors.New("unknown signal format")
-	ErrTruncated      = errors.New("truncated signal file")
-	ErrBadHeader      = errors.New("malformed header")
-	ErrChecksum       = errors.New("checksum mismatch")
-	ErrUnsupported    = errors.New("unsupported")
-	errTooManySignals = errors.New("more signal lines than the record line declares")
+	ErrInvalidNumber = errors.New("invalid number")
+	ErrMissingField  = errors.New("missing field")
+	ErrUnknownFormat = errors.New("unknown signal format")
+	ErrTruncated     = errors.New("truncated signal file")
+	ErrBadHeader     = errors.New("malformed header")
+	ErrChecksum      = errors.New("checksum mismatch")
+	ErrUnsupported   = errors.New("unsupported")
 )
 
 // ReadHeader reads and parses a header file. path may name the .hea file or
