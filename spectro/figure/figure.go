@@ -93,10 +93,21 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	line.LineStyle.Width = vg.Points(0.6)
 	line.LineStyle.Color = color.RGBA{R: 0x20, G: 0x20, B: 0x20, A: 255}
 	trace.Add(plotter.NewGrid(), line)
+	// Beats are marked by triangles in a row above the trace, at their
+	// times (a fiducial point of a detector may sit a few milliseconds off
+	// the R peak, where the trace is still at the baseline).
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
+	}
+	if !(hi > lo) {
+		lo, hi = lo-1, lo+1
+	}
+	markY := hi + 0.08*(hi-lo)
 	var marks plotter.XYs
 	for _, b := range opt.Beats {
-		if b >= 0 && int(b) < len(opt.Signal) && !math.IsNaN(opt.Signal[b]) {
-			marks = append(marks, plotter.XY{X: opt.Start + float64(b)/fs, Y: opt.Signal[b]})
+		if b >= 0 && int(b) < len(opt.Signal) {
+			marks = append(marks, plotter.XY{X: opt.Start + float64(b)/fs, Y: markY})
 		}
 	}
 	if len(marks) > 0 {
@@ -104,11 +115,12 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 		if err != nil {
 			return fmt.Errorf("figure: beats: %w", err)
 		}
-		sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		sc.GlyphStyle.Radius = vg.Points(2.5)
+		sc.GlyphStyle.Shape = draw.PyramidGlyph{}
+		sc.GlyphStyle.Radius = vg.Points(3)
 		sc.GlyphStyle.Color = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 255}
 		trace.Add(sc)
 		trace.Title.Text += fmt.Sprintf(" (%d beats marked)", len(marks))
+		trace.Y.Max = markY + 0.06*(hi-lo)
 	}
 	t0 := opt.Start
 	t1 := opt.Start + float64(len(opt.Signal))/fs
