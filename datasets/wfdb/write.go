@@ -33,7 +33,7 @@ func WriteHeader(w io.Writer, h *Header) error {
 	b = strconv.AppendInt(b, int64(nsig), 10)
 	b = append(b, ' ')
 	b = strconv.AppendFloat(b, h.Fs, 'f', -1, 64)
-	if h.CounterFreq != 0 {
+	if h.CounterFreq != 0 || h.BaseCounter != 0 {
 		b = append(b, '/')
 		b = strconv.AppendFloat(b, h.CounterFreq, 'f', -1, 64)
 		if h.BaseCounter != 0 {
