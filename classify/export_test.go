@@ -1,7 +1,9 @@
 package classify
 
 import (
+	"bytes"
 	"encoding/csv"
+	"hash/crc32"
 	"os"
 	"strconv"
 	"testing"
@@ -68,6 +70,11 @@ func TestExportDS1(t *testing.T) {
 		}
 		pt := time.Since(st)
 		rep, _ := Evaluate(aamiLab, teY, scores, 0)
-		t.Logf("ours seed %d: train %d rows %.2fs (1 job), predict %d rows %.3fs, %s", seed, len(trX), tt.Seconds(), len(teX), pt.Seconds(), aamiLine(rep))
+		var buf bytes.Buffer
+		m := &Model{forest: fr, Info: ModelInfo{Labels: aamiLab}}
+		if err := m.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("ours seed %d: train %d rows %.2fs (1 job), predict %d rows %.3fs, model %d bytes crc %08x, %s", seed, len(trX), tt.Seconds(), len(teX), pt.Seconds(), buf.Len(), crc32.ChecksumIEEE(buf.Bytes()[:buf.Len()-4]), aamiLine(rep))
 	}
 }
