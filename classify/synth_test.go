@@ -51,10 +51,7 @@ func synthSegments(t testing.TB, rhythms []string, nRec int, segs int, segSec fl
 // macro F1 must reach 0.95.
 func TestSyntheticRhythms(t *testing.T) {
 	rhythms := []string{synth.Normal, synth.AFib, synth.PVC, synth.Brady, synth.Tachy}
-	nRec := 12
-	if testing.Short() {
-		nRec = 6
-	}
+	nRec := 12 // fewer leaves whole heart-rate ranges out of training
 	sig, fs, y, groups := synthSegments(t, rhythms, nRec, 3, 20, 1)
 	spec := SignalSpec(DefaultSignalFeatures())
 	X := make([][]float64, len(sig))
