@@ -46,7 +46,7 @@ func WriteHeader(w io.Writer, h *Header) error {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, h.NSamples, 10)
 	}
-	if h.HasBaseTime || !h.BaseDate.IsZero() {
+	if h.HasBaseTime {
 		b = append(b, ' ')
 		b = appendClock(b, h.BaseTime)
 	}
