@@ -246,3 +246,26 @@ func BenchmarkDetect(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/fs, "x-realtime")
 }
+
+// TestLongRunBounded: an hour at 360 Hz in 1 s chunks allocates nothing
+// per chunk once running (buffers are sized once; the cost is linear).
+func TestLongRunBounded(t *testing.T) {
+	const fs = 360
+	rng := rand.New(rand.NewPCG(11, 12))
+	times, ect := beatTimes(60, rng)
+	x := synthECG(fs, times, 60, ect, rng)
+	d := NewDetector(fs)
+	count := 0
+	emit := func(Beat) { count++ }
+	k := 0
+	allocs := testing.AllocsPerRun(3600, func() {
+		d.Write(x[k*fs:(k+1)*fs], emit)
+		k = (k + 1) % 59
+	})
+	if allocs != 0 {
+		t.Errorf("%.1f allocations per 1 s chunk", allocs)
+	}
+	if count < 3600*len(times)/60*9/10 {
+		t.Errorf("%d beats in an hour of %d-per-minute signal", count, len(times))
+	}
+}
