@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/atomicfile"
@@ -218,7 +220,19 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a := &archiver{opt: opt, dirs: map[string]bool{}}
+	a := &archiver{opt: opt, dirs: map[string]bool{}, files: make(chan fileJob, 4*opt.Jobs)}
+	var fw sync.WaitGroup
+	for range fileWriters * opt.Jobs {
+		fw.Add(1)
+		go func() {
+			defer fw.Done()
+			a.writeFiles()
+		}()
+	}
+	defer func() {
+		close(a.files)
+		fw.Wait()
+	}()
 	results := make([]chan recordResult, len(records))
 	for i := range results {
 		results[i] = make(chan recordResult, 1)
@@ -305,9 +319,41 @@ func (t *ArchiveResult) add(r *ArchiveResult) {
 }
 
 type archiver struct {
-	opt  ArchiveOptions
-	mu   sync.Mutex
-	dirs map[string]bool // directories made
+	opt   ArchiveOptions
+	mu    sync.Mutex
+	dirs  map[string]bool // directories made
+	files chan fileJob    // rendered files waiting to be committed
+	bufs  sync.Pool       // *bytes.Buffer
+}
+
+// fileJob is a rendered output waiting to be written.
+type fileJob struct {
+	ctx    context.Context
+	target string
+	buf    *bytes.Buffer
+	done   func(error)
+}
+
+// fileWriters is the number of goroutines committing files per job:
+// commits wait on fsync, which the file system serves for many files at
+// once, so rendering (CPU) and committing (I/O) overlap.
+const fileWriters = 8
+
+// writeFiles commits rendered files until the channel closes. A file whose
+// context is cancelled is dropped, never written in part.
+func (a *archiver) writeFiles() {
+	for j := range a.files {
+		err := j.ctx.Err()
+		if err == nil {
+			err = atomicfile.WriteFile(j.target, func(w io.Writer) error {
+				_, err := w.Write(j.buf.Bytes())
+				return err
+			})
+		}
+		j.buf.Reset()
+		a.bufs.Put(j.buf)
+		j.done(err)
+	}
 }
 
 func (a *archiver) mkdir(dir string) error {
@@ -403,69 +449,118 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 		if rec != nil {
 			base = 0
 		}
+		type task struct {
+			si int
+			p  *planned
+		}
+		var tasks []task
+		phys := make([][]float64, len(sigs))
 		for si, sig := range sigs {
-			x := chunk.Physical(sig)
-			for _, p := range plan[c0:c1] {
-				if err := ctx.Err(); err != nil {
-					out.err = err
-					return
+			phys[si] = chunk.Physical(sig)
+			for k := range plan[c0:c1] {
+				tasks = append(tasks, task{si, &plan[c0+k]})
+			}
+		}
+		rows := make([]ManifestRow, len(tasks))
+		written := make([]int, len(tasks))
+		existing := make([]int, len(tasks))
+		// The windows of a chunk are independent: render them on Jobs
+		// goroutines, keep the rows in order.
+		var next atomic.Int64
+		var firstErr error
+		var errOnce sync.Once
+		var wg, fileWG sync.WaitGroup
+		submit := func(target string, o Output, win *Window) error {
+			buf, _ := a.bufs.Get().(*bytes.Buffer)
+			if buf == nil {
+				buf = new(bytes.Buffer)
+			}
+			if err := o.Write(buf, win); err != nil {
+				buf.Reset()
+				a.bufs.Put(buf)
+				return fmt.Errorf("%s: %w", target, err)
+			}
+			fileWG.Add(1)
+			a.files <- fileJob{ctx: ctx, target: target, buf: buf, done: func(err error) {
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
 				}
-				row := p.row
-				row.Record, row.Signal = recName, h.Signals[sig].Description
-				stem := fmt.Sprintf("%s_%s_%s", recName, timeTag(p.span.Start, fs, msTimes), sigNames[si])
-				dir := opt.Out
-				row.Image = stem + opt.Outputs[0].Suffix
-				if opt.Label != LabelNone {
-					dir = filepath.Join(opt.Out, p.label)
-					row.Image = p.label + "/" + row.Image
-				}
-				win := &Window{Record: recName, RecordPath: path, Signal: row.Signal, SignalIndex: sig,
-					Units: h.Signals[sig].Units, Fs: fs, Span: p.span,
-					X: x[p.span.Start-base : p.span.End-base], Context: x, ContextStart: base,
-					Beats: p.beats, Row: &row}
-				if err := a.mkdir(dir); err != nil {
-					out.err = err
-					return
-				}
-				for _, o := range opt.Outputs {
-					target := filepath.Join(dir, stem+o.Suffix)
-					if !opt.Force {
-						if _, err := os.Stat(target); err == nil {
-							out.res.Existing++
-							continue
-						}
-					}
-					if err := writeOutput(target, o, win); err != nil {
-						out.err = err
+				fileWG.Done()
+			}}
+			return nil
+		}
+		for range min(opt.Jobs, len(tasks)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(tasks) {
 						return
 					}
-					out.res.Written++
+					if err := ctx.Err(); err != nil {
+						errOnce.Do(func() { firstErr = err })
+						return
+					}
+					t := tasks[k]
+					sig := sigs[t.si]
+					x := phys[t.si]
+					p := t.p
+					row := p.row
+					row.Record, row.Signal = recName, h.Signals[sig].Description
+					stem := fmt.Sprintf("%s_%s_%s", recName, timeTag(p.span.Start, fs, msTimes), sigNames[t.si])
+					dir := opt.Out
+					row.Image = stem + opt.Outputs[0].Suffix
+					if opt.Label != LabelNone {
+						dir = filepath.Join(opt.Out, p.label)
+						row.Image = p.label + "/" + row.Image
+					}
+					win := &Window{Record: recName, RecordPath: path, Signal: row.Signal, SignalIndex: sig,
+						Units: h.Signals[sig].Units, Fs: fs, Span: p.span,
+						X: x[p.span.Start-base : p.span.End-base], Context: x, ContextStart: base,
+						Beats: p.beats, Row: &row}
+					if err := a.mkdir(dir); err != nil {
+						errOnce.Do(func() { firstErr = err })
+						return
+					}
+					for _, o := range opt.Outputs {
+						target := filepath.Join(dir, stem+o.Suffix)
+						if !opt.Force {
+							if _, err := os.Stat(target); err == nil {
+								existing[k]++
+								continue
+							}
+						}
+						if err := submit(target, o, win); err != nil {
+							errOnce.Do(func() { firstErr = err })
+							return
+						}
+						written[k]++
+					}
+					rows[k] = row
+					if opt.Progress != nil {
+						opt.Progress(0, 1)
+					}
 				}
-				out.rows = append(out.rows, row)
-				out.res.Windows++
-				out.res.Labels[row.Label]++
-				if opt.Progress != nil {
-					opt.Progress(0, 1)
-				}
-			}
+			}()
+		}
+		wg.Wait()
+		fileWG.Wait()
+		if firstErr != nil {
+			out.err = firstErr
+			return
+		}
+		for k := range tasks {
+			out.rows = append(out.rows, rows[k])
+			out.res.Windows++
+			out.res.Labels[rows[k].Label]++
+			out.res.Written += written[k]
+			out.res.Existing += existing[k]
 		}
 		c0 = c1
 	}
 	out.res.Records++
 	return
-}
-
-// writeOutput writes one output file atomically.
-func writeOutput(target string, o Output, win *Window) error {
-	f, err := atomicfile.Create(target)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if err := o.Write(f, win); err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	return f.Commit()
 }
 
 // plan lists a record's windows with their labels and manifest rows, and

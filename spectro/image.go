@@ -71,6 +71,7 @@ func RawImage(s *Spectrogram, opt ImageOptions) image.Image {
 // concurrent use.
 type Renderer struct {
 	levels []float32 // source values scaled to 0-255
+	rows   []float32 // source rows interpolated to the output width
 	xs, ys []interp
 	gray   *image.Gray
 	pal    *image.Paletted
@@ -139,14 +140,27 @@ func (r *Renderer) Render(s *Spectrogram, opt ImageOptions) image.Image {
 		}
 		pix, stride, img = r.gray.Pix, r.gray.Stride, r.gray
 	}
-	for y, iy := range r.ys {
-		a := lv[iy.i0*nt : (iy.i0+1)*nt]
-		b := lv[iy.i1*nt : (iy.i1+1)*nt]
-		out := pix[y*stride : y*stride+W]
+	// Separable bilinear interpolation: first along time for every source
+	// row, then between the two rows of each output row.
+	if cap(r.rows) < nf*W {
+		r.rows = make([]float32, nf*W)
+	}
+	rows := r.rows[:nf*W]
+	for i := 0; i < nf; i++ {
+		src := lv[i*nt : (i+1)*nt]
+		dst := rows[i*W : (i+1)*W]
 		for x, ix := range r.xs {
-			top := a[ix.i0] + (a[ix.i1]-a[ix.i0])*ix.w
-			bot := b[ix.i0] + (b[ix.i1]-b[ix.i0])*ix.w
-			out[x] = uint8(top + (bot-top)*iy.w + 0.5)
+			a := src[ix.i0]
+			dst[x] = a + (src[ix.i1]-a)*ix.w
+		}
+	}
+	for y, iy := range r.ys {
+		a := rows[iy.i0*W : (iy.i0+1)*W]
+		b := rows[iy.i1*W : (iy.i1+1)*W]
+		out := pix[y*stride : y*stride+W]
+		w := iy.w
+		for x := range out {
+			out[x] = uint8(a[x] + (b[x]-a[x])*w + 0.5)
 		}
 	}
 	return img

@@ -99,7 +99,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "output `DIR` (required)")
 	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration)")
-	f.StringVar(&o.hop, "hop", "60s", "step between stride starts")
+	f.StringVar(&o.hop, "hop", "60s", "step between stride starts (default: the stride)")
 	f.BoolVar(&o.keepPartial, "keep-partial", false, "keep a last stride shorter than --stride")
 	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name (MLII,V1); default all")
 	f.BoolVar(&o.figure, "figure", false, "also write NAME_figure.png, a figure for people")
@@ -145,6 +145,9 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	}
 	if opt.Hop, err = parseSeconds(o.hop); err != nil || !(opt.Hop > 0) {
 		return usagef("spectro: --hop %s: want a positive duration", o.hop)
+	}
+	if !o.changed("hop") {
+		opt.Hop = opt.Stride
 	}
 	switch datasets.LabelMode(o.label) {
 	case datasets.LabelNone, datasets.LabelRhythm, datasets.LabelBeats, datasets.LabelAAMI:

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// simulatedRecord writes a synthetic record with ecg simulate and returns
+// its path.
+func simulatedRecord(t *testing.T, rhythm, name string, seconds int) string {
+	t.Helper()
+	dir := t.TempDir()
+	code, _, errOut := runECG(t, "", "simulate", "--rhythm", rhythm, "--duration", strconv.Itoa(seconds), "--seed", "3", "--out", filepath.Join(dir, name))
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	return filepath.Join(dir, name)
+}
+
+func TestSpectroStrides(t *testing.T) {
+	rec := simulatedRecord(t, "normal", "sim1", 130)
+	out := t.TempDir()
+	code, stdout, errOut := runECG(t, "", "spectro", rec, "--out", out, "--dump-csv", "--stride", "30s", "--hop", "30s", "--size", "64x48")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(stdout, "1 records, 4 images (8 files written, 0 kept)") {
+		t.Fatalf("stdout %q", stdout)
+	}
+	// 130 s: strides at 0, 30, 60, 90 s; the partial 120-130 is dropped.
+	ents, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if len(names) != 9 || names[0] != "manifest.csv" || !strings.HasPrefix(names[1], "sim1_0000m00s_") || !strings.HasPrefix(names[7], "sim1_0001m30s_") {
+		t.Fatalf("files %v", names)
+	}
+	f, _ := os.Open(filepath.Join(out, names[2]))
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds().Dx() != 64 || img.Bounds().Dy() != 48 {
+		t.Fatalf("png: %v %v", err, img)
+	}
+	// CSV: first row times (s), first column frequencies (Hz), 0.5-40 Hz.
+	f, _ = os.Open(filepath.Join(out, names[1]))
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0][0] != `freq_hz\time_s` || len(recs) < 10 {
+		t.Fatalf("csv header %v", recs[0][:2])
+	}
+	f0, _ := strconv.ParseFloat(recs[1][0], 64)
+	fl, _ := strconv.ParseFloat(recs[len(recs)-1][0], 64)
+	t0, _ := strconv.ParseFloat(recs[0][1], 64)
+	if f0 < 0.5 || fl > 40 || t0 <= 0 || t0 > 1 {
+		t.Fatalf("csv band %g-%g Hz, first time %g s", f0, fl, t0)
+	}
+	// A second run keeps everything (resume); --force rewrites.
+	code, stdout, _ = runECG(t, "", "spectro", rec, "--out", out, "--dump-csv", "--stride", "30s", "--size", "64x48")
+	if code != 0 || !strings.Contains(stdout, "(0 files written, 8 kept)") {
+		t.Fatalf("resume: %d %q", code, stdout)
+	}
+	code, stdout, _ = runECG(t, "", "spectro", rec, "--out", out, "--stride", "30s", "--force", "--format", "json", "--keep-partial")
+	var sum map[string]any
+	if code != 0 || json.Unmarshal([]byte(stdout), &sum) != nil || sum["written"].(float64) != 5 {
+		t.Fatalf("force: %d %q", code, stdout)
+	}
+}
+
+func TestSpectroArchiveLabels(t *testing.T) {
+	normal := simulatedRecord(t, "normal", "n1", 125)
+	afib := simulatedRecord(t, "afib", "a1", 125)
+	pvc := simulatedRecord(t, "pvc", "p1", 30)
+	out := t.TempDir()
+	code, stdout, errOut := runECG(t, "", "spectro", normal, afib, "--out", out, "--label", "rhythm", "--jobs", "2", "--size", "32")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows, err := datasets.ReadManifestFile(filepath.Join(out, "manifest.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]int{}
+	for _, r := range rows {
+		labels[r.Label]++
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(r.Image))); err != nil {
+			t.Fatalf("manifest lists %s: %v", r.Image, err)
+		}
+	}
+	if labels["N"] != 2 || labels["AFIB"] != 2 {
+		t.Fatalf("labels %v (stdout %q)", labels, stdout)
+	}
+	out2 := t.TempDir()
+	code, _, errOut = runECG(t, "", "spectro", pvc, "--out", out2, "--label", "aami", "--signals", "ECG,MLII", "--size", "32")
+	if code != 0 {
+		t.Fatalf("aami: exit %d: %s", code, errOut)
+	}
+	rows, err = datasets.ReadManifestFile(filepath.Join(out2, "manifest.csv"))
+	if err != nil || len(rows) < 20 {
+		t.Fatalf("aami manifest: %d rows, %v", len(rows), err)
+	}
+	seenV := false
+	for _, r := range rows {
+		seenV = seenV || r.Label == "V"
+		if r.BeatSample < r.Start || r.BeatSample >= r.End {
+			t.Fatalf("row %+v: beat outside its window", r)
+		}
+	}
+	if !seenV {
+		t.Fatal("aami: no V beat window from a pvc record")
+	}
+}
+
+func TestSpectroUsage(t *testing.T) {
+	rec := simulatedRecord(t, "normal", "u1", 10)
+	for _, args := range [][]string{
+		{"spectro", rec},
+		{"spectro", rec, "--out", t.TempDir(), "--label", "x"},
+		{"spectro", rec, "--out", t.TempDir(), "--stride", "-1"},
+		{"spectro", rec, "--out", t.TempDir(), "--shard", "2/2"},
+		{"spectro", rec, "--out", t.TempDir(), "--beat-window", "0.25s"},
+		{"spectro", rec, "--out", t.TempDir(), "--window", "kaiser"},
+		{"spectro", rec, "--out", t.TempDir(), "--size", "0"},
+		{"spectro", rec, "--out", t.TempDir(), "--db-range", "0,-10"},
+		{"spectro", rec, "--out", t.TempDir(), "--min-fraction", "2"},
+	} {
+		if code, _, errOut := runECG(t, "", args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args[2:], code, ExitUsage, errOut)
+		}
+	}
+	// A missing record: exit 1 naming it.
+	code, _, errOut := runECG(t, "", "spectro", filepath.Join(t.TempDir(), "nope"), "--out", t.TempDir())
+	if code != ExitError || !strings.Contains(errOut, "nope") {
+		t.Fatalf("missing record: exit %d %q", code, errOut)
+	}
+}
+
+// BenchmarkSpectroRecord100 is the throughput case of docs/spectro.md: the
+// 60 one-minute strides of mitdb record 100 as raw 224x224 PNG to disk.
+func BenchmarkSpectroRecord100(b *testing.B) {
+	rec := filepath.Join(mitdbDir(b), "100")
+	for b.Loop() {
+		out := b.TempDir()
+		streams, _, errOut := TestStreams("")
+		if code := Run(context.Background(), []string{"spectro", rec, "--out", out, "-q"}, streams); code != 0 {
+			b.Fatalf("exit %d: %s", code, errOut)
+		}
+	}
+	b.ReportMetric(60*float64(b.N)/b.Elapsed().Seconds(), "strides/s")
+}
