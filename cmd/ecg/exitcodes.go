@@ -48,3 +48,17 @@ func exitCode(err error) int {
 	}
 	return ExitError
 }
+
+// batchError is the error of a command that processed total items of which
+// failed failed (each already reported): nil when none failed, a plain
+// error (exit 1) when all failed, a partialError (exit 3) otherwise. The
+// message reads "1 of 2 records failed" for noun "records", verb "failed".
+func batchError(failed, total int, noun, verb string) error {
+	switch {
+	case failed == 0:
+		return nil
+	case failed == total:
+		return fmt.Errorf("all %d %s %s", total, noun, verb)
+	}
+	return &partialError{fmt.Sprintf("%d of %d %s %s", failed, total, noun, verb)}
+}

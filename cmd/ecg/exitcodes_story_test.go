@@ -20,6 +20,7 @@ import (
 //	db/       RECORDS good and broken (broken is truncated)
 //	label/    label folders normal and afib, two simulated patients
 //	onelabel/ a single label folder (afib)
+//	mixed/    a good simulated record and a truncated one (cut)
 //	model.ecgm, trunc.ecgm, garbage.ecgm, empty.ecgm
 func exitStoryFixtures(t *testing.T) string {
 	t.Helper()
@@ -60,6 +61,16 @@ func exitStoryFixtures(t *testing.T) string {
 	if code, _, errOut := runECG(t, "", "-q", "simulate", "--rhythm", "afib", "--duration", "20s",
 		"--fs", "250", "--out", filepath.Join(dir, "onelabel", "afib", "p9_afib")); code != 0 {
 		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	// mixed/: a good simulated record and one whose .dat lost its second half.
+	for _, name := range []string{"good", "cut"} {
+		if code, _, errOut := runECG(t, "", "-q", "simulate", "--duration", "20s", "--fs", "250",
+			"--out", filepath.Join(dir, "mixed", name)); code != 0 {
+			t.Fatalf("simulate: exit %d: %s", code, errOut)
+		}
+	}
+	if err := os.Truncate(filepath.Join(dir, "mixed", "cut.dat"), 3000); err != nil {
+		t.Fatal(err)
 	}
 	// A real signal model, and a truncated copy of it.
 	for i, r := range []string{"normal", "afib", "normal", "afib"} {
@@ -124,6 +135,8 @@ func TestExitCodesStory(t *testing.T) {
 		{"eval missing model", []string{"eval", p("nosuch.ecgm"), p("label")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
 		{"predict missing model", []string{"predict", p("nosuch.ecgm"), p("ok")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
 		{"stream missing model", []string{"stream", "--fs", "250", "--model", p("nosuch.ecgm")}, ExitError, `nosuch\.ecgm: no such file`, true, false},
+		// spectro prints its summary on stdout even when nothing was processed (reported to SPECTRO).
+		{"spectro missing", []string{"spectro", p("nosuch"), "--out", p("spec0")}, ExitError, `nosuch\.hea: no such file`, false, true},
 		{"export missing annotator", []string{"export", p("ok"), "--annotator", "qrs"}, ExitError, `ok\.qrs: no such file`, false, false},
 		{"eval missing dir", []string{"eval", p("model.ecgm"), p("nosuch")}, ExitError, `nosuch: no such file`, false, false},
 
@@ -133,8 +146,11 @@ func TestExitCodesStory(t *testing.T) {
 		{"beats trunc", []string{"beats", p("trunc")}, ExitError, `trunc\.dat: truncated signal file`, false, true},
 		// Every file of the batch failing is an error (1), some failing is partial (3): lead's
 		// decision, not yet in predict (it exits 3; reported to TRAIN):
-		// {"predict trunc", []string{"predict", p("model.ecgm"), p("trunc")}, ExitError, `trunc\.dat: truncated signal file`, false, true},
+		{"predict trunc", []string{"predict", p("model.ecgm"), p("trunc")}, ExitError, `trunc\.dat: truncated signal file`, false, true},
 		{"predict one of two", []string{"predict", p("model.ecgm"), p("label/afib/p1_afib"), p("trunc")}, ExitPartial, `trunc\.dat: truncated signal file`, false, true},
+
+		{"spectro trunc", []string{"spectro", p("trunc"), "--out", p("spec1"), "--stride", "0.2s", "--hop", "0.2s", "--nperseg", "16"}, ExitError, `trunc\.dat: truncated signal file`, false, true},
+		{"spectro one of two", []string{"spectro", p("mixed"), "--out", p("spec2"), "--stride", "5s", "--hop", "5s"}, ExitPartial, `cut\.dat: truncated signal file`, false, true},
 
 		// bad header fields: 1
 		{"info badgain", []string{"info", p("badgain")}, ExitError, `badgain\.hea line 2: gain "x": invalid number`, false, false},
@@ -147,6 +163,7 @@ func TestExitCodesStory(t *testing.T) {
 		// truncated annotation file: 1
 		{"info shortann", []string{"info", p("shortann")}, ExitError, `shortann\.atr: byte 2: annotation file truncated`, false, false},
 		{"export shortann", []string{"export", p("shortann"), "--annotator", "atr"}, ExitError, `shortann\.atr: byte 2: annotation file truncated`, false, false},
+		{"spectro label shortann", []string{"spectro", p("shortann"), "--out", p("spec3"), "--label", "rhythm"}, ExitError, `shortann\.atr: byte 2: annotation file truncated`, false, true},
 		{"beats compare shortann", []string{"beats", p("shortann"), "--compare", "atr", "--skip", "0"}, ExitError, `shortann\.atr: byte 2`, false, true},
 
 		// a database with one broken record: 3, the table names it
@@ -198,6 +215,14 @@ func TestExitCodesStory(t *testing.T) {
 		{"predict no files", []string{"predict", p("model.ecgm")}, ExitUsage, `requires at least 2 arg`, false, false},
 		{"predict top", []string{"predict", p("model.ecgm"), p("ok"), "--top", "0"}, ExitUsage, `--top 0`, false, false},
 		{"predict format", []string{"predict", p("model.ecgm"), p("ok"), "--format", "tsv"}, ExitUsage, `--format "tsv"`, false, false},
+		{"spectro bogus flag", []string{"spectro", p("ok"), "--out", p("spec4"), "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
+		{"spectro no out", []string{"spectro", p("ok")}, ExitUsage, `--out DIR is required`, false, false},
+		{"spectro stride", []string{"spectro", p("ok"), "--out", p("spec4"), "--stride", "abc"}, ExitUsage, `--stride abc`, false, false},
+		{"spectro label", []string{"spectro", p("ok"), "--out", p("spec4"), "--label", "foo"}, ExitUsage, `--label "foo"`, false, false},
+		{"spectro jobs", []string{"spectro", p("ok"), "--out", p("spec4"), "--jobs", "0"}, ExitUsage, `--jobs 0`, false, false},
+		{"spectro format", []string{"spectro", p("ok"), "--out", p("spec4"), "--format", "csv"}, ExitUsage, `--format "csv"`, false, false},
+		{"spectro shard", []string{"spectro", p("ok"), "--out", p("spec4"), "--shard", "5/4"}, ExitUsage, `--shard "5/4"`, false, false},
+		{"spectro window", []string{"spectro", p("ok"), "--out", p("spec4"), "--window", "foo"}, ExitUsage, `window "foo"`, false, false},
 		{"simulate bogus flag", []string{"simulate", "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
 		{"simulate rhythm", []string{"simulate", "--rhythm", "flutter", "--out", p("sim/x")}, ExitUsage, `unknown rhythm "flutter"`, false, false},
 		{"simulate fs", []string{"simulate", "--fs", "-5"}, ExitUsage, `sampling frequency -5`, false, false},
@@ -243,7 +268,7 @@ func TestExitCodesStory(t *testing.T) {
 	if _, err := os.Stat(p("newdir/sub/m.ecgm")); err != nil {
 		t.Errorf("train --out into a missing folder: %v", err)
 	}
-	for _, name := range []string{"new.ecgm", "new1.ecgm", "sim/x.hea", "sim/x.dat", "sim/x.atr", "trunc.qrs"} {
+	for _, name := range []string{"new.ecgm", "new1.ecgm", "sim/x.hea", "sim/x.dat", "sim/x.atr", "trunc.qrs", "spec4"} {
 		if _, err := os.Stat(p(name)); err == nil {
 			t.Errorf("%s exists after failed commands", name)
 		}

@@ -181,8 +181,8 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
-	if bad > 0 {
-		return &partialError{fmt.Sprintf("%d of %d records have problems", bad, len(rows))}
+	if err := batchError(bad, len(rows), "records", "have problems"); err != nil {
+		return err
 	}
 	if !a.quiet && o.format == "text" {
 		fmt.Fprintf(a.io.ErrOut, "%d records ok\n", len(rows))

@@ -137,8 +137,5 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	if failed > 0 {
-		return &partialError{fmt.Sprintf("%d of %d files failed", failed, len(o.files))}
-	}
-	return nil
+	return batchError(failed, len(o.files), "files", "failed")
 }
