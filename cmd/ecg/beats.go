@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -144,9 +145,32 @@ func runBeats(a *app, o beatsOptions) error {
 	bar.Done()
 
 	failed := 0
+	var firstErr error
 	for _, r := range results {
 		if r.err != nil {
 			failed++
+			if firstErr == nil {
+				firstErr = r.err
+			}
+		}
+	}
+	if failed == len(results) {
+		// Nothing to print: report the error alone (a usage error for a
+		// bad --signal on a single record).
+		if len(results) == 1 {
+			var se *signalError
+			if errors.As(firstErr, &se) {
+				return &usageError{firstErr}
+			}
+			return firstErr
+		}
+		for _, r := range results {
+			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", r.err)
+		}
+		return fmt.Errorf("no record of %s could be processed", o.input)
+	}
+	for _, r := range results {
+		if r.err != nil {
 			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", r.err)
 		}
 	}
@@ -169,9 +193,6 @@ func runBeats(a *app, o beatsOptions) error {
 	if err != nil {
 		return err
 	}
-	if failed == len(results) {
-		return fmt.Errorf("no record could be processed")
-	}
 	if failed > 0 {
 		return &partialError{fmt.Sprintf("%d of %d records failed", failed, len(results))}
 	}
@@ -191,7 +212,7 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 	res.fs = h.Fs
 	sigs, err := pickSignals(h, o.signal)
 	if err != nil {
-		res.err = fmt.Errorf("%s: %w", path, err)
+		res.err = &signalError{fmt.Errorf("%s: %w", path, err)}
 		return res
 	}
 	var found []beats.Beat
@@ -236,6 +257,12 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 	}
 	return res
 }
+
+// signalError is a --signal that does not fit a record.
+type signalError struct{ err error }
+
+func (e *signalError) Error() string { return e.err.Error() }
+func (e *signalError) Unwrap() error { return e.err }
 
 // ecgNames are signal descriptions taken for ECG leads.
 var ecgNames = []string{"MLII", "MLI", "MLIII", "II", "I", "III", "V1", "V2", "V3", "V4", "V5", "V6",

@@ -118,17 +118,25 @@ func TestBeatsErrors(t *testing.T) {
 			t.Errorf("%v: exit %d (%s)", args, code, errOut)
 		}
 	}
-	code, _, errOut := runECG(t, "", "beats", filepath.Join(dir, "nope"))
-	if code != ExitError || !strings.Contains(errOut, "nope") {
-		t.Errorf("missing record: exit %d %q", code, errOut)
+	code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "nope"))
+	if code != ExitError || !strings.Contains(errOut, "nope") || out != "" || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("missing record: exit %d out %q err %q", code, out, errOut)
 	}
 	// One good record, one broken: partial failure (exit 3).
 	d := synthRecords(t, map[string]synth.Options{"ok": {Duration: 10, Seed: 4}})
 	if err := os.WriteFile(filepath.Join(d, "bad.hea"), []byte("bad 1 360 x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runECG(t, "", "beats", d, "--summary")
-	if code != ExitPartial || !strings.Contains(out, "\nok\t") || !strings.Contains(errOut, "bad") {
+	// A signal the record does not have: usage error, nothing on stdout.
+	if code, out, errOut := runECG(t, "", "beats", filepath.Join(d, "ok"), "--signal", "5"); code != ExitUsage || out != "" {
+		t.Errorf("--signal 5: exit %d out %q err %q", code, out, errOut)
+	}
+	// No such reference annotator: error, nothing on stdout.
+	if code, out, _ := runECG(t, "", "beats", filepath.Join(d, "ok"), "--compare", "nope"); code != ExitError || out != "" {
+		t.Errorf("--compare nope: exit %d out %q", code, out)
+	}
+	code, out, errOut = runECG(t, "", "beats", d, "--summary")
+	if code != ExitPartial || !strings.Contains(out, "\nok\t") || !strings.Contains(errOut, "bad") || strings.Contains(errOut, "# ok") {
 		t.Errorf("partial: exit %d out %q err %q", code, out, errOut)
 	}
 }
