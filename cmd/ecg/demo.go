@@ -51,7 +51,7 @@ Everything goes under --out; the full output of each step is in its logs/.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "ecg-demo", "directory for the demo's data, images, model and reports")
-	cmd.Flags().IntVar(&o.patients, "patients", 8, "synthetic patients per rhythm (three quarters train, the rest test)")
+	cmd.Flags().IntVar(&o.patients, "patients", 12, "synthetic patients per rhythm (three quarters train, the rest test)")
 	cmd.Flags().IntVar(&o.lines, "lines", 12, "lines of each command's output to show")
 	return cmd
 }
@@ -72,6 +72,12 @@ func (d *demo) say(format string, args ...any) {
 // run runs one ecg command line with stdin in and returns its stdout.
 // A failing step stops the demo with an error naming it.
 func (d *demo) run(stdin []byte, args ...string) ([]byte, error) {
+	return d.runShow(stdin, nil, args...)
+}
+
+// runShow is run, showing only the output lines that show accepts (all
+// when show is nil).
+func (d *demo) runShow(stdin []byte, show func(line string) bool, args ...string) ([]byte, error) {
 	d.n++
 	shown := make([]string, len(args))
 	for i, s := range args {
@@ -97,9 +103,11 @@ func (d *demo) run(stdin []byte, args ...string) ([]byte, error) {
 	if werr != nil {
 		return nil, werr
 	}
-	lines := strings.SplitAfter(out.String(), "\n")
-	if n := len(lines); n > 0 && lines[n-1] == "" {
-		lines = lines[:n-1]
+	var lines []string
+	for _, l := range strings.SplitAfter(out.String(), "\n") {
+		if l != "" && (show == nil || show(l)) {
+			lines = append(lines, l)
+		}
 	}
 	for i, l := range lines {
 		if i == d.o.lines {
@@ -147,7 +155,7 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 	}
 
 	d.say("\n== 3. Spectrograms: one-minute strides, and a rhythm archive (one folder per label)")
-	if _, err := d.run(nil, "spectro", p("data", "mitdb", "100"), "--out", p("spectrograms"), "--figure", "--signals", "0"); err != nil {
+	if _, err := d.run(nil, "spectro", p("data", "mitdb", "100"), "--out", p("spectrograms"), "--figure", "--signals", "MLII"); err != nil {
 		return err
 	}
 	if _, err := d.run(nil, "spectro", p("data", "mitdb"), "--out", p("archive"), "--label", "rhythm"); err != nil {
@@ -187,25 +195,30 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 		return err
 	}
 
-	d.say("\n== 5. A live stream: ten minutes of simulated atrial fibrillation piped into ecg stream")
-	sim, err := d.run(nil, "simulate", "--rhythm", "afib", "--duration", "10m", "--seed", "999", "--fs", "360")
-	if err != nil {
-		return err
-	}
-	events, err := d.run(sim, "stream", "--fs", "360", "--model", model, "--window", "60s", "--hop", "10s")
-	if err != nil {
-		return err
-	}
-	alerts := 0
-	for _, l := range strings.Split(string(events), "\n") {
-		if strings.Contains(l, `"type":"alert"`) && strings.Contains(l, `"raised"`) {
-			alerts++
-			if alerts == 1 {
-				d.say("first alert: %s", l)
+	for i, rhythm := range []string{"afib", "normal"} {
+		d.say("\n== %d. A live stream: ten minutes of simulated %s (a patient the model never saw) piped into ecg stream", 5+i, rhythm)
+		d.say("(window events every 10 s, alerts when a label other than normal stays above 0.8 for 3 windows; hr events once a second not shown)")
+		sim, err := d.runShow(nil, func(string) bool { return false }, "simulate", "--rhythm", rhythm, "--duration", "10m", "--seed", "999", "--fs", "360")
+		if err != nil {
+			return err
+		}
+		d.say("  (%d samples, one per line, piped into the next command)", bytes.Count(sim, []byte("\n")))
+		events, err := d.runShow(sim, func(l string) bool { return !strings.Contains(l, `"type":"hr"`) },
+			"stream", "--fs", "360", "--model", model, "--window", "60s", "--hop", "10s", "--normal", "normal")
+		if err != nil {
+			return err
+		}
+		alerts := 0
+		for _, l := range strings.Split(string(events), "\n") {
+			if strings.Contains(l, `"type":"alert"`) && strings.Contains(l, `"raised"`) {
+				alerts++
+				if alerts == 1 {
+					d.say("first alert: %s", l)
+				}
 			}
 		}
+		d.say("%d alert(s) raised for simulated %s", alerts, rhythm)
 	}
-	d.say("%d alert(s) raised", alerts)
 
 	d.say("\n== Done. Outputs in %s:", o.out)
 	for _, s := range []string{"data/mitdb (records)", "spectrograms (PNG per stride, figures for people)", "archive (label folders + manifest.csv)", "sim (simulated label folders)", "rhythm.model", "plots (confusion matrix, precision-recall)", "logs (full output of every step)"} {
