@@ -372,6 +372,7 @@ func (a *archiver) mkdir(dir string) error {
 // planned is a window of a record before its samples are read.
 type planned struct {
 	span  Span
+	at    int64 // sample the file name's time tag gives: the window start, or the beat
 	row   ManifestRow // signal fields still empty
 	label string
 	beats []RefBeat
@@ -508,7 +509,7 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 					p := t.p
 					row := p.row
 					row.Record, row.Signal = recName, h.Signals[sig].Description
-					stem := fmt.Sprintf("%s_%s_%s", recName, timeTag(p.span.Start, fs, msTimes), sigNames[t.si])
+					stem := fmt.Sprintf("%s_%s_%s", recName, timeTag(p.at, fs, msTimes), sigNames[t.si])
 					dir := opt.Out
 					row.Image = stem + opt.Outputs[0].Suffix
 					if opt.Label != LabelNone {
@@ -583,7 +584,7 @@ func (a *archiver) plan(res *ArchiveResult, anns []wfdb.Annotation, ref []RefBea
 			row.BeatSample = b.Sample
 			row.PrevRR, row.NextRR, row.LocalRR, row.AvgRR = RRFeatures(ref, i, fs)
 			j0, j1 := beatRange(ref, span)
-			out = append(out, planned{span: span, row: row, label: row.Label, beats: ref[j0:j1]})
+			out = append(out, planned{span: span, at: b.Sample, row: row, label: row.Label, beats: ref[j0:j1]})
 		}
 		return out, true
 	}
@@ -622,7 +623,7 @@ func (a *archiver) plan(res *ArchiveResult, anns []wfdb.Annotation, ref []RefBea
 			row.Label, row.LabelFraction = "none", 0
 		}
 		j0, j1 := beatRange(ref, span)
-		out = append(out, planned{span: span, row: row, label: row.Label, beats: ref[j0:j1]})
+		out = append(out, planned{span: span, at: span.Start, row: row, label: row.Label, beats: ref[j0:j1]})
 	}
 	// Names carry milliseconds only when a start is not a whole second.
 	ms := false

@@ -197,7 +197,7 @@ func TestArchiveAAMI(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rows[3]
-	if r.Image != "V/r1_0000m03.050s_MLII.txt" || r.BeatSample != 330 || r.Start != 305 || r.End != 375 || r.Label != "V" ||
+	if r.Image != "V/r1_0000m03.300s_MLII.txt" || r.BeatSample != 330 || r.Start != 305 || r.End != 375 || r.Label != "V" ||
 		r.PrevRR != 1 || r.NextRR != 1 || r.LocalRR != 1 || r.AvgRR != 1 || r.Beats != 1 {
 		t.Fatalf("row 3: %+v", r)
 	}

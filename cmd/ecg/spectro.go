@@ -72,8 +72,9 @@ with the reference annotations (--annotator atr):
           other strides are skipped and counted
   beats   strides labelled by their worst AAMI beat class (V > F > S > Q > N)
   aami    one window per reference beat (--beat-window 0.25s,0.45s before
-          and after it), labelled N, S, V, F or Q (AAMI EC57); beat windows
-          use a shorter STFT (64 samples at 360 Hz, zero-padded FFT)
+          and after it), labelled N, S, V, F or Q (AAMI EC57), named by the
+          beat's time (208_0012m03.250s_MLII.png); beat windows use a
+          shorter STFT (64 samples at 360 Hz, zero-padded FFT)
 Folder names are sanitised ((AFIB becomes AFIB). manifest.csv lists every
 image: record, signal, start and end sample, label, label fraction, beat
 counts per AAMI class and, for aami, the beat's previous and next RR,

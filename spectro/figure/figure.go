@@ -119,7 +119,11 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 		sc.GlyphStyle.Radius = vg.Points(3)
 		sc.GlyphStyle.Color = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 255}
 		trace.Add(sc)
-		trace.Title.Text += fmt.Sprintf(" (%d beats marked)", len(marks))
+		if len(marks) == 1 {
+			trace.Title.Text += " (1 beat marked)"
+		} else {
+			trace.Title.Text += fmt.Sprintf(" (%d beats marked)", len(marks))
+		}
 		trace.Y.Max = markY + 0.06*(hi-lo)
 	}
 	t0 := opt.Start
