@@ -372,7 +372,7 @@ func (a *archiver) mkdir(dir string) error {
 // planned is a window of a record before its samples are read.
 type planned struct {
 	span  Span
-	at    int64 // sample the file name's time tag gives: the window start, or the beat
+	at    int64       // sample the file name's time tag gives: the window start, or the beat
 	row   ManifestRow // signal fields still empty
 	label string
 	beats []RefBeat
