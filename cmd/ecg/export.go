@@ -61,7 +61,7 @@ inclusive as rdann -f/-t.`,
 	f.StringVar(&o.signals, "signals", "", "signals to print, by index or name, in this order (e.g. 1,0 or V5,MLII)")
 	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
 	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
-	f.StringVar(&o.format, "format", "tsv", "output format: tsv, csv or json (JSON lines)")
+	f.StringVar(&o.format, "format", "tsv", "output format: tsv (or text), csv or json (JSON lines)")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
 	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
 	return cmd
@@ -70,8 +70,10 @@ inclusive as rdann -f/-t.`,
 func runExport(a *app, o exportOptions) error {
 	switch o.format {
 	case "tsv", "csv", "json":
+	case "text":
+		o.format = "tsv" // the rdsamp layout is the text table
 	default:
-		return usagef("--format %q: want tsv, csv or json", o.format)
+		return usagef("--format %q: want tsv (or text), csv or json", o.format)
 	}
 	h, err := wfdb.ReadHeader(o.record)
 	if err != nil {
@@ -110,8 +112,8 @@ func runExport(a *app, o exportOptions) error {
 	if to > 0 {
 		frameTo = (to + mult - 1) / mult
 	}
-	if h.NSamples > 0 && frameFrom > h.NSamples {
-		frameFrom = h.NSamples
+	if h.NSamples > 0 && from > 0 && frameFrom >= h.NSamples {
+		return usagef("--from %s: after the end of %s (%s)", o.from, o.record, strings.TrimSpace(wfdb.FormatTime(h.NSamples, h.Fs)))
 	}
 	if frameTo >= 0 && h.NSamples > 0 && frameTo > h.NSamples {
 		frameTo = h.NSamples

@@ -57,6 +57,7 @@ func TestExportErrors(t *testing.T) {
 		{[]string{"export", excerpt, "--from", "x"}, ExitUsage},
 		{[]string{"export", excerpt, "--format", "xml"}, ExitUsage},
 		{[]string{"export", excerpt, "--from", "2", "--to", "1"}, ExitUsage},
+		{[]string{"export", excerpt, "--from", "10"}, ExitUsage}, // the excerpt is 10 s long
 		{[]string{"export"}, ExitUsage},
 	}
 	for _, c := range cases {
@@ -72,5 +73,25 @@ func TestExportAnnotations(t *testing.T) {
 	want := "    0:00.050       18     +    0    0    0\t(N\n    0:00.214       77     N    0    0    0\n    0:01.028      370     N    0    0    0\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, out %q, want %q (%s)", code, out, want, errOut)
+	}
+}
+
+func TestExportCSVHeaderQuoting(t *testing.T) {
+	dir := t.TempDir()
+	hea := "q 2 100 2\nq.dat 16 200 16 0 0 0 0 Lead, \"II\"\nq.dat 16 200 16 0 0 0 0 V5\n"
+	if err := os.WriteFile(dir+"/q.hea", []byte(hea), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/q.dat", []byte{1, 0, 2, 0, 3, 0, 4, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runECG(t, "", "export", dir+"/q", "--format", "csv", "--header")
+	want := "sample,\"Lead, \"\"II\"\"\",V5\n0,1,2\n1,3,4\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, out %q, want %q (%s)", code, out, want, errOut)
+	}
+	code, out, _ = runECG(t, "", "export", dir+"/q", "--format", "text")
+	if code != 0 || out != "0\t1\t2\n1\t3\t4\n" {
+		t.Fatalf("--format text: exit %d, out %q", code, out)
 	}
 }

@@ -121,14 +121,7 @@ func runInfo(a *app, o infoOptions) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	switch {
-	case failed == 0:
-		return nil
-	case failed == len(results) && len(results) == 1:
-		return results[0].err
-	default:
-		return &partialError{fmt.Sprintf("%d of %d records could not be described", failed, len(results))}
-	}
+	return batchError(failed, len(results), "records", "could not be described")
 }
 
 // writeInfoText prints a RecordInfo as text, after wfdbdesc.

@@ -70,7 +70,7 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 	}
 	info := &RecordInfo{
 		Record: path, Name: h.Name, Fs: h.Fs, Frames: frames,
-		Comments: h.Comments, Segments: len(h.Segments), ChecksumsOK: true,
+		Comments: trimAll(h.Comments), Segments: len(h.Segments), ChecksumsOK: true,
 	}
 	info.DurationS = float64(info.Frames) / h.Fs
 	info.Duration = FormatTime(info.Frames, h.Fs)
@@ -121,4 +121,13 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 func HasAnnotations(path, annotator string) bool {
 	_, err := os.Stat(AnnotationPath(strings.TrimSuffix(path, ".hea"), annotator))
 	return !errors.Is(err, os.ErrNotExist)
+}
+
+// trimAll returns the strings with surrounding blanks removed.
+func trimAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // TextOptions says how WriteSamples prints a record.
@@ -238,7 +239,18 @@ func appendTextHeader(b []byte, h *Header, sigs []int, opt TextOptions, sep byte
 	b = append(b, "sample"...)
 	for _, s := range sigs {
 		b = append(b, sep)
-		b = append(b, h.Signals[s].Description...)
+		b = appendCell(b, h.Signals[s].Description, sep)
 	}
 	return append(b, '\n')
+}
+
+// appendCell appends a header cell, quoted as RFC 4180 asks when it holds
+// the separator, a quote, a line break or leading or trailing blanks.
+func appendCell(b []byte, s string, sep byte) []byte {
+	if !strings.ContainsAny(s, string(sep)+"\"\r\n") && strings.TrimSpace(s) == s {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
 }
