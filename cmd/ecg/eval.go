@@ -70,21 +70,8 @@ confusion matrix) and pr.png (precision-recall curves per label).`,
 	return cmd
 }
 
-func loadModelFile(path string) (*classify.Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	m, err := classify.LoadModel(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
 func runEval(ctx context.Context, a *app, o *evalOptions) error {
-	m, err := loadModelFile(o.model)
+	m, err := loadModel(o.model)
 	if err != nil {
 		return err
 	}

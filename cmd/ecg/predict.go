@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,10 +28,14 @@ type predictOptions struct {
 func newPredictCmd(a *app) *cobra.Command {
 	o := &predictOptions{}
 	cmd := &cobra.Command{
-		Use:   "predict MODEL FILE...",
+		Use:   "predict [MODEL] FILE...",
 		Short: "Label images or records with a trained model",
 		Long: `predict prints the label and confidence of each FILE: images (PNG, JPEG) for
-an image model, WFDB records (NAME or NAME.hea) for a signal model. With
+an image model, WFDB records (NAME or NAME.hea) for a signal model.
+
+The model is --model, else the first argument when it is a model file (or
+ends in .ecgm or .model, or is "default"), else the rhythm model embedded in
+ecg (a signal model trained on the MIT-BIH Arrhythmia Database; see README). With
 --top K, the K best labels and their scores. With --manifest, the RR
 columns of the manifest rows of the images are used (as at training); the
 image paths are matched relative to the manifest's folder.
@@ -40,10 +45,20 @@ object per line. "confident" says whether the confidence reaches the
 model's threshold for that label. A file that fails is reported on stderr
 and the exit code is 3.`,
 		Example: `  ecg predict model.ecgm archive/N/100_0000m00s_MLII.png
-  ecg predict model.ecgm records/*.hea --top 3 --format json`,
-		Args: argsUsage(cobra.MinimumNArgs(2)),
+  ecg predict model.ecgm records/*.hea --top 3 --format json
+  ecg predict data/mitdb/201            # the embedded rhythm model`,
+		Args: argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.model, o.files = args[0], args[1:]
+			o.files = args
+			if !cmd.Flags().Changed("model") {
+				o.model = defaultmodel.Name
+				if looksLikeModel(args[0]) {
+					if len(args) == 1 {
+						return usagef("predict: %s is a model: give the files to label after it", args[0])
+					}
+					o.model, o.files = args[0], args[1:]
+				}
+			}
 			if o.format != "csv" && o.format != "json" {
 				return usagef("--format %q: want csv or json", o.format)
 			}
@@ -54,6 +69,7 @@ and the exit code is 3.`,
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&o.model, "model", defaultmodel.Name, "model file from 'ecg train' (default: the embedded rhythm model)")
 	f.IntVar(&o.top, "top", 1, "number of best labels to print")
 	f.StringVar(&o.format, "format", "csv", "output format: csv or json")
 	f.StringVar(&o.manifest, "manifest", "", "manifest.csv whose RR columns go with the images")
@@ -61,7 +77,7 @@ and the exit code is 3.`,
 }
 
 func runPredict(ctx context.Context, a *app, o *predictOptions) error {
-	m, err := loadModelFile(o.model)
+	m, err := loadModel(o.model)
 	if err != nil {
 		return err
 	}

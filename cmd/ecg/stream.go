@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -99,7 +98,7 @@ status) and exit 0.`,
 	f.IntVar(&o.in.MaxLine, "max-line", stream.DefaultMaxLine, "longest input line in bytes; longer ones are dropped and counted")
 	f.StringVar(&o.window, "window", "60s", "length of the scored window")
 	f.StringVar(&o.hop, "hop", "10s", "step between windows")
-	f.StringVar(&o.model, "model", "", "model file from 'ecg train' (a signal model); without it windows carry heart rate and quality only")
+	f.StringVar(&o.model, "model", "default", "model file from 'ecg train' (a signal model); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
 	f.StringSliceVar(&o.normal, "normal", []string{"N", "NSR", "normal"}, "labels that never raise alerts")
@@ -156,7 +155,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 		AlertThreshold: o.threshold, AlertWindows: o.windows, Beats: o.beats,
 		Emit: out.Write,
 	}
-	if o.model != "" {
+	if o.model != "none" {
 		m, err := loadSignalModel(o.model)
 		if err != nil {
 			return err
@@ -188,14 +187,9 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 }
 
 func loadSignalModel(path string) (*classify.Model, error) {
-	f, err := os.Open(path)
+	m, err := loadModel(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	m, err := classify.LoadModel(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if m.Info.Features.Input != classify.InputSignal {
 		return nil, usagef("stream: %s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)

@@ -160,7 +160,7 @@ func TestStreamSerialPTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := simText(t, "--rhythm", "pvc", "--duration", "30s", "--seed", "9", "--noise", "0.02")
-	args := []string{"stream", "--fs", "360", "--beats", "--window", "10s", "--hop", "5s"}
+	args := []string{"stream", "--fs", "360", "--beats", "--window", "10s", "--hop", "5s", "--model", "none"}
 	code, want, errOut := runECG(t, in, args...)
 	if code != 0 {
 		t.Fatalf("stdin: exit %d: %s", code, errOut)
