@@ -83,7 +83,37 @@ func (f *realFFT) transform(x []float64) {
 		q[0], q[2] = b0+b2, b0-b2
 		q[1], q[3] = b1+b3, b1-b3
 	}
-	for h := 4; h < m; h *= 2 {
+	h := 4
+	// Two radix-2 stages (half-lengths h and 2h) per pass over the data:
+	// half the loads and stores, and the second stage's odd twiddle is
+	// -i times its even one.
+	for ; 4*h <= m; h *= 4 {
+		tw1 := f.tw[h : 2*h : 2*h]
+		tw2 := f.tw[2*h : 3*h : 3*h]
+		for i := 0; i < m; i += 4 * h {
+			q0 := z[i : i+h : i+h]
+			q1 := z[i+h : i+2*h : i+2*h]
+			q2 := z[i+2*h : i+3*h : i+3*h]
+			q3 := z[i+3*h : i+4*h : i+4*h]
+			for j, w := range tw1 {
+				wr, wi := real(w), imag(w)
+				b, d := q1[j], q3[j]
+				tb := complex(wr*real(b)-wi*imag(b), wr*imag(b)+wi*real(b))
+				td := complex(wr*real(d)-wi*imag(d), wr*imag(d)+wi*real(d))
+				a1, b1 := q0[j]+tb, q0[j]-tb
+				c1, d1 := q2[j]+td, q2[j]-td
+				v := tw2[j]
+				vr, vi := real(v), imag(v)
+				tc := complex(vr*real(c1)-vi*imag(c1), vr*imag(c1)+vi*real(c1))
+				t := complex(vr*real(d1)-vi*imag(d1), vr*imag(d1)+vi*real(d1))
+				t = complex(imag(t), -real(t)) // -i·t
+				q0[j], q2[j] = a1+tc, a1-tc
+				q1[j], q3[j] = b1+t, b1-t
+			}
+		}
+	}
+	// A last radix-2 stage when log2(m) is odd.
+	for ; h < m; h *= 2 {
 		tw := f.tw[h : 2*h : 2*h]
 		for i := 0; i < m; i += 2 * h {
 			a := z[i : i+h : i+h]
