@@ -1,6 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -310,5 +315,80 @@ func TestIngestBrokenRecordStory(t *testing.T) {
 		if !strings.Contains(errOut, "1 of 2 records have problems") {
 			t.Errorf("ingest --format %s: stderr %q", format, errOut)
 		}
+	}
+}
+
+// TestFetchExitCodesStory: "ecg datasets fetch" against a local server:
+// a good database downloads and a second run verifies it (0); a listed file
+// whose bytes do not match its SHA-256 is discarded (1); a SHA256SUMS.txt
+// naming a file outside the database directory is refused before any
+// download (1).
+func TestFetchExitCodesStory(t *testing.T) {
+	sum := func(b []byte) string { h := sha256.Sum256(b); return hex.EncodeToString(h[:]) }
+	files := map[string][]byte{
+		"RECORDS":   []byte("100\n"),
+		"100.hea":   []byte("100 1 360 3\n100.dat 16 200 16 0 0 0 0 MLII\n"),
+		"100.dat":   {1, 0, 2, 0, 3, 0},
+		"evil.hea":  []byte("not what the sums say\n"),
+		"x/../../y": []byte("outside"),
+	}
+	sums := map[string]string{
+		"gooddb/1.0.0": sum(files["RECORDS"]) + "  RECORDS\n" + sum(files["100.hea"]) + "  100.hea\n" + sum(files["100.dat"]) + "  100.dat\n",
+		"baddb/1.0.0":  sum(files["RECORDS"]) + "  RECORDS\n" + sum([]byte("something else")) + "  evil.hea\n",
+		"escdb/1.0.0":  sum(files["RECORDS"]) + "  RECORDS\n" + sum(files["x/../../y"]) + "  ../../y\n",
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for db, s := range sums {
+			prefix := "/" + db + "/"
+			if !strings.HasPrefix(r.URL.Path, prefix) {
+				continue
+			}
+			name := strings.TrimPrefix(r.URL.Path, prefix)
+			if name == "SHA256SUMS.txt" {
+				io.WriteString(w, s)
+				return
+			}
+			if b, ok := files[name]; ok {
+				w.Write(b)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	fetch := func(db, out string) (int, string, string) {
+		return runECG(t, "", "datasets", "fetch", db, "--dir", filepath.Join(dir, out), "--base-url", srv.URL)
+	}
+
+	code, _, errOut := fetch("gooddb/1.0.0", "good")
+	if code != ExitOK {
+		t.Fatalf("fetch gooddb: exit %d: %s", code, errOut)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "good", "100.dat"))
+	if err != nil || string(got) != string(files["100.dat"]) {
+		t.Fatalf("fetch gooddb: 100.dat = %v, %v", got, err)
+	}
+	if code, _, errOut := runECG(t, "", "info", filepath.Join(dir, "good", "100")); code != ExitOK {
+		t.Errorf("info on the fetched record: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := fetch("gooddb/1.0.0", "good"); code != ExitOK {
+		t.Errorf("second fetch (verify): exit %d: %s", code, errOut)
+	}
+
+	code, _, errOut = fetch("baddb/1.0.0", "bad")
+	if code != ExitError || !strings.Contains(errOut, "evil.hea") || !strings.Contains(errOut, "SHA-256") {
+		t.Errorf("fetch with a bad checksum: exit %d, stderr %q; want 1 naming evil.hea and SHA-256", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad", "evil.hea")); err == nil {
+		t.Errorf("evil.hea kept although its SHA-256 does not match")
+	}
+
+	code, _, errOut = fetch("escdb/1.0.0", "esc/db")
+	if code != ExitError || !strings.Contains(errOut, "../../y") {
+		t.Errorf("fetch of a file outside the database dir: exit %d, stderr %q; want 1 naming ../../y", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "y")); err == nil {
+		t.Errorf("a file was written outside --dir")
 	}
 }
