@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // exitStoryFixtures writes the bad inputs of the exit-code story into a
@@ -390,5 +394,80 @@ func TestFetchExitCodesStory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "y")); err == nil {
 		t.Errorf("a file was written outside --dir")
+	}
+}
+
+// TestInterruptStory: an archive run cancelled midway (Ctrl-C cancels the
+// command's context) exits 130 and leaves only complete PNGs, no temporary
+// files; the next run keeps them and writes the rest.
+func TestInterruptStory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 1 s of spectrograms")
+	}
+	dir := t.TempDir()
+	db, out := filepath.Join(dir, "db"), filepath.Join(dir, "out")
+	for _, name := range []string{"r1", "r2", "r3"} {
+		if code, _, errOut := runECG(t, "", "-q", "simulate", "--duration", "2m", "--fs", "250",
+			"--seed", name[1:], "--out", filepath.Join(db, name)); code != 0 {
+			t.Fatalf("simulate: exit %d: %s", code, errOut)
+		}
+	}
+	args := []string{"spectro", db, "--out", out, "--stride", "10s", "--hop", "1s"} // 3 x 111 images
+	ctx, cancel := context.WithCancel(context.Background())
+	streams, _, errOut := TestStreams("")
+	done := make(chan int)
+	go func() { done <- Run(ctx, args, streams) }()
+	// Cancel once some images exist.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(out, "*.png")); len(m) >= 20 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	code := <-done
+	if code == ExitOK {
+		t.Skip("the run finished before it could be interrupted")
+	}
+	if code != ExitInterrupted {
+		t.Fatalf("interrupted spectro: exit %d, want %d; stderr %q", code, ExitInterrupted, errOut)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngs := 0
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.Contains(name, ".tmp") {
+			t.Errorf("temporary file left behind: %s", name)
+			continue
+		}
+		if !strings.HasSuffix(name, ".png") {
+			continue
+		}
+		f, err := os.Open(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(f); err != nil {
+			t.Errorf("%s: partial PNG after the interrupt: %v", name, err)
+		}
+		f.Close()
+		pngs++
+	}
+	if pngs == 0 || pngs >= 333 {
+		t.Fatalf("%d images after the interrupt, want some but not all 333", pngs)
+	}
+
+	// The next run resumes: what exists is kept, the rest written.
+	code, stdout, stderr := runECG(t, "", args...)
+	if code != ExitOK {
+		t.Fatalf("resumed spectro: exit %d: %s", code, stderr)
+	}
+	want := fmt.Sprintf("3 records, 333 images (%d files written, %d kept)", 333-pngs, pngs)
+	if !strings.Contains(stdout, want) {
+		t.Errorf("resumed spectro: stdout %q, want %q", stdout, want)
 	}
 }
