@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,9 @@ type Output struct {
 type Window struct {
 	// Record is the record name, RecordPath its path without extension.
 	Record, RecordPath string
+	// Name is the file name stem of the window's outputs
+	// ("100_0030m00s_MLII"), unique in the archive.
+	Name string
 	// Signal is the signal's description ("MLII"), SignalIndex its index
 	// in the header, Units its physical units ("mV").
 	Signal      string
@@ -66,7 +70,8 @@ type ArchiveOptions struct {
 	Stride, Hop float64
 	// KeepPartial keeps a last stride shorter than Stride.
 	KeepPartial bool
-	// Signals selects signals by description ("MLII"); empty means all.
+	// Signals selects signals by description ("MLII", any case) or index
+	// ("0"); empty means all.
 	// Records without any of them are skipped (counted in
 	// ArchiveResult.SkippedRecords).
 	Signals []string
@@ -92,6 +97,10 @@ type ArchiveOptions struct {
 	// Progress, when set, is called (from several goroutines) as records
 	// and windows are done: records and windows are increments.
 	Progress func(records, windows int)
+	// MinSamples, when set, gives the fewest samples a window at fs Hz
+	// must hold (the STFT's nperseg); shorter windows are skipped and
+	// counted in ArchiveResult.SkippedShort.
+	MinSamples func(fs float64) int64
 	// ChunkFrames bounds the frames read from a record at once (2^21,
 	// about 97 minutes at 360 Hz), so that memory stays bounded for long
 	// records.
@@ -109,6 +118,10 @@ type ArchiveResult struct {
 	// annotation, no beat); SkippedEdge beat windows that run past the
 	// record's ends; SkippedRecords records without a selected signal.
 	SkippedFraction, SkippedNoLabel, SkippedEdge, SkippedRecords int
+	// SkippedShort counts windows shorter than MinSamples; ShortRecords
+	// records shorter than one stride (no window at all; their signal
+	// files are not read).
+	SkippedShort, ShortRecords int
 	// Labels counts windows per label.
 	Labels map[string]int
 	// Manifest is the path of the manifest written.
@@ -295,6 +308,11 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 	if err := parent.Err(); err != nil {
 		return total, err
 	}
+	if total.Records == 0 && len(total.Failed) > 0 {
+		// Nothing but failures: no manifest claims an archive.
+		total.Manifest = ""
+		return total, nil
+	}
 	if err := mw.Flush(); err != nil {
 		return total, fmt.Errorf("%s: %w", total.Manifest, err)
 	}
@@ -313,6 +331,8 @@ func (t *ArchiveResult) add(r *ArchiveResult) {
 	t.SkippedNoLabel += r.SkippedNoLabel
 	t.SkippedEdge += r.SkippedEdge
 	t.SkippedRecords += r.SkippedRecords
+	t.SkippedShort += r.SkippedShort
+	t.ShortRecords += r.ShortRecords
 	for l, n := range r.Labels {
 		t.Labels[l] += n
 	}
@@ -421,7 +441,22 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 		ref = RefBeats(anns)
 	}
 	plan, msTimes := a.plan(&out.res, anns, ref, n, fs)
+	if opt.MinSamples != nil {
+		minLen := opt.MinSamples(fs)
+		kept := plan[:0]
+		for _, p := range plan {
+			if p.span.Len() < minLen {
+				out.res.SkippedShort += len(sigs)
+				continue
+			}
+			kept = append(kept, p)
+		}
+		plan = kept
+	}
 	if len(plan) == 0 {
+		if opt.Label != LabelAAMI && n < Samples(opt.Stride, fs) {
+			out.res.ShortRecords++
+		}
 		out.res.Records++
 		return
 	}
@@ -516,7 +551,7 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 						dir = filepath.Join(opt.Out, p.label)
 						row.Image = p.label + "/" + row.Image
 					}
-					win := &Window{Record: recName, RecordPath: path, Signal: row.Signal, SignalIndex: sig,
+					win := &Window{Record: recName, RecordPath: path, Name: stem, Signal: row.Signal, SignalIndex: sig,
 						Units: h.Signals[sig].Units, Fs: fs, Span: p.span,
 						X: x[p.span.Start-base : p.span.End-base], Context: x, ContextStart: base,
 						Beats: p.beats, Row: &row}
@@ -660,14 +695,15 @@ func timeTag(sample int64, fs float64, ms bool) string {
 	return fmt.Sprintf("%04dm%02ds", m, s)
 }
 
-// selectSignals returns the indices of the signals to use and their
-// names for file names (sanitised, made unique).
+// selectSignals returns the indices of the signals to use (want names
+// them by description or index) and their names for file names
+// (sanitised, made unique).
 func selectSignals(h *wfdb.Header, want []string) ([]int, []string) {
 	var idx []int
 	var names []string
 	seen := map[string]int{}
 	for i, s := range h.Signals {
-		if len(want) > 0 && !containsFold(want, s.Description) {
+		if len(want) > 0 && !containsFold(want, s.Description) && !containsFold(want, strconv.Itoa(i)) {
 			continue
 		}
 		name := SanitizeLabel(s.Description)

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -12,6 +17,8 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/atomicfile"
 	"github.com/ecgkit/ecg/spectro"
 	"github.com/ecgkit/ecg/spectro/figure"
 	"github.com/spf13/cobra"
@@ -34,6 +41,7 @@ type spectroOptions struct {
 	jobs        int
 	shard       string
 	format      string
+	write       string
 	// STFT and image
 	window                  string
 	nperseg, noverlap, nfft int
@@ -102,7 +110,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration)")
 	f.StringVar(&o.hop, "hop", "60s", "step between stride starts (default: the stride)")
 	f.BoolVar(&o.keepPartial, "keep-partial", false, "keep a last stride shorter than --stride")
-	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name (MLII,V1); default all")
+	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name or index (MLII,V1 or 0); default all")
 	f.BoolVar(&o.figure, "figure", false, "also write NAME_figure.png, a figure for people")
 	f.BoolVar(&o.dumpCSV, "dump-csv", false, "also write NAME.csv, the spectrogram matrix")
 	f.StringVar(&o.label, "label", "", "build a labelled archive: rhythm, beats or aami")
@@ -113,6 +121,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
 	f.StringVar(&o.shard, "shard", "", "process shard `K/N`: every N-th record from K (0-based)")
 	f.StringVar(&o.format, "format", "text", "summary format on stdout: text or json")
+	f.StringVar(&o.write, "write", "png", "what to write per window: png, wfdb (a one-signal record NAME.hea+NAME.dat, format 16, 1 µV steps) or both")
 	f.StringVar(&o.window, "window", "hann", "STFT window: hann, hamming, blackman, boxcar, tukey(alpha)")
 	f.IntVar(&o.nperseg, "nperseg", 0, "STFT segment length in samples (default about 0.7 s, a power of two; 0.18 s for aami)")
 	f.IntVar(&o.noverlap, "noverlap", -1, "STFT overlap in samples (default nperseg/2; 7/8 for aami)")
@@ -182,7 +191,19 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if err != nil {
 		return usagef("spectro: %v", err)
 	}
-	opt.Outputs = []datasets.Output{{Suffix: ".png", Write: r.raw}}
+	pngOut := datasets.Output{Suffix: ".png", Write: r.raw}
+	wfdbOut := []datasets.Output{{Suffix: ".hea", Write: writeWindowHeader}, {Suffix: ".dat", Write: writeWindowDat}}
+	switch o.write {
+	case "png":
+		opt.Outputs = []datasets.Output{pngOut}
+	case "wfdb":
+		opt.Outputs = wfdbOut
+	case "both":
+		opt.Outputs = append([]datasets.Output{pngOut}, wfdbOut...)
+	default:
+		return usagef("spectro: --write %q: want png, wfdb or both", o.write)
+	}
+	opt.MinSamples = func(fs float64) int64 { return int64(r.params(fs).NPerSeg) }
 	if o.figure {
 		opt.Outputs = append(opt.Outputs, datasets.Output{Suffix: "_figure.png", Write: r.figure})
 	}
@@ -205,6 +226,9 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if len(records) == 0 {
 		return fmt.Errorf("spectro: no records in %s", strings.Join(args, " "))
 	}
+	if err := checkArchiveParams(o, opt, r); err != nil {
+		return err
+	}
 	bar := a.newProgress(int64(len(datasets.ShardRecords(records, opt.Shard, opt.Shards))), "spectro")
 	var mu sync.Mutex
 	opt.Progress = func(recs, windows int) {
@@ -222,16 +246,111 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	for _, e := range res.Failed {
 		fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", e)
 	}
+	total := res.Records + len(res.Failed)
+	if res.Records == 0 && len(res.Failed) > 0 {
+		return batchError(len(res.Failed), total, "records", "failed")
+	}
+	if res.Records == 0 && res.SkippedRecords > 0 {
+		return fmt.Errorf("spectro: no record has the signals %s", strings.Join(o.signals, ","))
+	}
+	if res.Windows == 0 && res.SkippedShort > 0 {
+		return usagef("spectro: every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.params(360).NPerSeg)
+	}
 	if err := writeSpectroSummary(a.io.Out, o.format, res, opt); err != nil {
 		return err
 	}
-	if n := len(res.Failed); n > 0 {
-		if res.Records == 0 {
-			return fmt.Errorf("spectro: no record could be processed")
-		}
-		return &partialError{fmt.Sprintf("%d records failed", n)}
+	return batchError(len(res.Failed), total, "records", "failed")
+}
+
+// archiveParamsName is the file in an archive that records the parameters
+// it was made with, so that a resumed run does not mix images made with
+// other ones.
+const archiveParamsName = ".ecg-spectro.json"
+
+// checkArchiveParams writes the parameters into the output folder, or,
+// when it holds different ones, refuses to resume unless --force.
+func checkArchiveParams(o *spectroOptions, opt datasets.ArchiveOptions, r *strideRenderer) error {
+	suffixes := make([]string, len(opt.Outputs))
+	for i, out := range opt.Outputs {
+		suffixes[i] = out.Suffix
 	}
-	return nil
+	p := r.params(360)
+	params := map[string]any{
+		"label": string(opt.Label), "stride_s": opt.Stride, "hop_s": opt.Hop, "keep_partial": opt.KeepPartial,
+		"min_fraction": opt.MinFraction, "beat_window_s": []float64{opt.BeatBefore, opt.BeatAfter},
+		"annotator": opt.Annotator, "outputs": suffixes,
+		"stft_at_360hz": map[string]any{"window": p.Window, "nperseg": p.NPerSeg, "noverlap": p.NOverlap, "nfft": p.NFFT,
+			"detrend": p.Detrend, "scaling": p.Scaling, "mode": p.Mode, "fmin": p.FMin, "fmax": p.FMax},
+		"image": map[string]any{"width": r.img.Width, "height": r.img.Height, "colormap": r.img.Colormap.String(),
+			"db_min": r.img.DBMin, "db_max": r.img.DBMax},
+	}
+	want, err := json.MarshalIndent(params, "", "  ")
+	if err != nil {
+		return err
+	}
+	want = append(want, '\n')
+	path := filepath.Join(o.out, archiveParamsName)
+	if have, err := os.ReadFile(path); err == nil && !bytes.Equal(have, want) && !o.force {
+		return usagef("spectro: %s was made with other parameters (see %s); use --force to redo it with these, or another --out", o.out, path)
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(want)
+		return err
+	})
+}
+
+// writeWindowHeader writes the header of a one-signal WFDB record holding
+// the window: format 16, 1000 adu/mV (1 µV steps), baseline 0.
+func writeWindowHeader(w io.Writer, win *datasets.Window) error {
+	d := windowDigital(win.X)
+	units := win.Units
+	if units == "" {
+		units = "mV"
+	}
+	h := &wfdb.Header{Name: win.Name, Fs: win.Fs, NSamples: int64(len(d)), Signals: []wfdb.SignalSpec{{
+		FileName: win.Name + ".dat", Format: 16, SamplesPerFrame: 1, Gain: windowGain, Units: units,
+		ADCResolution: 16, InitialValue: d[0], Checksum: wfdb.Checksum(d, 16), HasChecksum: true,
+		Description: win.Signal,
+	}}}
+	if len(d) == 0 {
+		h.Signals[0].InitialValue = 0
+	}
+	return wfdb.WriteHeader(w, h)
+}
+
+// writeWindowDat writes the window's samples in format 16.
+func writeWindowDat(w io.Writer, win *datasets.Window) error {
+	d := windowDigital(win.X)
+	b := make([]byte, 2*len(d))
+	for i, v := range d {
+		if v == wfdb.InvalidSample {
+			v = -32768 // format 16's invalid-sample value
+		}
+		binary.LittleEndian.PutUint16(b[2*i:], uint16(int16(v)))
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// windowGain is the gain of window records: 1000 adu per mV.
+const windowGain = 1000
+
+// windowDigital converts mV to 1 µV steps, clamped to format 16's range;
+// NaN becomes WFDB's invalid sample.
+func windowDigital(x []float64) []int32 {
+	d := make([]int32, len(x))
+	for i, v := range x {
+		switch {
+		case math.IsNaN(v):
+			d[i] = wfdb.InvalidSample
+		default:
+			d[i] = int32(math.Max(-32767, math.Min(32767, math.Round(v*windowGain))))
+		}
+	}
+	return d
 }
 
 func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult, opt datasets.ArchiveOptions) error {
@@ -244,6 +363,7 @@ func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult
 			"records": res.Records, "images": res.Windows, "written": res.Written, "existing": res.Existing,
 			"skipped_fraction": res.SkippedFraction, "skipped_no_label": res.SkippedNoLabel,
 			"skipped_edge": res.SkippedEdge, "skipped_records": res.SkippedRecords,
+			"skipped_short": res.SkippedShort, "short_records": res.ShortRecords,
 			"labels": res.Labels, "manifest": res.Manifest, "failed": errs,
 		})
 	}
@@ -266,6 +386,12 @@ func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult
 	}
 	if res.SkippedEdge > 0 {
 		fmt.Fprintf(w, "skipped %d beats whose window runs past the record\n", res.SkippedEdge)
+	}
+	if res.SkippedShort > 0 {
+		fmt.Fprintf(w, "skipped %d windows shorter than the STFT segment\n", res.SkippedShort)
+	}
+	if res.ShortRecords > 0 {
+		fmt.Fprintf(w, "%d records are shorter than one stride (not read)\n", res.ShortRecords)
 	}
 	if res.SkippedRecords > 0 {
 		fmt.Fprintf(w, "skipped %d records without the signals %s\n", res.SkippedRecords, strings.Join(opt.Signals, ","))

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
 // simulatedRecord writes a synthetic record with ecg simulate and returns
@@ -41,7 +43,9 @@ func TestSpectroStrides(t *testing.T) {
 	ents, _ := os.ReadDir(out)
 	var names []string
 	for _, e := range ents {
-		names = append(names, e.Name())
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
 	}
 	if len(names) != 9 || names[0] != "manifest.csv" || !strings.HasPrefix(names[1], "sim1_0000m00s_") || !strings.HasPrefix(names[7], "sim1_0001m30s_") {
 		t.Fatalf("files %v", names)
@@ -145,6 +149,61 @@ func TestSpectroUsage(t *testing.T) {
 	code, _, errOut := runECG(t, "", "spectro", filepath.Join(t.TempDir(), "nope"), "--out", t.TempDir())
 	if code != ExitError || !strings.Contains(errOut, "nope") {
 		t.Fatalf("missing record: exit %d %q", code, errOut)
+	}
+}
+
+func TestSpectroWFDBAndParams(t *testing.T) {
+	rec := simulatedRecord(t, "afib", "w1", 70)
+	out := t.TempDir()
+	code, _, errOut := runECG(t, "", "spectro", rec, "--out", out, "--label", "rhythm", "--write", "wfdb", "--signals", "0", "--stride", "30s")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows, err := datasets.ReadManifestFile(filepath.Join(out, "manifest.csv"))
+	if err != nil || len(rows) != 2 || !strings.HasSuffix(rows[0].Image, ".hea") {
+		t.Fatalf("manifest %+v %v", rows, err)
+	}
+	src, err := wfdb.ReadRecord(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	win, err := wfdb.ReadRecord(filepath.Join(out, filepath.FromSlash(strings.TrimSuffix(rows[1].Image, ".hea"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if win.Header.Fs != src.Header.Fs || int64(win.NumFrames()) != rows[1].End-rows[1].Start {
+		t.Fatalf("window record: fs %g, %d frames", win.Header.Fs, win.NumFrames())
+	}
+	if err := win.VerifyChecksums(); err != nil {
+		t.Fatal(err)
+	}
+	x, y := src.Physical(0)[rows[1].Start:rows[1].End], win.Physical(0)
+	for i := range y {
+		if math.Abs(x[i]-y[i]) > 0.0005+1e-9 {
+			t.Fatalf("sample %d: %g mV in the window record, %g in the source", i, y[i], x[i])
+		}
+	}
+	// Other parameters on the same archive: refused without --force.
+	code, _, errOut = runECG(t, "", "spectro", rec, "--out", out, "--label", "rhythm", "--write", "wfdb", "--stride", "20s")
+	if code != ExitUsage || !strings.Contains(errOut, "other parameters") {
+		t.Fatalf("changed parameters: exit %d %q", code, errOut)
+	}
+	code, _, errOut = runECG(t, "", "spectro", rec, "--out", out, "--label", "rhythm", "--write", "wfdb", "--stride", "20s", "--force")
+	if code != 0 {
+		t.Fatalf("--force: exit %d %q", code, errOut)
+	}
+	// Signals nobody has: exit 1. Every window shorter than nperseg: exit 2.
+	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--signals", "V9"); code != ExitError || !strings.Contains(errOut, "V9") {
+		t.Fatalf("--signals V9: exit %d %q", code, errOut)
+	}
+	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--nperseg", "100000"); code != ExitUsage {
+		t.Fatalf("--nperseg 100000: exit %d %q", code, errOut)
+	}
+	// Nothing but failures: exit 1, no summary, no manifest.
+	empty := t.TempDir()
+	code, stdout, _ := runECG(t, "", "spectro", filepath.Join(t.TempDir(), "nosuch"), "--out", empty)
+	if _, err := os.Stat(filepath.Join(empty, "manifest.csv")); code != ExitError || stdout != "" || err == nil {
+		t.Fatalf("all failed: exit %d, stdout %q, manifest %v", code, stdout, err)
 	}
 }
 
