@@ -128,13 +128,25 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		for i, l := range ds.Labels {
 			pos[l] = i
 		}
+		skipped := map[string]int{}
 		for _, f := range tds.Files {
 			l, ok := pos[f.Label]
 			if !ok {
-				return fmt.Errorf("%s: label %q is not among the training labels %v", o.testDir, f.Label, ds.Labels)
+				skipped[f.Label]++
+				continue
 			}
 			testFiles = append(testFiles, f)
 			testY = append(testY, l)
+		}
+		// As ecg eval does: a test label the training set lacks cannot be
+		// predicted; its files are left out of the report, and said so.
+		for _, l := range tds.Labels {
+			if n := skipped[l]; n > 0 && !a.quiet {
+				fmt.Fprintf(a.io.ErrOut, "ecg: test files: skipped %d labelled %q (not a training label)\n", n, l)
+			}
+		}
+		if len(testFiles) == 0 {
+			return fmt.Errorf("%s: no test files with the training labels %v", o.testDir, ds.Labels)
 		}
 		for i := range ds.Files {
 			trainIdx = append(trainIdx, i)

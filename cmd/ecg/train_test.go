@@ -156,3 +156,22 @@ func TestTrainImages(t *testing.T) {
 		t.Errorf("predict: %d %s", code, out)
 	}
 }
+
+// A --test folder with a label the training folders lack: its files are
+// left out of the held-out report and said so, as ecg eval does.
+func TestTrainTestDirUnknownLabel(t *testing.T) {
+	dir := t.TempDir()
+	writeSynthFolders(t, filepath.Join(dir, "train"), []string{"normal", "afib"}, 3, 1)
+	writeSynthFolders(t, filepath.Join(dir, "test"), []string{"normal", "afib", "pvc"}, 1, 50)
+	code, out, errOut := runECG(t, "", "train", filepath.Join(dir, "train"), "--test", filepath.Join(dir, "test"),
+		"--out", filepath.Join(dir, "m.ecgm"), "--trees", "10")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, `skipped 1 labelled "pvc" (not a training label)`) {
+		t.Errorf("stderr does not report the skipped label: %q", errOut)
+	}
+	if !strings.Contains(out, "accuracy") || !strings.Contains(out, "(2 samples)") {
+		t.Errorf("held-out report should cover the 2 known-label files:\n%s", out)
+	}
+}
