@@ -226,7 +226,8 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if len(records) == 0 {
 		return fmt.Errorf("spectro: no records in %s", strings.Join(args, " "))
 	}
-	if err := checkArchiveParams(o, opt, r); err != nil {
+	writeParams, err := checkArchiveParams(o, opt, r)
+	if err != nil {
 		return err
 	}
 	bar := a.newProgress(int64(len(datasets.ShardRecords(records, opt.Shard, opt.Shards))), "spectro")
@@ -256,6 +257,9 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if res.Windows == 0 && res.SkippedShort > 0 {
 		return usagef("spectro: every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.params(360).NPerSeg)
 	}
+	if err := writeParams(); err != nil {
+		return err
+	}
 	if err := writeSpectroSummary(a.io.Out, o.format, res, opt); err != nil {
 		return err
 	}
@@ -265,11 +269,12 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 // archiveParamsName is the file in an archive that records the parameters
 // it was made with, so that a resumed run does not mix images made with
 // other ones.
-const archiveParamsName = ".ecg-spectro.json"
+const archiveParamsName = "spectro-params.json"
 
-// checkArchiveParams writes the parameters into the output folder, or,
-// when it holds different ones, refuses to resume unless --force.
-func checkArchiveParams(o *spectroOptions, opt datasets.ArchiveOptions, r *strideRenderer) error {
+// checkArchiveParams refuses to resume an archive made with other
+// parameters unless --force; it returns the function that records the
+// parameters in the archive once a run has written something.
+func checkArchiveParams(o *spectroOptions, opt datasets.ArchiveOptions, r *strideRenderer) (func() error, error) {
 	suffixes := make([]string, len(opt.Outputs))
 	for i, out := range opt.Outputs {
 		suffixes[i] = out.Suffix
@@ -286,20 +291,23 @@ func checkArchiveParams(o *spectroOptions, opt datasets.ArchiveOptions, r *strid
 	}
 	want, err := json.MarshalIndent(params, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	want = append(want, '\n')
 	path := filepath.Join(o.out, archiveParamsName)
-	if have, err := os.ReadFile(path); err == nil && !bytes.Equal(have, want) && !o.force {
-		return usagef("spectro: %s was made with other parameters (see %s); use --force to redo it with these, or another --out", o.out, path)
+	have, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(have, want) {
+		return func() error { return nil }, nil
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return err
+	if err == nil && !o.force {
+		return nil, usagef("spectro: %s was made with other parameters (see %s); use --force to redo it with these, or another --out", o.out, path)
 	}
-	return atomicfile.WriteFile(path, func(w io.Writer) error {
-		_, err := w.Write(want)
-		return err
-	})
+	return func() error {
+		return atomicfile.WriteFile(path, func(w io.Writer) error {
+			_, err := w.Write(want)
+			return err
+		})
+	}, nil
 }
 
 // writeWindowHeader writes the header of a one-signal WFDB record holding
