@@ -16,6 +16,12 @@ import (
 // powers of the signal's spectrogram. Every duration is in seconds and
 // every frequency in Hz, so the features mean the same at any rate.
 type SignalFeatures struct {
+	// FeatureSet is the version of the feature list: 1 (written as 0 or
+	// left out by models made before versions existed) is the original 56
+	// features; 2 adds the atrial-fibrillation and pacing features of
+	// signalfeat_rhythm.go after them. A model predicts with the set it
+	// was trained with; a set this build does not know is refused.
+	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
 	// 0.1).
@@ -33,8 +39,15 @@ type SignalFeatures struct {
 
 // DefaultSignalFeatures returns the default signal feature settings.
 func DefaultSignalFeatures() SignalFeatures {
-	return SignalFeatures{QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
+	return SignalFeatures{FeatureSet: LatestSignalFeatureSet, QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
 }
+
+// LatestSignalFeatureSet is the newest signal feature set this build
+// computes (see SignalFeatures.FeatureSet).
+const LatestSignalFeatureSet = 2
+
+// set returns the feature set, 1 for models written before sets existed.
+func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }
 
 // SignalSpec returns the feature settings for signals.
 func SignalSpec(o SignalFeatures) FeatureSpec { return FeatureSpec{Input: InputSignal, Signal: &o} }
@@ -47,6 +60,9 @@ const (
 )
 
 func (o SignalFeatures) check() error {
+	if o.FeatureSet < 0 || o.FeatureSet > LatestSignalFeatureSet {
+		return fmt.Errorf("signal features: feature set %d is unknown to this build (it knows 1 to %d): use a newer ecg", o.FeatureSet, LatestSignalFeatureSet)
+	}
 	if !(o.QRSHalfWidth >= 0.02 && o.QRSHalfWidth <= 0.5) {
 		return fmt.Errorf("signal features: QRS half-width %v s out of 0.02-0.5", o.QRSHalfWidth)
 	}
@@ -92,6 +108,9 @@ func (o SignalFeatures) Names() []string {
 		n = append(n, fmt.Sprintf("spec.%g-%gHz.cv", o.Bands[i], o.Bands[i+1]))
 	}
 	n = append(n, "spec.entropy", "spec.peak.hz", "signal.std", "signal.range")
+	if o.set() >= 2 {
+		n = append(n, rhythmFeatureNames...)
+	}
 	return n
 }
 
@@ -122,6 +141,9 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 	v = rrFeatures(v, at, fs, float64(len(x))/fs)
 	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
 	v = o.spectralFeatures(v, x, fs)
+	if o.set() >= 2 {
+		v = rhythmFeatures(v, x, at, fs)
+	}
 	return v, nil
 }
 

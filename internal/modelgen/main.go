@@ -1,5 +1,8 @@
 // Command modelgen cuts a WFDB database into labelled single-lead segments
-// for training the default rhythm model (make model):
+// for training rhythm models, and cross-validates signal feature sets on
+// such a folder grouped by record.
+//
+// The default rhythm model (make model):
 //
 //	go run ./internal/modelgen -db ../shared/data/mitdb -out .cache/rhythm-segments
 //
@@ -10,48 +13,175 @@
 // RECORD_START so that training groups windows by record. Rhythms found in
 // fewer than -min-records records are left out (too few patients to learn
 // from or to test on).
+//
+// Short recordings as wearables make them (-lengths MIN-MAX): every rhythm
+// episode is cut into consecutive segments of random lengths between MIN
+// and MAX seconds (the rest of an episode shorter than MIN is dropped), each
+// written at a rate drawn from -rates ("native" keeps the record's rate;
+// others are resampled with datasets.Resample). -keep lists the rhythms
+// kept under their own name; the others go to the label -other (or are
+// dropped when it is empty). Random choices come from -seed and the record
+// name, so a record's segments do not depend on the other records.
+//
+//	go run ./internal/modelgen -db ../shared/data/mitdb -out .cache/short \
+//	    -lengths 10-60 -rates native,250,300 -keep N,AFIB -other OTHER -seed 1
+//
+// Grouped cross-validation of signal feature sets on a label folder
+// (-cv K): the files are put into K folds by record (datasets.GroupKFold,
+// -seed), a forest (-trees, the ecg train defaults otherwise) is trained
+// on K-1 folds and scores the other, and the pooled out-of-fold
+// predictions give per-label precision, recall and F1 and their mean, for
+// each set in -feature-sets, plus the mean F1 by sampling rate and by
+// length:
+//
+//	go run ./internal/modelgen -cv 5 -data .cache/short -feature-sets 1,2
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"hash/fnv"
+	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
+	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
+type options struct {
+	db, out        string
+	window, hop    float64
+	minFraction    float64
+	minRecords     int
+	lengths        string
+	minLen, maxLen float64
+	rates          []float64 // 0: native
+	keep           map[string]bool
+	other          string
+	seed           uint64
+	cv             int
+	data           string
+	featureSets    []int
+	ablate         []string
+	trees, jobs    int
+}
+
 func main() {
-	db := flag.String("db", "", "WFDB database directory (RECORDS or *.hea)")
-	out := flag.String("out", "", "output directory for label folders")
-	window := flag.Float64("window", 60, "window length in seconds")
-	hop := flag.Float64("hop", 30, "step between windows in seconds")
-	minFraction := flag.Float64("min-fraction", 0.8, "share of the window the rhythm must cover")
-	minRecords := flag.Int("min-records", 3, "keep rhythms found in at least this many records")
+	var o options
+	var rates, keep, sets string
+	flag.StringVar(&o.db, "db", "", "WFDB database directory (RECORDS or *.hea)")
+	flag.StringVar(&o.out, "out", "", "output directory for label folders")
+	flag.Float64Var(&o.window, "window", 60, "window length in seconds (fixed windows)")
+	flag.Float64Var(&o.hop, "hop", 30, "step between windows in seconds (fixed windows)")
+	flag.Float64Var(&o.minFraction, "min-fraction", 0.8, "share of the window the rhythm must cover (fixed windows)")
+	flag.IntVar(&o.minRecords, "min-records", 3, "keep rhythms found in at least this many records")
+	flag.StringVar(&o.lengths, "lengths", "", "MIN-MAX: cut rhythm episodes into segments of random lengths in seconds instead of fixed windows")
+	flag.StringVar(&rates, "rates", "native", "comma-separated rates in Hz to write segments at, one drawn per segment (native: the record's)")
+	flag.StringVar(&keep, "keep", "", "comma-separated rhythms kept under their own label (empty: all)")
+	flag.StringVar(&o.other, "other", "", "label for rhythms not in -keep (empty: drop them)")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of the random lengths and rates, and of the folds")
+	flag.IntVar(&o.cv, "cv", 0, "cross-validate with this many record-grouped folds on -data instead of cutting")
+	flag.StringVar(&o.data, "data", "", "label folder to cross-validate on (-cv)")
+	flag.StringVar(&sets, "feature-sets", strconv.Itoa(classify.LatestSignalFeatureSet), "comma-separated signal feature sets to cross-validate")
+	var ablate string
+	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv)")
+	flag.IntVar(&o.trees, "trees", 100, "trees per forest (-cv)")
+	flag.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers (-cv)")
 	flag.Parse()
-	if *db == "" || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: modelgen -db DIR -out DIR")
+	if ablate != "" {
+		o.ablate = strings.Split(ablate, ",")
+	}
+	if err := o.parse(rates, keep, sets); err != nil {
+		fmt.Fprintln(os.Stderr, "modelgen:", err)
 		os.Exit(2)
 	}
-	if err := run(*db, *out, *window, *hop, *minFraction, *minRecords); err != nil {
+	var err error
+	if o.cv > 0 {
+		err = crossValidate(context.Background(), os.Stdout, o)
+	} else {
+		err = cut(os.Stdout, o)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "modelgen:", err)
 		os.Exit(1)
 	}
+}
+
+func (o *options) parse(rates, keep, sets string) error {
+	if o.cv > 0 {
+		if o.data == "" || o.cv < 2 {
+			return fmt.Errorf("usage: modelgen -cv K (K >= 2) -data DIR [-feature-sets 1,2]")
+		}
+		for _, s := range strings.Split(sets, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > classify.LatestSignalFeatureSet {
+				return fmt.Errorf("-feature-sets %q: want sets 1 to %d", sets, classify.LatestSignalFeatureSet)
+			}
+			o.featureSets = append(o.featureSets, n)
+		}
+		return nil
+	}
+	if o.db == "" || o.out == "" {
+		return fmt.Errorf("usage: modelgen -db DIR -out DIR [-lengths MIN-MAX -rates native,250,300 -keep N,AFIB -other OTHER -seed N]")
+	}
+	if o.lengths != "" {
+		lo, hi, ok := strings.Cut(o.lengths, "-")
+		a, err1 := strconv.ParseFloat(lo, 64)
+		b, err2 := strconv.ParseFloat(hi, 64)
+		if !ok || err1 != nil || err2 != nil || !(a >= 2 && a <= b && b <= 3600) {
+			return fmt.Errorf("-lengths %q: want MIN-MAX seconds with 2 <= MIN <= MAX <= 3600", o.lengths)
+		}
+		o.minLen, o.maxLen = a, b
+	}
+	for _, r := range strings.Split(rates, ",") {
+		r = strings.TrimSpace(r)
+		if r == "native" {
+			o.rates = append(o.rates, 0)
+			continue
+		}
+		f, err := strconv.ParseFloat(r, 64)
+		if err != nil || !(f >= 50 && f <= 10000) {
+			return fmt.Errorf("-rates: %q is not native or a rate of 50-10000 Hz", r)
+		}
+		o.rates = append(o.rates, f)
+	}
+	if keep != "" {
+		o.keep = map[string]bool{}
+		for _, k := range strings.Split(keep, ",") {
+			o.keep[strings.TrimSpace(k)] = true
+		}
+	}
+	return nil
 }
 
 type segment struct {
 	record, label string
 	span          datasets.Span
 	x             []float64
-	fs            float64
+	fs            float64 // rate of the source record
+	rate          float64 // rate to write at (0: fs)
 	units, desc   string
 }
 
-func run(db, out string, window, hop, minFraction float64, minRecords int) error {
-	records, err := datasets.ListRecords(db)
+// recordRNG returns the random source of one record's choices.
+func recordRNG(seed uint64, name string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+func cut(w io.Writer, o options) error {
+	records, err := datasets.ListRecords(o.db)
 	if err != nil {
 		return err
 	}
@@ -75,27 +205,54 @@ func run(db, out string, window, hop, minFraction float64, minRecords int) error
 			}
 		}
 		x := rec.Physical(sig)
-		eps := wfdb.RhythmEpisodes(anns, int64(rec.NumFrames()))
-		for _, sp := range datasets.Strides(int64(rec.NumFrames()), datasets.Samples(window, h.Fs), datasets.Samples(hop, h.Fs), false) {
-			label, frac := datasets.RhythmOf(eps, sp)
-			if label == "" || frac < minFraction {
-				continue
-			}
+		n := int64(rec.NumFrames())
+		eps := wfdb.RhythmEpisodes(anns, n)
+		rng := recordRNG(o.seed, h.Name)
+		add := func(label string, sp datasets.Span) {
 			label = datasets.SanitizeLabel(label)
+			if o.keep != nil && !o.keep[label] {
+				if o.other == "" {
+					return
+				}
+				label = o.other
+			}
+			rate := o.rates[rng.IntN(len(o.rates))]
 			segs = append(segs, segment{record: h.Name, label: label, span: sp, x: x[sp.Start:sp.End], fs: h.Fs,
-				units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
+				rate: rate, units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
 			if recordsOf[label] == nil {
 				recordsOf[label] = map[string]bool{}
 			}
 			recordsOf[label][h.Name] = true
 		}
-	}
-	counts := map[string]int{}
-	for _, s := range segs {
-		if len(recordsOf[s.label]) < minRecords {
+		if o.lengths == "" {
+			for _, sp := range datasets.Strides(n, datasets.Samples(o.window, h.Fs), datasets.Samples(o.hop, h.Fs), false) {
+				label, frac := datasets.RhythmOf(eps, sp)
+				if label == "" || frac < o.minFraction {
+					continue
+				}
+				add(label, sp)
+			}
 			continue
 		}
-		dir := filepath.Join(out, s.label)
+		for _, ep := range eps {
+			pos := ep.Start
+			for {
+				l := datasets.Samples(o.minLen+rng.Float64()*(o.maxLen-o.minLen), h.Fs)
+				if pos+l > ep.End {
+					break
+				}
+				add(ep.Label, datasets.Span{Start: pos, End: pos + l})
+				pos += l
+			}
+		}
+	}
+	counts := map[string]int{}
+	perRate := map[float64]int{}
+	for _, s := range segs {
+		if len(recordsOf[s.label]) < o.minRecords {
+			continue
+		}
+		dir := filepath.Join(o.out, s.label)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
@@ -104,6 +261,11 @@ func run(db, out string, window, hop, minFraction float64, minRecords int) error
 			return err
 		}
 		counts[s.label]++
+		r := s.rate
+		if r == 0 {
+			r = s.fs
+		}
+		perRate[r]++
 	}
 	labels := make([]string, 0, len(recordsOf))
 	for l := range recordsOf {
@@ -112,20 +274,38 @@ func run(db, out string, window, hop, minFraction float64, minRecords int) error
 	sort.Strings(labels)
 	for _, l := range labels {
 		kept := "kept"
-		if len(recordsOf[l]) < minRecords {
+		if len(recordsOf[l]) < o.minRecords {
 			kept = "left out"
 		}
-		fmt.Printf("%-6s %3d records %5d windows  %s\n", l, len(recordsOf[l]), counts[l], kept)
+		fmt.Fprintf(w, "%-6s %3d records %5d segments  %s\n", l, len(recordsOf[l]), counts[l], kept)
+	}
+	rs := make([]float64, 0, len(perRate))
+	for r := range perRate {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	for _, r := range rs {
+		fmt.Fprintf(w, "%g Hz: %d segments\n", r, perRate[r])
 	}
 	return nil
 }
 
-// writeSegment writes one window as a single-signal WFDB record in format
-// 16 with a gain of 1000 adu/mV (1 µV resolution).
+// writeSegment writes one segment as a single-signal WFDB record in format
+// 16 with a gain of 1000 adu/mV (1 µV resolution), resampled to s.rate
+// when that is set and differs from the record's rate.
 func writeSegment(dir, name string, s segment) error {
 	const gain = 1000
-	d := make([]int32, len(s.x))
-	for i, v := range s.x {
+	x, fs := s.x, s.fs
+	if s.rate > 0 && s.rate != s.fs {
+		var err error
+		x, err = datasets.Resample(fillNaN(x), s.fs, s.rate)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fs = s.rate
+	}
+	d := make([]int32, len(x))
+	for i, v := range x {
 		if math.IsNaN(v) {
 			d[i] = wfdb.InvalidSample
 			continue
@@ -133,12 +313,167 @@ func writeSegment(dir, name string, s segment) error {
 		d[i] = int32(math.Round(v * gain))
 	}
 	h := &wfdb.Header{
-		Name: name, Fs: s.fs,
+		Name: name, Fs: fs,
 		Signals: []wfdb.SignalSpec{{
 			FileName: name + ".dat", Format: 16, SamplesPerFrame: 1, Gain: gain,
 			Units: s.units, ADCResolution: 16, Description: s.desc,
 		}},
-		Comments: []string{fmt.Sprintf(" %s samples %d-%d of record %s, rhythm %s", s.desc, s.span.Start, s.span.End, s.record, s.label)},
+		Comments: []string{fmt.Sprintf(" %s samples %d-%d of record %s (%g Hz), rhythm %s", s.desc, s.span.Start, s.span.End, s.record, s.fs, s.label)},
 	}
 	return wfdb.WriteRecord(dir, h, [][]int32{d})
+}
+
+// fillNaN returns x with invalid samples replaced by the previous valid
+// one (the resampler needs finite samples).
+func fillNaN(x []float64) []float64 {
+	y := slices.Clone(x)
+	last := 0.0
+	for i, v := range y {
+		if math.IsNaN(v) {
+			y[i] = last
+		}
+		last = y[i]
+	}
+	return y
+}
+
+// crossValidate runs record-grouped K-fold cross-validation of each
+// feature set on the label folder o.data and prints the pooled
+// out-of-fold report.
+func crossValidate(ctx context.Context, w io.Writer, o options) error {
+	ds, err := datasets.ReadLabelFolders(o.data)
+	if err != nil {
+		return err
+	}
+	y := ds.LabelIndex()
+	groups := make([]string, len(ds.Files))
+	rates := make([]float64, len(ds.Files))
+	secs := make([]float64, len(ds.Files))
+	for i, f := range ds.Files {
+		groups[i] = f.Group
+		h, err := wfdb.ReadHeader(f.Path)
+		if err != nil {
+			return err
+		}
+		rates[i], secs[i] = h.Fs, float64(h.NSamples)/h.Fs
+	}
+	fold, err := datasets.GroupKFold(y, groups, len(ds.Labels), o.cv, o.seed)
+	if err != nil {
+		return err
+	}
+	nGroups := map[string]bool{}
+	for _, g := range groups {
+		nGroups[g] = true
+	}
+	fmt.Fprintf(w, "%s: %d files, %d records, labels %v; %d-fold CV grouped by record, seed %d, %d trees\n",
+		o.data, len(ds.Files), len(nGroups), ds.Labels, o.cv, o.seed, o.trees)
+	type variant struct {
+		set  int
+		drop string
+	}
+	var runs []variant
+	for _, set := range o.featureSets {
+		runs = append(runs, variant{set: set})
+	}
+	for _, p := range o.ablate {
+		runs = append(runs, variant{set: o.featureSets[len(o.featureSets)-1], drop: p})
+	}
+	cache := map[int][][]float64{}
+	for _, run := range runs {
+		set := run.set
+		sf := classify.DefaultSignalFeatures()
+		sf.FeatureSet = set
+		spec := classify.SignalSpec(sf)
+		X := cache[set]
+		if X == nil {
+			X, err = classify.Featurize(ctx, spec, ds.Files, o.jobs, nil)
+			if err != nil {
+				return err
+			}
+			cache[set] = X
+		}
+		title := fmt.Sprintf("feature set %d (%d features)", set, len(spec.Names()))
+		if run.drop != "" {
+			// A feature left out is made unknown everywhere: a constant
+			// column is never split on.
+			var cols []int
+			for j, n := range spec.Names() {
+				if strings.HasPrefix(n, run.drop) {
+					cols = append(cols, j)
+				}
+			}
+			X2 := make([][]float64, len(X))
+			for i, row := range X {
+				X2[i] = slices.Clone(row)
+				for _, j := range cols {
+					X2[i][j] = math.NaN()
+				}
+			}
+			X = X2
+			title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))
+		}
+		scores := make([][]float64, len(X))
+		for k := 0; k < o.cv; k++ {
+			var trX [][]float64
+			var trY []int
+			for i := range X {
+				if fold[i] != k {
+					trX, trY = append(trX, X[i]), append(trY, y[i])
+				}
+			}
+			m, err := classify.Train(ds.Labels, spec, trX, trY, classify.TrainOptions{Forest: classify.ForestOptions{Trees: o.trees, Seed: o.seed, Jobs: o.jobs}})
+			if err != nil {
+				return err
+			}
+			for i := range X {
+				if fold[i] == k {
+					scores[i] = m.Scores(nil, X[i])
+				}
+			}
+		}
+		rep, err := classify.Evaluate(ds.Labels, y, scores, 0)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n%s: accuracy %.3f, mean F1 %.3f\n", title, rep.Accuracy, rep.Macro.F1)
+		fmt.Fprintf(w, "  %-8s %9s %6s %6s %7s\n", "label", "precision", "recall", "F1", "support")
+		for _, l := range rep.PerLabel {
+			fmt.Fprintf(w, "  %-8s %9.3f %6.3f %6.3f %7d\n", l.Label, l.Precision, l.Recall, l.F1, l.Support)
+		}
+		sub := func(name string, keep func(i int) bool) error {
+			var t []int
+			var s [][]float64
+			for i := range X {
+				if keep(i) {
+					t, s = append(t, y[i]), append(s, scores[i])
+				}
+			}
+			if len(t) == 0 {
+				return nil
+			}
+			r, err := classify.Evaluate(ds.Labels, t, s, 0)
+			if err != nil {
+				return err
+			}
+			f := make([]string, len(r.PerLabel))
+			for j, l := range r.PerLabel {
+				f[j] = fmt.Sprintf("%s %.3f", l.Label, l.F1)
+			}
+			fmt.Fprintf(w, "  %-12s n=%-5d accuracy %.3f  mean F1 %.3f  (%s)\n", name, len(t), r.Accuracy, r.Macro.F1, strings.Join(f, ", "))
+			return nil
+		}
+		seenRates := slices.Clone(rates)
+		slices.Sort(seenRates)
+		for _, r := range slices.Compact(seenRates) {
+			if err := sub(fmt.Sprintf("%g Hz", r), func(i int) bool { return rates[i] == r }); err != nil {
+				return err
+			}
+		}
+		for _, b := range [][2]float64{{0, 20}, {20, 40}, {40, math.Inf(1)}} {
+			if err := sub(fmt.Sprintf("%g-%g s", b[0], b[1]), func(i int) bool { return secs[i] >= b[0] && secs[i] < b[1] }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

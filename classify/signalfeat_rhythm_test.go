@@ -1,0 +1,186 @@
+package classify
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/synth"
+)
+
+func rhythmVector(t *testing.T, x []float64, fs float64) map[string]float64 {
+	t.Helper()
+	spec := SignalSpec(DefaultSignalFeatures())
+	v, err := spec.SignalVector(x, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := spec.Names()
+	if len(v) != len(names) {
+		t.Fatalf("%d features, %d names", len(v), len(names))
+	}
+	m := map[string]float64{}
+	for i, n := range names {
+		m[n] = v[i]
+	}
+	return m
+}
+
+func synthMV(t *testing.T, rhythm string, fs, hr float64, seed int64) []float64 {
+	t.Helper()
+	rec, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, HR: hr, Duration: 60, Seed: seed, Noise: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec.MV
+}
+
+// Feature set 2 tells synthetic AF from sinus rhythm on every measure
+// it claims to, at any rate: irregular RR (entropy, Lorenz cells), no
+// repeating P wave, more 4-9 Hz activity between beats.
+func TestRhythmFeaturesAFvsSinus(t *testing.T) {
+	for _, fs := range []float64{250, 360, 500} {
+		n := rhythmVector(t, synthMV(t, synth.Normal, fs, 70, 3), fs)
+		a := rhythmVector(t, synthMV(t, synth.AFib, fs, 90, 3), fs)
+		for _, c := range []struct {
+			name   string
+			afMore bool
+		}{{"rr.sampen", true}, {"rr.cosen", true}, {"rr.lorenz.cells", true}, {"rr.lorenz.radius", true}, {"rr.pnn20", true},
+			{"p.corr.median", false}, {"p.present", false}, {"p.amp/qrs", false}} {
+			if (a[c.name] > n[c.name]) != c.afMore || math.IsNaN(a[c.name]) || math.IsNaN(n[c.name]) {
+				t.Errorf("%g Hz: %s AF %.3f, sinus %.3f (want AF %s)", fs, c.name, a[c.name], n[c.name], map[bool]string{true: "higher", false: "lower"}[c.afMore])
+			}
+		}
+		if n["p.corr.median"] < 0.8 {
+			t.Errorf("%g Hz: sinus P-wave correlation %.3f, want >= 0.8", fs, n["p.corr.median"])
+		}
+	}
+}
+
+// The same signal at 360 Hz and resampled to 250 Hz gives nearly the same
+// rhythm features: within 20 % (0.1 for values under 0.5; beat times move
+// by up to a sample, 4 ms at 250 Hz, which shifts a few entropy matches
+// and Lorenz cells).
+func TestRhythmFeaturesRateIndependent(t *testing.T) {
+	for _, rh := range []string{synth.Normal, synth.AFib} {
+		x := synthMV(t, rh, 360, 80, 5)
+		y, err := datasets.Resample(x, 360, 250)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := rhythmVector(t, x, 360), rhythmVector(t, y, 250)
+		for _, name := range rhythmFeatureNames {
+			tol := 0.2 * math.Max(math.Abs(a[name]), 0.5)
+			if strings.HasPrefix(name, "pace.") {
+				tol = 0.1 // curvature over 4 ms: 1 sample at 250 Hz, 1.44 at 360 Hz
+			}
+			if math.Abs(a[name]-b[name]) > tol {
+				t.Errorf("%s %s: %.4f at 360 Hz, %.4f at 250 Hz", rh, name, a[name], b[name])
+			}
+		}
+	}
+}
+
+// A pacemaker spike (1 ms, 3 mV) 80 ms before every QRS shows in the
+// pacing features, at any rate.
+func TestRhythmFeaturesPacing(t *testing.T) {
+	for _, fs := range []float64{250, 360} {
+		rec, err := synth.Generate(synth.Options{Rhythm: synth.Normal, Fs: fs, HR: 70, Duration: 30, Seed: 9, Noise: 0.02})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := rhythmVector(t, rec.MV, fs)
+		paced := slices.Clone(rec.MV)
+		for _, b := range rec.Beats {
+			i := int(b.Sample) - int(math.Round(0.08*fs))
+			if i >= 0 && i < len(paced) {
+				paced[i] += 3
+			}
+		}
+		p := rhythmVector(t, paced, fs)
+		if !(p["pace.spiky"] >= 0.8 && plain["pace.spiky"] <= 0.2) || !(p["pace.spike/qrs"] > 2*plain["pace.spike/qrs"]) {
+			t.Errorf("%g Hz: spiky %.2f vs %.2f, spike/qrs %.3f vs %.3f", fs, p["pace.spiky"], plain["pace.spiky"], p["pace.spike/qrs"], plain["pace.spike/qrs"])
+		}
+	}
+}
+
+// Few or no beats: every feature is finite or NaN, never Inf, and
+// nothing panics.
+func TestRhythmFeaturesFewBeats(t *testing.T) {
+	fs := 300.0
+	flat := make([]float64, int(3*fs))
+	v := rhythmVector(t, flat, fs)
+	for _, n := range rhythmFeatureNames {
+		if math.IsInf(v[n], 0) {
+			t.Errorf("flat: %s is %v", n, v[n])
+		}
+	}
+	if !math.IsNaN(v["rr.sampen"]) || !math.IsNaN(v["p.corr.median"]) {
+		t.Errorf("flat: sampen %v, p.corr %v; want NaN", v["rr.sampen"], v["p.corr.median"])
+	}
+	x := synthMV(t, synth.Normal, fs, 60, 1)[:int(4*fs)]
+	v = rhythmVector(t, x, fs)
+	for _, n := range rhythmFeatureNames {
+		if math.IsInf(v[n], 0) {
+			t.Errorf("4 s: %s is %v", n, v[n])
+		}
+	}
+}
+
+// Models trained before feature sets existed (no feature_set in their
+// header) keep predicting with the 56 set-1 features; a set this build
+// does not know is refused with a clear error.
+func TestSignalFeatureSets(t *testing.T) {
+	old := SignalFeatures{QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
+	if n := len(old.Names()); n != 56 {
+		t.Fatalf("set 1 has %d features, want 56", n)
+	}
+	cur := DefaultSignalFeatures()
+	if cur.FeatureSet != 2 || len(cur.Names()) != 56+len(rhythmFeatureNames) {
+		t.Fatalf("default set %d with %d features", cur.FeatureSet, len(cur.Names()))
+	}
+	x := synthMV(t, synth.Normal, 360, 70, 2)[:3600]
+	for _, sf := range []SignalFeatures{old, cur} {
+		spec := SignalSpec(sf)
+		v, err := spec.SignalVector(x, 360)
+		if err != nil {
+			t.Fatal(err)
+		}
+		X := [][]float64{v, v}
+		m, err := Train([]string{"a", "b"}, spec, X, []int{0, 1}, TrainOptions{Forest: ForestOptions{Trees: 2, Seed: 1, Jobs: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := m.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		hasSet := bytes.Contains(buf.Bytes(), []byte(`"feature_set"`))
+		if hasSet != (sf.FeatureSet != 0) {
+			t.Errorf("set %d: feature_set in header %v", sf.FeatureSet, hasSet)
+		}
+		m2, err := LoadModel(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m2.PredictSignal(x, 360); err != nil {
+			t.Errorf("set %d: %v", sf.FeatureSet, err)
+		}
+	}
+	future := cur
+	future.FeatureSet = LatestSignalFeatureSet + 1
+	err := future.check()
+	if err == nil || !strings.Contains(err.Error(), "unknown to this build") {
+		t.Errorf("set %d: %v", future.FeatureSet, err)
+	}
+	// The settings round-trip through JSON with their set.
+	b, _ := json.Marshal(cur)
+	var back SignalFeatures
+	if err := json.Unmarshal(b, &back); err != nil || back.FeatureSet != 2 {
+		t.Errorf("JSON round trip: %s -> %+v, %v", b, back, err)
+	}
+}
