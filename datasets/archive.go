@@ -365,7 +365,11 @@ func (a *archiver) writeFiles() {
 	for j := range a.files {
 		err := j.ctx.Err()
 		if err == nil {
-			err = atomicfile.WriteFile(j.target, func(w io.Writer) error {
+			// No fsync per file: images are regenerable, the rename keeps
+			// them whole for readers, and a resume rewrites empty files
+			// (what a power loss can leave); one fsync per file would set
+			// the archive's pace.
+			err = atomicfile.WriteFileNoSync(j.target, func(w io.Writer) error {
 				_, err := w.Write(j.buf.Bytes())
 				return err
 			})
@@ -562,7 +566,7 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 					for _, o := range opt.Outputs {
 						target := filepath.Join(dir, stem+o.Suffix)
 						if !opt.Force {
-							if _, err := os.Stat(target); err == nil {
+							if st, err := os.Stat(target); err == nil && st.Size() > 0 {
 								existing[k]++
 								continue
 							}

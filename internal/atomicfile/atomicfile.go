@@ -14,10 +14,11 @@ import (
 // File is a pending atomic write. Write to it, then Commit or Abort.
 // Abort after Commit is a no-op, so `defer f.Abort()` is always safe.
 type File struct {
-	path string
-	tmp  *os.File
-	w    *bufio.Writer
-	done bool
+	path   string
+	tmp    *os.File
+	w      *bufio.Writer
+	done   bool
+	noSync bool
 }
 
 // Create starts an atomic write of path with permissions 0644.
@@ -28,6 +29,19 @@ func Create(path string) (*File, error) {
 		return nil, err
 	}
 	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}, nil
+}
+
+// CreateNoSync is Create without the fsync before the rename. Readers still
+// never see a partial file (the rename is atomic), but after a power loss
+// the file may be empty. For bulk outputs that can be regenerated (archive
+// images), where one fsync per file would set the pace; callers that
+// resume must treat an empty file as missing.
+func CreateNoSync(path string) (*File, error) {
+	f, err := Create(path)
+	if err == nil {
+		f.noSync = true
+	}
+	return f, err
 }
 
 // Write writes p to the temporary file.
@@ -43,7 +57,7 @@ func (f *File) Commit() error {
 	}
 	f.done = true
 	err := f.w.Flush()
-	if err == nil {
+	if err == nil && !f.noSync {
 		err = f.tmp.Sync()
 	}
 	if err == nil {
@@ -75,7 +89,16 @@ func (f *File) Abort() {
 // WriteFile writes path atomically with the output of fn; if fn fails, the
 // target is untouched and the error is returned.
 func WriteFile(path string, fn func(w io.Writer) error) error {
-	f, err := Create(path)
+	return write(Create, path, fn)
+}
+
+// WriteFileNoSync is WriteFile with CreateNoSync.
+func WriteFileNoSync(path string, fn func(w io.Writer) error) error {
+	return write(CreateNoSync, path, fn)
+}
+
+func write(create func(string) (*File, error), path string, fn func(w io.Writer) error) error {
+	f, err := create(path)
 	if err != nil {
 		return err
 	}

@@ -33,3 +33,20 @@ func TestWriteFile(t *testing.T) {
 		t.Fatalf("directory holds %d entries, want 1 (temp file left behind?)", len(ents))
 	}
 }
+
+func TestWriteFileNoSync(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "b.png")
+	if err := WriteFileNoSync(p, func(w io.Writer) error { _, err := io.WriteString(w, "png"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "png" {
+		t.Fatalf("got %q, %v", b, err)
+	}
+	boom := errors.New("boom")
+	if err := WriteFileNoSync(p, func(w io.Writer) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "png" {
+		t.Fatal("failed write changed the target")
+	}
+}
