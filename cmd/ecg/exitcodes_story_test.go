@@ -143,8 +143,7 @@ func TestExitCodesStory(t *testing.T) {
 		{"eval missing model", []string{"eval", p("nosuch.ecgm"), p("label")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
 		{"predict missing model", []string{"predict", p("nosuch.ecgm"), p("ok")}, ExitError, `nosuch\.ecgm: no such file`, false, false},
 		{"stream missing model", []string{"stream", "--fs", "250", "--model", p("nosuch.ecgm")}, ExitError, `nosuch\.ecgm: no such file`, true, false},
-		// spectro prints its summary on stdout even when nothing was processed (reported to SPECTRO).
-		{"spectro missing", []string{"spectro", p("nosuch"), "--out", p("spec0")}, ExitError, `nosuch\.hea: no such file`, false, true},
+		{"spectro missing", []string{"spectro", p("nosuch"), "--out", p("spec0")}, ExitError, `nosuch\.hea: no such file`, false, false},
 		{"export missing annotator", []string{"export", p("ok"), "--annotator", "qrs"}, ExitError, `ok\.qrs: no such file`, false, false},
 		{"eval missing dir", []string{"eval", p("model.ecgm"), p("nosuch")}, ExitError, `nosuch: no such file`, false, false},
 
@@ -232,6 +231,8 @@ func TestExitCodesStory(t *testing.T) {
 		{"spectro jobs", []string{"spectro", p("ok"), "--out", p("spec4"), "--jobs", "0"}, ExitUsage, `--jobs 0`, false, false},
 		{"spectro format", []string{"spectro", p("ok"), "--out", p("spec4"), "--format", "csv"}, ExitUsage, `--format "csv"`, false, false},
 		{"spectro shard", []string{"spectro", p("ok"), "--out", p("spec4"), "--shard", "5/4"}, ExitUsage, `--shard "5/4"`, false, false},
+		// (this usage error is found after the run: spec5/manifest.csv is still written, reported to SPECTRO)
+		{"spectro nperseg", []string{"spectro", p("label/afib/p1_afib"), "--out", p("spec5"), "--stride", "10s", "--nperseg", "100000"}, ExitUsage, `shorter than the STFT segment`, false, false},
 		{"spectro window", []string{"spectro", p("ok"), "--out", p("spec4"), "--window", "foo"}, ExitUsage, `window "foo"`, false, false},
 		{"simulate bogus flag", []string{"simulate", "--bogus"}, ExitUsage, `unknown flag: --bogus`, false, false},
 		{"simulate rhythm", []string{"simulate", "--rhythm", "flutter", "--out", p("sim/x")}, ExitUsage, `unknown rhythm "flutter"`, false, false},
@@ -278,7 +279,7 @@ func TestExitCodesStory(t *testing.T) {
 	if _, err := os.Stat(p("newdir/sub/m.ecgm")); err != nil {
 		t.Errorf("train --out into a missing folder: %v", err)
 	}
-	for _, name := range []string{"new.ecgm", "new1.ecgm", "sim/x.hea", "sim/x.dat", "sim/x.atr", "trunc.qrs", "spec4"} {
+	for _, name := range []string{"new.ecgm", "new1.ecgm", "sim/x.hea", "sim/x.dat", "sim/x.atr", "trunc.qrs", "spec4", "spec0/manifest.csv"} {
 		if _, err := os.Stat(p(name)); err == nil {
 			t.Errorf("%s exists after failed commands", name)
 		}
