@@ -79,27 +79,7 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if err != nil {
 		return err
 	}
-	pos := map[string]int{}
-	for i, l := range m.Info.Labels {
-		pos[l] = i
-	}
-	var files []datasets.LabeledFile
-	var truth []int
-	skipped := map[string]int{}
-	for _, f := range ds.Files {
-		l, ok := pos[f.Label]
-		if !ok {
-			skipped[f.Label]++
-			continue
-		}
-		files = append(files, f)
-		truth = append(truth, l)
-	}
-	for _, l := range ds.Labels {
-		if n := skipped[l]; n > 0 && !a.quiet {
-			fmt.Fprintf(a.io.ErrOut, "ecg: skipped %d files labelled %q (not a label of the model)\n", n, l)
-		}
-	}
+	files, truth := a.keepKnownLabels(ds, m.Info.Labels, "not a label of the model")
 	if len(files) == 0 {
 		return fmt.Errorf("%s: no files with the model's labels %v", o.dir, m.Info.Labels)
 	}
@@ -174,4 +154,32 @@ func writeThresholdTable(w io.Writer, rep *classify.Report, model []float64, ext
 		fmt.Fprintf(w, "  AP %.3f\n", curve.AP)
 	}
 	return nil
+}
+
+// keepKnownLabels returns the files of ds whose label is in labels, with
+// their label indexes. Files of other labels cannot be predicted: they are
+// left out and counted on stderr (why says why).
+func (a *app) keepKnownLabels(ds *datasets.LabelFolders, labels []string, why string) ([]datasets.LabeledFile, []int) {
+	pos := map[string]int{}
+	for i, l := range labels {
+		pos[l] = i
+	}
+	var files []datasets.LabeledFile
+	var truth []int
+	skipped := map[string]int{}
+	for _, f := range ds.Files {
+		l, ok := pos[f.Label]
+		if !ok {
+			skipped[f.Label]++
+			continue
+		}
+		files = append(files, f)
+		truth = append(truth, l)
+	}
+	for _, l := range ds.Labels {
+		if n := skipped[l]; n > 0 && !a.quiet {
+			fmt.Fprintf(a.io.ErrOut, "ecg: skipped %d files labelled %q (%s)\n", n, l, why)
+		}
+	}
+	return files, truth
 }

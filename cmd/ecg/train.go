@@ -124,27 +124,9 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		if err != nil {
 			return err
 		}
-		pos := map[string]int{}
-		for i, l := range ds.Labels {
-			pos[l] = i
-		}
-		skipped := map[string]int{}
-		for _, f := range tds.Files {
-			l, ok := pos[f.Label]
-			if !ok {
-				skipped[f.Label]++
-				continue
-			}
-			testFiles = append(testFiles, f)
-			testY = append(testY, l)
-		}
 		// As ecg eval does: a test label the training set lacks cannot be
 		// predicted; its files are left out of the report, and said so.
-		for _, l := range tds.Labels {
-			if n := skipped[l]; n > 0 && !a.quiet {
-				fmt.Fprintf(a.io.ErrOut, "ecg: test files: skipped %d labelled %q (not a training label)\n", n, l)
-			}
-		}
+		testFiles, testY = a.keepKnownLabels(tds, ds.Labels, "not a training label")
 		if len(testFiles) == 0 {
 			return fmt.Errorf("%s: no test files with the training labels %v", o.testDir, ds.Labels)
 		}

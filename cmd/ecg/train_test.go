@@ -168,7 +168,7 @@ func TestTrainTestDirUnknownLabel(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, `skipped 1 labelled "pvc" (not a training label)`) {
+	if !strings.Contains(errOut, `skipped 1 files labelled "pvc" (not a training label)`) {
 		t.Errorf("stderr does not report the skipped label: %q", errOut)
 	}
 	if !strings.Contains(out, "accuracy") || !strings.Contains(out, "(2 samples)") {
