@@ -96,13 +96,11 @@ type beatsResult struct {
 }
 
 func runBeats(a *app, o beatsOptions) error {
-	switch o.format {
-	case "text", "tsv", "csv", "json":
-	default:
-		return usagef("--format %q: want text, tsv, csv or json", o.format)
+	if err := checkFormat(o.format, "text", "tsv", "csv", "json"); err != nil {
+		return err
 	}
-	if o.jobs < 1 {
-		return usagef("--jobs %d: want at least 1", o.jobs)
+	if err := checkJobs(o.jobs); err != nil {
+		return err
 	}
 	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
 		return usagef("--window must be > 0 and --skip >= 0")

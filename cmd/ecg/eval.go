@@ -50,14 +50,14 @@ confusion matrix) and pr.png (precision-recall curves per label).`,
 		Args: argsUsage(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.dir = args[0], args[1]
-			if o.format != "text" && o.format != "json" {
-				return usagef("--format %q: want text or json", o.format)
+			if err := checkFormat(o.format, "text", "json"); err != nil {
+				return err
 			}
 			if !(o.threshold >= 0 && o.threshold <= 1) {
 				return usagef("--threshold %v: want 0 to 1", o.threshold)
 			}
-			if o.jobs < 1 {
-				return usagef("--jobs %d: want at least 1", o.jobs)
+			if err := checkJobs(o.jobs); err != nil {
+				return err
 			}
 			return runEval(cmd.Context(), a, o)
 		},

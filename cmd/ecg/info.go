@@ -57,11 +57,11 @@ one JSON object per record (JSON lines).`,
 }
 
 func runInfo(a *app, o infoOptions) error {
-	if o.format != "text" && o.format != "json" {
-		return usagef("--format %q: want text or json", o.format)
+	if err := checkFormat(o.format, "text", "json"); err != nil {
+		return err
 	}
-	if o.jobs < 1 {
-		return usagef("--jobs %d: want at least 1", o.jobs)
+	if err := checkJobs(o.jobs); err != nil {
+		return err
 	}
 	var paths []string
 	for _, r := range o.records {

@@ -106,13 +106,11 @@ type ingestRow struct {
 func (r *ingestRow) fail(err error) { r.Problems = append(r.Problems, err.Error()) }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions) error {
-	switch o.format {
-	case "text", "tsv", "csv", "json":
-	default:
-		return usagef("--format %q: want text, tsv, csv or json", o.format)
+	if err := checkFormat(o.format, "text", "tsv", "csv", "json"); err != nil {
+		return err
 	}
-	if o.jobs < 1 {
-		return usagef("--jobs %d: want at least 1", o.jobs)
+	if err := checkJobs(o.jobs); err != nil {
+		return err
 	}
 	if o.fs < 0 || o.gain < 0 {
 		return usagef("--fs and --gain must be positive")

@@ -59,8 +59,8 @@ and the exit code is 3.`,
 					o.model, o.files = args[0], args[1:]
 				}
 			}
-			if o.format != "csv" && o.format != "json" {
-				return usagef("--format %q: want csv or json", o.format)
+			if err := checkFormat(o.format, "csv", "json"); err != nil {
+				return err
 			}
 			if o.top < 1 {
 				return usagef("--top %d: want 1 or more", o.top)

@@ -58,8 +58,8 @@ and --seed give a byte-identical model file.`,
 			if !(o.split > 0 && o.split < 1) {
 				return usagef("--split %v: want a fraction between 0 and 1", o.split)
 			}
-			if o.format != "text" && o.format != "json" {
-				return usagef("--format %q: want text or json", o.format)
+			if err := checkFormat(o.format, "text", "json"); err != nil {
+				return err
 			}
 			if o.forest.ClassWeight != "balanced" && o.forest.ClassWeight != "none" {
 				return usagef("--class-weight %q: want balanced or none", o.forest.ClassWeight)
