@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,20 +22,6 @@ var (
 	aamiDS2 = strings.Fields("100 103 105 111 113 117 121 123 200 202 210 212 213 214 219 221 222 228 231 232 233 234")
 	aamiLab = []string{"N", "S", "V", "F"}
 )
-
-func sharedMITDB(t testing.TB) string {
-	t.Helper()
-	d := os.Getenv("ECG_SHARED")
-	if d == "" {
-		wd, _ := os.Getwd()
-		d = filepath.Join(wd, "..", "..", "shared")
-	}
-	d = filepath.Join(d, "data", "mitdb")
-	if _, err := os.Stat(filepath.Join(d, "RECORDS")); err != nil {
-		t.Skipf("mitdb not found at %s", d)
-	}
-	return d
-}
 
 type beatSet struct {
 	X      [][]float64
@@ -150,7 +137,7 @@ func TestAAMIInterPatient(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") == "" {
 		t.Skip("set ECG_CONFORMANCE=1 to run the mitdb DS1/DS2 experiment")
 	}
-	dir := sharedMITDB(t)
+	dir := refdata.MITDB(t)
 	start := time.Now()
 	ds1 := aamiBeats(t, dir, aamiDS1)
 	t.Logf("DS1: %d beats, features %.1fs", len(ds1.Y), time.Since(start).Seconds())

@@ -3,6 +3,7 @@ package classify
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"hash/crc32"
 	"os"
 	"strconv"
@@ -20,7 +21,7 @@ func TestExportDS1(t *testing.T) {
 	if path == "" {
 		t.Skip("set ECG_EXPORT_CSV=file.csv")
 	}
-	ds1 := aamiBeats(t, sharedMITDB(t), aamiDS1)
+	ds1 := aamiBeats(t, refdata.MITDB(t), aamiDS1)
 	train, _, err := datasets.SplitByGroup(ds1.Y, ds1.Groups, 4, 0.75, 1)
 	if err != nil {
 		t.Fatal(err)

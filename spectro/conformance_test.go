@@ -4,11 +4,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -18,20 +18,6 @@ import (
 
 // sharedMitdb returns the MIT-BIH database folder ($ECG_SHARED/data/mitdb,
 // else ../shared/data/mitdb next to the repository) or skips the test.
-func sharedMitdb(t *testing.T) string {
-	t.Helper()
-	root := os.Getenv("ECG_SHARED")
-	if root == "" {
-		_, file, _, _ := runtime.Caller(0)
-		root = filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	}
-	dir := filepath.Join(root, "data", "mitdb")
-	if _, err := os.Stat(filepath.Join(dir, "100.hea")); err != nil {
-		t.Skipf("no reference data: %v", err)
-	}
-	return dir
-}
-
 func writeF64(t *testing.T, path string, x []float64) {
 	b := make([]byte, 8*len(x))
 	for i, v := range x {
@@ -125,7 +111,7 @@ func TestConformanceScipy(t *testing.T) {
 	if _, err := exec.Command("/usr/bin/python3", "-c", "import scipy.signal").CombinedOutput(); err != nil {
 		t.Skip("no scipy: /usr/bin/python3 -c 'import scipy.signal' failed")
 	}
-	dir := sharedMitdb(t)
+	dir := refdata.MITDB(t)
 	cases := []struct {
 		record string
 		sig    int

@@ -1,27 +1,13 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
-// sharedDir is the reference data folder: $ECG_SHARED, else ../shared
-// beside the repository.
-func sharedDir() string {
-	if d := os.Getenv("ECG_SHARED"); d != "" {
-		return d
-	}
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..", "..", "shared")
-}
+// sharedDir is the reference data folder ($ECG_SHARED, else ../shared).
+func sharedDir() string { return refdata.Dir() }
 
 // mitdbDir returns the MIT-BIH Arrhythmia Database folder or skips t.
-func mitdbDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join(sharedDir(), "data", "mitdb")
-	if _, err := os.Stat(filepath.Join(d, "RECORDS")); err != nil {
-		t.Skipf("reference data not found at %s", d)
-	}
-	return d
-}
+func mitdbDir(t testing.TB) string { return refdata.MITDB(t) }

@@ -3,6 +3,7 @@ package wfdb
 import (
 	"bytes"
 	"fmt"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -68,7 +69,7 @@ func withoutNUL(anns []Annotation) []Annotation {
 func TestConformanceRdann(t *testing.T) {
 	rdann := wfdbTool(t, "rdann")
 	wrann := wfdbTool(t, "wrann")
-	dir := sharedMitdb(t)
+	dir := refdata.MITDB(t)
 	var files []string
 	for _, pat := range []string{"*.atr", "*.at_", "*.at-"} {
 		m, _ := filepath.Glob(filepath.Join(dir, pat))

@@ -1,6 +1,7 @@
 package wfdb
 
 import (
+	"github.com/ecgkit/ecg/internal/refdata"
 	"math/rand/v2"
 	"testing"
 )
@@ -42,7 +43,7 @@ func BenchmarkReadRecord(b *testing.B) {
 // BenchmarkReadMitdb100 reads a whole half-hour record (skipped without
 // the shared data).
 func BenchmarkReadMitdb100(b *testing.B) {
-	dir := sharedMitdb(b)
+	dir := refdata.MITDB(b)
 	b.SetBytes(1950000)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

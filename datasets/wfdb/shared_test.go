@@ -1,28 +1,15 @@
 package wfdb
 
 import (
-	"os"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"path/filepath"
 	"testing"
 )
 
 // sharedMitdb returns ../shared/data/mitdb (or $ECG_SHARED/data/mitdb), or
 // skips the test when it is absent.
-func sharedMitdb(t testing.TB) string {
-	t.Helper()
-	root := os.Getenv("ECG_SHARED")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared")
-	}
-	dir := filepath.Join(root, "data", "mitdb")
-	if _, err := os.Stat(filepath.Join(dir, "100.hea")); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return dir
-}
-
 func TestMitdbChecksums(t *testing.T) {
-	dir := sharedMitdb(t)
+	dir := refdata.MITDB(t)
 	names, err := filepath.Glob(filepath.Join(dir, "*.hea"))
 	if err != nil || len(names) == 0 {
 		t.Skip("no headers")
