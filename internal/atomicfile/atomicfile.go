@@ -28,7 +28,7 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}, nil
+	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 32<<10)}, nil
 }
 
 // CreateNoSync is Create without the fsync before the rename. Readers still
