@@ -298,7 +298,22 @@ func decode212(dst []int32, src []byte) {
 	d := dst[:2*pairs]
 	tab := &table12
 	i := 0
-	// Two pairs (6 bytes) per step from one 8-byte load while 8 bytes remain.
+	// Four pairs (12 bytes) per step from two overlapping 8-byte loads
+	// while 14 bytes remain, then two pairs from one load while 8 remain.
+	for ; 3*i+14 <= len(s) && i+4 <= pairs; i += 4 {
+		b := s[3*i : 3*i+14 : 3*i+14]
+		w := binary.LittleEndian.Uint64(b[0:8])
+		v := binary.LittleEndian.Uint64(b[6:14])
+		o := d[2*i : 2*i+8 : 2*i+8]
+		o[0] = tab[w&0xfff]
+		o[1] = tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
+		o[2] = tab[w>>24&0xfff]
+		o[3] = tab[(w>>40&0xff|w>>28&0xf00)&0xfff]
+		o[4] = tab[v&0xfff]
+		o[5] = tab[(v>>16&0xff|v>>4&0xf00)&0xfff]
+		o[6] = tab[v>>24&0xfff]
+		o[7] = tab[(v>>40&0xff|v>>28&0xf00)&0xfff]
+	}
 	for ; 3*i+8 <= len(s) && i+2 <= pairs; i += 2 {
 		w := binary.LittleEndian.Uint64(s[3*i : 3*i+8])
 		o := d[2*i : 2*i+4 : 2*i+4]
