@@ -6,7 +6,7 @@ SHARED  ?= $(abspath ../shared)
 WFDB    ?= $(abspath .cache/wfdb)
 export CGO_ENABLED = 0
 
-.PHONY: build test bench fuzz conformance check check-imports demo model wfdb-tools scipy clean
+.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/ecg
@@ -18,6 +18,10 @@ test:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+# Side-by-side timings against the WFDB Software Package (medians of RUNS=7).
+compare: build wfdb-tools
+	bash docs/bench/compare-tools.sh $(BIN) $(WFDB)/bin $(SHARED)/data/mitdb
 
 # Each fuzz target for FUZZTIME (default 60s).
 FUZZTIME ?= 60s
