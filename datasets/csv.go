@@ -39,7 +39,8 @@ type CSVOptions struct {
 	Header string
 	// TimeColumn is the column holding the time in seconds ("auto" or
 	// "": a column named time, t, sec, seconds, "elapsed time", or with
-	// "(ms)"/"_ms" for milliseconds; "none"; or a name or 0-based index).
+	// "(ms)"/"_ms" for milliseconds; "none"; or a name or a 1-based index,
+	// counted as cut -f and ecg stream --column count).
 	// Values may also be written [hh:]mm:ss.sss. The time column gives Fs
 	// when Fs is 0, and must then be evenly spaced (within 1%).
 	TimeColumn string
@@ -190,10 +191,10 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 		}
 		if tcol < 0 {
 			i, err := strconv.Atoi(tc)
-			if err != nil || i < 0 || i >= ncol {
-				return fail(0, 0, "time column %q: no such column (%d columns)", tc, ncol)
+			if err != nil || i < 1 || i > ncol {
+				return fail(0, 0, "time column %q: no such column (%d columns, counted from 1)", tc, ncol)
 			}
-			tcol = i
+			tcol = i - 1
 		}
 	}
 	if tcol >= 0 && names != nil {

@@ -287,6 +287,7 @@ type processor struct {
 	// hr ticks
 	hrTick  int64 // next hr event after this many samples
 	hrCount int64
+	hrAt    int64 // sample of the last hr event, -1 before the first
 	rrBuf   []float64
 
 	// windows
@@ -325,6 +326,7 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.beatRing = make([]int64, 1024)
 	p.lastBeat = -1
 	p.hrTick = int64(math.Round(fs))
+	p.hrAt = -1
 	p.rrBuf = make([]float64, 0, 8)
 	p.win = max(1, int64(math.Round(cfg.Window*fs)))
 	p.hop = max(1, int64(math.Round(cfg.Hop*fs)))
@@ -405,6 +407,7 @@ func (p *processor) currentHR(at int64) *float64 {
 }
 
 func (p *processor) hrEvent(at int64) {
+	p.hrAt = at
 	p.event(EventHR, at, &HRBody{HR: p.currentHR(at), Beats: p.beatCount})
 }
 
@@ -571,7 +574,11 @@ func (p *processor) status(input string) {
 
 func (p *processor) close() {
 	p.det.Flush(p.onBeat)
-	p.hrEvent(p.n)
+	if p.n > p.hrAt {
+		// The last part second; when the input ends on a whole second its
+		// hr event is already out.
+		p.hrEvent(p.n)
+	}
 	if p.n > p.lastWinAt {
 		switch {
 		case p.n >= p.win:

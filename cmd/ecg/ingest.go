@@ -85,7 +85,7 @@ multi-frequency record; EDF Annotations signals are skipped.`,
 	f.Float64Var(&o.gain, "gain", 0, "ADC units per physical unit for CSV signals (default: chosen per signal)")
 	f.StringVar(&o.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab", "space" (default: detected)`)
 	f.StringVar(&o.header, "header", "auto", "CSV header row: auto, yes or no")
-	f.StringVar(&o.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 0-based index")
+	f.StringVar(&o.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 1-based index")
 	return cmd
 }
 

@@ -42,8 +42,8 @@ image paths are matched relative to the manifest's folder.
 
 CSV columns: file,label,confidence,confident[,label2,score2,...]; JSON: one
 object per line. "confident" says whether the confidence reaches the
-model's threshold for that label. A file that fails is reported on stderr
-and the exit code is 3.`,
+model's threshold for that label. A file that fails is reported on stderr;
+the exit code is then 3, or 1 when every file failed.`,
 		Example: `  ecg predict model.ecgm archive/N/100_0000m00s_MLII.png
   ecg predict model.ecgm records/*.hea --top 3 --format json
   ecg predict data/mitdb/201            # the embedded rhythm model`,

@@ -94,8 +94,11 @@ func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	if err != nil || dur < 0 {
 		return usagef("simulate: --duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
 	}
-	if o.format != "text" && o.format != "csv" {
-		return usagef("simulate: --format %q: want text or csv", o.format)
+	if err := checkFormat(o.format, "text", "csv"); err != nil {
+		return err
+	}
+	if !(o.fs > 0) {
+		return usagef("simulate: sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
 	}
 	opt := synth.Options{Rhythm: o.rhythm, HR: o.hr, Noise: o.noise, Wander: o.wander, Fs: o.fs, Duration: dur, Seed: o.seed}
 	if o.out != "" {

@@ -145,6 +145,14 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	if err != nil {
 		return usagef("stream: --hop %v", err)
 	}
+	// The library reads 0 as "the default"; on the command line 0 is a
+	// mistake to report, not to replace.
+	if win <= 0 || hop <= 0 {
+		return usagef("stream: --window %s, --hop %s: both must be more than 0", o.window, o.hop)
+	}
+	if o.windows < 1 {
+		return usagef("stream: --alert-windows %d: want 1 or more", o.windows)
+	}
 	if o.baud <= 0 {
 		return usagef("stream: --baud %d", o.baud)
 	}
