@@ -15,29 +15,55 @@ type Beat struct {
 
 // Detector parameters in seconds or fractions, independent of the rate.
 const (
-	hpCutoff     = 5.0   // Hz, band-pass lower edge
-	lpCutoff     = 20.0  // Hz, band-pass upper edge
-	derivLag     = 0.010 // s, slope lag
-	integWindow  = 0.150 // s, moving-window integration
-	confirmLag   = 0.160 // s, a local maximum of the envelope is final after this
-	refractory   = 0.200 // s, no two beats closer than this
-	competeTime  = 0.250 // s, of two QRS candidates closer than this the larger wins
-	twaveWindow  = 0.360 // s, a peak closer than this to a beat must be steep
-	twaveSlope   = 0.5   // fraction of the previous beat's slope
-	thresholdK   = 0.25  // detection threshold between noise and QRS levels
-	searchBackK  = 1.5   // search back after this many mean RR intervals
-	searchBackTh = 0.4   // fraction of the detection threshold in search-back
-	maxSearch    = 3.0   // s, search back no later than this after a beat
-	learnTime    = 2.0   // s, initial learning period
-	settleTime   = 0.6   // s, a lead is ignored this long after an invalid sample
-	history      = 8     // peaks and intervals kept for the thresholds
-	maxPending   = 64    // candidate peaks kept for search-back
-	maxLearn     = 256   // peaks kept during the learning period
-	clipLevel    = 3     // a lead's envelope counts up to this many QRS levels
-	maxSNR       = 20    // cap of a lead's weight (QRS to noise level ratio)
+	derivLag    = 0.010 // s, slope lag
+	refractory  = 0.200 // s, no two beats closer than this
+	twaveWindow = 0.360 // s, a peak closer than this to a beat must be steep
+	twaveSlope  = 0.5   // fraction of the previous beat's slope
+	maxSearch   = 3.0   // s, search back no later than this after a beat
+	learnTime   = 2.0   // s, initial learning period
+	settleTime  = 0.6   // s, a lead is ignored this long after an invalid sample
+	history     = 8     // peaks and intervals kept for the thresholds
+	maxPending  = 64    // candidate peaks kept for search-back
+	maxLearn    = 256   // peaks kept during the learning period
+	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
+	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
 	// MaxLeads is the largest number of leads a Detector combines.
 	MaxLeads = 4
 )
+
+// params are the detector parameters that were selected on data, kept
+// in a struct so that the selection harness (TestTuneSplit) can try
+// others. They were chosen on the DS1 half of the MIT-BIH inter-patient
+// split only, clean and with synthetic noise; DS2 was not looked at
+// (docs/beats.md, "Parameter selection").
+type params struct {
+	hpCutoff     float64 // Hz, band-pass lower edge
+	lpCutoff     float64 // Hz, band-pass upper edge
+	integWindow  float64 // s, moving-window integration
+	confirmLag   float64 // s, a local maximum of the envelope is final after this
+	thresholdK   float64 // detection threshold, fraction of the way from the noise to the QRS level
+	competeTime  float64 // s, of two QRS candidates closer than this the larger wins
+	searchBackK  float64 // search back after this many mean RR intervals
+	searchBackTh float64 // fraction of the detection threshold in search-back
+	// qRise limits how fast the QRS level can rise: a beat enters the
+	// QRS level history as at most qRise times the current level, so a
+	// few artifacts taken for beats do not lift the threshold above the
+	// real QRS complexes (0: no limit).
+	qRise float64
+}
+
+// defaultParams are the selected parameters.
+var defaultParams = params{
+	hpCutoff:     5,
+	lpCutoff:     20,
+	integWindow:  0.150,
+	confirmLag:   0.160,
+	thresholdK:   0.30,
+	competeTime:  0.250,
+	searchBackK:  1.5,
+	searchBackTh: 0.3,
+	qRise:        1.5,
+}
 
 // peak is a local maximum of the combined envelope.
 type peak struct {
@@ -75,14 +101,16 @@ type lead struct {
 // Each lead is band-passed (5-20 Hz, Butterworth sections designed for
 // the sampling rate by the bilinear transform), differentiated over 10 ms,
 // squared and integrated over 150 ms. Local maxima of that envelope are
-// classified as QRS or noise against an adaptive threshold a quarter of
+// classified as QRS or noise against an adaptive threshold 0.3 of
 // the way from the median of the last 8 noise peaks to the median of the
-// last 8 QRS peaks (after Hamilton and Tompkins, 1986). Of two QRS
+// last 8 QRS peaks (after Hamilton and Tompkins, 1986); a beat enters the
+// QRS history as at most 1.5 times the current QRS level, so artifacts
+// taken for beats cannot quickly lift the threshold. Of two QRS
 // candidates closer than 250 ms (240 bpm) the larger wins, so a tall P
 // wave or a second hump does not take a beat's place. A peak within 360
 // ms of a beat whose slope is less than half the beat's is taken for a T
 // wave. If no beat is found for 1.5 mean RR intervals (3 s at most), the
-// largest noise peak above 0.4 times the threshold since the last beat is
+// largest noise peak above 0.3 times the threshold since the last beat is
 // taken (search-back; the peaks kept for it are bounded, so the cost is
 // linear in the signal length). The fiducial point is the largest
 // absolute value of the band-passed signal within the integration window,
@@ -103,6 +131,7 @@ type lead struct {
 // rest.
 type Detector struct {
 	fs float64
+	p  params
 
 	gd        int64 // group delay of the band-pass, samples
 	dk        int   // derivative lag, samples
@@ -153,18 +182,22 @@ func NewDetector(fs float64) *Detector { return NewMultiDetector(fs, 1) }
 // simultaneous signals (leads of one ECG) sampled at fs Hz, fed with
 // WriteLeads.
 func NewMultiDetector(fs float64, nleads int) *Detector {
+	return newDetector(fs, nleads, defaultParams)
+}
+
+func newDetector(fs float64, nleads int, p params) *Detector {
 	nleads = min(max(nleads, 1), MaxLeads)
-	d := &Detector{fs: fs}
-	lp := math.Min(lpCutoff, 0.4*fs)
+	d := &Detector{fs: fs, p: p}
+	lp := math.Min(p.lpCutoff, 0.4*fs)
 	mk := func() cascade {
-		return cascade{highpass2(hpCutoff, math.Sqrt2/2, fs), lowpass2(lp, math.Sqrt2/2, fs)}
+		return cascade{highpass2(p.hpCutoff, math.Sqrt2/2, fs), lowpass2(lp, math.Sqrt2/2, fs)}
 	}
 	d.gd = int64(math.Round(mk().groupDelay(10, fs)))
 	d.dk = max(1, int(math.Round(derivLag*fs)))
-	d.win = max(1, int(math.Round(integWindow*fs)))
-	d.confirm = d.samples(confirmLag)
+	d.win = max(1, int(math.Round(p.integWindow*fs)))
+	d.confirm = d.samples(p.confirmLag)
 	d.refract = d.samples(refractory)
-	d.compete = d.samples(competeTime)
+	d.compete = d.samples(p.competeTime)
 	d.twave = d.samples(twaveWindow)
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
@@ -496,7 +529,11 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
-	d.qpk, d.qi = pushRing(d.qpk, d.qi, p.value)
+	v := p.value
+	if d.p.qRise > 0 && len(d.qpk) > 0 {
+		v = math.Min(v, d.p.qRise*d.median(d.qpk))
+	}
+	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
 	if d.lastBeat >= 0 {
 		d.rr, d.ri = pushRing(d.rr, d.ri, float64(p.at-d.lastBeat))
 	}
@@ -576,7 +613,7 @@ func (d *Detector) median(r []float64) float64 {
 func (d *Detector) threshold() float64 {
 	q := d.median(d.qpk)
 	nz := d.median(d.npk)
-	return nz + thresholdK*(q-nz)
+	return nz + d.p.thresholdK*(q-nz)
 }
 
 func (d *Detector) meanRR() float64 {
@@ -596,11 +633,11 @@ func (d *Detector) searchBack(n int64, emit func(Beat)) {
 	if d.lastBeat < 0 || len(d.pending) == 0 {
 		return
 	}
-	lim := min(int64(searchBackK*d.meanRR()), d.maxSearch)
+	lim := min(int64(d.p.searchBackK*d.meanRR()), d.maxSearch)
 	if n-d.lastBeat < lim {
 		return
 	}
-	th := searchBackTh * d.threshold()
+	th := d.p.searchBackTh * d.threshold()
 	best := -1
 	for i, p := range d.pending {
 		gap := p.at - d.lastBeat

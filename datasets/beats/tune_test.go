@@ -1,0 +1,177 @@
+package beats
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// The inter-patient split of de Chazal et al. (2004), as listed in the
+// shared data README. DS1 is the only half used to select parameters;
+// DS2 is reported, never looked at while choosing.
+var (
+	splitDS1 = strings.Fields("101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230")
+	splitDS2 = strings.Fields("100 103 105 111 113 117 121 123 200 202 210 212 213 214 219 221 222 228 231 232 233 234")
+)
+
+// tuneConditions are the versions of each record a candidate is run on:
+// clean, and with the synthetic noise of TestStressTables (same
+// generator, same seeds) at the given SNRs.
+var tuneConditions = []struct {
+	kind string
+	snr  float64
+}{{"", 0}, {"ma", 12}, {"ma", 6}, {"ma", 0}, {"em", 12}, {"em", 6}, {"em", 0}, {"bw", 0}}
+
+// TestTuneSplit scores candidate parameter sets with Match (which gives
+// bxb's counts, TestConformanceBxb) on one half of the split, clean and
+// noisy, and prints gross Se and +P per condition. It runs only when
+// ECG_BEATS_TUNE is set to ds1, ds2 or all (the 44 non-paced records).
+// ECG_BEATS_TRY lists candidates separated by ";", each a comma-separated
+// list of field=value overrides of defaultParams ("" is the default).
+// Parameters are chosen on ds1 only (docs/beats.md, "Parameter
+// selection").
+func TestTuneSplit(t *testing.T) {
+	set := os.Getenv("ECG_BEATS_TUNE")
+	if set == "" {
+		t.Skip("set ECG_BEATS_TUNE=ds1|ds2|all to score parameter candidates")
+	}
+	var names []string
+	switch set {
+	case "ds1":
+		names = splitDS1
+	case "ds2":
+		names = splitDS2
+	case "all":
+		names = append(append([]string{}, splitDS1...), splitDS2...)
+	default:
+		t.Fatalf("ECG_BEATS_TUNE=%q: want ds1, ds2 or all", set)
+	}
+	db := mitdbDir(t)
+	var cands []params
+	var labels []string
+	for _, spec := range strings.Split(os.Getenv("ECG_BEATS_TRY"), ";") {
+		p, err := parseParams(strings.TrimSpace(spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands = append(cands, p)
+		labels = append(labels, strings.TrimSpace(spec))
+	}
+	conds := tuneConditions
+	if c := os.Getenv("ECG_BEATS_CONDS"); c == "clean" {
+		conds = conds[:1]
+	}
+	res := make([][]MatchResult, len(cands)) // [cand][cond]
+	for i := range res {
+		res[i] = make([]MatchResult, len(conds))
+	}
+	var mu sync.Mutex
+	parallel(len(names), func(i int) {
+		name := names[i]
+		path := filepath.Join(db, name)
+		rec, err := wfdb.ReadRecord(path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		ann, err := wfdb.ReadAnnotations(path, "atr")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		fs := rec.Header.Fs
+		refBeats, vf := Reference(ann, int64(rec.NumFrames()))
+		opt := DefaultMatchOptions()
+		opt.Exclude = vf
+		g := rec.Header.Signals[0].Gain
+		if g == 0 {
+			g = wfdb.DefaultGain
+		}
+		for c, cond := range conds {
+			x := rec.Physical(0)
+			if cond.kind != "" {
+				addNoise(x, fs, cond.kind, cond.snr, refSamples(ann, 1), hashName(name))
+				for k, v := range x { // format 16, as the stress records
+					x[k] = math.Round(v*g) / g
+				}
+			}
+			for k, p := range cands {
+				d := newDetector(fs, 1, p)
+				var test []int64
+				emit := func(b Beat) { test = append(test, b.Sample) }
+				d.Write(x, emit)
+				d.Flush(emit)
+				m := Match(refBeats, test, fs, opt)
+				mu.Lock()
+				res[k][c].Add(m)
+				mu.Unlock()
+			}
+		}
+	})
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%d records), gross Se/+P %%, FN+FP in brackets\n", set, len(names))
+	for k := range cands {
+		fmt.Fprintf(&b, "[%s]\n", labels[k])
+		for c, cond := range conds {
+			m := res[k][c]
+			name := "clean"
+			if cond.kind != "" {
+				name = fmt.Sprintf("%s%g", cond.kind, cond.snr)
+			}
+			fmt.Fprintf(&b, "  %-5s %7.3f %7.3f (%d+%d)\n", name, m.Sensitivity(), m.PositivePredictivity(), m.FN, m.FP)
+		}
+	}
+	t.Log("\n" + b.String())
+}
+
+// parseParams applies "field=value,..." overrides to defaultParams.
+func parseParams(spec string) (params, error) {
+	p := defaultParams
+	if spec == "" {
+		return p, nil
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil {
+			return p, fmt.Errorf("bad override %q", kv)
+		}
+		if !setParam(&p, k, f) {
+			return p, fmt.Errorf("unknown parameter %q", k)
+		}
+	}
+	return p, nil
+}
+
+func setParam(p *params, k string, v float64) bool {
+	switch k {
+	case "thresholdK":
+		p.thresholdK = v
+	case "competeTime":
+		p.competeTime = v
+	case "searchBackK":
+		p.searchBackK = v
+	case "searchBackTh":
+		p.searchBackTh = v
+	case "hpCutoff":
+		p.hpCutoff = v
+	case "lpCutoff":
+		p.lpCutoff = v
+	case "integWindow":
+		p.integWindow = v
+	case "confirmLag":
+		p.confirmLag = v
+	case "qRise":
+		p.qRise = v
+	default:
+		return false
+	}
+	return true
+}
