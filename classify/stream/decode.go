@@ -84,6 +84,7 @@ type decoder struct {
 	lines    int64  // complete lines seen
 	odd      []byte // binary: a byte waiting for its pair
 	anySeen  bool   // a sample was decoded
+	autoCols bool   // neither Column nor TimeColumn given: a header may name them
 	fields   [][]byte
 	out      sink
 }
@@ -107,6 +108,7 @@ func newDecoder(opt InputOptions, out sink) (*decoder, error) {
 	if opt.Column < 0 || opt.TimeColumn < 0 || opt.Column > 1024 || opt.TimeColumn > 1024 {
 		return nil, fmt.Errorf("stream: column %d, time column %d (want 1-1024)", opt.Column, opt.TimeColumn)
 	}
+	autoCols := opt.Column == 0 && opt.TimeColumn == 0
 	if opt.Column == 0 {
 		opt.Column = 1
 		if opt.TimeColumn == 1 {
@@ -116,7 +118,7 @@ func newDecoder(opt InputOptions, out sink) (*decoder, error) {
 	if opt.Column == opt.TimeColumn {
 		return nil, fmt.Errorf("stream: value and time in the same column %d", opt.Column)
 	}
-	d := &decoder{opt: opt, out: out, scale: 1, delim: []byte(opt.Delimiter)}
+	d := &decoder{opt: opt, out: out, scale: 1, delim: []byte(opt.Delimiter), autoCols: autoCols}
 	if opt.Units == "" {
 		opt.Units = "mV"
 		if opt.Format == FormatBinary {
@@ -269,6 +271,9 @@ func (d *decoder) decodeLine(line []byte) {
 func (d *decoder) bad() {
 	if !d.anySeen && d.lines == 1 {
 		d.out.problem(ProblemHeader)
+		if d.autoCols {
+			d.columnsFromHeader()
+		}
 		return
 	}
 	d.out.problem(ProblemMalformed)
@@ -389,3 +394,33 @@ func (d *decoder) writeBinary(p []byte) {
 // errNoRate is returned when the sampling rate is neither given nor
 // inferable from timestamps.
 var errNoRate = errors.New("stream: no sampling rate: give --fs, or timestamps that increase")
+
+// columnsFromHeader reads the column header line in d.fields when no
+// column was given: a column named like a time ("time", "t", "ts",
+// "timestamp", "sec", "seconds", "time (s)") is the time column, and the
+// value is the first other column, so that `ecg simulate --format csv`
+// (time,ecg) streams as it reads.
+func (d *decoder) columnsFromHeader() {
+	tcol := 0
+	for i, f := range d.fields {
+		name := strings.ToLower(strings.Trim(string(f), `"' `))
+		if j := strings.IndexAny(name, " ([_"); j > 0 {
+			name = name[:j]
+		}
+		switch name {
+		case "time", "t", "ts", "timestamp", "sec", "seconds", "elapsed":
+			tcol = i + 1
+		}
+		if tcol > 0 {
+			break
+		}
+	}
+	if tcol == 0 || len(d.fields) < 2 {
+		return
+	}
+	d.opt.TimeColumn = tcol
+	d.opt.Column = 1
+	if tcol == 1 {
+		d.opt.Column = 2
+	}
+}

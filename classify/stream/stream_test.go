@@ -429,3 +429,28 @@ func FuzzDecoder(f *testing.F) {
 		_ = s.Close()
 	})
 }
+
+// A header naming a time column picks the columns when none are given:
+// `ecg simulate --format csv` (time,ecg) streams as it reads.
+func TestHeaderNamesTimeColumn(t *testing.T) {
+	rec, err := synth.Generate(synth.Options{Rhythm: synth.Normal, HR: 60, Duration: 20, Fs: 250, Seed: 1, Noise: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("time,ecg\n")
+	for i, v := range rec.MV {
+		fmt.Fprintf(&b, "%.6f,%.4f\n", float64(i)/250, v)
+	}
+	s, c := newStream(t, InputOptions{}, Config{Fs: 250, Window: 10, Hop: 10})
+	feed(t, s, []byte(b.String()), nil)
+	st := c.of(EventStatus)
+	last := st[len(st)-1].Body.(*StatusBody)
+	if last.Header != 1 || last.Malformed != 0 || last.Samples != int64(len(rec.MV)) {
+		t.Fatalf("final status %+v; want 1 header, 0 malformed, every line a sample", last)
+	}
+	hrs := c.of(EventHR)
+	if h := hrs[len(hrs)-1].Body.(*HRBody).HR; h == nil || math.Abs(*h-60) > 6 {
+		t.Fatalf("heart rate %v from the ecg column, want about 60", h)
+	}
+}

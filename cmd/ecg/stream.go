@@ -84,7 +84,7 @@ status) and exit 0.`,
 	}
 	f := cmd.Flags()
 	f.Float64Var(&o.fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
-	f.IntVar(&o.in.Column, "column", 0, "1-based column of the ECG value in text lines (default: the first that is not --time-column)")
+	f.IntVar(&o.in.Column, "column", 0, "1-based column of the ECG value in text lines (default: the first that is not --time-column); with neither column flag, a header line naming a time column (time, t, ts) sets both")
 	f.IntVar(&o.in.TimeColumn, "time-column", 0, "1-based column of a timestamp in text lines (0: none)")
 	f.StringVar(&o.in.Delimiter, "delimiter", "", "text column delimiter (default: blanks, comma or semicolon)")
 	f.BoolVar(&o.jsonIn, "json", false, "input is JSON lines")
