@@ -41,11 +41,12 @@ type CSVOptions struct {
 	// "": a column named time, t, sec, seconds, "elapsed time", or with
 	// "(ms)"/"_ms" for milliseconds; "none"; or a name or a 1-based index,
 	// counted as cut -f and ecg stream --column count).
-	// Values may also be written [hh:]mm:ss.sss. The time column gives Fs
-	// when Fs is 0, and must then be evenly spaced (within 1%).
+	// Values may also be written [hh:]mm:ss.sss. An evenly spaced time
+	// column (within 1%) gives the rate, whatever Fs says; an uneven one
+	// needs Fs.
 	TimeColumn string
-	// Fs is the sampling frequency in Hz; required unless a time column
-	// gives it.
+	// Fs is the sampling frequency in Hz of files without an evenly
+	// spaced time column; required for them.
 	Fs float64
 	// Units for every signal when the file has no units row ("mV" if empty).
 	Units string
@@ -208,18 +209,23 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 	if fs < 0 || math.IsNaN(fs) || math.IsInf(fs, 0) {
 		return fail(0, 0, "sampling frequency %v: must be positive", fs)
 	}
-	if fs == 0 {
-		if tcol < 0 {
-			return nil, ErrNoFs
-		}
+	// A file's own evenly spaced time column gives its rate; opt.Fs is for
+	// files without one (and for uneven time columns).
+	if tcol >= 0 {
 		t := cols[tcol]
 		if msec {
 			t = scaled(t, 1e-3)
 		}
-		var err error
-		if fs, err = rateFromTimes(t); err != nil {
+		r, err := rateFromTimes(t)
+		switch {
+		case err == nil:
+			fs = r
+		case fs == 0:
 			return fail(0, tcol+1, "time column: %v", err)
 		}
+	}
+	if fs == 0 {
+		return nil, ErrNoFs
 	}
 	s := &Signals{Fs: fs}
 	for c := 0; c < ncol; c++ {
@@ -388,7 +394,7 @@ func rateFromTimes(t []float64) (float64, error) {
 	step := span / float64(len(t)-1)
 	for i := 1; i < len(t); i++ {
 		if d := t[i] - t[i-1]; math.Abs(d-step) > 0.01*step {
-			return 0, fmt.Errorf("uneven time step %g s at row %d (mean %g s): resample or give --fs", d, i+1, step)
+			return 0, fmt.Errorf("uneven time step %.6g s at row %d (mean %.6g s): resample or give --fs", d, i+1, step)
 		}
 	}
 	fs := 1 / step
