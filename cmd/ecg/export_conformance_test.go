@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,7 +65,7 @@ func TestConformanceRdsamp(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := "x" + f
-			runIn(t, dir, "xform", "-i", "100s", "-o", "o"+f, "-n", name, "-t", "s3599")
+			refdata.Run(t, dir, "xform", "-i", "100s", "-o", "o"+f, "-n", name, "-t", "s3599")
 			// Formats that wrap mitdb's values get a checksum error at the
 			// last frame, which rdsamp then leaves out: compare a window.
 			compareExport(t, dir, name, []string{filepath.Join(dir, name), "--to", "s3598"}, []string{"-t", "s3598"}, false)
@@ -110,20 +110,6 @@ func TestConformanceRdsamp(t *testing.T) {
 	})
 }
 
-// runIn runs a tool in dir and returns its standard output.
-func runIn(t *testing.T, dir, name string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
-	}
-	return out
-}
-
 // compareExport runs `ecg export ARGS` and `rdsamp -r REC RDARGS` and
 // compares them field by field. rdsamp prints "-" for an invalid physical
 // value where ecg prints NaN; in physical mode rdsamp's first column is
@@ -134,7 +120,7 @@ func compareExport(t *testing.T, dir, rec string, args, rdargs []string, physica
 	if code != 0 {
 		t.Fatalf("ecg export %v: exit %d: %s", args, code, errOut)
 	}
-	ref := runIn(t, dir, "rdsamp", append([]string{"-r", rec}, rdargs...)...)
+	ref := refdata.Run(t, dir, "rdsamp", append([]string{"-r", rec}, rdargs...)...)
 	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	want := strings.Split(strings.TrimSuffix(string(ref), "\n"), "\n")
 	if len(got) != len(want) {
@@ -164,7 +150,7 @@ func compareAnnotations(t *testing.T, dir, rec string, args []string, rdargs ...
 	if code != 0 {
 		t.Fatalf("ecg export %s --annotator atr %v: exit %d: %s", rec, args, code, errOut)
 	}
-	ref := string(runIn(t, dir, "rdann", append([]string{"-r", rec, "-a", "atr"}, rdargs...)...))
+	ref := string(refdata.Run(t, dir, "rdann", append([]string{"-r", rec, "-a", "atr"}, rdargs...)...))
 	if out != ref {
 		got, want := strings.Split(out, "\n"), strings.Split(ref, "\n")
 		for i := range min(len(got), len(want)) {

@@ -1,8 +1,8 @@
 package wfdb
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/ecgkit/ecg/internal/refdata"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,20 +25,6 @@ func needTools(t *testing.T, tools ...string) {
 			t.Skipf("%s not on PATH", tool)
 		}
 	}
-}
-
-// runTool runs a WFDB tool in dir and returns its standard output.
-func runTool(t *testing.T, dir, name string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
-	}
-	return out
 }
 
 // parseRdsampRows parses rdsamp output (sample number, then values; "-"
@@ -129,8 +115,8 @@ func TestConformanceXformFormats(t *testing.T) {
 			// Odd lengths exercise the padding of 212/310/311.
 			for _, tm := range []string{"s3599", "s3598", "s3597"} {
 				rec := c.name + tm
-				runTool(t, dir, "xform", "-i", "100s", "-o", "o"+c.name, "-n", rec, "-t", tm)
-				rows := parseRdsampRows(t, runTool(t, dir, "rdsamp", "-r", rec))
+				refdata.Run(t, dir, "xform", "-i", "100s", "-o", "o"+c.name, "-n", rec, "-t", tm)
+				rows := parseRdsampRows(t, refdata.Run(t, dir, "rdsamp", "-r", rec))
 				got, err := ReadRecord(filepath.Join(dir, rec))
 				if err != nil {
 					t.Fatal(err)
@@ -177,7 +163,7 @@ func TestConformanceWriteRecord(t *testing.T) {
 		if err := WriteRecord(dir, h, data); err != nil {
 			t.Fatal(err)
 		}
-		rows := parseRdsampRows(t, runTool(t, dir, "rdsamp", "-r", "w"))
+		rows := parseRdsampRows(t, refdata.Run(t, dir, "rdsamp", "-r", "w"))
 		if len(rows) != 777 {
 			t.Fatalf("format %d: rdsamp printed %d rows (checksum or length problem)", f, len(rows))
 		}

@@ -1,6 +1,7 @@
 package wfdb
 
 import (
+	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -101,7 +102,7 @@ func TestConformanceMultiSegment(t *testing.T) {
 	dir := t.TempDir()
 	makeMultiSegment(t, dir)
 	for _, name := range []string{"m", "f"} {
-		rows := parseRdsampRows(t, runTool(t, dir, "rdsamp", "-r", name))
+		rows := parseRdsampRows(t, refdata.Run(t, dir, "rdsamp", "-r", name))
 		rec, err := ReadRecord(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -4,7 +4,9 @@
 package refdata
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -32,4 +34,19 @@ func MITDB(t testing.TB) string {
 		t.Skipf("reference data not found (set ECG_SHARED): %v", err)
 	}
 	return dir
+}
+
+// Run runs a reference tool (rdsamp, rdann, bxb...) in dir and returns its
+// standard output; a failure fails t with the tool's standard error.
+func Run(t testing.TB, dir, name string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
+	}
+	return out
 }
