@@ -2,7 +2,6 @@ package classify
 
 import (
 	"fmt"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"

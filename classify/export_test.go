@@ -3,12 +3,13 @@ package classify
 import (
 	"bytes"
 	"encoding/csv"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"hash/crc32"
 	"os"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 
 	"github.com/ecgkit/ecg/datasets"
 )

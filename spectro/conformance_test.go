@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )

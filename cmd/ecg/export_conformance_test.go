@@ -2,12 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )

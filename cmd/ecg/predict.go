@@ -5,10 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"

@@ -9,26 +9,10 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/ecgkit/ecg/internal/refdata"
+
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
-
-// mitdbDir returns $ECG_SHARED/data/mitdb (else ../shared beside the
-// repository) or skips t.
-func mitdbDir(t testing.TB) string {
-	t.Helper()
-	root := os.Getenv("ECG_SHARED")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared")
-	}
-	dir, err := filepath.Abs(filepath.Join(root, "data", "mitdb"))
-	if err != nil {
-		t.Skip(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "RECORDS")); err != nil {
-		t.Skipf("reference data not found: %v", err)
-	}
-	return dir
-}
 
 var (
 	bxbSe  = regexp.MustCompile(`QRS sensitivity:.*\((\d+)/(\d+)\)`)
@@ -71,7 +55,7 @@ func TestConformanceBxb(t *testing.T) {
 			t.Skipf("%s not on PATH", tool)
 		}
 	}
-	db := mitdbDir(t)
+	db := refdata.MITDB(t)
 	names, err := readRecords(db)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ecgkit/ecg/internal/refdata"
+
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -30,7 +32,7 @@ func TestStressTables(t *testing.T) {
 			t.Skipf("%s not on PATH", tool)
 		}
 	}
-	db := mitdbDir(t)
+	db := refdata.MITDB(t)
 	names, err := readRecords(db)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ecgkit/ecg/internal/refdata"
+
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -53,7 +55,7 @@ func TestTuneSplit(t *testing.T) {
 	default:
 		t.Fatalf("ECG_BEATS_TUNE=%q: want ds1, ds2 or all", set)
 	}
-	db := mitdbDir(t)
+	db := refdata.MITDB(t)
 	var cands []params
 	var labels []string
 	for _, spec := range strings.Split(os.Getenv("ECG_BEATS_TRY"), ";") {

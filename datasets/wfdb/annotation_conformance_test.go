@@ -3,7 +3,6 @@ package wfdb
 import (
 	"bytes"
 	"fmt"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // wfdbTool returns the path of a WFDB Software Package program, or skips

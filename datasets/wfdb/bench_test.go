@@ -1,9 +1,10 @@
 package wfdb
 
 import (
-	"github.com/ecgkit/ecg/internal/refdata"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 func benchmarkDecode(b *testing.B, f Format) {

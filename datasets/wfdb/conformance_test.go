@@ -2,13 +2,14 @@ package wfdb
 
 import (
 	"fmt"
-	"github.com/ecgkit/ecg/internal/refdata"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // These tests compare ReadRecord with rdsamp on records that the WFDB tools

@@ -1,11 +1,12 @@
 package wfdb
 
 import (
-	"github.com/ecgkit/ecg/internal/refdata"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // makeMultiSegment writes a variable-layout record "m" (layout, a 212

@@ -1,9 +1,10 @@
 package wfdb
 
 import (
-	"github.com/ecgkit/ecg/internal/refdata"
 	"path/filepath"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // sharedMitdb returns ../shared/data/mitdb (or $ECG_SHARED/data/mitdb), or
