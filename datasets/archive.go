@@ -308,8 +308,9 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 	if err := parent.Err(); err != nil {
 		return total, err
 	}
-	if total.Records == 0 && len(total.Failed) > 0 {
-		// Nothing but failures: no manifest claims an archive.
+	if total.Windows == 0 {
+		// No image at all (only failures, short windows or records
+		// without the signals): no manifest claims an archive.
 		total.Manifest = ""
 		return total, nil
 	}

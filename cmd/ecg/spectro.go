@@ -404,7 +404,9 @@ func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult
 	if res.SkippedRecords > 0 {
 		fmt.Fprintf(w, "skipped %d records without the signals %s\n", res.SkippedRecords, strings.Join(opt.Signals, ","))
 	}
-	fmt.Fprintf(w, "manifest %s\n", res.Manifest)
+	if res.Manifest != "" {
+		fmt.Fprintf(w, "manifest %s\n", res.Manifest)
+	}
 	return nil
 }
 

@@ -228,3 +228,21 @@ func BenchmarkSpectroRecord100(b *testing.B) {
 	// other processes).
 	b.ReportMetric(cpu/float64(60*b.N)*1e3, "cpu-ms/stride")
 }
+
+// Every window shorter than the STFT segment: a usage error and no
+// manifest (none that would claim an empty archive).
+func TestSpectroAllWindowsShortNoManifest(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "r")
+	if code, _, e := runECG(t, "", "simulate", "--duration", "5s", "--out", rec); code != 0 {
+		t.Fatal(e)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, errOut := runECG(t, "", "spectro", rec, "--out", out, "--stride", "0.1s")
+	if code != ExitUsage || !strings.Contains(errOut, "shorter than the STFT segment") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.csv")); !os.IsNotExist(err) {
+		t.Fatalf("manifest written for an archive without images (stat: %v)", err)
+	}
+}
