@@ -50,6 +50,13 @@ type params struct {
 	// few artifacts taken for beats do not lift the threshold above the
 	// real QRS complexes (0: no limit).
 	qRise float64
+	// Sharpness in competition (0 sharpK: off): of two QRS candidates
+	// closer than competeTime the larger wins, unless the smaller is at
+	// least sharpV of its value and sharper by sharpK, sharpness being
+	// the ratio of the largest slope to the largest band-passed
+	// amplitude (a QRS is steeper for its height than an electrode-motion
+	// burst or a T wave).
+	sharpK, sharpV float64
 }
 
 // defaultParams are the selected parameters.
@@ -62,7 +69,9 @@ var defaultParams = params{
 	competeTime:  0.250,
 	searchBackK:  1.5,
 	searchBackTh: 0.3,
-	qRise:        1.5,
+	qRise:        1.25,
+	sharpK:       1.2,
+	sharpV:       0.7,
 }
 
 // peak is a local maximum of the combined envelope.
@@ -71,6 +80,7 @@ type peak struct {
 	fid   int64   // fiducial sample (input index)
 	value float64 // combined envelope
 	slope float64 // largest combined absolute slope in the window
+	amp   float64 // largest combined absolute band-passed value in the window
 	lv    [MaxLeads]float64
 }
 
@@ -104,10 +114,13 @@ type lead struct {
 // classified as QRS or noise against an adaptive threshold 0.3 of
 // the way from the median of the last 8 noise peaks to the median of the
 // last 8 QRS peaks (after Hamilton and Tompkins, 1986); a beat enters the
-// QRS history as at most 1.5 times the current QRS level, so artifacts
+// QRS history as at most 1.25 times the current QRS level, so artifacts
 // taken for beats cannot quickly lift the threshold. Of two QRS
 // candidates closer than 250 ms (240 bpm) the larger wins, so a tall P
-// wave or a second hump does not take a beat's place. A peak within 360
+// wave or a second hump does not take a beat's place, unless the smaller
+// is at least 0.7 of its size and 1.2 times sharper (largest slope over
+// largest band-passed amplitude: a QRS is steeper for its height than an
+// electrode-motion burst). A peak within 360
 // ms of a beat whose slope is less than half the beat's is taken for a T
 // wave. If no beat is found for 1.5 mean RR intervals (3 s at most), the
 // largest noise peak above 0.3 times the threshold since the last beat is
@@ -458,6 +471,7 @@ func (d *Detector) fillPeak(p *peak, now int64) {
 		}
 	}
 	p.slope = sl
+	p.amp = best
 	p.fid = max(bi-d.gd, 0)
 }
 
@@ -477,7 +491,7 @@ func (d *Detector) classify(p peak, emit func(Beat)) {
 		if p.at-d.tent.at < d.compete {
 			// Two candidates closer than a refractory period: the larger
 			// is the QRS (the other a P wave, or a second hump).
-			if p.value > d.tent.value {
+			if d.wins(p, d.tent) {
 				d.noise(d.tent)
 				d.tent = p
 			} else {
@@ -494,6 +508,21 @@ func (d *Detector) classify(p peak, emit func(Beat)) {
 		return
 	}
 	d.noise(p)
+}
+
+// wins reports whether candidate p takes the place of the tentative beat
+// t closer than competeTime: the larger wins, unless the smaller is
+// nearly as large and clearly sharper (slope for its amplitude).
+func (d *Detector) wins(p, t peak) bool {
+	big, small := p, t
+	if p.value <= t.value {
+		big, small = t, p
+	}
+	if d.p.sharpK > 0 && small.value >= d.p.sharpV*big.value &&
+		small.slope*big.amp >= d.p.sharpK*big.slope*small.amp {
+		big = small
+	}
+	return big.at == p.at
 }
 
 func (d *Detector) isBeat(p peak) bool {

@@ -172,6 +172,10 @@ func setParam(p *params, k string, v float64) bool {
 		p.confirmLag = v
 	case "qRise":
 		p.qRise = v
+	case "sharpK":
+		p.sharpK = v
+	case "sharpV":
+		p.sharpV = v
 	default:
 		return false
 	}
