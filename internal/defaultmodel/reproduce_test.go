@@ -1,0 +1,45 @@
+package defaultmodel
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
+)
+
+// TestConformanceModelReproducible rebuilds the embedded model the way
+// `make model` does and checks that it is byte for byte the embedded one:
+// the model is reproducible, and not stale (a change to the detector or
+// the features that the model depends on must come with `make model`).
+func TestConformanceModelReproducible(t *testing.T) {
+	if os.Getenv("ECG_CONFORMANCE") == "" {
+		t.Skip("set ECG_CONFORMANCE=1 to rebuild the default model")
+	}
+	db := refdata.MITDB(t)
+	dir := t.TempDir()
+	// The segments folder is named as in the Makefile: its name is recorded
+	// in the model.
+	segs, rebuilt := filepath.Join(dir, "rhythm-segments"), filepath.Join(dir, "rhythm.model")
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, stderr.String())
+		}
+	}
+	run("run", "../modelgen", "-db", db, "-out", segs)
+	run("run", "../../cmd/ecg", "train", segs, "--out", rebuilt, "--split", "0.8", "--seed", "1", "--quiet")
+	got, err := os.ReadFile(rebuilt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := model
+	if !bytes.Equal(got, want) {
+		t.Fatalf("rebuilt model (%d bytes) differs from the embedded one (%d bytes): the embedded model is stale; run make model", len(got), len(want))
+	}
+}
