@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecgkit/ecg/internal/refdata"
+
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -130,11 +132,7 @@ func TestConformanceEDF2MIT(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") != "1" {
 		t.Skip("set ECG_CONFORMANCE=1 to compare with edf2mit")
 	}
-	for _, tool := range []string{"edf2mit", "rdsamp"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, "edf2mit", "rdsamp")
 	dir := t.TempDir()
 	val := func(s, i int) int16 { return int16((i*7919+s*104729)%65536 - 32768) }
 	data := makeEDF([]string{"ECG I", "ECG II", "Resp"}, []int{512, 512, 32},

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,11 +22,7 @@ func TestConformanceRdsamp(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") != "1" {
 		t.Skip("set ECG_CONFORMANCE=1 (make conformance)")
 	}
-	for _, tool := range []string{"rdsamp", "rdann", "xform"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, "rdsamp", "rdann", "xform")
 	t.Run("mitdb", func(t *testing.T) {
 		dir := mitdbDir(t)
 		recs, err := os.ReadFile(filepath.Join(dir, "RECORDS"))

@@ -50,11 +50,7 @@ func TestConformanceBxb(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") != "1" {
 		t.Skip("set ECG_CONFORMANCE=1 (make conformance) to compare with bxb")
 	}
-	for _, tool := range []string{"bxb", "gqrs"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, "bxb", "gqrs")
 	db := refdata.MITDB(t)
 	names, err := readRecords(db)
 	if err != nil {

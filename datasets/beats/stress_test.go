@@ -27,11 +27,7 @@ func TestStressTables(t *testing.T) {
 	if out == "" {
 		t.Skip("set ECG_BEATS_TABLES=dir to measure the tables of docs/beats.md")
 	}
-	for _, tool := range []string{"bxb", "gqrs"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, "bxb", "gqrs")
 	db := refdata.MITDB(t)
 	names, err := readRecords(db)
 	if err != nil {

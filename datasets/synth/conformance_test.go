@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // TestConformanceWFDB reads a written record back with the WFDB Software
@@ -14,11 +16,7 @@ func TestConformanceWFDB(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") == "" {
 		t.Skip("set ECG_CONFORMANCE=1 (make conformance)")
 	}
-	for _, tool := range []string{"rdsamp", "rdann"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, "rdsamp", "rdann")
 	dir := t.TempDir()
 	rec := gen(t, Options{Rhythm: AFib, Duration: 30, Fs: 360, Seed: 12, Noise: 0.03})
 	if err := rec.WriteWFDB(dir, "af"); err != nil {

@@ -3,7 +3,6 @@ package wfdb
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,11 +20,7 @@ func needTools(t *testing.T, tools ...string) {
 	if os.Getenv("ECG_CONFORMANCE") != "1" {
 		t.Skip("set ECG_CONFORMANCE=1 (make conformance) to compare with the WFDB tools")
 	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
+	refdata.NeedTools(t, tools...)
 }
 
 // parseRdsampRows parses rdsamp output (sample number, then values; "-"

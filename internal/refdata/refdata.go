@@ -50,3 +50,13 @@ func Run(t testing.TB, dir, name string, args ...string) []byte {
 	}
 	return out
 }
+
+// NeedTools skips t unless every named reference tool is on PATH.
+func NeedTools(t testing.TB, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := exec.LookPath(name); err != nil {
+			t.Skipf("%s not on PATH", name)
+		}
+	}
+}
