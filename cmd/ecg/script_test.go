@@ -14,7 +14,7 @@ import (
 // TestMain lets testscript run `ecg` in-process as a command of its
 // scripts (testdata/script/*.txtar), one script per user story.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(removeBenchDirsAfter{m}, map[string]func(){
 		"ecg": func() {
 			streams := &IOStreams{
 				In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,

@@ -214,7 +214,7 @@ func BenchmarkSpectroRecord100(b *testing.B) {
 	var ru0, ru1 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	for b.Loop() {
-		out := b.TempDir()
+		out := benchOutDir(b)
 		streams, _, errOut := TestStreams("")
 		if code := Run(context.Background(), []string{"spectro", rec, "--out", out, "-q"}, streams); code != 0 {
 			b.Fatalf("exit %d: %s", code, errOut)
