@@ -84,7 +84,17 @@ type ArchiveOptions struct {
 	// Annotator is the reference annotation file's suffix ("atr").
 	Annotator string
 	// Force rewrites outputs that exist; otherwise they are kept (resume).
+	// With Force, the files of the earlier archive (its windows listed in
+	// the manifest being replaced, of records this run processed without
+	// error) that this run does not make are removed once the new
+	// manifest is in place: a listed image's base name plus each of
+	// PruneSuffixes, for windows this run no longer makes, or plus the
+	// PruneSuffixes that are not among the Outputs for those it makes
+	// again (a figure the new run does not draw).
 	Force bool
+	// PruneSuffixes are the suffixes removed with a stale window's base
+	// name when Force replaces an archive (see Force).
+	PruneSuffixes []string
 	// Jobs is the number of records processed at once (runtime.NumCPU()).
 	Jobs int
 	// Shard and Shards select every Shards-th record starting at Shard
@@ -126,6 +136,9 @@ type ArchiveResult struct {
 	Labels map[string]int
 	// Manifest is the path of the manifest written.
 	Manifest string
+	// Removed counts the files of an earlier archive that Force removed
+	// because this run no longer makes them.
+	Removed int
 	// Failed lists the records that failed, with their errors.
 	Failed []error
 }
@@ -196,7 +209,8 @@ func ShardRecords(records []string, k, n int) []string {
 
 // recordResult is what one record contributes.
 type recordResult struct {
-	started bool // holds a slot of the window of records in flight
+	started bool   // holds a slot of the window of records in flight
+	name    string // record name as the manifest gives it ("" before its header is read)
 	rows    []ManifestRow
 	res     ArchiveResult
 	err     error
@@ -223,6 +237,13 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 		name = ManifestShardName(opt.Shard, opt.Shards)
 	}
 	total := &ArchiveResult{Labels: map[string]int{}, Manifest: filepath.Join(opt.Out, name)}
+	var previous []ManifestRow
+	if opt.Force {
+		// Unreadable or absent: nothing is pruned.
+		previous, _ = ReadManifestFile(total.Manifest)
+	}
+	made := map[string]bool{} // images listed by the new manifest
+	done := map[string]bool{} // records processed without error
 	mf, err := atomicfile.Create(total.Manifest)
 	if err != nil {
 		return nil, err
@@ -291,9 +312,14 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 				continue
 			}
 			total.Failed = append(total.Failed, r.err)
+		} else if r.name != "" {
+			done[r.name] = true
 		}
 		total.add(&r.res)
 		for j := range r.rows {
+			if previous != nil {
+				made[r.rows[j].Image] = true
+			}
 			if err := mw.Write(&r.rows[j]); err != nil && werr == nil {
 				werr = err
 				cancel()
@@ -320,7 +346,62 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 	if err := mf.Commit(); err != nil {
 		return total, err
 	}
+	total.Removed = prune(opt, previous, made, done)
 	return total, nil
+}
+
+// prune removes the files of previous manifest rows, for the records in
+// done, that the new archive does not make, and returns how many it
+// removed. Only paths inside opt.Out are touched; label folders left
+// empty are removed too.
+func prune(opt ArchiveOptions, previous []ManifestRow, made, done map[string]bool) int {
+	current := map[string]bool{}
+	for _, o := range opt.Outputs {
+		current[o.Suffix] = true
+	}
+	suffixes := opt.PruneSuffixes
+	if len(suffixes) == 0 {
+		for _, o := range opt.Outputs {
+			suffixes = append(suffixes, o.Suffix)
+		}
+	}
+	removed := 0
+	dirs := map[string]bool{}
+	for i := range previous {
+		row := &previous[i]
+		if !done[row.Record] || !filepath.IsLocal(filepath.FromSlash(row.Image)) {
+			continue
+		}
+		img := filepath.Join(opt.Out, filepath.FromSlash(row.Image))
+		// The image is the first output: its base name is what remains
+		// without the shortest suffix that matches (".png", not
+		// "_figure.png").
+		stem := ""
+		for _, s := range suffixes {
+			if t, ok := strings.CutSuffix(img, s); ok && len(t) > len(stem) {
+				stem = t
+			}
+		}
+		if stem == "" {
+			continue
+		}
+		again := made[row.Image]
+		for _, s := range suffixes {
+			if again && current[s] {
+				continue
+			}
+			if os.Remove(stem+s) == nil {
+				removed++
+			}
+		}
+		if d := filepath.Dir(img); d != filepath.Clean(opt.Out) {
+			dirs[d] = true
+		}
+	}
+	for d := range dirs {
+		os.Remove(d) // only if empty
+	}
+	return removed
 }
 
 func (t *ArchiveResult) add(r *ArchiveResult) {
@@ -417,6 +498,7 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 	if h.Name != "" {
 		recName = SanitizeLabel(h.Name)
 	}
+	out.name = recName
 	sigs, sigNames := selectSignals(h, opt.Signals)
 	if len(sigs) == 0 {
 		out.res.SkippedRecords++

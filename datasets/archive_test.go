@@ -344,3 +344,56 @@ func TestArchiveFailures(t *testing.T) {
 		}
 	}
 }
+
+// --force over an archive made with other parameters removes what the
+// new run no longer makes (other strides, an output it no longer
+// writes), keeps the files of records that failed or were not asked
+// for, and touches nothing the manifest does not list.
+func TestArchiveForcePrunesStale(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 125)
+	writeTestRecord(t, db, "r2", 125)
+	out := t.TempDir()
+	extra := Output{Suffix: "_x.txt", Write: textOutput.Write}
+	opt := ArchiveOptions{Out: out, Label: LabelBeats, Stride: 30, Outputs: []Output{textOutput, extra}, Signals: []string{"MLII"}}
+	recs := []string{filepath.Join(db, "r1"), filepath.Join(db, "r2")}
+	if _, err := Archive(context.Background(), recs, opt); err != nil {
+		t.Fatal(err)
+	}
+	before := listFiles(t, out)
+	// 2 records x 4 strides x 2 outputs + manifest.
+	if len(before) != 17 {
+		t.Fatalf("first run: %v", before)
+	}
+	if err := os.WriteFile(filepath.Join(out, "V", "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// r2 now fails (its signal file is gone): its files stay.
+	os.Rename(filepath.Join(db, "r2.dat"), filepath.Join(db, "r2.dat.bak"))
+	opt.Force, opt.Stride, opt.Outputs = true, 60, []Output{textOutput}
+	opt.PruneSuffixes = []string{".txt", "_x.txt"}
+	res, err := Archive(context.Background(), recs, opt)
+	if err != nil || len(res.Failed) != 1 {
+		t.Fatalf("force: %+v %v", res, err)
+	}
+	// r1: 4 strides of 30 s with 2 outputs became 2 strides of 60 s with
+	// 1 output: the 30 s strides' 4 files and the 2 extra outputs of the
+	// strides made again are removed; r2's 8 files are kept.
+	got := listFiles(t, out)
+	want := []string{"V/notes.txt", "V/r1_0000m00s_MLII.txt", "V/r1_0001m00s_MLII.txt"}
+	for _, s := range []string{"0000m00s", "0000m30s", "0001m00s", "0001m30s"} {
+		want = append(want, "V/r2_"+s+"_MLII.txt", "V/r2_"+s+"_MLII_x.txt")
+	}
+	want = append(want, ManifestName)
+	sort.Strings(want)
+	if res.Removed != 6 || !sameFiles(got, want) {
+		t.Fatalf("removed %d, files\n%v\nwant\n%v", res.Removed, got, want)
+	}
+	// Without --force nothing is removed (r1's two 30 s strides are added).
+	opt.Force, opt.Stride = false, 30
+	os.Rename(filepath.Join(db, "r2.dat.bak"), filepath.Join(db, "r2.dat"))
+	res, err = Archive(context.Background(), recs, opt)
+	if err != nil || res.Removed != 0 || len(listFiles(t, out)) != len(want)+2 {
+		t.Fatalf("resume: %+v %v %v", res, err, listFiles(t, out))
+	}
+}

@@ -89,7 +89,9 @@ counts per AAMI class and, for aami, the beat's previous and next RR,
 local and record-average RR in seconds.
 
 Outputs are written atomically; existing ones are kept (a second run
-resumes) unless --force. Records run in parallel (--jobs); --shard K/N
+resumes) unless --force, which also removes the files of the earlier
+run's windows (listed in its manifest) that this run no longer makes, for
+the records it processed. Records run in parallel (--jobs); --shard K/N
 takes every N-th record from K (0-based) and names the manifest
 manifest-K-of-N.csv, so that shards of a batch job share one archive and
 their manifests concatenate. Ctrl-C stops without leaving partial files.`,
@@ -117,7 +119,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.Float64Var(&o.minFraction, "min-fraction", 0.8, "with --label rhythm: share of the stride the rhythm must cover")
 	f.StringVar(&o.beatWindow, "beat-window", "0.25s,0.45s", "with --label aami: time before,after each beat")
 	f.StringVar(&o.annotator, "annotator", "atr", "reference annotator for labels and beat counts")
-	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist")
+	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist and remove those of an earlier run that this run no longer makes")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
 	f.StringVar(&o.shard, "shard", "", "process shard `K/N`: every N-th record from K (0-based)")
 	f.StringVar(&o.format, "format", "text", "summary format on stdout: text or json")
@@ -210,6 +212,9 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if o.dumpCSV {
 		opt.Outputs = append(opt.Outputs, datasets.Output{Suffix: ".csv", Write: r.csv})
 	}
+	// --force over an archive made with other parameters removes the
+	// windows it no longer makes, whatever outputs they had.
+	opt.PruneSuffixes = []string{".png", ".hea", ".dat", "_figure.png", ".csv"}
 
 	var records []string
 	for _, arg := range args {
@@ -372,7 +377,7 @@ func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult
 			"skipped_fraction": res.SkippedFraction, "skipped_no_label": res.SkippedNoLabel,
 			"skipped_edge": res.SkippedEdge, "skipped_records": res.SkippedRecords,
 			"skipped_short": res.SkippedShort, "short_records": res.ShortRecords,
-			"labels": res.Labels, "manifest": res.Manifest, "failed": errs,
+			"labels": res.Labels, "manifest": res.Manifest, "failed": errs, "removed": res.Removed,
 		})
 	}
 	fmt.Fprintf(w, "%d records, %d images (%d files written, %d kept) in %s\n", res.Records, res.Windows, res.Written, res.Existing, opt.Out)
@@ -385,6 +390,9 @@ func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult
 		for _, l := range labels {
 			fmt.Fprintf(w, "  %-8s %d\n", l, res.Labels[l])
 		}
+	}
+	if res.Removed > 0 {
+		fmt.Fprintf(w, "removed %d files of the earlier archive that this run no longer makes\n", res.Removed)
 	}
 	if res.SkippedFraction > 0 {
 		fmt.Fprintf(w, "skipped %d strides whose rhythm covers less than %g of the stride\n", res.SkippedFraction, opt.MinFraction)
