@@ -62,7 +62,7 @@ func TestExportErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		code, _, errOut := runECG(t, "", c.args...)
-		if code != c.code || !strings.HasPrefix(errOut, "ecg: ") {
+		if code != c.code || !strings.HasPrefix(errOut, "ecg export: ") {
 			t.Errorf("%v: exit %d (want %d), stderr %q", c.args, code, c.code, errOut)
 		}
 	}

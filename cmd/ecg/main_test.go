@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -26,8 +27,8 @@ func TestUsageErrors(t *testing.T) {
 		if code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitUsage, errOut)
 		}
-		if !strings.HasPrefix(errOut, "ecg: ") {
-			t.Errorf("%v: stderr %q does not start with ecg:", args, errOut)
+		if !errorLine.MatchString(errOut) {
+			t.Errorf("%v: stderr %q does not start with ecg [command]:", args, errOut)
 		}
 	}
 }
@@ -36,5 +37,27 @@ func TestCompletion(t *testing.T) {
 	code, out, _ := runECG(t, "", "completion", "bash")
 	if code != 0 || !strings.Contains(out, "bash completion") {
 		t.Fatalf("completion bash: code %d, %d bytes", code, len(out))
+	}
+}
+
+// errorLine is how every error message starts: the command path, then
+// the message ("ecg: unknown command ...", "ecg spectro: --out DIR is
+// required").
+var errorLine = regexp.MustCompile(`^ecg( [a-z]+)*: \S`)
+
+func TestErrorPrefixNamesCommand(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"no-such-command"}, "ecg: unknown command"},
+		{[]string{"spectro", "x"}, "ecg spectro: --out DIR is required\n"},
+		{[]string{"datasets", "fetch", "--to"}, "ecg datasets fetch: unknown flag: --to"},
+		{[]string{"stream", "--fs", "0"}, "ecg stream: "},
+	} {
+		_, _, errOut := runECG(t, "", c.args...)
+		if !strings.HasPrefix(errOut, c.want) || strings.Count(errOut, "spectro:") > 1 {
+			t.Errorf("%v: stderr %q, want prefix %q", c.args, errOut, c.want)
+		}
 	}
 }

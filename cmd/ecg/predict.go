@@ -55,7 +55,7 @@ the exit code is then 3, or 1 when every file failed.`,
 				o.model = defaultmodel.Name
 				if looksLikeModel(args[0]) {
 					if len(args) == 1 {
-						return usagef("predict: %s is a model: give the files to label after it", args[0])
+						return usagef("%s is a model: give the files to label after it", args[0])
 					}
 					o.model, o.files = args[0], args[1:]
 				}

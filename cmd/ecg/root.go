@@ -51,7 +51,7 @@ func Run(ctx context.Context, args []string, streams *IOStreams) int {
 	a := &app{io: streams}
 	root := newRootCmd(a)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = context.Canceled
 	}
@@ -61,13 +61,22 @@ func Run(ctx context.Context, args []string, streams *IOStreams) int {
 		}
 		code := exitCode(err)
 		if code != ExitInterrupted {
-			fmt.Fprintf(streams.ErrOut, "ecg: %v\n", err)
+			fmt.Fprintf(streams.ErrOut, "%s: %s\n", errorPrefix(cmd), strings.TrimPrefix(err.Error(), cmd.Name()+": "))
 		} else {
-			fmt.Fprintln(streams.ErrOut, "ecg: interrupted")
+			fmt.Fprintf(streams.ErrOut, "%s: interrupted\n", errorPrefix(cmd))
 		}
 		return code
 	}
 	return ExitOK
+}
+
+// errorPrefix names the command an error comes from: "ecg spectro",
+// "ecg datasets fetch", or "ecg" for the root and unknown commands.
+func errorPrefix(cmd *cobra.Command) string {
+	if cmd == nil {
+		return "ecg"
+	}
+	return cmd.CommandPath()
 }
 
 // isCobraUsage reports errors that cobra raises for a bad command line.

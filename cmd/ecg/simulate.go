@@ -92,21 +92,21 @@ func parseSeconds(s string) (float64, error) {
 func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	dur, err := parseSeconds(o.duration)
 	if err != nil || dur < 0 {
-		return usagef("simulate: --duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
+		return usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
 	}
 	if err := checkFormat(o.format, "text", "csv"); err != nil {
 		return err
 	}
 	if !(o.fs > 0) {
-		return usagef("simulate: sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
+		return usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
 	}
 	opt := synth.Options{Rhythm: o.rhythm, HR: o.hr, Noise: o.noise, Wander: o.wander, Fs: o.fs, Duration: dur, Seed: o.seed}
 	if o.out != "" {
 		if dur == 0 {
-			return usagef("simulate: --out needs a --duration")
+			return usagef("--out needs a --duration")
 		}
 		if o.realtime {
-			return usagef("simulate: --realtime writes to stdout; drop --out")
+			return usagef("--realtime writes to stdout; drop --out")
 		}
 		rec, err := synth.Generate(opt)
 		if err != nil {

@@ -141,22 +141,22 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 
 func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) error {
 	if o.out == "" {
-		return usagef("spectro: --out DIR is required")
+		return usagef("--out DIR is required")
 	}
 	if o.format != "text" && o.format != "json" {
-		return usagef("spectro: --format %q: want text or json", o.format)
+		return usagef("--format %q: want text or json", o.format)
 	}
 	if o.jobs < 1 {
-		return usagef("spectro: --jobs %d: want at least 1", o.jobs)
+		return usagef("--jobs %d: want at least 1", o.jobs)
 	}
 	opt := datasets.ArchiveOptions{Out: o.out, KeepPartial: o.keepPartial, Signals: o.signals,
 		MinFraction: o.minFraction, Annotator: o.annotator, Force: o.force, Jobs: o.jobs}
 	var err error
 	if opt.Stride, err = parseSeconds(o.stride); err != nil || !(opt.Stride > 0) {
-		return usagef("spectro: --stride %s: want a positive duration", o.stride)
+		return usagef("--stride %s: want a positive duration", o.stride)
 	}
 	if opt.Hop, err = parseSeconds(o.hop); err != nil || !(opt.Hop > 0) {
-		return usagef("spectro: --hop %s: want a positive duration", o.hop)
+		return usagef("--hop %s: want a positive duration", o.hop)
 	}
 	if !o.changed("hop") {
 		opt.Hop = opt.Stride
@@ -165,33 +165,33 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	case datasets.LabelNone, datasets.LabelRhythm, datasets.LabelBeats, datasets.LabelAAMI:
 		opt.Label = datasets.LabelMode(o.label)
 	default:
-		return usagef("spectro: --label %q: want rhythm, beats or aami", o.label)
+		return usagef("--label %q: want rhythm, beats or aami", o.label)
 	}
 	if !(o.minFraction > 0 && o.minFraction <= 1) {
-		return usagef("spectro: --min-fraction %g: want a fraction in (0, 1]", o.minFraction)
+		return usagef("--min-fraction %g: want a fraction in (0, 1]", o.minFraction)
 	}
 	bw := strings.Split(o.beatWindow, ",")
 	if len(bw) != 2 {
-		return usagef("spectro: --beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
+		return usagef("--beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
 	}
 	if opt.BeatBefore, err = parseSeconds(strings.TrimSpace(bw[0])); err == nil {
 		opt.BeatAfter, err = parseSeconds(strings.TrimSpace(bw[1]))
 	}
 	if err != nil || opt.BeatBefore < 0 || opt.BeatAfter < 0 || opt.BeatBefore+opt.BeatAfter <= 0 {
-		return usagef("spectro: --beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
+		return usagef("--beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
 	}
 	if o.shard != "" {
 		k, n, ok := strings.Cut(o.shard, "/")
 		ki, err1 := strconv.Atoi(k)
 		ni, err2 := strconv.Atoi(n)
 		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 0 || ki >= ni {
-			return usagef("spectro: --shard %q: want K/N with 0 <= K < N", o.shard)
+			return usagef("--shard %q: want K/N with 0 <= K < N", o.shard)
 		}
 		opt.Shard, opt.Shards = ki, ni
 	}
 	r, err := newStrideRenderer(o, opt.Label == datasets.LabelAAMI)
 	if err != nil {
-		return usagef("spectro: %v", err)
+		return usagef("%v", err)
 	}
 	pngOut := datasets.Output{Suffix: ".png", Write: r.raw}
 	wfdbOut := []datasets.Output{{Suffix: ".hea", Write: writeWindowHeader}, {Suffix: ".dat", Write: writeWindowDat}}
@@ -203,7 +203,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	case "both":
 		opt.Outputs = append([]datasets.Output{pngOut}, wfdbOut...)
 	default:
-		return usagef("spectro: --write %q: want png, wfdb or both", o.write)
+		return usagef("--write %q: want png, wfdb or both", o.write)
 	}
 	opt.MinSamples = func(fs float64) int64 { return int64(r.params(fs).NPerSeg) }
 	if o.figure {
@@ -229,7 +229,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 		}
 	}
 	if len(records) == 0 {
-		return fmt.Errorf("spectro: no records in %s", strings.Join(args, " "))
+		return fmt.Errorf("no records in %s", strings.Join(args, " "))
 	}
 	writeParams, err := checkArchiveParams(o, opt, r)
 	if err != nil {
@@ -257,10 +257,10 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 		return batchError(len(res.Failed), total, "records", "failed")
 	}
 	if res.Records == 0 && res.SkippedRecords > 0 {
-		return fmt.Errorf("spectro: no record has the signals %s", strings.Join(o.signals, ","))
+		return fmt.Errorf("no record has the signals %s", strings.Join(o.signals, ","))
 	}
 	if res.Windows == 0 && res.SkippedShort > 0 {
-		return usagef("spectro: every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.params(360).NPerSeg)
+		return usagef("every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.params(360).NPerSeg)
 	}
 	if err := writeParams(); err != nil {
 		return err
@@ -305,7 +305,7 @@ func checkArchiveParams(o *spectroOptions, opt datasets.ArchiveOptions, r *strid
 		return func() error { return nil }, nil
 	}
 	if err == nil && !o.force {
-		return nil, usagef("spectro: %s was made with other parameters (see %s); use --force to redo it with these, or another --out", o.out, path)
+		return nil, usagef("%s was made with other parameters (see %s); use --force to redo it with these, or another --out", o.out, path)
 	}
 	return func() error {
 		return atomicfile.WriteFile(path, func(w io.Writer) error {

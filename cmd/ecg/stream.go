@@ -131,7 +131,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	in := o.in
 	switch {
 	case o.jsonIn && o.binary:
-		return usagef("stream: --json and --binary exclude each other")
+		return usagef("--json and --binary exclude each other")
 	case o.jsonIn:
 		in.Format = stream.FormatJSON
 	case o.binary:
@@ -139,22 +139,22 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	win, err := parseSeconds(o.window)
 	if err != nil {
-		return usagef("stream: --window %v", err)
+		return usagef("--window %v", err)
 	}
 	hop, err := parseSeconds(o.hop)
 	if err != nil {
-		return usagef("stream: --hop %v", err)
+		return usagef("--hop %v", err)
 	}
 	// The library reads 0 as "the default"; on the command line 0 is a
 	// mistake to report, not to replace.
 	if win <= 0 || hop <= 0 {
-		return usagef("stream: --window %s, --hop %s: both must be more than 0", o.window, o.hop)
+		return usagef("--window %s, --hop %s: both must be more than 0", o.window, o.hop)
 	}
 	if o.windows < 1 {
-		return usagef("stream: --alert-windows %d: want 1 or more", o.windows)
+		return usagef("--alert-windows %d: want 1 or more", o.windows)
 	}
 	if o.baud <= 0 {
-		return usagef("stream: --baud %d", o.baud)
+		return usagef("--baud %d", o.baud)
 	}
 	errOut := &lockedWriter{w: a.io.ErrOut}
 	out := stream.NewJSONWriter(a.io.Out)
@@ -187,7 +187,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	if o.serial == "" {
 		if err := stream.Run(ctx, a.io.In, s, out.Flush); err != nil {
-			return fmt.Errorf("stream: stdin: %w", err)
+			return fmt.Errorf("stdin: %w", err)
 		}
 		return nil
 	}
@@ -200,7 +200,7 @@ func loadSignalModel(path string) (*classify.Model, error) {
 		return nil, err
 	}
 	if m.Info.Features.Input != classify.InputSignal {
-		return nil, usagef("stream: %s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
+		return nil, usagef("%s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
 	}
 	return m, nil
 }
