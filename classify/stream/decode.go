@@ -159,7 +159,7 @@ func newDecoder(opt InputOptions, out sink) (*decoder, error) {
 }
 
 func (d *decoder) hasTime() bool {
-	return (d.opt.Format == FormatText && d.opt.TimeColumn > 0) || d.opt.Format == FormatJSON
+	return (d.opt.Format == FormatText && (d.opt.TimeColumn > 0 || d.autoCols)) || d.opt.Format == FormatJSON
 }
 
 // write decodes p. It never fails: problems are counted.
@@ -391,9 +391,9 @@ func (d *decoder) writeBinary(p []byte) {
 	}
 }
 
-// errNoRate is returned when the sampling rate is neither given nor
+// ErrNoRate is returned when the sampling rate is neither given nor
 // inferable from timestamps.
-var errNoRate = errors.New("stream: no sampling rate: give --fs, or timestamps that increase")
+var ErrNoRate = errors.New("stream: no sampling rate: give --fs, or timestamps that increase")
 
 // columnsFromHeader reads the column header line in d.fields when no
 // column was given: a column named like a time ("time", "t", "ts",

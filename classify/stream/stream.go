@@ -139,7 +139,7 @@ func New(in InputOptions, cfg Config) (*Stream, error) {
 		}
 		s.start(cfg.Fs)
 	} else if !d.hasTime() {
-		return nil, errNoRate
+		return nil, ErrNoRate
 	}
 	return s, nil
 }
@@ -187,7 +187,7 @@ func (s *Stream) Close() error {
 	}
 	if s.proc == nil {
 		if len(s.pend) > 0 {
-			return errNoRate
+			return ErrNoRate
 		}
 		return nil
 	}
@@ -223,12 +223,17 @@ func (s *Stream) sample(v, ts float64, hasTS bool) {
 	}
 	if hasTS {
 		s.stamps = append(s.stamps, stamp{int64(len(s.pend)), ts})
+	} else if d := s.dec; d.opt.Format == FormatText && d.opt.TimeColumn == 0 {
+		// Text without a time column (no header named one): no rate
+		// will come.
+		s.err = ErrNoRate
+		return
 	}
 	s.pend = append(s.pend, v)
 	if len(s.stamps) >= ratePoints {
 		s.inferRate()
 	} else if len(s.pend) >= maxPending {
-		s.err = errNoRate
+		s.err = ErrNoRate
 	}
 }
 
@@ -248,7 +253,7 @@ func (s *Stream) inferRate() {
 		}
 	}
 	if !(r >= 10 && r <= 100000) || math.IsInf(r, 0) {
-		s.err = fmt.Errorf("%w (timestamps give %g samples per second)", errNoRate, r)
+		s.err = fmt.Errorf("%w (timestamps give %g samples per second)", ErrNoRate, r)
 		return
 	}
 	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -287,8 +288,17 @@ func TestRateFromTimestamps(t *testing.T) {
 			t.Errorf("%s: %d hr events", c.name, len(col.of(EventHR)))
 		}
 	}
-	if _, err := New(InputOptions{}, Config{Emit: func(Event) {}}); err == nil {
-		t.Error("no fs and no timestamps: no error")
+	// Text might still name a time column in its header: the error comes
+	// with the first sample. Binary input has no timestamps: at once.
+	s, err := New(InputOptions{}, Config{Emit: func(Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write([]byte("0.1\n")); !errors.Is(err, ErrNoRate) {
+		t.Errorf("no fs and no timestamps: %v, want ErrNoRate", err)
+	}
+	if _, err := New(InputOptions{Format: FormatBinary}, Config{Emit: func(Event) {}}); !errors.Is(err, ErrNoRate) {
+		t.Errorf("binary without fs: %v, want ErrNoRate", err)
 	}
 }
 
@@ -452,5 +462,29 @@ func TestHeaderNamesTimeColumn(t *testing.T) {
 	hrs := c.of(EventHR)
 	if h := hrs[len(hrs)-1].Body.(*HRBody).HR; h == nil || math.Abs(*h-60) > 6 {
 		t.Fatalf("heart rate %v from the ecg column, want about 60", h)
+	}
+}
+
+// Without Config.Fs the header's time column gives the rate; without a
+// time column either, the first sample reports ErrNoRate (not after
+// holding many samples).
+func TestHeaderTimeColumnGivesRate(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("time,ecg\n")
+	for i := 0; i < 5*250; i++ {
+		fmt.Fprintf(&b, "%.6f,%.4f\n", float64(i)/250, math.Sin(float64(i)/10))
+	}
+	s, _ := newStream(t, InputOptions{}, Config{Window: 2, Hop: 2})
+	if err := s.Write([]byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil || s.Fs() != 250 {
+		t.Fatalf("rate %g, err %v; want 250 from the time column", s.Fs(), err)
+	}
+
+	s, _ = newStream(t, InputOptions{}, Config{Window: 2, Hop: 2})
+	err := s.Write([]byte("ecg,x\n0.1,1\n"))
+	if !errors.Is(err, ErrNoRate) {
+		t.Fatalf("header without a time column: %v, want ErrNoRate", err)
 	}
 }

@@ -22,6 +22,7 @@ type streamOptions struct {
 	jsonIn    bool
 	binary    bool
 	fs        float64
+	fsGiven   bool
 	window    string
 	hop       string
 	model     string
@@ -111,6 +112,7 @@ status) and exit 0.`,
 		if cmd.Flags().Changed("field") || cmd.Flags().Changed("time-field") {
 			o.jsonIn = true
 		}
+		o.fsGiven = cmd.Flags().Changed("fs")
 	}
 	return cmd
 }
@@ -150,6 +152,9 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	if win <= 0 || hop <= 0 {
 		return usagef("--window %s, --hop %s: both must be more than 0", o.window, o.hop)
 	}
+	if o.fsGiven && !(o.fs > 0) {
+		return usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
+	}
 	if o.windows < 1 {
 		return usagef("--alert-windows %d: want 1 or more", o.windows)
 	}
@@ -187,6 +192,11 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	if o.serial == "" {
 		if err := stream.Run(ctx, a.io.In, s, out.Flush); err != nil {
+			if errors.Is(err, stream.ErrNoRate) {
+				// Known only once the input shows that it has no
+				// timestamps: still a missing --fs.
+				return usagef("%v", err)
+			}
 			return fmt.Errorf("stdin: %w", err)
 		}
 		return nil

@@ -336,3 +336,21 @@ func BenchmarkWindowLatency(b *testing.B) {
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(all[len(all)-1].Microseconds())/1000, "ms-max")
 }
+
+// `ecg simulate --format csv | ecg stream` needs no --fs: the header
+// names the time column, whose spacing gives the rate.
+func TestStreamRateFromCSVHeader(t *testing.T) {
+	code, csv, errOut := runECG(t, "", "simulate", "--format", "csv", "--duration", "20s", "--fs", "250", "--seed", "2")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runECG(t, csv, "stream", "--model", "none")
+	if code != 0 || !strings.Contains(out, `"fs":250`) || !strings.Contains(out, `"type":"hr"`) {
+		t.Fatalf("exit %d, stderr %q, out %.300q", code, errOut, out)
+	}
+	// Plain numbers: the missing rate is a usage error.
+	code, _, errOut = runECG(t, "0.1\n0.2\n", "stream", "--model", "none")
+	if code != ExitUsage || !strings.HasPrefix(errOut, "ecg stream: no sampling rate") {
+		t.Fatalf("no rate: exit %d, stderr %q", code, errOut)
+	}
+}
