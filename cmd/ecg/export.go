@@ -23,6 +23,7 @@ type exportOptions struct {
 	format    string
 	header    bool
 	annotator string
+	elapsed   bool
 }
 
 func newExportCmd(a *app) *cobra.Command {
@@ -45,7 +46,10 @@ number sNNN, as in WFDB. --from is inclusive, --to exclusive, as rdsamp -f/-t.
 
 With --annotator, print that annotation file instead, rows as rdann prints
 them (time, sample, type, sub, chan, num, aux), between --from and --to
-inclusive as rdann -f/-t.`,
+inclusive as rdann -f/-t. Like rdann, the time is the time of day
+("[08:30:00.050 01/02/2000]") when the header gives a base time or date,
+else the time from the start (--elapsed: always, as rdann -e); the csv and
+json columns always give the time from the start.`,
 		Example: `  ecg export data/mitdb/100 --to 10 > 100.tsv
   ecg export data/mitdb/100.hea --physical --signals V5,MLII --from 1:00 --to s25000 --format csv --header
   ecg export data/mitdb/100 --annotator atr --from 60 --to 120`,
@@ -64,6 +68,7 @@ inclusive as rdann -f/-t.`,
 	f.StringVar(&o.format, "format", "tsv", "output format: tsv (or text), csv or json (JSON lines)")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
 	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
+	f.BoolVar(&o.elapsed, "elapsed", false, "annotations: times from the start of the record even when the header gives a base time (rdann -e); csv and json always are")
 	return cmd
 }
 
@@ -175,7 +180,10 @@ func exportAnnotations(a *app, h *wfdb.Header, o exportOptions, from, to int64) 
 		sel = append(sel, an)
 	}
 	if o.format == "tsv" && !o.header {
-		return wfdb.WriteRdann(a.io.Out, sel, h.Fs)
+		if o.elapsed {
+			return wfdb.WriteRdann(a.io.Out, sel, h.Fs)
+		}
+		return wfdb.WriteRdannClock(a.io.Out, sel, wfdb.NewClock(h))
 	}
 	return writeAnnotationTable(a, sel, h.Fs, o.format, o.header)
 }

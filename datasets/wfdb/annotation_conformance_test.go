@@ -301,3 +301,52 @@ func TestConformanceTime(t *testing.T) {
 	}
 	t.Logf("%d times checked", checked)
 }
+
+// TestConformanceRdannBaseTime: for records whose header gives a base
+// time (and date), rdann prints times of day; WriteRdannClock must print
+// the same, across midnight and with fractional base times. No mitdb
+// header has one: record 100's header is rewritten with several.
+func TestConformanceRdannBaseTime(t *testing.T) {
+	rdann := wfdbTool(t, "rdann")
+	dir := refdata.MITDB(t)
+	hea, err := os.ReadFile(filepath.Join(dir, "100.hea"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	atr, _ := os.ReadFile(filepath.Join(dir, "100.atr"))
+	lines := strings.SplitAfterN(string(hea), "\n", 2)
+	tmp := t.TempDir()
+	if err := os.WriteFile(filepath.Join(tmp, "100.atr"), atr, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []string{"23:59:59 31/12/1999", "23:59:59", "08:30:00.250", "12:00:00 28/02/2000", "00:00:00 01/01/2000", "17:45:12.999 29/02/2004"} {
+		rec := "100 2 360 650000 " + base + "\r\n" + lines[1]
+		if err := os.WriteFile(filepath.Join(tmp, "100.hea"), []byte(rec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadHeader(filepath.Join(tmp, "100"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		anns, err := ReadAnnotations(filepath.Join(tmp, "100"), "atr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := runAnnTool(t, tmp, "", rdann, "-r", "100", "-a", "atr")
+		var got bytes.Buffer
+		if err := WriteRdannClock(&got, anns, NewClock(h)); err != nil {
+			t.Fatal(err)
+		}
+		if d := firstDiff(got.String(), string(want)); d != "" {
+			t.Errorf("base %q: WriteRdannClock vs rdann: %s", base, d)
+		}
+		wantE := runAnnTool(t, tmp, "", rdann, "-r", "100", "-a", "atr", "-e")
+		got.Reset()
+		if err := WriteRdann(&got, anns, h.Fs); err != nil {
+			t.Fatal(err)
+		}
+		if d := firstDiff(got.String(), string(wantE)); d != "" {
+			t.Errorf("base %q: WriteRdann vs rdann -e: %s", base, d)
+		}
+	}
+}

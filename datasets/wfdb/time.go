@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseTime converts a WFDB time string into a sample number at fs
@@ -166,4 +167,79 @@ func plainNumber(p string) bool {
 		}
 	}
 	return true
+}
+
+// Clock formats annotation times as rdann prints them by default: as
+// times of day, "[08:30:00.050]" ("[00:00:01.028 1]" once past midnight,
+// the number of days appended) or "[08:30:00.050 01/02/2000]" when the
+// header gives a date, for records whose header gives a base time or date
+// that is not zero; otherwise as FormatTime (rdann -e, elapsed time).
+type Clock struct {
+	fs       float64
+	baseMs   float64   // base time in milliseconds since midnight
+	date     time.Time // base date, zero if none
+	absolute bool
+}
+
+// NewClock returns the Clock of records with header h.
+func NewClock(h *Header) Clock {
+	c := Clock{fs: h.Fs, date: h.BaseDate}
+	if h.HasBaseTime {
+		c.baseMs = float64(h.BaseTime.Milliseconds())
+	}
+	// WFDB prints elapsed times when base time and date are both zero.
+	c.absolute = c.baseMs != 0 || !h.BaseDate.IsZero()
+	if !(c.fs > 0) {
+		c.fs = 1
+	}
+	return c
+}
+
+// Absolute reports whether c prints times of day.
+func (c Clock) Absolute() bool { return c.absolute }
+
+// Format returns the time of sample as rdann prints it.
+func (c Clock) Format(sample int64) string { return string(c.Append(nil, sample)) }
+
+// Append appends Format(sample) to b.
+func (c Clock) Append(b []byte, t int64) []byte {
+	if !c.absolute {
+		return appendTime(b, t, c.fs)
+	}
+	if t < 0 {
+		t = -t
+	}
+	// Milliseconds since midnight of the base date, each step rounded to
+	// float64 as WFDB computes it; milliseconds rounded half up.
+	ms := c.baseMs + float64(float64(float64(t)*1000.0)/c.fs)
+	s := int64(ms / 1000.0)
+	msec := int64(ms - float64(float64(s)*1000.0) + 0.5)
+	if msec == 1000 {
+		msec = 0
+		s++
+	}
+	days := s / 86400
+	s %= 86400
+	b = append(b, '[')
+	b = appendPad(b, s/3600, 2, '0')
+	b = append(b, ':')
+	b = appendPad(b, s/60%60, 2, '0')
+	b = append(b, ':')
+	b = appendPad(b, s%60, 2, '0')
+	b = append(b, '.')
+	b = appendPad(b, msec, 3, '0')
+	switch {
+	case !c.date.IsZero():
+		d := c.date.AddDate(0, 0, int(days))
+		b = append(b, ' ')
+		b = appendPad(b, int64(d.Day()), 2, '0')
+		b = append(b, '/')
+		b = appendPad(b, int64(d.Month()), 2, '0')
+		b = append(b, '/')
+		b = appendPad(b, int64(d.Year()), 4, ' ')
+	case days > 0:
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, days, 10)
+	}
+	return append(b, ']')
 }

@@ -100,3 +100,36 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// Times of day as rdann prints them (values seen in rdann 10.7.0's output
+// for record 100 with these base times; TestConformanceRdannBaseTime
+// compares whole files when the tools are present).
+func TestClock(t *testing.T) {
+	hdr := func(line string) *Header {
+		h, err := ParseHeader([]byte(line+"\n100.dat 212 200 11 1024 995 -22131 0 MLII\n"), "100")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	for _, c := range []struct {
+		line   string
+		sample int64
+		want   string
+	}{
+		{"100 1 360 650000 23:59:59 31/12/1999", 18, "[23:59:59.050 31/12/1999]"},
+		{"100 1 360 650000 23:59:59 31/12/1999", 946, "[00:00:01.628 01/01/2000]"},
+		{"100 1 360 650000 23:59:59", 77, "[23:59:59.214]"},
+		{"100 1 360 650000 23:59:59", 370, "[00:00:00.028 1]"},
+		{"100 1 360 650000 23:59:59", 649991, "[00:30:04.531 1]"},
+		{"100 1 360 650000 08:30:00.250", 18, "[08:30:00.300]"},
+		{"100 1 360 650000 00:00:00 01/01/2000", 18, "[00:00:00.050 01/01/2000]"},
+		{"100 1 360 650000 00:00:00", 18, "    0:00.050"}, // zero base time, no date: elapsed
+		{"100 1 360 650000", 77, "    0:00.214"},
+	} {
+		cl := NewClock(hdr(c.line))
+		if got := cl.Format(c.sample); got != c.want {
+			t.Errorf("%q sample %d: %q, want %q", c.line, c.sample, got, c.want)
+		}
+	}
+}
