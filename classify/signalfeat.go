@@ -19,8 +19,13 @@ type SignalFeatures struct {
 	// FeatureSet is the version of the feature list: 1 (written as 0 or
 	// left out by models made before versions existed) is the original 56
 	// features; 2 adds the atrial-fibrillation and pacing features of
-	// signalfeat_rhythm.go after them. A model predicts with the set it
-	// was trained with; a set this build does not know is refused.
+	// signalfeat_rhythm.go after them (69); 3 is set 2 without the
+	// features that describe the recording more than the rhythm (the QRS
+	// template samples, the spectrogram band powers, the signal's
+	// amplitude: 37 features), which grouped cross-validation on mitdb
+	// preferred (docs/rhythm.md) and which depend less on the device's
+	// filters, gain and electrode placement. A model predicts with the
+	// set it was trained with; a set this build does not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
@@ -44,7 +49,7 @@ func DefaultSignalFeatures() SignalFeatures {
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = 2
+const LatestSignalFeatureSet = 3
 
 // set returns the feature set, 1 for models written before sets existed.
 func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }
@@ -98,6 +103,9 @@ var morphFeatureNames = []string{
 func (o SignalFeatures) Names() []string {
 	n := slices.Clone(rrFeatureNames)
 	n = append(n, morphFeatureNames...)
+	if o.set() == 3 {
+		return append(n, rhythmFeatureNames...)
+	}
 	for i := 0; i < qrsPoints; i++ {
 		n = append(n, fmt.Sprintf("qrs.template.%d", i))
 	}
@@ -140,6 +148,11 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 	v := make([]float64, 0, 128)
 	v = rrFeatures(v, at, fs, float64(len(x))/fs)
 	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
+	if o.set() == 3 {
+		// Without the template samples and the spectrogram.
+		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, at, fs)...)
+		return v, nil
+	}
 	v = o.spectralFeatures(v, x, fs)
 	if o.set() >= 2 {
 		v = rhythmFeatures(v, x, at, fs)

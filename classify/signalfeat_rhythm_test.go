@@ -140,11 +140,39 @@ func TestSignalFeatureSets(t *testing.T) {
 		t.Fatalf("set 1 has %d features, want 56", n)
 	}
 	cur := DefaultSignalFeatures()
-	if cur.FeatureSet != 2 || len(cur.Names()) != 56+len(rhythmFeatureNames) {
+	if cur.FeatureSet != 3 || len(cur.Names()) != 37 {
 		t.Fatalf("default set %d with %d features", cur.FeatureSet, len(cur.Names()))
 	}
+	set2 := cur
+	set2.FeatureSet = 2
+	if n := len(set2.Names()); n != 56+len(rhythmFeatureNames) {
+		t.Fatalf("set 2 has %d features", n)
+	}
 	x := synthMV(t, synth.Normal, 360, 70, 2)[:3600]
-	for _, sf := range []SignalFeatures{old, cur} {
+	// Set 3 is set 2 without the template, spectrogram and amplitude
+	// features: the same values under the same names.
+	v2, err := SignalSpec(set2).SignalVector(x, 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := SignalSpec(cur).SignalVector(x, 360)
+	if err != nil || len(v3) != len(cur.Names()) || len(v2) != len(set2.Names()) {
+		t.Fatalf("set 3: %d values for %d names (%v); set 2: %d for %d", len(v3), len(cur.Names()), err, len(v2), len(set2.Names()))
+	}
+	idx2 := map[string]int{}
+	for i, n := range set2.Names() {
+		idx2[n] = i
+	}
+	for i, n := range cur.Names() {
+		j, ok := idx2[n]
+		if !ok || strings.HasPrefix(n, "spec.") || strings.HasPrefix(n, "signal.") || strings.HasPrefix(n, "qrs.template") {
+			t.Fatalf("set 3 feature %q not a kept set-2 feature", n)
+		}
+		if a, b := v3[i], v2[j]; a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+			t.Errorf("%s: set 3 %v, set 2 %v", n, a, b)
+		}
+	}
+	for _, sf := range []SignalFeatures{old, set2, cur} {
 		spec := SignalSpec(sf)
 		v, err := spec.SignalVector(x, 360)
 		if err != nil {
@@ -173,14 +201,14 @@ func TestSignalFeatureSets(t *testing.T) {
 	}
 	future := cur
 	future.FeatureSet = LatestSignalFeatureSet + 1
-	err := future.check()
+	err = future.check()
 	if err == nil || !strings.Contains(err.Error(), "unknown to this build") {
 		t.Errorf("set %d: %v", future.FeatureSet, err)
 	}
 	// The settings round-trip through JSON with their set.
 	b, _ := json.Marshal(cur)
 	var back SignalFeatures
-	if err := json.Unmarshal(b, &back); err != nil || back.FeatureSet != 2 {
+	if err := json.Unmarshal(b, &back); err != nil || back.FeatureSet != 3 {
 		t.Errorf("JSON round trip: %s -> %+v, %v", b, back, err)
 	}
 }

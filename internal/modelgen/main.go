@@ -94,7 +94,7 @@ func main() {
 	flag.StringVar(&o.data, "data", "", "label folder to cross-validate on (-cv)")
 	flag.StringVar(&sets, "feature-sets", strconv.Itoa(classify.LatestSignalFeatureSet), "comma-separated signal feature sets to cross-validate")
 	var ablate string
-	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv)")
+	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv); a+b leaves out several prefixes at once")
 	flag.IntVar(&o.trees, "trees", 100, "trees per forest (-cv)")
 	flag.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers (-cv)")
 	flag.Parse()
@@ -397,9 +397,13 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 			// A feature left out is made unknown everywhere: a constant
 			// column is never split on.
 			var cols []int
+			// "a+b": leave out the features of every prefix at once.
 			for j, n := range spec.Names() {
-				if strings.HasPrefix(n, run.drop) {
-					cols = append(cols, j)
+				for _, p := range strings.Split(run.drop, "+") {
+					if strings.HasPrefix(n, p) {
+						cols = append(cols, j)
+						break
+					}
 				}
 			}
 			X2 := make([][]float64, len(X))
