@@ -31,7 +31,10 @@ type Signals struct {
 // CSVOptions control ReadCSV. The zero value detects everything it can.
 type CSVOptions struct {
 	// Delimiter separates fields; 0 picks the first of ',', ';', '\t'
-	// found in the first line, else runs of blanks.
+	// found in the first line, else runs of blanks. When it is not ',', a
+	// comma in a number is its decimal separator ("0,125;-1,5", as
+	// spreadsheets write numbers in many locales); a number has at most
+	// one of ',' and '.'.
 	Delimiter rune
 	// Header says whether the first row names the columns: "auto" (or
 	// ""), when any of its fields is not a number; "yes"; "no". A second
@@ -135,11 +138,12 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 		} else if len(fields) != ncol {
 			return fail(lineNo, 0, "%d fields, earlier rows have %d", len(fields), ncol)
 		}
-		if !sawData && names == nil && headerMode != "no" && (headerMode == "yes" || !allNumeric(fields)) {
+		comma := delim != ','
+		if !sawData && names == nil && headerMode != "no" && (headerMode == "yes" || !allNumeric(fields, comma)) {
 			names = fields
 			continue
 		}
-		if !sawData && names != nil && units == nil && headerMode != "no" && !allNumeric(fields) {
+		if !sawData && names != nil && units == nil && headerMode != "no" && !allNumeric(fields, comma) {
 			units = fields
 			continue
 		}
@@ -151,7 +155,7 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 			return fail(lineNo, 0, "more than %d values", maxValues)
 		}
 		for c, f := range fields {
-			v, dec, err := parseCSVValue(f)
+			v, dec, err := parseCSVValue(f, comma)
 			if err != nil {
 				return fail(lineNo, c+1, "%q: %v", truncateField(f), err)
 			}
@@ -305,9 +309,9 @@ func splitFields(line string, delim rune) []string {
 	return fields
 }
 
-func allNumeric(fields []string) bool {
+func allNumeric(fields []string, comma bool) bool {
 	for _, f := range fields {
-		if _, _, err := parseCSVValue(f); err != nil {
+		if _, _, err := parseCSVValue(f, comma); err != nil {
 			return false
 		}
 	}
@@ -315,11 +319,15 @@ func allNumeric(fields []string) bool {
 }
 
 // parseCSVValue parses a number (or [hh:]mm:ss.sss, or a missing value)
-// and returns the number of decimals written (-1 with an exponent).
-func parseCSVValue(f string) (float64, int, error) {
+// and returns the number of decimals written (-1 with an exponent). With
+// comma, a single ',' in a field without '.' is the decimal separator.
+func parseCSVValue(f string, comma bool) (float64, int, error) {
 	switch strings.ToLower(f) {
 	case "", "nan", "na", "-", "null":
 		return math.NaN(), 0, nil
+	}
+	if comma && strings.Count(f, ",") == 1 && !strings.Contains(f, ".") {
+		f = strings.Replace(f, ",", ".", 1)
 	}
 	if strings.Contains(f, ":") {
 		parts := strings.Split(f, ":")
@@ -361,10 +369,19 @@ func truncateField(f string) string {
 
 func isTimeName(n string) bool {
 	n = strings.ToLower(strings.Trim(n, " '\""))
-	for _, p := range []string{"time", "t", "sec", "secs", "seconds", "elapsed time", "timestamp", "time_s", "time (s)", "time(s)", "time_ms", "time (ms)", "time(ms)", "ms"} {
-		if n == p {
-			return true
+	// A unit after the name: "time (s)", "Zeit [ms]", "time_ms".
+	if i := strings.IndexAny(n, "([_"); i > 0 {
+		switch u := strings.Trim(n[i:], "()[]_ "); u {
+		case "s", "sec", "ms":
+			n = strings.TrimSpace(n[:i])
+		default:
+			return false
 		}
+	}
+	switch n {
+	case "time", "t", "sec", "secs", "seconds", "elapsed time", "timestamp", "ms",
+		"zeit", "tiempo", "temps", "tempo", "tijd": // de, es, fr, it/pt, nl
+		return true
 	}
 	return false
 }

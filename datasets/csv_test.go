@@ -46,6 +46,33 @@ func TestReadCSV(t *testing.T) {
 }
 
 // Values written with d decimals survive the conversion exactly.
+// Decimal commas, as spreadsheets write numbers in many locales: with a
+// ';' or tab delimiter a comma in a number is its decimal separator; with
+// ',' it is the delimiter.
+func TestReadCSVDecimalComma(t *testing.T) {
+	in := "Zeit;EKG\n0,000;-0,145\n0,004;0,25\n0,008;1\n"
+	s, err := ReadCSV(strings.NewReader(in), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Fs != 250 || s.Data[0][0] != -0.145 || s.Data[0][1] != 0.25 || s.Decimals[0] != 3 {
+		t.Fatalf("fs %v data %v decimals %v", s.Fs, s.Data, s.Decimals)
+	}
+	s, err = ReadCSV(strings.NewReader("t\tx\n0\t1,5\n0,01\t-2,25\n"), CSVOptions{})
+	if err != nil || s.Fs != 100 || s.Data[0][1] != -2.25 {
+		t.Fatalf("tab: %+v %v", s, err)
+	}
+	// A number with both separators (1.234,5) is not read as a number.
+	if _, err := ReadCSV(strings.NewReader("t;x\n0;1.234,5\n"), CSVOptions{Fs: 1}); err == nil {
+		t.Error("1.234,5 read as a number")
+	}
+	// Comma-delimited: "1,5" is two fields.
+	s, err = ReadCSV(strings.NewReader("1,5\n2,6\n"), CSVOptions{Fs: 10})
+	if err != nil || len(s.Data) != 2 || s.Data[1][1] != 6 {
+		t.Fatalf("comma delimiter: %+v %v", s, err)
+	}
+}
+
 func TestCSVToWFDBExact(t *testing.T) {
 	s, err := ReadCSV(strings.NewReader("x,y\n-1.234,100\n5.001,-250\n0.5,\n"), CSVOptions{Fs: 360})
 	if err != nil {

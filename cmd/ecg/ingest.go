@@ -59,8 +59,9 @@ With --out DIR, convert instead: every .csv, .tsv, .txt and .edf file in the
 input folder (or the one file given) becomes a WFDB record in DIR (format 16),
 which is then checked the same way. CSV: one column per signal, a header
 row naming them is optional (a second row of units too), the delimiter is
-detected (or --delimiter), a time column (time, t, seconds, "time (ms)"...)
-gives the sampling frequency, otherwise --fs is required. Gains are chosen
+detected (or --delimiter), with ';' or tab a comma in a number is its
+decimal separator (0,125), a time column (time, t, seconds, "time (ms)",
+Zeit...) gives the sampling frequency, otherwise --fs is required. Gains are chosen
 so that the values as written survive exactly when 16 bits allow (--gain to
 impose one). EDF/EDF+: digital values are kept, gain and baseline come from
 the physical and digital ranges; signals at different rates become one
