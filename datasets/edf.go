@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -25,7 +27,7 @@ type EDFSignal struct {
 	DigMax      int     // digital maximum
 	Prefilter   string  // prefiltering
 	NSamples    int     // samples in each data record
-	Annotations bool    // an "EDF Annotations" signal (EDF+ time-stamped annotations; not converted)
+	Annotations bool    // an "EDF Annotations" signal (EDF+ time-stamped annotation lists)
 }
 
 // Gain returns the ADC units per physical unit, (DigMax-DigMin)/(PhysMax-PhysMin).
@@ -204,18 +206,37 @@ func edfFloat(s, what string) (float64, error) {
 }
 
 // EDFRecord is the digital content of an EDF file: one slice per signal,
-// in the file's order ("EDF Annotations" signals are left empty).
+// in the file's order ("EDF Annotations" signals are left empty), and the
+// annotations of its "EDF Annotations" signals.
 type EDFRecord struct {
 	Header  *EDFHeader
 	Digital [][]int16
+	// Annotations are the EDF+ annotations in file order, the data
+	// records' time-keeping entries left out.
+	Annotations []EDFAnnotation
+	// Starts[k] is data record k's onset in seconds from the file's start
+	// time, from its time-keeping annotation (EDF+), or k·RecordDuration
+	// when the file has none (EDF).
+	Starts []float64
 }
+
+// EDFAnnotation is one annotation of an EDF+ time-stamped annotation list.
+type EDFAnnotation struct {
+	// Onset is in seconds from the file's start time (header start date
+	// and time); Duration in seconds, negative when none is given.
+	Onset, Duration float64
+	Text            string
+}
+
+// maxEDFAnnotations bounds the annotations kept from one file.
+const maxEDFAnnotations = 1 << 20
 
 // maxEDFSamples bounds the samples read from one file.
 const maxEDFSamples = 1 << 28
 
-// ReadEDF reads an EDF/EDF+ file of size bytes from r (EDF+D
-// discontinuous files are read as if continuous; the gaps are lost, and
-// the caller is told by Header.Reserved).
+// ReadEDF reads an EDF/EDF+ file of size bytes from r, with the
+// annotations and data record onsets of EDF+ files (ToWFDB places the
+// data records of a discontinuous EDF+D file at their onsets).
 func ReadEDF(r io.Reader, size int64) (*EDFRecord, error) {
 	h, err := ParseEDFHeader(r, size)
 	if err != nil {
@@ -235,10 +256,13 @@ func ReadEDF(r io.Reader, size int64) (*EDFRecord, error) {
 		}
 	}
 	buf := make([]byte, 2*per)
+	plus := strings.HasPrefix(h.Reserved, "EDF+")
 	for k := 0; k < h.NumRecords; k++ {
 		if _, err := io.ReadFull(r, buf); err != nil {
 			return nil, fmt.Errorf("EDF data record %d of %d: %w", k+1, h.NumRecords, noEOF(err))
 		}
+		start := float64(k) * h.RecordDuration
+		keeper := false
 		off := 0
 		for i := range h.Signals {
 			n := h.Signals[i].NSamples
@@ -246,11 +270,124 @@ func ReadEDF(r io.Reader, size int64) (*EDFRecord, error) {
 				for j := 0; j < n; j++ {
 					rec.Digital[i] = append(rec.Digital[i], int16(binary.LittleEndian.Uint16(buf[off+2*j:])))
 				}
+			} else if plus {
+				anns, t, ok, err := parseTALs(buf[off:off+2*n], !keeper)
+				if err != nil {
+					return nil, fmt.Errorf("EDF data record %d of %d, signal %d (EDF Annotations): %w", k+1, h.NumRecords, i, err)
+				}
+				if ok {
+					start, keeper = t, true
+				}
+				if len(rec.Annotations)+len(anns) > maxEDFAnnotations {
+					return nil, fmt.Errorf("EDF file: more than %d annotations", maxEDFAnnotations)
+				}
+				rec.Annotations = append(rec.Annotations, anns...)
 			}
 			off += 2 * n
 		}
+		rec.Starts = append(rec.Starts, start)
 	}
 	return rec, nil
+}
+
+// parseTALs reads the time-stamped annotation lists (TALs) of one data
+// record's "EDF Annotations" signal (EDF+ specification, section 2.2.2):
+// "+onset[\x15duration]\x14text\x14[text\x14...]\x00", repeated, the rest
+// of the signal filled with \x00. With first, the first TAL is the record's
+// time-keeping TAL (its first text empty): its onset is returned as start
+// (ok true) and its further texts, if any, as annotations.
+func parseTALs(b []byte, first bool) (anns []EDFAnnotation, start float64, ok bool, err error) {
+	for len(b) > 0 && b[0] != 0 {
+		end := bytes.IndexByte(b, 0)
+		if end < 0 {
+			return nil, 0, false, errors.New("annotation list not ended by a NUL byte")
+		}
+		tal := b[:end]
+		b = b[end+1:]
+		head, rest, found := bytes.Cut(tal, []byte{0x14})
+		if !found || len(rest) == 0 || rest[len(rest)-1] != 0x14 {
+			return nil, 0, false, fmt.Errorf("annotation list %q: want +onset[\\x15duration]\\x14text\\x14", truncateField(string(tal)))
+		}
+		on, dur, hasDur := bytes.Cut(head, []byte{0x15})
+		onset, err := talNumber(on, true)
+		if err != nil {
+			return nil, 0, false, fmt.Errorf("annotation onset %q: %v", truncateField(string(on)), err)
+		}
+		duration := -1.0
+		if hasDur {
+			if duration, err = talNumber(dur, false); err != nil {
+				return nil, 0, false, fmt.Errorf("annotation duration %q: %v", truncateField(string(dur)), err)
+			}
+		}
+		texts := bytes.Split(rest[:len(rest)-1], []byte{0x14})
+		if first {
+			first = false
+			if len(texts[0]) == 0 {
+				start, ok = onset, true
+				texts = texts[1:]
+			}
+		}
+		for _, t := range texts {
+			if len(t) > 0 {
+				anns = append(anns, EDFAnnotation{Onset: onset, Duration: duration, Text: string(t)})
+			}
+		}
+	}
+	return anns, start, ok, nil
+}
+
+// talNumber parses a TAL onset (signed: '+' or '-' first) or duration
+// (unsigned) in seconds: digits with at most one '.'.
+func talNumber(b []byte, signed bool) (float64, error) {
+	s := string(b)
+	if signed {
+		if s == "" || (s[0] != '+' && s[0] != '-') {
+			return 0, errors.New("want + or - first")
+		}
+	}
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || (!signed && len(digits) != len(s)) || digits == "" || strings.Trim(digits, "0123456789.") != "" || strings.Count(digits, ".") > 1 {
+		return 0, errors.New("not a number of seconds")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.Abs(v) > 1e12 {
+		return 0, errors.New("not a number of seconds")
+	}
+	return v, nil
+}
+
+// WFDBAnnotations returns the EDF+ annotations as WFDB comment
+// annotations (type NOTE, '"'), their text in Aux (with the duration
+// appended, "Apnea (12.5 s)", when there is one), at the sample of their
+// onset at fs frames per second counted from the first data record's
+// start, clamped to [0, n). AUX is limited to 255 bytes: longer texts are
+// cut at a UTF-8 boundary.
+func (e *EDFRecord) WFDBAnnotations(fs float64, n int64) []wfdb.Annotation {
+	if len(e.Annotations) == 0 {
+		return nil
+	}
+	t0 := 0.0
+	if len(e.Starts) > 0 {
+		t0 = e.Starts[0]
+	}
+	out := make([]wfdb.Annotation, 0, len(e.Annotations))
+	for _, a := range e.Annotations {
+		smp := int64(math.Round((a.Onset - t0) * fs))
+		smp = max(0, min(smp, n-1))
+		text := a.Text
+		if a.Duration >= 0 {
+			text += " (" + strconv.FormatFloat(a.Duration, 'g', -1, 64) + " s)"
+		}
+		for len(text) > 255 {
+			text = text[:255]
+			for len(text) > 0 && !utf8.ValidString(text) {
+				text = text[:len(text)-1]
+			}
+		}
+		out = append(out, wfdb.Annotation{Sample: smp, Type: wfdb.Note, Aux: text})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Sample < out[j].Sample })
+	return out
 }
 
 // ErrNoSignals is returned for EDF files with only annotation signals.
@@ -268,7 +405,11 @@ var ErrNoSignals = errors.New("no signals (only EDF Annotations)")
 // greatest common divisor of the per-record sample counts over the record
 // duration, and each signal gets NSamples/gcd samples per frame, so no
 // signal is resampled. Digital values outside DigMin..DigMax are kept;
-// -32768 (format 16's invalid value) reads back as invalid.
+// -32768 (format 16's invalid value) reads back as invalid. The data
+// records of an EDF+D file with gaps between them are placed at their
+// onsets (rounded to a frame) with invalid samples in the gaps; the gaps
+// may add up to 15 times the recorded samples (more is refused rather than
+// allocated because a time stamp says so).
 func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 	h := e.Header
 	g := 0
@@ -279,6 +420,10 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 	}
 	if g == 0 {
 		return nil, nil, ErrNoSignals
+	}
+	at, err := e.recordFrames(g)
+	if err != nil {
+		return nil, nil, err
 	}
 	out := &wfdb.Header{Name: name, Fs: float64(g) / h.RecordDuration}
 	if d, ok := h.StartClock(); ok {
@@ -302,11 +447,26 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 			// WFDB gains are positive: flip the digital values instead.
 			return nil, nil, fmt.Errorf("EDF signal %d (%s): negative gain %g (physical maximum below minimum) is not supported", i, s.Label, gain)
 		}
-		d := make([]int32, len(e.Digital[i]))
-		for k, v := range e.Digital[i] {
-			d[k] = int32(v)
-			if v == math.MinInt16 {
+		spf := int64(s.NSamples / g)
+		var d []int32
+		if at == nil {
+			d = make([]int32, len(e.Digital[i]))
+		} else {
+			// EDF+D: each data record at its own start, the gaps invalid.
+			d = make([]int32, (at[len(at)-1]+int64(g))*spf)
+			for k := range d {
 				d[k] = wfdb.InvalidSample
+			}
+		}
+		for k, v := range e.Digital[i] {
+			j := int64(k)
+			if at != nil {
+				rec := k / s.NSamples
+				j = at[rec]*spf + int64(k%s.NSamples)
+			}
+			d[j] = int32(v)
+			if v == math.MinInt16 {
+				d[j] = wfdb.InvalidSample
 			}
 		}
 		data = append(data, d)
@@ -317,6 +477,50 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 		})
 	}
 	return out, data, nil
+}
+
+// recordFrames returns, for a discontinuous EDF+D file whose data records
+// do not follow each other, the frame (g frames per data record) at which
+// each data record starts, from their time-keeping onsets; nil when the
+// records are contiguous (EDF, EDF+C, or EDF+D without gaps). Records that
+// start before the previous one ends, and gaps that would make the record
+// longer than the samples a file may hold, are errors.
+func (e *EDFRecord) recordFrames(g int) ([]int64, error) {
+	h := e.Header
+	if !strings.HasPrefix(h.Reserved, "EDF+D") || len(e.Starts) == 0 {
+		return nil, nil
+	}
+	fs := float64(g) / h.RecordDuration
+	var per int64
+	for i := range h.Signals {
+		if !h.Signals[i].Annotations {
+			per += int64(h.Signals[i].NSamples / g)
+		}
+	}
+	at := make([]int64, len(e.Starts))
+	gaps := false
+	// Gaps may multiply the recorded samples by 16 at most.
+	limit := min(float64(maxEDFSamples), 16*float64(len(e.Starts))*float64(g)*float64(per)+1<<20)
+	for k, t := range e.Starts {
+		f := math.Round((t - e.Starts[0]) * fs)
+		if k > 0 {
+			prevEnd := at[k-1] + int64(g)
+			if f < float64(prevEnd) {
+				return nil, fmt.Errorf("EDF+D data record %d starts at %g s, before data record %d ends", k+1, t, k)
+			}
+			if f > float64(prevEnd) {
+				gaps = true
+			}
+		}
+		if (f+float64(g))*float64(per) > limit {
+			return nil, fmt.Errorf("EDF+D data record %d starts at %g s: with the gaps, more than %.0f samples (16 times those recorded)", k+1, t, limit)
+		}
+		at[k] = int64(f)
+	}
+	if !gaps {
+		return nil, nil
+	}
+	return at, nil
 }
 
 // StartClock returns the start time of day (hh.mm.ss), if valid.

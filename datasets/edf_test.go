@@ -111,10 +111,20 @@ func FuzzEDF(f *testing.F) {
 	val := func(s, i int) int16 { return int16(i - s) }
 	f.Add(makeEDF([]string{"A", "B"}, []int{4, 2}, []float64{-1, 0}, []float64{1, 10}, []int{-100, 0}, []int{100, 1000}, 2, 1, val))
 	f.Add(makeEDF([]string{"EDF Annotations"}, []int{3}, []float64{-1}, []float64{1}, []int{-32768}, []int{32767}, 1, 0, val))
+	f.Add(makeEDFPlus("EDF+C", 10, 8, 1, []string{"+0\x14\x14\x00+0.5\x151\x14A\x14\x00", "+1\x14\x14\x00"}))
+	f.Add(makeEDFPlus("EDF+D", 10, 8, 1, []string{"+0\x14\x14\x00", "+2.5\x14\x14B\x14\x00"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rec, err := ReadEDF(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
+		}
+		if h, d, err := rec.ToWFDB("r"); err == nil && len(d) > 0 {
+			n := int64(len(d[0]) / h.Signals[0].SamplesPerFrame)
+			for _, a := range rec.WFDBAnnotations(h.Fs, n) {
+				if a.Sample < 0 || a.Sample >= max(n, 1) || len(a.Aux) > 255 {
+					t.Fatalf("annotation %+v outside %d frames", a, n)
+				}
+			}
 		}
 		for i, s := range rec.Header.Signals {
 			if !s.Annotations && len(rec.Digital[i]) != s.NSamples*rec.Header.NumRecords {
@@ -165,5 +175,110 @@ func TestConformanceEDF2MIT(t *testing.T) {
 	theirs, ours := run("rdsamp", "-r", "theirs", "-H"), run("rdsamp", "-r", "ours", "-H")
 	if theirs != ours || len(ours) < 10000 {
 		t.Fatalf("rdsamp -H differs (%d vs %d bytes)", len(theirs), len(ours))
+	}
+}
+
+// makeEDFPlus builds an EDF+ file (reserved "EDF+C" or "EDF+D") with one
+// ECG signal of ecgPer samples per record (value: the sample index) and
+// an "EDF Annotations" signal of annPer samples holding tals[k] in record
+// k (padded with NUL bytes).
+func makeEDFPlus(reserved string, ecgPer, annPer int, dur float64, tals []string) []byte {
+	blocks := make([][]byte, len(tals))
+	for k, s := range tals {
+		b := make([]byte, 2*annPer)
+		copy(b, s)
+		blocks[k] = b
+	}
+	val := func(s, i int) int16 {
+		if s == 0 {
+			return int16(i)
+		}
+		b := blocks[i/annPer]
+		j := 2 * (i % annPer)
+		return int16(uint16(b[j]) | uint16(b[j+1])<<8)
+	}
+	data := makeEDF([]string{"ECG", "EDF Annotations"}, []int{ecgPer, annPer}, []float64{-3276.8, -1}, []float64{3276.7, 1},
+		[]int{-32768, -32768}, []int{32767, 32767}, len(tals), dur, val)
+	copy(data[192:192+44], reserved)
+	return data
+}
+
+func TestReadEDFPlusAnnotations(t *testing.T) {
+	data := makeEDFPlus("EDF+C", 100, 30, 1, []string{
+		"+0\x14\x14\x00+0.5\x1510\x14Apnea\x14\x00",
+		"+1\x14\x14\x00+1.25\x14Button\x14Second\x14\x00",
+		"+2\x14\x14\x00",
+	})
+	rec, err := ReadEDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []EDFAnnotation{{0.5, 10, "Apnea"}, {1.25, -1, "Button"}, {1.25, -1, "Second"}}
+	if fmt.Sprint(rec.Annotations) != fmt.Sprint(want) || fmt.Sprint(rec.Starts) != "[0 1 2]" {
+		t.Fatalf("annotations %v starts %v", rec.Annotations, rec.Starts)
+	}
+	h, d, err := rec.ToWFDB("p")
+	if err != nil || len(d[0]) != 300 || h.Fs != 100 {
+		t.Fatalf("ToWFDB: %v, %d samples", err, len(d[0]))
+	}
+	anns := rec.WFDBAnnotations(h.Fs, 300)
+	if len(anns) != 3 || anns[0].Sample != 50 || anns[0].Aux != "Apnea (10 s)" || anns[0].Type != wfdb.Note ||
+		anns[1].Sample != 125 || anns[1].Aux != "Button" || anns[2].Aux != "Second" {
+		t.Fatalf("WFDB annotations %+v", anns)
+	}
+
+	// EDF+D: the third data record starts at 3.5 s, 1.5 s after the
+	// second ends: its samples go to 350-449, 200-349 are invalid.
+	data = makeEDFPlus("EDF+D", 100, 30, 1, []string{"+0\x14\x14\x00", "+1\x14\x14\x00", "+3.5\x14\x14\x00+3.6\x14late\x14\x00"})
+	rec, err = ReadEDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, d, err = rec.ToWFDB("d")
+	if err != nil || len(d[0]) != 450 {
+		t.Fatalf("EDF+D: %v, %d samples", err, len(d[0]))
+	}
+	for i, v := range d[0] {
+		want := int32(i)
+		switch {
+		case i >= 200 && i < 350:
+			want = wfdb.InvalidSample
+		case i >= 350:
+			want = int32(i - 150)
+		}
+		if v != want {
+			t.Fatalf("EDF+D sample %d: %d, want %d", i, v, want)
+		}
+	}
+	if a := rec.WFDBAnnotations(h.Fs, 450); len(a) != 1 || a[0].Sample != 360 {
+		t.Fatalf("EDF+D annotation %+v", a)
+	}
+
+	for _, tc := range []struct {
+		reserved string
+		tals     []string
+		want     string
+	}{
+		{"EDF+D", []string{"+0\x14\x14\x00", "+0.5\x14\x14\x00"}, "before data record 1 ends"},
+		{"EDF+C", []string{"0\x14\x14\x00"}, "data record 1 of 1, signal 1 (EDF Annotations): annotation onset"},
+		{"EDF+C", []string{"+0\x14\x14\x00+1x\x14a\x14\x00"}, "annotation onset"},
+		{"EDF+C", []string{"+0\x14\x14\x00+1\x15-2\x14a\x14\x00"}, "annotation duration"},
+		{"EDF+C", []string{"+0\x14\x14\x00+1\x14no end"}, "want +onset"},
+		{"EDF+C", []string{"+0\x14\x14\x00+1\x14" + strings.Repeat("x", 60)}, "not ended by a NUL"},
+		{"EDF+D", []string{"+0\x14\x14\x00", "+999999999\x14\x14\x00"}, "more than"},
+	} {
+		data := makeEDFPlus(tc.reserved, 100, 30, 1, tc.tals)
+		rec, err := ReadEDF(bytes.NewReader(data), int64(len(data)))
+		if err == nil {
+			_, _, err = rec.ToWFDB("x")
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.tals, err, tc.want)
+		}
+	}
+	// Plain EDF: an "EDF Annotations" label carries no TALs to parse.
+	data = makeEDFPlus("", 100, 30, 1, []string{"garbage"})
+	if rec, err := ReadEDF(bytes.NewReader(data), int64(len(data))); err != nil || len(rec.Annotations) != 0 {
+		t.Fatalf("plain EDF: %v", err)
 	}
 }

@@ -65,7 +65,10 @@ Zeit...) gives the sampling frequency, otherwise --fs is required. Gains are cho
 so that the values as written survive exactly when 16 bits allow (--gain to
 impose one). EDF/EDF+: digital values are kept, gain and baseline come from
 the physical and digital ranges; signals at different rates become one
-multi-frequency record; EDF Annotations signals are skipped.`,
+multi-frequency record; EDF+ annotations become comment annotations (type
+", the text in aux, "(12.5 s)" appended when they have a duration) in
+RECORD.atr; the data records of a discontinuous EDF+D file are placed at
+their onsets, the gaps filled with invalid samples.`,
 		Example: `  ecg ingest data/mitdb
   ecg ingest data/mitdb --format json --jobs 4
   ecg ingest exports/ --out data/converted --fs 500 --units mV
@@ -245,7 +248,7 @@ func checkRecord(path string, annotators []string) ingestRow {
 func convertOne(path string, o ingestOptions, delim rune, annotators []string) ingestRow {
 	name := recordNameFor(path)
 	row := ingestRow{Record: name, Source: path, Checksums: "none"}
-	h, data, err := convertFile(path, name, o, delim)
+	h, data, anns, err := convertFile(path, name, o, delim)
 	if err != nil {
 		row.fail(fmt.Errorf("%s: %w", path, err))
 		return row
@@ -254,37 +257,58 @@ func convertOne(path string, o ingestOptions, delim rune, annotators []string) i
 		row.fail(err)
 		return row
 	}
+	if len(anns) > 0 {
+		if err := wfdb.WriteAnnotations(filepath.Join(o.out, name), edfAnnotator, anns); err != nil {
+			row.fail(err)
+			return row
+		}
+	}
 	checked := checkRecord(filepath.Join(o.out, name), annotators)
 	checked.Source = path
 	return checked
 }
 
-func convertFile(path, name string, o ingestOptions, delim rune) (*wfdb.Header, [][]int32, error) {
+// edfAnnotator is the annotator name of the annotations converted from an
+// EDF+ file: RECORD.atr, which ecg reads by default.
+const edfAnnotator = "atr"
+
+// convertFile reads a CSV or EDF file as a WFDB record, with the EDF+
+// annotations as comment annotations.
+func convertFile(path, name string, o ingestOptions, delim rune) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(8)
 	if datasets.IsEDF(head) {
 		rec, err := datasets.ReadEDF(br, st.Size())
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return rec.ToWFDB(name)
+		h, data, err := rec.ToWFDB(name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		n := int64(0)
+		if len(data) > 0 {
+			n = int64(len(data[0]) / max(1, h.Signals[0].SamplesPerFrame))
+		}
+		return h, data, rec.WFDBAnnotations(h.Fs, n), nil
 	}
 	sig, err := datasets.ReadCSV(br, datasets.CSVOptions{
 		Delimiter: delim, Header: o.header, TimeColumn: o.timeColumn, Fs: o.fs, Units: o.units,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return sig.ToWFDB(name, o.gain)
+	h, data, err := sig.ToWFDB(name, o.gain)
+	return h, data, nil, err
 }
 
 // convertibleFiles lists the CSV/EDF files of dir, or dir itself when it
