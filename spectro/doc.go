@@ -14,7 +14,8 @@
 // PNGEncoder writes them quickly. Figures for people (axes, colour bar,
 // ECG trace) are drawn by the subpackage spectro/figure.
 //
-// The FFT is gonum's dsp/fourier, chosen by measurement over
-// github.com/mjibson/go-dsp (BenchmarkFFT in this package; numbers in
-// docs/spectro.md).
+// The FFT is our own (fft.go: radix-2/4 for powers of two, mixed radix
+// and Bluestein for other lengths), chosen by measurement over gonum's
+// dsp/fourier and github.com/mjibson/go-dsp (BenchmarkFFT and
+// BenchmarkRealFFT in this package; numbers in docs/spectro.md).
 package spectro
