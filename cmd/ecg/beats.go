@@ -163,13 +163,13 @@ func runBeats(a *app, o beatsOptions) error {
 			return firstErr
 		}
 		for _, r := range results {
-			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", r.err)
+			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
 		}
 		return fmt.Errorf("no record of %s could be processed", o.input)
 	}
 	for _, r := range results {
 		if r.err != nil {
-			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", r.err)
+			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
 		}
 	}
 	var err error

@@ -178,7 +178,7 @@ func (a *app) keepKnownLabels(ds *datasets.LabelFolders, labels []string, why st
 	}
 	for _, l := range ds.Labels {
 		if n := skipped[l]; n > 0 && !a.quiet {
-			fmt.Fprintf(a.io.ErrOut, "ecg: skipped %d files labelled %q (%s)\n", n, l, why)
+			fmt.Fprintf(a.io.ErrOut, "ecg eval: skipped %d files labelled %q (%s)\n", n, l, why)
 		}
 	}
 	return files, truth

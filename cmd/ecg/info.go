@@ -101,7 +101,7 @@ func runInfo(a *app, o infoOptions) error {
 	for i, r := range results {
 		if r.err != nil {
 			failed++
-			fmt.Fprintf(a.io.ErrOut, "ecg: %s: %v\n", paths[i], r.err)
+			fmt.Fprintf(a.io.ErrOut, "ecg info: %s: %v\n", paths[i], r.err)
 			continue
 		}
 		if o.format == "json" {

@@ -120,7 +120,7 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		}
 		if err != nil {
 			failed++
-			fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", err)
+			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)
 			continue
 		}
 		top := p.Top(o.top)

@@ -250,7 +250,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 		return err
 	}
 	for _, e := range res.Failed {
-		fmt.Fprintf(a.io.ErrOut, "ecg: %v\n", e)
+		fmt.Fprintf(a.io.ErrOut, "ecg spectro: %v\n", e)
 	}
 	total := res.Records + len(res.Failed)
 	if res.Records == 0 && len(res.Failed) > 0 {
