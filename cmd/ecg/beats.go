@@ -91,7 +91,11 @@ type beatsResult struct {
 	fs    float64
 	beats []int64
 	hrv   beats.HRV
-	match *beats.MatchResult
+	// polarity of the QRS complexes in the first lead used (+1, -1, 0
+	// unknown) and the share of beats that agree.
+	polarity  int
+	agreement float64
+	match     *beats.MatchResult
 	err   error
 }
 
@@ -214,8 +218,9 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		return res
 	}
 	var found []beats.Beat
+	x0 := rec.Physical(sigs[0])
 	if len(sigs) == 1 {
-		found = beats.Detect(rec.Physical(sigs[0]), h.Fs)
+		found = beats.Detect(x0, h.Fs)
 	} else {
 		x := make([][]float64, len(sigs))
 		for i, s := range sigs {
@@ -228,6 +233,7 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		res.beats[i] = b.Sample
 	}
 	res.hrv = beats.SummarizeHRV(res.beats, h.Fs)
+	res.polarity, res.agreement = beats.Polarity(x0, h.Fs, found)
 	if o.outAnnotator != "" {
 		anns := make([]wfdb.Annotation, len(res.beats))
 		for i, s := range res.beats {
@@ -318,8 +324,23 @@ func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
 
 func summaryLine(r beatsResult) string {
 	h := r.hrv
-	return fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
+	line := fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
 		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
+	if r.polarity != 0 {
+		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", polarityName(r.polarity), 100*r.agreement)
+	}
+	return line
+}
+
+// polarityName names a beats.Polarity sign.
+func polarityName(sign int) string {
+	switch sign {
+	case 1:
+		return "positive"
+	case -1:
+		return "negative"
+	}
+	return ""
 }
 
 // table writes rows as text (aligned), tsv or csv.
@@ -433,7 +454,7 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 	enc := json.NewEncoder(w)
 	t := newTable(w, format)
 	if format != "json" {
-		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50"); err != nil {
+		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement"); err != nil {
 			return err
 		}
 	}
@@ -452,14 +473,16 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 				SDNN   jnum   `json:"sdnn_ms"`
 				RMSSD  jnum   `json:"rmssd_ms"`
 				PNN50  jnum   `json:"pnn50"`
-			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50)}
+				Pol    string `json:"qrs_polarity"`
+				Agree  jnum   `json:"polarity_agreement"`
+			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement)}
 			if err := enc.Encode(row); err != nil {
 				return err
 			}
 			continue
 		}
 		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
-			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1)); err != nil {
+			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2)); err != nil {
 			return err
 		}
 	}

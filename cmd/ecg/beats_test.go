@@ -101,7 +101,8 @@ func TestBeatsListAndAnnotator(t *testing.T) {
 		t.Errorf("--out: %d annotations, %v", len(again), err)
 	}
 	code, out, _ = runECG(t, "", "beats", rec, "--summary", "--format", "csv")
-	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50\nr,") {
+	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50,qrs_polarity,polarity_agreement\nr,") ||
+		!strings.HasSuffix(out, ",positive,1.00\n") {
 		t.Errorf("summary csv: exit %d %q", code, out)
 	}
 }
