@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecgkit/ecg/internal/edftest"
 	"github.com/ecgkit/ecg/internal/refdata"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -18,44 +18,11 @@ import (
 // makeEDF builds an EDF file: signals with their samples per record,
 // physical and digital ranges, and nrec data records of values f(s, i).
 func makeEDF(labels []string, nsamp []int, pmin, pmax []float64, dmin, dmax []int, nrec int, dur float64, f func(s, i int) int16) []byte {
-	ns := len(labels)
-	var b bytes.Buffer
-	pad := func(s string, n int) { b.WriteString(s + strings.Repeat(" ", n-len(s))) }
-	pad("0", 8)
-	pad("X X X X", 80)
-	pad("Startdate 01-JAN-2020 X X X", 80)
-	pad("01.01.20", 8)
-	pad("10.00.00", 8)
-	pad(fmt.Sprint(256*(ns+1)), 8)
-	pad("", 44)
-	pad(fmt.Sprint(nrec), 8)
-	pad(fmt.Sprint(dur), 8)
-	pad(fmt.Sprint(ns), 4)
-	each := func(w int, v func(i int) string) {
-		for i := 0; i < ns; i++ {
-			pad(v(i), w)
-		}
+	sigs := make([]edftest.Signal, len(labels))
+	for i := range sigs {
+		sigs[i] = edftest.Signal{Label: labels[i], Units: "uV", PhysMin: pmin[i], PhysMax: pmax[i], DigMin: dmin[i], DigMax: dmax[i], NSamples: nsamp[i]}
 	}
-	each(16, func(i int) string { return labels[i] })
-	each(80, func(int) string { return "AgAgCl electrode" })
-	each(8, func(int) string { return "uV" })
-	each(8, func(i int) string { return fmt.Sprint(pmin[i]) })
-	each(8, func(i int) string { return fmt.Sprint(pmax[i]) })
-	each(8, func(i int) string { return fmt.Sprint(dmin[i]) })
-	each(8, func(i int) string { return fmt.Sprint(dmax[i]) })
-	each(80, func(int) string { return "HP:0.1Hz" })
-	each(8, func(i int) string { return fmt.Sprint(nsamp[i]) })
-	each(32, func(int) string { return "" })
-	count := make([]int, ns)
-	for r := 0; r < nrec; r++ {
-		for s := 0; s < ns; s++ {
-			for j := 0; j < nsamp[s]; j++ {
-				binary.Write(&b, binary.LittleEndian, f(s, count[s]))
-				count[s]++
-			}
-		}
-	}
-	return b.Bytes()
+	return edftest.Build(edftest.File{StartDate: "01.01.20", StartTime: "10.00.00", Records: nrec, Duration: dur, Signals: sigs}, f)
 }
 
 func TestReadEDFToWFDB(t *testing.T) {
@@ -183,24 +150,17 @@ func TestConformanceEDF2MIT(t *testing.T) {
 // an "EDF Annotations" signal of annPer samples holding tals[k] in record
 // k (padded with NUL bytes).
 func makeEDFPlus(reserved string, ecgPer, annPer int, dur float64, tals []string) []byte {
-	blocks := make([][]byte, len(tals))
-	for k, s := range tals {
-		b := make([]byte, 2*annPer)
-		copy(b, s)
-		blocks[k] = b
-	}
-	val := func(s, i int) int16 {
+	ann := edftest.Annotations(tals, annPer)
+	return edftest.Build(edftest.File{Reserved: reserved, StartDate: "01.01.20", StartTime: "10.00.00", Records: len(tals), Duration: dur,
+		Signals: []edftest.Signal{
+			{Label: "ECG", Units: "uV", PhysMin: -3276.8, PhysMax: 3276.7, DigMin: -32768, DigMax: 32767, NSamples: ecgPer},
+			{Label: "EDF Annotations", PhysMin: -1, PhysMax: 1, DigMin: -32768, DigMax: 32767, NSamples: annPer},
+		}}, func(s, i int) int16 {
 		if s == 0 {
 			return int16(i)
 		}
-		b := blocks[i/annPer]
-		j := 2 * (i % annPer)
-		return int16(uint16(b[j]) | uint16(b[j+1])<<8)
-	}
-	data := makeEDF([]string{"ECG", "EDF Annotations"}, []int{ecgPer, annPer}, []float64{-3276.8, -1}, []float64{3276.7, 1},
-		[]int{-32768, -32768}, []int{32767, 32767}, len(tals), dur, val)
-	copy(data[192:192+44], reserved)
-	return data
+		return ann(i)
+	})
 }
 
 func TestReadEDFPlusAnnotations(t *testing.T) {

@@ -1,59 +1,29 @@
 package main
 
 import (
-	"bytes"
-	"encoding/binary"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/edftest"
 )
 
-// edfPlus returns an EDF+C file starting 01.01.20 10.00.00: 3 data records
-// of 1 s, an ECG signal of 100 samples per record and an "EDF Annotations"
-// signal holding tals[k] in record k.
+// edfPlus returns an EDF+C file starting 01.01.20 10.00.00: data records
+// of 1 s, an ECG signal of 100 samples per record (value: 100k+i in
+// record k) and an "EDF Annotations" signal holding tals[k] in record k.
 func edfPlus(tals []string) []byte {
-	var b bytes.Buffer
-	pad := func(s string, n int) { b.WriteString(s + strings.Repeat(" ", n-len(s))) }
-	pad("0", 8)
-	pad("X X X X", 80)
-	pad("Startdate 01-JAN-2020 X X X", 80)
-	pad("01.01.20", 8)
-	pad("10.00.00", 8)
-	pad("768", 8)
-	pad("EDF+C", 44)
-	pad(fmt.Sprint(len(tals)), 8)
-	pad("1", 8)
-	pad("2", 4)
-	for _, f := range [][2]string{{"ECG", "EDF Annotations"}} {
-		pad(f[0], 16)
-		pad(f[1], 16)
-	}
-	pad("", 160) // transducers
-	pad("mV", 8)
-	pad("", 8)
-	pad("-3.2768", 8)
-	pad("-1", 8)
-	pad("3.2767", 8)
-	pad("1", 8)
-	pad("-32768", 8)
-	pad("-32768", 8)
-	pad("32767", 8)
-	pad("32767", 8)
-	pad("", 160) // prefilters
-	pad("100", 8)
-	pad("30", 8)
-	pad("", 64)
-	for k, tal := range tals {
-		for i := 0; i < 100; i++ {
-			binary.Write(&b, binary.LittleEndian, int16(100*k+i))
+	ann := edftest.Annotations(tals, 30)
+	return edftest.Build(edftest.File{Reserved: "EDF+C", StartDate: "01.01.20", StartTime: "10.00.00", Records: len(tals), Duration: 1,
+		Signals: []edftest.Signal{
+			{Label: "ECG", Units: "mV", PhysMin: -3.2768, PhysMax: 3.2767, DigMin: -32768, DigMax: 32767, NSamples: 100},
+			{Label: "EDF Annotations", PhysMin: -1, PhysMax: 1, DigMin: -32768, DigMax: 32767, NSamples: 30},
+		}}, func(s, i int) int16 {
+		if s == 0 {
+			return int16(i)
 		}
-		block := make([]byte, 60)
-		copy(block, tal)
-		b.Write(block)
-	}
-	return b.Bytes()
+		return ann(i)
+	})
 }
 
 // EDF+ annotations reach the WFDB record as comment annotations in
