@@ -96,7 +96,7 @@ type beatsResult struct {
 	polarity  int
 	agreement float64
 	match     *beats.MatchResult
-	err   error
+	err       error
 }
 
 func runBeats(a *app, o beatsOptions) error {
