@@ -24,6 +24,8 @@ const (
 	settleTime  = 0.6   // s, a lead is ignored this long after an invalid sample
 	history     = 8     // peaks and intervals kept for the thresholds
 	maxPending  = 64    // candidate peaks kept for search-back
+	maxPeriod   = 1.5   // s, longest rhythm period the insertion follows
+	maxInsert   = 2     // beats inserted before one accepted beat at most
 	maxLearn    = 256   // peaks kept during the learning period
 	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
 	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
@@ -57,6 +59,18 @@ type params struct {
 	// amplitude (a QRS is steeper for its height than an electrode-motion
 	// burst or a T wave).
 	sharpK, sharpV float64
+	// RR-guided insertion under noise (0 insGate: off). A rhythm
+	// tracker keeps the last beat on the rhythm (the anchor) and the
+	// median of the on-rhythm intervals (beats within rhythmTol of one
+	// or two periods after the anchor). When the mean envelope over the
+	// last second is at least insGate of the QRS level and a beat is
+	// accepted more than insTol after the expected one (anchor plus one
+	// period) with none in between on the rhythm, the largest local
+	// maximum of a narrow envelope (squared slope over narrowWin) within
+	// insTol of the expected time, at least insMin from the beats on
+	// either side and at least insK of the narrow QRS level, is taken
+	// as a beat first.
+	insGate, insTol, insK, insMin, narrowWin, rhythmTol float64
 }
 
 // defaultParams are the selected parameters.
@@ -72,6 +86,12 @@ var defaultParams = params{
 	qRise:        1.25,
 	sharpK:       1.2,
 	sharpV:       0.7,
+	insGate:      0.3,
+	insTol:       0.1,
+	insK:         0.3,
+	insMin:       0.15,
+	narrowWin:    0.08,
+	rhythmTol:    0.2,
 }
 
 // peak is a local maximum of the combined envelope.
@@ -157,6 +177,10 @@ type Detector struct {
 	learnEnd  int64
 	settle    int64
 	ringLen   int
+	nw        int   // narrow envelope window, samples
+	insTol    int64 // samples
+	insMin    int64 // samples
+	leak      float64
 
 	n     int64 // samples written so far
 	pos   int   // n mod ringLen
@@ -165,6 +189,19 @@ type Detector struct {
 
 	fRing []float64 // weighted sum over leads of |band-passed|
 	dRing []float64 // weighted sum over leads of |slope|
+	nRing []float64 // narrow envelope: mean of dRing^2 over nw samples
+	nSum  float64
+	nq    []float64 // narrow envelope at the last beats
+	nqi   int
+	lm    float64 // mean envelope over about the last second
+	// rhythm tracker
+	anchor int64 // fiducial of the last beat on the rhythm, -1 if none
+	// the anchor before, and the anchor's distance from k periods after it
+	prevAnchor         int64
+	anchorK, anchorErr float64
+	offRhythm          int       // beats off the rhythm since the last on it
+	per                []float64 // on-rhythm intervals, samples
+	peri               int
 
 	// envelope peak tracking
 	prevC   float64
@@ -215,7 +252,16 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
 	d.settle = d.samples(settleTime)
+	d.nw = max(1, int(math.Round(p.narrowWin*fs)))
+	d.insTol = d.samples(p.insTol)
+	d.insMin = d.samples(p.insMin)
+	d.leak = 1 / fs // 1 s time constant
 	d.ringLen = d.win + d.dk + int(d.confirm) + 4
+	if p.insGate > 0 {
+		// A beat is accepted compete after its envelope peak; the
+		// insertion looks back up to maxPeriod + insTol before it.
+		d.ringLen += int(d.compete+d.gd+d.insTol) + d.nw + int(d.samples(maxPeriod))
+	}
 	d.leads = make([]lead, nleads)
 	for i := range d.leads {
 		l := &d.leads[i]
@@ -227,6 +273,9 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	}
 	d.fRing = make([]float64, d.ringLen)
 	d.dRing = make([]float64, d.ringLen)
+	d.nRing = make([]float64, d.ringLen)
+	d.nq = make([]float64, 0, history)
+	d.per = make([]float64, 0, history)
 	d.qpk = make([]float64, 0, history)
 	d.npk = make([]float64, 0, history)
 	d.rr = make([]float64, 0, history)
@@ -255,6 +304,14 @@ func (d *Detector) reset() {
 	d.n, d.pos, d.epos = 0, 0, 0
 	clear(d.fRing)
 	clear(d.dRing)
+	clear(d.nRing)
+	d.nSum = 0
+	d.nq, d.nqi = d.nq[:0], 0
+	d.lm = 0
+	d.anchor = -1
+	d.prevAnchor = -1
+	d.offRhythm = 0
+	d.per, d.peri = d.per[:0], 0
 	d.prevC = 0
 	d.hasCand = false
 	d.learning = true
@@ -395,6 +452,9 @@ func (d *Detector) stepLead(i int, v float64) {
 
 func (d *Detector) step(emit func(Beat)) {
 	n := d.n
+	if d.p.insGate > 0 {
+		d.stepNarrow(n)
+	}
 	d.n++
 	if d.pos++; d.pos == d.ringLen {
 		d.pos = 0
@@ -403,6 +463,7 @@ func (d *Detector) step(emit func(Beat)) {
 		d.epos = 0
 	}
 	c := d.combine()
+	d.lm += (c - d.lm) * d.leak
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
@@ -428,6 +489,172 @@ func (d *Detector) step(emit func(Beat)) {
 	if !d.learning && !d.hasTent {
 		d.searchBack(n, emit)
 	}
+}
+
+// stepNarrow updates the narrow envelope at sample n (ring position
+// d.pos).
+func (d *Detector) stepNarrow(n int64) {
+	r := d.pos
+	v := d.dRing[r]
+	d.nSum += v * v
+	if n >= int64(d.nw) {
+		j := r - d.nw
+		if j < 0 {
+			j += d.ringLen
+		}
+		u := d.dRing[j]
+		d.nSum -= u * u
+	}
+	if n%int64(d.nw) == 0 {
+		// Recompute against drift, at sample indices that do not
+		// depend on the chunking.
+		var t float64
+		j := r
+		for k := 0; k < d.nw && int64(k) <= n; k++ {
+			u := d.dRing[j]
+			t += u * u
+			if j--; j < 0 {
+				j = d.ringLen - 1
+			}
+		}
+		d.nSum = t
+	}
+	d.nRing[r] = math.Max(d.nSum, 0) / float64(d.nw)
+}
+
+// ringAt returns the ring index of sample t, the rings holding samples
+// up to d.n-1.
+func (d *Detector) ringAt(t int64) int {
+	L := int64(d.ringLen)
+	r := (int64(d.pos) - (d.n - t)) % L
+	if r < 0 {
+		r += L
+	}
+	return int(r)
+}
+
+// narrowAt returns the largest narrow envelope value of a QRS with
+// fiducial f (within nw+dk after its band-passed peak), or -1 when
+// the rings no longer hold it.
+func (d *Detector) narrowAt(f int64) float64 {
+	lo := f + d.gd
+	hi := min(lo+int64(d.nw+d.dk), d.n-1)
+	if lo < d.n-int64(d.ringLen)+1 || lo > hi {
+		return -1
+	}
+	var m float64
+	for t := lo; t <= hi; t++ {
+		m = math.Max(m, d.nRing[d.ringAt(t)])
+	}
+	return m
+}
+
+// track updates the rhythm tracker with a beat at fiducial f.
+func (d *Detector) track(f int64) {
+	if d.anchor < 0 {
+		d.anchor = f
+		return
+	}
+	gap := float64(f - d.anchor)
+	if len(d.per) == 0 {
+		if gap >= float64(d.refract) && gap <= maxPeriod*d.fs {
+			d.per, d.peri = pushRing(d.per, d.peri, gap)
+		}
+		d.anchor = f
+		return
+	}
+	r := d.median(d.per)
+	if d.prevAnchor >= 0 {
+		// A beat closer to the slot the anchor took replaces it.
+		g := float64(f - d.prevAnchor)
+		k := math.Round(g / r)
+		if k == d.anchorK && math.Abs(g-k*r) < d.anchorErr {
+			d.anchor = f
+			d.anchorErr = math.Abs(g - k*r)
+			return
+		}
+	}
+	k := math.Round(gap / r)
+	switch {
+	case k >= 1 && k <= 2 && math.Abs(gap-k*r) <= d.p.rhythmTol*r:
+		d.per, d.peri = pushRing(d.per, d.peri, gap/k)
+		d.prevAnchor, d.anchorK, d.anchorErr = d.anchor, k, math.Abs(gap-k*r)
+		d.anchor = f
+		d.offRhythm = 0
+	case gap > 2.5*r:
+		// Lost: start again from this beat, with the same period.
+		d.prevAnchor = -1
+		d.anchor = f
+	default:
+		if d.offRhythm++; d.offRhythm >= history {
+			// The rhythm changed: start again.
+			d.per, d.peri = d.per[:0], 0
+			d.prevAnchor = -1
+			d.anchor = f
+			d.offRhythm = 0
+		}
+	}
+}
+
+// insert looks for the beats the rhythm expects before beat p is
+// accepted (params.insGate) and accepts them.
+func (d *Detector) insert(p peak, emit func(Beat)) {
+	for range maxInsert {
+		if !d.insert1(p, emit) {
+			return
+		}
+	}
+}
+
+func (d *Detector) insert1(p peak, emit func(Beat)) bool {
+	if d.anchor < 0 || len(d.per) < 3 || len(d.nq) == 0 {
+		return false
+	}
+	if d.lm < d.p.insGate*d.median(d.qpk) {
+		return false
+	}
+	e := d.anchor + int64(math.Round(d.median(d.per)))
+	if p.fid <= e+d.insTol {
+		return false
+	}
+	v, f := d.narrowMax(max(e-d.insTol, d.lastFid+d.insMin), min(e+d.insTol, p.fid-d.insMin))
+	if f < 0 || v < d.p.insK*d.median(d.nq) || f <= d.lastFid || f >= p.fid {
+		return false
+	}
+	at := f + (p.at - p.fid)
+	if d.lastBeat >= 0 {
+		d.rr, d.ri = pushRing(d.rr, d.ri, float64(at-d.lastBeat))
+	}
+	d.lastBeat = at
+	d.lastFid = f
+	d.track(f)
+	emit(Beat{Sample: f})
+	return true
+}
+
+// narrowMax returns the largest local maximum of the narrow envelope
+// whose fiducial lies in [lo, hi], and that fiducial (-1 if none).
+func (d *Detector) narrowMax(lo, hi int64) (float64, int64) {
+	off := d.gd + int64(d.nw/2)
+	lo = max(lo+off, d.n-int64(d.ringLen)+int64(d.nw+d.dk)+1)
+	hi = min(hi+off, d.n-2)
+	best, bt := -1.0, int64(-1)
+	for t := lo; t <= hi; t++ {
+		v := d.nRing[d.ringAt(t)]
+		if v > best && v >= d.nRing[d.ringAt(t-1)] && v > d.nRing[d.ringAt(t+1)] {
+			best, bt = v, t
+		}
+	}
+	if bt < 0 {
+		return -1, -1
+	}
+	fa, fi := -1.0, bt
+	for t := bt - int64(d.nw+d.dk) + 1; t <= bt; t++ {
+		if a := d.fRing[d.ringAt(t)]; a > fa {
+			fa, fi = a, t
+		}
+	}
+	return best, max(fi-d.gd, 0)
 }
 
 // combine returns the combined envelope: one lead's own, or the weighted
@@ -558,6 +785,13 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
+	if d.p.insGate > 0 {
+		d.insert(p, emit)
+		if v := d.narrowAt(p.fid); v >= 0 {
+			d.nq, d.nqi = pushRing(d.nq, d.nqi, v)
+		}
+		d.track(p.fid)
+	}
 	v := p.value
 	if d.p.qRise > 0 && len(d.qpk) > 0 {
 		v = math.Min(v, d.p.qRise*d.median(d.qpk))

@@ -249,6 +249,18 @@ func setParam(p *params, k string, v float64) bool {
 		p.sharpK = v
 	case "sharpV":
 		p.sharpV = v
+	case "insGate":
+		p.insGate = v
+	case "insTol":
+		p.insTol = v
+	case "insK":
+		p.insK = v
+	case "insMin":
+		p.insMin = v
+	case "narrowWin":
+		p.narrowWin = v
+	case "rhythmTol":
+		p.rhythmTol = v
 	default:
 		return false
 	}
