@@ -259,6 +259,10 @@ func setParam(p *params, k string, v float64) bool {
 		p.insMin = v
 	case "narrowWin":
 		p.narrowWin = v
+	case "refineK":
+		p.refineK = v
+	case "compK":
+		p.compK = v
 	case "rhythmTol":
 		p.rhythmTol = v
 	default:
