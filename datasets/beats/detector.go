@@ -24,8 +24,7 @@ const (
 	settleTime  = 0.6   // s, a lead is ignored this long after an invalid sample
 	history     = 8     // peaks and intervals kept for the thresholds
 	maxPending  = 64    // candidate peaks kept for search-back
-	maxPeriod   = 1.5   // s, longest rhythm period the insertion follows
-	maxInsert   = 2     // beats inserted before one accepted beat at most
+	maxPeriod   = 1.5   // s, longest rhythm period the tracker learns
 	maxLearn    = 256   // peaks kept during the learning period
 	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
 	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
@@ -81,6 +80,9 @@ type params struct {
 	// insMin after the last beat is not held back by the refractory
 	// period or the T-wave test.
 	compK float64
+	// maxSlots: expected times (one period apart) at which a beat is
+	// looked for before one accepted beat.
+	maxSlots float64
 }
 
 // defaultParams are the selected parameters.
@@ -96,7 +98,7 @@ var defaultParams = params{
 	qRise:        1.25,
 	sharpK:       1.2,
 	sharpV:       0.7,
-	insGate:      0.3,
+	insGate:      0.4,
 	insTol:       0.1,
 	insK:         0.3,
 	insMin:       0.15,
@@ -104,6 +106,7 @@ var defaultParams = params{
 	rhythmTol:    0.2,
 	refineK:      0.6,
 	compK:        0.5,
+	maxSlots:     4,
 }
 
 // peak is a local maximum of the combined envelope.
@@ -135,7 +138,7 @@ type lead struct {
 
 // Detector is an incremental QRS detector. Feed it samples (mV) with
 // Write (or WriteLeads) in chunks of any size; it calls emit for each
-// beat, in order of Sample, at most Delay samples (about 3.7 s) after the
+// beat, in order of Sample, at most Delay samples (about 3.8 s) after the
 // beat's sample has been written, usually 0.5 s. The beats do not depend
 // on how the input is split into chunks: the detector is a state machine
 // advanced one sample at a time, with buffers sized once.
@@ -159,7 +162,7 @@ type lead struct {
 // taken (search-back; the peaks kept for it are bounded, so the cost is
 // linear in the signal length).
 //
-// Under noise (the mean envelope over the last second at least 0.3 of
+// Under noise (the mean envelope over the last second at least 0.4 of
 // the QRS level) the RR intervals help. A rhythm tracker follows the
 // beats that fall within 20 % of one or two periods (the median of its
 // last 8 intervals) after the last such beat, re-anchored on the QRS
@@ -171,7 +174,8 @@ type lead struct {
 // expected time with none on the rhythm in between, the largest
 // narrow-envelope maximum within 100 ms of the expected time (at least
 // 0.3 of the narrow QRS level, 150 ms from the neighbouring beats) is
-// taken as a beat first. Under muscle and electrode-motion noise this
+// taken as a beat first, and so on for up to 4 expected times, one
+// period apart (an empty one is skipped). Under muscle and electrode-motion noise this
 // trades false beats for sensitivity; on clean signals it rarely acts. The fiducial point is the largest
 // absolute value of the band-passed signal within the integration window,
 // corrected for the band-pass group delay; squaring and the absolute value
@@ -287,8 +291,8 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.ringLen = d.win + d.dk + int(d.confirm) + 4
 	if p.insGate > 0 {
 		// A beat is accepted compete after its envelope peak; the
-		// insertion looks back up to maxPeriod + insTol before it.
-		d.ringLen += int(d.compete+d.gd+d.insTol) + d.nw + int(d.samples(maxPeriod))
+		// insertion looks back up to maxSearch + insTol before it.
+		d.ringLen += int(d.compete+d.gd+d.insTol) + d.nw + int(d.samples(maxSearch))
 	}
 	d.leads = make([]lead, nleads)
 	for i := range d.leads {
@@ -357,9 +361,11 @@ func (d *Detector) reset() {
 func (d *Detector) Fs() float64 { return d.fs }
 
 // Delay returns the largest number of samples between a beat's Sample and
-// the last sample written when it is emitted: about 3.5 s.
+// the last sample written when it is emitted: about 3.8 s (the
+// search-back, or a beat inserted on the rhythm under noise, which looks
+// back no further than the rings hold).
 func (d *Detector) Delay() int64 {
-	return max(d.maxSearch, d.learnEnd) + d.compete + d.confirm + int64(d.win+d.dk) + d.gd + 1
+	return max(max(d.maxSearch, d.learnEnd)+d.compete+d.confirm+int64(d.win+d.dk)+d.gd+1, int64(d.ringLen))
 }
 
 // Write processes the samples x (mV) of a one-lead detector and calls
@@ -649,20 +655,27 @@ func (d *Detector) expected() (int64, bool) {
 }
 
 // insert looks for the beats the rhythm expects before beat p is
-// accepted (params.insGate) and accepts them.
+// accepted (params.insGate): at up to maxSlots expected times, one period
+// apart, more than insTol before p.
 func (d *Detector) insert(p peak, emit func(Beat)) {
-	for range maxInsert {
-		if !d.insert1(p, emit) {
-			return
+	e, ok := d.expected()
+	if !ok || len(d.nq) == 0 {
+		return
+	}
+	r := int64(math.Round(d.median(d.per)))
+	for k := 0; k < int(d.p.maxSlots) && p.fid > e+d.insTol; k++ {
+		if d.insertAt(e, p, emit) {
+			e = d.anchor + int64(math.Round(d.median(d.per)))
+		} else {
+			e += r
 		}
 	}
 }
 
-func (d *Detector) insert1(p peak, emit func(Beat)) bool {
-	e, ok := d.expected()
-	if !ok || len(d.nq) == 0 || p.fid <= e+d.insTol {
-		return false
-	}
+// insertAt takes the largest narrow-envelope maximum within insTol of
+// the expected fiducial e as a beat before beat p, if it is at least
+// insK of the narrow QRS level and insMin from the beats on either side.
+func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
 	v, f := d.narrowMax(max(e-d.insTol, d.lastFid+d.insMin), min(e+d.insTol, p.fid-d.insMin))
 	if f < 0 || v < d.p.insK*d.median(d.nq) || f <= d.lastFid || f >= p.fid {
 		return false

@@ -263,6 +263,8 @@ func setParam(p *params, k string, v float64) bool {
 		p.refineK = v
 	case "compK":
 		p.compK = v
+	case "maxSlots":
+		p.maxSlots = v
 	case "rhythmTol":
 		p.rhythmTol = v
 	default:
