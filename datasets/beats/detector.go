@@ -222,9 +222,11 @@ type Detector struct {
 	dRing []float64 // weighted sum over leads of |slope|
 	nRing []float64 // narrow envelope: mean of dRing^2 over nw samples
 	nSum  float64
-	nq    []float64 // narrow envelope at the last beats
-	nqi   int
-	lm    float64 // mean envelope over about the last second
+	// samples until the narrow envelope sum is recomputed
+	nCount int
+	nq     []float64 // narrow envelope at the last beats
+	nqi    int
+	lm     float64 // mean envelope over about the last second
 	// rhythm tracker
 	anchor int64 // fiducial of the last beat on the rhythm, -1 if none
 	// the anchor before it, -1 if none, and the distance of the anchor's
@@ -247,7 +249,8 @@ type Detector struct {
 	qi, ni    int
 	rr        []float64 // last history RR intervals, samples
 	ri        int
-	tent      peak // a beat that a larger peak within refract may replace
+	rrMean    float64 // mean of rr
+	tent      peak    // a beat that a larger peak within refract may replace
 	hasTent   bool
 	lastBeat  int64 // envelope index of the last beat, -1 if none
 	lastFid   int64
@@ -337,7 +340,7 @@ func (d *Detector) reset() {
 	clear(d.fRing)
 	clear(d.dRing)
 	clear(d.nRing)
-	d.nSum = 0
+	d.nSum, d.nCount = 0, 1
 	d.nq, d.nqi = d.nq[:0], 0
 	d.lm = 0
 	d.anchor = -1
@@ -350,6 +353,7 @@ func (d *Detector) reset() {
 	d.learnPks = d.learnPks[:0]
 	d.qpk, d.npk, d.rr = d.qpk[:0], d.npk[:0], d.rr[:0]
 	d.qi, d.ni, d.ri = 0, 0, 0
+	d.rrMean = 0
 	d.hasTent = false
 	d.lastBeat = -1
 	d.lastFid = -1
@@ -487,7 +491,7 @@ func (d *Detector) stepLead(i int, v float64) {
 func (d *Detector) step(emit func(Beat)) {
 	n := d.n
 	if d.p.insGate > 0 {
-		d.stepNarrow(n)
+		d.stepNarrow()
 	}
 	d.n++
 	if d.pos++; d.pos == d.ringLen {
@@ -525,26 +529,25 @@ func (d *Detector) step(emit func(Beat)) {
 	}
 }
 
-// stepNarrow updates the narrow envelope at sample n (ring position
-// d.pos).
-func (d *Detector) stepNarrow(n int64) {
+// stepNarrow updates the narrow envelope at the current sample (ring
+// position d.pos).
+func (d *Detector) stepNarrow() {
 	r := d.pos
-	v := d.dRing[r]
-	d.nSum += v * v
-	if n >= int64(d.nw) {
-		j := r - d.nw
-		if j < 0 {
-			j += d.ringLen
-		}
-		u := d.dRing[j]
-		d.nSum -= u * u
+	j := r - d.nw
+	if j < 0 {
+		j += d.ringLen
 	}
-	if n%int64(d.nw) == 0 {
-		// Recompute against drift, at sample indices that do not
-		// depend on the chunking.
+	// dRing holds zeros before the first samples.
+	v, u := d.dRing[r], d.dRing[j]
+	d.nSum += v * v
+	d.nSum -= u * u
+	if d.nCount--; d.nCount <= 0 {
+		// Recompute against drift every nw samples (at sample indices
+		// that do not depend on the chunking).
+		d.nCount = d.nw
 		var t float64
 		j := r
-		for k := 0; k < d.nw && int64(k) <= n; k++ {
+		for range d.nw {
 			u := d.dRing[j]
 			t += u * u
 			if j--; j < 0 {
@@ -553,7 +556,11 @@ func (d *Detector) stepNarrow(n int64) {
 		}
 		d.nSum = t
 	}
-	d.nRing[r] = math.Max(d.nSum, 0) / float64(d.nw)
+	m := d.nSum
+	if m < 0 {
+		m = 0
+	}
+	d.nRing[r] = m / float64(d.nw)
 }
 
 // ringAt returns the ring index of sample t, the rings holding samples
@@ -682,7 +689,7 @@ func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
 	}
 	at := f + (p.at - p.fid)
 	if d.lastBeat >= 0 {
-		d.rr, d.ri = pushRing(d.rr, d.ri, float64(at-d.lastBeat))
+		d.pushRR(float64(at - d.lastBeat))
 	}
 	d.lastBeat = at
 	d.lastFid = f
@@ -873,7 +880,7 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	}
 	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
 	if d.lastBeat >= 0 {
-		d.rr, d.ri = pushRing(d.rr, d.ri, float64(p.at-d.lastBeat))
+		d.pushRR(float64(p.at - d.lastBeat))
 	}
 	d.lastBeat = p.at
 	d.lastSlope = p.slope
@@ -954,15 +961,24 @@ func (d *Detector) threshold() float64 {
 	return nz + d.p.thresholdK*(q-nz)
 }
 
-func (d *Detector) meanRR() float64 {
-	if len(d.rr) == 0 {
-		return d.fs // 1 s until known
-	}
+// pushRR adds an RR interval (samples) to the history and updates its
+// mean.
+func (d *Detector) pushRR(v float64) {
+	d.rr, d.ri = pushRing(d.rr, d.ri, v)
 	var s float64
 	for _, v := range d.rr {
 		s += v
 	}
-	return s / float64(len(d.rr))
+	d.rrMean = s / float64(len(d.rr))
+}
+
+// meanRR returns the mean of the RR history in samples (1 s until
+// known).
+func (d *Detector) meanRR() float64 {
+	if len(d.rr) == 0 {
+		return d.fs
+	}
+	return d.rrMean
 }
 
 // searchBack takes the best pending peak when no beat was found for too
