@@ -24,6 +24,7 @@ const (
 	settleTime  = 0.6   // s, a lead is ignored this long after an invalid sample
 	history     = 8     // peaks and intervals kept for the thresholds
 	maxPending  = 64    // candidate peaks kept for search-back
+	maxPeriod   = 1.5   // s, longest rhythm period the tracker learns
 	maxLearn    = 256   // peaks kept during the learning period
 	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
 	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
@@ -57,6 +58,31 @@ type params struct {
 	// amplitude (a QRS is steeper for its height than an electrode-motion
 	// burst or a T wave).
 	sharpK, sharpV float64
+	// RR-guided insertion under noise (0 insGate: off). A rhythm
+	// tracker keeps the last beat on the rhythm (the anchor) and the
+	// median of the on-rhythm intervals (beats within rhythmTol of one
+	// or two periods after the anchor). When the mean envelope over the
+	// last second is at least insGate of the QRS level and a beat is
+	// accepted more than insTol after the expected one (anchor plus one
+	// period) with none in between on the rhythm, the largest local
+	// maximum of a narrow envelope (squared slope over narrowWin) within
+	// insTol of the expected time, at least insMin from the beats on
+	// either side and at least insK of the narrow QRS level, is taken
+	// as a beat first.
+	insGate, insTol, insK, insMin, narrowWin, rhythmTol float64
+	// refineK (0: off): under noise the anchor of the rhythm tracker is
+	// the largest narrow-envelope maximum within insTol of the expected
+	// time when it is at least refineK of the beat's own.
+	refineK float64
+	// compK (0: off): under noise, of two candidates closer than
+	// competeTime the one within insTol of the expected time wins if it
+	// is at least compK of the other, and such a candidate at least
+	// insMin after the last beat is not held back by the refractory
+	// period or the T-wave test.
+	compK float64
+	// maxSlots: expected times (one period apart) at which a beat is
+	// looked for before one accepted beat.
+	maxSlots float64
 }
 
 // defaultParams are the selected parameters.
@@ -72,6 +98,15 @@ var defaultParams = params{
 	qRise:        1.25,
 	sharpK:       1.2,
 	sharpV:       0.7,
+	insGate:      0.4,
+	insTol:       0.1,
+	insK:         0.3,
+	insMin:       0.15,
+	narrowWin:    0.08,
+	rhythmTol:    0.2,
+	refineK:      0.6,
+	compK:        0.5,
+	maxSlots:     4,
 }
 
 // peak is a local maximum of the combined envelope.
@@ -103,7 +138,7 @@ type lead struct {
 
 // Detector is an incremental QRS detector. Feed it samples (mV) with
 // Write (or WriteLeads) in chunks of any size; it calls emit for each
-// beat, in order of Sample, at most Delay samples (about 3.7 s) after the
+// beat, in order of Sample, at most Delay samples (about 3.8 s) after the
 // beat's sample has been written, usually 0.5 s. The beats do not depend
 // on how the input is split into chunks: the detector is a state machine
 // advanced one sample at a time, with buffers sized once.
@@ -125,7 +160,23 @@ type lead struct {
 // wave. If no beat is found for 1.5 mean RR intervals (3 s at most), the
 // largest noise peak above 0.3 times the threshold since the last beat is
 // taken (search-back; the peaks kept for it are bounded, so the cost is
-// linear in the signal length). The fiducial point is the largest
+// linear in the signal length).
+//
+// Under noise (the mean envelope over the last second at least 0.4 of
+// the QRS level) the RR intervals help. A rhythm tracker follows the
+// beats that fall within 20 % of one or two periods (the median of its
+// last 8 intervals) after the last such beat, re-anchored on the QRS
+// nearest the expected time (the largest maximum of a narrow envelope,
+// the squared slope over 80 ms, within 100 ms of it). A candidate within
+// 100 ms of the expected time wins a competition against one at most
+// twice its size and is not held back by the refractory period or the
+// T-wave test. When a beat is accepted more than 100 ms after the
+// expected time with none on the rhythm in between, the largest
+// narrow-envelope maximum within 100 ms of the expected time (at least
+// 0.3 of the narrow QRS level, 150 ms from the neighbouring beats) is
+// taken as a beat first, and so on for up to 4 expected times, one
+// period apart (an empty one is skipped). Under muscle and electrode-motion noise this
+// trades false beats for sensitivity; on clean signals it rarely acts. The fiducial point is the largest
 // absolute value of the band-passed signal within the integration window,
 // corrected for the band-pass group delay; squaring and the absolute value
 // make the detector blind to polarity.
@@ -157,6 +208,10 @@ type Detector struct {
 	learnEnd  int64
 	settle    int64
 	ringLen   int
+	nw        int   // narrow envelope window, samples
+	insTol    int64 // samples
+	insMin    int64 // samples
+	leak      float64
 
 	n     int64 // samples written so far
 	pos   int   // n mod ringLen
@@ -165,6 +220,22 @@ type Detector struct {
 
 	fRing []float64 // weighted sum over leads of |band-passed|
 	dRing []float64 // weighted sum over leads of |slope|
+	nRing []float64 // narrow envelope: mean of dRing^2 over nw samples
+	nSum  float64
+	// samples until the narrow envelope sum is recomputed
+	nCount int
+	nq     []float64 // narrow envelope at the last beats
+	nqi    int
+	lm     float64 // mean envelope over about the last second
+	// rhythm tracker
+	anchor int64 // fiducial of the last beat on the rhythm, -1 if none
+	// the anchor before it, -1 if none, and the distance of the anchor's
+	// beat from anchorK periods after that one
+	prevAnchor         int64
+	anchorK, anchorErr float64
+	offRhythm          int       // beats off the rhythm since the last on it
+	per                []float64 // on-rhythm intervals, samples
+	peri               int
 
 	// envelope peak tracking
 	prevC   float64
@@ -178,7 +249,8 @@ type Detector struct {
 	qi, ni    int
 	rr        []float64 // last history RR intervals, samples
 	ri        int
-	tent      peak // a beat that a larger peak within refract may replace
+	rrMean    float64 // mean of rr
+	tent      peak    // a beat that a larger peak within refract may replace
 	hasTent   bool
 	lastBeat  int64 // envelope index of the last beat, -1 if none
 	lastFid   int64
@@ -215,7 +287,16 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
 	d.settle = d.samples(settleTime)
+	d.nw = max(1, int(math.Round(p.narrowWin*fs)))
+	d.insTol = d.samples(p.insTol)
+	d.insMin = d.samples(p.insMin)
+	d.leak = 1 / fs // 1 s time constant
 	d.ringLen = d.win + d.dk + int(d.confirm) + 4
+	if p.insGate > 0 {
+		// A beat is accepted compete after its envelope peak; the
+		// insertion looks back up to maxSearch + insTol before it.
+		d.ringLen += int(d.compete+d.gd+d.insTol) + d.nw + int(d.samples(maxSearch))
+	}
 	d.leads = make([]lead, nleads)
 	for i := range d.leads {
 		l := &d.leads[i]
@@ -227,6 +308,9 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	}
 	d.fRing = make([]float64, d.ringLen)
 	d.dRing = make([]float64, d.ringLen)
+	d.nRing = make([]float64, d.ringLen)
+	d.nq = make([]float64, 0, history)
+	d.per = make([]float64, 0, history)
 	d.qpk = make([]float64, 0, history)
 	d.npk = make([]float64, 0, history)
 	d.rr = make([]float64, 0, history)
@@ -255,12 +339,21 @@ func (d *Detector) reset() {
 	d.n, d.pos, d.epos = 0, 0, 0
 	clear(d.fRing)
 	clear(d.dRing)
+	clear(d.nRing)
+	d.nSum, d.nCount = 0, 1
+	d.nq, d.nqi = d.nq[:0], 0
+	d.lm = 0
+	d.anchor = -1
+	d.prevAnchor = -1
+	d.offRhythm = 0
+	d.per, d.peri = d.per[:0], 0
 	d.prevC = 0
 	d.hasCand = false
 	d.learning = true
 	d.learnPks = d.learnPks[:0]
 	d.qpk, d.npk, d.rr = d.qpk[:0], d.npk[:0], d.rr[:0]
 	d.qi, d.ni, d.ri = 0, 0, 0
+	d.rrMean = 0
 	d.hasTent = false
 	d.lastBeat = -1
 	d.lastFid = -1
@@ -272,9 +365,11 @@ func (d *Detector) reset() {
 func (d *Detector) Fs() float64 { return d.fs }
 
 // Delay returns the largest number of samples between a beat's Sample and
-// the last sample written when it is emitted: about 3.5 s.
+// the last sample written when it is emitted: about 3.8 s (the
+// search-back, or a beat inserted on the rhythm under noise, which looks
+// back no further than the rings hold).
 func (d *Detector) Delay() int64 {
-	return max(d.maxSearch, d.learnEnd) + d.compete + d.confirm + int64(d.win+d.dk) + d.gd + 1
+	return max(max(d.maxSearch, d.learnEnd)+d.compete+d.confirm+int64(d.win+d.dk)+d.gd+1, int64(d.ringLen))
 }
 
 // Write processes the samples x (mV) of a one-lead detector and calls
@@ -395,6 +490,9 @@ func (d *Detector) stepLead(i int, v float64) {
 
 func (d *Detector) step(emit func(Beat)) {
 	n := d.n
+	if d.p.insGate > 0 {
+		d.stepNarrow()
+	}
 	d.n++
 	if d.pos++; d.pos == d.ringLen {
 		d.pos = 0
@@ -403,6 +501,7 @@ func (d *Detector) step(emit func(Beat)) {
 		d.epos = 0
 	}
 	c := d.combine()
+	d.lm += (c - d.lm) * d.leak
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
@@ -428,6 +527,200 @@ func (d *Detector) step(emit func(Beat)) {
 	if !d.learning && !d.hasTent {
 		d.searchBack(n, emit)
 	}
+}
+
+// stepNarrow updates the narrow envelope at the current sample (ring
+// position d.pos).
+func (d *Detector) stepNarrow() {
+	r := d.pos
+	j := r - d.nw
+	if j < 0 {
+		j += d.ringLen
+	}
+	// dRing holds zeros before the first samples.
+	v, u := d.dRing[r], d.dRing[j]
+	d.nSum += v * v
+	d.nSum -= u * u
+	if d.nCount--; d.nCount <= 0 {
+		// Recompute against drift every nw samples (at sample indices
+		// that do not depend on the chunking).
+		d.nCount = d.nw
+		var t float64
+		j := r
+		for range d.nw {
+			u := d.dRing[j]
+			t += u * u
+			if j--; j < 0 {
+				j = d.ringLen - 1
+			}
+		}
+		d.nSum = t
+	}
+	m := d.nSum
+	if m < 0 {
+		m = 0
+	}
+	d.nRing[r] = m / float64(d.nw)
+}
+
+// ringAt returns the ring index of sample t, the rings holding samples
+// up to d.n-1.
+func (d *Detector) ringAt(t int64) int {
+	L := int64(d.ringLen)
+	r := (int64(d.pos) - (d.n - t)) % L
+	if r < 0 {
+		r += L
+	}
+	return int(r)
+}
+
+// narrowAt returns the largest narrow envelope value of a QRS with
+// fiducial f (within nw+dk after its band-passed peak), or -1 when
+// the rings no longer hold it.
+func (d *Detector) narrowAt(f int64) float64 {
+	lo := f + d.gd
+	hi := min(lo+int64(d.nw+d.dk), d.n-1)
+	if lo < d.n-int64(d.ringLen)+1 || lo > hi {
+		return -1
+	}
+	var m float64
+	for t := lo; t <= hi; t++ {
+		m = math.Max(m, d.nRing[d.ringAt(t)])
+	}
+	return m
+}
+
+// track updates the rhythm tracker with a beat at fiducial f.
+func (d *Detector) track(f int64) {
+	if d.anchor < 0 {
+		d.anchor = f
+		return
+	}
+	gap := float64(f - d.anchor)
+	if len(d.per) == 0 {
+		if gap >= float64(d.refract) && gap <= maxPeriod*d.fs {
+			d.per, d.peri = pushRing(d.per, d.peri, gap)
+		}
+		d.anchor = f
+		return
+	}
+	r := d.median(d.per)
+	if d.prevAnchor >= 0 {
+		// A beat closer to the slot the anchor took replaces it.
+		g := float64(f - d.prevAnchor)
+		k := math.Round(g / r)
+		if k == d.anchorK && math.Abs(g-k*r) < d.anchorErr {
+			d.anchor = f
+			d.anchorErr = math.Abs(g - k*r)
+			return
+		}
+	}
+	k := math.Round(gap / r)
+	switch {
+	case k >= 1 && k <= 2 && math.Abs(gap-k*r) <= d.p.rhythmTol*r:
+		a := f
+		if d.p.refineK > 0 && d.noisy() {
+			// The anchor is the QRS nearest the expected time.
+			e := d.anchor + int64(math.Round(k*r))
+			own := d.narrowAt(f)
+			if v, g := d.narrowMax(e-d.insTol, e+d.insTol); g >= 0 && own >= 0 && v >= d.p.refineK*own {
+				a = g
+			}
+		}
+		d.per, d.peri = pushRing(d.per, d.peri, float64(a-d.anchor)/k)
+		d.prevAnchor, d.anchorK, d.anchorErr = d.anchor, k, math.Abs(gap-k*r)
+		d.anchor = a
+		d.offRhythm = 0
+	case gap > 2.5*r:
+		// Lost: start again from this beat, with the same period.
+		d.prevAnchor = -1
+		d.anchor = f
+	default:
+		if d.offRhythm++; d.offRhythm >= history {
+			// The rhythm changed: start again.
+			d.per, d.peri = d.per[:0], 0
+			d.prevAnchor = -1
+			d.anchor = f
+			d.offRhythm = 0
+		}
+	}
+}
+
+// noisy reports whether the mean envelope is at least insGate of the
+// QRS level.
+func (d *Detector) noisy() bool {
+	return !d.learning && len(d.qpk) > 0 && d.lm >= d.p.insGate*d.median(d.qpk)
+}
+
+// expected returns the fiducial the rhythm tracker expects next when
+// the signal is noisy and the tracker follows a rhythm.
+func (d *Detector) expected() (int64, bool) {
+	if d.anchor < 0 || len(d.per) < 3 || !d.noisy() {
+		return 0, false
+	}
+	return d.anchor + int64(math.Round(d.median(d.per))), true
+}
+
+// insert looks for the beats the rhythm expects before beat p is
+// accepted (params.insGate): at up to maxSlots expected times, one period
+// apart, more than insTol before p.
+func (d *Detector) insert(p peak, emit func(Beat)) {
+	e, ok := d.expected()
+	if !ok || len(d.nq) == 0 {
+		return
+	}
+	r := int64(math.Round(d.median(d.per)))
+	for k := 0; k < int(d.p.maxSlots) && p.fid > e+d.insTol; k++ {
+		if d.insertAt(e, p, emit) {
+			e = d.anchor + int64(math.Round(d.median(d.per)))
+		} else {
+			e += r
+		}
+	}
+}
+
+// insertAt takes the largest narrow-envelope maximum within insTol of
+// the expected fiducial e as a beat before beat p, if it is at least
+// insK of the narrow QRS level and insMin from the beats on either side.
+func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
+	v, f := d.narrowMax(max(e-d.insTol, d.lastFid+d.insMin), min(e+d.insTol, p.fid-d.insMin))
+	if f < 0 || v < d.p.insK*d.median(d.nq) || f <= d.lastFid || f >= p.fid {
+		return false
+	}
+	at := f + (p.at - p.fid)
+	if d.lastBeat >= 0 {
+		d.pushRR(float64(at - d.lastBeat))
+	}
+	d.lastBeat = at
+	d.lastFid = f
+	d.track(f)
+	emit(Beat{Sample: f})
+	return true
+}
+
+// narrowMax returns the largest local maximum of the narrow envelope
+// whose fiducial lies in [lo, hi], and that fiducial (-1 if none).
+func (d *Detector) narrowMax(lo, hi int64) (float64, int64) {
+	off := d.gd + int64(d.nw/2)
+	lo = max(lo+off, d.n-int64(d.ringLen)+int64(d.nw+d.dk)+1)
+	hi = min(hi+off, d.n-2)
+	best, bt := -1.0, int64(-1)
+	for t := lo; t <= hi; t++ {
+		v := d.nRing[d.ringAt(t)]
+		if v > best && v >= d.nRing[d.ringAt(t-1)] && v > d.nRing[d.ringAt(t+1)] {
+			best, bt = v, t
+		}
+	}
+	if bt < 0 {
+		return -1, -1
+	}
+	fa, fi := -1.0, bt
+	for t := bt - int64(d.nw+d.dk) + 1; t <= bt; t++ {
+		if a := d.fRing[d.ringAt(t)]; a > fa {
+			fa, fi = a, t
+		}
+	}
+	return best, max(fi-d.gd, 0)
 }
 
 // combine returns the combined envelope: one lead's own, or the weighted
@@ -514,6 +807,17 @@ func (d *Detector) classify(p peak, emit func(Beat)) {
 // t closer than competeTime: the larger wins, unless the smaller is
 // nearly as large and clearly sharper (slope for its amplitude).
 func (d *Detector) wins(p, t peak) bool {
+	if d.p.compK > 0 {
+		if e, ok := d.expected(); ok {
+			np, nt := abs64(p.fid-e) <= d.insTol, abs64(t.fid-e) <= d.insTol
+			if np && !nt && p.value >= d.p.compK*t.value {
+				return true
+			}
+			if nt && !np && t.value >= d.p.compK*p.value {
+				return false
+			}
+		}
+	}
 	big, small := p, t
 	if p.value <= t.value {
 		big, small = t, p
@@ -531,6 +835,11 @@ func (d *Detector) isBeat(p peak) bool {
 	}
 	if d.lastBeat >= 0 {
 		gap := p.at - d.lastBeat
+		if d.p.compK > 0 {
+			if e, ok := d.expected(); ok && abs64(p.fid-e) <= d.insTol && p.fid-d.lastFid >= d.insMin {
+				return true
+			}
+		}
 		if gap < d.refract {
 			return false
 		}
@@ -558,13 +867,20 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
+	if d.p.insGate > 0 {
+		d.insert(p, emit)
+		if v := d.narrowAt(p.fid); v >= 0 {
+			d.nq, d.nqi = pushRing(d.nq, d.nqi, v)
+		}
+		d.track(p.fid)
+	}
 	v := p.value
 	if d.p.qRise > 0 && len(d.qpk) > 0 {
 		v = math.Min(v, d.p.qRise*d.median(d.qpk))
 	}
 	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
 	if d.lastBeat >= 0 {
-		d.rr, d.ri = pushRing(d.rr, d.ri, float64(p.at-d.lastBeat))
+		d.pushRR(float64(p.at - d.lastBeat))
 	}
 	d.lastBeat = p.at
 	d.lastSlope = p.slope
@@ -645,15 +961,24 @@ func (d *Detector) threshold() float64 {
 	return nz + d.p.thresholdK*(q-nz)
 }
 
-func (d *Detector) meanRR() float64 {
-	if len(d.rr) == 0 {
-		return d.fs // 1 s until known
-	}
+// pushRR adds an RR interval (samples) to the history and updates its
+// mean.
+func (d *Detector) pushRR(v float64) {
+	d.rr, d.ri = pushRing(d.rr, d.ri, v)
 	var s float64
 	for _, v := range d.rr {
 		s += v
 	}
-	return s / float64(len(d.rr))
+	d.rrMean = s / float64(len(d.rr))
+}
+
+// meanRR returns the mean of the RR history in samples (1 s until
+// known).
+func (d *Detector) meanRR() float64 {
+	if len(d.rr) == 0 {
+		return d.fs
+	}
+	return d.rrMean
 }
 
 // searchBack takes the best pending peak when no beat was found for too

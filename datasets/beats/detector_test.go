@@ -269,3 +269,65 @@ func TestLongRunBounded(t *testing.T) {
 		t.Errorf("%d beats in an hour of %d-per-minute signal", count, len(times))
 	}
 }
+
+// TestChunkInvarianceNoisy checks chunk invariance and the delay bound
+// where the RR-guided insertion (params.insGate) acts: a synthetic
+// record with electrode-motion and muscle noise at 0 dB (the stress
+// test's generator), in which the insertion must add beats.
+func TestChunkInvarianceNoisy(t *testing.T) {
+	for _, fs := range []float64{125, 360, 1000} {
+		rng := rand.New(rand.NewPCG(11, 12))
+		dur := 420.0
+		times, _ := beatTimes(dur, rng)
+		// a regular rhythm, where the insertion can follow it
+		for i := range times {
+			times[i] = 0.6 + 0.8*float64(i)
+		}
+		times = slices.DeleteFunc(times, func(v float64) bool { return v > dur-0.6 })
+		x := synthECG(fs, times, dur, nil, rng)
+		ref := toSamples(times, fs)
+		addNoise(x, fs, "em", 0, ref, 1)
+		addNoise(x, fs, "ma", 0, ref, 2)
+		whole := beatSamples(Detect(x, fs))
+		off := defaultParams
+		off.insGate = 0
+		d0 := newDetector(fs, 1, off)
+		var without []int64
+		e0 := func(b Beat) { without = append(without, b.Sample) }
+		d0.Write(x, e0)
+		d0.Flush(e0)
+		if slices.Equal(without, whole) {
+			t.Fatalf("%g Hz: the insertion changed nothing (%d beats)", fs, len(whole))
+		}
+		run := func(sizes func() int) []int64 {
+			d := NewDetector(fs)
+			var out []int64
+			emit := func(b Beat) {
+				if len(out) > 0 && b.Sample <= out[len(out)-1] {
+					t.Fatalf("%g Hz: beats out of order: %d after %d", fs, b.Sample, out[len(out)-1])
+				}
+				if d.n-1-b.Sample > d.Delay() {
+					t.Fatalf("%g Hz: beat %d emitted at %d: delay %d > %d", fs, b.Sample, d.n-1, d.n-1-b.Sample, d.Delay())
+				}
+				out = append(out, b.Sample)
+			}
+			for i := 0; i < len(x); {
+				k := min(len(x)-i, sizes())
+				d.Write(x[i:i+k], emit)
+				i += k
+			}
+			d.Flush(emit)
+			return out
+		}
+		if one := run(func() int { return 1 }); !slices.Equal(one, whole) {
+			t.Errorf("%g Hz, 1-sample chunks: %d beats, whole: %d", fs, len(one), len(whole))
+		}
+		for seed := range uint64(3) {
+			r := rand.New(rand.NewPCG(seed, 99))
+			if got := run(func() int { return 1 + r.IntN(5000) }); !slices.Equal(got, whole) {
+				t.Errorf("%g Hz, random chunks (seed %d): %d beats, whole: %d", fs, seed, len(got), len(whole))
+			}
+		}
+		t.Logf("%g Hz: %d beats with the insertion, %d without, %d true", fs, len(whole), len(without), len(times))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ func TestTuneSplit(t *testing.T) {
 		t.Fatalf("ECG_BEATS_TUNE=%q: want ds1, ds2 or all", set)
 	}
 	db := refdata.MITDB(t)
+	if os.Getenv("ECG_BEATS_GQRS") == "1" {
+		tuneGqrs(t, db, set, names)
+		return
+	}
 	var cands []params
 	var labels []string
 	for _, spec := range strings.Split(os.Getenv("ECG_BEATS_TRY"), ";") {
@@ -133,6 +138,74 @@ func TestTuneSplit(t *testing.T) {
 	t.Log("\n" + b.String())
 }
 
+// tuneGqrs scores gqrs on the same records and conditions as
+// TestTuneSplit (ECG_BEATS_GQRS=1): the bar a candidate is selected
+// against. Each version is written as TestStressTables writes it
+// (transform: the same noise on signal 0, format 16), gqrs runs on it
+// and Match scores its annotations.
+func tuneGqrs(t *testing.T, db, set string, names []string) {
+	refdata.NeedTools(t, "gqrs")
+	conds := tuneConditions
+	if c := os.Getenv("ECG_BEATS_CONDS"); c == "clean" {
+		conds = conds[:1]
+	}
+	res := make([]MatchResult, len(conds))
+	var mu sync.Mutex
+	for c, cond := range conds {
+		dir := t.TempDir()
+		parallel(len(names), func(i int) {
+			name := names[i]
+			transform(t, db, dir, name, 0, cond.kind, cond.snr)
+			cmd := exec.Command("gqrs", "-r", name)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "WFDB="+dir)
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("gqrs %s: %v %s", name, err, b)
+				return
+			}
+			ref, err := wfdb.ReadAnnotations(filepath.Join(dir, name), "atr")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got, err := wfdb.ReadAnnotations(filepath.Join(dir, name), "qrs")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			rec, err := wfdb.ReadHeader(filepath.Join(dir, name))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			refBeats, vf := Reference(ref, rec.NSamples)
+			var test []int64
+			for _, a := range got {
+				if a.Type.IsBeat() {
+					test = append(test, a.Sample)
+				}
+			}
+			opt := DefaultMatchOptions()
+			opt.Exclude = vf
+			m := Match(refBeats, test, rec.Fs, opt)
+			mu.Lock()
+			res[c].Add(m)
+			mu.Unlock()
+		})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%d records), gqrs, gross Se/+P %%, FN+FP in brackets\n", set, len(names))
+	for c, cond := range conds {
+		m := res[c]
+		name := "clean"
+		if cond.kind != "" {
+			name = fmt.Sprintf("%s%g", cond.kind, cond.snr)
+		}
+		fmt.Fprintf(&b, "  %-5s %7.3f %7.3f (%d+%d)\n", name, m.Sensitivity(), m.PositivePredictivity(), m.FN, m.FP)
+	}
+	t.Log("\n" + b.String())
+}
+
 // parseParams applies "field=value,..." overrides to defaultParams.
 func parseParams(spec string) (params, error) {
 	p := defaultParams
@@ -176,6 +249,24 @@ func setParam(p *params, k string, v float64) bool {
 		p.sharpK = v
 	case "sharpV":
 		p.sharpV = v
+	case "insGate":
+		p.insGate = v
+	case "insTol":
+		p.insTol = v
+	case "insK":
+		p.insK = v
+	case "insMin":
+		p.insMin = v
+	case "narrowWin":
+		p.narrowWin = v
+	case "refineK":
+		p.refineK = v
+	case "compK":
+		p.compK = v
+	case "maxSlots":
+		p.maxSlots = v
+	case "rhythmTol":
+		p.rhythmTol = v
 	default:
 		return false
 	}
