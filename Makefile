@@ -6,7 +6,7 @@ SHARED  ?= $(abspath ../shared)
 WFDB    ?= $(abspath .cache/wfdb)
 export CGO_ENABLED = 0
 
-.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean
+.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean race
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/ecg
@@ -15,6 +15,10 @@ build:
 # ../shared/data is absent.
 test:
 	$(GO) test -count=1 ./...
+
+# The tests under the race detector (about 4 minutes on 2 cores).
+race:
+	$(GO) test -race -count=1 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -400,14 +401,16 @@ func TestBurstThenStallThenCancel(t *testing.T) {
 	defer close(r.done)
 	s, c := newStream(t, InputOptions{}, Config{Fs: 360})
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for s.Samples() < int64(len(rec.MV)) {
-			time.Sleep(5 * time.Millisecond)
+	// A Stream is not safe for concurrent use: its sample count is read
+	// in flush, which Pump calls on its own goroutine after each write.
+	var once sync.Once
+	flush := func() error {
+		if s.Samples() >= int64(len(rec.MV)) {
+			once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) })
 		}
-		time.Sleep(50 * time.Millisecond)
-		cancel()
-	}()
-	if err := Run(ctx, r, s, nil); err != nil {
+		return nil
+	}
+	if err := Run(ctx, r, s, flush); err != nil {
 		t.Fatal(err)
 	}
 	st := c.of(EventStatus)
