@@ -16,9 +16,10 @@ build:
 test:
 	$(GO) test -count=1 ./...
 
-# The tests under the race detector (about 4 minutes on 2 cores).
+# The tests under the race detector (about 4 minutes on 2 cores; the
+# detector needs cgo, unlike the builds).
 race:
-	$(GO) test -race -count=1 ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
