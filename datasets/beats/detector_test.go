@@ -105,6 +105,31 @@ func TestDetectSynthetic(t *testing.T) {
 	}
 }
 
+// runChunked feeds x to a new Detector at fs in chunks of sizes()
+// samples and returns the beats, failing t when a beat comes out of order
+// or later than Delay() after its sample.
+func runChunked(t *testing.T, fs float64, x []float64, sizes func() int) []int64 {
+	t.Helper()
+	d := NewDetector(fs)
+	var out []int64
+	emit := func(b Beat) {
+		if len(out) > 0 && b.Sample <= out[len(out)-1] {
+			t.Fatalf("%g Hz: beats out of order: %d after %d", fs, b.Sample, out[len(out)-1])
+		}
+		if d.n-1-b.Sample > d.Delay() {
+			t.Fatalf("%g Hz: beat %d emitted at %d: delay %d > %d", fs, b.Sample, d.n-1, d.n-1-b.Sample, d.Delay())
+		}
+		out = append(out, b.Sample)
+	}
+	for i := 0; i < len(x); {
+		k := min(len(x)-i, sizes())
+		d.Write(x[i:i+k], emit)
+		i += k
+	}
+	d.Flush(emit)
+	return out
+}
+
 // TestChunkInvariance feeds the same signal whole, one sample at a time
 // and in random chunks: the beats must be identical.
 func TestChunkInvariance(t *testing.T) {
@@ -120,26 +145,7 @@ func TestChunkInvariance(t *testing.T) {
 	if len(whole) < len(times)-3 {
 		t.Fatalf("only %d beats of %d", len(whole), len(times))
 	}
-	run := func(sizes func() int) []int64 {
-		d := NewDetector(fs)
-		var out []int64
-		emit := func(b Beat) {
-			if len(out) > 0 && b.Sample <= out[len(out)-1] {
-				t.Fatalf("beats out of order: %d after %d", b.Sample, out[len(out)-1])
-			}
-			if d.n-1-b.Sample > d.Delay() {
-				t.Fatalf("beat %d emitted at %d: delay %d > %d", b.Sample, d.n-1, d.n-1-b.Sample, d.Delay())
-			}
-			out = append(out, b.Sample)
-		}
-		for i := 0; i < len(x); {
-			k := min(len(x)-i, sizes())
-			d.Write(x[i:i+k], emit)
-			i += k
-		}
-		d.Flush(emit)
-		return out
-	}
+	run := func(sizes func() int) []int64 { return runChunked(t, fs, x, sizes) }
 	if one := run(func() int { return 1 }); !slices.Equal(one, whole) {
 		t.Errorf("1-sample chunks: %d beats, whole: %d", len(one), len(whole))
 	}
@@ -299,26 +305,7 @@ func TestChunkInvarianceNoisy(t *testing.T) {
 		if slices.Equal(without, whole) {
 			t.Fatalf("%g Hz: the insertion changed nothing (%d beats)", fs, len(whole))
 		}
-		run := func(sizes func() int) []int64 {
-			d := NewDetector(fs)
-			var out []int64
-			emit := func(b Beat) {
-				if len(out) > 0 && b.Sample <= out[len(out)-1] {
-					t.Fatalf("%g Hz: beats out of order: %d after %d", fs, b.Sample, out[len(out)-1])
-				}
-				if d.n-1-b.Sample > d.Delay() {
-					t.Fatalf("%g Hz: beat %d emitted at %d: delay %d > %d", fs, b.Sample, d.n-1, d.n-1-b.Sample, d.Delay())
-				}
-				out = append(out, b.Sample)
-			}
-			for i := 0; i < len(x); {
-				k := min(len(x)-i, sizes())
-				d.Write(x[i:i+k], emit)
-				i += k
-			}
-			d.Flush(emit)
-			return out
-		}
+		run := func(sizes func() int) []int64 { return runChunked(t, fs, x, sizes) }
 		if one := run(func() int { return 1 }); !slices.Equal(one, whole) {
 			t.Errorf("%g Hz, 1-sample chunks: %d beats, whole: %d", fs, len(one), len(whole))
 		}
