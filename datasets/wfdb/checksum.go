@@ -3,8 +3,6 @@ package wfdb
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -125,11 +123,6 @@ func (h *Header) SignalChecksums() ([]int16, int64, error) {
 
 // checksums adds the checksums of group g's signals over frames [0, n).
 func (g *group) checksums(h *Header, path string, n int64, sums []int16) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
 	k := int64(g.spf)
 	slot := make([]uint32, k) // running sums per sample slot of a frame
 	sig := make([]int, k)     // signal of each slot
@@ -139,30 +132,8 @@ func (g *group) checksums(h *Header, path string, n int64, sums []int16) error {
 			j++
 		}
 	}
-	acc := make([]int32, g.n)
-	for i := range acc {
-		acc[i] = h.Signals[g.first+i].InitialValue
-	}
 	sent := uint32(g.format.sentinel())
-	const align = 6
-	chunk := max(align, (1<<16)/k/align*align)
-	buf := make([]byte, g.format.bytesFor(min(chunk, n+align)*k))
-	scratch := make([]int32, min(chunk, n+align)*k)
-	for c0 := int64(0); c0 < n; c0 += chunk {
-		c1 := min(c0+chunk, n)
-		ns := (c1 - c0) * k
-		start := g.offset + g.format.bytesFor(c0*k)
-		m, err := f.ReadAt(buf[:g.format.bytesFor(ns)], start)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		flat := scratch[:ns]
-		if got := DecodeSamples(g.format, flat, buf[:m]); int64(got) < ns {
-			return fmt.Errorf("%s: %w: %d samples at byte %d, found %d", path, ErrTruncated, ns, start, got)
-		}
-		if g.format == Format8 {
-			g.accumulate(h, flat, acc)
-		}
+	err := g.decodeChunks(h, path, 0, n, func(_, _ int64, flat []int32) {
 		if k == 1 {
 			var s uint32
 			for _, v := range flat {
@@ -173,7 +144,7 @@ func (g *group) checksums(h *Header, path string, n int64, sums []int16) error {
 				}
 			}
 			slot[0] += s
-			continue
+			return
 		}
 		for base := 0; base < len(flat); base += int(k) {
 			for c, v := range flat[base : base+int(k)] {
@@ -184,6 +155,9 @@ func (g *group) checksums(h *Header, path string, n int64, sums []int16) error {
 				slot[c] += u
 			}
 		}
+	})
+	if err != nil {
+		return err
 	}
 	for j := range slot {
 		sums[sig[j]] += int16(slot[j])

@@ -268,10 +268,6 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 	if fileTo <= fileFrom {
 		return nil
 	}
-	acc := make([]int32, g.n) // format 8 running values
-	for i := range acc {
-		acc[i] = h.Signals[g.first+i].InitialValue
-	}
 	if g.format.IsFLAC() {
 		flat, err := decodeFLACFile(path, g, fileTo)
 		if err != nil {
@@ -280,8 +276,25 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 		g.scatter(h, r, flat, 0, fileTo, from, to)
 		return nil
 	}
+	return g.decodeChunks(h, path, fileFrom, fileTo, func(c0, c1 int64, flat []int32) {
+		g.scatter(h, r, flat, c0, c1, from, to)
+	})
+}
+
+// decodeChunks decodes frames [from, to) of group g's file at path (not
+// FLAC) in chunks of whole frames, aligned to the format's packing groups
+// (a chunk may start up to 5 frames before from; format 8 is decoded from
+// frame 0, its differences accumulating from the start), and calls fn with
+// each chunk's first and end frame and its interleaved samples, format-8
+// differences already turned into values. flat is reused by the next
+// chunk.
+func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0, c1 int64, flat []int32)) error {
+	acc := make([]int32, g.n) // format 8 running values
+	for i := range acc {
+		acc[i] = h.Signals[g.first+i].InitialValue
+	}
 	if g.format == Format8 {
-		fileFrom = 0 // differences are accumulated from the start
+		from = 0 // differences are accumulated from the start
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -291,14 +304,13 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 	k := int64(g.spf)
 	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
 	chunk := max(align, (1<<16)/k/align*align)
-	buf := make([]byte, g.format.bytesFor(min(chunk, fileTo-fileFrom+align)*k))
-	scratch := make([]int32, min(chunk, fileTo-fileFrom+align)*k)
-	for c0 := fileFrom / align * align; c0 < fileTo; c0 += chunk {
-		c1 := min(c0+chunk, fileTo)
+	buf := make([]byte, g.format.bytesFor(min(chunk, to-from+align)*k))
+	scratch := make([]int32, min(chunk, to-from+align)*k)
+	for c0 := from / align * align; c0 < to; c0 += chunk {
+		c1 := min(c0+chunk, to)
 		ns := (c1 - c0) * k
 		start := g.offset + g.format.bytesFor(c0*k)
-		nb := g.format.bytesFor(ns)
-		m, err := f.ReadAt(buf[:nb], start)
+		m, err := f.ReadAt(buf[:g.format.bytesFor(ns)], start)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -309,7 +321,7 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 		if g.format == Format8 {
 			g.accumulate(h, flat, acc)
 		}
-		g.scatter(h, r, flat, c0, c1, from, to)
+		fn(c0, c1, flat)
 	}
 	return nil
 }
