@@ -941,12 +941,19 @@ func pushRing(r []float64, i int, v float64) ([]float64, int) {
 	return r, (i + 1) % len(r)
 }
 
+// median returns the median of r (0 when empty), sorting a copy in the
+// detector's scratch buffer.
 func (d *Detector) median(r []float64) float64 {
-	if len(r) == 0 {
-		return 0
-	}
 	s := d.sorted[:len(r)]
 	copy(s, r)
+	return sortedMedian(s)
+}
+
+// sortedMedian sorts s in place and returns its median, 0 when s is empty.
+func sortedMedian(s []float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
 	sort.Float64s(s)
 	h := len(s) / 2
 	if len(s)%2 == 1 {

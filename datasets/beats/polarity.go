@@ -34,10 +34,10 @@ func Polarity(x []float64, fs float64, beats []Beat) (sign int, agreement float6
 			continue
 		}
 		buf = append(buf[:0], x[lo:lo+baseLen]...)
-		base := median(buf)
-		if math.IsNaN(base) {
+		if slices.ContainsFunc(buf, math.IsNaN) {
 			continue
 		}
+		base := sortedMedian(buf)
 		hi, dn := 0.0, 0.0
 		for _, v := range x[f-half : f+half+1] {
 			if d := v - base; d > hi {
@@ -61,23 +61,4 @@ func Polarity(x []float64, fs float64, beats []Beat) (sign int, agreement float6
 		return 1, float64(up) / float64(n)
 	}
 	return -1, float64(down) / float64(n)
-}
-
-// median returns the median of v (reordered), NaN if v is empty or holds
-// a NaN.
-func median(v []float64) float64 {
-	for _, x := range v {
-		if math.IsNaN(x) {
-			return math.NaN()
-		}
-	}
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	slices.Sort(v)
-	m := len(v) / 2
-	if len(v)%2 == 1 {
-		return v[m]
-	}
-	return (v[m-1] + v[m]) / 2
 }
