@@ -378,11 +378,13 @@ func (e *EDFRecord) WFDBAnnotations(fs float64, n int64) []wfdb.Annotation {
 		if a.Duration >= 0 {
 			text += " (" + strconv.FormatFloat(a.Duration, 'g', -1, 64) + " s)"
 		}
-		for len(text) > 255 {
-			text = text[:255]
-			for len(text) > 0 && !utf8.ValidString(text) {
-				text = text[:len(text)-1]
+		if len(text) > 255 {
+			// Cut before the character that byte 255 falls in.
+			i := 255
+			for i > 0 && !utf8.RuneStart(text[i]) {
+				i--
 			}
+			text = text[:i]
 		}
 		out = append(out, wfdb.Annotation{Sample: smp, Type: wfdb.Note, Aux: text})
 	}

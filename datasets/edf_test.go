@@ -242,3 +242,14 @@ func TestReadEDFPlusAnnotations(t *testing.T) {
 		t.Fatalf("plain EDF: %v", err)
 	}
 }
+
+// Texts longer than AUX's 255 bytes are cut before the character that
+// byte 255 falls in.
+func TestEDFAnnotationLongText(t *testing.T) {
+	long := strings.Repeat("a", 254) + "é" + strings.Repeat("b", 40) // é is bytes 254-255
+	rec := &EDFRecord{Annotations: []EDFAnnotation{{Onset: 0, Duration: -1, Text: long}}, Starts: []float64{0}}
+	a := rec.WFDBAnnotations(100, 10)
+	if len(a) != 1 || a[0].Aux != strings.Repeat("a", 254) {
+		t.Fatalf("aux %q (%d bytes)", a[0].Aux, len(a[0].Aux))
+	}
+}
