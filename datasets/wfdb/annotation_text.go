@@ -21,15 +21,7 @@ import (
 // An Aux that is present but empty (an AUX word of length 0, which WFDB
 // writers never produce) prints as rdann prints no Aux.
 func WriteRdann(w io.Writer, anns []Annotation, fs float64) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	line := make([]byte, 0, 128)
-	for i := range anns {
-		line = AppendRdann(line[:0], &anns[i], fs)
-		if _, err := bw.Write(line); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
+	return WriteRdannClock(w, anns, Clock{fs: fs}) // a Clock without base: elapsed times
 }
 
 // WriteRdannClock writes anns as WriteRdann does, with times formatted
