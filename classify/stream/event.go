@@ -35,12 +35,16 @@ type BeatBody struct {
 	// RR is the interval from the previous beat in seconds, absent for
 	// the first beat.
 	RR *float64 `json:"rr,omitempty"`
+	// Noisy marks a beat that did not stand out of the signal around it
+	// (beats.Beat.Noisy): it may be noise, or placed by the rhythm.
+	Noisy bool `json:"noisy,omitempty"`
 }
 
 // HRBody is the body of an hr event, made once a second of signal.
 type HRBody struct {
 	// HR is the heart rate in beats per minute from the median of the
-	// last (up to 8) RR intervals, null when no beat was found lately.
+	// last (up to 8) RR intervals between clean beats (not noisy), null
+	// when no such interval ended lately (no beat, or only noisy ones).
 	HR *float64 `json:"hr"`
 	// Beats is the number of beats found so far.
 	Beats int64 `json:"beats"`

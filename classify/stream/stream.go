@@ -288,6 +288,8 @@ type processor struct {
 	beatRing  []int64
 	beatCount int64
 	lastBeat  int64
+	lastNoisy bool  // the last beat was noisy
+	lastClean int64 // the end of the last interval between clean beats, -1 if none
 
 	// hr ticks
 	hrTick  int64 // next hr event after this many samples
@@ -330,6 +332,7 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.onBeat = p.beat
 	p.beatRing = make([]int64, 1024)
 	p.lastBeat = -1
+	p.lastClean = -1
 	p.hrTick = int64(math.Round(fs))
 	p.hrAt = -1
 	p.rrBuf = make([]float64, 0, 8)
@@ -371,17 +374,22 @@ func (p *processor) push(v float64) {
 }
 
 func (p *processor) beat(b beats.Beat) {
-	var body BeatBody
+	body := BeatBody{Noisy: b.Noisy}
 	if p.lastBeat >= 0 && b.Sample > p.lastBeat {
 		rr := float64(b.Sample-p.lastBeat) / p.fs
 		body.RR = &rr
-		if len(p.rrBuf) == cap(p.rrBuf) {
-			copy(p.rrBuf, p.rrBuf[1:])
-			p.rrBuf = p.rrBuf[:len(p.rrBuf)-1]
+		// The heart rate follows the intervals between clean beats.
+		if !b.Noisy && !p.lastNoisy {
+			if len(p.rrBuf) == cap(p.rrBuf) {
+				copy(p.rrBuf, p.rrBuf[1:])
+				p.rrBuf = p.rrBuf[:len(p.rrBuf)-1]
+			}
+			p.rrBuf = append(p.rrBuf, rr)
+			p.lastClean = b.Sample
 		}
-		p.rrBuf = append(p.rrBuf, rr)
 	}
 	p.lastBeat = b.Sample
+	p.lastNoisy = b.Noisy
 	p.beatRing[p.beatCount%int64(len(p.beatRing))] = b.Sample
 	p.beatCount++
 	if p.cfg.Beats {
@@ -389,10 +397,11 @@ func (p *processor) beat(b beats.Beat) {
 	}
 }
 
-// currentHR is the median of the last RR intervals, or nil when the last
-// beat is too old: more than 3 s, or 2.5 RR, before the detector's horizon.
+// currentHR is the median of the last RR intervals between clean beats
+// (not noisy), or nil when the last such interval ended too long ago: more
+// than 3 s, or 2.5 RR, before the detector's horizon.
 func (p *processor) currentHR(at int64) *float64 {
-	if p.lastBeat < 0 || len(p.rrBuf) == 0 {
+	if p.lastClean < 0 || len(p.rrBuf) == 0 {
 		return nil
 	}
 	var tmp [8]float64
@@ -403,7 +412,7 @@ func (p *processor) currentHR(at int64) *float64 {
 	if len(rr)%2 == 0 {
 		med = (rr[len(rr)/2-1] + rr[len(rr)/2]) / 2
 	}
-	age := float64(at-p.delay-p.lastBeat) / p.fs
+	age := float64(at-p.delay-p.lastClean) / p.fs
 	if age > math.Max(3, 2.5*med) {
 		return nil
 	}

@@ -234,6 +234,49 @@ func TestHeartRateEvents(t *testing.T) {
 	}
 }
 
+// TestNoisyBeats: 20 s of white noise without ECG in a 72 bpm stream.
+// The beats found in it are marked noisy, the heart rate goes null in it
+// (no clean beat for more than 3 s) instead of following the noise, and
+// comes back after it.
+func TestNoisyBeats(t *testing.T) {
+	const fs = 250
+	rec := simulate(t, synth.Normal, 60, fs, 7)
+	x := append([]float64(nil), rec.MV...)
+	r := rand.New(rand.NewPCG(2, 2))
+	for i := 20 * fs; i < 40*fs; i++ {
+		x[i] = 0.3 * r.NormFloat64()
+	}
+	s, c := newStream(t, InputOptions{}, Config{Fs: fs, Beats: true})
+	feed(t, s, textOf(x), nil)
+	var in, marked int
+	for _, e := range c.of(EventBeat) {
+		if e.T >= 21 && e.T < 40 {
+			in++
+			if e.Body.(*BeatBody).Noisy {
+				marked++
+			}
+		} else if e.T < 19 && e.Body.(*BeatBody).Noisy {
+			t.Errorf("clean beat at %.2f s marked noisy", e.T)
+		}
+	}
+	if in == 0 || float64(marked) < 0.9*float64(in) {
+		t.Errorf("%d of %d beats in the noise marked noisy", marked, in)
+	}
+	for _, e := range c.of(EventHR) {
+		hr := e.Body.(*HRBody).HR
+		switch {
+		case e.T >= 10 && e.T < 20 || e.T >= 55:
+			if hr == nil || math.Abs(*hr-72) > 8 {
+				t.Errorf("hr at %g s: %v, want about 72", e.T, hr)
+			}
+		case e.T >= 28 && e.T < 40:
+			if hr != nil {
+				t.Errorf("hr at %g s in the noise: %v, want null", e.T, *hr)
+			}
+		}
+	}
+}
+
 func TestQualityStatus(t *testing.T) {
 	rec := simulate(t, synth.Normal, 10, 200, 4)
 	x := append([]float64(nil), rec.MV...)

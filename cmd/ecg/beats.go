@@ -42,9 +42,13 @@ func newBeatsCmd(a *app) *cobra.Command {
 		Short: "Detect heartbeats, print heart rate and HRV, score against reference annotations",
 		Long: `Detect heartbeats (QRS complexes) in a WFDB record, or in every record of a
 database folder (its RECORDS file, else every *.hea), and print one row per
-beat: sample, time (s), RR interval (s) and instantaneous heart rate (bpm).
-A summary per record (mean, min and max heart rate, SDNN, RMSSD, pNN50) goes
-to stderr, or to stdout instead of the beats with --summary.
+beat: sample, time (s), RR interval (s), instantaneous heart rate (bpm) and
+noisy (1 when the beat did not stand out of the signal around it: its
+envelope peak was less than 2.5 times the mean envelope of the last second;
+it may be noise, or a beat placed by the rhythm). A summary per record (mean,
+min and max heart rate, SDNN, RMSSD, pNN50 from the intervals between beats
+that are not noisy; the count of noisy beats) goes to stderr, or to stdout
+instead of the beats with --summary.
 
 The detector works at any sampling rate from 125 Hz to 1 kHz and on either
 polarity; invalid samples (lead off) and flat or saturated stretches give no
@@ -53,7 +57,8 @@ III, aVR/aVL/aVF, ECG...; else signal 0); --signal picks one by index or name,
 --signal all combines all ECG signals (up to 4).
 
 --out-annotator NAME writes the beats as an MIT annotation file RECORD.NAME
-(type N) beside the record, or into --out DIR; WFDB tools read it.
+(type N; subtype 1 for noisy beats) beside the record, or into --out DIR;
+WFDB tools read it.
 
 --compare ANN scores the beats against the reference annotator ANN with the
 ANSI/AAMI EC57 beat-by-beat rules of bxb: beat annotations only, a 150 ms
@@ -90,6 +95,7 @@ type beatsResult struct {
 	name  string
 	fs    float64
 	beats []int64
+	noisy []bool // per beat: Beat.Noisy
 	hrv   beats.HRV
 	// polarity of the QRS complexes in the first lead used (+1, -1, 0
 	// unknown) and the share of beats that agree.
@@ -229,15 +235,20 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		found = beats.DetectLeads(x, h.Fs)
 	}
 	res.beats = make([]int64, len(found))
+	res.noisy = make([]bool, len(found))
 	for i, b := range found {
 		res.beats[i] = b.Sample
+		res.noisy[i] = b.Noisy
 	}
-	res.hrv = beats.SummarizeHRV(res.beats, h.Fs)
+	res.hrv = beats.SummarizeBeats(found, h.Fs)
 	res.polarity, res.agreement = beats.Polarity(x0, h.Fs, found)
 	if o.outAnnotator != "" {
 		anns := make([]wfdb.Annotation, len(res.beats))
 		for i, s := range res.beats {
 			anns[i] = wfdb.Annotation{Sample: s, Type: wfdb.Normal}
+			if res.noisy[i] {
+				anns[i].Subtype = 1
+			}
 		}
 		dst := path
 		if o.out != "" {
@@ -326,6 +337,9 @@ func summaryLine(r beatsResult) string {
 	h := r.hrv
 	line := fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
 		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
+	if h.Noisy > 0 {
+		line += fmt.Sprintf(" (%d noisy beats left out)", h.Noisy)
+	}
 	if r.polarity != 0 {
 		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", polarityName(r.polarity), 100*r.agreement)
 	}
@@ -406,7 +420,7 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 	enc := json.NewEncoder(w)
 	t := newTable(w, format)
 	if format != "json" {
-		head := []string{"sample", "time", "rr", "hr"}
+		head := []string{"sample", "time", "rr", "hr", "noisy"}
 		if withRecord {
 			head = append([]string{"record"}, head...)
 		}
@@ -432,13 +446,18 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 					Time   jnum   `json:"time"`
 					RR     jnum   `json:"rr"`
 					HR     jnum   `json:"hr"`
-				}{r.name, s, jnum(tm), jnum(rr), jnum(hr)}
+					Noisy  bool   `json:"noisy"`
+				}{r.name, s, jnum(tm), jnum(rr), jnum(hr), r.noisy[i]}
 				if err := enc.Encode(row); err != nil {
 					return err
 				}
 				continue
 			}
-			cols := []string{strconv.FormatInt(s, 10), ffmt(tm, 3), ffmt(rr, 3), ffmt(hr, 1)}
+			nz := "0"
+			if r.noisy[i] {
+				nz = "1"
+			}
+			cols := []string{strconv.FormatInt(s, 10), ffmt(tm, 3), ffmt(rr, 3), ffmt(hr, 1), nz}
 			if withRecord {
 				cols = append([]string{r.name}, cols...)
 			}
@@ -454,7 +473,7 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 	enc := json.NewEncoder(w)
 	t := newTable(w, format)
 	if format != "json" {
-		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement"); err != nil {
+		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement", "noisy_beats"); err != nil {
 			return err
 		}
 	}
@@ -475,14 +494,15 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 				PNN50  jnum   `json:"pnn50"`
 				Pol    string `json:"qrs_polarity"`
 				Agree  jnum   `json:"polarity_agreement"`
-			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement)}
+				Noisy  int    `json:"noisy_beats"`
+			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement), h.Noisy}
 			if err := enc.Encode(row); err != nil {
 				return err
 			}
 			continue
 		}
 		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
-			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2)); err != nil {
+			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2), strconv.Itoa(h.Noisy)); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,7 +70,7 @@ func TestBeatsListAndAnnotator(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if lines[0] != "sample\ttime\trr\thr" || len(lines) < 15 {
+	if lines[0] != "sample\ttime\trr\thr\tnoisy" || len(lines) < 15 {
 		t.Fatalf("output:\n%s", out)
 	}
 	if !strings.Contains(errOut, "# r: ") || !strings.Contains(errOut, "beats, HR mean") {
@@ -101,8 +103,8 @@ func TestBeatsListAndAnnotator(t *testing.T) {
 		t.Errorf("--out: %d annotations, %v", len(again), err)
 	}
 	code, out, _ = runECG(t, "", "beats", rec, "--summary", "--format", "csv")
-	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50,qrs_polarity,polarity_agreement\nr,") ||
-		!strings.HasSuffix(out, ",positive,1.00\n") {
+	if code != 0 || !strings.HasPrefix(out, "record,beats,mean_hr,min_hr,max_hr,sdnn_ms,rmssd_ms,pnn50,qrs_polarity,polarity_agreement,noisy_beats\nr,") ||
+		!strings.HasSuffix(out, ",positive,1.00,0\n") {
 		t.Errorf("summary csv: exit %d %q", code, out)
 	}
 }
@@ -154,5 +156,90 @@ func TestBeatsRecord100(t *testing.T) {
 	}
 	if want := "record\ttp\tfn\tfp\tse\tppv\n100\t1902\t0\t0\t100.00\t100.00\n"; out != want {
 		t.Errorf("got\n%swant\n%s", out, want)
+	}
+}
+
+// TestBeatsNoisyStretch: 20 s of a record replaced by white noise (no ECG,
+// as from an electrode that came loose): the beats found there are marked
+// noisy in the rows and the annotation file (subtype 1), and the summary's
+// heart rates come from the clean beats only.
+func TestBeatsNoisyStretch(t *testing.T) {
+	dir := synthRecords(t, map[string]synth.Options{"r": {Rhythm: "normal", HR: 70, Fs: 250, Duration: 60, Seed: 5}})
+	path := filepath.Join(dir, "r")
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rec.Header
+	data := make([][]int32, len(h.Signals))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for s := range h.Signals {
+		x := rec.Physical(s)
+		for i := 20 * 250; i < 40*250; i++ {
+			x[i] = 0.3 * rng.NormFloat64()
+		}
+		sp := h.Signals[s]
+		data[s] = make([]int32, len(x))
+		for i, v := range x {
+			data[s][i] = int32(math.Round(v*sp.Gain)) + sp.Baseline
+		}
+	}
+	if err := wfdb.WriteRecord(dir, h, data); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runECG(t, "", "beats", path, "--format", "json", "--out-annotator", "qrs")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type row struct {
+		Sample int64   `json:"sample"`
+		Time   float64 `json:"time"`
+		Noisy  bool    `json:"noisy"`
+	}
+	var rows []row
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r row
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		rows = append(rows, r)
+	}
+	var inNoise, marked, cleanMarked int
+	for _, r := range rows {
+		switch {
+		case r.Time >= 21 && r.Time < 40:
+			inNoise++
+			if r.Noisy {
+				marked++
+			}
+		case r.Time < 19 || r.Time >= 45:
+			if r.Noisy {
+				cleanMarked++
+			}
+		}
+	}
+	if inNoise == 0 || float64(marked) < 0.9*float64(inNoise) || cleanMarked != 0 {
+		t.Errorf("%d of %d beats in the noise marked noisy, %d in the clean parts", marked, inNoise, cleanMarked)
+	}
+	anns, err := wfdb.ReadAnnotations(path, "qrs")
+	if err != nil || len(anns) != len(rows) {
+		t.Fatalf("%d annotations for %d beats: %v", len(anns), len(rows), err)
+	}
+	for i, a := range anns {
+		if want := map[bool]int{false: 0, true: 1}[rows[i].Noisy]; a.Subtype != want || a.Sample != rows[i].Sample {
+			t.Fatalf("annotation %d: sample %d subtype %d, row %+v", i, a.Sample, a.Subtype, rows[i])
+		}
+	}
+	code, out, _ = runECG(t, "", "beats", path, "--summary", "--format", "json")
+	var sum struct {
+		MinHR float64 `json:"min_hr"`
+		MaxHR float64 `json:"max_hr"`
+		Noisy int     `json:"noisy_beats"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); code != 0 || err != nil {
+		t.Fatalf("summary: exit %d %v %q", code, err, out)
+	}
+	if sum.Noisy < marked || sum.MinHR < 50 || sum.MaxHR > 95 {
+		t.Errorf("summary: %+v (heart rates of a 70 bpm rhythm, %d noisy beats)", sum, marked)
 	}
 }

@@ -11,6 +11,13 @@ type Beat struct {
 	// deflection of the band-passed QRS complex), in samples from the
 	// first sample written to the detector.
 	Sample int64
+	// Noisy marks a beat decided while the signal was noisy: the mean
+	// envelope over the last second was at least 0.4 of the QRS level
+	// (the state in which the RR-guided insertion acts; every inserted
+	// beat is noisy). Such a beat may be a noise peak or sit off its QRS;
+	// SummarizeBeats leaves the intervals that touch it out of the heart
+	// rate variability.
+	Noisy bool
 }
 
 // Detector parameters in seconds or fractions, independent of the rate.
@@ -27,6 +34,7 @@ const (
 	maxPeriod   = 1.5   // s, longest rhythm period the tracker learns
 	maxLearn    = 256   // peaks kept during the learning period
 	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
+	noisyBeat   = 0.4   // a beat is Noisy when the mean envelope is at least this fraction of its own peak
 	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
 	// MaxLeads is the largest number of leads a Detector combines.
 	MaxLeads = 4
@@ -694,7 +702,7 @@ func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
 	d.lastBeat = at
 	d.lastFid = f
 	d.track(f)
-	emit(Beat{Sample: f})
+	emit(Beat{Sample: f, Noisy: true})
 	return true
 }
 
@@ -867,6 +875,7 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
+	noisy := d.lm >= noisyBeat*p.value
 	if d.p.insGate > 0 {
 		d.insert(p, emit)
 		if v := d.narrowAt(p.fid); v >= 0 {
@@ -894,7 +903,7 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	}
 	if p.fid > d.lastFid {
 		d.lastFid = p.fid
-		emit(Beat{Sample: p.fid})
+		emit(Beat{Sample: p.fid, Noisy: noisy})
 	}
 }
 

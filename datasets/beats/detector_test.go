@@ -110,16 +110,23 @@ func TestDetectSynthetic(t *testing.T) {
 // or later than Delay() after its sample.
 func runChunked(t *testing.T, fs float64, x []float64, sizes func() int) []int64 {
 	t.Helper()
+	return beatSamples(runChunkedBeats(t, fs, x, sizes))
+}
+
+// runChunkedBeats feeds x to a detector in chunks of sizes() samples and
+// checks the order and delay of the beats.
+func runChunkedBeats(t *testing.T, fs float64, x []float64, sizes func() int) []Beat {
+	t.Helper()
 	d := NewDetector(fs)
-	var out []int64
+	var out []Beat
 	emit := func(b Beat) {
-		if len(out) > 0 && b.Sample <= out[len(out)-1] {
-			t.Fatalf("%g Hz: beats out of order: %d after %d", fs, b.Sample, out[len(out)-1])
+		if len(out) > 0 && b.Sample <= out[len(out)-1].Sample {
+			t.Fatalf("%g Hz: beats out of order: %d after %d", fs, b.Sample, out[len(out)-1].Sample)
 		}
 		if d.n-1-b.Sample > d.Delay() {
 			t.Fatalf("%g Hz: beat %d emitted at %d: delay %d > %d", fs, b.Sample, d.n-1, d.n-1-b.Sample, d.Delay())
 		}
-		out = append(out, b.Sample)
+		out = append(out, b)
 	}
 	for i := 0; i < len(x); {
 		k := min(len(x)-i, sizes())
@@ -294,7 +301,8 @@ func TestChunkInvarianceNoisy(t *testing.T) {
 		ref := toSamples(times, fs)
 		addNoise(x, fs, "em", 0, ref, 1)
 		addNoise(x, fs, "ma", 0, ref, 2)
-		whole := beatSamples(Detect(x, fs))
+		wholeBeats := Detect(x, fs)
+		whole := beatSamples(wholeBeats)
 		off := defaultParams
 		off.insGate = 0
 		d0 := newDetector(fs, 1, off)
@@ -305,16 +313,75 @@ func TestChunkInvarianceNoisy(t *testing.T) {
 		if slices.Equal(without, whole) {
 			t.Fatalf("%g Hz: the insertion changed nothing (%d beats)", fs, len(whole))
 		}
-		run := func(sizes func() int) []int64 { return runChunked(t, fs, x, sizes) }
-		if one := run(func() int { return 1 }); !slices.Equal(one, whole) {
+		// The Noisy flags too do not depend on the chunking.
+		run := func(sizes func() int) []Beat { return runChunkedBeats(t, fs, x, sizes) }
+		if one := run(func() int { return 1 }); !slices.Equal(one, wholeBeats) {
 			t.Errorf("%g Hz, 1-sample chunks: %d beats, whole: %d", fs, len(one), len(whole))
 		}
 		for seed := range uint64(3) {
 			r := rand.New(rand.NewPCG(seed, 99))
-			if got := run(func() int { return 1 + r.IntN(5000) }); !slices.Equal(got, whole) {
+			if got := run(func() int { return 1 + r.IntN(5000) }); !slices.Equal(got, wholeBeats) {
 				t.Errorf("%g Hz, random chunks (seed %d): %d beats, whole: %d", fs, seed, len(got), len(whole))
 			}
 		}
+		noisy := 0
+		for _, b := range wholeBeats {
+			if b.Noisy {
+				noisy++
+			}
+		}
+		if noisy == 0 || noisy == len(wholeBeats) {
+			t.Errorf("%g Hz: %d of %d beats noisy: the flag does not tell the noisy segments", fs, noisy, len(wholeBeats))
+		}
 		t.Logf("%g Hz: %d beats with the insertion, %d without, %d true", fs, len(whole), len(without), len(times))
+	}
+}
+
+// TestNoisyFlag replaces 20 s of a synthetic ECG with white noise (no ECG
+// at all, as from a loose electrode picking up interference): the beats
+// found in the noise are marked Noisy, those of the clean parts are not,
+// and SummarizeBeats keeps the false beats out of the heart rates.
+func TestNoisyFlag(t *testing.T) {
+	for _, fs := range []float64{125, 250, 360, 1000} {
+		rng := rand.New(rand.NewPCG(5, 6))
+		const dur = 60.0
+		var times []float64
+		for v := 0.6; v < dur-0.6; v += 0.8 { // 75 bpm
+			times = append(times, v)
+		}
+		x := synthECG(fs, times, dur, nil, rng)
+		for i := int(20 * fs); i < int(40*fs); i++ {
+			x[i] = 0.3 * rng.NormFloat64()
+		}
+		bs := Detect(x, fs)
+		var inNoise, inNoiseFlagged, clean, cleanFlagged int
+		for _, b := range bs {
+			tm := float64(b.Sample) / fs
+			switch {
+			case tm >= 21 && tm < 40:
+				inNoise++
+				if b.Noisy {
+					inNoiseFlagged++
+				}
+			case (tm >= 3 && tm < 20) || tm >= 45:
+				clean++
+				if b.Noisy {
+					cleanFlagged++
+				}
+			}
+		}
+		if inNoise == 0 || float64(inNoiseFlagged) < 0.9*float64(inNoise) {
+			t.Errorf("%g Hz: %d of %d beats in the noise marked Noisy", fs, inNoiseFlagged, inNoise)
+		}
+		if cleanFlagged != 0 || clean < 35 {
+			t.Errorf("%g Hz: %d of %d beats in the clean parts marked Noisy", fs, cleanFlagged, clean)
+		}
+		all := SummarizeHRV(beatSamples(bs), fs)
+		h := SummarizeBeats(bs, fs)
+		if h.MinHR < 70 || h.MaxHR > 80 || h.Noisy < inNoiseFlagged {
+			t.Errorf("%g Hz: clean-beat heart rates %.1f-%.1f bpm (%d noisy beats), want 75 +- 5", fs, h.MinHR, h.MaxHR, h.Noisy)
+		}
+		t.Logf("%g Hz: %d beats in 19 s of noise, %d marked; clean %d, %d marked; HR range all %.0f-%.0f, clean %.1f-%.1f; RMSSD all %.0f, clean %.1f ms",
+			fs, inNoise, inNoiseFlagged, clean, cleanFlagged, all.MinHR, all.MaxHR, h.MinHR, h.MaxHR, all.RMSSD, h.RMSSD)
 	}
 }

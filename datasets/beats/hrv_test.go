@@ -51,3 +51,34 @@ func check(t *testing.T, got, want HRV) {
 		}
 	}
 }
+
+func TestSummarizeBeatsLeavesNoisyOut(t *testing.T) {
+	// fs 1000 Hz; the beat at 1800 is noisy, and a false beat at 3050
+	// (noisy) splits the 700 ms interval 2700-3400. Intervals touching
+	// either are left out.
+	bs := []Beat{{Sample: 0}, {Sample: 800}, {Sample: 1800, Noisy: true}, {Sample: 2700},
+		{Sample: 3050, Noisy: true}, {Sample: 3400}, {Sample: 4400}, {Sample: 5100}}
+	h := SummarizeBeats(bs, 1000)
+	// Clean intervals: 0.8, 1.0, 0.7 (4400-5100); successive pairs of
+	// clean intervals: (1.0, 0.7) only -> one difference of -300 ms.
+	m := 2.5 / 3
+	want := HRV{Beats: 8, Intervals: 3, MeanRR: m, MeanHR: 60 / m, MinHR: 60, MaxHR: 60 / 0.7,
+		SDNN:  1000 * math.Sqrt(((0.8-m)*(0.8-m)+(1-m)*(1-m)+(0.7-m)*(0.7-m))/2),
+		RMSSD: 300, PNN50: 100}
+	check(t, h, want)
+	if h.Noisy != 2 {
+		t.Errorf("Noisy = %d, want 2", h.Noisy)
+	}
+	// The false beat would have given a maximum of 171 bpm (350 ms).
+	if all := SummarizeHRV([]int64{0, 800, 1800, 2700, 3050, 3400, 4400, 5100}, 1000); math.Abs(all.MaxHR-60/0.35) > 1e-9 {
+		t.Errorf("SummarizeHRV MaxHR = %v, want %v", all.MaxHR, 60/0.35)
+	}
+	// No beat marked: the same as SummarizeHRV.
+	clean := []Beat{{Sample: 0}, {Sample: 800}, {Sample: 1800}, {Sample: 2700}, {Sample: 3400}}
+	check(t, SummarizeBeats(clean, 1000), SummarizeHRV([]int64{0, 800, 1800, 2700, 3400}, 1000))
+	// Every interval touches a noisy beat: NaN, no intervals.
+	h = SummarizeBeats([]Beat{{Sample: 0}, {Sample: 800, Noisy: true}, {Sample: 1600}}, 1000)
+	if h.Intervals != 0 || !math.IsNaN(h.MeanHR) || !math.IsNaN(h.SDNN) || !math.IsNaN(h.RMSSD) || h.Noisy != 1 {
+		t.Errorf("all noisy: %+v", h)
+	}
+}

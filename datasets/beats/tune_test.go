@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -271,4 +272,127 @@ func setParam(p *params, k string, v float64) bool {
 		return false
 	}
 	return true
+}
+
+// TestNoisyFlagMitdb reports how well Beat.Noisy tells false beats from
+// true ones on the 44 non-paced mitdb records, clean and with the noise of
+// TestTuneSplit (ECG_BEATS_FLAG=1; a measurement for docs/beats.md, not a
+// parameter selection: the flag does not change the beats).
+func TestNoisyFlagMitdb(t *testing.T) {
+	if os.Getenv("ECG_BEATS_FLAG") == "" {
+		t.Skip("set ECG_BEATS_FLAG=1 to measure the Noisy flag on mitdb")
+	}
+	db := refdata.MITDB(t)
+	names := append(append([]string{}, splitDS1...), splitDS2...)
+	conds := tuneConditions
+	type tally struct{ tp, tpNoisy, fp, fpNoisy int }
+	res := make([]tally, len(conds))
+	// clean records: true beats by reference type (N, V, other)
+	byType := map[string][2]int{}
+	var mu sync.Mutex
+	parallel(len(names), func(i int) {
+		name := names[i]
+		path := filepath.Join(db, name)
+		rec, err := wfdb.ReadRecord(path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		ann, err := wfdb.ReadAnnotations(path, "atr")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		fs := rec.Header.Fs
+		refBeats, vf := Reference(ann, int64(rec.NumFrames()))
+		g := rec.Header.Signals[0].Gain
+		if g == 0 {
+			g = wfdb.DefaultGain
+		}
+		w := int64(math.Round(0.15 * fs))
+		skip := int64(300 * fs)
+		for c, cond := range conds {
+			x := rec.Physical(0)
+			if cond.kind != "" {
+				addNoise(x, fs, cond.kind, cond.snr, refSamples(ann, 1), hashName(name))
+				for k, v := range x {
+					x[k] = math.Round(v*g) / g
+				}
+			}
+			var tl tally
+			typeOf := map[int64]string{}
+			if cond.kind == "" {
+				for _, a := range ann {
+					if !a.Type.IsBeat() {
+						continue
+					}
+					k := "other"
+					switch a.Type {
+					case wfdb.Normal:
+						k = "N"
+					case wfdb.PVC:
+						k = "V"
+					}
+					typeOf[a.Sample] = k
+				}
+			}
+			for _, b := range Detect(x, fs) {
+				if b.Sample < skip || excluded(b.Sample, vf) {
+					continue
+				}
+				k, _ := slices.BinarySearch(refBeats, b.Sample)
+				near := (k < len(refBeats) && refBeats[k]-b.Sample <= w) || (k > 0 && b.Sample-refBeats[k-1] <= w)
+				if near {
+					tl.tp++
+					if b.Noisy {
+						tl.tpNoisy++
+					}
+					if cond.kind == "" {
+						var r int64
+						if k == len(refBeats) || (k > 0 && b.Sample-refBeats[k-1] < refBeats[k]-b.Sample) {
+							r = refBeats[k-1]
+						} else {
+							r = refBeats[k]
+						}
+						mu.Lock()
+						v := byType[typeOf[r]]
+						v[0]++
+						if b.Noisy {
+							v[1]++
+						}
+						byType[typeOf[r]] = v
+						mu.Unlock()
+					}
+				} else {
+					tl.fp++
+					if b.Noisy {
+						tl.fpNoisy++
+					}
+				}
+			}
+			mu.Lock()
+			r := &res[c]
+			r.tp += tl.tp
+			r.tpNoisy += tl.tpNoisy
+			r.fp += tl.fp
+			r.fpNoisy += tl.fpNoisy
+			mu.Unlock()
+		}
+	})
+	var b strings.Builder
+	fmt.Fprintf(&b, "| condition | beats near a reference beat | of them Noisy | beats far from any | of them Noisy |\n|---|---|---|---|---|\n")
+	for c, cond := range conds {
+		name := "clean"
+		if cond.kind != "" {
+			name = fmt.Sprintf("%s %g dB", cond.kind, cond.snr)
+		}
+		r := res[c]
+		fmt.Fprintf(&b, "| %s | %d | %.1f %% | %d | %.1f %% |\n", name, r.tp, 100*float64(r.tpNoisy)/float64(max(r.tp, 1)), r.fp, 100*float64(r.fpNoisy)/float64(max(r.fp, 1)))
+	}
+	fmt.Fprintf(&b, "\nClean, true beats by reference type:\n\n| type | beats | Noisy |\n|---|---|---|\n")
+	for _, k := range []string{"N", "V", "other"} {
+		v := byType[k]
+		fmt.Fprintf(&b, "| %s | %d | %.1f %% |\n", k, v[0], 100*float64(v[1])/float64(max(v[0], 1)))
+	}
+	t.Log("\n" + b.String())
 }
