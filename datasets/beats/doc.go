@@ -14,5 +14,7 @@
 // Database record.
 //
 // SummarizeHRV gives heart rate and time-domain variability (SDNN, RMSSD,
-// pNN50) of a beat series.
+// pNN50) of a beat series; SummarizeBeats gives them over detected beats,
+// leaving out the intervals around beats marked Noisy (found in noise or
+// placed by the rhythm).
 package beats
