@@ -82,34 +82,16 @@ func TestTuneSplit(t *testing.T) {
 	}
 	var mu sync.Mutex
 	parallel(len(names), func(i int) {
-		name := names[i]
-		path := filepath.Join(db, name)
-		rec, err := wfdb.ReadRecord(path)
+		r, err := readTuneRecord(db, names[i])
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		ann, err := wfdb.ReadAnnotations(path, "atr")
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		fs := rec.Header.Fs
-		refBeats, vf := Reference(ann, int64(rec.NumFrames()))
+		fs, refBeats := r.fs, r.ref
 		opt := DefaultMatchOptions()
-		opt.Exclude = vf
-		g := rec.Header.Signals[0].Gain
-		if g == 0 {
-			g = wfdb.DefaultGain
-		}
+		opt.Exclude = r.vf
 		for c, cond := range conds {
-			x := rec.Physical(0)
-			if cond.kind != "" {
-				addNoise(x, fs, cond.kind, cond.snr, refSamples(ann, 1), hashName(name))
-				for k, v := range x { // format 16, as the stress records
-					x[k] = math.Round(v*g) / g
-				}
-			}
+			x := r.version(cond.kind, cond.snr)
 			for k, p := range cands {
 				d := newDetector(fs, 1, p)
 				var test []int64
@@ -137,6 +119,50 @@ func TestTuneSplit(t *testing.T) {
 		}
 	}
 	t.Log("\n" + b.String())
+}
+
+// tuneRecord is a record of the split with its reference beats, as the
+// selection harness and the measurements use it.
+type tuneRecord struct {
+	name string
+	rec  *wfdb.Record
+	fs   float64
+	ann  []wfdb.Annotation
+	ref  []int64 // reference beats (Reference)
+	vf   []Span  // ventricular flutter episodes, left out of the scores
+}
+
+func readTuneRecord(db, name string) (*tuneRecord, error) {
+	path := filepath.Join(db, name)
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		return nil, err
+	}
+	ann, err := wfdb.ReadAnnotations(path, "atr")
+	if err != nil {
+		return nil, err
+	}
+	ref, vf := Reference(ann, int64(rec.NumFrames()))
+	return &tuneRecord{name: name, rec: rec, fs: rec.Header.Fs, ann: ann, ref: ref, vf: vf}, nil
+}
+
+// version returns signal 0 as is (kind "") or with the noise of
+// TestStressTables (same generator and seed), rounded to the record's
+// gain as the format-16 stress records are.
+func (r *tuneRecord) version(kind string, snr float64) []float64 {
+	x := r.rec.Physical(0)
+	if kind == "" {
+		return x
+	}
+	g := r.rec.Header.Signals[0].Gain
+	if g == 0 {
+		g = wfdb.DefaultGain
+	}
+	addNoise(x, r.fs, kind, snr, refSamples(r.ann, 1), hashName(r.name))
+	for k, v := range x {
+		x[k] = math.Round(v*g) / g
+	}
+	return x
 }
 
 // tuneGqrs scores gqrs on the same records and conditions as
@@ -291,34 +317,16 @@ func TestNoisyFlagMitdb(t *testing.T) {
 	byType := map[string][2]int{}
 	var mu sync.Mutex
 	parallel(len(names), func(i int) {
-		name := names[i]
-		path := filepath.Join(db, name)
-		rec, err := wfdb.ReadRecord(path)
+		r, err := readTuneRecord(db, names[i])
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		ann, err := wfdb.ReadAnnotations(path, "atr")
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		fs := rec.Header.Fs
-		refBeats, vf := Reference(ann, int64(rec.NumFrames()))
-		g := rec.Header.Signals[0].Gain
-		if g == 0 {
-			g = wfdb.DefaultGain
-		}
+		fs, ann, refBeats, vf := r.fs, r.ann, r.ref, r.vf
 		w := int64(math.Round(0.15 * fs))
 		skip := int64(300 * fs)
 		for c, cond := range conds {
-			x := rec.Physical(0)
-			if cond.kind != "" {
-				addNoise(x, fs, cond.kind, cond.snr, refSamples(ann, 1), hashName(name))
-				for k, v := range x {
-					x[k] = math.Round(v*g) / g
-				}
-			}
+			x := r.version(cond.kind, cond.snr)
 			var tl tally
 			typeOf := map[int64]string{}
 			if cond.kind == "" {
