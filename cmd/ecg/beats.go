@@ -33,12 +33,15 @@ type beatsOptions struct {
 	outAnnotator string
 	out          string
 	jobs         int
+	// a CSV or EDF file instead of a record
+	fileInput
+	delim rune
 }
 
 func newBeatsCmd(a *app) *cobra.Command {
 	o := beatsOptions{}
 	cmd := &cobra.Command{
-		Use:   "beats RECORD|DIR",
+		Use:   "beats RECORD|DIR|FILE",
 		Short: "Detect heartbeats, print heart rate and HRV, score against reference annotations",
 		Long: `Detect heartbeats (QRS complexes) in a WFDB record, or in every record of a
 database folder (its RECORDS file, else every *.hea), and print one row per
@@ -49,6 +52,11 @@ it may be noise, or a beat placed by the rhythm). A summary per record (mean,
 min and max heart rate, SDNN, RMSSD, pNN50 from the intervals between beats
 that are not noisy; the count of noisy beats) goes to stderr, or to stdout
 instead of the beats with --summary.
+
+FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), read as
+ecg ingest --out would convert it (--fs for a CSV without a time column,
+--delimiter, --header, --time-column, --units); --compare and --out-annotator
+need a WFDB record (convert the file with ecg ingest --out first).
 
 The detector works at any sampling rate from 125 Hz to 1 kHz and on either
 polarity; invalid samples (lead off) and flat or saturated stretches give no
@@ -68,6 +76,8 @@ predictivity per record and a TOTAL row (gross statistics).`,
 		Example: `  ecg beats data/mitdb/100
   ecg beats data/mitdb/100 --summary --format json
   ecg beats data/mitdb/100 --out-annotator qrs
+  ecg beats holter.edf --summary
+  ecg beats export.csv --fs 250
   ecg beats data/mitdb --out-annotator ours --out /tmp/ann --summary
   ecg beats data/mitdb --compare atr --jobs 2
   ecg beats data/mitdb --compare atr --skip 0 --format csv`,
@@ -87,6 +97,7 @@ predictivity per record and a TOTAL row (gross statistics).`,
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
+	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
@@ -121,8 +132,17 @@ func runBeats(a *app, o beatsOptions) error {
 	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
 		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
 	}
+	delim, err := o.fileInput.check()
+	if err != nil {
+		return err
+	}
+	o.delim = delim
 	records := []string{o.input}
-	if datasets.IsDatabaseDir(o.input) {
+	if isDataFile(o.input) {
+		if o.compare != "" || o.outAnnotator != "" {
+			return usagef("%s is a CSV/EDF file: --compare and --out-annotator need a WFDB record (convert it with ecg ingest --out DIR first)", o.input)
+		}
+	} else if datasets.IsDatabaseDir(o.input) {
 		var err error
 		records, err = datasets.ListRecords(o.input)
 		if err != nil {
@@ -182,7 +202,6 @@ func runBeats(a *app, o beatsOptions) error {
 			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
 		}
 	}
-	var err error
 	switch {
 	case o.compare != "":
 		err = writeCompare(a.io.Out, results, o.format)
@@ -211,7 +230,13 @@ func runBeats(a *app, o beatsOptions) error {
 // them as annotations and scores them.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
-	rec, err := wfdb.ReadRecord(path)
+	var rec *wfdb.Record
+	var err error
+	if isDataFile(path) {
+		rec, err = o.fileInput.read(path, o.delim)
+	} else {
+		rec, err = wfdb.ReadRecord(path)
+	}
 	if err != nil {
 		res.err = err
 		return res

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets/synth"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/edftest"
 )
 
 // synthRecords writes synthetic records (with .atr) into a new folder.
@@ -241,5 +243,82 @@ func TestBeatsNoisyStretch(t *testing.T) {
 	}
 	if sum.Noisy < marked || sum.MinHR < 50 || sum.MaxHR > 95 {
 		t.Errorf("summary: %+v (heart rates of a 70 bpm rhythm, %d noisy beats)", sum, marked)
+	}
+}
+
+// TestBeatsReadsDeviceFiles: ecg beats takes a CSV (with or without a time
+// column) or an EDF file directly and finds the beats it finds in the
+// same signal as a WFDB record; --compare and --out-annotator want a
+// record (usage error), and a CSV without a rate says so.
+func TestBeatsReadsDeviceFiles(t *testing.T) {
+	rec, err := synth.Generate(synth.Options{Rhythm: "pvc", HR: 75, Fs: 250, Duration: 40, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := rec.WriteWFDB(dir, "r"); err != nil {
+		t.Fatal(err)
+	}
+	var withTime, bare strings.Builder
+	withTime.WriteString("time,ecg\n")
+	for i, v := range rec.MV {
+		fmt.Fprintf(&withTime, "%.4f,%.3f\n", float64(i)/rec.Fs, v)
+		fmt.Fprintf(&bare, "%.3f\n", v)
+	}
+	// EDF: 40 one-second data records, 1 uV resolution.
+	edf := edftest.Build(edftest.File{StartDate: "01.01.20", StartTime: "10.00.00", Records: 40, Duration: 1,
+		Signals: []edftest.Signal{{Label: "ECG II", Units: "mV", PhysMin: -32.768, PhysMax: 32.767, DigMin: -32768, DigMax: 32767, NSamples: 250}}},
+		func(_, i int) int16 { return int16(math.Round(rec.MV[i] * 1000)) })
+	for name, body := range map[string]string{"r.csv": withTime.String(), "bare.txt": bare.String(), "r.edf": string(edf)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	samples := func(args ...string) []int64 {
+		t.Helper()
+		code, out, errOut := runECG(t, "", append([]string{"beats", "-q", "--format", "csv"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var s []int64
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+			v, err := strconv.ParseInt(strings.Split(line, ",")[0], 10, 64)
+			if err != nil {
+				t.Fatalf("%v: row %q", args, line)
+			}
+			s = append(s, v)
+		}
+		return s
+	}
+	want := samples(filepath.Join(dir, "r"))
+	if len(want) < 45 {
+		t.Fatalf("record: %d beats in 40 s at 75 bpm", len(want))
+	}
+	for _, args := range [][]string{
+		{filepath.Join(dir, "r.csv")},
+		{filepath.Join(dir, "bare.txt"), "--fs", "250"},
+		{filepath.Join(dir, "r.edf")},
+	} {
+		got := samples(args...)
+		if len(got) != len(want) {
+			t.Errorf("%v: %d beats, the record %d", args, len(got), len(want))
+			continue
+		}
+		for i := range got {
+			if d := got[i] - want[i]; d < -1 || d > 1 {
+				t.Errorf("%v: beat %d at %d, the record's at %d", args, i, got[i], want[i])
+				break
+			}
+		}
+	}
+	for _, extra := range []string{"--compare", "--out-annotator"} {
+		code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "r.csv"), extra, "atr2")
+		if code != ExitUsage || out != "" || !strings.Contains(errOut, "ecg ingest --out") {
+			t.Errorf("%s on a CSV file: exit %d out %q err %q", extra, code, out, errOut)
+		}
+	}
+	code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "bare.txt"))
+	if code != ExitError || out != "" || !strings.Contains(errOut, "bare.txt") || !strings.Contains(errOut, "--fs") {
+		t.Errorf("CSV without a rate: exit %d out %q err %q", code, out, errOut)
 	}
 }

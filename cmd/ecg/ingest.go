@@ -31,12 +31,7 @@ type ingestOptions struct {
 	jobs       int
 	annotators string
 	// Conversion of CSV and EDF files (--out).
-	fs         float64
-	units      string
-	gain       float64
-	delimiter  string
-	header     string
-	timeColumn string
+	fileInput
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -84,12 +79,7 @@ their onsets, the gaps filled with invalid samples.`,
 	f.StringVar(&o.format, "format", "text", "output format: text, tsv, csv or json (JSON lines)")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records checked in parallel")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
-	f.Float64Var(&o.fs, "fs", 0, "sampling frequency in Hz of CSV files without a time column")
-	f.StringVar(&o.units, "units", "", "physical units of CSV signals (default mV, or the file's units row)")
-	f.Float64Var(&o.gain, "gain", 0, "ADC units per physical unit for CSV signals (default: chosen per signal)")
-	f.StringVar(&o.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab", "space" (default: detected)`)
-	f.StringVar(&o.header, "header", "auto", "CSV header row: auto, yes or no")
-	f.StringVar(&o.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 1-based index")
+	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
@@ -116,10 +106,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err := checkJobs(o.jobs); err != nil {
 		return err
 	}
-	if o.fs < 0 || o.gain < 0 {
-		return usagef("--fs and --gain must be positive")
-	}
-	delim, err := parseDelimiter(o.delimiter)
+	delim, err := o.fileInput.check()
 	if err != nil {
 		return err
 	}
@@ -248,7 +235,7 @@ func checkRecord(path string, annotators []string) ingestRow {
 func convertOne(path string, o ingestOptions, delim rune, annotators []string) ingestRow {
 	name := recordNameFor(path)
 	row := ingestRow{Record: name, Source: path, Checksums: "none"}
-	h, data, anns, err := convertFile(path, name, o, delim)
+	h, data, anns, err := o.fileInput.convert(path, name, delim)
 	if err != nil {
 		row.fail(fmt.Errorf("%s: %w", path, err))
 		return row
@@ -271,45 +258,6 @@ func convertOne(path string, o ingestOptions, delim rune, annotators []string) i
 // edfAnnotator is the annotator name of the annotations converted from an
 // EDF+ file: RECORD.atr, which ecg reads by default.
 const edfAnnotator = "atr"
-
-// convertFile reads a CSV or EDF file as a WFDB record, with the EDF+
-// annotations as comment annotations.
-func convertFile(path, name string, o ingestOptions, delim rune) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	br := bufio.NewReaderSize(f, 1<<16)
-	head, _ := br.Peek(8)
-	if datasets.IsEDF(head) {
-		rec, err := datasets.ReadEDF(br, st.Size())
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		h, data, err := rec.ToWFDB(name)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		n := int64(0)
-		if len(data) > 0 {
-			n = int64(len(data[0]) / max(1, h.Signals[0].SamplesPerFrame))
-		}
-		return h, data, rec.WFDBAnnotations(h.Fs, n), nil
-	}
-	sig, err := datasets.ReadCSV(br, datasets.CSVOptions{
-		Delimiter: delim, Header: o.header, TimeColumn: o.timeColumn, Fs: o.fs, Units: o.units,
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	h, data, err := sig.ToWFDB(name, o.gain)
-	return h, data, nil, err
-}
 
 // convertibleFiles lists the CSV/EDF files of dir, or dir itself when it
 // is a file.

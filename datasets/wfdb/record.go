@@ -83,6 +83,25 @@ func ReadRecord(path string) (*Record, error) {
 	return readRecordRange(h, 0, -1)
 }
 
+// NewRecord makes a record in memory from a header and its samples in ADC
+// units, laid out as WriteRecord takes them: data[s] holds signal s at its
+// own rate, NumFrames*SamplesPerFrame values. The record's header is a
+// copy of h with NSamples set to the number of frames; data is kept, not
+// copied. It is how a signal read from another format (CSV, EDF) is
+// handled like a record read from disk.
+func NewRecord(h *Header, data [][]int32) (*Record, error) {
+	if h.IsMultiSegment() {
+		return nil, fmt.Errorf("record %s: multi-segment records are read, not made: %w", h.Name, ErrUnsupported)
+	}
+	out, nframes, err := withFrames(h, data)
+	if err != nil {
+		return nil, err
+	}
+	r := &Record{Header: out, nframes: int(nframes), samples: data}
+	r.average()
+	return r, nil
+}
+
 // ReadRecordRange reads frames [from, to) of a record (to < 0: to the end).
 // For formats with a fixed number of bytes per frame only the bytes of the
 // range are read; format 8 and FLAC are decoded from the start.

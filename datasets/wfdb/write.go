@@ -167,38 +167,20 @@ func WriteRecord(dir string, h *Header, data [][]int32) error {
 	if h.Name == "" || strings.ContainsAny(h.Name, "/\\ \t\n") {
 		return fmt.Errorf("record name %q: not a valid WFDB record name", h.Name)
 	}
-	if len(data) != len(h.Signals) {
-		return fmt.Errorf("record %s: %d signals in the header, %d in data", h.Name, len(h.Signals), len(data))
+	out, nframes, err := withFrames(h, data)
+	if err != nil {
+		return err
 	}
-	out := *h
-	out.Signals = append([]SignalSpec(nil), h.Signals...)
-	nframes := int64(-1)
 	for s := range out.Signals {
 		spec := &out.Signals[s]
-		if spec.SamplesPerFrame < 1 {
-			spec.SamplesPerFrame = 1
-		}
 		if !spec.Format.Known() || spec.Format == FormatNull {
 			return fmt.Errorf("record %s signal %d: format %d: %w", h.Name, s, spec.Format, ErrUnknownFormat)
 		}
 		if spec.FileName == "" || strings.ContainsAny(spec.FileName, "/\\ \t\n") {
 			return fmt.Errorf("record %s signal %d: file name %q: not a plain file name", h.Name, s, spec.FileName)
 		}
-		n := int64(len(data[s]))
-		if n%int64(spec.SamplesPerFrame) != 0 {
-			return fmt.Errorf("record %s signal %d: %d samples is not a whole number of %d-sample frames", h.Name, s, n, spec.SamplesPerFrame)
-		}
-		n /= int64(spec.SamplesPerFrame)
-		if nframes >= 0 && n != nframes {
-			return fmt.Errorf("record %s signal %d: %d frames, signal 0 has %d", h.Name, s, n, nframes)
-		}
-		nframes = n
 	}
-	if nframes < 0 {
-		nframes = 0
-	}
-	out.NSamples = nframes
-	gs, err := groups(&out)
+	gs, err := groups(out)
 	if err != nil {
 		return err
 	}
@@ -208,7 +190,7 @@ func WriteRecord(dir string, h *Header, data [][]int32) error {
 			return fmt.Errorf("record %s: signal file %s is used by signals that are not consecutive", h.Name, g.file)
 		}
 		seen[g.file] = true
-		body, err := encodeGroup(&out, g, data, nframes)
+		body, err := encodeGroup(out, g, data, nframes)
 		if err != nil {
 			return err
 		}
@@ -226,7 +208,7 @@ func WriteRecord(dir string, h *Header, data [][]int32) error {
 	}
 	return atomicfile.WriteFile(filepath.Join(dir, out.Name+".hea"), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		if err := WriteHeader(bw, &out); err != nil {
+		if err := WriteHeader(bw, out); err != nil {
 			return err
 		}
 		return bw.Flush()
@@ -315,4 +297,36 @@ func encodeGroup(h *Header, g group, data [][]int32, nframes int64) ([]byte, err
 		return buf.Bytes(), nil
 	}
 	return EncodeSamples(g.format, make([]byte, 0, g.format.bytesFor(int64(len(flat)))), flat), nil
+}
+
+// withFrames checks that data holds whole frames of h's signals, the same
+// number for each signal, and returns a copy of h with that number of
+// frames (NSamples) and samples per frame of at least 1.
+func withFrames(h *Header, data [][]int32) (*Header, int64, error) {
+	if len(data) != len(h.Signals) {
+		return nil, 0, fmt.Errorf("record %s: %d signals in the header, %d in data", h.Name, len(h.Signals), len(data))
+	}
+	out := *h
+	out.Signals = append([]SignalSpec(nil), h.Signals...)
+	nframes := int64(-1)
+	for s := range out.Signals {
+		spec := &out.Signals[s]
+		if spec.SamplesPerFrame < 1 {
+			spec.SamplesPerFrame = 1
+		}
+		n := int64(len(data[s]))
+		if n%int64(spec.SamplesPerFrame) != 0 {
+			return nil, 0, fmt.Errorf("record %s signal %d: %d samples is not a whole number of %d-sample frames", h.Name, s, n, spec.SamplesPerFrame)
+		}
+		n /= int64(spec.SamplesPerFrame)
+		if nframes >= 0 && n != nframes {
+			return nil, 0, fmt.Errorf("record %s signal %d: %d frames, signal 0 has %d", h.Name, s, n, nframes)
+		}
+		nframes = n
+	}
+	if nframes < 0 {
+		nframes = 0
+	}
+	out.NSamples = nframes
+	return &out, nframes, nil
 }

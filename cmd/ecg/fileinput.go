@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// fileInput holds the options for reading CSV and EDF files (device
+// exports) as records: ecg ingest --out converts them into WFDB records,
+// ecg beats reads one directly.
+type fileInput struct {
+	fs         float64
+	units      string
+	gain       float64
+	delimiter  string
+	header     string
+	timeColumn string
+}
+
+// addFlags registers the CSV/EDF reading flags of cmd.
+func (fi *fileInput) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Float64Var(&fi.fs, "fs", 0, "sampling frequency in Hz of CSV files without a time column")
+	f.StringVar(&fi.units, "units", "", "physical units of CSV signals (default mV, or the file's units row)")
+	f.Float64Var(&fi.gain, "gain", 0, "ADC units per physical unit for CSV signals (default: chosen per signal)")
+	f.StringVar(&fi.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab", "space" (default: detected)`)
+	f.StringVar(&fi.header, "header", "auto", "CSV header row: auto, yes or no")
+	f.StringVar(&fi.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 1-based index")
+}
+
+// check validates the flags and returns the delimiter (0: detect).
+func (fi *fileInput) check() (rune, error) {
+	if fi.fs < 0 || fi.gain < 0 {
+		return 0, usagef("--fs and --gain must be positive")
+	}
+	return parseDelimiter(fi.delimiter)
+}
+
+// isDataFile reports whether path is a regular file with a CSV, TSV, TXT
+// or EDF extension (a device export rather than a WFDB record name).
+func isDataFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".tsv", ".txt", ".edf":
+	default:
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// convert reads a CSV or EDF file as a WFDB record named name, with the
+// EDF+ annotations as comment annotations.
+func (fi *fileInput) convert(path, name string, delim rune) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	br := bufio.NewReaderSize(f, 1<<16)
+	head, _ := br.Peek(8)
+	if datasets.IsEDF(head) {
+		rec, err := datasets.ReadEDF(br, st.Size())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		h, data, err := rec.ToWFDB(name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		n := int64(0)
+		if len(data) > 0 {
+			n = int64(len(data[0]) / max(1, h.Signals[0].SamplesPerFrame))
+		}
+		return h, data, rec.WFDBAnnotations(h.Fs, n), nil
+	}
+	sig, err := datasets.ReadCSV(br, datasets.CSVOptions{
+		Delimiter: delim, Header: fi.header, TimeColumn: fi.timeColumn, Fs: fi.fs, Units: fi.units,
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	h, data, err := sig.ToWFDB(name, fi.gain)
+	return h, data, nil, err
+}
+
+// read reads a CSV or EDF file as a record in memory, named after the
+// file; errors name the file.
+func (fi *fileInput) read(path string, delim rune) (*wfdb.Record, error) {
+	h, data, _, err := fi.convert(path, recordNameFor(path), delim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rec, err := wfdb.NewRecord(h, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rec, nil
+}
