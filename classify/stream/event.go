@@ -62,10 +62,12 @@ type WindowBody struct {
 	Scores     map[string]float64 `json:"scores,omitempty"`
 	// Error says why the window could not be scored.
 	Error string `json:"error,omitempty"`
-	// HR is the mean heart rate over the window's beats (bpm), Beats their
-	// number.
-	HR    *float64 `json:"hr"`
-	Beats int      `json:"beats"`
+	// HR is the mean heart rate (bpm) over the intervals between
+	// consecutive clean beats of the window (null when there is none),
+	// Beats the number of beats, NoisyBeats how many of them are noisy.
+	HR         *float64 `json:"hr"`
+	Beats      int      `json:"beats"`
+	NoisyBeats int      `json:"noisy_beats"`
 	// Quality is the worst signal quality seen in the window.
 	Quality string `json:"quality"`
 	// Final marks the window scored at the end of the stream (shorter than

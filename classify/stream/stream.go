@@ -286,6 +286,7 @@ type processor struct {
 
 	// beats: a ring of the latest beat samples
 	beatRing  []int64
+	noisyRing []bool // Beat.Noisy of the beats in beatRing
 	beatCount int64
 	lastBeat  int64
 	lastNoisy bool  // the last beat was noisy
@@ -331,6 +332,7 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.delay = p.det.Delay()
 	p.onBeat = p.beat
 	p.beatRing = make([]int64, 1024)
+	p.noisyRing = make([]bool, len(p.beatRing))
 	p.lastBeat = -1
 	p.lastClean = -1
 	p.hrTick = int64(math.Round(fs))
@@ -391,6 +393,7 @@ func (p *processor) beat(b beats.Beat) {
 	p.lastBeat = b.Sample
 	p.lastNoisy = b.Noisy
 	p.beatRing[p.beatCount%int64(len(p.beatRing))] = b.Sample
+	p.noisyRing[p.beatCount%int64(len(p.beatRing))] = b.Noisy
 	p.beatCount++
 	if p.cfg.Beats {
 		p.event(EventBeat, b.Sample, &body)
@@ -428,10 +431,14 @@ func (p *processor) hrEvent(at int64) {
 // window scores samples [start, end) (all in the ring).
 func (p *processor) window(start, end int64, final bool) {
 	body := &WindowBody{Start: start, End: end, Final: final}
-	// Beats in the window, from the ring of beat samples.
-	var first, last int64 = -1, -1
+	// Beats in the window, from the ring of beat samples; the heart rate
+	// from the intervals between consecutive clean beats.
+	var sum float64
+	var n int
+	next, nextNoisy := int64(-1), true
 	for k := p.beatCount - 1; k >= 0 && k >= p.beatCount-int64(len(p.beatRing)); k-- {
 		s := p.beatRing[k%int64(len(p.beatRing))]
+		noisy := p.noisyRing[k%int64(len(p.beatRing))]
 		if s < start {
 			break
 		}
@@ -439,13 +446,17 @@ func (p *processor) window(start, end int64, final bool) {
 			continue
 		}
 		body.Beats++
-		if last < 0 {
-			last = s
+		if noisy {
+			body.NoisyBeats++
 		}
-		first = s
+		if next >= 0 && !noisy && !nextNoisy {
+			sum += float64(next - s)
+			n++
+		}
+		next, nextNoisy = s, noisy
 	}
-	if body.Beats >= 2 {
-		hr := round2(60 * float64(body.Beats-1) / (float64(last-first) / p.fs))
+	if n > 0 {
+		hr := round2(60 * float64(n) / (sum / p.fs))
 		body.HR = &hr
 	}
 	body.Quality = p.windowQuality(end - start)

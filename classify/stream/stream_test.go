@@ -262,6 +262,16 @@ func TestNoisyBeats(t *testing.T) {
 	if in == 0 || float64(marked) < 0.9*float64(in) {
 		t.Errorf("%d of %d beats in the noise marked noisy", marked, in)
 	}
+	// The window over the whole stream counts the noisy beats and takes
+	// its heart rate from the clean intervals.
+	wins := c.of(EventWindow)
+	if len(wins) == 0 {
+		t.Fatal("no window event")
+	}
+	w := wins[0].Body.(*WindowBody)
+	if w.NoisyBeats < marked || w.HR == nil || math.Abs(*w.HR-72) > 5 {
+		t.Errorf("window %d-%d: %d beats, %d noisy (%d marked in the noise), hr %v; want about 72", w.Start, w.End, w.Beats, w.NoisyBeats, marked, w.HR)
+	}
 	for _, e := range c.of(EventHR) {
 		hr := e.Body.(*HRBody).HR
 		switch {
