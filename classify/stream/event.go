@@ -70,6 +70,10 @@ type WindowBody struct {
 	NoisyBeats int      `json:"noisy_beats"`
 	// Quality is the worst signal quality seen in the window.
 	Quality string `json:"quality"`
+	// Inconclusive marks a window whose prediction does not count for
+	// alerts: more than Config.MaxNoisy of its beats noisy, fewer than two
+	// beats, or a flat or lead-off second.
+	Inconclusive bool `json:"inconclusive,omitempty"`
 	// Final marks the window scored at the end of the stream (shorter than
 	// a hop after the previous one, or shorter than the window).
 	Final bool `json:"final,omitempty"`

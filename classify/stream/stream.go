@@ -35,6 +35,12 @@ type Config struct {
 	// an alert, 0 means 3.
 	AlertThreshold float64
 	AlertWindows   int
+	// MaxNoisy is the largest share of noisy beats (beats.Beat.Noisy) a
+	// window may have and still count for alerts; 0 means 0.3, 1 or more
+	// turns the test off. A window with more, with fewer than two beats,
+	// or with a flat or lead-off second is inconclusive: its prediction
+	// is reported, but it neither raises, continues nor clears an alert.
+	MaxNoisy float64
 	// Beats asks for a beat event per detected beat.
 	Beats bool
 	// Now returns the wall time stamped on events; nil means time.Now.
@@ -55,6 +61,9 @@ type Config struct {
 	// "noise".
 	FlatMV, LeadOffMV, NoiseMV float64
 }
+
+// DefaultMaxNoisy is the default Config.MaxNoisy.
+const DefaultMaxNoisy = 0.3
 
 // maxPending bounds the samples held while the rate is inferred from
 // timestamps.
@@ -113,6 +122,12 @@ func New(in InputOptions, cfg Config) (*Stream, error) {
 	}
 	if cfg.AlertWindows < 1 {
 		return nil, fmt.Errorf("stream: alert windows %d (want 1 or more)", cfg.AlertWindows)
+	}
+	if cfg.MaxNoisy == 0 {
+		cfg.MaxNoisy = DefaultMaxNoisy
+	}
+	if !(cfg.MaxNoisy > 0) {
+		return nil, fmt.Errorf("stream: max noisy share %g (want more than 0)", cfg.MaxNoisy)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -460,6 +475,8 @@ func (p *processor) window(start, end int64, final bool) {
 		body.HR = &hr
 	}
 	body.Quality = p.windowQuality(end - start)
+	body.Inconclusive = body.Beats < 2 || body.Quality == "flat" || body.Quality == "lead_off" ||
+		float64(body.NoisyBeats) > p.cfg.MaxNoisy*float64(body.Beats)
 	if p.cfg.Model != nil {
 		x := p.scratch[:end-start]
 		for i := start; i < end; i++ {
@@ -478,13 +495,16 @@ func (p *processor) window(start, end int64, final bool) {
 	}
 	p.event(EventWindow, end, body)
 	if body.Scores != nil {
-		p.alerts(start, end, body.Scores)
+		p.alerts(start, end, body.Scores, body.Inconclusive)
 	}
 }
 
 func (p *processor) isNormal(label string) bool { return slices.Contains(p.cfg.Normal, label) }
 
-func (p *processor) alerts(start, end int64, scores map[string]float64) {
+// alerts updates the alert state of each label with a window's scores. An
+// inconclusive window holds raised alerts and ends the streaks of the
+// others: an alert needs consecutive conclusive windows.
+func (p *processor) alerts(start, end int64, scores map[string]float64, inconclusive bool) {
 	for l := range scores {
 		if _, ok := p.streak[l]; !ok && !p.isNormal(l) {
 			p.streak[l] = &alertState{}
@@ -495,6 +515,12 @@ func (p *processor) alerts(start, end int64, scores map[string]float64) {
 	for _, l := range p.labels {
 		st := p.streak[l]
 		sc := scores[l]
+		if inconclusive {
+			if !st.active {
+				st.count = 0
+			}
+			continue
+		}
 		if sc >= p.cfg.AlertThreshold {
 			if st.count == 0 {
 				st.since = start

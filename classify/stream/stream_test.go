@@ -411,22 +411,82 @@ func (s *scripted) PredictSignal(x []float64, fs float64) (classify.Prediction, 
 func TestAlerts(t *testing.T) {
 	sc := &scripted{af: []float64{0.9, 0.9, 0.1, 0.95, 0.9, 0.85, 0.9, 0.2, 0.1, 0.1}}
 	var notified []Event
-	s, c := newStream(t, InputOptions{}, Config{Fs: 100, Window: 2, Hop: 1, Model: sc, AlertThreshold: 0.8, AlertWindows: 3,
+	s, c := newStream(t, InputOptions{}, Config{Fs: 250, Window: 2, Hop: 1, Model: sc, AlertThreshold: 0.8, AlertWindows: 3,
 		OnAlert: func(e Event) { notified = append(notified, e) }})
-	feed(t, s, textOf(make([]float64, 1100)), nil)
+	feed(t, s, textOf(simulate(t, synth.Normal, 11, 250, 5).MV), nil)
 	var got []string
 	for _, e := range c.of(EventAlert) {
 		b := e.Body.(*AlertBody)
 		got = append(got, fmt.Sprintf("%s %s at %d since %d", b.State, b.Label, e.Sample, b.Since))
 	}
-	// Windows end every 100 samples from 200; the streak starts with the
-	// window ending at 500, which starts at 300.
-	want := "raised AF at 700 since 300; cleared AF at 900 since 300"
+	// Windows end every 250 samples from 500; the streak starts with the
+	// window ending at 1250, which starts at 750.
+	want := "raised AF at 1750 since 750; cleared AF at 2250 since 750"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("alerts %q, want %q", strings.Join(got, "; "), want)
 	}
 	if len(notified) != 2 {
 		t.Errorf("OnAlert called %d times", len(notified))
+	}
+}
+
+// TestInconclusiveWindows: a model that says AF throughout, on an ECG with
+// 20 s of white noise in it (no ECG) and on a flat line. Windows over the
+// noise have mostly noisy beats and are inconclusive: they do not start an
+// alert, and they hold one already raised instead of clearing it.
+func TestInconclusiveWindows(t *testing.T) {
+	const fs = 250
+	ecg := simulate(t, synth.Normal, 60, fs, 6).MV
+	r := rand.New(rand.NewPCG(3, 3))
+	noise := func(x []float64, from, to int) {
+		for i := from * fs; i < to*fs; i++ {
+			x[i] = 0.3 * r.NormFloat64()
+		}
+	}
+	run := func(x []float64) (wins []*WindowBody, alerts []string) {
+		s, c := newStream(t, InputOptions{}, Config{Fs: fs, Window: 10, Hop: 5, Model: &scripted{af: []float64{0.95}}})
+		feed(t, s, textOf(x), nil)
+		for _, e := range c.of(EventWindow) {
+			wins = append(wins, e.Body.(*WindowBody))
+		}
+		for _, e := range c.of(EventAlert) {
+			b := e.Body.(*AlertBody)
+			alerts = append(alerts, fmt.Sprintf("%s at %gs", b.State, e.T))
+		}
+		return wins, alerts
+	}
+	// Noise first: the alert waits for three conclusive windows after it.
+	x := append([]float64(nil), ecg...)
+	noise(x, 0, 20)
+	wins, alerts := run(x)
+	for _, w := range wins {
+		inNoise := w.End <= 20*fs
+		if w.Inconclusive != inNoise && (w.Start >= 20*fs || inNoise) {
+			t.Errorf("noise first: window %d-%d s inconclusive=%v (%d of %d beats noisy)", w.Start/fs, w.End/fs, w.Inconclusive, w.NoisyBeats, w.Beats)
+		}
+	}
+	if len(alerts) == 0 || alerts[0] != "raised at 40s" {
+		t.Errorf("noise first: alerts %v, want raised at 40s (windows ending at 30, 35, 40 s are the first conclusive ones)", alerts)
+	}
+	// Noise in the middle: raised before it, held through it.
+	x = append([]float64(nil), ecg...)
+	noise(x, 25, 45)
+	_, alerts = run(x)
+	if strings.Join(alerts, "; ") != "raised at 20s" {
+		t.Errorf("noise in the middle: alerts %v, want only raised at 20s", alerts)
+	}
+	// Without the test (--max-noisy 1) the noise windows count.
+	s, c := newStream(t, InputOptions{}, Config{Fs: fs, Window: 10, Hop: 5, MaxNoisy: 1, Model: &scripted{af: []float64{0.95}}})
+	x = append([]float64(nil), ecg...)
+	noise(x, 0, 20)
+	feed(t, s, textOf(x), nil)
+	if a := c.of(EventAlert); len(a) == 0 || a[0].T != 20 {
+		t.Errorf("MaxNoisy 1: alerts %v, want raised at 20s", a)
+	}
+	// A flat line is inconclusive too.
+	wins, alerts = run(make([]float64, 30*fs))
+	if len(alerts) != 0 || len(wins) == 0 || !wins[0].Inconclusive {
+		t.Errorf("flat line: alerts %v, first window %+v", alerts, wins[0])
 	}
 }
 

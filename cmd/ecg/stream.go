@@ -28,6 +28,7 @@ type streamOptions struct {
 	model     string
 	threshold float64
 	windows   int
+	maxNoisy  float64
 	normal    []string
 	beats     bool
 	alertExec string
@@ -48,10 +49,13 @@ quality, and writes one JSON object per line to stdout:
   beat    each detected beat (with --beats), with the RR interval
   hr      once a second of signal: heart rate (median of the last 8 RR), beats so far
   window  every --hop once --window seconds arrived: label, confidence, scores,
-          mean heart rate, beats, worst quality
+          mean heart rate, beats, noisy beats, worst quality; "inconclusive"
+          when more than --max-noisy of its beats are noisy (found in noise),
+          it has fewer than two beats, or a flat or lead-off second
   alert   "raised" when a label outside --normal scores at least
-          --alert-threshold in --alert-windows consecutive windows; "cleared"
-          at the first window below
+          --alert-threshold in --alert-windows consecutive conclusive
+          windows; "cleared" at the first conclusive window below (an
+          inconclusive window holds a raised alert and ends a streak)
   status  signal quality (ok, flat, lead_off, noise) and counts of malformed,
           over-long, partial and header lines, when they change and at the end
 
@@ -102,6 +106,7 @@ status) and exit 0.`,
 	f.StringVar(&o.model, "model", "default", "model file from 'ecg train' (a signal model); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
+	f.Float64Var(&o.maxNoisy, "max-noisy", stream.DefaultMaxNoisy, "largest share of noisy beats in a window that still counts for alerts (1: no limit)")
 	f.StringSliceVar(&o.normal, "normal", []string{"N", "NSR", "normal"}, "labels that never raise alerts")
 	f.BoolVar(&o.beats, "beats", false, "emit a beat event per detected beat")
 	f.StringVar(&o.alertExec, "alert-exec", "", "shell command run with each alert's JSON on stdin")
@@ -158,6 +163,9 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	if o.windows < 1 {
 		return usagef("--alert-windows %d: want 1 or more", o.windows)
 	}
+	if !(o.maxNoisy > 0) {
+		return usagef("--max-noisy %g: want a share more than 0 (1: no limit)", o.maxNoisy)
+	}
 	if o.baud <= 0 {
 		return usagef("--baud %d", o.baud)
 	}
@@ -165,7 +173,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	out := stream.NewJSONWriter(a.io.Out)
 	cfg := stream.Config{
 		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal,
-		AlertThreshold: o.threshold, AlertWindows: o.windows, Beats: o.beats,
+		AlertThreshold: o.threshold, AlertWindows: o.windows, MaxNoisy: o.maxNoisy, Beats: o.beats,
 		Emit: out.Write,
 	}
 	if o.model != "none" {

@@ -11,12 +11,14 @@ type Beat struct {
 	// deflection of the band-passed QRS complex), in samples from the
 	// first sample written to the detector.
 	Sample int64
-	// Noisy marks a beat decided while the signal was noisy: the mean
-	// envelope over the last second was at least 0.4 of the QRS level
-	// (the state in which the RR-guided insertion acts; every inserted
-	// beat is noisy). Such a beat may be a noise peak or sit off its QRS;
-	// SummarizeBeats leaves the intervals that touch it out of the heart
-	// rate variability.
+	// Noisy marks a beat that does not stand out of the signal around
+	// it: the smallest envelope value over the half second before its
+	// peak, or over the quarter second after it, is at least 0.1 of the
+	// peak (noise fills the gaps between complexes); and every beat
+	// placed by the RR-guided insertion. Such
+	// a beat may be a noise peak or sit off its QRS; SummarizeBeats
+	// leaves the intervals that touch it out of the heart rate
+	// variability.
 	Noisy bool
 }
 
@@ -34,8 +36,11 @@ const (
 	maxPeriod   = 1.5   // s, longest rhythm period the tracker learns
 	maxLearn    = 256   // peaks kept during the learning period
 	clipLevel   = 3     // a lead's envelope counts up to this many QRS levels
-	noisyBeat   = 0.4   // a beat is Noisy when the mean envelope is at least this fraction of its own peak
-	maxSNR      = 20    // cap of a lead's weight (QRS to noise level ratio)
+	noisyFloor  = 0.1   // a beat is Noisy when the envelope floor is at least this fraction of its peak
+	floorTime   = 0.5   // s, the envelope floor is its minimum over this long before a peak
+	floorAfter  = 0.25  // s, and over this long after it
+
+	maxSNR = 20 // cap of a lead's weight (QRS to noise level ratio)
 	// MaxLeads is the largest number of leads a Detector combines.
 	MaxLeads = 4
 )
@@ -234,7 +239,8 @@ type Detector struct {
 	nCount int
 	nq     []float64 // narrow envelope at the last beats
 	nqi    int
-	lm     float64 // mean envelope over about the last second
+	lm     float64   // mean envelope over about the last second
+	cRing  []float64 // combined envelope, indexed like the other rings
 	// rhythm tracker
 	anchor int64 // fiducial of the last beat on the rhythm, -1 if none
 	// the anchor before it, -1 if none, and the distance of the anchor's
@@ -317,6 +323,7 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.fRing = make([]float64, d.ringLen)
 	d.dRing = make([]float64, d.ringLen)
 	d.nRing = make([]float64, d.ringLen)
+	d.cRing = make([]float64, d.ringLen)
 	d.nq = make([]float64, 0, history)
 	d.per = make([]float64, 0, history)
 	d.qpk = make([]float64, 0, history)
@@ -348,6 +355,7 @@ func (d *Detector) reset() {
 	clear(d.fRing)
 	clear(d.dRing)
 	clear(d.nRing)
+	clear(d.cRing)
 	d.nSum, d.nCount = 0, 1
 	d.nq, d.nqi = d.nq[:0], 0
 	d.lm = 0
@@ -510,6 +518,7 @@ func (d *Detector) step(emit func(Beat)) {
 	}
 	c := d.combine()
 	d.lm += (c - d.lm) * d.leak
+	d.cRing[d.ringAt(n)] = c
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
@@ -652,6 +661,29 @@ func (d *Detector) track(f int64) {
 			d.offRhythm = 0
 		}
 	}
+}
+
+// floor returns the envelope floor around peak p: the larger of the
+// smallest envelope values over the half second before it and over the
+// quarter second after it (as much as the ring holds). Between the
+// complexes of a clean ECG the envelope falls near zero whatever their
+// shape (a half second holds such a gap up to about 180 bpm, a quarter
+// second follows the end of a complex); noise fills the gaps, and a
+// peak at the onset of noise has noise after it.
+func (d *Detector) floor(p peak) float64 {
+	oldest := d.n - int64(d.ringLen) + 1
+	minOver := func(lo, hi int64) float64 {
+		lo, hi = max(lo, oldest, 0), min(hi, d.n-1)
+		m := math.Inf(1)
+		for t := lo; t <= hi; t++ {
+			m = math.Min(m, d.cRing[d.ringAt(t)])
+		}
+		if math.IsInf(m, 1) {
+			return 0
+		}
+		return m
+	}
+	return math.Max(minOver(p.at-d.samples(floorTime), p.at), minOver(p.at+1, p.at+d.samples(floorAfter)))
 }
 
 // noisy reports whether the mean envelope is at least insGate of the
@@ -875,7 +907,7 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
-	noisy := d.lm >= noisyBeat*p.value
+	noisy := d.floor(p) >= noisyFloor*p.value
 	if d.p.insGate > 0 {
 		d.insert(p, emit)
 		if v := d.narrowAt(p.fid); v >= 0 {
