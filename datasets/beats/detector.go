@@ -518,7 +518,12 @@ func (d *Detector) step(emit func(Beat)) {
 	}
 	c := d.combine()
 	d.lm += (c - d.lm) * d.leak
-	d.cRing[d.ringAt(n)] = c
+	// Sample n's slot is the one before d.pos (already advanced).
+	if r := d.pos - 1; r >= 0 {
+		d.cRing[r] = c
+	} else {
+		d.cRing[d.ringLen-1] = c
+	}
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
@@ -663,27 +668,35 @@ func (d *Detector) track(f int64) {
 	}
 }
 
-// floor returns the envelope floor around peak p: the larger of the
-// smallest envelope values over the half second before it and over the
-// quarter second after it (as much as the ring holds). Between the
-// complexes of a clean ECG the envelope falls near zero whatever their
-// shape (a half second holds such a gap up to about 180 bpm, a quarter
-// second follows the end of a complex); noise fills the gaps, and a
-// peak at the onset of noise has noise after it.
-func (d *Detector) floor(p peak) float64 {
-	oldest := d.n - int64(d.ringLen) + 1
-	minOver := func(lo, hi int64) float64 {
-		lo, hi = max(lo, oldest, 0), min(hi, d.n-1)
-		m := math.Inf(1)
+// noisyBeat reports whether the envelope stays at or above noisyFloor of
+// peak p's value over the half second before it or over the quarter second
+// after it (as much of either as the ring holds). Between the complexes of
+// a clean ECG the envelope falls near zero whatever their shape (a half
+// second holds such a gap up to about 180 bpm, a quarter second follows the
+// end of a complex); noise fills the gaps, and a peak at the onset of noise
+// has noise after it.
+func (d *Detector) noisyBeat(p peak) bool {
+	floor := noisyFloor * p.value
+	oldest := max(d.n-int64(d.ringLen)+1, 0)
+	// above reports whether the envelope is at least floor over [lo, hi];
+	// it stops at the first lower value.
+	above := func(lo, hi int64) bool {
+		lo, hi = max(lo, oldest), min(hi, d.n-1)
+		if lo > hi {
+			return false
+		}
+		r := d.ringAt(lo)
 		for t := lo; t <= hi; t++ {
-			m = math.Min(m, d.cRing[d.ringAt(t)])
+			if d.cRing[r] < floor {
+				return false
+			}
+			if r++; r == d.ringLen {
+				r = 0
+			}
 		}
-		if math.IsInf(m, 1) {
-			return 0
-		}
-		return m
+		return true
 	}
-	return math.Max(minOver(p.at-d.samples(floorTime), p.at), minOver(p.at+1, p.at+d.samples(floorAfter)))
+	return above(p.at-d.samples(floorTime), p.at) || above(p.at+1, p.at+d.samples(floorAfter))
 }
 
 // noisy reports whether the mean envelope is at least insGate of the
@@ -907,7 +920,7 @@ func (d *Detector) noise(p peak) {
 }
 
 func (d *Detector) accept(p peak, emit func(Beat)) {
-	noisy := d.floor(p) >= noisyFloor*p.value
+	noisy := d.noisyBeat(p)
 	if d.p.insGate > 0 {
 		d.insert(p, emit)
 		if v := d.narrowAt(p.fid); v >= 0 {
