@@ -53,7 +53,8 @@ min and max heart rate, SDNN, RMSSD, pNN50 from the intervals between beats
 that are not noisy; the count of noisy beats) goes to stderr, or to stdout
 instead of the beats with --summary.
 
-FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), read as
+FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR
+a folder of them (when it holds no WFDB records), read as
 ecg ingest --out would convert it (--fs for a CSV without a time column,
 --delimiter, --header, --time-column, --units); --compare and --out-annotator
 need a WFDB record (convert the file with ecg ingest --out first).
@@ -138,21 +139,25 @@ func runBeats(a *app, o beatsOptions) error {
 	}
 	o.delim = delim
 	records := []string{o.input}
-	if isDataFile(o.input) {
-		if o.compare != "" || o.outAnnotator != "" {
-			return usagef("%s is a CSV/EDF file: --compare and --out-annotator need a WFDB record (convert it with ecg ingest --out DIR first)", o.input)
-		}
-	} else if datasets.IsDatabaseDir(o.input) {
+	fromFiles := isDataFile(o.input)
+	switch {
+	case fromFiles:
+	case datasets.IsDatabaseDir(o.input):
 		var err error
 		records, err = datasets.ListRecords(o.input)
-		if err != nil {
-			return err
+		if err != nil || len(records) == 0 {
+			// A folder of device exports rather than a database.
+			files, ferr := dataFiles(o.input)
+			if ferr != nil {
+				return fmt.Errorf("%s: no WFDB records (RECORDS file or .hea headers) and no .csv, .tsv, .txt or .edf files", o.input)
+			}
+			records, fromFiles = files, true
 		}
-		if len(records) == 0 {
-			return fmt.Errorf("%s: no records", o.input)
-		}
-	} else {
+	default:
 		records[0] = strings.TrimSuffix(o.input, ".hea")
+	}
+	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
+		return usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
 	}
 
 	results := make([]beatsResult, len(records))

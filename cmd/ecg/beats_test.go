@@ -321,4 +321,25 @@ func TestBeatsReadsDeviceFiles(t *testing.T) {
 	if code != ExitError || out != "" || !strings.Contains(errOut, "bare.txt") || !strings.Contains(errOut, "--fs") {
 		t.Errorf("CSV without a rate: exit %d out %q err %q", code, out, errOut)
 	}
+	// A folder of exports (no WFDB record in it): every file, in name order.
+	exports := t.TempDir()
+	for _, name := range []string{"r.csv", "r.edf"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(exports, "x"+name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut = runECG(t, "", "beats", exports, "--summary", "--format", "csv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[1], "xr.csv,"+strconv.Itoa(len(want))+",") ||
+		!strings.HasPrefix(lines[2], "xr.edf,"+strconv.Itoa(len(want))+",") {
+		t.Errorf("folder of exports: exit %d out %q err %q", code, out, errOut)
+	}
+	code, _, errOut = runECG(t, "", "beats", t.TempDir())
+	if code != ExitError || !strings.Contains(errOut, "no .csv, .tsv, .txt or .edf files") {
+		t.Errorf("empty folder: exit %d err %q", code, errOut)
+	}
 }

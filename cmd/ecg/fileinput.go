@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,12 +45,46 @@ func (fi *fileInput) check() (rune, error) {
 	return parseDelimiter(fi.delimiter)
 }
 
+// dataFiles lists the CSV, TSV, TXT and EDF files of dir in name order, or
+// dir itself when it is a file; none is an error.
+func dataFiles(dir string) ([]string, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{dir}, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && hasDataExt(e.Name()) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no .csv, .tsv, .txt or .edf files", dir)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// hasDataExt reports whether name ends in .csv, .tsv, .txt or .edf (any case).
+func hasDataExt(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv", ".txt", ".edf":
+		return true
+	}
+	return false
+}
+
 // isDataFile reports whether path is a regular file with a CSV, TSV, TXT
 // or EDF extension (a device export rather than a WFDB record name).
 func isDataFile(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv", ".tsv", ".txt", ".edf":
-	default:
+	if !hasDataExt(path) {
 		return false
 	}
 	st, err := os.Stat(path)

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,32 +259,12 @@ func convertOne(path string, o ingestOptions, delim rune, annotators []string) i
 const edfAnnotator = "atr"
 
 // convertibleFiles lists the CSV/EDF files of dir, or dir itself when it
-// is a file.
+// is a file, refusing two files that would become the same record.
 func convertibleFiles(dir string) ([]string, error) {
-	st, err := os.Stat(dir)
+	out, err := dataFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	if !st.IsDir() {
-		return []string{dir}, nil
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range ents {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".csv", ".tsv", ".txt", ".edf":
-			if !e.IsDir() {
-				out = append(out, filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no .csv, .tsv, .txt or .edf files to convert", dir)
-	}
-	sort.Strings(out)
 	seen := map[string]string{}
 	for _, p := range out {
 		n := recordNameFor(p)
