@@ -83,6 +83,10 @@ type ArchiveOptions struct {
 	BeatBefore, BeatAfter float64
 	// Annotator is the reference annotation file's suffix ("atr").
 	Annotator string
+	// Open, when not nil, may supply a record and its annotations in
+	// place of the WFDB files at path (a CSV or EDF file converted in
+	// memory); a nil record means path is read as a WFDB record.
+	Open func(path string) (*wfdb.Record, []wfdb.Annotation, error)
 	// Force rewrites outputs that exist; otherwise they are kept (resume).
 	// With Force, the files of the earlier archive (its windows listed in
 	// the manifest being replaced, of records this run processed without
@@ -488,8 +492,20 @@ type planned struct {
 func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 	opt := &a.opt
 	out.res.Labels = map[string]int{}
-	h, err := wfdb.ReadHeader(path)
-	if err != nil {
+	var rec *wfdb.Record
+	var anns []wfdb.Annotation
+	var err error
+	if opt.Open != nil {
+		if rec, anns, err = opt.Open(path); err != nil {
+			out.err = err
+			return
+		}
+	}
+	opened := rec != nil
+	var h *wfdb.Header
+	if rec != nil {
+		h = rec.Header
+	} else if h, err = wfdb.ReadHeader(path); err != nil {
 		out.err = err
 		return
 	}
@@ -505,23 +521,28 @@ func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
 		return
 	}
 	n := h.NSamples
-	var rec *wfdb.Record
-	if n <= 0 {
+	if rec == nil && n <= 0 {
 		// Length unknown from the header: read the record to learn it.
 		if rec, err = wfdb.ReadRecord(path); err != nil {
 			out.err = err
 			return
 		}
+	}
+	if rec != nil {
 		n = int64(rec.NumFrames())
 	}
-	var anns []wfdb.Annotation
-	anns, err = wfdb.ReadAnnotations(path, opt.Annotator)
-	if err != nil {
-		if opt.Label != LabelNone || !errors.Is(err, iofs.ErrNotExist) {
-			out.err = fmt.Errorf("%s: annotations: %w", path, err)
-			return
+	if !opened {
+		anns, err = wfdb.ReadAnnotations(path, opt.Annotator)
+		if err != nil {
+			if opt.Label != LabelNone || !errors.Is(err, iofs.ErrNotExist) {
+				out.err = fmt.Errorf("%s: annotations: %w", path, err)
+				return
+			}
+			anns = nil
 		}
-		anns = nil
+	} else if opt.Label != LabelNone && len(anns) == 0 {
+		out.err = fmt.Errorf("%s: no reference annotations to label from", path)
+		return
 	}
 	var ref []RefBeat
 	if anns != nil {

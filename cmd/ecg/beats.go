@@ -14,7 +14,6 @@ import (
 	"sync"
 	"text/tabwriter"
 
-	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/spf13/cobra"
@@ -138,23 +137,9 @@ func runBeats(a *app, o beatsOptions) error {
 		return err
 	}
 	o.delim = delim
-	records := []string{o.input}
-	fromFiles := isDataFile(o.input)
-	switch {
-	case fromFiles:
-	case datasets.IsDatabaseDir(o.input):
-		var err error
-		records, err = datasets.ListRecords(o.input)
-		if err != nil || len(records) == 0 {
-			// A folder of device exports rather than a database.
-			files, ferr := dataFiles(o.input)
-			if ferr != nil {
-				return fmt.Errorf("%s: no WFDB records (RECORDS file or .hea headers) and no .csv, .tsv, .txt or .edf files", o.input)
-			}
-			records, fromFiles = files, true
-		}
-	default:
-		records[0] = strings.TrimSuffix(o.input, ".hea")
+	records, fromFiles, err := expandInputs([]string{o.input})
+	if err != nil {
+		return err
 	}
 	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
 		return usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
@@ -238,7 +223,7 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 	var rec *wfdb.Record
 	var err error
 	if isDataFile(path) {
-		rec, err = o.fileInput.read(path, o.delim)
+		rec, _, err = o.fileInput.read(path, o.delim)
 	} else {
 		rec, err = wfdb.ReadRecord(path)
 	}

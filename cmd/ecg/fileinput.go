@@ -131,15 +131,55 @@ func (fi *fileInput) convert(path, name string, delim rune) (*wfdb.Header, [][]i
 }
 
 // read reads a CSV or EDF file as a record in memory, named after the
-// file; errors name the file.
-func (fi *fileInput) read(path string, delim rune) (*wfdb.Record, error) {
-	h, data, _, err := fi.convert(path, recordNameFor(path), delim)
+// file, with the EDF+ annotations as comment annotations; errors name the
+// file.
+func (fi *fileInput) read(path string, delim rune) (*wfdb.Record, []wfdb.Annotation, error) {
+	h, data, anns, err := fi.convert(path, recordNameFor(path), delim)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rec, err := wfdb.NewRecord(h, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return rec, nil
+	return rec, anns, nil
+}
+
+// opener returns a function for datasets.ArchiveOptions.Open: CSV and EDF
+// files are read by fi, anything else is left to the WFDB reader.
+func (fi *fileInput) opener(delim rune) func(string) (*wfdb.Record, []wfdb.Annotation, error) {
+	return func(path string) (*wfdb.Record, []wfdb.Annotation, error) {
+		if !isDataFile(path) {
+			return nil, nil, nil
+		}
+		return fi.read(path, delim)
+	}
+}
+
+// expandInputs turns command arguments into record paths: a WFDB database
+// folder gives its records, a folder without WFDB records but with CSV/EDF
+// files gives those files, a CSV/EDF file itself, anything else a record
+// name (".hea" trimmed). fromFiles reports whether any CSV/EDF file is
+// among them.
+func expandInputs(args []string) (paths []string, fromFiles bool, err error) {
+	for _, arg := range args {
+		switch {
+		case isDataFile(arg):
+			paths, fromFiles = append(paths, arg), true
+		case datasets.IsDatabaseDir(arg):
+			recs, err := datasets.ListRecords(arg)
+			if err == nil && len(recs) > 0 {
+				paths = append(paths, recs...)
+				continue
+			}
+			files, ferr := dataFiles(arg)
+			if ferr != nil {
+				return nil, false, fmt.Errorf("%s: no WFDB records (RECORDS file or .hea headers) and no .csv, .tsv, .txt or .edf files", arg)
+			}
+			paths, fromFiles = append(paths, files...), true
+		default:
+			paths = append(paths, strings.TrimSuffix(arg, ".hea"))
+		}
+	}
+	return paths, fromFiles, nil
 }

@@ -27,6 +27,7 @@ import (
 func init() { register(newSpectroCmd) }
 
 type spectroOptions struct {
+	fileInput   // CSV and EDF files as records
 	out         string
 	stride, hop string
 	keepPartial bool
@@ -62,7 +63,11 @@ func newSpectroCmd(a *app) *cobra.Command {
 stride is dropped unless --keep-partial) and write one raw spectrogram PNG per
 stride and signal into --out, named so that they sort and say where they come
 from: 100_0030m00s_MLII.png (record, start in the record, signal). A database
-folder (RECORDS file, else every *.hea) stands for all its records.
+folder (RECORDS file, else every *.hea) stands for all its records. A CSV,
+TSV, TXT or EDF/EDF+ file (a device export; a folder of them when it holds
+no WFDB record) is read as ecg ingest --out converts it (--fs, --delimiter,
+--header, --time-column, --units); it has no reference annotations, so no
+--label.
 
 Raw images are for models: the 0.5-40 Hz band of the power spectral density
 (scipy.signal.spectrogram's numbers: Hann window of about 0.7 s, half
@@ -136,6 +141,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.StringVar(&o.size, "size", "224", "raw image size: N or WxH pixels")
 	f.StringVar(&o.colormap, "colormap", "gray", "raw image colours: gray or viridis")
 	f.StringVar(&o.dbRange, "db-range", "-80,-10", "dB range of the raw images (re 1 unit²/Hz)")
+	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
@@ -216,17 +222,16 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	// windows it no longer makes, whatever outputs they had.
 	opt.PruneSuffixes = []string{".png", ".hea", ".dat", "_figure.png", ".csv"}
 
-	var records []string
-	for _, arg := range args {
-		if datasets.IsDatabaseDir(arg) {
-			recs, err := datasets.ListRecords(arg)
-			if err != nil {
-				return err
-			}
-			records = append(records, recs...)
-		} else {
-			records = append(records, strings.TrimSuffix(arg, ".hea"))
-		}
+	delim, err := o.fileInput.check()
+	if err != nil {
+		return err
+	}
+	records, fromFiles, err := expandInputs(args)
+	if err != nil {
+		return err
+	}
+	if fromFiles {
+		opt.Open = o.fileInput.opener(delim)
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(args, " "))

@@ -246,3 +246,49 @@ func TestSpectroAllWindowsShortNoManifest(t *testing.T) {
 		t.Fatalf("manifest written for an archive without images (stat: %v)", err)
 	}
 }
+
+// TestSpectroDeviceFiles: a CSV export and the same signal as a WFDB
+// record give the same spectrogram images (the CSV is read in memory as
+// ingest would convert it); a folder of exports works; --label on a CSV
+// file fails for want of reference annotations, naming the file.
+func TestSpectroDeviceFiles(t *testing.T) {
+	dir := t.TempDir()
+	code, csvText, errOut := runECG(t, "", "simulate", "--format", "csv", "--duration", "70", "--fs", "250", "--seed", "4")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	exports := filepath.Join(dir, "exports")
+	if err := os.MkdirAll(exports, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(exports, "walk.csv")
+	if err := os.WriteFile(csvPath, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same file converted to a WFDB record by ingest.
+	conv := filepath.Join(dir, "conv")
+	if code, _, errOut := runECG(t, "", "ingest", csvPath, "--out", conv); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	fromCSV, fromRec, fromDir := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	for _, c := range []struct{ in, out string }{{csvPath, fromCSV}, {filepath.Join(conv, "walk"), fromRec}, {exports, fromDir}} {
+		if code, _, errOut := runECG(t, "", "spectro", c.in, "--out", c.out, "--stride", "30s", "-q"); code != 0 {
+			t.Fatalf("spectro %s: exit %d: %s", c.in, code, errOut)
+		}
+	}
+	for _, name := range []string{"walk_0000m00s_ecg.png", "walk_0000m30s_ecg.png"} {
+		a, errA := os.ReadFile(filepath.Join(fromCSV, name))
+		b, errB := os.ReadFile(filepath.Join(fromRec, name))
+		c, errC := os.ReadFile(filepath.Join(fromDir, name))
+		if errA != nil || errB != nil || errC != nil {
+			t.Fatalf("%s: %v %v %v", name, errA, errB, errC)
+		}
+		if string(a) != string(b) || string(a) != string(c) {
+			t.Errorf("%s differs between the CSV, the folder and the converted record", name)
+		}
+	}
+	code, _, errOut = runECG(t, "", "spectro", csvPath, "--out", filepath.Join(dir, "d"), "--label", "rhythm", "-q")
+	if code == 0 || !strings.Contains(errOut, "walk.csv") || !strings.Contains(errOut, "annotations") {
+		t.Errorf("--label on a CSV: exit %d err %q", code, errOut)
+	}
+}
