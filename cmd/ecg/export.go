@@ -24,16 +24,21 @@ type exportOptions struct {
 	header    bool
 	annotator string
 	elapsed   bool
+	fileInput // a CSV or EDF file instead of a record
 }
 
 func newExportCmd(a *app) *cobra.Command {
 	var o exportOptions
 	cmd := &cobra.Command{
-		Use:   "export RECORD",
+		Use:   "export RECORD|FILE",
 		Short: "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
 		Long: `Print the samples of a WFDB record, one row per frame: the sample number, then
 one column per signal, as rdsamp prints them (the same numbers, row for row).
 RECORD is the record path without extension (data/mitdb/100) or its .hea file.
+FILE is a CSV, TSV, TXT or EDF/EDF+ file (a device export), read as ecg
+ingest --out would convert it (--fs, --delimiter, --time-column, --units):
+an EDF file prints as CSV with --format csv --physical, and with
+--annotator (any name) its EDF+ annotations print.
 
 Digital values are ADC units (invalid samples print -32768, as in rdsamp);
 --physical prints (value-baseline)/gain with rdsamp -p's 3 decimals and NaN
@@ -52,7 +57,8 @@ else the time from the start (--elapsed: always, as rdann -e); the csv and
 json columns always give the time from the start.`,
 		Example: `  ecg export data/mitdb/100 --to 10 > 100.tsv
   ecg export data/mitdb/100.hea --physical --signals V5,MLII --from 1:00 --to s25000 --format csv --header
-  ecg export data/mitdb/100 --annotator atr --from 60 --to 120`,
+  ecg export data/mitdb/100 --annotator atr --from 60 --to 120
+  ecg export night.edf --physical --format csv --header > night.csv`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.record = args[0]
@@ -69,6 +75,7 @@ json columns always give the time from the start.`,
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
 	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
 	f.BoolVar(&o.elapsed, "elapsed", false, "annotations: times from the start of the record even when the header gives a base time (rdann -e); csv and json always are")
+	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
@@ -80,8 +87,21 @@ func runExport(a *app, o exportOptions) error {
 	default:
 		return usagef("--format %q: want tsv (or text), csv or json", o.format)
 	}
-	h, err := wfdb.ReadHeader(o.record)
-	if err != nil {
+	// A CSV or EDF file is read whole, in memory.
+	var mem *wfdb.Record
+	var memAnns []wfdb.Annotation
+	var h *wfdb.Header
+	var err error
+	if isDataFile(o.record) {
+		delim, err := o.fileInput.check()
+		if err != nil {
+			return err
+		}
+		if mem, memAnns, err = o.fileInput.read(o.record, delim); err != nil {
+			return err
+		}
+		h = mem.Header
+	} else if h, err = wfdb.ReadHeader(o.record); err != nil {
 		return err
 	}
 	fs := h.Fs
@@ -105,7 +125,14 @@ func runExport(a *app, o exportOptions) error {
 		}
 	}
 	if o.annotator != "" {
-		return exportAnnotations(a, h, o, from, to)
+		if mem != nil {
+			return printAnnotations(a, h, o, memAnns, from, to)
+		}
+		anns, err := wfdb.ReadAnnotations(strings.TrimSuffix(o.record, ".hea"), o.annotator)
+		if err != nil {
+			return err
+		}
+		return printAnnotations(a, h, o, anns, from, to)
 	}
 	sigs, err := selectSignals(h, o.signals)
 	if err != nil {
@@ -123,9 +150,11 @@ func runExport(a *app, o exportOptions) error {
 	if frameTo >= 0 && h.NSamples > 0 && frameTo > h.NSamples {
 		frameTo = h.NSamples
 	}
-	rec, err := h.ReadSamples(frameFrom, frameTo)
-	if err != nil {
-		return err
+	rec := mem
+	if rec == nil {
+		if rec, err = h.ReadSamples(frameFrom, frameTo); err != nil {
+			return err
+		}
 	}
 	return wfdb.WriteSamples(a.io.Out, rec, wfdb.TextOptions{
 		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes,
@@ -165,13 +194,8 @@ func selectSignals(h *wfdb.Header, list string) ([]int, error) {
 	return sigs, nil
 }
 
-// exportAnnotations prints annotations as rdann does, from..to inclusive.
-func exportAnnotations(a *app, h *wfdb.Header, o exportOptions, from, to int64) error {
-	path := strings.TrimSuffix(o.record, ".hea")
-	anns, err := wfdb.ReadAnnotations(path, o.annotator)
-	if err != nil {
-		return err
-	}
+// printAnnotations prints annotations as rdann does, from..to inclusive.
+func printAnnotations(a *app, h *wfdb.Header, o exportOptions, anns []wfdb.Annotation, from, to int64) error {
 	sel := anns[:0:0]
 	for _, an := range anns {
 		if an.Sample < from || to > 0 && an.Sample > to {

@@ -26,14 +26,19 @@ type fileInput struct {
 	timeColumn string
 }
 
-// addFlags registers the CSV/EDF reading flags of cmd.
+// addFlags registers the CSV/EDF reading flags of cmd; --header (the CSV
+// header row) is left out when cmd has a --header of its own (then it is
+// detected).
 func (fi *fileInput) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.Float64Var(&fi.fs, "fs", 0, "sampling frequency in Hz of CSV files without a time column")
 	f.StringVar(&fi.units, "units", "", "physical units of CSV signals (default mV, or the file's units row)")
 	f.Float64Var(&fi.gain, "gain", 0, "ADC units per physical unit for CSV signals (default: chosen per signal)")
 	f.StringVar(&fi.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab", "space" (default: detected)`)
-	f.StringVar(&fi.header, "header", "auto", "CSV header row: auto, yes or no")
+	fi.header = "auto"
+	if f.Lookup("header") == nil {
+		f.StringVar(&fi.header, "header", "auto", "CSV header row: auto, yes or no")
+	}
 	f.StringVar(&fi.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 1-based index")
 }
 

@@ -54,3 +54,36 @@ func TestIngestEDFPlusAnnotations(t *testing.T) {
 		t.Fatalf("samples: %q", o)
 	}
 }
+
+// ecg export reads an EDF+ file directly: the same samples and annotations
+// as the record ingest makes of it, and CSV of physical values.
+func TestExportEDFDirectly(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "holter.edf")
+	if err := os.WriteFile(in, edfPlus([]string{
+		"+0\x14\x14\x00+0.5\x1510\x14Apnea\x14\x00",
+		"+1\x14\x14\x00+1.25\x14Button\x14\x00",
+		"+2\x14\x14\x00",
+	}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, o, e := runECG(t, "", "ingest", in, "--out", out); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
+	}
+	for _, args := range [][]string{
+		{"--annotator", "atr"},
+		{"--physical", "--format", "csv", "--header"},
+		{"--from", "1", "--to", "s150", "--signals", "0"},
+	} {
+		code, direct, e := runECG(t, "", append([]string{"export", in}, args...)...)
+		code2, viaRecord, _ := runECG(t, "", append([]string{"export", filepath.Join(out, "holter")}, args...)...)
+		if code != 0 || code2 != 0 || direct != viaRecord || direct == "" {
+			t.Errorf("%v: exit %d/%d, stderr %q\ndirect %.200q\nrecord %.200q", args, code, code2, e, direct, viaRecord)
+		}
+	}
+	code, o, _ := runECG(t, "", "export", in, "--physical", "--format", "csv", "--to", "s2")
+	if code != 0 || o != "0,0.000\n1,0.000\n" {
+		t.Errorf("csv: exit %d %q", code, o)
+	}
+}
