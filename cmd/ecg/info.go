@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
 
-	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/spf13/cobra"
 )
@@ -23,12 +21,13 @@ type infoOptions struct {
 	annotator string
 	annSet    bool
 	jobs      int
+	fileInput // CSV and EDF files as records
 }
 
 func newInfoCmd(a *app) *cobra.Command {
 	var o infoOptions
 	cmd := &cobra.Command{
-		Use:   "info RECORD...",
+		Use:   "info RECORD|DIR|FILE...",
 		Short: "Describe WFDB records: length, signals, checksums, annotations and rhythms",
 		Long: `Describe WFDB records as wfdbdesc does: duration, sampling frequency and, per
 signal, gain, baseline, units, storage format, ADC resolution and zero, and
@@ -37,11 +36,15 @@ annotation file (--annotator, default atr when the file exists) it adds the
 annotation counts by type and the rhythm episodes with their durations.
 
 RECORD is a record path without extension (data/mitdb/100), its .hea file, or
-a database directory (its RECORDS file, else every .hea). --format json prints
-one JSON object per record (JSON lines).`,
+a database directory (its RECORDS file, else every .hea). FILE is a CSV, TSV,
+TXT or EDF/EDF+ file (a device export; a directory of them when it holds no
+WFDB record), described as the record ecg ingest --out would make of it (its
+EDF+ annotations under "atr"). --format json prints one JSON object per record
+(JSON lines).`,
 		Example: `  ecg info data/mitdb/100
   ecg info data/mitdb --format json > mitdb.jsonl
-  ecg info data/mitdb/203 --annotator atr`,
+  ecg info data/mitdb/203 --annotator atr
+  ecg info night.edf`,
 		Args: argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.records = args
@@ -53,6 +56,7 @@ one JSON object per record (JSON lines).`,
 	f.StringVar(&o.format, "format", "text", "output format: text or json (JSON lines)")
 	f.StringVar(&o.annotator, "annotator", "atr", "annotation file to summarize (default atr, when present; \"\" for none)")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records described in parallel")
+	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
@@ -63,17 +67,13 @@ func runInfo(a *app, o infoOptions) error {
 	if err := checkJobs(o.jobs); err != nil {
 		return err
 	}
-	var paths []string
-	for _, r := range o.records {
-		if st, err := os.Stat(r); err == nil && st.IsDir() {
-			recs, err := datasets.ListRecords(r)
-			if err != nil {
-				return err
-			}
-			paths = append(paths, recs...)
-			continue
-		}
-		paths = append(paths, strings.TrimSuffix(r, ".hea"))
+	delim, err := o.fileInput.check()
+	if err != nil {
+		return err
+	}
+	paths, _, err := expandInputs(o.records)
+	if err != nil {
+		return err
 	}
 	type result struct {
 		info *wfdb.RecordInfo
@@ -87,6 +87,19 @@ func runInfo(a *app, o infoOptions) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			if isDataFile(p) {
+				rec, anns, err := o.fileInput.read(p, delim)
+				if err != nil {
+					results[i] = result{nil, err}
+					return
+				}
+				ann := o.annotator
+				if !o.annSet && len(anns) == 0 {
+					ann = ""
+				}
+				results[i] = result{wfdb.DescribeRecord(p, rec, ann, anns), nil}
+				return
+			}
 			ann := o.annotator
 			if !o.annSet && !wfdb.HasAnnotations(p, ann) {
 				ann = ""

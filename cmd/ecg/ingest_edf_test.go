@@ -87,3 +87,28 @@ func TestExportEDFDirectly(t *testing.T) {
 		t.Errorf("csv: exit %d %q", code, o)
 	}
 }
+
+// ecg info describes an EDF+ file as the record ingest makes of it (its
+// annotations summarised under atr); only the path in the first line
+// differs.
+func TestInfoEDFDirectly(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "holter.edf")
+	if err := os.WriteFile(in, edfPlus([]string{"+0\x14\x14\x00+0.5\x14\x14Apnea\x14\x00", "+1\x14\x14\x00", "+2\x14\x14\x00"}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, o, e := runECG(t, "", "ingest", in, "--out", out); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
+	}
+	code, direct, e := runECG(t, "", "info", in)
+	code2, viaRecord, _ := runECG(t, "", "info", filepath.Join(out, "holter"))
+	_, d, _ := strings.Cut(direct, "\n")
+	_, r, _ := strings.Cut(viaRecord, "\n")
+	// The record on disk has the checksum its writer computed; in memory
+	// the same sum is computed and said so.
+	d = strings.Replace(d, "-20686, computed", "-20686, ok", 1)
+	if code != 0 || code2 != 0 || d != r || !strings.HasPrefix(direct, "Record holter ("+in+")") || !strings.Contains(d, "Annotations (atr)") {
+		t.Errorf("exit %d/%d, stderr %q\ndirect:\n%s\nrecord:\n%s", code, code2, e, direct, viaRecord)
+	}
+}

@@ -44,7 +44,8 @@ type SignalInfo struct {
 	ADCZero         int32   `json:"adc_zero"`
 	InitialValue    int32   `json:"initial_value"`
 	Checksum        *int16  `json:"checksum,omitempty"` // from the header, nil if absent
-	// ChecksumStatus is "ok", "mismatch (samples sum to N)" or "absent".
+	// ChecksumStatus is "ok", "mismatch (samples sum to N)" or "absent";
+	// "computed" for a record held in memory (DescribeRecord).
 	ChecksumStatus string `json:"checksum_status"`
 }
 
@@ -68,6 +69,23 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 	} else if sums, frames, err = h.SignalChecksums(); err != nil {
 		return nil, err
 	}
+	info := newInfo(path, h, frames, sums, segErrs)
+	if annotator != "" {
+		anns, err := ReadAnnotations(path, annotator)
+		if err != nil {
+			return info, err
+		}
+		sum := SummarizeAnnotations(anns, info.Frames, h.Fs)
+		info.Annotator = annotator
+		info.Annotations = &sum
+	}
+	return info, nil
+}
+
+// newInfo builds a RecordInfo from a header, the record's length in frames
+// and the checksums of its signals' samples (sums[i] for signal i; unused
+// for signals without a header checksum).
+func newInfo(path string, h *Header, frames int64, sums []int16, segErrs error) *RecordInfo {
 	info := &RecordInfo{
 		Record: path, Name: h.Name, Fs: h.Fs, Frames: frames,
 		Comments: trimAll(h.Comments), Segments: len(h.Segments), ChecksumsOK: true,
@@ -105,16 +123,33 @@ func Describe(path, annotator string) (*RecordInfo, error) {
 		info.ChecksumsOK = false
 		info.SegmentErrors = segErrs.Error()
 	}
-	if annotator != "" {
-		anns, err := ReadAnnotations(path, annotator)
-		if err != nil {
-			return info, err
+	return info
+}
+
+// DescribeRecord describes a record held in memory (NewRecord: a CSV or EDF
+// file converted), as Describe describes one on disk: path is how the
+// caller names it; when annotator is not empty, anns are summarised under
+// that name.
+func DescribeRecord(path string, rec *Record, annotator string, anns []Annotation) *RecordInfo {
+	h := rec.Header
+	sums := make([]int16, len(h.Signals))
+	for i := range h.Signals {
+		sums[i] = Checksum(rec.samples[i], h.Signals[i].Format)
+	}
+	info := newInfo(path, h, int64(rec.NumFrames()), sums, nil)
+	for i := range info.Signals {
+		// No header on disk to check against: the sum is only reported.
+		if si := &info.Signals[i]; si.Checksum == nil {
+			c := sums[i]
+			si.Checksum, si.ChecksumStatus = &c, "computed"
 		}
+	}
+	if annotator != "" {
 		sum := SummarizeAnnotations(anns, info.Frames, h.Fs)
 		info.Annotator = annotator
 		info.Annotations = &sum
 	}
-	return info, nil
+	return info
 }
 
 // HasAnnotations reports whether the annotation file of a record exists.
