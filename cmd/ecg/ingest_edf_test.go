@@ -26,30 +26,42 @@ func edfPlus(tals []string) []byte {
 	})
 }
 
+// ingestedEDF writes edfPlus(tals) as DIR/holter.edf, converts it with
+// ecg ingest into DIR/out/holter, and returns both paths.
+func ingestedEDF(t *testing.T, tals []string) (edf, rec string) {
+	t.Helper()
+	dir := t.TempDir()
+	edf = filepath.Join(dir, "holter.edf")
+	if err := os.WriteFile(edf, edfPlus(tals), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, o, e := runECG(t, "", "ingest", edf, "--out", out); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
+	}
+	return edf, filepath.Join(out, "holter")
+}
+
+// testTALs are the annotations of the EDF+ test file: an apnea of 10 s at
+// 0.5 s and a button press at 1.25 s.
+var testTALs = []string{
+	"+0\x14\x14\x00+0.5\x1510\x14Apnea\x14\x00",
+	"+1\x14\x14\x00+1.25\x14Button\x14\x00",
+	"+2\x14\x14\x00",
+}
+
 // EDF+ annotations reach the WFDB record as comment annotations in
 // RECORD.atr, printed as rdann prints them, at the time of day of the EDF
 // start time.
 func TestIngestEDFPlusAnnotations(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "holter.edf")
-	if err := os.WriteFile(in, edfPlus([]string{
-		"+0\x14\x14\x00+0.5\x1510\x14Apnea\x14\x00",
-		"+1\x14\x14\x00+1.25\x14Button\x14\x00",
-		"+2\x14\x14\x00",
-	}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	if code, o, e := runECG(t, "", "ingest", in, "--out", out); code != 0 {
-		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
-	}
-	code, o, e := runECG(t, "", "export", filepath.Join(out, "holter"), "--annotator", "atr")
+	_, rec := ingestedEDF(t, testTALs)
+	code, o, e := runECG(t, "", "export", rec, "--annotator", "atr")
 	want := "[10:00:00.500 01/01/2020]       50     \"    0    0    0\tApnea (10 s)\n" +
 		"[10:00:01.250 01/01/2020]      125     \"    0    0    0\tButton\n"
 	if code != 0 || o != want {
 		t.Fatalf("export: exit %d, stderr %q\n%q\nwant\n%q", code, e, o, want)
 	}
-	code, o, _ = runECG(t, "", "export", filepath.Join(out, "holter"), "--to", "s3", "--signals", "0")
+	code, o, _ = runECG(t, "", "export", rec, "--to", "s3", "--signals", "0")
 	if code != 0 || !strings.HasPrefix(o, "0\t0\n1\t1\n2\t2\n") {
 		t.Fatalf("samples: %q", o)
 	}
@@ -58,26 +70,14 @@ func TestIngestEDFPlusAnnotations(t *testing.T) {
 // ecg export reads an EDF+ file directly: the same samples and annotations
 // as the record ingest makes of it, and CSV of physical values.
 func TestExportEDFDirectly(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "holter.edf")
-	if err := os.WriteFile(in, edfPlus([]string{
-		"+0\x14\x14\x00+0.5\x1510\x14Apnea\x14\x00",
-		"+1\x14\x14\x00+1.25\x14Button\x14\x00",
-		"+2\x14\x14\x00",
-	}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	if code, o, e := runECG(t, "", "ingest", in, "--out", out); code != 0 {
-		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
-	}
+	in, rec := ingestedEDF(t, testTALs)
 	for _, args := range [][]string{
 		{"--annotator", "atr"},
 		{"--physical", "--format", "csv", "--header"},
 		{"--from", "1", "--to", "s150", "--signals", "0"},
 	} {
 		code, direct, e := runECG(t, "", append([]string{"export", in}, args...)...)
-		code2, viaRecord, _ := runECG(t, "", append([]string{"export", filepath.Join(out, "holter")}, args...)...)
+		code2, viaRecord, _ := runECG(t, "", append([]string{"export", rec}, args...)...)
 		if code != 0 || code2 != 0 || direct != viaRecord || direct == "" {
 			t.Errorf("%v: exit %d/%d, stderr %q\ndirect %.200q\nrecord %.200q", args, code, code2, e, direct, viaRecord)
 		}
@@ -92,17 +92,9 @@ func TestExportEDFDirectly(t *testing.T) {
 // annotations summarised under atr); only the path in the first line
 // differs.
 func TestInfoEDFDirectly(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "holter.edf")
-	if err := os.WriteFile(in, edfPlus([]string{"+0\x14\x14\x00+0.5\x14\x14Apnea\x14\x00", "+1\x14\x14\x00", "+2\x14\x14\x00"}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	if code, o, e := runECG(t, "", "ingest", in, "--out", out); code != 0 {
-		t.Fatalf("ingest: exit %d\n%s%s", code, o, e)
-	}
+	in, rec := ingestedEDF(t, testTALs)
 	code, direct, e := runECG(t, "", "info", in)
-	code2, viaRecord, _ := runECG(t, "", "info", filepath.Join(out, "holter"))
+	code2, viaRecord, _ := runECG(t, "", "info", rec)
 	_, d, _ := strings.Cut(direct, "\n")
 	_, r, _ := strings.Cut(viaRecord, "\n")
 	// The record on disk has the checksum its writer computed; in memory
