@@ -45,9 +45,9 @@ func newBeatsCmd(a *app) *cobra.Command {
 		Long: `Detect heartbeats (QRS complexes) in a WFDB record, or in every record of a
 database folder (its RECORDS file, else every *.hea), and print one row per
 beat: sample, time (s), RR interval (s), instantaneous heart rate (bpm) and
-noisy (1 when the beat did not stand out of the signal around it: its
-envelope peak was less than 2.5 times the mean envelope of the last second;
-it may be noise, or a beat placed by the rhythm). A summary per record (mean,
+noisy (1 when the signal does not fall quiet around the beat: its envelope
+stays above a tenth of the beat's peak over the half second before it or the
+quarter second after it; it may be noise, or a beat placed by the rhythm). A summary per record (mean,
 min and max heart rate, SDNN, RMSSD, pNN50 from the intervals between beats
 that are not noisy; the count of noisy beats) goes to stderr, or to stdout
 instead of the beats with --summary.
