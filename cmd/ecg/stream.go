@@ -46,10 +46,13 @@ func newStreamCmd(a *app) *cobra.Command {
 scores a sliding window with a model from "ecg train", watches signal
 quality, and writes one JSON object per line to stdout:
 
-  beat    each detected beat (with --beats), with the RR interval
-  hr      once a second of signal: heart rate (median of the last 8 RR), beats so far
+  beat    each detected beat (with --beats), with the RR interval; "noisy"
+          when the signal does not fall quiet around it (found in noise)
+  hr      once a second of signal: heart rate (median of the last 8 RR
+          between clean beats; null in noise), beats so far
   window  every --hop once --window seconds arrived: label, confidence, scores,
-          mean heart rate, beats, noisy beats, worst quality; "inconclusive"
+          mean heart rate (clean intervals), beats, noisy beats, worst
+          quality; "inconclusive"
           when more than --max-noisy of its beats are noisy (found in noise),
           it has fewer than two beats, or a flat or lead-off second
   alert   "raised" when a label outside --normal scores at least
