@@ -47,10 +47,14 @@ database folder (its RECORDS file, else every *.hea), and print one row per
 beat: sample, time (s), RR interval (s), instantaneous heart rate (bpm) and
 noisy (1 when the signal does not fall quiet around the beat: its envelope
 stays above a tenth of the beat's peak over the half second before it or the
-quarter second after it; it may be noise, or a beat placed by the rhythm). A summary per record (mean,
-min and max heart rate, SDNN, RMSSD, pNN50 from the intervals between beats
-that are not noisy; the count of noisy beats) goes to stderr, or to stdout
-instead of the beats with --summary.
+quarter second after it; it may be noise, or a beat placed by the rhythm).
+
+A summary per record goes to stderr, or to stdout instead of the beats with
+--summary: mean, min and max heart rate, SDNN, RMSSD and pNN50 over the
+intervals between beats that are not noisy; the count of noisy beats; LF
+(0.04-0.15 Hz) and HF (0.15-0.4 Hz) power in ms² and LF/HF, from the
+Lomb-Scargle periodogram of the same intervals averaged over 5-minute
+segments (NaN below 2 minutes for LF, 1 minute for HF).
 
 FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR
 a folder of them (when it holds no WFDB records), read as
@@ -108,6 +112,7 @@ type beatsResult struct {
 	beats []int64
 	noisy []bool // per beat: Beat.Noisy
 	hrv   beats.HRV
+	freq  beats.FreqHRV
 	// polarity of the QRS complexes in the first lead used (+1, -1, 0
 	// unknown) and the share of beats that agree.
 	polarity  int
@@ -256,6 +261,7 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		res.noisy[i] = b.Noisy
 	}
 	res.hrv = beats.SummarizeBeats(found, h.Fs)
+	res.freq = beats.FrequencyHRV(found, h.Fs)
 	res.polarity, res.agreement = beats.Polarity(x0, h.Fs, found)
 	if o.outAnnotator != "" {
 		anns := make([]wfdb.Annotation, len(res.beats))
@@ -352,6 +358,9 @@ func summaryLine(r beatsResult) string {
 	h := r.hrv
 	line := fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
 		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
+	if f := r.freq; !math.IsNaN(f.HF) {
+		line += fmt.Sprintf(", LF %.0f HF %.0f ms², LF/HF %.2f", f.LF, f.HF, f.LFHF)
+	}
 	if h.Noisy > 0 {
 		line += fmt.Sprintf(" (%d noisy beats left out)", h.Noisy)
 	}
@@ -488,7 +497,7 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 	enc := json.NewEncoder(w)
 	t := newTable(w, format)
 	if format != "json" {
-		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement", "noisy_beats"); err != nil {
+		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement", "noisy_beats", "lf_ms2", "hf_ms2", "lf_hf"); err != nil {
 			return err
 		}
 	}
@@ -510,14 +519,19 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 				Pol    string `json:"qrs_polarity"`
 				Agree  jnum   `json:"polarity_agreement"`
 				Noisy  int    `json:"noisy_beats"`
-			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement), h.Noisy}
+				LF     jnum   `json:"lf_ms2"`
+				HF     jnum   `json:"hf_ms2"`
+				LFHF   jnum   `json:"lf_hf"`
+			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement), h.Noisy,
+				jnum(r.freq.LF), jnum(r.freq.HF), jnum(r.freq.LFHF)}
 			if err := enc.Encode(row); err != nil {
 				return err
 			}
 			continue
 		}
 		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
-			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2), strconv.Itoa(h.Noisy)); err != nil {
+			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2), strconv.Itoa(h.Noisy),
+			ffmt(r.freq.LF, 1), ffmt(r.freq.HF, 1), ffmt(r.freq.LFHF, 2)); err != nil {
 			return err
 		}
 	}

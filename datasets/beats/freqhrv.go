@@ -1,0 +1,163 @@
+package beats
+
+import "math"
+
+// FreqHRV is the frequency-domain heart rate variability of a beat series
+// (Task Force of the ESC and NASPE, 1996): the power of the normal-to-normal
+// interval series in the low (0.04-0.15 Hz) and high (0.15-0.4 Hz)
+// frequency bands, in ms², and their ratio.
+type FreqHRV struct {
+	LF, HF float64 // band powers, ms²; NaN when the series is too short
+	LFHF   float64 // LF / HF
+	// Segments is the number of 5-minute segments (or one shorter, for a
+	// shorter series) averaged: those whose clean intervals span at least
+	// a minute.
+	Segments int
+}
+
+// Frequency bands and segmenting, after the Task Force (1996): short-term
+// analysis over 5 minutes, averaged over the segments of a longer record.
+const (
+	lfLow, lfHigh = 0.04, 0.15 // Hz
+	hfHigh        = 0.40       // Hz
+	segmentTime   = 300.0      // s
+	minSpanLF     = 120.0      // s of clean intervals a segment needs for LF (ten cycles of 0.08 Hz)
+	minSpanHF     = 60.0       // s for HF
+	oversample    = 4          // frequency grid: 1/(4 T)
+)
+
+// FrequencyHRV computes FreqHRV over the intervals between clean beats
+// (neither end Noisy) with the Lomb-Scargle periodogram, which takes the
+// unevenly spaced intervals as they are (no resampling; the intervals left
+// out are gaps). A series longer than 5 minutes is cut into 5-minute
+// segments whose band powers are averaged; a segment counts when its clean
+// intervals span at least 2 minutes (LF) or 1 minute (HF).
+//
+// The periodogram P(f) (Lomb 1976, Scargle 1982) of the N mean-removed
+// intervals spanning T seconds is scaled to a one-sided density 2 P(f) T/N
+// (ms²/Hz), which for evenly spaced data is the ordinary periodogram and
+// integrates to the variance; band powers are its sum over a grid of step
+// 1/(4T).
+func FrequencyHRV(bs []Beat, fs float64) FreqHRV {
+	out := FreqHRV{LF: math.NaN(), HF: math.NaN(), LFHF: math.NaN()}
+	if fs <= 0 || len(bs) < 3 {
+		return out
+	}
+	// Clean intervals: time of the interval's end (s) and its length (ms).
+	var t, rr []float64
+	for i := 1; i < len(bs); i++ {
+		if bs[i].Noisy || bs[i-1].Noisy || bs[i].Sample <= bs[i-1].Sample {
+			continue
+		}
+		t = append(t, float64(bs[i].Sample)/fs)
+		rr = append(rr, 1000*float64(bs[i].Sample-bs[i-1].Sample)/fs)
+	}
+	if len(t) < 3 {
+		return out
+	}
+	var lfSum, hfSum float64
+	var nLF, nHF int
+	for lo := 0; lo < len(t); {
+		hi := lo
+		for hi < len(t) && t[hi]-t[lo] < segmentTime {
+			hi++
+		}
+		lf, hf := bandPowers(t[lo:hi], rr[lo:hi])
+		if !math.IsNaN(lf) {
+			lfSum += lf
+			nLF++
+		}
+		if !math.IsNaN(hf) {
+			hfSum += hf
+			nHF++
+			out.Segments++
+		}
+		lo = hi
+	}
+	if nLF > 0 {
+		out.LF = lfSum / float64(nLF)
+	}
+	if nHF > 0 {
+		out.HF = hfSum / float64(nHF)
+	}
+	if nLF > 0 && nHF > 0 && out.HF > 0 {
+		out.LFHF = out.LF / out.HF
+	}
+	return out
+}
+
+// bandPowers returns the LF and HF powers (ms²) of one segment, NaN for a
+// band whose span requirement it does not meet.
+func bandPowers(t, y []float64) (lf, hf float64) {
+	lf, hf = math.NaN(), math.NaN()
+	n := len(t)
+	if n < 3 {
+		return
+	}
+	span := t[n-1] - t[0]
+	if span < minSpanHF {
+		return
+	}
+	var mean float64
+	for _, v := range y {
+		mean += v
+	}
+	mean /= float64(n)
+	d := make([]float64, n)
+	for i, v := range y {
+		d[i] = v - mean
+	}
+	df := 1 / (oversample * span)
+	scale := 2 * span / float64(n)
+	var lfP, hfP float64
+	for k := 1; ; k++ {
+		f := float64(k) * df
+		if f > hfHigh {
+			break
+		}
+		if f < lfLow {
+			continue
+		}
+		p := lombScargle(t, d, 2*math.Pi*f) * scale * df
+		if f < lfHigh {
+			lfP += p
+		} else {
+			hfP += p
+		}
+	}
+	hf = hfP
+	if span >= minSpanLF {
+		lf = lfP
+	}
+	return
+}
+
+// lombScargle returns the classical Lomb-Scargle periodogram of the
+// mean-removed series y at times t, at angular frequency w:
+// ((sum y cos w(t-tau))^2 / sum cos^2 + (sum y sin w(t-tau))^2 / sum sin^2) / 2,
+// tau chosen so that the two terms are independent of a time shift.
+func lombScargle(t, y []float64, w float64) float64 {
+	var s2, c2 float64
+	for _, ti := range t {
+		s, c := math.Sincos(2 * w * ti)
+		s2 += s
+		c2 += c
+	}
+	tau := math.Atan2(s2, c2) / (2 * w)
+	var yc, ys, cc, ss float64
+	for i, ti := range t {
+		s, c := math.Sincos(w * (ti - tau))
+		yc += y[i] * c
+		ys += y[i] * s
+		cc += c * c
+		ss += s * s
+	}
+	var p float64
+	if cc > 0 {
+		p += yc * yc / cc
+	}
+	if ss > 0 {
+		p += ys * ys / ss
+	}
+	return p / 2
+}
