@@ -43,15 +43,7 @@ func FrequencyHRV(bs []Beat, fs float64) FreqHRV {
 	if fs <= 0 || len(bs) < 3 {
 		return out
 	}
-	// Clean intervals: time of the interval's end (s) and its length (ms).
-	var t, rr []float64
-	for i := 1; i < len(bs); i++ {
-		if bs[i].Noisy || bs[i-1].Noisy || bs[i].Sample <= bs[i-1].Sample {
-			continue
-		}
-		t = append(t, float64(bs[i].Sample)/fs)
-		rr = append(rr, 1000*float64(bs[i].Sample-bs[i-1].Sample)/fs)
-	}
+	t, rr := cleanSeries(bs, fs)
 	if len(t) < 3 {
 		return out
 	}
@@ -84,6 +76,19 @@ func FrequencyHRV(bs []Beat, fs float64) FreqHRV {
 		out.LFHF = out.LF / out.HF
 	}
 	return out
+}
+
+// cleanSeries returns the intervals between clean beats (intervals) as a
+// series: each one's end time (s) and length (ms); non-positive intervals
+// (beats out of order) are left out.
+func cleanSeries(bs []Beat, fs float64) (t, rr []float64) {
+	for i, v := range intervals(len(bs), beatAt(bs), fs) {
+		if v > 0 { // false for NaN
+			t = append(t, float64(bs[i+1].Sample)/fs)
+			rr = append(rr, 1000*v)
+		}
+	}
+	return t, rr
 }
 
 // bandPowers returns the LF and HF powers (ms²) of one segment, NaN for a

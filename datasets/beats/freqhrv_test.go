@@ -96,13 +96,7 @@ func TestConformanceLombScargle(t *testing.T) {
 	}
 	fs := rec.Header.Fs
 	bs := Detect(rec.Physical(0), fs)
-	var tm, rr []float64
-	for i := 1; i < len(bs); i++ {
-		if !bs[i].Noisy && !bs[i-1].Noisy {
-			tm = append(tm, float64(bs[i].Sample)/fs)
-			rr = append(rr, 1000*float64(bs[i].Sample-bs[i-1].Sample)/fs)
-		}
-	}
+	tm, rr := cleanSeries(bs, fs)
 	var mean float64
 	for _, v := range rr {
 		mean += v

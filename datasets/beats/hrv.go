@@ -32,13 +32,38 @@ func SummarizeHRV(beatSamples []int64, fs float64) HRV {
 // successive differences only from two such intervals in a row. Noisy
 // counts the noisy beats.
 func SummarizeBeats(bs []Beat, fs float64) HRV {
-	h := summarize(len(bs), func(i int) (int64, bool) { return bs[i].Sample, bs[i].Noisy }, fs)
+	h := summarize(len(bs), beatAt(bs), fs)
 	for _, b := range bs {
 		if b.Noisy {
 			h.Noisy++
 		}
 	}
 	return h
+}
+
+// beatAt gives detected beats to summarize and intervals.
+func beatAt(bs []Beat) func(i int) (int64, bool) {
+	return func(i int) (int64, bool) { return bs[i].Sample, bs[i].Noisy }
+}
+
+// intervals returns the n-1 intervals in seconds between consecutive beats
+// given by at (sample, noisy): rr[i] ends at beat i+1, and is NaN when a
+// noisy beat is at either end.
+func intervals(n int, at func(i int) (int64, bool), fs float64) []float64 {
+	if n < 2 {
+		return nil
+	}
+	rr := make([]float64, n-1)
+	s0, noisy0 := at(0)
+	for i := 1; i < n; i++ {
+		s1, noisy1 := at(i)
+		rr[i-1] = math.NaN()
+		if !noisy0 && !noisy1 {
+			rr[i-1] = float64(s1-s0) / fs
+		}
+		s0, noisy0 = s1, noisy1
+	}
+	return rr
 }
 
 // summarize computes the HRV of n beats given by at (sample, noisy).
@@ -50,25 +75,17 @@ func summarize(n int, at func(i int) (int64, bool), fs float64) HRV {
 	if n < 2 || fs <= 0 {
 		return h
 	}
-	// rr[i] is the interval ending at beat i+1, NaN when it touches a
-	// noisy beat.
-	rr := make([]float64, n-1)
-	s0, noisy0 := at(0)
+	rr := intervals(n, at, fs)
 	var sum float64
 	var used int
 	minRR, maxRR := math.Inf(1), math.Inf(-1)
-	for i := 1; i < n; i++ {
-		s1, noisy1 := at(i)
-		rr[i-1] = nan
-		if !noisy0 && !noisy1 {
-			v := float64(s1-s0) / fs
-			rr[i-1] = v
+	for _, v := range rr {
+		if !math.IsNaN(v) {
 			sum += v
 			used++
 			minRR = math.Min(minRR, v)
 			maxRR = math.Max(maxRR, v)
 		}
-		s0, noisy0 = s1, noisy1
 	}
 	h.Intervals = used
 	if used == 0 {
