@@ -34,7 +34,6 @@ type beatsOptions struct {
 	jobs         int
 	// a CSV or EDF file instead of a record
 	fileInput
-	delim rune
 }
 
 func newBeatsCmd(a *app) *cobra.Command {
@@ -137,11 +136,9 @@ func runBeats(a *app, o beatsOptions) error {
 	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
 		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
 	}
-	delim, err := o.fileInput.check()
-	if err != nil {
+	if err := o.fileInput.check(); err != nil {
 		return err
 	}
-	o.delim = delim
 	records, fromFiles, err := expandInputs([]string{o.input})
 	if err != nil {
 		return err
@@ -228,7 +225,7 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 	var rec *wfdb.Record
 	var err error
 	if isDataFile(path) {
-		rec, _, err = o.fileInput.read(path, o.delim)
+		rec, _, err = o.fileInput.read(path)
 	} else {
 		rec, err = wfdb.ReadRecord(path)
 	}

@@ -93,11 +93,10 @@ func runExport(a *app, o exportOptions) error {
 	var h *wfdb.Header
 	var err error
 	if isDataFile(o.record) {
-		delim, err := o.fileInput.check()
-		if err != nil {
+		if err := o.fileInput.check(); err != nil {
 			return err
 		}
-		if mem, memAnns, err = o.fileInput.read(o.record, delim); err != nil {
+		if mem, memAnns, err = o.fileInput.read(o.record); err != nil {
 			return err
 		}
 		h = mem.Header

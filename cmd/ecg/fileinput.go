@@ -22,6 +22,7 @@ type fileInput struct {
 	units      string
 	gain       float64
 	delimiter  string
+	delim      rune // the parsed --delimiter (0: detect), set by check
 	header     string
 	timeColumn string
 }
@@ -42,12 +43,15 @@ func (fi *fileInput) addFlags(cmd *cobra.Command) {
 	f.StringVar(&fi.timeColumn, "time-column", "auto", "CSV time column: auto, none, a name or a 1-based index")
 }
 
-// check validates the flags and returns the delimiter (0: detect).
-func (fi *fileInput) check() (rune, error) {
+// check validates the flags and parses --delimiter; call it before
+// convert or read.
+func (fi *fileInput) check() error {
 	if fi.fs < 0 || fi.gain < 0 {
-		return 0, usagef("--fs and --gain must be positive")
+		return usagef("--fs and --gain must be positive")
 	}
-	return parseDelimiter(fi.delimiter)
+	var err error
+	fi.delim, err = parseDelimiter(fi.delimiter)
+	return err
 }
 
 // dataFiles lists the CSV, TSV, TXT and EDF files of dir in name order, or
@@ -98,7 +102,7 @@ func isDataFile(path string) bool {
 
 // convert reads a CSV or EDF file as a WFDB record named name, with the
 // EDF+ annotations as comment annotations.
-func (fi *fileInput) convert(path, name string, delim rune) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
+func (fi *fileInput) convert(path, name string) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, nil, err
@@ -126,7 +130,7 @@ func (fi *fileInput) convert(path, name string, delim rune) (*wfdb.Header, [][]i
 		return h, data, rec.WFDBAnnotations(h.Fs, n), nil
 	}
 	sig, err := datasets.ReadCSV(br, datasets.CSVOptions{
-		Delimiter: delim, Header: fi.header, TimeColumn: fi.timeColumn, Fs: fi.fs, Units: fi.units,
+		Delimiter: fi.delim, Header: fi.header, TimeColumn: fi.timeColumn, Fs: fi.fs, Units: fi.units,
 	})
 	if err != nil {
 		return nil, nil, nil, err
@@ -138,8 +142,8 @@ func (fi *fileInput) convert(path, name string, delim rune) (*wfdb.Header, [][]i
 // read reads a CSV or EDF file as a record in memory, named after the
 // file, with the EDF+ annotations as comment annotations; errors name the
 // file.
-func (fi *fileInput) read(path string, delim rune) (*wfdb.Record, []wfdb.Annotation, error) {
-	h, data, anns, err := fi.convert(path, recordNameFor(path), delim)
+func (fi *fileInput) read(path string) (*wfdb.Record, []wfdb.Annotation, error) {
+	h, data, anns, err := fi.convert(path, recordNameFor(path))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -152,12 +156,12 @@ func (fi *fileInput) read(path string, delim rune) (*wfdb.Record, []wfdb.Annotat
 
 // opener returns a function for datasets.ArchiveOptions.Open: CSV and EDF
 // files are read by fi, anything else is left to the WFDB reader.
-func (fi *fileInput) opener(delim rune) func(string) (*wfdb.Record, []wfdb.Annotation, error) {
+func (fi *fileInput) opener() func(string) (*wfdb.Record, []wfdb.Annotation, error) {
 	return func(path string) (*wfdb.Record, []wfdb.Annotation, error) {
 		if !isDataFile(path) {
 			return nil, nil, nil
 		}
-		return fi.read(path, delim)
+		return fi.read(path)
 	}
 }
 

@@ -67,8 +67,7 @@ func runInfo(a *app, o infoOptions) error {
 	if err := checkJobs(o.jobs); err != nil {
 		return err
 	}
-	delim, err := o.fileInput.check()
-	if err != nil {
+	if err := o.fileInput.check(); err != nil {
 		return err
 	}
 	paths, _, err := expandInputs(o.records)
@@ -88,7 +87,7 @@ func runInfo(a *app, o infoOptions) error {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			if isDataFile(p) {
-				rec, anns, err := o.fileInput.read(p, delim)
+				rec, anns, err := o.fileInput.read(p)
 				if err != nil {
 					results[i] = result{nil, err}
 					return

@@ -105,7 +105,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err := checkJobs(o.jobs); err != nil {
 		return err
 	}
-	delim, err := o.fileInput.check()
+	err := o.fileInput.check()
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 		go func() {
 			defer func() { <-sem; wg.Done(); bar.Add(1) }()
 			if o.out != "" {
-				rows[i] = convertOne(item, o, delim, annotators)
+				rows[i] = convertOne(item, o, annotators)
 			} else {
 				rows[i] = checkRecord(item, annotators)
 			}
@@ -231,10 +231,10 @@ func checkRecord(path string, annotators []string) ingestRow {
 
 // convertOne converts one CSV or EDF file into a WFDB record in o.out and
 // checks the result.
-func convertOne(path string, o ingestOptions, delim rune, annotators []string) ingestRow {
+func convertOne(path string, o ingestOptions, annotators []string) ingestRow {
 	name := recordNameFor(path)
 	row := ingestRow{Record: name, Source: path, Checksums: "none"}
-	h, data, anns, err := o.fileInput.convert(path, name, delim)
+	h, data, anns, err := o.fileInput.convert(path, name)
 	if err != nil {
 		row.fail(fmt.Errorf("%s: %w", path, err))
 		return row

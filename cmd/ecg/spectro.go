@@ -222,8 +222,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	// windows it no longer makes, whatever outputs they had.
 	opt.PruneSuffixes = []string{".png", ".hea", ".dat", "_figure.png", ".csv"}
 
-	delim, err := o.fileInput.check()
-	if err != nil {
+	if err := o.fileInput.check(); err != nil {
 		return err
 	}
 	records, fromFiles, err := expandInputs(args)
@@ -231,7 +230,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 		return err
 	}
 	if fromFiles {
-		opt.Open = o.fileInput.opener(delim)
+		opt.Open = o.fileInput.opener()
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(args, " "))
