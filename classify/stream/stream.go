@@ -304,7 +304,6 @@ type processor struct {
 	noisyRing []bool // Beat.Noisy of the beats in beatRing
 	beatCount int64
 	lastBeat  int64
-	lastNoisy bool  // the last beat was noisy
 	lastClean int64 // the end of the last interval between clean beats, -1 if none
 
 	// hr ticks
@@ -395,8 +394,10 @@ func (p *processor) beat(b beats.Beat) {
 	if p.lastBeat >= 0 && b.Sample > p.lastBeat {
 		rr := float64(b.Sample-p.lastBeat) / p.fs
 		body.RR = &rr
-		// The heart rate follows the intervals between clean beats.
-		if !b.Noisy && !p.lastNoisy {
+		// The heart rate follows the intervals between clean beats (the
+		// last beat's flag is the newest in noisyRing).
+		lastNoisy := p.noisyRing[(p.beatCount-1)%int64(len(p.noisyRing))]
+		if !b.Noisy && !lastNoisy {
 			if len(p.rrBuf) == cap(p.rrBuf) {
 				copy(p.rrBuf, p.rrBuf[1:])
 				p.rrBuf = p.rrBuf[:len(p.rrBuf)-1]
@@ -406,7 +407,6 @@ func (p *processor) beat(b beats.Beat) {
 		}
 	}
 	p.lastBeat = b.Sample
-	p.lastNoisy = b.Noisy
 	p.beatRing[p.beatCount%int64(len(p.beatRing))] = b.Sample
 	p.noisyRing[p.beatCount%int64(len(p.beatRing))] = b.Noisy
 	p.beatCount++

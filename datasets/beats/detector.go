@@ -15,10 +15,9 @@ type Beat struct {
 	// it: the smallest envelope value over the half second before its
 	// peak, or over the quarter second after it, is at least 0.1 of the
 	// peak (noise fills the gaps between complexes); and every beat
-	// placed by the RR-guided insertion. Such
-	// a beat may be a noise peak or sit off its QRS; SummarizeBeats
-	// leaves the intervals that touch it out of the heart rate
-	// variability.
+	// placed by the RR-guided insertion. Such a beat may be a noise peak
+	// or sit off its QRS; SummarizeBeats leaves the intervals that touch
+	// it out of the heart rate variability.
 	Noisy bool
 }
 
