@@ -541,7 +541,7 @@ func (d *Detector) step(emit func(Beat)) {
 	if d.learning && n+1 >= d.learnEnd {
 		d.endLearning(emit)
 	}
-	if d.hasTent && n-d.tent.at >= d.compete {
+	if d.hasTent && n-d.tent.at >= d.compete && !d.competitorRising() {
 		d.hasTent = false
 		d.accept(d.tent, emit)
 	}
@@ -853,6 +853,17 @@ func (d *Detector) classify(p peak, emit func(Beat)) {
 		return
 	}
 	d.noise(p)
+}
+
+// competitorRising reports whether the tentative beat must wait for the
+// envelope maximum still rising within competeTime of it: that maximum
+// is classified (and competes with the tentative beat) only once it is
+// confirmed, up to confirmLag later, and accepting the tentative beat
+// first would let a tall P wave and its QRS both count as beats. Under
+// noise the rhythm decides competitions (compK) and the tentative beat
+// does not wait: more competition there costs true beats.
+func (d *Detector) competitorRising() bool {
+	return d.hasCand && d.cand.at-d.tent.at < d.compete && !d.noisy()
 }
 
 // wins reports whether candidate p takes the place of the tentative beat
