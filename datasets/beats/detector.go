@@ -15,7 +15,8 @@ type Beat struct {
 	// it: the smallest envelope value over the half second before its
 	// peak, or over the quarter second after it, is at least 0.1 of the
 	// peak (noise fills the gaps between complexes); and every beat
-	// placed by the RR-guided insertion. Such a beat may be a noise peak
+	// placed on the rhythm (the RR-guided insertion, the gap fill and the
+	// two-sided rhythm's re-decision). Such a beat may be a noise peak
 	// or sit off its QRS; SummarizeBeats leaves the intervals that touch
 	// it out of the heart rate variability.
 	Noisy bool
@@ -201,8 +202,10 @@ type lead struct {
 
 // Detector is an incremental QRS detector. Feed it samples (mV) with
 // Write (or WriteLeads) in chunks of any size; it calls emit for each
-// beat, in order of Sample, at most Delay samples (about 3.8 s) after the
-// beat's sample has been written, usually 0.5 s. The beats do not depend
+// beat, in order of Sample, at most Delay samples after the beat's sample
+// has been written: with one lead every beat is held back 5 s (about 5.1
+// s at most), with several leads usually 0.5 s (about 3.8 s at most).
+// The beats do not depend
 // on how the input is split into chunks: the detector is a state machine
 // advanced one sample at a time, with buffers sized once.
 //
@@ -226,20 +229,33 @@ type lead struct {
 // linear in the signal length).
 //
 // Under noise (the mean envelope over the last second at least 0.4 of
-// the QRS level) the RR intervals help. A rhythm tracker follows the
-// beats that fall within 20 % of one or two periods (the median of its
-// last 8 intervals) after the last such beat, re-anchored on the QRS
-// nearest the expected time (the largest maximum of a narrow envelope,
-// the squared slope over 80 ms, within 100 ms of it). A candidate within
-// 100 ms of the expected time wins a competition against one at most
-// twice its size and is not held back by the refractory period or the
-// T-wave test. When a beat is accepted more than 100 ms after the
-// expected time with none on the rhythm in between, the largest
-// narrow-envelope maximum within 100 ms of the expected time (at least
-// 0.3 of the narrow QRS level, 150 ms from the neighbouring beats) is
-// taken as a beat first, and so on for up to 4 expected times, one
-// period apart (an empty one is skipped). Under muscle and electrode-motion noise this
-// trades false beats for sensitivity; on clean signals it rarely acts. The fiducial point is the largest
+// the QRS level, or 1.5 times the clean QRS level, that of the beats
+// accepted while not noisy) the RR intervals help. A rhythm tracker
+// follows the beats that fall within 20 % of one or two periods (the
+// median of its last 8 intervals) after the last such beat; a beat more
+// than 100 ms early leaves the anchor where it was, and the new anchor is
+// the QRS nearest the expected time (within 100 ms of it), moved half of
+// the way from the expected time. A candidate within 100 ms of the
+// expected time wins a competition against one at most twice its size
+// and is not held back by the refractory period or the T-wave test. When
+// a beat is accepted more than 100 ms after the expected time with none
+// on the rhythm in between, the QRS nearest the expected time (within
+// 100 ms, 150 ms from the neighbouring beats) is taken as a beat first,
+// and so on for up to 4 expected times, one period apart (an empty one is
+// skipped). With one lead, "the QRS" is the largest output of a matched
+// filter, the band-passed signal correlated with a template of the
+// patient's QRS learnt from clean beats (at least 0.4 of its level at the
+// template's beats; used while the mean envelope is at least 1.3 clean
+// QRS levels); otherwise the largest maximum of a narrow envelope, the
+// squared slope over 80 ms (at least 0.3 of its level at the beats). With
+// one lead too, a beat more than 1.1 periods after the last one (and the
+// mean envelope at least 0.6 of the QRS level) first fills the gap with
+// the largest maximum of a QRS-shaped wavelet around one period after the
+// last beat, if at least 0.2 of its level at the beats; and the beats are
+// held back 5 s so that a two-sided rhythm can re-decide a noisy stretch
+// between two trustworthy beats (hold.go). Under muscle and
+// electrode-motion noise this trades false beats for sensitivity; on
+// clean signals it rarely acts. The fiducial point is the largest
 // absolute value of the band-passed signal within the integration window,
 // corrected for the band-pass group delay; squaring and the absolute value
 // make the detector blind to polarity.
