@@ -128,7 +128,6 @@ type params struct {
 	// between two trustworthy beats is re-decided on the rhythm
 	// interpolated between them (hold.go).
 	hHold float64 // s, how long beats are held back (0: not held)
-	hMax  float64 // s, longest stretch between two trustworthy beats that is re-decided
 	hTol  float64 // s, a slot's beat is looked for within this of its interpolated time
 	hK    float64 // a slot's beat needs a matched-filter output at least this fraction of its QRS level
 	hGate float64 // a stretch is re-decided only if the mean envelope reached this many clean QRS levels in it
@@ -167,7 +166,6 @@ var defaultParams = params{
 	wGap:         1.1,
 	wGapT:        0.2,
 	hHold:        5,
-	hMax:         8,
 	hTol:         0.08,
 	hK:           0.2,
 	hGate:        1,

@@ -64,9 +64,9 @@ func (d *Detector) release(upTo int64, out func(Beat)) {
 
 // redecide re-decides the held beats between the last trustworthy beat A
 // and the trustworthy beat B on the rhythm interpolated between them. It
-// acts only when A is still held or was the last beat emitted, B-A is at
-// most hMax, and the mean envelope reached hGate clean QRS levels now or
-// when a beat of the stretch was queued. The beats it adds are Noisy, and
+// acts only when A is still held or was the last beat emitted and the
+// mean envelope reached hGate clean QRS levels now or when a beat of the
+// stretch was queued. The beats it adds are Noisy, and
 // no earlier than hHold before the last sample, so that the delay stays
 // within the hold.
 func (d *Detector) redecide(B int64) {
@@ -75,7 +75,7 @@ func (d *Detector) redecide(B int64) {
 		return
 	}
 	L := B - A
-	if L > d.samples(d.p.hMax) || len(d.cper) < 3 {
+	if len(d.cper) < 3 {
 		return
 	}
 	P := d.median(d.cper)

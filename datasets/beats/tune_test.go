@@ -316,8 +316,6 @@ func setParam(p *params, k string, v float64) bool {
 		p.wGapT = v
 	case "hHold":
 		p.hHold = v
-	case "hMax":
-		p.hMax = v
 	case "hTol":
 		p.hTol = v
 	case "hK":
