@@ -346,8 +346,8 @@ type Detector struct {
 	mfqi  int
 	// wavelet (matched.go; one lead)
 	wa, wb int       // centre and surround half widths, samples
-	wSum   []float64 // cumulative sum of the band-passed signal, by sample
-	wRing  []float64 // squared wavelet output, by centre sample
+	wSum   []float64 // cumulative sum of the band-passed signal, by sample (ring of ringLen+wb+1)
+	wpos   int       // n mod len(wSum)
 	wq     []float64 // wavelet output at the last beats (ring)
 	wqi    int
 	// two-sided rhythm (hold.go; one lead)
@@ -419,8 +419,9 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 		d.mw = max(1, int(math.Round(mfHalf*fs)))
 		d.tmpl = make([]float64, 2*d.mw+1)
 		d.mfq = make([]float64, 0, history)
-		d.wSum = make([]float64, d.ringLen)
-		d.wRing = make([]float64, d.ringLen)
+		// wAt reads the sums from wb+1 samples before the oldest centre
+		// the rings hold.
+		d.wSum = make([]float64, d.ringLen+d.wb+1)
 		d.wq = make([]float64, 0, history)
 	}
 	d.leads = make([]lead, nleads)
@@ -493,7 +494,7 @@ func (d *Detector) reset() {
 	d.tmplN = 0
 	d.mfq, d.mfqi = d.mfq[:0], 0
 	clear(d.wSum)
-	clear(d.wRing)
+	d.wpos = 0
 	d.wq, d.wqi = d.wq[:0], 0
 	d.held = d.held[:0]
 	d.lastEmit, d.lastTrust = -1, -1
@@ -527,7 +528,7 @@ func (d *Detector) sink(emit func(Beat)) func(Beat) {
 
 // releaseHeld emits the held beats that have been held for hHold.
 func (d *Detector) releaseHeld(emit func(Beat)) {
-	if d.hold > 0 {
+	if len(d.held) > 0 && d.held[0].f <= d.n-1-d.hold {
 		d.release(d.n-1-d.hold, emit)
 	}
 }

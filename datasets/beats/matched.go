@@ -109,50 +109,41 @@ func (d *Detector) learnTemplate(f int64) {
 // wOn reports whether the wavelet is computed (one lead only).
 func (d *Detector) wOn() bool { return len(d.leads) == 1 }
 
-// stepWavelet adds band-passed sample y (index d.n, ring position d.pos)
-// to the cumulative sum and computes the squared wavelet output centred
-// wb samples earlier: the mean over the centre box (half width wa) less
-// the mean over the surround (half width wb).
+// stepWavelet adds band-passed sample y (index d.n) to the cumulative
+// sum, from which wAt computes the wavelet where it is needed.
 func (d *Detector) stepWavelet(y float64) {
-	n, r, L := d.n, d.pos, d.ringLen
-	prev := 0.0
-	if n > 0 {
-		j := r - 1
+	if d.n > 0 {
+		j := d.wpos - 1
 		if j < 0 {
-			j += L
+			j += len(d.wSum)
 		}
-		prev = d.wSum[j]
+		y += d.wSum[j]
 	}
-	d.wSum[r] = prev + y
-	a, b := d.wa, d.wb
-	if n < int64(2*b+1) {
-		return
+	d.wSum[d.wpos] = y
+	if d.wpos++; d.wpos == len(d.wSum) {
+		d.wpos = 0
 	}
-	at := func(k int) float64 { // cumulative sum k samples ago
-		j := r - k
-		if j < 0 {
-			j += L
-		}
-		return d.wSum[j]
-	}
-	inner := (at(b-a) - at(b+a+1)) / float64(2*a+1)
-	outer := (d.wSum[r] - at(2*b+1)) / float64(2*b+1)
-	w := inner - outer
-	j := r - b
-	if j < 0 {
-		j += L
-	}
-	d.wRing[j] = w * w
 }
 
-// wAt returns the squared wavelet output for fiducial f, -1 if the ring
-// does not hold it.
+// wAt returns the squared wavelet output for fiducial f: at the
+// band-passed sample c under it, the mean over the centre box (half width
+// wa) less the mean over the surround (half width wb), from the
+// cumulative sums. It is -1 when c is not yet wb samples old or older
+// than the rings hold, and 0 within wb of the first sample.
 func (d *Detector) wAt(f int64) float64 {
 	c := f + d.gd
 	if c > d.n-1-int64(d.wb) || c < d.n-int64(d.ringLen)+1 || c < 0 {
 		return -1
 	}
-	return d.wRing[d.ringAt(c)]
+	a, b := int64(d.wa), int64(d.wb)
+	if c <= b {
+		return 0
+	}
+	L := int64(len(d.wSum))
+	inner := (d.wSum[(c+a)%L] - d.wSum[(c-a-1)%L]) / float64(2*a+1)
+	outer := (d.wSum[(c+b)%L] - d.wSum[(c-b-1)%L]) / float64(2*b+1)
+	w := inner - outer
+	return w * w
 }
 
 // wMax returns the largest squared wavelet output for fiducials in
