@@ -15,7 +15,8 @@ type Beat struct {
 	// it: the smallest envelope value over the half second before its
 	// peak, or over the quarter second after it, is at least 0.1 of the
 	// peak (noise fills the gaps between complexes); and every beat
-	// placed by the RR-guided insertion. Such a beat may be a noise peak
+	// placed on the rhythm (the RR-guided insertion, the gap fill and the
+	// two-sided rhythm's re-decision). Such a beat may be a noise peak
 	// or sit off its QRS; SummarizeBeats leaves the intervals that touch
 	// it out of the heart rate variability.
 	Noisy bool
@@ -38,6 +39,13 @@ const (
 	noisyFloor  = 0.1   // a beat is Noisy when the envelope floor is at least this fraction of its peak
 	floorTime   = 0.5   // s, the envelope floor is its minimum over this long before a peak
 	floorAfter  = 0.25  // s, and over this long after it
+
+	mfHalf     = 0.06 // s, half width of the matched-filter template
+	tmplAvg    = 16   // the template is a running mean over about this many beats
+	wRatio     = 3    // the wavelet's surround box is this many times wider than its centre
+	wPeakWin   = 0.02 // s, a beat's wavelet output is the largest within this of its fiducial
+	maxGapFill = 3    // beats the wavelet gap fill adds before one accepted beat
+	maxHeld    = 256  // beats held back at most (far more than hHold holds)
 
 	maxSNR = 20 // cap of a lead's weight (QRS to noise level ratio)
 	// MaxLeads is the largest number of leads a Detector combines.
@@ -95,6 +103,34 @@ type params struct {
 	// maxSlots: expected times (one period apart) at which a beat is
 	// looked for before one accepted beat.
 	maxSlots float64
+	// qOr: the signal is also noisy when the mean envelope is at least
+	// qOr times the clean QRS level (that of the beats accepted while not
+	// noisy), which noise taken for beats cannot lift.
+	qOr float64
+
+	// Matched filter (one lead): a template of the band-passed QRS,
+	// averaged over the beats accepted while not noisy, correlated with
+	// the band-passed signal.
+	mfK      float64 // insertion threshold, fraction of the matched-filter QRS level
+	mfRefine float64 // the anchor moves to the matched-filter maximum near the expected time if at least this fraction of the beat's own
+	mfCorr   float64 // a beat enters the template only if its normalised correlation with it is at least this
+	mfPLL    float64 // fraction of the way the anchor moves from the expected time to the beat found (under noise)
+	mfGate   float64 // the matched filter acts when the mean envelope is at least this many clean QRS levels
+
+	// Wavelet gap fill (one lead): the squared output of a difference of
+	// two boxcars (a Mexican hat) on the band-passed signal.
+	wA    float64 // s, half width of the wavelet's centre box (the surround is wRatio times wider)
+	wGate float64 // the gap fill acts when the mean envelope is at least this fraction of the QRS level
+	wGap  float64 // a beat this many periods after the last one opens a gap to fill
+	wGapT float64 // gap-fill threshold, fraction of the wavelet QRS level
+
+	// Two-sided rhythm (one lead): beats are held back and the stretch
+	// between two trustworthy beats is re-decided on the rhythm
+	// interpolated between them (hold.go).
+	hHold float64 // s, how long beats are held back (0: not held)
+	hTol  float64 // s, a slot's beat is looked for within this of its interpolated time
+	hK    float64 // a slot's beat needs a matched-filter output at least this fraction of its QRS level
+	hGate float64 // a stretch is re-decided only if the mean envelope reached this many clean QRS levels in it
 }
 
 // defaultParams are the selected parameters.
@@ -119,6 +155,20 @@ var defaultParams = params{
 	refineK:      0.6,
 	compK:        0.5,
 	maxSlots:     4,
+	qOr:          1.5,
+	mfK:          0.4,
+	mfRefine:     0.6,
+	mfCorr:       0.8,
+	mfPLL:        0.5,
+	mfGate:       1.3,
+	wA:           0.01,
+	wGate:        0.6,
+	wGap:         1.1,
+	wGapT:        0.2,
+	hHold:        5,
+	hTol:         0.08,
+	hK:           0.2,
+	hGate:        1,
 }
 
 // peak is a local maximum of the combined envelope.
@@ -150,8 +200,10 @@ type lead struct {
 
 // Detector is an incremental QRS detector. Feed it samples (mV) with
 // Write (or WriteLeads) in chunks of any size; it calls emit for each
-// beat, in order of Sample, at most Delay samples (about 3.8 s) after the
-// beat's sample has been written, usually 0.5 s. The beats do not depend
+// beat, in order of Sample, at most Delay samples after the beat's sample
+// has been written: with one lead every beat is held back 5 s (about 5.1
+// s at most), with several leads usually 0.5 s (about 3.8 s at most).
+// The beats do not depend
 // on how the input is split into chunks: the detector is a state machine
 // advanced one sample at a time, with buffers sized once.
 //
@@ -175,20 +227,33 @@ type lead struct {
 // linear in the signal length).
 //
 // Under noise (the mean envelope over the last second at least 0.4 of
-// the QRS level) the RR intervals help. A rhythm tracker follows the
-// beats that fall within 20 % of one or two periods (the median of its
-// last 8 intervals) after the last such beat, re-anchored on the QRS
-// nearest the expected time (the largest maximum of a narrow envelope,
-// the squared slope over 80 ms, within 100 ms of it). A candidate within
-// 100 ms of the expected time wins a competition against one at most
-// twice its size and is not held back by the refractory period or the
-// T-wave test. When a beat is accepted more than 100 ms after the
-// expected time with none on the rhythm in between, the largest
-// narrow-envelope maximum within 100 ms of the expected time (at least
-// 0.3 of the narrow QRS level, 150 ms from the neighbouring beats) is
-// taken as a beat first, and so on for up to 4 expected times, one
-// period apart (an empty one is skipped). Under muscle and electrode-motion noise this
-// trades false beats for sensitivity; on clean signals it rarely acts. The fiducial point is the largest
+// the QRS level, or 1.5 times the clean QRS level, that of the beats
+// accepted while not noisy) the RR intervals help. A rhythm tracker
+// follows the beats that fall within 20 % of one or two periods (the
+// median of its last 8 intervals) after the last such beat; a beat more
+// than 100 ms early leaves the anchor where it was, and the new anchor is
+// the QRS nearest the expected time (within 100 ms of it), moved half of
+// the way from the expected time. A candidate within 100 ms of the
+// expected time wins a competition against one at most twice its size
+// and is not held back by the refractory period or the T-wave test. When
+// a beat is accepted more than 100 ms after the expected time with none
+// on the rhythm in between, the QRS nearest the expected time (within
+// 100 ms, 150 ms from the neighbouring beats) is taken as a beat first,
+// and so on for up to 4 expected times, one period apart (an empty one is
+// skipped). With one lead, "the QRS" is the largest output of a matched
+// filter, the band-passed signal correlated with a template of the
+// patient's QRS learnt from clean beats (at least 0.4 of its level at the
+// template's beats; used while the mean envelope is at least 1.3 clean
+// QRS levels); otherwise the largest maximum of a narrow envelope, the
+// squared slope over 80 ms (at least 0.3 of its level at the beats). With
+// one lead too, a beat more than 1.1 periods after the last one (and the
+// mean envelope at least 0.6 of the QRS level) first fills the gap with
+// the largest maximum of a QRS-shaped wavelet around one period after the
+// last beat, if at least 0.2 of its level at the beats; and the beats are
+// held back 5 s so that a two-sided rhythm can re-decide a noisy stretch
+// between two trustworthy beats (hold.go). Under muscle and
+// electrode-motion noise this trades false beats for sensitivity; on
+// clean signals it rarely acts. The fiducial point is the largest
 // absolute value of the band-passed signal within the integration window,
 // corrected for the band-pass group delay; squaring and the absolute value
 // make the detector blind to polarity.
@@ -270,6 +335,32 @@ type Detector struct {
 	lastSlope float64
 	pending   []peak // noise peaks since the last beat, for search-back
 	sorted    []float64
+	qc        []float64 // QRS levels of the last beats accepted while not noisy (ring)
+	qci       int
+
+	// matched filter (matched.go; one lead)
+	mw    int       // template half width, samples
+	tmpl  []float64 // template: band-passed samples centred on the QRS
+	tmplN int       // beats learnt into the template
+	mfq   []float64 // matched-filter output at the last beats learnt (ring)
+	mfqi  int
+	// wavelet (matched.go; one lead)
+	wa, wb int       // centre and surround half widths, samples
+	wSum   []float64 // cumulative sum of the band-passed signal, by sample (ring of ringLen+wb+1)
+	wpos   int       // n mod len(wSum)
+	wq     []float64 // wavelet output at the last beats (ring)
+	wqi    int
+	// two-sided rhythm (hold.go; one lead)
+	hold      int64      // samples a beat is held back, 0 if not held
+	held      []heldBeat // beats held back, in order
+	scratch   []heldBeat
+	lastEmit  int64     // last beat released, -1 if none
+	lastTrust int64     // last trustworthy beat (held or released), -1 if none
+	cper      []float64 // intervals between consecutive trustworthy beats (ring)
+	cperi     int
+	trustNext bool       // the next beat queued is trustworthy
+	qEmit     func(Beat) // d.queue, bound once
+	emitOut   func(Beat) // the emit of the current Write or Flush
 }
 
 // NewDetector returns a detector for one signal sampled at fs Hz (fs > 0;
@@ -310,6 +401,29 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 		// insertion looks back up to maxSearch + insTol before it.
 		d.ringLen += int(d.compete+d.gd+d.insTol) + d.nw + int(d.samples(maxSearch))
 	}
+	if nleads == 1 {
+		d.wa = max(1, int(math.Round(p.wA*fs)))
+		d.wb = max(d.wa+1, int(math.Round(wRatio*float64(d.wa))))
+		// The wavelet output lags the band-passed signal by wb.
+		d.ringLen += 2*d.wb + int(d.gd) + 4
+		d.hold = d.samples(p.hHold)
+		if d.hold > 0 {
+			// The rings hold the beats held back, and the slots'
+			// matched-filter windows (hTol, band-pass delay) before them.
+			d.ringLen = max(d.ringLen, int(d.hold+d.gd+d.samples(p.hTol))+8)
+			d.held = make([]heldBeat, 0, maxHeld)
+			d.scratch = make([]heldBeat, 0, maxHeld)
+			d.cper = make([]float64, 0, history)
+			d.qEmit = d.queue
+		}
+		d.mw = max(1, int(math.Round(mfHalf*fs)))
+		d.tmpl = make([]float64, 2*d.mw+1)
+		d.mfq = make([]float64, 0, history)
+		// wAt reads the sums from wb+1 samples before the oldest centre
+		// the rings hold.
+		d.wSum = make([]float64, d.ringLen+d.wb+1)
+		d.wq = make([]float64, 0, history)
+	}
 	d.leads = make([]lead, nleads)
 	for i := range d.leads {
 		l := &d.leads[i]
@@ -326,6 +440,7 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.nq = make([]float64, 0, history)
 	d.per = make([]float64, 0, history)
 	d.qpk = make([]float64, 0, history)
+	d.qc = make([]float64, 0, history)
 	d.npk = make([]float64, 0, history)
 	d.rr = make([]float64, 0, history)
 	d.sorted = make([]float64, history)
@@ -374,17 +489,48 @@ func (d *Detector) reset() {
 	d.lastFid = -1
 	d.lastSlope = 0
 	d.pending = d.pending[:0]
+	d.qc, d.qci = d.qc[:0], 0
+	clear(d.tmpl)
+	d.tmplN = 0
+	d.mfq, d.mfqi = d.mfq[:0], 0
+	clear(d.wSum)
+	d.wpos = 0
+	d.wq, d.wqi = d.wq[:0], 0
+	d.held = d.held[:0]
+	d.lastEmit, d.lastTrust = -1, -1
+	d.cper, d.cperi = d.cper[:0], 0
+	d.trustNext = false
 }
 
 // Fs returns the sampling rate the detector was made for, in Hz.
 func (d *Detector) Fs() float64 { return d.fs }
 
 // Delay returns the largest number of samples between a beat's Sample and
-// the last sample written when it is emitted: about 3.8 s (the
-// search-back, or a beat inserted on the rhythm under noise, which looks
-// back no further than the rings hold).
+// the last sample written when it is emitted: about 5.1 s with one lead
+// (beats are held back 5 s for the two-sided rhythm, and the rings hold a
+// little more), about 3.8 s with several (the search-back, or a beat
+// inserted on the rhythm under noise, which looks back no further than
+// the rings hold).
 func (d *Detector) Delay() int64 {
-	return max(max(d.maxSearch, d.learnEnd)+d.compete+d.confirm+int64(d.win+d.dk)+d.gd+1, int64(d.ringLen))
+	return max(max(d.maxSearch, d.learnEnd)+d.compete+d.confirm+int64(d.win+d.dk)+d.gd+1, int64(d.ringLen), d.hold)
+}
+
+// sink returns the function the detector's decisions emit beats to:
+// emit itself, or the queue of the two-sided rhythm, which releases them
+// to emit.
+func (d *Detector) sink(emit func(Beat)) func(Beat) {
+	if d.hold == 0 {
+		return emit
+	}
+	d.emitOut = emit
+	return d.qEmit
+}
+
+// releaseHeld emits the held beats that have been held for hHold.
+func (d *Detector) releaseHeld(emit func(Beat)) {
+	if len(d.held) > 0 && d.held[0].f <= d.n-1-d.hold {
+		d.release(d.n-1-d.hold, emit)
+	}
 }
 
 // Write processes the samples x (mV) of a one-lead detector and calls
@@ -393,9 +539,11 @@ func (d *Detector) Write(x []float64, emit func(Beat)) {
 	if len(d.leads) != 1 {
 		panic("beats: Write on a multi-lead Detector; use WriteLeads")
 	}
+	e := d.sink(emit)
 	for _, v := range x {
 		d.stepLead(0, v)
-		d.step(emit)
+		d.step(e)
+		d.releaseHeld(emit)
 	}
 }
 
@@ -411,17 +559,20 @@ func (d *Detector) WriteLeads(x [][]float64, emit func(Beat)) {
 			panic("beats: WriteLeads with leads of different lengths")
 		}
 	}
+	e := d.sink(emit)
 	for k := range x[0] {
 		for i := range x {
 			d.stepLead(i, x[i][k])
 		}
-		d.step(emit)
+		d.step(e)
+		d.releaseHeld(emit)
 	}
 }
 
 // Flush ends the signal: it decides the last pending peak, emits any
 // remaining beat, and resets the detector for a new signal.
-func (d *Detector) Flush(emit func(Beat)) {
+func (d *Detector) Flush(out func(Beat)) {
+	emit := d.sink(out)
 	if d.hasCand {
 		d.hasCand = false
 		d.fillPeak(&d.cand, d.n-1)
@@ -433,6 +584,9 @@ func (d *Detector) Flush(emit func(Beat)) {
 	if d.hasTent {
 		d.hasTent = false
 		d.accept(d.tent, emit)
+	}
+	if d.hold > 0 {
+		d.release(math.MaxInt64, out)
 	}
 	d.reset()
 }
@@ -475,6 +629,9 @@ func (d *Detector) stepLead(i int, v float64) {
 	y := l.bp.step(v - l.x0)
 	r := d.pos
 	l.ring[r] = y
+	if i == 0 && d.wOn() {
+		d.stepWavelet(y)
+	}
 	if i == 0 {
 		d.fRing[r], d.dRing[r] = 0, 0
 	}
@@ -640,13 +797,28 @@ func (d *Detector) track(f int64) {
 	switch {
 	case k >= 1 && k <= 2 && math.Abs(gap-k*r) <= d.p.rhythmTol*r:
 		a := f
+		e := d.anchor + int64(math.Round(k*r))
+		if f < e-d.insTol && d.noisy() {
+			// Early under noise: the anchor stays, and the slot open for
+			// the insertion.
+			return
+		}
 		if d.p.refineK > 0 && d.noisy() {
-			// The anchor is the QRS nearest the expected time.
-			e := d.anchor + int64(math.Round(k*r))
-			own := d.narrowAt(f)
-			if v, g := d.narrowMax(e-d.insTol, e+d.insTol); g >= 0 && own >= 0 && v >= d.p.refineK*own {
-				a = g
+			// The anchor is the QRS nearest the expected time (matched
+			// filter, else narrow envelope), and moves only mfPLL of the
+			// way from the expected time to it.
+			if d.mfReady() {
+				own := d.mfAt(f + d.gd)
+				if v, g := d.mfMax(e-d.insTol, e+d.insTol); g >= 0 && v > 0 && v >= d.p.mfRefine*own {
+					a = g
+				}
+			} else {
+				own := d.narrowAt(f)
+				if v, g := d.narrowMax(e-d.insTol, e+d.insTol); g >= 0 && own >= 0 && v >= d.p.refineK*own {
+					a = g
+				}
 			}
+			a = e + int64(math.Round(d.p.mfPLL*float64(a-e)))
 		}
 		d.per, d.peri = pushRing(d.per, d.peri, float64(a-d.anchor)/k)
 		d.prevAnchor, d.anchorK, d.anchorErr = d.anchor, k, math.Abs(gap-k*r)
@@ -699,9 +871,30 @@ func (d *Detector) noisyBeat(p peak) bool {
 }
 
 // noisy reports whether the mean envelope is at least insGate of the
-// QRS level.
+// QRS level, or qOr of the clean QRS level.
 func (d *Detector) noisy() bool {
-	return !d.learning && len(d.qpk) > 0 && d.lm >= d.p.insGate*d.median(d.qpk)
+	if d.learning || len(d.qpk) == 0 {
+		return false
+	}
+	if len(d.qc) > 0 && d.lm >= d.p.qOr*d.median(d.qc) {
+		return true
+	}
+	return d.lm >= d.p.insGate*d.median(d.qpk)
+}
+
+// cleanLevel is the clean QRS level: the median of the QRS levels of the
+// beats accepted while not noisy (that of all beats until there is one).
+func (d *Detector) cleanLevel() float64 {
+	if len(d.qc) > 0 {
+		return d.median(d.qc)
+	}
+	return d.median(d.qpk)
+}
+
+// wNoisy reports whether the wavelet gap fill acts: the signal is noisy
+// and the mean envelope is at least wGate of the QRS level.
+func (d *Detector) wNoisy() bool {
+	return d.noisy() && d.lm >= d.p.wGate*d.median(d.qpk)
 }
 
 // expected returns the fiducial the rhythm tracker expects next when
@@ -731,14 +924,33 @@ func (d *Detector) insert(p peak, emit func(Beat)) {
 	}
 }
 
-// insertAt takes the largest narrow-envelope maximum within insTol of
-// the expected fiducial e as a beat before beat p, if it is at least
-// insK of the narrow QRS level and insMin from the beats on either side.
+// insertAt takes the largest matched-filter output (mfReady; else the
+// largest narrow-envelope maximum) within insTol of the expected fiducial
+// e as a beat before beat p, if it is at least mfK of the matched-filter
+// QRS level (insK of the narrow one) and insMin from the beats on either
+// side.
 func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
-	v, f := d.narrowMax(max(e-d.insTol, d.lastFid+d.insMin), min(e+d.insTol, p.fid-d.insMin))
-	if f < 0 || v < d.p.insK*d.median(d.nq) || f <= d.lastFid || f >= p.fid {
+	lo, hi := max(e-d.insTol, d.lastFid+d.insMin), min(e+d.insTol, p.fid-d.insMin)
+	var v, lvl float64
+	var f int64
+	if d.mfReady() {
+		v, f = d.mfMax(lo, hi)
+		lvl = d.p.mfK * d.median(d.mfq)
+	} else {
+		v, f = d.narrowMax(lo, hi)
+		lvl = d.p.insK * d.median(d.nq)
+	}
+	if f < 0 || v < lvl || f <= d.lastFid || f >= p.fid {
 		return false
 	}
+	d.place(f, p, emit)
+	return true
+}
+
+// place emits a beat at fiducial f, placed on the rhythm before beat p is
+// accepted (insertion, gap fill): Noisy, on the tracker, and with p's
+// envelope lag for the RR history.
+func (d *Detector) place(f int64, p peak, emit func(Beat)) {
 	at := f + (p.at - p.fid)
 	if d.lastBeat >= 0 {
 		d.pushRR(float64(at - d.lastBeat))
@@ -747,7 +959,6 @@ func (d *Detector) insertAt(e int64, p peak, emit func(Beat)) bool {
 	d.lastFid = f
 	d.track(f)
 	emit(Beat{Sample: f, Noisy: true})
-	return true
 }
 
 // narrowMax returns the largest local maximum of the narrow envelope
@@ -929,18 +1140,37 @@ func (d *Detector) noise(p peak) {
 	d.pending = append(d.pending, p)
 }
 
+// accept takes p as a beat: the beats the rhythm expects before it are
+// inserted first (and a long gap filled), the levels, the template and
+// the rhythm tracker learn from it, and it is emitted.
 func (d *Detector) accept(p peak, emit func(Beat)) {
+	noisyAcc := d.noisy()
 	noisy := d.noisyBeat(p)
 	if d.p.insGate > 0 {
 		d.insert(p, emit)
+		if d.wOn() && d.lastFid >= 0 && len(d.wq) > 0 && d.wNoisy() {
+			d.gapFill(p, emit)
+		}
 		if v := d.narrowAt(p.fid); v >= 0 {
 			d.nq, d.nqi = pushRing(d.nq, d.nqi, v)
+		}
+		if d.wOn() {
+			x := d.samples(wPeakWin)
+			if v, f := d.wMax(p.fid-x, p.fid+x, false); f >= 0 {
+				d.wq, d.wqi = pushRing(d.wq, d.wqi, v)
+			}
+		}
+		if len(d.leads) == 1 && !d.noisy() {
+			d.learnTemplate(p.fid)
 		}
 		d.track(p.fid)
 	}
 	v := p.value
 	if d.p.qRise > 0 && len(d.qpk) > 0 {
 		v = math.Min(v, d.p.qRise*d.median(d.qpk))
+	}
+	if !d.noisy() {
+		d.qc, d.qci = pushRing(d.qc, d.qci, v)
 	}
 	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
 	if d.lastBeat >= 0 {
@@ -958,6 +1188,9 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	}
 	if p.fid > d.lastFid {
 		d.lastFid = p.fid
+		// Trustworthy for the two-sided rhythm: accepted while the signal
+		// was not noisy, or standing out of it.
+		d.trustNext = !noisyAcc || !noisy
 		emit(Beat{Sample: p.fid, Noisy: noisy})
 	}
 }

@@ -117,7 +117,13 @@ func runChunked(t *testing.T, fs float64, x []float64, sizes func() int) []int64
 // checks the order and delay of the beats.
 func runChunkedBeats(t *testing.T, fs float64, x []float64, sizes func() int) []Beat {
 	t.Helper()
-	d := NewDetector(fs)
+	return runChunkedParams(t, fs, defaultParams, x, sizes)
+}
+
+// runChunkedParams is runChunkedBeats for a detector with parameters p.
+func runChunkedParams(t *testing.T, fs float64, p params, x []float64, sizes func() int) []Beat {
+	t.Helper()
+	d := newDetector(fs, 1, p)
 	var out []Beat
 	emit := func(b Beat) {
 		if len(out) > 0 && b.Sample <= out[len(out)-1].Sample {

@@ -294,6 +294,34 @@ func setParam(p *params, k string, v float64) bool {
 		p.maxSlots = v
 	case "rhythmTol":
 		p.rhythmTol = v
+	case "qOr":
+		p.qOr = v
+	case "mfK":
+		p.mfK = v
+	case "mfRefine":
+		p.mfRefine = v
+	case "mfCorr":
+		p.mfCorr = v
+	case "mfPLL":
+		p.mfPLL = v
+	case "mfGate":
+		p.mfGate = v
+	case "wA":
+		p.wA = v
+	case "wGate":
+		p.wGate = v
+	case "wGap":
+		p.wGap = v
+	case "wGapT":
+		p.wGapT = v
+	case "hHold":
+		p.hHold = v
+	case "hTol":
+		p.hTol = v
+	case "hK":
+		p.hK = v
+	case "hGate":
+		p.hGate = v
 	default:
 		return false
 	}
