@@ -342,7 +342,10 @@ type alertState struct {
 
 func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor {
 	p := &processor{cfg: cfg, fs: fs, counts: counts}
-	p.det = beats.NewDetector(fs)
+	// Beats for a live stream: not held back 5 s for the two-sided
+	// rhythm (whose re-decided beats would be Noisy, left out of the
+	// heart rate, anyway).
+	p.det = beats.NewLiveDetector(fs)
 	p.delay = p.det.Delay()
 	p.onBeat = p.beat
 	p.beatRing = make([]int64, 1024)

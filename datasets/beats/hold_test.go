@@ -41,6 +41,9 @@ func TestChunkInvarianceHold(t *testing.T) {
 		if added == 0 {
 			t.Fatalf("%g Hz: the re-decision changed nothing (%d beats)", fs, len(whole))
 		}
+		if one := run(off, func() int { return 1 }); !slices.Equal(one, without) {
+			t.Errorf("%g Hz, live (no hold), 1-sample chunks: %d beats, whole: %d", fs, len(one), len(without))
+		}
 		if one := run(defaultParams, func() int { return 1 }); !slices.Equal(one, whole) {
 			t.Errorf("%g Hz, 1-sample chunks: %d beats, whole: %d", fs, len(one), len(whole))
 		}
@@ -55,11 +58,16 @@ func TestChunkInvarianceHold(t *testing.T) {
 }
 
 // TestDelayLeads: one lead holds its beats back hHold for the two-sided
-// rhythm; several leads (no matched filter, no re-decision) do not.
+// rhythm; several leads (no matched filter, no re-decision) and the live
+// detector do not.
 func TestDelayLeads(t *testing.T) {
 	for _, fs := range []float64{125, 360, 1000} {
 		one := float64(NewDetector(fs).Delay()) / fs
 		two := float64(NewMultiDetector(fs, 2).Delay()) / fs
+		live := float64(NewLiveDetector(fs).Delay()) / fs
+		if live < 3.5 || live > 4.2 {
+			t.Errorf("%g Hz: live Delay %.2f s, want about 3.8 s", fs, live)
+		}
 		if one < defaultParams.hHold || one > defaultParams.hHold+0.3 {
 			t.Errorf("%g Hz: one-lead Delay %.2f s, want a little over %g s", fs, one, defaultParams.hHold)
 		}
