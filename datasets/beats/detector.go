@@ -321,22 +321,25 @@ type Detector struct {
 	hasCand bool
 
 	// decision state
-	learning  bool
-	learnPks  []peak
-	qpk, npk  []float64 // last history values (ring)
-	qi, ni    int
-	rr        []float64 // last history RR intervals, samples
-	ri        int
-	rrMean    float64 // mean of rr
-	tent      peak    // a beat that a larger peak within refract may replace
-	hasTent   bool
-	lastBeat  int64 // envelope index of the last beat, -1 if none
-	lastFid   int64
-	lastSlope float64
-	pending   []peak // noise peaks since the last beat, for search-back
-	sorted    []float64
-	qc        []float64 // QRS levels of the last beats accepted while not noisy (ring)
-	qci       int
+	learning bool
+	learnPks []peak
+	qpk, npk []float64 // last history values (ring)
+	// medians of qpk, qc and npk, updated when those change (setLevels):
+	// the noise gates read them every sample while a beat waits.
+	qMed, qcMed, nMed float64
+	qi, ni            int
+	rr                []float64 // last history RR intervals, samples
+	ri                int
+	rrMean            float64 // mean of rr
+	tent              peak    // a beat that a larger peak within refract may replace
+	hasTent           bool
+	lastBeat          int64 // envelope index of the last beat, -1 if none
+	lastFid           int64
+	lastSlope         float64
+	pending           []peak // noise peaks since the last beat, for search-back
+	sorted            []float64
+	qc                []float64 // QRS levels of the last beats accepted while not noisy (ring)
+	qci               int
 
 	// matched filter (matched.go; one lead)
 	mw    int       // template half width, samples
@@ -502,6 +505,7 @@ func (d *Detector) reset() {
 	d.lastSlope = 0
 	d.pending = d.pending[:0]
 	d.qc, d.qci = d.qc[:0], 0
+	d.setLevels()
 	clear(d.tmpl)
 	d.tmplN = 0
 	d.mfq, d.mfqi = d.mfq[:0], 0
@@ -669,7 +673,10 @@ func (d *Detector) stepLead(i int, v float64) {
 		}
 		l.eSum = t
 	}
-	l.m = math.Max(l.eSum/float64(d.win), 0)
+	// (a comparison: math.Max's NaN and signed-zero cases cost here)
+	if l.m = l.eSum / float64(d.win); l.m < 0 {
+		l.m = 0
+	}
 }
 
 func (d *Detector) step(emit func(Beat)) {
@@ -888,25 +895,25 @@ func (d *Detector) noisy() bool {
 	if d.learning || len(d.qpk) == 0 {
 		return false
 	}
-	if len(d.qc) > 0 && d.lm >= d.p.qOr*d.median(d.qc) {
+	if len(d.qc) > 0 && d.lm >= d.p.qOr*d.qcMed {
 		return true
 	}
-	return d.lm >= d.p.insGate*d.median(d.qpk)
+	return d.lm >= d.p.insGate*d.qMed
 }
 
 // cleanLevel is the clean QRS level: the median of the QRS levels of the
 // beats accepted while not noisy (that of all beats until there is one).
 func (d *Detector) cleanLevel() float64 {
 	if len(d.qc) > 0 {
-		return d.median(d.qc)
+		return d.qcMed
 	}
-	return d.median(d.qpk)
+	return d.qMed
 }
 
 // wNoisy reports whether the wavelet gap fill acts: the signal is noisy
 // and the mean envelope is at least wGate of the QRS level.
 func (d *Detector) wNoisy() bool {
-	return d.noisy() && d.lm >= d.p.wGate*d.median(d.qpk)
+	return d.noisy() && d.lm >= d.p.wGate*d.qMed
 }
 
 // expected returns the fiducial the rhythm tracker expects next when
@@ -1138,6 +1145,7 @@ func (d *Detector) isBeat(p peak) bool {
 
 func (d *Detector) noise(p peak) {
 	d.npk, d.ni = pushRing(d.npk, d.ni, p.value)
+	d.nMed = d.median(d.npk)
 	if len(d.leads) > 1 {
 		for i := range d.leads {
 			l := &d.leads[i]
@@ -1179,12 +1187,13 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	}
 	v := p.value
 	if d.p.qRise > 0 && len(d.qpk) > 0 {
-		v = math.Min(v, d.p.qRise*d.median(d.qpk))
+		v = math.Min(v, d.p.qRise*d.qMed)
 	}
 	if !d.noisy() {
 		d.qc, d.qci = pushRing(d.qc, d.qci, v)
 	}
 	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
+	d.setLevels()
 	if d.lastBeat >= 0 {
 		d.pushRR(float64(p.at - d.lastBeat))
 	}
@@ -1252,6 +1261,11 @@ func pushRing(r []float64, i int, v float64) ([]float64, int) {
 
 // median returns the median of r (0 when empty), sorting a copy in the
 // detector's scratch buffer.
+// setLevels updates the medians of the QRS and noise levels.
+func (d *Detector) setLevels() {
+	d.qMed, d.qcMed, d.nMed = d.median(d.qpk), d.median(d.qc), d.median(d.npk)
+}
+
 func (d *Detector) median(r []float64) float64 {
 	s := d.sorted[:len(r)]
 	copy(s, r)
@@ -1272,8 +1286,8 @@ func sortedMedian(s []float64) float64 {
 }
 
 func (d *Detector) threshold() float64 {
-	q := d.median(d.qpk)
-	nz := d.median(d.npk)
+	q := d.qMed
+	nz := d.nMed
 	return nz + d.p.thresholdK*(q-nz)
 }
 
@@ -1369,6 +1383,7 @@ func (d *Detector) endLearning(emit func(Beat)) {
 	if mx > 0 {
 		d.qpk = append(d.qpk[:0], mx)
 		d.npk = append(d.npk[:0], 0)
+		d.setLevels()
 	}
 	for _, p := range d.learnPks {
 		d.classify(p, emit)
