@@ -1,0 +1,81 @@
+package beats
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
+)
+
+// TestRatesNoise scores the detector on the DS1 records resampled to
+// 125-1000 Hz, clean and with the stress test's noise added at the new
+// rate (ECG_BEATS_RATES=1; a measurement for docs/beats.md, not a
+// parameter selection): the noise tools work in seconds, so the noisy
+// rows should not depend on the rate.
+func TestRatesNoise(t *testing.T) {
+	if os.Getenv("ECG_BEATS_RATES") != "1" {
+		t.Skip("set ECG_BEATS_RATES=1 to score DS1 resampled, with noise")
+	}
+	db := refdata.MITDB(t)
+	type key struct {
+		fs   float64
+		cond string
+	}
+	res := map[key]*MatchResult{}
+	var mu sync.Mutex
+	conds := []struct {
+		kind string
+		snr  float64
+	}{{"", 0}, {"em", 6}, {"em", 0}, {"ma", 0}}
+	parallel(len(splitDS1), func(i int) {
+		r, err := readTuneRecord(db, splitDS1[i])
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for _, fs := range []float64{125, 250, 360, 500, 1000} {
+			x0 := r.rec.Physical(0)
+			x := resample(x0, r.fs, fs)
+			ref := make([]int64, len(r.ref))
+			for k, s := range r.ref {
+				ref[k] = int64(math.Round(float64(s) * fs / r.fs))
+			}
+			var vf []Span
+			for _, s := range r.vf {
+				vf = append(vf, Span{Start: int64(float64(s.Start) * fs / r.fs), End: int64(float64(s.End) * fs / r.fs)})
+			}
+			for _, c := range conds {
+				y := append([]float64(nil), x...)
+				if c.kind != "" {
+					addNoise(y, fs, c.kind, c.snr, ref, hashName(r.name))
+				}
+				var test []int64
+				for _, b := range Detect(y, fs) {
+					test = append(test, b.Sample)
+				}
+				opt := DefaultMatchOptions()
+				opt.Exclude = vf
+				m := Match(ref, test, fs, opt)
+				k := key{fs, fmt.Sprintf("%s%g", c.kind, c.snr)}
+				mu.Lock()
+				if res[k] == nil {
+					res[k] = &MatchResult{}
+				}
+				res[k].Add(m)
+				mu.Unlock()
+			}
+		}
+	})
+	for _, c := range conds {
+		name := fmt.Sprintf("%s%g", c.kind, c.snr)
+		line := name
+		for _, fs := range []float64{125, 250, 360, 500, 1000} {
+			m := res[key{fs, name}]
+			line += fmt.Sprintf(" | %g: %.3f/%.3f", fs, m.Sensitivity(), m.PositivePredictivity())
+		}
+		t.Log(line)
+	}
+}
