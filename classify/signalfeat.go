@@ -24,8 +24,12 @@ type SignalFeatures struct {
 	// template samples, the spectrogram band powers, the signal's
 	// amplitude: 37 features), which grouped cross-validation on mitdb
 	// preferred (docs/rhythm.md) and which depend less on the device's
-	// filters, gain and electrode placement. A model predicts with the
-	// set it was trained with; a set this build does not know is refused.
+	// filters, gain and electrode placement; 4 is set 3 with the interval
+	// features taken only from intervals between two clean beats (not
+	// beats.Beat.Noisy), so that beats found in noise do not make a
+	// regular rhythm look irregular (docs/rhythm.md). A model predicts with
+	// the set it was trained with; a set this build does not know is
+	// refused.
 	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
@@ -49,7 +53,7 @@ func DefaultSignalFeatures() SignalFeatures {
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = 3
+const LatestSignalFeatureSet = 4
 
 // set returns the feature set, 1 for models written before sets existed.
 func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }
@@ -103,7 +107,7 @@ var morphFeatureNames = []string{
 func (o SignalFeatures) Names() []string {
 	n := slices.Clone(rrFeatureNames)
 	n = append(n, morphFeatureNames...)
-	if o.set() == 3 {
+	if o.set() >= 3 {
 		return append(n, rhythmFeatureNames...)
 	}
 	for i := 0; i < qrsPoints; i++ {
@@ -142,13 +146,20 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 	o := s.Signal
 	bs := beats.Detect(x, fs)
 	at := make([]int64, len(bs))
+	var clean []bool // set 4: intervals between clean beats only
+	if o.set() >= 4 {
+		clean = make([]bool, len(bs))
+	}
 	for i, b := range bs {
 		at[i] = b.Sample
+		if clean != nil {
+			clean[i] = !b.Noisy
+		}
 	}
 	v := make([]float64, 0, 128)
-	v = rrFeatures(v, at, fs, float64(len(x))/fs)
+	v = rrFeatures(v, at, clean, fs, float64(len(x))/fs)
 	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
-	if o.set() == 3 {
+	if o.set() >= 3 {
 		// Without the template samples and the spectrogram.
 		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, at, fs)...)
 		return v, nil
@@ -184,12 +195,28 @@ func fillInvalid(x []float64) []float64 {
 	return y
 }
 
-// rrFeatures appends the rhythm features of beats at (samples).
-func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
+// rrFeatures appends the rhythm features of beats at (samples). With
+// clean (feature set 4), only the intervals between two consecutive clean
+// beats count, and the features of successive intervals (differences,
+// turning points, alternation, premature beats) only pairs and triples of
+// intervals that follow each other; with clean nil every interval counts.
+func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float64 {
 	nan := math.NaN()
 	rr := make([]float64, 0, len(at))
+	// next[i]: interval i+1 directly follows interval i (they share a beat).
+	next := make([]bool, 0, len(at))
 	for i := 1; i < len(at); i++ {
+		if clean != nil && (!clean[i-1] || !clean[i]) {
+			if len(next) > 0 {
+				next[len(next)-1] = false
+			}
+			continue
+		}
 		rr = append(rr, float64(at[i]-at[i-1])/fs)
+		next = append(next, true)
+	}
+	if len(next) > 0 {
+		next[len(next)-1] = false
 	}
 	v = append(v, float64(len(at))/dur)
 	if len(rr) < 2 {
@@ -203,10 +230,20 @@ func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
 	med := quantileSorted(sorted, 0.5)
 	mu, sd := meanStd(rr)
 	var sq, nn50, d12 float64
-	d := make([]float64, len(rr)-1)
+	// d[k] is the difference of a pair of successive intervals; dnext[k]:
+	// the pair after it shares its second interval.
+	d := make([]float64, 0, len(rr))
+	dnext := make([]bool, 0, len(rr))
 	for i := 1; i < len(rr); i++ {
+		if !next[i-1] {
+			if len(dnext) > 0 {
+				dnext[len(dnext)-1] = false
+			}
+			continue
+		}
 		dd := rr[i] - rr[i-1]
-		d[i-1] = dd
+		d = append(d, dd)
+		dnext = append(dnext, i+1 < len(rr) && next[i])
 		sq += dd * dd
 		if math.Abs(dd) > 0.05 {
 			nn50++
@@ -214,6 +251,13 @@ func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
 		if math.Abs(dd) > 0.125*rr[i-1] {
 			d12++
 		}
+	}
+	if len(d) == 0 {
+		v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu)
+		for range rrFeatureNames[6:] {
+			v = append(v, nan)
+		}
+		return v
 	}
 	nd := float64(len(d))
 	rmssd := math.Sqrt(sq / nd)
@@ -230,14 +274,22 @@ func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
 		ad[i] = math.Abs(x)
 	}
 	slices.Sort(ad)
-	turning, alt := 0.0, 0.0
+	turning, triples, alt, pairs := 0.0, 0.0, 0.0, 0.0
 	for i := 1; i+1 < len(rr); i++ {
+		if !next[i-1] || !next[i] {
+			continue
+		}
+		triples++
 		if (rr[i] > rr[i-1] && rr[i] > rr[i+1]) || (rr[i] < rr[i-1] && rr[i] < rr[i+1]) {
 			turning++
 		}
 	}
-	for i := 1; i < len(d); i++ {
-		if d[i]*d[i-1] < 0 {
+	for k := 1; k < len(d); k++ {
+		if !dnext[k-1] {
+			continue
+		}
+		pairs++
+		if d[k]*d[k-1] < 0 {
 			alt++
 		}
 	}
@@ -245,7 +297,7 @@ func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
 	// > 110 % of it (the compensatory pause of an ectopic beat).
 	prem := 0.0
 	for i := 0; i+1 < len(rr); i++ {
-		if rr[i] < 0.85*med && rr[i+1] > 1.1*med {
+		if next[i] && rr[i] < 0.85*med && rr[i+1] > 1.1*med {
 			prem++
 		}
 	}
@@ -262,9 +314,8 @@ func rrFeatures(v []float64, at []int64, fs, dur float64) []float64 {
 			ent -= p * math.Log2(p)
 		}
 	}
-	denom := math.Max(float64(len(rr)-2), 1)
 	v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu, rmssd/mu,
-		nn50/nd, d12/nd, ratio, quantileSorted(ad, 0.5)/med, turning/denom, alt/math.Max(nd-1, 1),
+		nn50/nd, d12/nd, ratio, quantileSorted(ad, 0.5)/med, turning/math.Max(triples, 1), alt/math.Max(pairs, 1),
 		prem/float64(len(rr)), ent, (quantileSorted(sorted, 0.75)-quantileSorted(sorted, 0.25))/med)
 	return v
 }

@@ -139,10 +139,11 @@ func TestSignalFeatureSets(t *testing.T) {
 	if n := len(old.Names()); n != 56 {
 		t.Fatalf("set 1 has %d features, want 56", n)
 	}
-	cur := DefaultSignalFeatures()
-	if cur.FeatureSet != 3 || len(cur.Names()) != 37 {
-		t.Fatalf("default set %d with %d features", cur.FeatureSet, len(cur.Names()))
+	if d := DefaultSignalFeatures(); d.FeatureSet != 4 || len(d.Names()) != 37 {
+		t.Fatalf("default set %d with %d features", d.FeatureSet, len(d.Names()))
 	}
+	cur := DefaultSignalFeatures()
+	cur.FeatureSet = 3
 	set2 := cur
 	set2.FeatureSet = 2
 	if n := len(set2.Names()); n != 56+len(rhythmFeatureNames) {
@@ -172,7 +173,19 @@ func TestSignalFeatureSets(t *testing.T) {
 			t.Errorf("%s: set 3 %v, set 2 %v", n, a, b)
 		}
 	}
-	for _, sf := range []SignalFeatures{old, set2, cur} {
+	// Set 4 is set 3 with the interval features from clean beats only:
+	// on a clean synthetic signal (no Noisy beat) the same values.
+	set4 := DefaultSignalFeatures()
+	v4, err := SignalSpec(set4).SignalVector(x, 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range set4.Names() {
+		if a, b := v4[i], v3[i]; a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+			t.Errorf("%s: set 4 %v, set 3 %v on a clean signal", n, a, b)
+		}
+	}
+	for _, sf := range []SignalFeatures{old, set2, cur, set4} {
 		spec := SignalSpec(sf)
 		v, err := spec.SignalVector(x, 360)
 		if err != nil {
@@ -210,5 +223,53 @@ func TestSignalFeatureSets(t *testing.T) {
 	var back SignalFeatures
 	if err := json.Unmarshal(b, &back); err != nil || back.FeatureSet != 3 {
 		t.Errorf("JSON round trip: %s -> %+v, %v", b, back, err)
+	}
+}
+
+// TestRRFeaturesCleanIntervals: with clean flags (set 4), an interval that
+// touches a noisy beat counts nowhere, and neither do the pairs and
+// triples of intervals across it. A regular rhythm with false beats
+// inserted between true ones (flagged noisy) gives the features of the
+// regular rhythm; counted as beats they make it look irregular.
+func TestRRFeaturesCleanIntervals(t *testing.T) {
+	const fs = 360.0
+	var at []int64
+	var clean []bool
+	var regular []int64
+	for i := range 60 {
+		s := int64(i) * 288 // 75 bpm
+		regular = append(regular, s)
+		at = append(at, s)
+		clean = append(clean, true)
+		if i%7 == 3 {
+			// a noise peak taken for a beat, and the next true beat
+			// found in the noise too
+			at = append(at, s+100)
+			clean = append(clean, false)
+		}
+	}
+	dur := 60 * 288 / fs
+	want := rrFeatures(nil, regular, nil, fs, dur)
+	got := rrFeatures(nil, at, clean, fs, dur)
+	all := rrFeatures(nil, at, nil, fs, dur)
+	for i, n := range rrFeatureNames {
+		if n == "beats.per.s" {
+			continue // all beats found, as before
+		}
+		if math.Abs(got[i]-want[i]) > 1e-12 && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+			t.Errorf("%s: %v with the noisy intervals left out, %v for the regular rhythm", n, got[i], want[i])
+		}
+	}
+	cv := slices.Index(rrFeatureNames, "rr.cv")
+	if !(all[cv] > 0.2) || !(want[cv] < 1e-9) {
+		t.Errorf("rr.cv: %v counting every beat, %v regular: the test does not exercise the flags", all[cv], want[cv])
+	}
+	// Every interval touching a noisy beat: no interval left.
+	for i := range clean {
+		clean[i] = i%2 == 0
+	}
+	none := rrFeatures(nil, at, clean, fs, dur)
+	if !math.IsNaN(none[1]) {
+		t.Errorf("hr.mean %v without any clean interval, want NaN", none[1])
 	}
 }

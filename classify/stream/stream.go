@@ -36,7 +36,7 @@ type Config struct {
 	AlertThreshold float64
 	AlertWindows   int
 	// MaxNoisy is the largest share of noisy beats (beats.Beat.Noisy) a
-	// window may have and still count for alerts; 0 means 0.3, 1 or more
+	// window may have and still count for alerts; 0 means DefaultMaxNoisy, 1 or more
 	// turns the test off. A window with more, with fewer than two beats,
 	// or with a flat or lead-off second is inconclusive: its prediction
 	// is reported, but it neither raises, continues nor clears an alert.
@@ -63,7 +63,7 @@ type Config struct {
 }
 
 // DefaultMaxNoisy is the default Config.MaxNoisy.
-const DefaultMaxNoisy = 0.3
+const DefaultMaxNoisy = 0.5
 
 // maxPending bounds the samples held while the rate is inferred from
 // timestamps.
