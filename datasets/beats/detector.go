@@ -327,7 +327,6 @@ type Detector struct {
 	// medians of qpk, qc and npk, updated when those change (setLevels):
 	// the noise gates read them every sample while a beat waits.
 	qMed, qcMed, nMed float64
-	flushing          bool // in Flush: the signal has ended
 	qi, ni            int
 	rr                []float64 // last history RR intervals, samples
 	ri                int
@@ -590,7 +589,6 @@ func (d *Detector) WriteLeads(x [][]float64, emit func(Beat)) {
 // remaining beat, and resets the detector for a new signal.
 func (d *Detector) Flush(out func(Beat)) {
 	emit := d.sink(out)
-	d.flushing = true
 	if d.hasCand {
 		d.hasCand = false
 		d.fillPeak(&d.cand, d.n-1)
@@ -606,7 +604,6 @@ func (d *Detector) Flush(out func(Beat)) {
 	if d.hold > 0 {
 		d.release(math.MaxInt64, out)
 	}
-	d.flushing = false
 	d.reset()
 }
 
@@ -863,8 +860,8 @@ func (d *Detector) track(f int64) {
 
 // noisyBeat reports whether the envelope stays at or above noisyFloor of
 // peak p's value over the half second before it or over the quarter second
-// after it (as much of either as the ring holds; at the end of the
-// signal, the quarter second after only if it has been written). Between the complexes of
+// after it (as much of the half second before as the ring holds; the
+// quarter second after only once it has been written). Between the complexes of
 // a clean ECG the envelope falls near zero whatever their shape (a half
 // second holds such a gap up to about 180 bpm, a quarter second follows the
 // end of a complex); noise fills the gaps, and a peak at the onset of noise
@@ -893,10 +890,11 @@ func (d *Detector) noisyBeat(p peak) bool {
 	if above(p.at-d.samples(floorTime), p.at) {
 		return true
 	}
-	// At the end of a signal (Flush) the part written after the peak may
-	// be only the complex's own envelope: then it does not count.
+	// The quarter second after the peak counts only once it has been
+	// written: a beat decided sooner (search-back of a recent peak, the
+	// end of the signal) would be judged by its own envelope's descent.
 	end := p.at + d.samples(floorAfter)
-	return !(d.flushing && end > d.n-1) && above(p.at+1, end)
+	return end <= d.n-1 && above(p.at+1, end)
 }
 
 // noisy reports whether the mean envelope is at least insGate of the
