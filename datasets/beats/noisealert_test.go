@@ -2,7 +2,9 @@ package beats_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,11 +173,12 @@ func TestNoisyWindowsMitdb(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "| rhythm | windows | inconclusive at gate 0.1 | 0.2 | 0.3 | 0.5 |\n|---|---|---|---|---|---|\n")
-	for k, r := range res {
+	for _, k := range slices.Sorted(maps.Keys(res)) {
+		r := res[k]
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", k, r.windows, r.gated[0], r.gated[1], r.gated[2], r.gated[3])
 	}
-	for p, v := range recs {
-		if v[1] > 0 {
+	for _, p := range slices.Sorted(maps.Keys(recs)) {
+		if v := recs[p]; v[1] > 0 {
 			fmt.Fprintf(&b, "%s: %v\n", p, v)
 		}
 	}
