@@ -6,7 +6,7 @@ SHARED  ?= $(abspath ../shared)
 WFDB    ?= $(abspath .cache/wfdb)
 export CGO_ENABLED = 0
 
-.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean race
+.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean race pgo
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/ecg
@@ -27,6 +27,13 @@ bench:
 # Side-by-side timings against the WFDB Software Package (medians of RUNS=7).
 compare: build wfdb-tools
 	bash docs/bench/compare-tools.sh $(BIN) $(WFDB)/bin $(SHARED)/data/mitdb
+
+# Profile-guided optimisation: cmd/ecg/default.pgo, which go build uses for
+# bin/ecg, is the CPU profile of BenchmarkPGOWorkload (ecg beats over mitdb,
+# spectro, stream; needs $(SHARED)). Rerun after large changes to hot code.
+pgo:
+	ECG_SHARED=$(SHARED) $(GO) test ./cmd/ecg -run '^$$' -bench PGOWorkload -benchtime 8x \
+	  -cpuprofile cmd/ecg/default.pgo -o $$(mktemp -d)/ecg.test
 
 # Each fuzz target for FUZZTIME (default 60s).
 FUZZTIME ?= 60s
