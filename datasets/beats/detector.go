@@ -1172,7 +1172,9 @@ func (d *Detector) noise(p peak) {
 // inserted first (and a long gap filled), the levels, the template and
 // the rhythm tracker learn from it, and it is emitted.
 func (d *Detector) accept(p peak, emit func(Beat)) {
-	noisyAcc := d.noisy()
+	// The signal's noise state while p is accepted: nothing below changes
+	// it before the QRS levels learn from p.
+	noisyNow := d.noisy()
 	noisy := d.noisyBeat(p)
 	if d.p.insGate > 0 {
 		d.insert(p, emit)
@@ -1188,7 +1190,7 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 				d.wq, d.wqi = pushRing(d.wq, d.wqi, v)
 			}
 		}
-		if len(d.leads) == 1 && !d.noisy() {
+		if len(d.leads) == 1 && !noisyNow {
 			d.learnTemplate(p.fid)
 		}
 		d.track(p.fid)
@@ -1197,7 +1199,7 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	if d.p.qRise > 0 && len(d.qpk) > 0 {
 		v = math.Min(v, d.p.qRise*d.qMed)
 	}
-	if !d.noisy() {
+	if !noisyNow {
 		d.qc, d.qci = pushRing(d.qc, d.qci, v)
 	}
 	d.qpk, d.qi = pushRing(d.qpk, d.qi, v)
@@ -1219,7 +1221,7 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 		d.lastFid = p.fid
 		// Trustworthy for the two-sided rhythm: accepted while the signal
 		// was not noisy, or standing out of it.
-		d.trustNext = !noisyAcc || !noisy
+		d.trustNext = !noisyNow || !noisy
 		emit(Beat{Sample: p.fid, Noisy: noisy})
 	}
 }
@@ -1267,13 +1269,13 @@ func pushRing(r []float64, i int, v float64) ([]float64, int) {
 	return r, (i + 1) % len(r)
 }
 
-// median returns the median of r (0 when empty), sorting a copy in the
-// detector's scratch buffer.
 // setLevels updates the medians of the QRS and noise levels.
 func (d *Detector) setLevels() {
 	d.qMed, d.qcMed, d.nMed = d.median(d.qpk), d.median(d.qc), d.median(d.npk)
 }
 
+// median returns the median of r (0 when empty), sorting a copy in the
+// detector's scratch buffer.
 func (d *Detector) median(r []float64) float64 {
 	s := d.sorted[:len(r)]
 	copy(s, r)
