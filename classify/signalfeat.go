@@ -236,9 +236,6 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 	dnext := make([]bool, 0, len(rr))
 	for i := 1; i < len(rr); i++ {
 		if !next[i-1] {
-			if len(dnext) > 0 {
-				dnext[len(dnext)-1] = false
-			}
 			continue
 		}
 		dd := rr[i] - rr[i-1]
