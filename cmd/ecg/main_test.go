@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func runECG(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+func runECG(t testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	streams, out, errOut := TestStreams(stdin)
 	code = Run(context.Background(), args, streams)

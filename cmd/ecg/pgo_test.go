@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,23 +16,18 @@ import (
 func BenchmarkPGOWorkload(b *testing.B) {
 	db := refdata.MITDB(b)
 	dir := b.TempDir()
-	var text strings.Builder
-	run := func(args []string, in string) {
-		var out, errb bytes.Buffer
-		s := &IOStreams{In: strings.NewReader(in), Out: &out, ErrOut: &errb, Environ: os.Getenv}
-		if c := Run(context.Background(), args, s); c != 0 {
-			b.Fatalf("ecg %s: exit %d: %s", strings.Join(args, " "), c, errb.String())
+	run := func(stdin string, args ...string) string {
+		code, out, errOut := runECG(b, stdin, args...)
+		if code != 0 {
+			b.Fatalf("ecg %s: exit %d: %s", strings.Join(args, " "), code, errOut)
 		}
-		if args[0] == "simulate" {
-			text.Write(out.Bytes())
-		}
+		return out
 	}
-	run([]string{"simulate", "--duration", "10m", "--fs", "360", "--seed", "5"}, "")
-	stdin := text.String()
+	stdin := run("", "simulate", "--duration", "10m", "--fs", "360", "--seed", "5")
 	b.ResetTimer()
 	for range b.N {
-		run([]string{"beats", db, "--summary", "--jobs", "1", "--quiet"}, "")
-		run([]string{"spectro", filepath.Join(db, "100"), "--out", filepath.Join(dir, "s"), "--quiet"}, "")
-		run([]string{"stream", "--fs", "360"}, stdin)
+		run("", "beats", db, "--summary", "--jobs", "1", "--quiet")
+		run("", "spectro", filepath.Join(db, "100"), "--out", filepath.Join(dir, "s"), "--quiet")
+		run(stdin, "stream", "--fs", "360")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 
@@ -36,17 +37,15 @@ func TestRatesNoise(t *testing.T) {
 			t.Error(err)
 			return
 		}
+		x0 := r.rec.Physical(0)
 		for _, fs := range []float64{125, 250, 360, 500, 1000} {
-			x0 := r.rec.Physical(0)
 			x := resample(x0, r.fs, fs)
-			ref := make([]int64, len(r.ref))
-			for k, s := range r.ref {
-				ref[k] = int64(math.Round(float64(s) * fs / r.fs))
+			// The annotations at the new rate, as TestStressTables writes them.
+			scaled := slices.Clone(r.ann)
+			for k := range scaled {
+				scaled[k].Sample = int64(math.Round(float64(scaled[k].Sample) * fs / r.fs))
 			}
-			var vf []Span
-			for _, s := range r.vf {
-				vf = append(vf, Span{Start: int64(float64(s.Start) * fs / r.fs), End: int64(float64(s.End) * fs / r.fs)})
-			}
+			ref, vf := Reference(scaled, int64(len(x)))
 			for _, c := range conds {
 				y := append([]float64(nil), x...)
 				if c.kind != "" {
