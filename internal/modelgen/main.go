@@ -367,10 +367,6 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	}
 	fmt.Fprintf(w, "%s: %d files, %d records, labels %v; %d-fold CV grouped by record, seed %d, %d trees\n",
 		o.data, len(ds.Files), len(nGroups), ds.Labels, o.cv, o.seed, o.trees)
-	type variant struct {
-		set  int
-		drop string
-	}
 	var runs []variant
 	for _, set := range o.featureSets {
 		runs = append(runs, variant{set: set})
@@ -380,103 +376,116 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	}
 	cache := map[int][][]float64{}
 	for _, run := range runs {
-		set := run.set
-		sf := classify.DefaultSignalFeatures()
-		sf.FeatureSet = set
-		spec := classify.SignalSpec(sf)
-		X := cache[set]
-		if X == nil {
-			X, err = classify.Featurize(ctx, spec, ds.Files, o.jobs, nil)
-			if err != nil {
-				return err
-			}
-			cache[set] = X
-		}
-		title := fmt.Sprintf("feature set %d (%d features)", set, len(spec.Names()))
-		if run.drop != "" {
-			// A feature left out is made unknown everywhere: a constant
-			// column is never split on.
-			var cols []int
-			// "a+b": leave out the features of every prefix at once.
-			for j, n := range spec.Names() {
-				for _, p := range strings.Split(run.drop, "+") {
-					if strings.HasPrefix(n, p) {
-						cols = append(cols, j)
-						break
-					}
-				}
-			}
-			X2 := make([][]float64, len(X))
-			for i, row := range X {
-				X2[i] = slices.Clone(row)
-				for _, j := range cols {
-					X2[i][j] = math.NaN()
-				}
-			}
-			X = X2
-			title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))
-		}
-		scores := make([][]float64, len(X))
-		for k := 0; k < o.cv; k++ {
-			var trX [][]float64
-			var trY []int
-			for i := range X {
-				if fold[i] != k {
-					trX, trY = append(trX, X[i]), append(trY, y[i])
-				}
-			}
-			m, err := classify.Train(ds.Labels, spec, trX, trY, classify.TrainOptions{Forest: classify.ForestOptions{Trees: o.trees, Seed: o.seed, Jobs: o.jobs}})
-			if err != nil {
-				return err
-			}
-			for i := range X {
-				if fold[i] == k {
-					scores[i] = m.Scores(nil, X[i])
-				}
-			}
-		}
-		rep, err := classify.Evaluate(ds.Labels, y, scores, 0)
+		spec, X, title, err := run.features(ctx, ds, o.jobs, cache)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\n%s: accuracy %.3f, mean F1 %.3f\n", title, rep.Accuracy, rep.Macro.F1)
-		fmt.Fprintf(w, "  %-8s %9s %6s %6s %7s\n", "label", "precision", "recall", "F1", "support")
-		for _, l := range rep.PerLabel {
-			fmt.Fprintf(w, "  %-8s %9.3f %6.3f %6.3f %7d\n", l.Label, l.Precision, l.Recall, l.F1, l.Support)
+		scores, err := classify.CrossValidate(ds.Labels, spec, X, y, fold, o.cv, classify.TrainOptions{Forest: classify.ForestOptions{Trees: o.trees, Seed: o.seed, Jobs: o.jobs}})
+		if err != nil {
+			return err
 		}
-		sub := func(name string, keep func(i int) bool) error {
-			var t []int
-			var s [][]float64
-			for i := range X {
-				if keep(i) {
-					t, s = append(t, y[i]), append(s, scores[i])
-				}
+		if err := writeCV(w, title, ds.Labels, y, scores, rates, secs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// variant is a feature set to cross-validate, with the features whose
+// names start with drop (a+b: with a or with b) left out.
+type variant struct {
+	set  int
+	drop string
+}
+
+// features returns the feature settings of the variant, the feature
+// vectors of the files of ds (featurised once per set, in cache) and a
+// title.
+func (run variant) features(ctx context.Context, ds *datasets.LabelFolders, jobs int, cache map[int][][]float64) (classify.FeatureSpec, [][]float64, string, error) {
+	set := run.set
+	sf := classify.DefaultSignalFeatures()
+	sf.FeatureSet = set
+	spec := classify.SignalSpec(sf)
+	X := cache[set]
+	if X == nil {
+		var err error
+		X, err = classify.Featurize(ctx, spec, ds.Files, jobs, nil)
+		if err != nil {
+			return spec, nil, "", err
+		}
+		cache[set] = X
+	}
+	title := fmt.Sprintf("feature set %d (%d features)", set, len(spec.Names()))
+	if run.drop == "" {
+		return spec, X, title, nil
+	}
+	// A feature left out is made unknown everywhere: a constant column is
+	// never split on.
+	var cols []int
+	// "a+b": leave out the features of every prefix at once.
+	for j, n := range spec.Names() {
+		for _, p := range strings.Split(run.drop, "+") {
+			if strings.HasPrefix(n, p) {
+				cols = append(cols, j)
+				break
 			}
-			if len(t) == 0 {
-				return nil
+		}
+	}
+	X2 := make([][]float64, len(X))
+	for i, row := range X {
+		X2[i] = slices.Clone(row)
+		for _, j := range cols {
+			X2[i][j] = math.NaN()
+		}
+	}
+	title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))
+	return spec, X2, title, nil
+}
+
+// writeCV prints the pooled out-of-fold report of one variant, then the
+// accuracy and F1 by sampling rate and by length of the files.
+func writeCV(w io.Writer, title string, labels []string, y []int, scores [][]float64, rates, secs []float64) error {
+	rep, err := classify.Evaluate(labels, y, scores, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s: accuracy %.3f, mean F1 %.3f\n", title, rep.Accuracy, rep.Macro.F1)
+	fmt.Fprintf(w, "  %-8s %9s %6s %6s %7s\n", "label", "precision", "recall", "F1", "support")
+	for _, l := range rep.PerLabel {
+		fmt.Fprintf(w, "  %-8s %9.3f %6.3f %6.3f %7d\n", l.Label, l.Precision, l.Recall, l.F1, l.Support)
+	}
+	sub := func(name string, keep func(i int) bool) error {
+		var t []int
+		var s [][]float64
+		for i := range scores {
+			if keep(i) {
+				t, s = append(t, y[i]), append(s, scores[i])
 			}
-			r, err := classify.Evaluate(ds.Labels, t, s, 0)
-			if err != nil {
-				return err
-			}
-			f := make([]string, len(r.PerLabel))
-			for j, l := range r.PerLabel {
-				f[j] = fmt.Sprintf("%s %.3f", l.Label, l.F1)
-			}
-			fmt.Fprintf(w, "  %-12s n=%-5d accuracy %.3f  mean F1 %.3f  (%s)\n", name, len(t), r.Accuracy, r.Macro.F1, strings.Join(f, ", "))
+		}
+		if len(t) == 0 {
 			return nil
 		}
-		seenRates := slices.Clone(rates)
-		slices.Sort(seenRates)
-		for _, r := range slices.Compact(seenRates) {
-			if err := sub(fmt.Sprintf("%g Hz", r), func(i int) bool { return rates[i] == r }); err != nil {
-				return err
-			}
+		r, err := classify.Evaluate(labels, t, s, 0)
+		if err != nil {
+			return err
 		}
-		for _, b := range [][2]float64{{0, 20}, {20, 40}, {40, math.Inf(1)}} {
-			if err := sub(fmt.Sprintf("%g-%g s", b[0], b[1]), func(i int) bool { return secs[i] >= b[0] && secs[i] < b[1] }); err != nil {
-				return err
-			}
+		f := make([]string, len(r.PerLabel))
+		for j, l := range r.PerLabel {
+			f[j] = fmt.Sprintf("%s %.3f", l.Label, l.F1)
+		}
+		fmt.Fprintf(w, "  %-12s n=%-5d accuracy %.3f  mean F1 %.3f  (%s)\n", name, len(t), r.Accuracy, r.Macro.F1, strings.Join(f, ", "))
+		return nil
+	}
+	seenRates := slices.Clone(rates)
+	slices.Sort(seenRates)
+	for _, r := range slices.Compact(seenRates) {
+		if err := sub(fmt.Sprintf("%g Hz", r), func(i int) bool { return rates[i] == r }); err != nil {
+			return err
+		}
+	}
+	for _, b := range [][2]float64{{0, 20}, {20, 40}, {40, math.Inf(1)}} {
+		if err := sub(fmt.Sprintf("%g-%g s", b[0], b[1]), func(i int) bool { return secs[i] >= b[0] && secs[i] < b[1] }); err != nil {
+			return err
 		}
 	}
 	return nil
