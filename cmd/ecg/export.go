@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/spf13/cobra"
 )
@@ -161,34 +161,15 @@ func runExport(a *app, o exportOptions) error {
 	})
 }
 
-// selectSignals parses --signals: comma-separated indexes or names.
+// selectSignals resolves --signals by the one rule (signal.Select); ""
+// is every signal (nil).
 func selectSignals(h *wfdb.Header, list string) ([]int, error) {
 	if list == "" {
 		return nil, nil
 	}
-	var sigs []int
-	for _, tok := range strings.Split(list, ",") {
-		tok = strings.TrimSpace(tok)
-		found := -1
-		for i := range h.Signals {
-			if h.Signals[i].Description == tok {
-				found = i
-				break
-			}
-		}
-		if found < 0 {
-			if n, err := strconv.Atoi(tok); err == nil && n >= 0 && n < len(h.Signals) {
-				found = n
-			}
-		}
-		if found < 0 {
-			names := make([]string, len(h.Signals))
-			for i := range h.Signals {
-				names[i] = fmt.Sprintf("%d=%s", i, h.Signals[i].Description)
-			}
-			return nil, usagef("--signals: record %s has no signal %q (signals: %s)", h.Name, tok, strings.Join(names, ", "))
-		}
-		sigs = append(sigs, found)
+	sigs, err := signal.Select(h.SignalNames(), list)
+	if err != nil {
+		return nil, usagef("--signals: record %s has %v", h.Name, err)
 	}
 	return sigs, nil
 }

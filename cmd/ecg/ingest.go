@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,8 +74,8 @@ their onsets, the gaps filled with invalid samples.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "convert CSV/EDF files into WFDB records in this `DIR`")
-	f.StringVar(&o.format, "format", "text", "output format: text, tsv, csv or json (JSON lines)")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records checked in parallel")
+	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
+	jobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
 	o.fileInput.addFlags(cmd)
 	return cmd
@@ -99,12 +98,6 @@ type ingestRow struct {
 func (r *ingestRow) fail(err error) { r.Problems = append(r.Problems, err.Error()) }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions) error {
-	if err := checkFormat(o.format, "text", "tsv", "csv", "json"); err != nil {
-		return err
-	}
-	if err := checkJobs(o.jobs); err != nil {
-		return err
-	}
 	err := o.fileInput.check()
 	if err != nil {
 		return err
@@ -232,9 +225,9 @@ func checkRecord(path string, annotators []string) ingestRow {
 // convertOne converts one CSV or EDF file into a WFDB record in o.out and
 // checks the result.
 func convertOne(path string, o ingestOptions, annotators []string) ingestRow {
-	name := recordNameFor(path)
+	name := datasets.RecordNameFor(path)
 	row := ingestRow{Record: name, Source: path, Checksums: "none"}
-	h, data, anns, err := o.fileInput.convert(path, name)
+	h, data, anns, err := o.fileInput.opts.ConvertDevice(path, name)
 	if err != nil {
 		row.fail(fmt.Errorf("%s: %w", path, err))
 		return row
@@ -261,59 +254,19 @@ const edfAnnotator = "atr"
 // convertibleFiles lists the CSV/EDF files of dir, or dir itself when it
 // is a file, refusing two files that would become the same record.
 func convertibleFiles(dir string) ([]string, error) {
-	out, err := dataFiles(dir)
+	out, err := datasets.DeviceFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]string{}
 	for _, p := range out {
-		n := recordNameFor(p)
+		n := datasets.RecordNameFor(p)
 		if q, ok := seen[n]; ok {
 			return nil, fmt.Errorf("%s and %s would both become record %s", q, p, n)
 		}
 		seen[n] = p
 	}
 	return out, nil
-}
-
-// recordNameFor makes a WFDB record name from a file name: letters,
-// digits and '_' ('-' and '.' and others become '_').
-func recordNameFor(path string) string {
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	b := []byte(base)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 {
-		return "record"
-	}
-	return string(b)
-}
-
-func parseDelimiter(s string) (rune, error) {
-	switch s {
-	case "":
-		return 0, nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	case "space", " ":
-		return ' ', nil
-	case ",", ";", "|", ":":
-		return rune(s[0]), nil
-	}
-	return 0, usagef("--delimiter %q: want \",\", \";\", \"|\", tab or space", s)
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, t := range strings.Split(s, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // databaseAnnotators reads the first column of dir/ANNOTATORS, or
