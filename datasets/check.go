@@ -16,12 +16,12 @@ import (
 // ingest): its shape, whether its samples match the header's checksums,
 // how many annotations its annotation files hold, and what is wrong.
 type RecordCheck struct {
-	Record      string  `json:"record"`
-	Source      string  `json:"source,omitempty"` // the device export it was converted from
-	Signals     int     `json:"signals"`
-	Fs          float64 `json:"fs"`
-	Frames      int64   `json:"frames"`
-	Duration    float64 `json:"duration_s"`
+	Record   string  `json:"record"`
+	Source   string  `json:"source,omitempty"` // the device export it was converted from
+	Signals  int     `json:"signals"`
+	Fs       float64 `json:"fs"`
+	Frames   int64   `json:"frames"`
+	Duration float64 `json:"duration_s"`
 	// Checksums is "ok", "BAD", "none" (the header gives none) or "-"
 	// (the samples could not be read).
 	Checksums   string `json:"checksums"`
