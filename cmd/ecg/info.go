@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -53,20 +52,14 @@ EDF+ annotations under "atr"). --format json prints one JSON object per record
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "text", "output format: text or json (JSON lines)")
+	formatFlag(cmd, &o.format, "", "text", "text", "json")
 	f.StringVar(&o.annotator, "annotator", "atr", "annotation file to summarize (default atr, when present; \"\" for none)")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records described in parallel")
+	jobsFlag(cmd, &o.jobs, "records described")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
 func runInfo(a *app, o infoOptions) error {
-	if err := checkFormat(o.format, "text", "json"); err != nil {
-		return err
-	}
-	if err := checkJobs(o.jobs); err != nil {
-		return err
-	}
 	if err := o.fileInput.check(); err != nil {
 		return err
 	}

@@ -73,29 +73,14 @@ the same output.`,
 	f.Int64Var(&o.seed, "seed", 1, "random seed")
 	f.BoolVar(&o.realtime, "realtime", false, "pace stdout output at the sampling rate")
 	f.StringVar(&o.out, "out", "", "write the WFDB record DIR/NAME (.hea, .dat, .atr) instead of stdout")
-	f.StringVar(&o.format, "format", "text", "stdout format: text (one mV value per line) or csv (time,ecg)")
+	formatFlag(cmd, &o.format, "stdout format (text: one mV value per line, csv: time,ecg)", "text", "text", "csv")
 	return cmd
-}
-
-// parseSeconds reads "600", "2.5" (seconds) or a Go duration ("10m").
-func parseSeconds(s string) (float64, error) {
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		return v, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q: want seconds or a duration such as 90s, 10m, 1h", s)
-	}
-	return d.Seconds(), nil
 }
 
 func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	dur, err := parseSeconds(o.duration)
 	if err != nil || dur < 0 {
 		return usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
-	}
-	if err := checkFormat(o.format, "text", "csv"); err != nil {
-		return err
 	}
 	if !(o.fs > 0) {
 		return usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
