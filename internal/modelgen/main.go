@@ -55,6 +55,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -188,63 +189,17 @@ func cut(w io.Writer, o options) error {
 	var segs []segment
 	recordsOf := map[string]map[string]bool{}
 	for _, path := range records {
-		rec, err := wfdb.ReadRecord(path)
+		rs, err := cutRecord(path, o)
 		if err != nil {
 			return err
 		}
-		anns, err := wfdb.ReadAnnotations(path, "atr")
-		if err != nil {
-			return err
-		}
-		h := rec.Header
-		sig := 0
-		for i, s := range h.Signals {
-			if s.Description == "MLII" {
-				sig = i
-				break
+		for _, s := range rs {
+			if recordsOf[s.label] == nil {
+				recordsOf[s.label] = map[string]bool{}
 			}
+			recordsOf[s.label][s.record] = true
 		}
-		x := rec.Physical(sig)
-		n := int64(rec.NumFrames())
-		eps := wfdb.RhythmEpisodes(anns, n)
-		rng := recordRNG(o.seed, h.Name)
-		add := func(label string, sp datasets.Span) {
-			label = datasets.SanitizeLabel(label)
-			if o.keep != nil && !o.keep[label] {
-				if o.other == "" {
-					return
-				}
-				label = o.other
-			}
-			rate := o.rates[rng.IntN(len(o.rates))]
-			segs = append(segs, segment{record: h.Name, label: label, span: sp, x: x[sp.Start:sp.End], fs: h.Fs,
-				rate: rate, units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
-			if recordsOf[label] == nil {
-				recordsOf[label] = map[string]bool{}
-			}
-			recordsOf[label][h.Name] = true
-		}
-		if o.lengths == "" {
-			for _, sp := range datasets.Strides(n, datasets.Samples(o.window, h.Fs), datasets.Samples(o.hop, h.Fs), false) {
-				label, frac := datasets.RhythmOf(eps, sp)
-				if label == "" || frac < o.minFraction {
-					continue
-				}
-				add(label, sp)
-			}
-			continue
-		}
-		for _, ep := range eps {
-			pos := ep.Start
-			for {
-				l := datasets.Samples(o.minLen+rng.Float64()*(o.maxLen-o.minLen), h.Fs)
-				if pos+l > ep.End {
-					break
-				}
-				add(ep.Label, datasets.Span{Start: pos, End: pos + l})
-				pos += l
-			}
-		}
+		segs = append(segs, rs...)
 	}
 	counts := map[string]int{}
 	perRate := map[float64]int{}
@@ -267,6 +222,74 @@ func cut(w io.Writer, o options) error {
 		}
 		perRate[r]++
 	}
+	writeCounts(w, o, recordsOf, counts, perRate)
+	return nil
+}
+
+// cutRecord cuts the record at path into labelled segments of its ECG
+// lead: MLII where present, else the first ECG lead (signal.FirstECG).
+func cutRecord(path string, o options) ([]segment, error) {
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		return nil, err
+	}
+	anns, err := wfdb.ReadAnnotations(path, "atr")
+	if err != nil {
+		return nil, err
+	}
+	h := rec.Header
+	names := make([]string, len(h.Signals))
+	for i, s := range h.Signals {
+		names[i] = s.Description
+	}
+	sig := signal.FirstECG(names)
+	if mlii, err := signal.Select(names, "MLII"); err == nil {
+		sig = mlii[0]
+	}
+	x := rec.Physical(sig)
+	n := int64(rec.NumFrames())
+	eps := wfdb.RhythmEpisodes(anns, n)
+	rng := recordRNG(o.seed, h.Name)
+	var segs []segment
+	add := func(label string, sp datasets.Span) {
+		label = datasets.SanitizeLabel(label)
+		if o.keep != nil && !o.keep[label] {
+			if o.other == "" {
+				return
+			}
+			label = o.other
+		}
+		rate := o.rates[rng.IntN(len(o.rates))]
+		segs = append(segs, segment{record: h.Name, label: label, span: sp, x: x[sp.Start:sp.End], fs: h.Fs,
+			rate: rate, units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
+	}
+	if o.lengths == "" {
+		for _, sp := range datasets.Strides(n, datasets.Samples(o.window, h.Fs), datasets.Samples(o.hop, h.Fs), false) {
+			label, frac := datasets.RhythmOf(eps, sp)
+			if label == "" || frac < o.minFraction {
+				continue
+			}
+			add(label, sp)
+		}
+		return segs, nil
+	}
+	for _, ep := range eps {
+		pos := ep.Start
+		for {
+			l := datasets.Samples(o.minLen+rng.Float64()*(o.maxLen-o.minLen), h.Fs)
+			if pos+l > ep.End {
+				break
+			}
+			add(ep.Label, datasets.Span{Start: pos, End: pos + l})
+			pos += l
+		}
+	}
+	return segs, nil
+}
+
+// writeCounts prints the records and segments per rhythm, and the
+// segments per rate.
+func writeCounts(w io.Writer, o options, recordsOf map[string]map[string]bool, counts map[string]int, perRate map[float64]int) {
 	labels := make([]string, 0, len(recordsOf))
 	for l := range recordsOf {
 		labels = append(labels, l)
@@ -287,7 +310,6 @@ func cut(w io.Writer, o options) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "%g Hz: %d segments\n", r, perRate[r])
 	}
-	return nil
 }
 
 // writeSegment writes one segment as a single-signal WFDB record in format
@@ -310,7 +332,7 @@ func writeSegment(dir, name string, s segment) error {
 			d[i] = wfdb.InvalidSample
 			continue
 		}
-		d[i] = int32(math.Round(v * gain))
+		d[i] = signal.ToDigital(v, gain, 0)
 	}
 	h := &wfdb.Header{
 		Name: name, Fs: fs,
