@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
 // A 60 s record at 250 Hz cut into 20 s strides every 10 s: the last
@@ -27,6 +28,24 @@ func ExampleStrides() {
 	// [7500, 12500) 30 s
 	// [10000, 15000) 40 s
 	// with a partial last stride: {12500 15250}
+}
+
+// A rhythm archive labels each stride with the rhythm covering most of
+// it, and keeps it when that share is high enough (--min-fraction).
+func ExampleRhythmOf() {
+	const fs = 250
+	episodes := []wfdb.Episode{ // as wfdb.RhythmEpisodes reads them from .atr
+		{Label: "N", Start: 0, End: 25 * fs},
+		{Label: "AFIB", Start: 25 * fs, End: 60 * fs},
+	}
+	for _, s := range datasets.Strides(60*fs, 20*fs, 20*fs, false) {
+		label, fraction := datasets.RhythmOf(episodes, s)
+		fmt.Printf("%2d-%2d s: %-4s %.2f\n", s.Start/fs, s.End/fs, label, fraction)
+	}
+	// Output:
+	//  0-20 s: N    1.00
+	// 20-40 s: AFIB 0.75
+	// 40-60 s: AFIB 1.00
 }
 
 // Images of an archive are split by the record they come from (the name
