@@ -1,13 +1,11 @@
 package datasets
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -192,33 +190,4 @@ func DatabaseAnnotators(dir string) []string {
 		return []string{"atr"}
 	}
 	return out
-}
-
-// CheckAll runs check on every item with at most jobs at a time and
-// returns the results in the order of items; done, when not nil, is called
-// after each item (from any goroutine). It stops starting new items when
-// ctx is done and returns ctx's error.
-func CheckAll(ctx context.Context, items []string, jobs int, check func(string) RecordCheck, done func()) ([]RecordCheck, error) {
-	out := make([]RecordCheck, len(items))
-	sem := make(chan struct{}, max(1, jobs))
-	var wg sync.WaitGroup
-	for i, item := range items {
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() {
-				<-sem
-				wg.Done()
-				if done != nil {
-					done()
-				}
-			}()
-			out[i] = check(item)
-		}()
-	}
-	wg.Wait()
-	return out, ctx.Err()
 }

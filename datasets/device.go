@@ -200,3 +200,24 @@ func ParseDelimiter(s string) (rune, error) {
 	}
 	return 0, fmt.Errorf("delimiter %q: want \",\", \";\", \"|\", \":\", tab or space", s)
 }
+
+// DescribeInput describes a record or a device export as ecg info does
+// (wfdb.Describe, wfdb.DescribeRecord), with the annotations of annotator
+// summarised; when annotator is only the default (explicit false), a
+// record without that annotation file is described without annotations.
+func (o DeviceOptions) DescribeInput(path, annotator string, explicit bool) (*wfdb.RecordInfo, error) {
+	if IsDeviceFile(path) {
+		rec, anns, err := o.ReadDevice(path)
+		if err != nil {
+			return nil, err
+		}
+		if !explicit && len(anns) == 0 {
+			annotator = ""
+		}
+		return wfdb.DescribeRecord(path, rec, annotator, anns), nil
+	}
+	if !explicit && !wfdb.HasAnnotations(path, annotator) {
+		annotator = ""
+	}
+	return wfdb.Describe(path, annotator)
+}

@@ -159,7 +159,11 @@ func selectSignals(h *wfdb.Header, list string) ([]int, error) {
 	if list == "" {
 		return nil, nil
 	}
-	sigs, err := signal.Select(h.SignalNames(), list)
+	names, err := h.SignalNames()
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := signal.Select(names, list)
 	if err != nil {
 		return nil, usagef("--signals: record %s has %v", h.Name, err)
 	}

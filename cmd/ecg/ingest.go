@@ -14,6 +14,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
 
@@ -97,7 +98,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 		}
 	}
 	bar := a.newProgress(int64(len(items)), "ingest")
-	rows, err := datasets.CheckAll(ctx, items, o.jobs, check, func() { bar.Add(1) })
+	rows, err := pool.Map(ctx, items, o.jobs, check, func() { bar.Add(1) })
 	bar.Done()
 	if err != nil {
 		return err

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -117,49 +114,5 @@ func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	fs := g.Fs()
-	w := bufio.NewWriterSize(a.io.Out, 64<<10)
-	if o.format == "csv" {
-		w.WriteString("time,ecg\n")
-	}
-	chunk := 4096
-	if o.realtime {
-		chunk = max(1, int(fs/20)) // 50 ms
-	}
-	buf := make([]float64, chunk)
-	line := make([]byte, 0, 64)
-	start := time.Now()
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			w.Flush()
-			return err
-		}
-		k := g.Read(buf, nil)
-		if k == 0 {
-			break
-		}
-		for _, v := range buf[:k] {
-			line = line[:0]
-			if o.format == "csv" {
-				line = strconv.AppendFloat(line, float64(n)/fs, 'f', 6, 64)
-				line = append(line, ',')
-			}
-			line = strconv.AppendFloat(line, v, 'f', 3, 64)
-			line = append(line, '\n')
-			w.Write(line)
-			n++
-		}
-		if o.realtime {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			due := start.Add(time.Duration(float64(n) / fs * float64(time.Second)))
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Until(due)):
-			}
-		}
-	}
-	return w.Flush()
+	return g.WriteText(ctx, a.io.Out, synth.TextOptions{CSV: o.format == "csv", Realtime: o.realtime})
 }
