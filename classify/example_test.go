@@ -10,19 +10,20 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/synth"
-	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
-// recording returns 30 s of a synthetic single-lead ECG in mV at 250 Hz.
-func recording(rhythm string, seed int64) []float64 {
+// synthetic returns 30 s of a synthetic single-lead ECG at 250 Hz.
+func synthetic(rhythm string, seed int64) *synth.Recording {
 	rec, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: 250, Duration: 30, Seed: seed, Noise: 0.02})
 	if err != nil {
 		log.Fatal(err)
 	}
-	return rec.MV
+	return rec
 }
+
+// recording returns the samples (mV) of a synthetic recording.
+func recording(rhythm string, seed int64) []float64 { return synthetic(rhythm, seed).MV }
 
 // A model from feature vectors: signal features of synthetic normal and
 // AF recordings, a forest, and a prediction for a recording it has not
@@ -106,7 +107,10 @@ func ExampleTrainDataset() {
 	for seed := int64(1); seed <= 8; seed++ {
 		for label, rhythm := range map[string]string{"AF": synth.AFib, "N": synth.Normal} {
 			name := fmt.Sprintf("p%02d_%s", seed, label) // group p01 ...: the patient
-			if err := writeRecord(filepath.Join(dir, label), name, recording(rhythm, seed)); err != nil {
+			if err := os.MkdirAll(filepath.Join(dir, label), 0o755); err != nil {
+				log.Fatal(err)
+			}
+			if err := synthetic(rhythm, seed).WriteWFDB(filepath.Join(dir, label), name); err != nil {
 				log.Fatal(err)
 			}
 		}
@@ -127,19 +131,4 @@ func ExampleTrainDataset() {
 	// Output:
 	// 12 training files from 6 patients, 4 held out (grouped by record, 0.75 training, seed 1)
 	// held-out accuracy 1.00
-}
-
-// writeRecord writes x (mV at 250 Hz) as a one-signal WFDB record.
-func writeRecord(dir, name string, x []float64) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	d := make([]int32, len(x))
-	for i, v := range x {
-		d[i] = signal.ToDigital(v, 1000, 0)
-	}
-	h := &wfdb.Header{Name: name, Fs: 250, Signals: []wfdb.SignalSpec{{
-		FileName: name + ".dat", Format: 16, SamplesPerFrame: 1, Gain: 1000, Units: "mV", ADCResolution: 16, Description: "ECG",
-	}}}
-	return wfdb.WriteRecord(dir, h, [][]int32{d})
 }

@@ -79,6 +79,7 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if err != nil {
 		return err
 	}
+	a.noteFolders("eval", ds)
 	bars := &stageBars{a: a}
 	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.update})
 	bars.Done()

@@ -102,11 +102,13 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
+	a.noteFolders("train", ds)
 	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
 	if o.testDir != "" {
 		if opt.Test, err = datasets.ReadLabelFolders(o.testDir); err != nil {
 			return err
 		}
+		a.noteFolders("train", opt.Test)
 	}
 	bars := &stageBars{a: a}
 	opt.Progress = bars.update
@@ -158,6 +160,17 @@ func (b *stageBars) update(stage string, done, total int) {
 
 // Done clears the current bar.
 func (b *stageBars) Done() { b.bar.Done() }
+
+// noteFolders says on stderr which top-level folders of a dataset were
+// not read as labels (hidden or empty).
+func (a *app) noteFolders(cmd string, ds *datasets.LabelFolders) {
+	if a.quiet {
+		return
+	}
+	for _, s := range ds.Skipped {
+		fmt.Fprintf(a.io.ErrOut, "ecg %s: %s: skipped folder %s\n", cmd, ds.Dir, s)
+	}
+}
 
 // noteSkipped says on stderr which files were left out because their
 // label cannot be predicted (why says why).
