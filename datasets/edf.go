@@ -165,6 +165,13 @@ func ParseEDFHeader(r io.Reader, size int64) (*EDFHeader, error) {
 	if !(h.RecordDuration > 0) && h.hasData() {
 		return nil, fmt.Errorf("EDF header: data record duration %g: must be positive", h.RecordDuration)
 	}
+	for i := range h.Signals {
+		if s := &h.Signals[i]; !s.Annotations {
+			if err := wfdb.CheckFs(h.Fs(i)); err != nil {
+				return nil, fmt.Errorf("EDF header: signal %d (%s): %d samples per data record of %g s: %w", i, s.Label, s.NSamples, h.RecordDuration, err)
+			}
+		}
+	}
 	return h, nil
 }
 
@@ -306,17 +313,17 @@ func parseTALs(b []byte, first bool) (anns []EDFAnnotation, start float64, ok bo
 		b = b[end+1:]
 		head, rest, found := bytes.Cut(tal, []byte{0x14})
 		if !found || len(rest) == 0 || rest[len(rest)-1] != 0x14 {
-			return nil, 0, false, fmt.Errorf("annotation list %q: want +onset[\\x15duration]\\x14text\\x14", truncateField(string(tal)))
+			return nil, 0, false, fmt.Errorf("annotation list %s: want +onset[\\x15duration]\\x14text\\x14", wfdb.QuoteInput(string(tal)))
 		}
 		on, dur, hasDur := bytes.Cut(head, []byte{0x15})
 		onset, err := talNumber(on, true)
 		if err != nil {
-			return nil, 0, false, fmt.Errorf("annotation onset %q: %v", truncateField(string(on)), err)
+			return nil, 0, false, fmt.Errorf("annotation onset %s: %v", wfdb.QuoteInput(string(on)), err)
 		}
 		duration := -1.0
 		if hasDur {
 			if duration, err = talNumber(dur, false); err != nil {
-				return nil, 0, false, fmt.Errorf("annotation duration %q: %v", truncateField(string(dur)), err)
+				return nil, 0, false, fmt.Errorf("annotation duration %s: %v", wfdb.QuoteInput(string(dur)), err)
 			}
 		}
 		texts := bytes.Split(rest[:len(rest)-1], []byte{0x14})
@@ -428,6 +435,9 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 		return nil, nil, err
 	}
 	out := &wfdb.Header{Name: name, Fs: float64(g) / h.RecordDuration}
+	if err := wfdb.CheckFs(out.Fs); err != nil {
+		return nil, nil, fmt.Errorf("EDF file: frame rate (%d samples per data record of %g s, the greatest common divisor of the signals'): %w", g, h.RecordDuration, err)
+	}
 	if d, ok := h.StartClock(); ok {
 		out.BaseTime, out.HasBaseTime = d, true
 		if date, ok := h.StartDay(); ok {
@@ -555,7 +565,34 @@ func gcd(a, b int) int {
 	return a
 }
 
-// IsEDF reports whether data starts like an EDF file ("0" and seven blanks).
+// IsEDF reports whether data starts like an EDF file: "0" and seven
+// blanks, or, given the first 256 bytes or more, a fixed header of
+// printable ASCII whose header size field is 256 times one more than its
+// number of signals, whatever its version field says (ParseEDFHeader then
+// names the bad version instead of a CSV reader reporting binary data).
 func IsEDF(data []byte) bool {
-	return len(data) >= 8 && bytes.Equal(data[:8], []byte("0       "))
+	if len(data) >= 8 && bytes.Equal(data[:8], []byte("0       ")) {
+		return true
+	}
+	_, ok := edfLike(data)
+	return ok
+}
+
+// edfLike reports whether data starts with an EDF fixed header (whatever
+// its version field), and its version field.
+func edfLike(data []byte) (version string, ok bool) {
+	if len(data) < 256 {
+		return "", false
+	}
+	for _, c := range data[:256] {
+		if c < 0x20 || c > 0x7e {
+			return "", false
+		}
+	}
+	hb, err1 := strconv.Atoi(strings.TrimSpace(string(data[184:192])))
+	ns, err2 := strconv.Atoi(strings.TrimSpace(string(data[252:256])))
+	if err1 != nil || err2 != nil || ns < 1 || ns > maxEDFSignals || hb != 256*(ns+1) {
+		return "", false
+	}
+	return strings.TrimRight(string(data[:8]), " "), true
 }
