@@ -363,7 +363,7 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.block = max(1, int64(math.Round(fs)))
 	p.bDiff = make([]float64, 0, p.block)
 	p.bMin, p.bMax = math.Inf(1), math.Inf(-1)
-	p.quality = "ok"
+	p.quality = "none" // until a second of signal is rated
 	p.winQuality = make([]string, (p.win+p.block-1)/p.block+1)
 	return p
 }
@@ -611,7 +611,7 @@ func (p *processor) status(input string) {
 	b := StatusBody{
 		Quality: p.quality, Input: input, Samples: p.n, Fs: p.fs,
 		Malformed: p.counts[ProblemMalformed], TooLong: p.counts[ProblemTooLong],
-		Partial: p.counts[ProblemPartial], Header: p.counts[ProblemHeader],
+		Partial: p.counts[ProblemPartial], Header: p.counts[ProblemHeader], Held: p.counts[ProblemHeld],
 	}
 	if p.cfg.AlertsDropped != nil {
 		b.AlertsDropped = p.cfg.AlertsDropped()
