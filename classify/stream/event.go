@@ -118,6 +118,9 @@ type StatusBody struct {
 	// AlertsDropped counts alerts not passed to --alert-exec because its
 	// queue was full.
 	AlertsDropped int64 `json:"alerts_dropped,omitempty"`
+	// AlertsFailed counts --alert-exec commands that failed (exit status,
+	// timeout); each is described on stderr.
+	AlertsFailed int64 `json:"alerts_failed,omitempty"`
 }
 
 type eventHead struct {

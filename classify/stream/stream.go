@@ -54,6 +54,10 @@ type Config struct {
 	// AlertsDropped, when not nil, reports the alerts OnAlert dropped, for
 	// status events.
 	AlertsDropped func() int64
+	// AlertsFailed, when not nil, reports the alert commands that failed
+	// (CommandNotifier.Failed), for status events: a failure shows in the
+	// next one.
+	AlertsFailed func() int64
 	// Quality thresholds in mV: a second whose peak-to-peak amplitude is
 	// below FlatMV (0: 0.02) is flat (two such seconds in a row report
 	// "flat"); one whose mean is beyond LeadOffMV (0: 5) is "lead_off"; one
@@ -615,6 +619,9 @@ func (p *processor) status(input string) {
 	}
 	if p.cfg.AlertsDropped != nil {
 		b.AlertsDropped = p.cfg.AlertsDropped()
+	}
+	if p.cfg.AlertsFailed != nil {
+		b.AlertsFailed = p.cfg.AlertsFailed()
 	}
 	cmp := b
 	cmp.Samples, cmp.Input = 0, ""
