@@ -89,7 +89,70 @@ var ErrNotText = errors.New("binary data, not CSV text")
 // fields may be quoted with " or '; empty fields and NaN are missing
 // values. Every row must have the same number of fields.
 func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
-	maxValues := opt.MaxValues
+	headerMode := strings.ToLower(opt.Header)
+	switch headerMode {
+	case "", "auto", "yes", "no":
+	default:
+		return nil, &CSVError{Err: fmt.Errorf("header %s: want auto, yes or no", wfdb.QuoteInput(opt.Header))}
+	}
+	if opt.Fs < 0 || math.IsNaN(opt.Fs) || math.IsInf(opt.Fs, 0) {
+		return nil, &CSVError{Err: fmt.Errorf("sampling frequency %v: must be positive", opt.Fs)}
+	}
+	t, err := readTable(r, opt.Delimiter, headerMode, opt.MaxValues)
+	if err != nil {
+		return nil, err
+	}
+	tcol, msec, err := t.timeColumn(opt.TimeColumn)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := t.rate(tcol, msec, opt.Fs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Signals{Fs: fs}
+	for c := 0; c < t.ncol; c++ {
+		if c == tcol {
+			continue
+		}
+		name := fmt.Sprintf("sig%d", len(s.Names))
+		if t.names != nil && t.names[c] != "" {
+			name = t.names[c]
+		}
+		u := opt.Units
+		if t.units != nil && strings.TrimSpace(t.units[c]) != "" {
+			u = strings.TrimSpace(t.units[c])
+		}
+		if u == "" {
+			u = "mV"
+		}
+		s.Names = append(s.Names, name)
+		s.Units = append(s.Units, u)
+		s.Data = append(s.Data, t.cols[c])
+		s.Decimals = append(s.Decimals, t.decimals[c])
+	}
+	if len(s.Data) == 0 {
+		return nil, &CSVError{Err: errors.New("no signal columns (only a time column)")}
+	}
+	return s, nil
+}
+
+// csvTable is a CSV file read by columns.
+type csvTable struct {
+	names, units []string // header rows, nil when absent
+	ncol         int
+	cols         [][]float64
+	decimals     []int // per column, as Signals.Decimals
+}
+
+func csvFail(line, col int, format string, args ...any) error {
+	return &CSVError{Line: line, Column: col, Err: fmt.Errorf(format, args...)}
+}
+
+// readTable reads the rows of a CSV file: an optional header row and
+// units row (headerMode "", "auto", "yes", "no"), then at most maxValues
+// (0: 1<<28) numbers.
+func readTable(r io.Reader, delim rune, headerMode string, maxValues int) (*csvTable, error) {
 	if maxValues <= 0 {
 		maxValues = 1 << 28
 	}
@@ -99,30 +162,12 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 			return nil, &CSVError{Err: fmt.Errorf("%w: an EDF header with version field %s (want \"0\"); not read as CSV", ErrNotText, wfdb.QuoteInput(v))}
 		}
 	}
-	var (
-		lineNo   int
-		delim    = opt.Delimiter
-		names    []string
-		units    []string
-		rows     int
-		cols     [][]float64
-		decimals []int
-		ncol     = -1
-		sawData  bool
-	)
-	fail := func(line, col int, format string, args ...any) (*Signals, error) {
-		return nil, &CSVError{Line: line, Column: col, Err: fmt.Errorf(format, args...)}
-	}
-	headerMode := strings.ToLower(opt.Header)
-	switch headerMode {
-	case "", "auto", "yes", "no":
-	default:
-		return fail(0, 0, "header %s: want auto, yes or no", wfdb.QuoteInput(opt.Header))
-	}
+	t := &csvTable{ncol: -1}
+	lineNo, rows := 0, 0
 	for {
 		line, err := readLine(br, 1<<20)
 		if err == errLineTooLong {
-			return fail(lineNo+1, 0, "line longer than 1 MiB")
+			return nil, csvFail(lineNo+1, 0, "line longer than 1 MiB")
 		}
 		if err != nil && line == "" {
 			if err == io.EOF {
@@ -136,7 +181,7 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 			line = strings.TrimPrefix(line, "\ufeff") // byte-order mark
 		}
 		if strings.IndexByte(line, 0) >= 0 {
-			return fail(lineNo, 0, "%w (a NUL byte; UTF-16 text?)", ErrNotText)
+			return nil, csvFail(lineNo, 0, "%w (a NUL byte; UTF-16 text?)", ErrNotText)
 		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -145,135 +190,123 @@ func ReadCSV(r io.Reader, opt CSVOptions) (*Signals, error) {
 			delim = detectDelimiter(line)
 		}
 		fields := splitFields(line, delim)
-		if ncol < 0 {
-			ncol = len(fields)
-		} else if len(fields) != ncol {
-			return fail(lineNo, 0, "%d fields, earlier rows have %d", len(fields), ncol)
+		if t.ncol < 0 {
+			t.ncol = len(fields)
+		} else if len(fields) != t.ncol {
+			return nil, csvFail(lineNo, 0, "%d fields, earlier rows have %d", len(fields), t.ncol)
 		}
 		comma := delim != ','
-		if !sawData && names == nil && headerMode != "no" && (headerMode == "yes" || !allNumeric(fields, comma)) {
-			names = fields
+		if rows == 0 && t.names == nil && headerMode != "no" && (headerMode == "yes" || !allNumeric(fields, comma)) {
+			t.names = fields
 			continue
 		}
-		if !sawData && names != nil && units == nil && headerMode != "no" && !allNumeric(fields, comma) {
-			units = fields
+		if rows == 0 && t.names != nil && t.units == nil && headerMode != "no" && !allNumeric(fields, comma) {
+			t.units = fields
 			continue
 		}
-		if cols == nil {
-			cols = make([][]float64, ncol)
-			decimals = make([]int, ncol)
+		if (rows+1)*t.ncol > maxValues {
+			return nil, csvFail(lineNo, 0, "more than %d values", maxValues)
 		}
-		if (rows+1)*ncol > maxValues {
-			return fail(lineNo, 0, "more than %d values", maxValues)
-		}
-		for c, f := range fields {
-			v, dec, err := parseCSVValue(f, comma)
-			if err != nil {
-				return fail(lineNo, c+1, "%s: %v", wfdb.QuoteInput(f), err)
-			}
-			cols[c] = append(cols[c], v)
-			if dec < 0 || decimals[c] < 0 {
-				decimals[c] = -1
-			} else {
-				decimals[c] = max(decimals[c], dec)
-			}
+		if err := t.addRow(fields, comma, lineNo); err != nil {
+			return nil, err
 		}
 		rows++
-		sawData = true
 	}
 	if rows == 0 {
-		return fail(0, 0, "no data rows")
+		return nil, csvFail(0, 0, "no data rows")
 	}
-	for i := range names {
-		names[i] = strings.TrimSpace(names[i])
+	for i := range t.names {
+		t.names[i] = strings.TrimSpace(t.names[i])
 	}
-	// Time column.
-	tcol := -1
-	msec := false
-	switch tc := strings.TrimSpace(opt.TimeColumn); strings.ToLower(tc) {
+	return t, nil
+}
+
+// addRow parses one data row into the columns.
+func (t *csvTable) addRow(fields []string, comma bool, lineNo int) error {
+	if t.cols == nil {
+		t.cols = make([][]float64, t.ncol)
+		t.decimals = make([]int, t.ncol)
+	}
+	for c, f := range fields {
+		v, dec, err := parseCSVValue(f, comma)
+		if err != nil {
+			return csvFail(lineNo, c+1, "%s: %v", wfdb.QuoteInput(f), err)
+		}
+		t.cols[c] = append(t.cols[c], v)
+		if dec < 0 || t.decimals[c] < 0 {
+			t.decimals[c] = -1
+		} else {
+			t.decimals[c] = max(t.decimals[c], dec)
+		}
+	}
+	return nil
+}
+
+// timeColumn resolves CSVOptions.TimeColumn: the 0-based time column (-1
+// for none) and whether it holds milliseconds.
+func (t *csvTable) timeColumn(spec string) (tcol int, msec bool, err error) {
+	tcol = -1
+	switch tc := strings.TrimSpace(spec); strings.ToLower(tc) {
 	case "none":
 	case "", "auto":
-		for i, n := range names {
+		for i, n := range t.names {
 			if isTimeName(n) {
 				tcol = i
 				break
 			}
 		}
 	default:
-		tcol = -1
-		for i, n := range names {
+		for i, n := range t.names {
 			if n == tc {
 				tcol = i
 			}
 		}
 		if tcol < 0 {
 			i, err := strconv.Atoi(tc)
-			if err != nil || i < 1 || i > ncol {
-				return fail(0, 0, "time column %s: no such column (%d columns, counted from 1)", wfdb.QuoteInput(tc), ncol)
+			if err != nil || i < 1 || i > t.ncol {
+				return -1, false, csvFail(0, 0, "time column %s: no such column (%d columns, counted from 1)", wfdb.QuoteInput(tc), t.ncol)
 			}
 			tcol = i - 1
 		}
 	}
-	if tcol >= 0 && names != nil {
-		ln := strings.ToLower(names[tcol])
+	if tcol >= 0 && t.names != nil {
+		ln := strings.ToLower(t.names[tcol])
 		msec = strings.Contains(ln, "(ms)") || strings.HasSuffix(ln, "_ms") || strings.Contains(ln, "[ms]") || ln == "ms"
 	}
-	if tcol >= 0 && units != nil && strings.Contains(strings.ToLower(units[tcol]), "ms") {
+	if tcol >= 0 && t.units != nil && strings.Contains(strings.ToLower(t.units[tcol]), "ms") {
 		msec = true
 	}
-	fs := opt.Fs
-	if fs < 0 || math.IsNaN(fs) || math.IsInf(fs, 0) {
-		return fail(0, 0, "sampling frequency %v: must be positive", fs)
-	}
-	// A file's own evenly spaced time column gives its rate; opt.Fs is for
-	// files without one (and for uneven time columns).
+	return tcol, msec, nil
+}
+
+// rate returns the sampling rate: from an evenly spaced time column tcol
+// (a file's own time column gives its rate), else fs; checked against
+// wfdb.MinFs and wfdb.MaxFs.
+func (t *csvTable) rate(tcol int, msec bool, fs float64) (float64, error) {
+	given := fs
 	if tcol >= 0 {
-		t := cols[tcol]
+		times := t.cols[tcol]
 		if msec {
-			t = scaled(t, 1e-3)
+			times = scaled(times, 1e-3)
 		}
-		r, err := rateFromTimes(t)
+		r, err := rateFromTimes(times)
 		switch {
 		case err == nil:
 			fs = r
 		case fs == 0:
-			return fail(0, tcol+1, "time column: %v", err)
+			return 0, csvFail(0, tcol+1, "time column: %v", err)
 		}
 	}
 	if fs == 0 {
-		return nil, ErrNoFs
+		return 0, ErrNoFs
 	}
 	if err := wfdb.CheckFs(fs); err != nil {
-		if tcol >= 0 && fs != opt.Fs {
-			return fail(0, tcol+1, "time step %g s: %w", 1/fs, err)
+		if fs != given {
+			return 0, csvFail(0, tcol+1, "time step %g s: %w", 1/fs, err)
 		}
-		return fail(0, 0, "%w", err)
+		return 0, csvFail(0, 0, "%w", err)
 	}
-	s := &Signals{Fs: fs}
-	for c := 0; c < ncol; c++ {
-		if c == tcol {
-			continue
-		}
-		name := fmt.Sprintf("sig%d", len(s.Names))
-		if names != nil && names[c] != "" {
-			name = names[c]
-		}
-		u := opt.Units
-		if units != nil && strings.TrimSpace(units[c]) != "" {
-			u = strings.TrimSpace(units[c])
-		}
-		if u == "" {
-			u = "mV"
-		}
-		s.Names = append(s.Names, name)
-		s.Units = append(s.Units, u)
-		s.Data = append(s.Data, cols[c])
-		s.Decimals = append(s.Decimals, decimals[c])
-	}
-	if len(s.Data) == 0 {
-		return fail(0, 0, "no signal columns (only a time column)")
-	}
-	return s, nil
+	return fs, nil
 }
 
 var errLineTooLong = errors.New("line too long")
