@@ -63,10 +63,11 @@ const (
 	ProblemTooLong          // longer than MaxLine, dropped unread
 	ProblemPartial          // a half line after a reconnection, or a lone trailing byte
 	ProblemHeader           // a non-numeric first line, skipped as a column header
-	// ProblemHeld counts the samples held in place of a malformed or
-	// over-long line once samples have begun: the line stood where a
-	// sample was due, so the last good value is repeated to keep the
-	// sample clock (time, heart rate and windows stay true).
+	// ProblemHeld counts the samples held in place of a malformed, blank
+	// or over-long line: the line stood where a sample was due, so the
+	// last good value is repeated (the first good value for bad lines
+	// before it) to keep the sample clock: time, heart rate and windows
+	// stay true. Message lines (no digit, no NaN) hold no place.
 	ProblemHeld
 	numProblems
 )

@@ -130,3 +130,36 @@ func TestChecksumUnsetCinC(t *testing.T) {
 		t.Fatalf("A00001: ok %v, %d warnings, %q", info.ChecksumsOK, info.ChecksumWarnings, info.Signals[0].ChecksumStatus)
 	}
 }
+
+// In a multi-segment record, a segment header's checksum of 0 is a
+// warning too.
+func TestChecksumUnsetSegments(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"s1", "s2"} {
+		h := &Header{Name: name, Fs: 250, Signals: []SignalSpec{{FileName: name + ".dat", Format: Format16, SamplesPerFrame: 1, Gain: 200, Units: "mV", ADCResolution: 16, Description: "ECG"}}}
+		if err := WriteRecord(dir, h, [][]int32{{1, 2, 3}}); err != nil {
+			t.Fatal(err)
+		}
+		hea := name + " 1 250 3\n" + name + ".dat 16 200/mV 16 0 1 0 0 ECG\n"
+		if err := os.WriteFile(filepath.Join(dir, name+".hea"), []byte(hea), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "m.hea"), []byte("m/2 1 250 6\ns1 3\ns2 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := Describe(filepath.Join(dir, "m"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.ChecksumsOK || info.ChecksumWarnings != 2 || info.SegmentErrors != "" || !strings.Contains(info.SegmentWarnings, "checksum 0 in header") {
+		t.Fatalf("ok %v, %d warnings, errors %q, warnings %q", info.ChecksumsOK, info.ChecksumWarnings, info.SegmentErrors, info.SegmentWarnings)
+	}
+	rec, err := ReadRecord(filepath.Join(dir, "m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warns, err := rec.CheckChecksums(); len(warns) != 2 || err != nil {
+		t.Fatalf("CheckChecksums: %v, %v", warns, err)
+	}
+}
