@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,7 +39,7 @@ func ListRecords(dir string) ([]string, error) {
 				continue
 			}
 			name = strings.TrimSuffix(name, "/")
-			if strings.Contains(name, "..") || filepath.IsAbs(name) {
+			if strings.Contains(name, "..") || filepath.IsAbs(name) || path.Clean(name) == "." {
 				return nil, fmt.Errorf("%s line %d: record name %q leaves the database directory", filepath.Join(dir, "RECORDS"), line, name)
 			}
 			if seen[name] {
