@@ -26,6 +26,8 @@ type ingestOptions struct {
 	format     string
 	jobs       int
 	annotators string
+	strict     bool
+	verbose    bool
 	// Conversion of CSV and EDF files (--out).
 	fileInput
 }
@@ -75,6 +77,8 @@ their onsets, the gaps filled with invalid samples.`,
 	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
 	jobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
+	f.BoolVar(&o.strict, "strict", false, "unset checksums (0 in the header, not computed by the writer) are problems, not warnings")
+	f.BoolVar(&o.verbose, "verbose", false, "list every warning on stderr (default: only their count, and what a conversion lost)")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
@@ -87,14 +91,14 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	annotators := splitList(o.annotators)
-	if len(annotators) == 0 {
-		annotators = datasets.DatabaseAnnotators(o.dir)
+	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict}
+	if len(opt.Annotators) == 0 {
+		opt.Annotators = datasets.DatabaseAnnotators(o.dir)
 	}
-	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, annotators) }
+	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, opt) }
 	if o.out != "" {
 		check = func(path string) datasets.RecordCheck {
-			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, annotators)
+			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, opt)
 		}
 	}
 	bar := a.newProgress(int64(len(items)), "ingest")
@@ -106,11 +110,15 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
-	bad := 0
+	bad, warned := 0, 0
 	for i := range rows {
 		if !rows[i].OK() {
 			bad++
 		}
+		if len(rows[i].Warnings) > 0 {
+			warned++
+		}
+		a.noteWarnings(rows[i], o.verbose || o.out != "")
 	}
 	if bad > 0 {
 		// A check that ran and found problems: exit 3 even when every
@@ -120,7 +128,20 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if !a.quiet && o.format == "text" {
 		fmt.Fprintf(a.io.ErrOut, "%d records ok\n", len(rows))
 	}
+	if !a.quiet && warned > 0 && !o.verbose && o.out == "" {
+		fmt.Fprintf(a.io.ErrOut, "ecg ingest: %d records with warnings (--verbose lists them; --strict makes unset checksums problems)\n", warned)
+	}
 	return nil
+}
+
+// noteWarnings prints a record's warnings on stderr when all is true.
+func (a *app) noteWarnings(r datasets.RecordCheck, all bool) {
+	if a.quiet || !all {
+		return
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(a.io.ErrOut, "ecg ingest: %s: warning: %s\n", r.Record, w)
+	}
 }
 
 // ingestItems lists what ingest works on: the device exports to convert
