@@ -590,3 +590,40 @@ func TestWFDBOutputs(t *testing.T) {
 		t.Fatalf("samples %v, want %v", got, want)
 	}
 }
+
+// An archive in one call: every one-minute stride of every record, one
+// file per stride and signal in a folder per rhythm, and a manifest. Any
+// Output will do: spectro.StrideRenderer's PNG() writes spectrogram
+// images, WFDBOutputs() one-signal records.
+func ExampleArchive() {
+	db, _ := os.MkdirTemp("", "db")
+	out, _ := os.MkdirTemp("", "archive")
+	defer os.RemoveAll(db)
+	defer os.RemoveAll(out)
+	// Two minutes at 100 Hz: normal rhythm, atrial fibrillation from 60 s.
+	x := make([]int32, 120*100)
+	for i := range x {
+		x[i] = int32(200 * math.Sin(float64(i)/10))
+	}
+	h := &wfdb.Header{Name: "r1", Fs: 100, Signals: []wfdb.SignalSpec{
+		{FileName: "r1.dat", Format: wfdb.Format16, Gain: 200, Units: "mV", Description: "MLII"}}}
+	if err := wfdb.WriteRecord(db, h, [][]int32{x}); err != nil {
+		panic(err)
+	}
+	anns := []wfdb.Annotation{{Sample: 0, Type: wfdb.Rhythm, Aux: "(N"}, {Sample: 6000, Type: wfdb.Rhythm, Aux: "(AFIB"}}
+	if err := wfdb.WriteAnnotations(filepath.Join(db, "r1"), "atr", anns); err != nil {
+		panic(err)
+	}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "r1")}, ArchiveOptions{
+		Out: out, Label: LabelRhythm, Outputs: WFDBOutputs()})
+	if err != nil {
+		panic(err)
+	}
+	rows, _ := ReadManifestFile(res.Manifest)
+	for _, r := range rows {
+		fmt.Println(r.Image, r.Start, r.End, r.Label)
+	}
+	// Output:
+	// N/r1_0000m00s_MLII.hea 0 6000 N
+	// AFIB/r1_0001m00s_MLII.hea 6000 12000 AFIB
+}

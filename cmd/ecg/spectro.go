@@ -71,7 +71,8 @@ local and record-average RR in seconds.
 Outputs are written atomically; existing ones are kept (a second run
 resumes) unless --force, which also removes the files of the earlier
 run's windows (listed in its manifest) that this run no longer makes, for
-the records it processed. Records run in parallel (--jobs); --shard K/N
+the records it processed. Windows are rendered in parallel (--jobs) and
+written in record order; --shard K/N
 takes every N-th record from K (0-based) and names the manifest
 manifest-K-of-N.csv, so that shards of a batch job share one archive and
 their manifests concatenate. Ctrl-C stops without leaving partial files.`,
@@ -92,7 +93,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration)")
 	f.StringVar(&o.hop, "hop", "60s", "step between stride starts (default: the stride)")
 	f.BoolVar(&o.keepPartial, "keep-partial", false, "keep a last stride shorter than --stride")
-	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name or index (MLII,V1 or 0); default all")
+	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name (any case) or index (MLII,V1 or 0), or all; a record without one of them is skipped")
 	f.BoolVar(&o.figure, "figure", false, "also write NAME_figure.png, a figure for people")
 	f.BoolVar(&o.dumpCSV, "dump-csv", false, "also write NAME.csv, the spectrogram matrix")
 	f.StringVar(&o.label, "label", "", "build a labelled archive: rhythm, beats or aami")
@@ -100,7 +101,7 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.StringVar(&o.beatWindow, "beat-window", "0.25s,0.45s", "with --label aami: time before,after each beat")
 	f.StringVar(&o.annotator, "annotator", "atr", "reference annotator for labels and beat counts")
 	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist and remove those of an earlier run that this run no longer makes")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
+	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "windows rendered in parallel")
 	f.StringVar(&o.shard, "shard", "", "process shard `K/N`: every N-th record from K (0-based)")
 	f.StringVar(&o.format, "format", "text", "summary format on stdout: text or json")
 	f.StringVar(&o.write, "write", "png", "what to write per window: png, wfdb (a one-signal record NAME.hea+NAME.dat, format 16, 1 µV steps) or both")
