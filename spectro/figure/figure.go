@@ -1,8 +1,11 @@
 // Package figure draws spectrogram figures for people with gonum/plot:
 // the ECG trace with its beats marked above the spectrogram heat map, time
 // and frequency axes with units, a colour bar in decibels and a title
-// naming the record and the time span. Raw images for models are made by
-// package spectro; this package is the only one that imports gonum/plot.
+// naming the record and the time span. Window draws the figure of an
+// archive window (datasets.Window) with the beats the detector finds;
+// Output makes that a datasets.Archive output. Raw images for models are
+// made by package spectro; this package is the only one that imports
+// gonum/plot.
 package figure
 
 import (
