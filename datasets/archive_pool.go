@@ -27,7 +27,7 @@ import (
 
 // tasksPerJob is the number of tasks in flight per renderer: enough that
 // the renderers keep busy while the reader reads the next record.
-const tasksPerJob = 32
+const tasksPerJob = 16
 
 // task is one window of one signal of a record, or, with end set, the
 // end of the record.
@@ -249,8 +249,15 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 			}
 			base = from - lead
 		}
+		// The physical samples only: the digital chunk is not held while
+		// the tasks wait in the pipeline.
+		phys := make([][]float64, len(sigs))
 		for si, sig := range sigs {
-			x := chunk.Physical(sig)
+			phys[si] = chunk.Physical(sig)
+		}
+		chunk = nil
+		for si, sig := range sigs {
+			x := phys[si]
 			for k := c0; k < c1; k++ {
 				t := p.newTask(rj, src.h, &plan[k], sig, names[si], ms)
 				t.win.X, t.win.Context, t.win.ContextStart = x[plan[k].span.Start-base:plan[k].span.End-base], x, base
