@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -101,9 +100,9 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 	f.StringVar(&o.beatWindow, "beat-window", "0.25s,0.45s", "with --label aami: time before,after each beat")
 	f.StringVar(&o.annotator, "annotator", "atr", "reference annotator for labels and beat counts")
 	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist and remove those of an earlier run that this run no longer makes")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "windows rendered in parallel")
+	jobsFlag(cmd, &o.jobs, "windows rendered")
 	f.StringVar(&o.shard, "shard", "", "process shard `K/N`: every N-th record from K (0-based)")
-	f.StringVar(&o.format, "format", "text", "summary format on stdout: text or json")
+	formatFlag(cmd, &o.format, "summary format on stdout", "text", "text", "json")
 	f.StringVar(&o.write, "write", "png", "what to write per window: png, wfdb (a one-signal record NAME.hea+NAME.dat, format 16, 1 µV steps) or both")
 	f.StringVar(&o.window, "window", "hann", "STFT window: hann, hamming, blackman, boxcar, tukey(alpha)")
 	f.IntVar(&o.nperseg, "nperseg", 0, "STFT segment length in samples (default about 0.7 s, a power of two; 0.18 s for aami)")
@@ -124,9 +123,6 @@ their manifests concatenate. Ctrl-C stops without leaving partial files.`,
 func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) error {
 	if o.out == "" {
 		return usagef("--out DIR is required")
-	}
-	if o.format != "text" && o.format != "json" {
-		return usagef("--format %q: want text or json", o.format)
 	}
 	opt, err := o.archiveOptions()
 	if err != nil {

@@ -17,9 +17,6 @@ import (
 func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	opt := datasets.ArchiveOptions{Out: o.out, KeepPartial: o.keepPartial, Signals: o.signals,
 		MinFraction: o.minFraction, Annotator: o.annotator, Force: o.force, Jobs: o.jobs}
-	if o.jobs < 1 {
-		return opt, usagef("--jobs %d: want at least 1", o.jobs)
-	}
 	var err error
 	if opt.Stride, err = parseSeconds(o.stride); err != nil || !(opt.Stride > 0) {
 		return opt, usagef("--stride %s: want a positive duration", o.stride)
