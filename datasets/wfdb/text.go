@@ -72,7 +72,6 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 	default:
 		return fmt.Errorf("unknown text format %q (want tsv, csv or json)", opt.Format)
 	}
-	json := opt.Format == "json"
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var b []byte
 	if opt.Header {
@@ -84,83 +83,17 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 	if opt.HighRes {
 		mult = int64(h.MaxSamplesPerFrame())
 	}
-	first := rec.Start() * mult
-	last := first + int64(rec.NumFrames())*mult
+	start := rec.Start() * mult
+	first, last := start, start+int64(rec.NumFrames())*mult
 	if opt.From > first {
 		first = opt.From
 	}
 	if opt.To > 0 && opt.To < last {
 		last = opt.To
 	}
-
-	// Column sources: for each selected signal its samples and their
-	// number per output row step.
-	type column struct {
-		x    []int32
-		spf  int64
-		spec *SignalSpec
-		text [][]byte // preformatted physical values, indexed by v-lo
-		lo   int32
-	}
-	cols := make([]column, len(sigs))
-	for i, s := range sigs {
-		c := column{spec: &h.Signals[s], spf: 1}
-		if opt.HighRes {
-			c.x = rec.HighRes(s)
-			c.spf = int64(h.Signals[s].SamplesPerFrame)
-		} else {
-			c.x = rec.Digital(s)
-		}
-		if opt.Physical {
-			c.text, c.lo = physicalTable(c.x, c.spec)
-		}
-		cols[i] = c
-	}
-	start := rec.Start() * mult
+	cols := textColumns(rec, sigs, opt)
 	for n := first; n < last; n++ {
-		j := n - start // row within the record held
-		if json {
-			b = append(b, `{"sample":`...)
-			b = strconv.AppendInt(b, n, 10)
-			b = append(b, `,"values":[`...)
-		} else {
-			b = strconv.AppendInt(b, n, 10)
-		}
-		for i := range cols {
-			c := &cols[i]
-			var v int32
-			if mult == 1 {
-				v = c.x[j]
-			} else {
-				t, k := j/mult, j%mult
-				v = c.x[t*c.spf+k*c.spf/mult]
-			}
-			if json {
-				if i > 0 {
-					b = append(b, ',')
-				}
-			} else {
-				b = append(b, sep)
-			}
-			switch {
-			case !opt.Physical && v == InvalidSample:
-				b = strconv.AppendInt(b, rdsampInvalid, 10)
-			case !opt.Physical:
-				b = strconv.AppendInt(b, int64(v), 10)
-			case v == InvalidSample && json:
-				b = append(b, "null"...)
-			case v == InvalidSample:
-				b = append(b, "NaN"...)
-			case c.text != nil:
-				b = append(b, c.text[v-c.lo]...)
-			default:
-				b = appendPhysical(b, v, c.spec)
-			}
-		}
-		if json {
-			b = append(b, "]}"...)
-		}
-		b = append(b, '\n')
+		b = appendRow(b, n, n-start, mult, cols, opt, sep)
 		if len(b) > 1<<15 {
 			if _, err := bw.Write(b); err != nil {
 				return err
@@ -172,6 +105,84 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// textColumn is the source of one printed column: a signal's samples and
+// their number per output row step.
+type textColumn struct {
+	x    []int32
+	spf  int64
+	spec *SignalSpec
+	text [][]byte // preformatted physical values, indexed by v-lo
+	lo   int32
+}
+
+// textColumns returns the columns of the selected signals.
+func textColumns(rec *Record, sigs []int, opt TextOptions) []textColumn {
+	h := rec.Header
+	cols := make([]textColumn, len(sigs))
+	for i, s := range sigs {
+		c := textColumn{spec: &h.Signals[s], spf: 1}
+		if opt.HighRes {
+			c.x = rec.HighRes(s)
+			c.spf = int64(h.Signals[s].SamplesPerFrame)
+		} else {
+			c.x = rec.Digital(s)
+		}
+		if opt.Physical {
+			c.text, c.lo = physicalTable(c.x, c.spec)
+		}
+		cols[i] = c
+	}
+	return cols
+}
+
+// appendRow appends the row of output sample n, row j of the record held
+// (mult output rows per frame).
+func appendRow(b []byte, n, j, mult int64, cols []textColumn, opt TextOptions, sep byte) []byte {
+	json := opt.Format == "json"
+	if json {
+		b = append(b, `{"sample":`...)
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, `,"values":[`...)
+	} else {
+		b = strconv.AppendInt(b, n, 10)
+	}
+	for i := range cols {
+		c := &cols[i]
+		var v int32
+		if mult == 1 {
+			v = c.x[j]
+		} else {
+			t, k := j/mult, j%mult
+			v = c.x[t*c.spf+k*c.spf/mult]
+		}
+		if json {
+			if i > 0 {
+				b = append(b, ',')
+			}
+		} else {
+			b = append(b, sep)
+		}
+		switch {
+		case !opt.Physical && v == InvalidSample:
+			b = strconv.AppendInt(b, rdsampInvalid, 10)
+		case !opt.Physical:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case v == InvalidSample && json:
+			b = append(b, "null"...)
+		case v == InvalidSample:
+			b = append(b, "NaN"...)
+		case c.text != nil:
+			b = append(b, c.text[v-c.lo]...)
+		default:
+			b = appendPhysical(b, v, c.spec)
+		}
+	}
+	if json {
+		b = append(b, "]}"...)
+	}
+	return append(b, '\n')
 }
 
 // appendPhysical formats (v-baseline)/gain with 3 decimals (rdsamp -p's
