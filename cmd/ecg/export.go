@@ -16,6 +16,7 @@ type exportOptions struct {
 	signals   string
 	physical  bool
 	highRes   bool
+	precision int
 	format    string
 	header    bool
 	annotator string
@@ -37,8 +38,11 @@ an EDF file prints as CSV with --format csv --physical, and with
 --annotator (any name) its EDF+ annotations print.
 
 Digital values are ADC units (invalid samples print -32768, as in rdsamp);
---physical prints (value-baseline)/gain with rdsamp -p's 3 decimals and NaN
-for invalid samples. Multi-frequency records print one row per frame with
+--physical prints (value-baseline)/gain and NaN for invalid samples (null in
+JSON): in tsv with rdsamp -p's 3 decimals, in csv and json with as many as
+each signal's gain needs for the digital values to read back exactly (at
+least 3); --precision N prints N decimals in every format (8 is rdsamp -P).
+Multi-frequency records print one row per frame with
 faster signals averaged, or with --high-res one row per sample of the fastest
 signal (rdsamp -H).
 
@@ -66,6 +70,7 @@ json columns always give the time from the start.`,
 	f.StringVar(&o.to, "to", "", "stop before sample `T` (annotations: at T inclusive)")
 	f.StringVar(&o.signals, "signals", "", "signals to print, by index or name, in this order (e.g. 1,0 or V5,MLII)")
 	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
+	f.IntVar(&o.precision, "precision", 0, "decimals of --physical values, 1 to 17 (default: 3 in tsv, lossless in csv and json)")
 	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
 	formatFlag(cmd, &o.format, "output format (text is tsv, rdsamp's table; json: JSON lines)", "tsv", "tsv", "text", "csv", "json")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
@@ -78,6 +83,9 @@ json columns always give the time from the start.`,
 func runExport(a *app, o exportOptions) error {
 	if o.format == "text" {
 		o.format = "tsv" // the rdsamp layout is the text table
+	}
+	if o.precision < 0 || o.precision > 17 {
+		return usagef("--precision %d: want 1 to 17 decimals (0: the default)", o.precision)
 	}
 	// A CSV or EDF file is read whole, in memory.
 	var mem *wfdb.Record
@@ -148,7 +156,7 @@ func runExport(a *app, o exportOptions) error {
 		}
 	}
 	return wfdb.WriteSamples(a.io.Out, rec, wfdb.TextOptions{
-		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes,
+		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes, Precision: o.precision,
 		Header: o.header, From: from, To: to,
 	})
 }

@@ -16,11 +16,15 @@ type TextOptions struct {
 	Format string
 	// Signals lists the signals to print, in order; nil means all.
 	Signals []int
-	// Physical prints (digital-baseline)/gain with 3 decimals, as rdsamp -p
-	// does; invalid samples print "NaN". Without it, digital values print
-	// as integers, invalid ones as -32768 (WFDB's invalid value, as rdsamp
-	// prints them).
+	// Physical prints (digital-baseline)/gain; invalid samples print
+	// "NaN" (null in JSON). Without it, digital values print as integers,
+	// invalid ones as -32768 (WFDB's invalid value, as rdsamp prints them).
 	Physical bool
+	// Precision is the number of decimals of physical values (1 to 17).
+	// 0 chooses: in tsv 3, as rdsamp -p prints; in csv and json as many as
+	// each signal's gain needs for its digital values to read back
+	// exactly (LosslessDecimals, at least 3).
+	Precision int
 	// HighRes prints one row per sample of the fastest signal (rdsamp -H);
 	// slower signals repeat their last sample. Without it, one row per
 	// frame with multi-sample signals averaged.
@@ -115,6 +119,7 @@ type textColumn struct {
 	spec *SignalSpec
 	text [][]byte // preformatted physical values, indexed by v-lo
 	lo   int32
+	dec  int // decimals of physical values
 }
 
 // textColumns returns the columns of the selected signals.
@@ -130,7 +135,8 @@ func textColumns(rec *Record, sigs []int, opt TextOptions) []textColumn {
 			c.x = rec.Digital(s)
 		}
 		if opt.Physical {
-			c.text, c.lo = physicalTable(c.x, c.spec)
+			c.dec = physicalDecimals(c.spec, opt)
+			c.text, c.lo = physicalTable(c.x, c.spec, c.dec)
 		}
 		cols[i] = c
 	}
@@ -176,7 +182,7 @@ func appendRow(b []byte, n, j, mult int64, cols []textColumn, opt TextOptions, s
 		case c.text != nil:
 			b = append(b, c.text[v-c.lo]...)
 		default:
-			b = appendPhysical(b, v, c.spec)
+			b = appendPhysical(b, v, c.spec, c.dec)
 		}
 	}
 	if json {
@@ -185,17 +191,41 @@ func appendRow(b []byte, n, j, mult int64, cols []textColumn, opt TextOptions, s
 	return append(b, '\n')
 }
 
-// appendPhysical formats (v-baseline)/gain with 3 decimals (rdsamp -p's
-// %.3lf).
-func appendPhysical(b []byte, v int32, spec *SignalSpec) []byte {
+// appendPhysical formats (v-baseline)/gain with dec decimals (rdsamp -p's
+// %.3lf for 3, -P's %.8lf for 8).
+func appendPhysical(b []byte, v int32, spec *SignalSpec, dec int) []byte {
 	x := (float64(v) - float64(spec.Baseline)) / spec.effectiveGain()
-	return strconv.AppendFloat(b, x, 'f', 3, 64)
+	return strconv.AppendFloat(b, x, 'f', dec, 64)
+}
+
+// LosslessDecimals returns the number of decimals with which the physical
+// values of a signal of this gain (ADC units per physical unit) read back
+// as their digital values: the values are 1/gain apart, so rounding to
+// less than half of that, 10^-d < 1/(2 gain), keeps them apart. It is at
+// least 3 (rdsamp -p's precision) and at most 17.
+func LosslessDecimals(gain float64) int {
+	if !(gain > 0) || math.IsInf(gain, 0) {
+		return 17
+	}
+	return min(17, max(3, int(math.Floor(math.Log10(2*gain)))+1))
+}
+
+// physicalDecimals returns the decimals of a signal's physical values
+// under opt (see TextOptions.Precision).
+func physicalDecimals(spec *SignalSpec, opt TextOptions) int {
+	switch {
+	case opt.Precision > 0:
+		return min(opt.Precision, 17)
+	case opt.Format == "" || opt.Format == "tsv":
+		return 3
+	}
+	return LosslessDecimals(spec.effectiveGain())
 }
 
 // physicalTable preformats the physical values of every digital value
 // between the smallest and largest of x when that range is small, so that
 // printing costs a copy per sample.
-func physicalTable(x []int32, spec *SignalSpec) ([][]byte, int32) {
+func physicalTable(x []int32, spec *SignalSpec, dec int) ([][]byte, int32) {
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, v := range x {
 		if v == InvalidSample {
@@ -211,7 +241,7 @@ func physicalTable(x []int32, spec *SignalSpec) ([][]byte, int32) {
 	var buf []byte
 	for i := range tab {
 		start := len(buf)
-		buf = appendPhysical(buf, lo+int32(i), spec)
+		buf = appendPhysical(buf, lo+int32(i), spec, dec)
 		tab[i] = buf[start:len(buf):len(buf)]
 	}
 	return tab, lo
