@@ -200,14 +200,21 @@ func appendPhysical(b []byte, v int32, spec *SignalSpec, dec int) []byte {
 
 // LosslessDecimals returns the number of decimals with which the physical
 // values of a signal of this gain (ADC units per physical unit) read back
-// as their digital values: the values are 1/gain apart, so rounding to
-// less than half of that, 10^-d < 1/(2 gain), keeps them apart. It is at
-// least 3 (rdsamp -p's precision) and at most 17.
+// as their digital values: the fewest, at least 3 (rdsamp -p's precision)
+// and at most 17, for which either every value k/gain is written exactly
+// (an integer gain dividing 10^d: 3 for 200 or 1000) or the rounding stays
+// under half of the values' spacing (10^-d < 1/(2 gain)).
 func LosslessDecimals(gain float64) int {
 	if !(gain > 0) || math.IsInf(gain, 0) {
 		return 17
 	}
-	return min(17, max(3, int(math.Floor(math.Log10(2*gain)))+1))
+	for d := 3; d < 17; d++ {
+		p := math.Pow10(d)
+		if gain == math.Trunc(gain) && gain <= p && math.Mod(p, gain) == 0 || p > 2*gain {
+			return d
+		}
+	}
+	return 17
 }
 
 // physicalDecimals returns the decimals of a signal's physical values
