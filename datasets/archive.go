@@ -376,15 +376,15 @@ func (t *ArchiveResult) add(r *ArchiveResult) {
 type planned struct {
 	span  Span
 	at    int64       // sample the file name's time tag gives: the window start, or the beat
+	tag   string      // the time tag of the file name (timeTags)
 	row   ManifestRow // signal fields still empty
 	label string
 	beats []RefBeat
 }
 
 // planWindows lists a record's windows with their labels and manifest
-// rows, counting those it skips in res, and reports whether names need
-// milliseconds.
-func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64) ([]planned, bool) {
+// rows and file-name time tags, counting those it skips in res.
+func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64) ([]planned, error) {
 	var out []planned
 	if opt.Label == LabelAAMI {
 		before, after := Samples(opt.BeatBefore, fs), Samples(opt.BeatAfter, fs)
@@ -403,11 +403,12 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 			j0, j1 := beatRange(ref, span)
 			out = append(out, planned{span: span, at: b.Sample, row: row, label: row.Label, beats: ref[j0:j1]})
 		}
-		return out, true
+		timeTags(out, fs, 3)
+		return out, nil
 	}
 	stride, hop := Samples(opt.Stride, fs), Samples(opt.Hop, fs)
 	if stride < 1 || hop < 1 {
-		return nil, false
+		return nil, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
 	}
 	var eps []wfdb.Episode
 	if opt.Label == LabelRhythm {
@@ -442,15 +443,8 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 		j0, j1 := beatRange(ref, span)
 		out = append(out, planned{span: span, at: span.Start, row: row, label: row.Label, beats: ref[j0:j1]})
 	}
-	// Names carry milliseconds only when a start is not a whole second.
-	ms := false
-	for _, p := range out {
-		if t := float64(p.span.Start) / fs; t != float64(int64(t)) {
-			ms = true
-			break
-		}
-	}
-	return out, ms
+	timeTags(out, fs, 0)
+	return out, nil
 }
 
 func beatRange(ref []RefBeat, span Span) (int, int) {
@@ -465,16 +459,56 @@ func beatRange(ref []RefBeat, span Span) (int, int) {
 	return i, j
 }
 
-// timeTag formats a start sample as minutes and seconds from the record
-// start, fixed width so that names sort by time: "0030m00s", or with
-// milliseconds "0012m03.250s".
-func timeTag(sample int64, fs float64, ms bool) string {
-	total := int64(float64(sample)/fs*1000 + 0.5)
-	m, s, frac := total/60000, total/1000%60, total%1000
-	if ms {
-		return fmt.Sprintf("%04dm%02d.%03ds", m, s, frac)
+// timeTags sets the file-name time tag of every planned window, fixed
+// width so that names sort by time: minutes and seconds from the record
+// start ("0030m00s"); with milliseconds (digits 3, or when a start is not
+// a whole second: "0012m03.250s"); with microseconds when milliseconds
+// would give two windows the same name (a hop under a millisecond); and a
+// "-2", "-3"... suffix for windows at the same sample (a beat annotated
+// twice).
+func timeTags(out []planned, fs float64, digits int) {
+	for _, p := range out {
+		if t := float64(p.at) / fs; digits == 0 && t != float64(int64(t)) {
+			digits = 3
+			break
+		}
 	}
-	return fmt.Sprintf("%04dm%02ds", m, s)
+	for {
+		seen := make(map[string]bool, len(out))
+		unique := true
+		for i := range out {
+			out[i].tag = timeTag(out[i].at, fs, digits)
+			if seen[out[i].tag] {
+				unique = false
+			}
+			seen[out[i].tag] = true
+		}
+		if unique || digits == 6 {
+			break
+		}
+		digits = 6
+	}
+	count := make(map[string]int, len(out))
+	for i := range out {
+		if count[out[i].tag]++; count[out[i].tag] > 1 {
+			out[i].tag += fmt.Sprintf("-%d", count[out[i].tag])
+		}
+	}
+}
+
+// timeTag formats a sample's time from the record start as minutes and
+// seconds with digits (0, 3 or 6) decimals.
+func timeTag(sample int64, fs float64, digits int) string {
+	switch digits {
+	case 3:
+		total := int64(float64(sample)/fs*1000 + 0.5)
+		return fmt.Sprintf("%04dm%02d.%03ds", total/60000, total/1000%60, total%1000)
+	case 6:
+		total := int64(float64(sample)/fs*1e6 + 0.5)
+		return fmt.Sprintf("%04dm%02d.%06ds", total/60_000_000, total/1_000_000%60, total%1_000_000)
+	}
+	total := int64(float64(sample)/fs*1000 + 0.5)
+	return fmt.Sprintf("%04dm%02ds", total/60000, total/1000%60)
 }
 
 // selectSignals returns the indices of the signals to use, in the

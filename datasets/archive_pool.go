@@ -169,7 +169,10 @@ func (p *pipeline) readRecord(rj *recordJob) error {
 	if src.anns != nil {
 		ref = RefBeats(src.anns)
 	}
-	plan, ms := planWindows(opt, &rj.res, src.anns, ref, src.n, src.h.Fs)
+	plan, err := planWindows(opt, &rj.res, src.anns, ref, src.n, src.h.Fs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rj.path, err)
+	}
 	if opt.MinSamples != nil {
 		minLen := opt.MinSamples(src.h.Fs)
 		kept := plan[:0]
@@ -185,7 +188,7 @@ func (p *pipeline) readRecord(rj *recordJob) error {
 	if len(plan) == 0 && opt.Label != LabelAAMI && src.n < Samples(opt.Stride, src.h.Fs) {
 		rj.res.ShortRecords++
 	}
-	if err := p.sendWindows(rj, src, plan, sigs, names, ms); err != nil {
+	if err := p.sendWindows(rj, src, plan, sigs, names); err != nil {
 		return err
 	}
 	rj.processed = true
@@ -224,7 +227,7 @@ func (src *source) load(path string, opt *ArchiveOptions, opened bool) error {
 // sendWindows reads the samples of the planned windows chunk by chunk
 // (windows are in order of start; a chunk spans at most ChunkFrames) and
 // sends one task per window and signal.
-func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs []int, names []string, ms bool) error {
+func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs []int, names []string) error {
 	opt, fs := p.opt, src.h.Fs
 	for c0 := 0; c0 < len(plan); {
 		from, to := plan[c0].span.Start, plan[c0].span.End
@@ -259,7 +262,7 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 		for si, sig := range sigs {
 			x := phys[si]
 			for k := c0; k < c1; k++ {
-				t := p.newTask(rj, src.h, &plan[k], sig, names[si], ms)
+				t := p.newTask(rj, src.h, &plan[k], sig, names[si])
 				t.win.X, t.win.Context, t.win.ContextStart = x[plan[k].span.Start-base:plan[k].span.End-base], x, base
 				if !p.send(t) {
 					return p.ctx.Err()
@@ -273,11 +276,11 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 
 // newTask returns the task of a planned window of signal sig, its
 // samples still unset.
-func (p *pipeline) newTask(rj *recordJob, h *wfdb.Header, pl *planned, sig int, sigName string, ms bool) *task {
+func (p *pipeline) newTask(rj *recordJob, h *wfdb.Header, pl *planned, sig int, sigName string) *task {
 	opt := p.opt
 	t := &task{rec: rj, row: pl.row, dir: opt.Out, done: make(chan struct{})}
 	t.row.Record, t.row.Signal = rj.name, h.Signals[sig].Description
-	stem := fmt.Sprintf("%s_%s_%s", rj.name, timeTag(pl.at, h.Fs, ms), sigName)
+	stem := fmt.Sprintf("%s_%s_%s", rj.name, pl.tag, sigName)
 	t.row.Image = stem + opt.Outputs[0].Suffix
 	if opt.Label != LabelNone {
 		t.dir = filepath.Join(opt.Out, pl.label)

@@ -627,3 +627,55 @@ func ExampleArchive() {
 	// N/r1_0000m00s_MLII.hea 0 6000 N
 	// AFIB/r1_0001m00s_MLII.hea 6000 12000 AFIB
 }
+
+// File names stay unique for any hop: under a millisecond they carry
+// microseconds, and a hop under one sample is an error, not an empty
+// archive (issue 19: 4,001 manifest rows, 1,001 files at 4 kHz, hop 0.25 ms).
+func TestArchiveNamesUniqueSubMillisecondHop(t *testing.T) {
+	db := t.TempDir()
+	const fs = 4000
+	n := 4000 + 400
+	x := make([]int32, n)
+	for i := range x {
+		x[i] = int32(i % 50)
+	}
+	h := &wfdb.Header{Name: "fast", Fs: fs, Signals: []wfdb.SignalSpec{
+		{FileName: "fast.dat", Format: 16, Gain: 200, Units: "mV", ADCResolution: 16, Description: "ECG"},
+	}}
+	if err := wfdb.WriteRecord(db, h, [][]int32{x}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Stride: 0.1, Hop: 0.00025, Outputs: []Output{textOutput}, Jobs: 2}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "fast")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := listFiles(t, out)
+	images := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".txt") {
+			images++
+		}
+	}
+	if res.Windows != 4001 || len(rows) != 4001 || images != 4001 {
+		t.Fatalf("%d windows, %d manifest rows, %d files; want 4001 each", res.Windows, len(rows), images)
+	}
+	if rows[1].Image != "fast_0000m00.000250s_ECG.txt" {
+		t.Errorf("second name %q, want microseconds", rows[1].Image)
+	}
+
+	opt.Out, opt.Hop = t.TempDir(), 0.0001 // 0.4 samples
+	res, err = Archive(context.Background(), []string{filepath.Join(db, "fast")}, opt)
+	if err == nil && len(res.Failed) == 0 {
+		t.Fatalf("hop under one sample: no error (%+v)", res)
+	}
+	msg := fmt.Sprint(err, res.Failed)
+	if !strings.Contains(msg, "at least one sample") {
+		t.Errorf("hop under one sample: %s", msg)
+	}
+}
