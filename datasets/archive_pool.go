@@ -150,7 +150,7 @@ func (p *pipeline) readRecord(rj *recordJob) error {
 	opened := src.rec != nil
 	if opened {
 		src.h = src.rec.Header
-	} else if src.h, err = wfdb.ReadHeader(rj.path); err != nil {
+	} else if src.h, err = readRecordHeader(rj.path); err != nil {
 		return err
 	}
 	rj.name = strings.ReplaceAll(filepath.ToSlash(strings.TrimPrefix(rj.path, filepath.Dir(rj.path)+string(filepath.Separator))), "/", "_")
@@ -457,4 +457,21 @@ func (c *committer) endRecord(rj *recordJob) {
 	if c.opt.Progress != nil {
 		c.opt.Progress(1, 0)
 	}
+}
+
+// readRecordHeader reads a record's header; a multi-segment record's gets
+// the signals it is read with (wfdb.Header.RecordSignals), so that they
+// can be selected and named like any record's.
+func readRecordHeader(path string) (*wfdb.Header, error) {
+	h, err := wfdb.ReadHeader(path)
+	if err != nil || !h.IsMultiSegment() {
+		return h, err
+	}
+	sigs, err := h.RecordSignals()
+	if err != nil {
+		return nil, err
+	}
+	hh := *h
+	hh.Signals = sigs
+	return &hh, nil
 }

@@ -679,3 +679,32 @@ func TestArchiveNamesUniqueSubMillisecondHop(t *testing.T) {
 		t.Errorf("hop under one sample: %s", msg)
 	}
 }
+
+// A multi-segment record is archived like any record: its signals are
+// those of its segments, picked by name (issue 19: the master header has
+// no signal lines).
+func TestArchiveMultiSegment(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "s1", 60)
+	writeTestRecord(t, db, "s2", 60)
+	if err := os.WriteFile(filepath.Join(db, "m.hea"), []byte("m/2 2 100 12000\ns1 6000\ns2 6000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Stride: 30, Signals: []string{"v1"}, Outputs: []Output{textOutput}, Jobs: 2}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "m")}, opt)
+	if err != nil || len(res.Failed) != 0 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[3].Image != "m_0001m30s_V1.txt" || rows[3].Signal != "V1" {
+		t.Fatalf("rows %+v", rows)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "m_0001m30s_V1.txt"))
+	if err != nil || string(b) != "m V1 9000-12000 3000 0 beats" {
+		t.Fatalf("window %q, %v", b, err)
+	}
+}
