@@ -27,39 +27,11 @@ type exportOptions struct {
 func newExportCmd(a *app) *cobra.Command {
 	var o exportOptions
 	cmd := &cobra.Command{
-		Use:   "export RECORD|FILE",
-		Short: "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
-		Long: `Print the samples of a WFDB record, one row per frame: the sample number, then
-one column per signal, as rdsamp prints them (the same numbers, row for row).
-RECORD is the record path without extension (data/mitdb/100) or its .hea file.
-FILE is a CSV, TSV, TXT or EDF/EDF+ file (a device export), read as ecg
-ingest --out would convert it (--fs, --delimiter, --time-column, --units):
-an EDF file prints as CSV with --format csv --physical, and with
---annotator (any name) its EDF+ annotations print.
-
-Digital values are ADC units (invalid samples print -32768, as in rdsamp);
---physical prints (value-baseline)/gain and NaN for invalid samples (null in
-JSON): in tsv with rdsamp -p's 3 decimals, in csv and json with as many as
-each signal's gain needs for the digital values to read back exactly (at
-least 3); --precision N prints N decimals in every format (8 is rdsamp -P).
-Multi-frequency records print one row per frame with
-faster signals averaged, or with --high-res one row per sample of the fastest
-signal (rdsamp -H).
-
-Times T for --from and --to: seconds (50, 0.002), hh:mm:ss.sss, or a sample
-number sNNN, as in WFDB. --from is inclusive, --to exclusive, as rdsamp -f/-t.
-
-With --annotator, print that annotation file instead, rows as rdann prints
-them (time, sample, type, sub, chan, num, aux), between --from and --to
-inclusive as rdann -f/-t. Like rdann, the time is the time of day
-("[08:30:00.050 01/02/2000]") when the header gives a base time or date,
-else the time from the start (--elapsed: always, as rdann -e); the csv and
-json columns always give the time from the start.`,
-		Example: `  ecg export data/mitdb/100 --to 10 > 100.tsv
-  ecg export data/mitdb/100.hea --physical --signals V5,MLII --from 1:00 --to s25000 --format csv --header
-  ecg export data/mitdb/100 --annotator atr --from 60 --to 120
-  ecg export night.edf --physical --format csv --header > night.csv`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "export RECORD|FILE",
+		Short:   "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
+		Long:    helpText("export"),
+		Example: helpExamples("export"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.record = args[0]
 			return runExport(a, o)

@@ -35,38 +35,11 @@ type ingestOptions struct {
 func newIngestCmd(a *app) *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest DIR",
-		Short: "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
-		Long: `Check a WFDB database folder: for every record (the RECORDS file when present,
-else every *.hea), read the header and all samples, compare the checksums in
-the header with the samples, and parse the annotation files. One row per
-record: record, signals, duration, checksums (ok; BAD; none: the header has
-none; -: not verified because the samples could not be read),
-annotations (count over the annotators found), status. Exit code 3 when any
-record has a problem.
-
-Annotators checked: --annotators, else those listed in the database's
-ANNOTATORS file, else atr. A missing annotation file is not an error.
-
-With --out DIR, convert instead: every .csv, .tsv, .txt and .edf file in the
-input folder (or the one file given) becomes a WFDB record in DIR (format 16),
-which is then checked the same way. CSV: one column per signal, a header
-row naming them is optional (a second row of units too), the delimiter is
-detected (or --delimiter), with ';' or tab a comma in a number is its
-decimal separator (0,125), a time column (time, t, seconds, "time (ms)",
-Zeit...) gives the sampling frequency, otherwise --fs is required. Gains are chosen
-so that the values as written survive exactly when 16 bits allow (--gain to
-impose one). EDF/EDF+: digital values are kept, gain and baseline come from
-the physical and digital ranges; signals at different rates become one
-multi-frequency record; EDF+ annotations become comment annotations (type
-", the text in aux, "(12.5 s)" appended when they have a duration) in
-RECORD.atr; the data records of a discontinuous EDF+D file are placed at
-their onsets, the gaps filled with invalid samples.`,
-		Example: `  ecg ingest data/mitdb
-  ecg ingest data/mitdb --format json --jobs 4
-  ecg ingest exports/ --out data/converted --fs 500 --units mV
-  ecg ingest holter.edf --out data/holter`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "ingest DIR",
+		Short:   "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
+		Long:    helpText("ingest"),
+		Example: helpExamples("ingest"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			return runIngest(cmd.Context(), a, o)

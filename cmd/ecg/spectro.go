@@ -31,57 +31,11 @@ type spectroOptions struct {
 func newSpectroCmd(a *app) *cobra.Command {
 	o := &spectroOptions{}
 	cmd := &cobra.Command{
-		Use:   "spectro RECORD...|DB_DIR --out DIR",
-		Short: "Spectrogram images of ECG strides, and labelled pathology archives",
-		Long: `Cut records into strides (--stride 60s every --hop 60s; a last partial
-stride is dropped unless --keep-partial) and write one raw spectrogram PNG per
-stride and signal into --out, named so that they sort and say where they come
-from: 100_0030m00s_MLII.png (record, start in the record, signal). A database
-folder (RECORDS file, else every *.hea) stands for all its records. A CSV,
-TSV, TXT or EDF/EDF+ file (a device export; a folder of them when it holds
-no WFDB record) is read as ecg ingest --out converts it (--fs, --delimiter,
---header, --time-column, --units); it has no reference annotations, so no
---label.
-
-Raw images are for models: the 0.5-40 Hz band of the power spectral density
-(scipy.signal.spectrogram's numbers: Hann window of about 0.7 s, half
-overlap, constant detrend, density scaling), on a fixed scale of -80 to -10
-dB re 1 mV²/Hz (--db-range) so that strides compare, resampled to 224x224
-(--size), grayscale or viridis (--colormap). --figure also writes
-NAME_figure.png for people (trace with detected beats, axes, colour bar);
---dump-csv writes NAME.csv, the linear matrix (first row: segment times in
-s from the stride start; first column: frequencies in Hz).
-
-With --label the images go into one folder per label (the pathology archive)
-with the reference annotations (--annotator atr):
-  rhythm  strides labelled by the rhythm (AUX notes (N, (AFIB, (AFL, (B, (T,
-          (VT, (SVTA...) covering at least --min-fraction of the stride;
-          other strides are skipped and counted
-  beats   strides labelled by their worst AAMI beat class (V > F > S > Q > N)
-  aami    one window per reference beat (--beat-window 0.25s,0.45s before
-          and after it), labelled N, S, V, F or Q (AAMI EC57), named by the
-          beat's time (208_0012m03.250s_MLII.png); beat windows use a
-          shorter STFT (64 samples at 360 Hz, zero-padded FFT)
-Folder names are sanitised ((AFIB becomes AFIB). manifest.csv lists every
-image: record, signal, start and end sample, label, label fraction, beat
-counts per AAMI class and, for aami, the beat's previous and next RR,
-local and record-average RR in seconds.
-
-Outputs are written atomically; existing ones are kept (a second run
-resumes) unless --force, which also removes the files of the earlier
-run's windows (listed in its manifest) that this run no longer makes, for
-the records it processed. Windows are rendered in parallel (--jobs) and
-written in record order; --shard K/N
-takes every N-th record from K (0-based) and names the manifest
-manifest-K-of-N.csv, so that shards of a batch job share one archive and
-their manifests concatenate. Ctrl-C stops without leaving partial files.`,
-		Example: `  ecg spectro data/mitdb/100 --out strides
-  ecg spectro data/mitdb/100 data/mitdb/201 --out strides --signals MLII --figure
-  ecg spectro data/mitdb/100 --out check --dump-csv --stride 10s --hop 5s
-  ecg spectro data/mitdb --out archive --label rhythm
-  ecg spectro data/mitdb --out beats --label aami --signals MLII --colormap viridis
-  ecg spectro data/mitdb --out archive --label rhythm --shard 0/4`,
-		Args: argsUsage(cobra.MinimumNArgs(1)),
+		Use:     "spectro RECORD...|DB_DIR --out DIR",
+		Short:   "Spectrogram images of ECG strides, and labelled pathology archives",
+		Long:    helpText("spectro"),
+		Example: helpExamples("spectro"),
+		Args:    argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
 			return runSpectro(cmd, a, o, args)
