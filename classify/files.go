@@ -19,11 +19,17 @@ import (
 )
 
 // MaxImagePixels bounds the images ReadImage decodes (checked from the
-// header before decoding).
-const MaxImagePixels = 64 << 20
+// header before decoding); MaxImageSide bounds their width and height.
+// A spectrogram of an hour at 1 kHz with a hop of 16 samples is 225,000
+// columns wide.
+const (
+	MaxImagePixels = 64 << 20
+	MaxImageSide   = 1 << 18
+)
 
 // ReadImage decodes the PNG or JPEG image at path, refusing images of more
-// than MaxImagePixels pixels before decoding them.
+// than MaxImagePixels pixels, or wider or taller than MaxImageSide, from
+// their header before decoding them.
 func ReadImage(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -37,6 +43,9 @@ func ReadImage(path string) (image.Image, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
 		return nil, fmt.Errorf("%s: image of %d x %d pixels (at most %d pixels)", path, cfg.Width, cfg.Height, MaxImagePixels)
+	}
+	if cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
+		return nil, fmt.Errorf("%s: image of %d x %d pixels (at most %d on a side)", path, cfg.Width, cfg.Height, MaxImageSide)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
