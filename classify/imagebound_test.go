@@ -61,3 +61,33 @@ func TestReadImageRefusesAbsurdSides(t *testing.T) {
 		}
 	}
 }
+
+// Issue 19: "predict MODEL dir/" said "a image model cannot read record
+// files". A folder, or a file of the other kind, is described: what was
+// found, what the model was trained on, what to give it.
+func TestPredictFileSaysWhatWasFound(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"r1.hea", "r1.dat", "r2.hea", "r2.dat", "x.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := ImageSpec(DefaultImageFeatures(), nil)
+	sig := SignalSpec(DefaultSignalFeatures())
+	for _, c := range []struct {
+		spec FeatureSpec
+		path string
+		want string
+	}{
+		{img, dir, dir + " holds 2 WFDB records and 1 CSV file; this model was trained on spectrogram images: give it images"},
+		{sig, dir, dir + " is a folder: give the files to label, not the folder (it holds 2 WFDB records and 1 CSV file)"},
+		{img, filepath.Join(dir, "r1"), "r1 is a WFDB record; this model was trained on spectrogram images"},
+		{sig, filepath.Join(dir, "x.png"), "x.png is an image; this model was trained on signals: give it WFDB records"},
+	} {
+		m := &Model{Info: ModelInfo{Features: c.spec}}
+		_, err := m.PredictFile(c.path, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s model, %s: %v, want %q", c.spec.Input, c.path, err, c.want)
+		}
+	}
+}
