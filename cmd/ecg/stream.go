@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -127,6 +130,27 @@ status) and exit 0.`,
 	return cmd
 }
 
+// abortOnSecondSignal calls abort when a second interrupt (or SIGTERM)
+// arrives while the first one is being handled: the alert commands' shutdown
+// is cut short instead of the process dying with their process groups
+// alive. It returns the function that stops watching.
+func abortOnSecondSignal(abort func()) (stop func()) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for k := 0; k < 2; k++ {
+			select {
+			case <-sig:
+			case <-done:
+				return
+			}
+		}
+		abort()
+	}()
+	return func() { signal.Stop(sig); close(done) }
+}
+
 // lockedWriter serialises writes from the alert command and the command.
 type lockedWriter struct {
 	mu sync.Mutex
@@ -193,14 +217,16 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	if o.alertExec != "" {
 		n := stream.NewCommandNotifier(ctx, o.alertExec, 16, 30*time.Second, errOut)
+		defer abortOnSecondSignal(n.Abort)()
 		defer func() {
-			n.Close()
-			if d := n.Dropped(); d > 0 {
+			atShutdown := n.Shutdown(stream.DefaultShutdownGrace)
+			if d := n.Dropped() - atShutdown; d > 0 {
 				fmt.Fprintf(errOut, "ecg stream: %d alerts dropped (--alert-exec queue full)\n", d)
 			}
 		}()
 		cfg.OnAlert = n.Notify
 		cfg.AlertsDropped = n.Dropped
+		cfg.AlertsFailed = n.Failed
 	}
 	s, err := stream.New(in, cfg)
 	if err != nil {
