@@ -29,25 +29,11 @@ type evalOptions struct {
 func newEvalCmd(a *app) *cobra.Command {
 	o := &evalOptions{}
 	cmd := &cobra.Command{
-		Use:   "eval MODEL DIR",
-		Short: "Evaluate a model on a folder of labelled images or records",
-		Long: `eval scores every file under DIR (sub-folders are labels) with MODEL and
-prints per-label precision, recall, F1 and support, macro and weighted
-averages, accuracy and the confusion matrix, then, per label, the confidence
-threshold the model assumes and the precision and recall you would get at
-other thresholds (one label against the rest).
-
-The predicted label is the one with the highest score; with --threshold T,
-files whose highest score is below T are left unassigned (they count
-against recall). Files under labels the model does not know are skipped
-and counted on stderr.
-
---plots DIR writes confusion.png (a heat map of the row-normalised
-confusion matrix) and pr.png (precision-recall curves per label).`,
-		Example: `  ecg eval model.ecgm test/
-  ecg eval model.ecgm test/ --threshold 0.6 --format json
-  ecg eval model.ecgm test/ --plots figures/`,
-		Args: argsUsage(cobra.ExactArgs(2)),
+		Use:     "eval MODEL DIR",
+		Short:   "Evaluate a model on a folder of labelled images or records",
+		Long:    helpText("eval"),
+		Example: helpExamples("eval"),
+		Args:    argsUsage(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.dir = args[0], args[1]
 			if err := checkFormat(o.format, "text", "json"); err != nil {

@@ -28,29 +28,11 @@ type predictOptions struct {
 func newPredictCmd(a *app) *cobra.Command {
 	o := &predictOptions{}
 	cmd := &cobra.Command{
-		Use:   "predict [MODEL] FILE...",
-		Short: "Label images or records with a trained model",
-		Long: `predict prints the label and confidence of each FILE: images (PNG, JPEG) for
-an image model, WFDB records (NAME or NAME.hea) for a signal model.
-
-The model is --model, else the first argument when it is a model file (or
-ends in .ecgm or .model, or is "default"), else the rhythm model embedded in
-ecg (a signal model trained on the MIT-BIH Arrhythmia Database; see README). With
---top K, the K best labels and their scores. With --manifest, the RR
-columns of the manifest rows of the images are used (as at training): an
-image is matched to the row of the same file (paths relative to the
-manifest's folder; relative, absolute or through links alike). A model
-trained with those columns needs --manifest, and an image without its row
-fails rather than being scored without them.
-
-CSV columns: file,label,confidence,confident[,label2,score2,...]; JSON: one
-object per line. "confident" says whether the confidence reaches the
-model's threshold for that label. A file that fails is reported on stderr;
-the exit code is then 3, or 1 when every file failed.`,
-		Example: `  ecg predict model.ecgm archive/N/100_0000m00s_MLII.png
-  ecg predict model.ecgm records/*.hea --top 3 --format json
-  ecg predict data/mitdb/201            # the embedded rhythm model`,
-		Args: argsUsage(cobra.MinimumNArgs(1)),
+		Use:     "predict [MODEL] FILE...",
+		Short:   "Label images or records with a trained model",
+		Long:    helpText("predict"),
+		Example: helpExamples("predict"),
+		Args:    argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
 			if !cmd.Flags().Changed("model") {

@@ -43,54 +43,11 @@ type streamOptions struct {
 func newStreamCmd(a *app) *cobra.Command {
 	o := &streamOptions{}
 	cmd := &cobra.Command{
-		Use:   "stream",
-		Short: "Score a live ECG from stdin or a serial port; events as JSON lines",
-		Long: `stream reads a live single-lead ECG from stdin (or --serial), finds beats,
-scores a sliding window with a model from "ecg train", watches signal
-quality, and writes one JSON object per line to stdout:
-
-  beat    each detected beat (with --beats), with the RR interval; "noisy"
-          when the signal does not fall quiet around it (found in noise)
-  hr      once a second of signal: heart rate (median of the last 8 RR
-          between clean beats; null in noise), beats so far
-  window  every --hop once --window seconds arrived: label, confidence, scores,
-          mean heart rate (clean intervals), beats, noisy beats, worst
-          quality; "inconclusive"
-          when more than --max-noisy of its beats are noisy (found in noise),
-          it has fewer than two beats, or a flat or lead-off second
-  alert   "raised" when a label outside --normal scores at least
-          --alert-threshold in --alert-windows consecutive conclusive
-          windows; "cleared" at the first conclusive window below (an
-          inconclusive window holds a raised alert and ends a streak)
-  status  signal quality (ok, flat, lead_off, noise) and counts of malformed,
-          over-long, partial and header lines, when they change and at the end
-
-Every event has "sample" (from 0), "t" (sample/fs, seconds) and "wall" (UTC).
-
-Input: text lines with one or more numeric columns (--column, --delimiter,
---time-column), JSON lines (--json; {"ecg": 0.12, "ts": ...} or "ecg" an array
-of samples; --field, --time-field) or raw little-endian int16 (--binary).
-Values are in mV unless --units says uV, V or adu (ADC units: (v-baseline)/gain).
---fs is required unless timestamps give the rate, which must be within the
-beat detector's 125 Hz to 1 kHz (resample other signals first; a rate out of
-range from --fs is a usage error, from timestamps an error). Bad lines never
-stop the stream: they are counted in status events.
-
---serial reads a serial device instead of stdin and reconnects with backoff
-(0.5 s doubling to 10 s) when it disappears; after a reconnection the first
-line is dropped as possibly partial. --no-reconnect exits (code 1) instead.
-
---alert-exec CMD runs "sh -c CMD" for each alert with the alert's JSON line on
-its stdin, one at a time, outside the stream: at most 16 alerts wait, further
-ones are dropped and counted (alerts_dropped in status events).
-
-SIGINT, SIGTERM and end of input flush the last events (final window, hr,
-status) and exit 0.`,
-		Example: `  ecg simulate --rhythm afib --duration 10m | ecg stream --fs 360 --model model.ecgm
-  ecg stream --serial /dev/ttyUSB0 --baud 115200 --fs 250 --model model.ecgm --beats
-  gateway | ecg stream --json --field ecg --time-field ts --units uV --model model.ecgm
-  ecg stream --fs 500 --binary --gain 1000 --model m.ecgm --alert-exec 'mail -s ECG me@example.org'`,
-		Args: argsUsage(cobra.NoArgs),
+		Use:     "stream",
+		Short:   "Score a live ECG from stdin or a serial port; events as JSON lines",
+		Long:    helpText("stream"),
+		Example: helpExamples("stream"),
+		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStream(cmd.Context(), a, o)
 		},

@@ -29,26 +29,11 @@ type trainOptions struct {
 func newTrainCmd(a *app) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:   "train DIR --out MODEL",
-		Short: "Train a classifier on a folder of labelled images or records",
-		Long: `train reads DIR, whose sub-folders are labels (the archive from "ecg spectro",
-or images or WFDB records made elsewhere), computes features, grows a random
-forest and writes one self-describing model file.
-
-Images (PNG, JPEG, any size) give image features, plus the RR columns of the
-archive's manifest.csv when it has them; WFDB records of any length and
-sampling rate give rhythm (RR), QRS shape and spectral features.
-
-Without --test, the files are split by record (the manifest's record column,
-else the file name up to its first '_'), stratified by label as far as the
-records allow: no record is in both training and held-out data. The
-held-out metrics are printed and stored in the model. Labels are weighted
-inversely to their frequency (--class-weight balanced). The same data, flags
-and --seed give a byte-identical model file.`,
-		Example: `  ecg train archive/ --out model.ecgm
-  ecg train archive/ --out model.ecgm --split 0.75 --seed 7 --trees 200
-  ecg train ds1/ --test ds2/ --out model.ecgm --format json`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "train DIR --out MODEL",
+		Short:   "Train a classifier on a folder of labelled images or records",
+		Long:    helpText("train"),
+		Example: helpExamples("train"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			if o.out == "" {
