@@ -81,6 +81,40 @@ func (o ForestOptions) withDefaults(nFeatures int) ForestOptions {
 
 const maxTreeDepth = 64
 
+// OptionError reports a learner setting out of its range; Option names it
+// as a command-line flag does ("trees", "max-depth").
+type OptionError struct {
+	Option string
+	Value  any
+	Want   string
+}
+
+func (e *OptionError) Error() string { return fmt.Sprintf("%s %v: want %s", e.Option, e.Value, e.Want) }
+
+// Validate checks settings given explicitly, as a command takes them (0 is
+// not "the default" here): at least one tree, depth 1 to 64, a minimum
+// leaf of at least 1, MaxFeatures 0 (the square root) or more, and a known
+// ClassWeight. It returns an *OptionError.
+func (o ForestOptions) Validate() error {
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"trees", o.Trees}, {"max-depth", o.MaxDepth}, {"min-leaf", o.MinLeaf}} {
+		if c.v < 1 {
+			return &OptionError{c.name, c.v, "at least 1"}
+		}
+	}
+	switch {
+	case o.MaxDepth > maxTreeDepth:
+		return &OptionError{"max-depth", o.MaxDepth, "at most 64"}
+	case o.MaxFeatures < 0:
+		return &OptionError{"max-features", o.MaxFeatures, "0 (square root of the feature count) or more"}
+	case o.ClassWeight != "balanced" && o.ClassWeight != "none":
+		return &OptionError{"class-weight", fmt.Sprintf("%q", o.ClassWeight), "balanced or none"}
+	}
+	return nil
+}
+
 // Forest is a trained random forest: an average of the class
 // distributions in the leaves the input reaches in each tree.
 type Forest struct {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/figure"
@@ -36,23 +35,17 @@ func newEvalCmd(a *app) *cobra.Command {
 		Args:    argsUsage(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.dir = args[0], args[1]
-			if err := checkFormat(o.format, "text", "json"); err != nil {
-				return err
-			}
 			if !(o.threshold >= 0 && o.threshold <= 1) {
 				return usagef("--threshold %v: want 0 to 1", o.threshold)
-			}
-			if err := checkJobs(o.jobs); err != nil {
-				return err
 			}
 			return runEval(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
 	f.Float64Var(&o.threshold, "threshold", 0, "leave files unassigned when their best score is below this")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	formatFlag(cmd, &o.format, "", "text", "text", "json")
 	f.StringVar(&o.plots, "plots", "", "directory to write confusion.png and pr.png into")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers")
+	jobsFlag(cmd, &o.jobs, "files scored")
 	return cmd
 }
 

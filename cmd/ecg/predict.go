@@ -44,9 +44,6 @@ func newPredictCmd(a *app) *cobra.Command {
 					o.model, o.files = args[0], args[1:]
 				}
 			}
-			if err := checkFormat(o.format, "csv", "json"); err != nil {
-				return err
-			}
 			if o.top < 1 {
 				return usagef("--top %d: want 1 or more", o.top)
 			}
@@ -56,7 +53,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.model, "model", defaultmodel.Name, "model file from 'ecg train' (default: the embedded rhythm model)")
 	f.IntVar(&o.top, "top", 1, "number of best labels to print")
-	f.StringVar(&o.format, "format", "csv", "output format: csv or json")
+	formatFlag(cmd, &o.format, "", "csv", "csv", "json")
 	f.StringVar(&o.manifest, "manifest", "", "manifest.csv whose RR columns go with the images")
 	return cmd
 }

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
@@ -42,25 +39,8 @@ func newTrainCmd(a *app) *cobra.Command {
 			if !(o.split > 0 && o.split < 1) {
 				return usagef("--split %v: want a fraction between 0 and 1", o.split)
 			}
-			if err := checkFormat(o.format, "text", "json"); err != nil {
-				return err
-			}
-			if o.forest.ClassWeight != "balanced" && o.forest.ClassWeight != "none" {
-				return usagef("--class-weight %q: want balanced or none", o.forest.ClassWeight)
-			}
-			for _, c := range []struct {
-				name string
-				v    int
-			}{{"--trees", o.forest.Trees}, {"--max-depth", o.forest.MaxDepth}, {"--min-leaf", o.forest.MinLeaf}, {"--jobs", o.jobs}} {
-				if c.v < 1 {
-					return usagef("%s %d: want at least 1", c.name, c.v)
-				}
-			}
-			if o.forest.MaxDepth > 64 {
-				return usagef("--max-depth %d: want at most 64", o.forest.MaxDepth)
-			}
-			if o.forest.MaxFeatures < 0 {
-				return usagef("--max-features %d: want 0 (square root of the feature count) or more", o.forest.MaxFeatures)
+			if err := o.forest.Validate(); err != nil {
+				return usagef("--%v", err)
 			}
 			o.forest.Seed = uint64(o.seed)
 			o.forest.Jobs = o.jobs
@@ -77,8 +57,8 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
 	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
 	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers")
-	f.StringVar(&o.format, "format", "text", "report format: text or json")
+	jobsFlag(cmd, &o.jobs, "features computed and trees grown")
+	formatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
 }
 
@@ -122,7 +102,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 			len(ds.Files), t.Samples, t.Groups, res.Heldout,
 			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
 	}
-	return writeTrainReport(a.io.Out, o.format, m)
+	return m.WriteTrainingReport(a.io.Out, o.format)
 }
 
 // stageBars draws a progress bar per stage of a library call
@@ -166,32 +146,4 @@ func (a *app) noteSkipped(skipped []classify.LabelCount, why string) {
 	for _, s := range skipped {
 		fmt.Fprintf(a.io.ErrOut, "ecg eval: skipped %d files labelled %q (%s)\n", s.Files, s.Label, why)
 	}
-}
-
-func writeTrainReport(w io.Writer, format string, m *classify.Model) error {
-	if format == "json" {
-		type out struct {
-			Labels   []string                 `json:"labels"`
-			Training classify.TrainingSummary `json:"training"`
-			Heldout  *classify.Report         `json:"heldout"`
-		}
-		rep := m.Info.Heldout
-		if rep != nil {
-			c := *rep
-			c.Curves = nil
-			rep = &c
-		}
-		b, err := json.Marshal(out{m.Info.Labels, m.Info.Training, rep})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
-	}
-	if m.Info.Heldout == nil {
-		_, err := fmt.Fprintf(w, "no held-out data (a single record group); OOB accuracy %.4f\n", m.Info.Training.OOBAccuracy)
-		return err
-	}
-	fmt.Fprintf(w, "held-out evaluation (%s)\n", m.Info.Training.Split)
-	return m.Info.Heldout.WriteText(w)
 }
