@@ -154,3 +154,30 @@ ms;mV;mV
 	// Lead I (mV): [0.125 0.25 0.5 0.25]
 	// Lead II (mV): [-0.05 -0.025 0 0.025]
 }
+
+// A device export read as a record in memory, the way every command reads
+// one: the sampling rate from its time column, a gain that keeps the
+// values exact, and warnings for anything the conversion lost.
+func ExampleDeviceOptions_ReadDevice() {
+	dir, err := os.MkdirTemp("", "device")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "watch-export.csv")
+	text := "time,ECG\n0.000,0.10\n0.004,0.25\n0.008,1.20\n0.012,-0.30\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	opt := datasets.DeviceOptions{Warn: func(msg string) { fmt.Println("warning:", msg) }}
+	rec, _, err := opt.ReadDevice(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := rec.Header.Signals[0]
+	fmt.Printf("%s: %g Hz, %d samples, %s gain %g/%s\n", rec.Header.Name, rec.Header.Fs, rec.NumFrames(), s.Description, s.Gain, s.Units)
+	fmt.Println(rec.Physical(0))
+	// Output:
+	// watch_export: 250 Hz, 4 samples, ECG gain 100/mV
+	// [0.1 0.25 1.2 -0.3]
+}

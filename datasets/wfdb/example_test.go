@@ -1,6 +1,7 @@
 package wfdb_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 
@@ -54,4 +55,23 @@ func ExampleWriteRecord() {
 	// demo 2 250 5
 	// demo.dat 212 200/mV 12 0 0 -1978 0 II
 	// demo.dat 212 200/mV 12 0 5 2047 0 V1
+}
+
+// Write a record to any writers (a network stream, an archive, memory):
+// its header to one, its signal file to the other.
+func ExampleWriteRecordTo() {
+	h := &wfdb.Header{Name: "mem", Fs: 250, Signals: []wfdb.SignalSpec{
+		{FileName: "mem.dat", Format: wfdb.Format16, Gain: 1000, Units: "mV", ADCResolution: 16, Description: "ECG"},
+	}}
+	var hea, dat bytes.Buffer
+	if err := wfdb.WriteRecordTo(&hea, &dat, h, [][]int32{{100, 250, 1200, -300}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(hea.String())
+	fmt.Println(dat.Len(), "bytes of samples")
+	// Output:
+	// mem 1 250 4
+	// mem.dat 16 1000/mV 16 0 100 1250 0 ECG
+	// 8 bytes of samples
 }
