@@ -41,7 +41,15 @@ type CheckOptions struct {
 	// Strict makes unset checksums (a header checksum of 0 that the
 	// samples do not match) problems instead of warnings.
 	Strict bool
+	// Overwrite lets ConvertDeviceRecord replace a record that exists in
+	// the output folder; without it that record is a problem and is left
+	// as it was.
+	Overwrite bool
 }
+
+// ErrExists is wrapped by errors about an output that would replace a file
+// already there.
+var ErrExists = errors.New("exists (--force overwrites it)")
 
 // OK reports whether the check found no problem.
 func (c *RecordCheck) OK() bool { return len(c.Problems) == 0 }
@@ -183,13 +191,16 @@ func checkSegments(path string, status *string) (int64, []*wfdb.ChecksumError, e
 
 // ConvertDeviceRecord converts a device export into the WFDB record
 // RecordNameFor(path) in outDir (with the EDF+ annotations as outDir/NAME.atr)
-// and checks the result as CheckRecord does.
+// and checks the result as CheckRecord does. A record already in outDir is
+// replaced only with opt.Overwrite.
 func (o DeviceOptions) ConvertDeviceRecord(path, outDir string, opt CheckOptions) RecordCheck {
 	name := RecordNameFor(path)
 	c := RecordCheck{Record: name, Source: path, Checksums: "none"}
 	conv, err := o.ConvertDevice(path, name)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
+	} else if hea := filepath.Join(outDir, name+".hea"); !opt.Overwrite && fileExists(hea) {
+		err = fmt.Errorf("%s: %w", hea, ErrExists)
 	} else if err = wfdb.WriteRecord(outDir, conv.Header, conv.Data); err == nil && len(conv.Annotations) > 0 {
 		err = wfdb.WriteAnnotations(filepath.Join(outDir, name), DeviceAnnotator, conv.Annotations)
 	}
@@ -202,6 +213,13 @@ func (o DeviceOptions) ConvertDeviceRecord(path, outDir string, opt CheckOptions
 	c.Source = path
 	c.Warnings = append(conv.Warnings, c.Warnings...)
 	return c
+}
+
+// fileExists reports whether path names an existing file (or anything
+// that is not known to be absent).
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, os.ErrNotExist)
 }
 
 // DeviceAnnotator is the annotator name under which the annotations of an

@@ -27,6 +27,7 @@ type ingestOptions struct {
 	jobs       int
 	annotators string
 	strict     bool
+	force      bool
 	verbose    bool
 	// Conversion of CSV and EDF files (--out).
 	fileInput
@@ -50,6 +51,7 @@ func newIngestCmd(a *app) *cobra.Command {
 	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
 	jobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
+	f.BoolVar(&o.force, "force", false, "with --out: replace records that exist in DIR (default: leave them and report them)")
 	f.BoolVar(&o.strict, "strict", false, "unset checksums (0 in the header, not computed by the writer) are problems, not warnings")
 	f.BoolVar(&o.verbose, "verbose", false, "list every warning on stderr (default: only their count, and what a conversion lost)")
 	o.fileInput.addFlags(cmd)
@@ -64,7 +66,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict}
+	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict, Overwrite: o.force}
 	if len(opt.Annotators) == 0 {
 		opt.Annotators = datasets.DatabaseAnnotators(o.dir)
 	}
@@ -107,9 +109,10 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	return nil
 }
 
-// noteWarnings prints a record's warnings on stderr when all is true.
+// noteWarnings prints a record's warnings on stderr when all is true
+// (--quiet or not: a warning is not an informational message).
 func (a *app) noteWarnings(r datasets.RecordCheck, all bool) {
-	if a.quiet || !all {
+	if !all {
 		return
 	}
 	for _, w := range r.Warnings {
