@@ -41,6 +41,7 @@ func newSimulateCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.rhythm, "rhythm", synth.Normal, "rhythm: "+strings.Join(synth.Rhythms, "|"))
+	completeValues(cmd, "rhythm", synth.Rhythms...)
 	f.Float64Var(&o.hr, "hr", 0, "mean heart rate in bpm (0: the rhythm's default)")
 	f.Float64Var(&o.noise, "noise", 0.01, "white noise standard deviation in mV")
 	f.Float64Var(&o.wander, "wander", 0.05, "baseline wander amplitude in mV")

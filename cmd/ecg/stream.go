@@ -63,6 +63,7 @@ func newStreamCmd(a *app) *cobra.Command {
 	f.StringVar(&o.in.TimeUnits, "time-units", "", "timestamp units: s, ms or us (default: inferred from their spacing)")
 	f.BoolVar(&o.binary, "binary", false, "input is raw little-endian int16 (units adu)")
 	f.StringVar(&o.in.Units, "units", "", "value units: mV, uV, V or adu (default mV; adu for --binary)")
+	completeValues(cmd, "units", "mV", "uV", "V", "adu")
 	f.Float64Var(&o.in.Gain, "gain", 0, "ADC units per mV for --units adu (default 200)")
 	f.Float64Var(&o.in.Baseline, "baseline", 0, "ADC value of 0 mV for --units adu")
 	f.IntVar(&o.in.MaxLine, "max-line", stream.DefaultMaxLine, "longest input line in bytes; longer ones are dropped and counted")

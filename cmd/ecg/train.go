@@ -57,6 +57,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
 	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
 	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
+	completeValues(cmd, "class-weight", "balanced", "none")
 	jobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	formatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
