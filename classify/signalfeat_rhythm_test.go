@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/synth"
 )
 
@@ -68,7 +68,7 @@ func TestRhythmFeaturesAFvsSinus(t *testing.T) {
 func TestRhythmFeaturesRateIndependent(t *testing.T) {
 	for _, rh := range []string{synth.Normal, synth.AFib} {
 		x := synthMV(t, rh, 360, 80, 5)
-		y, err := datasets.Resample(x, 360, 250)
+		y, err := signal.Resample(x, 360, 250)
 		if err != nil {
 			t.Fatal(err)
 		}

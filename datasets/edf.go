@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -444,7 +445,7 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 	g := 0
 	for i := range h.Signals {
 		if !h.Signals[i].Annotations {
-			g = gcd(g, h.Signals[i].NSamples)
+			g = signal.GCD(g, h.Signals[i].NSamples)
 		}
 	}
 	if g == 0 {
@@ -576,13 +577,6 @@ func (h *EDFHeader) StartDay() (time.Time, bool) {
 		y -= 100
 	}
 	return time.Date(y, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
 }
 
 // IsEDF reports whether data starts like an EDF file: "0" and seven

@@ -18,7 +18,7 @@
 // episode is cut into consecutive segments of random lengths between MIN
 // and MAX seconds (the rest of an episode shorter than MIN is dropped), each
 // written at a rate drawn from -rates ("native" keeps the record's rate;
-// others are resampled with datasets.Resample). -keep lists the rhythms
+// others are resampled with signal.Resample). -keep lists the rhythms
 // kept under their own name; the others go to the label -other (or are
 // dropped when it is empty). Random choices come from -seed and the record
 // name, so a record's segments do not depend on the other records.
@@ -320,7 +320,7 @@ func writeSegment(dir, name string, s segment) error {
 	x, fs := s.x, s.fs
 	if s.rate > 0 && s.rate != s.fs {
 		var err error
-		x, err = datasets.Resample(fillNaN(x), s.fs, s.rate)
+		x, err = signal.Resample(fillNaN(x), s.fs, s.rate)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

@@ -1,4 +1,4 @@
-package datasets
+package signal
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package datasets
+package signal
 
 import (
 	"fmt"
@@ -65,7 +65,7 @@ func ResamplePoly(x []float64, up, down int) ([]float64, error) {
 	if up < 1 || down < 1 || up > MaxResampleFactor || down > MaxResampleFactor {
 		return nil, fmt.Errorf("resample: factors %d/%d out of 1..%d", up, down, MaxResampleFactor)
 	}
-	g := gcd(up, down)
+	g := GCD(up, down)
 	up, down = up/g, down/g
 	if up == 1 && down == 1 {
 		return append([]float64(nil), x...), nil
@@ -145,4 +145,12 @@ func besselI0(x float64) float64 {
 		}
 	}
 	return s
+}
+
+// GCD returns the greatest common divisor of a and b (non-negative).
+func GCD(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
