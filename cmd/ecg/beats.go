@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -106,18 +104,9 @@ predictivity per record and a TOTAL row (gross statistics).`,
 
 // beatsResult is what one record gives.
 type beatsResult struct {
-	name  string
-	fs    float64
-	beats []int64
-	noisy []bool // per beat: Beat.Noisy
-	hrv   beats.HRV
-	freq  beats.FreqHRV
-	// polarity of the QRS complexes in the first lead used (+1, -1, 0
-	// unknown) and the share of beats that agree.
-	polarity  int
-	agreement float64
-	match     *beats.MatchResult
-	err       error
+	name string
+	*beats.Analysis
+	err error
 }
 
 func runBeats(a *app, o beatsOptions) error {
@@ -178,7 +167,7 @@ func runBeats(a *app, o beatsOptions) error {
 		// Nothing to print: report the error alone (a usage error for a
 		// bad --signal on a single record).
 		if len(results) == 1 {
-			var se *signalError
+			var se *beats.SignalError
 			if errors.As(firstErr, &se) {
 				return &usageError{firstErr}
 			}
@@ -218,151 +207,46 @@ func runBeats(a *app, o beatsOptions) error {
 	return nil
 }
 
-// beatsRecord reads one record, detects its beats and, as asked, writes
-// them as annotations and scores them.
+// beatsRecord analyses one record (beats.AnalyzeRecord, or beats.Analyze
+// for a CSV or EDF file) and writes its beats as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
-	var rec *wfdb.Record
-	var err error
+	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
 	if isDataFile(path) {
-		rec, _, err = o.fileInput.read(path)
-	} else {
-		rec, err = wfdb.ReadRecord(path)
-	}
-	if err != nil {
-		res.err = err
-		return res
-	}
-	h := rec.Header
-	res.fs = h.Fs
-	sigs, err := pickSignals(h, o.signal)
-	if err != nil {
-		res.err = &signalError{fmt.Errorf("%s: %w", path, err)}
-		return res
-	}
-	var found []beats.Beat
-	x0 := rec.Physical(sigs[0])
-	if len(sigs) == 1 {
-		found = beats.Detect(x0, h.Fs)
-	} else {
-		x := make([][]float64, len(sigs))
-		for i, s := range sigs {
-			x[i] = rec.Physical(s)
-		}
-		found = beats.DetectLeads(x, h.Fs)
-	}
-	res.beats = make([]int64, len(found))
-	res.noisy = make([]bool, len(found))
-	for i, b := range found {
-		res.beats[i] = b.Sample
-		res.noisy[i] = b.Noisy
-	}
-	res.hrv = beats.SummarizeBeats(found, h.Fs)
-	res.freq = beats.FrequencyHRV(found, h.Fs)
-	res.polarity, res.agreement = beats.Polarity(x0, h.Fs, found)
-	if o.outAnnotator != "" {
-		anns := make([]wfdb.Annotation, len(res.beats))
-		for i, s := range res.beats {
-			anns[i] = wfdb.Annotation{Sample: s, Type: wfdb.Normal}
-			if res.noisy[i] {
-				anns[i].Subtype = 1
-			}
-		}
-		dst := path
-		if o.out != "" {
-			dst = filepath.Join(o.out, filepath.Base(path))
-		}
-		if err := wfdb.WriteAnnotations(dst, o.outAnnotator, anns); err != nil {
-			res.err = err
-			return res
-		}
-	}
-	if o.compare != "" {
-		ref, err := wfdb.ReadAnnotations(path, o.compare)
+		rec, _, err := o.fileInput.read(path)
 		if err != nil {
 			res.err = err
 			return res
 		}
-		refBeats, vf := beats.Reference(ref, int64(rec.NumFrames()))
-		opt := beats.MatchOptions{Window: o.window, Skip: o.skip, Exclude: vf}
-		m := beats.Match(refBeats, res.beats, h.Fs, opt)
-		res.match = &m
+		res.Analysis, res.err = beats.Analyze(rec, opt)
+		if se := (*beats.SignalError)(nil); errors.As(res.err, &se) {
+			se.Record = path
+		}
+	} else {
+		res.Analysis, res.err = beats.AnalyzeRecord(path, opt)
+	}
+	if res.err == nil && o.outAnnotator != "" {
+		dst := path
+		if o.out != "" {
+			dst = filepath.Join(o.out, filepath.Base(path))
+		}
+		res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, res.Annotations())
 	}
 	return res
 }
 
-// signalError is a --signal that does not fit a record.
-type signalError struct{ err error }
-
-func (e *signalError) Error() string { return e.err.Error() }
-func (e *signalError) Unwrap() error { return e.err }
-
-// ecgNames are signal descriptions taken for ECG leads.
-var ecgNames = []string{"MLII", "MLI", "MLIII", "II", "I", "III", "V1", "V2", "V3", "V4", "V5", "V6",
-	"AVR", "AVL", "AVF", "ECG", "EKG", "ML5", "V", "CM5", "D3"}
-
-func isECG(desc string) bool {
-	d := strings.ToUpper(strings.TrimSpace(desc))
-	for _, n := range ecgNames {
-		if d == n || strings.HasPrefix(d, "ECG") || strings.HasPrefix(d, "EKG") {
-			return true
-		}
-	}
-	return false
-}
-
-// pickSignals resolves --signal against the header.
-func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
-	n := len(h.Signals)
-	if n == 0 {
-		return nil, fmt.Errorf("no signals")
-	}
-	switch spec {
-	case "":
-		for i, s := range h.Signals {
-			if isECG(s.Description) {
-				return []int{i}, nil
-			}
-		}
-		return []int{0}, nil
-	case "all":
-		var out []int
-		for i, s := range h.Signals {
-			if isECG(s.Description) && len(out) < beats.MaxLeads {
-				out = append(out, i)
-			}
-		}
-		if len(out) == 0 {
-			out = []int{0}
-		}
-		return out, nil
-	}
-	if i, err := strconv.Atoi(spec); err == nil {
-		if i < 0 || i >= n {
-			return nil, fmt.Errorf("--signal %d: the record has %d signals", i, n)
-		}
-		return []int{i}, nil
-	}
-	for i, s := range h.Signals {
-		if s.Description == spec {
-			return []int{i}, nil
-		}
-	}
-	return nil, fmt.Errorf("--signal %q: no such signal", spec)
-}
-
 func summaryLine(r beatsResult) string {
-	h := r.hrv
+	h := r.HRV
 	line := fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
 		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
-	if f := r.freq; !math.IsNaN(f.HF) {
+	if f := r.Freq; !math.IsNaN(f.HF) {
 		line += fmt.Sprintf(", LF %.0f HF %.0f ms², LF/HF %.2f", f.LF, f.HF, f.LFHF)
 	}
 	if h.Noisy > 0 {
 		line += fmt.Sprintf(" (%d noisy beats left out)", h.Noisy)
 	}
-	if r.polarity != 0 {
-		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", polarityName(r.polarity), 100*r.agreement)
+	if r.Polarity != 0 {
+		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", polarityName(r.Polarity), 100*r.Agreement)
 	}
 	return line
 }
@@ -376,65 +260,6 @@ func polarityName(sign int) string {
 		return "negative"
 	}
 	return ""
-}
-
-// table writes rows as text (aligned), tsv or csv.
-type table struct {
-	format string
-	csv    *csv.Writer
-	tab    *tabwriter.Writer
-	w      io.Writer
-}
-
-func newTable(w io.Writer, format string) *table {
-	t := &table{format: format, w: w}
-	switch format {
-	case "csv":
-		t.csv = csv.NewWriter(w)
-	case "text":
-		t.tab = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	}
-	return t
-}
-
-func (t *table) row(cols ...string) error {
-	switch t.format {
-	case "csv":
-		return t.csv.Write(cols)
-	case "text":
-		_, err := fmt.Fprintln(t.tab, strings.Join(cols, "\t"))
-		return err
-	}
-	_, err := fmt.Fprintln(t.w, strings.Join(cols, "\t"))
-	return err
-}
-
-func (t *table) flush() error {
-	switch t.format {
-	case "csv":
-		t.csv.Flush()
-		return t.csv.Error()
-	case "text":
-		return t.tab.Flush()
-	}
-	return nil
-}
-
-func ffmt(v float64, prec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "NaN"
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
-}
-
-// jnum is a float that marshals NaN as null.
-type jnum float64
-
-func (v jnum) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, math.Round(float64(v)*1e4)/1e4, 'f', -1, 64), nil
 }
 
 func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bool) error {
@@ -453,11 +278,12 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 		if r.err != nil {
 			continue
 		}
-		for i, s := range r.beats {
-			tm := float64(s) / r.fs
+		for i, b := range r.Beats {
+			s := b.Sample
+			tm := float64(s) / r.Fs
 			rr, hr := math.NaN(), math.NaN()
 			if i > 0 {
-				rr = float64(s-r.beats[i-1]) / r.fs
+				rr = float64(s-r.Beats[i-1].Sample) / r.Fs
 				hr = 60 / rr
 			}
 			if format == "json" {
@@ -468,14 +294,14 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 					RR     jnum   `json:"rr"`
 					HR     jnum   `json:"hr"`
 					Noisy  bool   `json:"noisy"`
-				}{r.name, s, jnum(tm), jnum(rr), jnum(hr), r.noisy[i]}
+				}{r.name, s, jnum(tm), jnum(rr), jnum(hr), b.Noisy}
 				if err := enc.Encode(row); err != nil {
 					return err
 				}
 				continue
 			}
 			nz := "0"
-			if r.noisy[i] {
+			if b.Noisy {
 				nz = "1"
 			}
 			cols := []string{strconv.FormatInt(s, 10), ffmt(tm, 3), ffmt(rr, 3), ffmt(hr, 1), nz}
@@ -502,7 +328,7 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 		if r.err != nil {
 			continue
 		}
-		h := r.hrv
+		h := r.HRV
 		if format == "json" {
 			row := struct {
 				Record string `json:"record"`
@@ -519,16 +345,16 @@ func writeSummaries(w io.Writer, results []beatsResult, format string) error {
 				LF     jnum   `json:"lf_ms2"`
 				HF     jnum   `json:"hf_ms2"`
 				LFHF   jnum   `json:"lf_hf"`
-			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement), h.Noisy,
-				jnum(r.freq.LF), jnum(r.freq.HF), jnum(r.freq.LFHF)}
+			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.Polarity), jnum(r.Agreement), h.Noisy,
+				jnum(r.Freq.LF), jnum(r.Freq.HF), jnum(r.Freq.LFHF)}
 			if err := enc.Encode(row); err != nil {
 				return err
 			}
 			continue
 		}
 		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
-			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2), strconv.Itoa(h.Noisy),
-			ffmt(r.freq.LF, 1), ffmt(r.freq.HF, 1), ffmt(r.freq.LFHF, 2)); err != nil {
+			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.Polarity), ffmt(r.Agreement, 2), strconv.Itoa(h.Noisy),
+			ffmt(r.Freq.LF, 1), ffmt(r.Freq.HF, 1), ffmt(r.Freq.LFHF, 2)); err != nil {
 			return err
 		}
 	}
@@ -560,12 +386,12 @@ func writeCompare(w io.Writer, results []beatsResult, format string) error {
 	}
 	n := 0
 	for _, r := range results {
-		if r.err != nil || r.match == nil {
+		if r.err != nil || r.Match == nil {
 			continue
 		}
 		n++
-		total.Add(*r.match)
-		if err := one(r.name, *r.match); err != nil {
+		total.Add(*r.Match)
+		if err := one(r.name, *r.Match); err != nil {
 			return err
 		}
 	}

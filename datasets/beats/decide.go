@@ -12,6 +12,60 @@ type peak struct {
 	lv    [MaxLeads]float64
 }
 
+// decide decides the next k samples of a one-lead detector (the front
+// end has run over them), sink receiving the decisions' beats and emit
+// the beats released by the hold. It follows the envelope's rise into the
+// candidate peak itself and calls step only where a decision falls due
+// (the candidate is final, or due says so): on most samples nothing is
+// decided.
+func (d *Detector) decide(k int, sink, emit func(Beat)) {
+	ring, mask := d.env.ring, d.env.mask
+	due := d.due()
+	// The envelope's peak tracking in locals, stored back before step.
+	n, prevC, has, cv, ca := d.n, d.prevC, d.hasCand, d.cand.value, d.cand.at
+	for end := n + int64(k); n < end; n++ {
+		c := ring[n&mask].comb
+		if c > prevC && (!has || c > cv) {
+			has, cv, ca = true, c, n // as step does
+		} else if has && (c < cv/2 || n-ca >= d.confirm) {
+			due = n
+		}
+		if n < due {
+			prevC = c
+			continue
+		}
+		d.n, d.prevC, d.hasCand, d.cand.value, d.cand.at, d.cand.lv[0] = n, prevC, has, cv, ca, cv
+		d.step(sink)
+		d.hold.releaseDue(n, emit)
+		prevC, has, cv, ca = d.prevC, d.hasCand, d.cand.value, d.cand.at
+		due = d.due()
+	}
+	d.n, d.prevC, d.hasCand, d.cand.value, d.cand.at, d.cand.lv[0] = n, prevC, has, cv, ca, cv
+	if n > 0 {
+		d.lm = ring[(n-1)&mask].mean
+	}
+}
+
+// due returns the first sample at which step has more to decide than the
+// envelope's peaks: the end of learning, the acceptance of the tentative
+// beat, a search-back, or the release of a held beat (MaxInt64 if none).
+// It holds until step changes the state.
+func (d *Detector) due() int64 {
+	t := int64(math.MaxInt64)
+	if h := d.hold.held; len(h) > 0 {
+		t = h[0].f + d.hold.hold
+	}
+	switch {
+	case d.learning:
+		t = min(t, d.learnEnd-1)
+	case d.hasTent:
+		t = min(t, d.tent.at+d.compete)
+	case d.lastBeat >= 0 && len(d.pending) > 0:
+		t = min(t, d.lastBeat+min(int64(d.p.searchBackK*d.lv.meanRR(d.fs)), d.maxSearch))
+	}
+	return t
+}
+
 // step decides sample d.n (the front end has run over it): it tracks the
 // envelope's local maxima, classifies each once it is final, and accepts
 // a tentative beat once no rival can come within competeTime.
@@ -19,8 +73,8 @@ func (d *Detector) step(emit func(Beat)) {
 	n := d.n
 	d.n++
 	r := d.env.at(n)
-	c := d.env.comb[r]
-	d.lm = d.env.mean[r]
+	c := d.env.ring[r].comb
+	d.lm = d.env.ring[r].mean
 	// Envelope peaks: a local maximum is final once the envelope has
 	// fallen to half of it or after confirmLag.
 	if c > d.prevC && (!d.hasCand || c > d.cand.value) {
@@ -62,10 +116,10 @@ func (d *Detector) fillPeak(p *peak, now int64) {
 	sl := 0.0
 	for t := lo; t <= n; t++ {
 		r := e.at(t)
-		if a := e.band[r]; a > best {
+		if a := e.ring[r].band; a > best {
 			best, bi = a, t
 		}
-		if s := e.slope[r]; s > sl {
+		if s := e.ring[r].slope; s > sl {
 			sl = s
 		}
 	}
@@ -378,7 +432,7 @@ func (d *Detector) noisyBeat(p peak) bool {
 			return false
 		}
 		for t := lo; t <= hi; t++ {
-			if e.comb[e.at(t)] < floor {
+			if e.ring[e.at(t)].comb < floor {
 				return false
 			}
 		}

@@ -120,6 +120,8 @@ type Detector struct {
 	lm float64 // mean envelope over about the last second at sample n-1
 	nq recent  // narrow envelope at the last beats
 
+	scratch []float64 // narrow envelope values (narrowAt, narrowMax)
+
 	// envelope peak tracking
 	prevC   float64
 	cand    peak
@@ -210,8 +212,8 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.env = newEnvelope(fs, nleads, mk, dk, win, nw, nleads == 1, d.span, reach)
 	if nleads == 1 {
 		e := d.env
-		d.mf = newMatchedFilter(max(1, int(math.Round(mfHalf*fs))), d.gd, p.mfCorr, e.leads[0].ring, e.mask, e.span)
-		d.wv.gd, d.wv.cum, d.wv.mask, d.wv.span = d.gd, e.cum, e.mask, e.span
+		d.mf = newMatchedFilter(max(1, int(math.Round(mfHalf*fs))), d.gd, p.mfCorr, e.ring, e.mask, e.span)
+		d.wv.gd, d.wv.ring, d.wv.mask, d.wv.span = d.gd, e.ring, e.mask, e.span
 	}
 	d.rhythm = rhythm{tol: p.rhythmTol, maxPeriod: maxPeriod * fs, refract: d.refract, insTol: d.insTol, refine: p.refineK > 0, pll: p.mfPLL}
 	d.pending = make([]peak, 0, maxPending)
@@ -278,10 +280,7 @@ func (d *Detector) Write(x []float64, emit func(Beat)) {
 	for len(x) > 0 {
 		k := min(len(x), envelopeBlock)
 		d.env.writeOne(x[:k], d.settle)
-		for range k {
-			d.step(e)
-			d.hold.releaseDue(d.n-1, emit)
-		}
+		d.decide(k, e, emit)
 		x = x[k:]
 	}
 }

@@ -30,16 +30,20 @@ type envelope struct {
 	epos  int   // n mod win
 	leads []lead
 
-	band   []float64 // weighted sum over leads of |band-passed|
-	slope  []float64 // weighted sum over leads of |slope|
-	narrow []float64 // narrow envelope: mean of slope^2 over nw samples
-	comb   []float64 // combined envelope
-	mean   []float64 // mean combined envelope over about the last second
-	leak   float64   // 1/fs: the mean's time constant is 1 s
-	lm     float64   // the mean at the newest sample
-	cum    []float64 // cumulative sum of lead 0's band-passed signal (wavelet)
-	nSum   float64
-	nCount int // samples until the narrow envelope sum is recomputed
+	ring  []slot  // the newest samples' values, indexed by sample & mask
+	leak  float64 // 1/fs: the mean's time constant is 1 s
+	lm    float64 // the mean at the newest sample
+	dkInv float64 // 1/dk when dk is a power of two (the division is then exact as a product), else 0
+}
+
+// slot holds what the rings keep of one sample.
+type slot struct {
+	y     float64 // lead 0's band-passed signal (one lead)
+	band  float64 // weighted sum over leads of |band-passed|
+	slope float64 // weighted sum over leads of |slope|
+	comb  float64 // combined envelope
+	mean  float64 // mean combined envelope over about the last second
+	cum   float64 // cumulative sum of lead 0's band-passed signal (wavelet; one lead)
 }
 
 // lead is one signal's state in the envelope.
@@ -48,7 +52,7 @@ type lead struct {
 	started  bool
 	x0, last float64
 	quietTo  int64     // this lead contributes nothing before this sample
-	ring     []float64 // band-passed signal, indexed by sample & mask
+	ring     []float64 // band-passed signal, indexed by sample & mask (several leads; one lead's is in the slots)
 	eRing    []float64 // squared slope, indexed by n mod win
 	eSum     float64
 	m        float64 // current integrated squared slope
@@ -67,6 +71,12 @@ const envelopeBlock = 512
 // reach, how much further back the wavelet's sums are read.
 func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, wavelet bool, span, reach int64) *envelope {
 	e := &envelope{fs: fs, dk: dk, win: win, nw: nw, wavelet: wavelet, span: span, leak: 1 / fs}
+	if dk&(dk-1) == 0 {
+		e.dkInv = 1 / float64(dk)
+	}
+	// The narrow envelope is computed from the slopes of up to 2 nw
+	// samples before the oldest held.
+	reach += 2 * int64(nw)
 	size := span + reach + 2
 	if nleads == 1 {
 		size += envelopeBlock
@@ -77,17 +87,12 @@ func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, wav
 	for i := range e.leads {
 		l := &e.leads[i]
 		l.bp = bp()
-		l.ring = make([]float64, L)
+		if nleads > 1 {
+			l.ring = make([]float64, L)
+		}
 		l.eRing = make([]float64, win)
 	}
-	e.band = make([]float64, L)
-	e.slope = make([]float64, L)
-	e.narrow = make([]float64, L)
-	e.comb = make([]float64, L)
-	e.mean = make([]float64, L)
-	if wavelet {
-		e.cum = make([]float64, L)
-	}
+	e.ring = make([]slot, L)
 	e.reset()
 	return e
 }
@@ -107,14 +112,8 @@ func (e *envelope) reset() {
 		l.gain, l.root, l.clip = 1, 1, math.Inf(1)
 	}
 	e.n, e.epos = 0, 0
-	clear(e.band)
-	clear(e.slope)
-	clear(e.narrow)
-	clear(e.comb)
-	clear(e.mean)
+	clear(e.ring)
 	e.lm = 0
-	clear(e.cum)
-	e.nSum, e.nCount = 0, 1
 }
 
 // at returns the ring index of sample t.
@@ -130,39 +129,60 @@ func (e *envelope) oldest(now int64) int64 { return now - e.span + 1 }
 // variables (the detector's hot loop).
 func (e *envelope) writeOne(x []float64, settle int64) {
 	l := &e.leads[0]
-	hp, lp := l.bp[0], l.bp[1] // the band-pass is a high-pass and a low-pass section
-	mask, dk, fs, root := e.mask, int64(e.dk), e.fs, l.root
-	ring, band, slope, comb := l.ring, e.band, e.slope, e.comb
+	// The band-pass is a high-pass and a low-pass section; their
+	// coefficients and states in scalars, which stay in registers.
+	hp, lp := &l.bp[0], &l.bp[1]
+	hb0, hb1, hb2, ha1, ha2, hs1, hs2 := hp.b0, hp.b1, hp.b2, hp.a1, hp.a2, hp.s1, hp.s2
+	lb0, lb1, lb2, la1, la2, ls1, ls2 := lp.b0, lp.b1, lp.b2, lp.a1, lp.a2, lp.s1, lp.s2
+	mask, dk, fs, root, dkInv := e.mask, int64(e.dk), e.fs, l.root, e.dkInv
+	ring := e.ring
 	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
-	nar, nSum, nCount, nw := e.narrow, e.nSum, e.nCount, int64(e.nw)
-	cum, mean, lm, leak := e.cum, e.mean, e.lm, e.leak
+	wavelet, lm, leak := e.wavelet, e.lm, e.leak
+	started, x0, last, quietTo := l.started, l.x0, l.last, l.quietTo
 	m, n := l.m, e.n
+	var cprev float64 // the cumulative sum at sample n-1
+	if wavelet && n > 0 {
+		cprev = ring[(n-1)&mask].cum
+	}
 	for _, v := range x {
-		v = l.valid(v, n, settle)
+		// as lead.valid does
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			quietTo = n + settle
+			v = last
+		} else {
+			if !started {
+				started, x0 = true, v
+			}
+			last = v
+		}
 		// band-pass: two biquads in transposed direct form II
-		u := v - l.x0
-		y := hp.b0*u + hp.s1
-		hp.s1 = hp.b1*u - hp.a1*y + hp.s2
-		hp.s2 = hp.b2*u - hp.a2*y
+		u := v - x0
+		y := hb0*u + hs1
+		hs1 = hb1*u - ha1*y + hs2
+		hs2 = hb2*u - ha2*y
 		u = y
-		y = lp.b0*u + lp.s1
-		lp.s1 = lp.b1*u - lp.a1*y + lp.s2
-		lp.s2 = lp.b2*u - lp.a2*y
-		t := n & mask
-		ring[t] = y
-		if cum != nil {
+		y = lb0*u + ls1
+		ls1 = lb1*u - la1*y + ls2
+		ls2 = lb2*u - la2*y
+		p := &ring[n&mask]
+		p.y = y
+		if wavelet {
 			c := y
 			if n > 0 {
-				c += cum[(n-1)&mask]
+				c += cprev
 			}
-			cum[t] = c
+			p.cum, cprev = c, c
 		}
 		var s, b, d float64
-		if n >= l.quietTo && n >= dk {
-			s = (y - ring[(n-dk)&mask]) * fs / float64(dk)
+		if n >= quietTo && n >= dk {
+			if s = (y - ring[(n-dk)&mask].y) * fs; dkInv > 0 {
+				s *= dkInv
+			} else {
+				s /= float64(dk)
+			}
 			b, d = root*math.Abs(y), root*math.Abs(s)
 		}
-		band[t], slope[t] = b, d
+		p.band, p.slope = b, d
 		// integrate the squared slope over win samples
 		sq := s * s
 		eSum += sq - eRing[epos]
@@ -178,66 +198,43 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 		if m = eSum / float64(win); m < 0 {
 			m = 0
 		}
-		comb[t] = m
+		p.comb = m
 		lm += (m - lm) * leak
-		mean[t] = lm
-		if nw > 0 {
-			// the narrow envelope (see stepNarrow)
-			w := slope[(n-nw)&mask]
-			nSum += d * d
-			nSum -= w * w
-			if nCount--; nCount <= 0 {
-				nCount = int(nw)
-				var t float64
-				for j := n; j > n-nw; j-- {
-					u := slope[j&mask]
-					t += u * u
-				}
-				nSum = t
-			}
-			mm := nSum
-			if mm < 0 {
-				mm = 0
-			}
-			nar[t] = mm / float64(nw)
-		}
+		p.mean = lm
 		n++
 		if epos++; epos == win {
 			epos = 0
 		}
 	}
-	l.bp[0], l.bp[1] = hp, lp
+	hp.s1, hp.s2, lp.s1, lp.s2 = hs1, hs2, ls1, ls2
+	l.started, l.x0, l.last, l.quietTo = started, x0, last, quietTo
 	l.m, l.eSum = m, eSum
-	e.n, e.epos, e.nSum, e.nCount, e.lm = n, epos, nSum, nCount, lm
+	e.n, e.epos, e.lm = n, epos, lm
 }
 
 // writeLeads runs the front end over sample k of each lead (x[i] holds
 // lead i's samples, mV).
 func (e *envelope) writeLeads(x [][]float64, k int, settle int64) {
 	n := e.n
-	t := n & e.mask
-	e.band[t], e.slope[t] = 0, 0
+	p := &e.ring[n&e.mask]
+	p.band, p.slope = 0, 0
 	for i := range e.leads {
 		l := &e.leads[i]
 		v := l.valid(x[i][k], n, settle)
 		y := l.bp.step(v - l.x0)
-		l.ring[t] = y
-		if i == 0 && e.wavelet {
-			e.addCum(n, y)
-		}
+		l.ring[n&e.mask] = y
 		var s float64
 		if n >= l.quietTo && n >= int64(e.dk) {
 			s = (y - l.ring[(n-int64(e.dk))&e.mask]) * e.fs / float64(e.dk)
-			e.band[t] += l.root * math.Abs(y)
-			e.slope[t] += l.root * math.Abs(s)
+			p.band += l.root * math.Abs(y)
+			p.slope += l.root * math.Abs(s)
 		}
 		e.integrate(l, s)
 	}
-	e.stepNarrow(n)
 	c := e.combine()
-	e.comb[t] = c
+	p.comb = c
 	e.lm += (c - e.lm) * e.leak
-	e.mean[t] = e.lm
+	p.mean = e.lm
 	e.advance()
 }
 
@@ -285,40 +282,45 @@ func (e *envelope) advance() {
 	}
 }
 
-// addCum adds band-passed sample y of lead 0 at sample n to the
-// cumulative sum.
-func (e *envelope) addCum(n int64, y float64) {
-	if n > 0 {
-		y += e.cum[(n-1)&e.mask]
+// narrowSpan appends to dst the narrow envelope at samples lo to hi:
+// the mean of the squared slope over the nw samples up to each (0 before
+// the first sample), a running sum advanced sample by sample and
+// recomputed at the multiples of nw against drift. It is computed from
+// the slope ring when asked, as stepping it at every sample would give it.
+func (e *envelope) narrowSpan(dst []float64, lo, hi int64) []float64 {
+	nw := int64(e.nw)
+	for ; lo <= hi && (lo < 0 || nw == 0); lo++ {
+		dst = append(dst, 0)
 	}
-	e.cum[n&e.mask] = y
+	var sum float64
+	for t, k := lo-lo%nw, int64(0); t <= hi; t, k = t+1, k+1 {
+		if k == nw {
+			k = 0
+		}
+		if k == 0 {
+			sum = 0
+			for j := t; j > t-nw; j-- {
+				u := e.slopeAt(j)
+				sum += u * u
+			}
+		} else {
+			v, u := e.slopeAt(t), e.slopeAt(t-nw)
+			sum += v * v
+			sum -= u * u
+		}
+		if t >= lo {
+			dst = append(dst, max(sum, 0)/float64(nw))
+		}
+	}
+	return dst
 }
 
-// stepNarrow updates the narrow envelope at sample n.
-func (e *envelope) stepNarrow(n int64) {
-	if e.nw == 0 {
-		return
+// slopeAt returns the combined slope at sample t (0 before the first).
+func (e *envelope) slopeAt(t int64) float64 {
+	if t < 0 {
+		return 0
 	}
-	// The slope ring holds zeros before the first samples.
-	v, u := e.slope[n&e.mask], e.slope[(n-int64(e.nw))&e.mask]
-	e.nSum += v * v
-	e.nSum -= u * u
-	if e.nCount--; e.nCount <= 0 {
-		// Recompute against drift every nw samples (at sample indices
-		// that do not depend on the chunking).
-		e.nCount = e.nw
-		var t float64
-		for j := n; j > n-int64(e.nw); j-- {
-			u := e.slope[j&e.mask]
-			t += u * u
-		}
-		e.nSum = t
-	}
-	m := e.nSum
-	if m < 0 {
-		m = 0
-	}
-	e.narrow[n&e.mask] = m / float64(e.nw)
+	return e.ring[t&e.mask].slope
 }
 
 // combine returns the combined envelope: one lead's own, or the weighted

@@ -15,7 +15,7 @@ type wavelet struct {
 	// level is the output at the last beats (the wavelet QRS level).
 	level recent
 
-	cum  []float64 // cumulative sum of the band-passed signal, indexed by sample & mask
+	ring []slot // the envelope's ring, whose cum is the cumulative sum of the band-passed signal
 	mask int64
 	span int64 // samples the rings hold
 }
@@ -44,8 +44,8 @@ func (w *wavelet) at(f, now int64) float64 {
 	if c <= b {
 		return 0
 	}
-	inner := (w.cum[(c+a)&w.mask] - w.cum[(c-a-1)&w.mask]) / float64(2*a+1)
-	outer := (w.cum[(c+b)&w.mask] - w.cum[(c-b-1)&w.mask]) / float64(2*b+1)
+	inner := (w.ring[(c+a)&w.mask].cum - w.ring[(c-a-1)&w.mask].cum) / float64(2*a+1)
+	outer := (w.ring[(c+b)&w.mask].cum - w.ring[(c-b-1)&w.mask].cum) / float64(2*b+1)
 	v := inner - outer
 	return v * v
 }

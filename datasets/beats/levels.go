@@ -36,7 +36,7 @@ func (r *recent) values() []float64 { return r.v[:r.n] }
 func (r *recent) median() float64 {
 	var s [history]float64
 	copy(s[:], r.v[:r.n])
-	return sortedMedian(s[:r.n])
+	return insertionMedian(s[:r.n])
 }
 
 // sortedMedian sorts s in place and returns its median, 0 when s is empty.
@@ -44,19 +44,24 @@ func (r *recent) median() float64 {
 // insertion with plain comparisons, several times faster than sort's
 // generic path for them; s must not hold NaN.
 func sortedMedian(s []float64) float64 {
+	if len(s) > 64 {
+		sort.Float64s(s)
+	}
+	return insertionMedian(s)
+}
+
+// insertionMedian sorts s in place by insertion and returns its median,
+// 0 when s is empty (it does not keep s, which may so live on the stack).
+func insertionMedian(s []float64) float64 {
 	if len(s) == 0 {
 		return 0
 	}
-	if len(s) <= 64 {
-		for i := 1; i < len(s); i++ {
-			v, j := s[i], i
-			for ; j > 0 && s[j-1] > v; j-- {
-				s[j] = s[j-1]
-			}
-			s[j] = v
+	for i := 1; i < len(s); i++ {
+		v, j := s[i], i
+		for ; j > 0 && s[j-1] > v; j-- {
+			s[j] = s[j-1]
 		}
-	} else {
-		sort.Float64s(s)
+		s[j] = v
 	}
 	h := len(s) / 2
 	if len(s)%2 == 1 {

@@ -9,7 +9,7 @@ import "math"
 
 // matchedFilter is a template of the band-passed QRS (2 mw + 1 samples
 // centred on it), a running mean over about tmplAvg beats, correlated
-// with the band-passed signal held in a ring.
+// with the band-passed signal held in the envelope's ring.
 type matchedFilter struct {
 	mw   int       // template half width, samples
 	gd   int64     // band-pass group delay: a fiducial f is centred on band-passed sample f+gd
@@ -20,15 +20,15 @@ type matchedFilter struct {
 	// QRS level).
 	level recent
 
-	ring []float64 // band-passed signal, indexed by sample & mask
+	ring []slot // the envelope's ring, whose y is lead 0's band-passed signal
 	mask int64
 	span int64 // samples the ring holds
 }
 
 // newMatchedFilter returns a matched filter of half width mw over the
-// band-passed signal in ring (indexed by sample & mask, holding the
+// band-passed signal in the envelope's ring (indexed by sample & mask, holding the
 // newest span samples).
-func newMatchedFilter(mw int, gd int64, corr float64, ring []float64, mask, span int64) matchedFilter {
+func newMatchedFilter(mw int, gd int64, corr float64, ring []slot, mask, span int64) matchedFilter {
 	return matchedFilter{mw: mw, gd: gd, corr: corr, tmpl: make([]float64, 2*mw+1), ring: ring, mask: mask, span: span}
 }
 
@@ -55,7 +55,7 @@ func (m *matchedFilter) at(c, now int64) float64 {
 	t := c - int64(m.mw)
 	var s float64
 	for k, v := range m.tmpl {
-		s += v * m.ring[(t+int64(k))&m.mask]
+		s += v * m.ring[(t+int64(k))&m.mask].y
 	}
 	return s
 }
@@ -69,7 +69,7 @@ func (m *matchedFilter) ncc(c, now int64) float64 {
 	t := c - int64(m.mw)
 	var s, xx, tt float64
 	for k, v := range m.tmpl {
-		x := m.ring[(t+int64(k))&m.mask]
+		x := m.ring[(t+int64(k))&m.mask].y
 		s += v * x
 		xx += x * x
 		tt += v * v
@@ -129,7 +129,7 @@ func (m *matchedFilter) learn(f, now int64) {
 	}
 	t := c - int64(m.mw)
 	for k := range m.tmpl {
-		m.tmpl[k] += a * (m.ring[(t+int64(k))&m.mask] - m.tmpl[k])
+		m.tmpl[k] += a * (m.ring[(t+int64(k))&m.mask].y - m.tmpl[k])
 	}
 	m.n++
 	m.level.push(m.at(c, now))

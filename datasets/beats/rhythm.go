@@ -207,9 +207,10 @@ func (d *Detector) narrowAt(f int64) float64 {
 	if lo < e.oldest(d.n) || lo > hi {
 		return -1
 	}
+	d.scratch = e.narrowSpan(d.scratch[:0], lo, hi)
 	var m float64
-	for t := lo; t <= hi; t++ {
-		m = math.Max(m, e.narrow[e.at(t)])
+	for _, v := range d.scratch {
+		m = math.Max(m, v)
 	}
 	return m
 }
@@ -221,10 +222,16 @@ func (d *Detector) narrowMax(lo, hi int64) (float64, int64) {
 	off := d.gd + int64(e.nw/2)
 	lo = max(lo+off, e.oldest(d.n)+int64(e.nw+e.dk))
 	hi = min(hi+off, d.n-2)
+	if lo > hi {
+		return -1, -1
+	}
+	// nar[i] is the narrow envelope at sample lo-1+i.
+	nar := e.narrowSpan(d.scratch[:0], lo-1, hi+1)
+	d.scratch = nar
 	best, bt := -1.0, int64(-1)
 	for t := lo; t <= hi; t++ {
-		v := e.narrow[e.at(t)]
-		if v > best && v >= e.narrow[e.at(t-1)] && v > e.narrow[e.at(t+1)] {
+		i := t - lo + 1
+		if v := nar[i]; v > best && v >= nar[i-1] && v > nar[i+1] {
 			best, bt = v, t
 		}
 	}
@@ -233,7 +240,7 @@ func (d *Detector) narrowMax(lo, hi int64) (float64, int64) {
 	}
 	fa, fi := -1.0, bt
 	for t := bt - int64(e.nw+e.dk) + 1; t <= bt; t++ {
-		if a := e.band[e.at(t)]; a > fa {
+		if a := e.ring[e.at(t)].band; a > fa {
 			fa, fi = a, t
 		}
 	}
