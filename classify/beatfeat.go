@@ -98,44 +98,8 @@ func BeatFeatures(x []float64, fs float64, r []int64) [][]float64 {
 	if n > 1 {
 		avg = float64(r[n-1]-r[0]) / fs / float64(n-1)
 	}
-	at := func(s int64) float64 {
-		if s < 0 || s >= int64(len(x)) {
-			return nan
-		}
-		return x[s]
-	}
-	// Record-level shape reference: the median beat over the QRS samples
-	// and the median QRS amplitude.
-	shapes := make([][]float64, n)
-	amps := make([]float64, n)
-	for i, p := range r {
-		s := make([]float64, len(qrsOffsets))
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for j, off := range qrsOffsets {
-			s[j] = at(p + int64(math.Round(off*fs)))
-		}
-		for k := p - int64(0.05*fs); k <= p+int64(0.1*fs); k++ {
-			if v := at(k); !math.IsNaN(v) {
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
-			}
-		}
-		shapes[i], amps[i] = s, hi-lo
-	}
-	medShape := make([]float64, len(qrsOffsets))
-	col := make([]float64, 0, n)
-	for j := range medShape {
-		col = col[:0]
-		for i := range shapes {
-			if v := shapes[i][j]; !math.IsNaN(v) {
-				col = append(col, v)
-			}
-		}
-		slices.Sort(col)
-		medShape[j] = quantileSorted(col, 0.5)
-	}
-	ampSorted := slices.Clone(amps)
-	slices.Sort(ampSorted)
-	medAmp := quantileSorted(ampSorted, 0.5)
+	at := func(s int64) float64 { return sampleAt(x, s) }
+	shapes, amps, medShape, medAmp := beatShapes(x, fs, r)
 
 	out := make([][]float64, n)
 	for i, p := range r {
@@ -169,26 +133,77 @@ func BeatFeatures(x []float64, fs float64, r []int64) [][]float64 {
 		for _, s := range shapes[i] {
 			v = append(v, div(s, amps[i]))
 		}
-		// QRS width: time the rectified signal stays above half its peak
-		// within -50..+100 ms; energy over that window.
-		peak, e := 0.0, 0.0
-		lo, hi := p-int64(0.05*fs), p+int64(0.1*fs)
-		for k := lo; k <= hi; k++ {
-			if a := math.Abs(at(k)); !math.IsNaN(a) {
-				peak = math.Max(peak, a)
-				e += a * a
-			}
-		}
-		w := 0
-		for k := lo; k <= hi; k++ {
-			if math.Abs(at(k)) >= peak/2 {
-				w++
-			}
-		}
+		w, e := qrsWidthEnergy(x, fs, p)
 		v = append(v, float64(w)/fs, e/fs, amps[i], div(amps[i], medAmp), pearsonNaN(shapes[i], medShape))
 		out[i] = v
 	}
 	return out
+}
+
+// sampleAt returns x[s], NaN outside x.
+func sampleAt(x []float64, s int64) float64 {
+	if s < 0 || s >= int64(len(x)) {
+		return math.NaN()
+	}
+	return x[s]
+}
+
+// beatShapes returns every beat's samples at qrsOffsets and its QRS
+// amplitude (peak to peak within -50..+100 ms), and the record-level shape
+// reference: the median beat over those samples and the median QRS
+// amplitude.
+func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, medShape []float64, medAmp float64) {
+	n := len(r)
+	shapes = make([][]float64, n)
+	amps = make([]float64, n)
+	for i, p := range r {
+		s := make([]float64, len(qrsOffsets))
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for j, off := range qrsOffsets {
+			s[j] = sampleAt(x, p+int64(math.Round(off*fs)))
+		}
+		for k := p - int64(0.05*fs); k <= p+int64(0.1*fs); k++ {
+			if v := sampleAt(x, k); !math.IsNaN(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		shapes[i], amps[i] = s, hi-lo
+	}
+	medShape = make([]float64, len(qrsOffsets))
+	col := make([]float64, 0, n)
+	for j := range medShape {
+		col = col[:0]
+		for i := range shapes {
+			if v := shapes[i][j]; !math.IsNaN(v) {
+				col = append(col, v)
+			}
+		}
+		slices.Sort(col)
+		medShape[j] = quantileSorted(col, 0.5)
+	}
+	ampSorted := slices.Clone(amps)
+	slices.Sort(ampSorted)
+	return shapes, amps, medShape, quantileSorted(ampSorted, 0.5)
+}
+
+// qrsWidthEnergy returns the QRS width of the beat at p, in samples: how
+// long the rectified signal stays at or above half its peak within
+// -50..+100 ms; and the energy over that window.
+func qrsWidthEnergy(x []float64, fs float64, p int64) (w int, e float64) {
+	peak := 0.0
+	lo, hi := p-int64(0.05*fs), p+int64(0.1*fs)
+	for k := lo; k <= hi; k++ {
+		if a := math.Abs(sampleAt(x, k)); !math.IsNaN(a) {
+			peak = math.Max(peak, a)
+			e += a * a
+		}
+	}
+	for k := lo; k <= hi; k++ {
+		if math.Abs(sampleAt(x, k)) >= peak/2 {
+			w++
+		}
+	}
+	return w, e
 }
 
 // pearsonNaN is the correlation of a and b, NaN when either has NaN or

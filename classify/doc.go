@@ -11,6 +11,11 @@
 // macro and weighted averages, confusion matrix, precision-recall
 // curves).
 //
+// TrainDataset does all of it from a folder of labelled files
+// (datasets.LabelFolders) in one call, as ecg train does: features, a
+// split by record group, the forest, the held-out report.
+// EvaluateDataset is ecg eval, Model.PredictFile one file of ecg predict.
+//
 // The learner was chosen by measurement against golearn; see
 // docs/classify.md.
 package classify

@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/ecgkit/ecg/datasets"
@@ -129,6 +131,31 @@ func (s FeatureSpec) FileVector(f datasets.LabeledFile) ([]float64, error) {
 		return v, nil
 	}
 	return nil, fmt.Errorf("%s: a %s model cannot read %s files", f.Path, s.Input, f.Kind)
+}
+
+// InputFile describes the file at path as an input to a model: NAME.hea,
+// or a name without an extension, is a WFDB record (Path is then the
+// record name), a .csv file a CSV signal, anything else an image, whose
+// manifest row (for the RR features) is row, when not nil.
+func InputFile(path string, row *datasets.ManifestRow) datasets.LabeledFile {
+	f := datasets.LabeledFile{Path: path, Kind: datasets.KindImage, Manifest: row}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".hea", "":
+		f.Kind, f.Path = datasets.KindRecord, strings.TrimSuffix(path, ".hea")
+	case ".csv":
+		f.Kind = datasets.KindCSV
+	}
+	return f
+}
+
+// PredictFile classifies the input file at path (see InputFile); row is
+// an image's manifest row, or nil.
+func (m *Model) PredictFile(path string, row *datasets.ManifestRow) (Prediction, error) {
+	x, err := m.Info.Features.FileVector(InputFile(path, row))
+	if err != nil {
+		return Prediction{}, err
+	}
+	return m.Predict(x)
 }
 
 // Featurize computes the feature vectors of files with jobs goroutines,

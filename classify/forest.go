@@ -252,23 +252,7 @@ func TrainForest(X [][]float64, y []int, numClasses int, opt ForestOptions) (*Fo
 	if opt.ClassWeight != "balanced" && opt.ClassWeight != "none" {
 		return nil, nil, fmt.Errorf("classify: class weight %q (want balanced or none)", opt.ClassWeight)
 	}
-	cw := make([]float64, numClasses)
-	counts := make([]int, numClasses)
-	for _, c := range y {
-		counts[c]++
-	}
-	present := 0
-	for _, n := range counts {
-		if n > 0 {
-			present++
-		}
-	}
-	for c := range cw {
-		cw[c] = 1
-		if opt.ClassWeight == "balanced" && counts[c] > 0 {
-			cw[c] = float64(len(y)) / (float64(present) * float64(counts[c]))
-		}
-	}
+	_, cw := classWeights(y, numClasses, opt.ClassWeight)
 	bx := binFeatures(X, nf, opt.Bins)
 
 	f := &Forest{NumClasses: numClasses, NumFeatures: nf, Trees: make([]Tree, opt.Trees)}
@@ -325,6 +309,30 @@ func TrainForest(X [][]float64, y []int, numClasses int, opt ForestOptions) (*Fo
 		oob[i] = p
 	}
 	return f, oob, nil
+}
+
+// classWeights counts the samples of each of k classes in y and returns
+// the counts and the sample weight of each class: 1, or with "balanced"
+// n/(present*n_class), present being the number of classes in y.
+func classWeights(y []int, k int, mode string) (counts []int, cw []float64) {
+	counts = make([]int, k)
+	for _, c := range y {
+		counts[c]++
+	}
+	present := 0
+	for _, n := range counts {
+		if n > 0 {
+			present++
+		}
+	}
+	cw = make([]float64, k)
+	for c := range cw {
+		cw[c] = 1
+		if mode == "balanced" && counts[c] > 0 {
+			cw[c] = float64(len(y)) / (float64(present) * float64(counts[c]))
+		}
+	}
+	return counts, cw
 }
 
 // grower holds the scratch space of one goroutine growing trees.
@@ -388,7 +396,6 @@ func (g *grower) addNode() int32 {
 
 // node grows the subtree over samples idx and returns its index.
 func (g *grower) node(idx []int32, depth int, rng *rand.Rand) int32 {
-	k := g.k
 	id := g.addNode()
 	tot := g.leafWs
 	clear(tot)
@@ -408,66 +415,19 @@ func (g *grower) node(idx []int32, depth int, rng *rand.Rand) int32 {
 		return id
 	}
 	parentGini := gini(tot, wsum)
-	bestF, bestB, bestGain := -1, 0, 1e-12
-	var bestLeftN int
+	best := split{f: -1, gain: 1e-12}
 	// Partial Fisher-Yates shuffle picks MaxFeatures features.
 	nf := len(g.feats)
-	leftW := g.leftW
 	for j := 0; j < g.opt.MaxFeatures && j < nf; j++ {
 		r := j + rng.IntN(nf-j)
 		g.feats[j], g.feats[r] = g.feats[r], g.feats[j]
-		f := g.feats[j]
-		col := g.bx.col[f]
-		nb := len(g.bx.edges[f]) + 1
-		if nb < 2 {
-			continue
-		}
-		h := g.hist[:nb*k]
-		clear(h)
-		cnt := g.cnt[:nb]
-		clear(cnt)
-		for _, i := range idx {
-			b := int(col[i])
-			h[b*k+g.y[i]] += g.w[i]
-			cnt[b]++
-		}
-		clear(leftW)
-		var lw float64
-		ln := 0
-		for b := 0; b < nb-1; b++ {
-			for c := 0; c < k; c++ {
-				leftW[c] += h[b*k+c]
-				lw += h[b*k+c]
-			}
-			ln += cnt[b]
-			if cnt[b] == 0 {
-				continue
-			}
-			if ln < g.opt.MinLeaf || len(idx)-ln < g.opt.MinLeaf {
-				continue
-			}
-			rw := wsum - lw
-			if lw <= 0 || rw <= 0 {
-				continue
-			}
-			var gl, gr float64
-			for c := 0; c < k; c++ {
-				pl := leftW[c] / lw
-				pr := (tot[c] - leftW[c]) / rw
-				gl += pl * pl
-				gr += pr * pr
-			}
-			// impurity decrease: parent - weighted children gini
-			gain := parentGini - (lw*(1-gl)+rw*(1-gr))/wsum
-			if gain > bestGain {
-				bestGain, bestF, bestB, bestLeftN = gain, f, b, ln
-			}
-		}
+		g.scanFeature(g.feats[j], idx, tot, wsum, parentGini, &best)
 	}
-	if bestF < 0 {
+	if best.f < 0 {
 		g.makeLeaf(id, tot, wsum)
 		return id
 	}
+	bestF, bestB, bestLeftN := best.f, best.b, best.leftN
 	// Partition idx in place: bins <= bestB to the left, stable.
 	col := g.bx.col[bestF]
 	left := make([]int32, 0, bestLeftN)
@@ -488,6 +448,68 @@ func (g *grower) node(idx []int32, depth int, rng *rand.Rand) int32 {
 	g.tree.Left[id] = l
 	g.tree.Right[id] = r
 	return id
+}
+
+// split is a candidate split: samples whose bin of feature f is <= b go
+// left (leftN of them), with an impurity decrease of gain.
+type split struct {
+	f, b  int
+	gain  float64
+	leftN int
+}
+
+// scanFeature tries every bin edge of feature f as a split of samples
+// idx (class weights tot, total wsum, Gini impurity parentGini) and
+// replaces best with the first split that decreases the impurity more.
+func (g *grower) scanFeature(f int, idx []int32, tot []float64, wsum, parentGini float64, best *split) {
+	k := g.k
+	col := g.bx.col[f]
+	nb := len(g.bx.edges[f]) + 1
+	if nb < 2 {
+		return
+	}
+	h := g.hist[:nb*k]
+	clear(h)
+	cnt := g.cnt[:nb]
+	clear(cnt)
+	for _, i := range idx {
+		b := int(col[i])
+		h[b*k+g.y[i]] += g.w[i]
+		cnt[b]++
+	}
+	leftW := g.leftW
+	clear(leftW)
+	var lw float64
+	ln := 0
+	for b := 0; b < nb-1; b++ {
+		for c := 0; c < k; c++ {
+			leftW[c] += h[b*k+c]
+			lw += h[b*k+c]
+		}
+		ln += cnt[b]
+		if cnt[b] == 0 {
+			continue
+		}
+		if ln < g.opt.MinLeaf || len(idx)-ln < g.opt.MinLeaf {
+			continue
+		}
+		rw := wsum - lw
+		if lw <= 0 || rw <= 0 {
+			continue
+		}
+		var gl, gr float64
+		for c := 0; c < k; c++ {
+			pl := leftW[c] / lw
+			pr := (tot[c] - leftW[c]) / rw
+			gl += pl * pl
+			gr += pr * pr
+		}
+		// impurity decrease: parent - weighted children gini
+		gain := parentGini - (lw*(1-gl)+rw*(1-gr))/wsum
+		if gain > best.gain {
+			*best = split{f: f, b: b, gain: gain, leftN: ln}
+		}
+	}
 }
 
 func (g *grower) makeLeaf(id int32, tot []float64, wsum float64) {

@@ -162,7 +162,16 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 		return nil, err
 	}
 	R, C, G := o.Rows, o.Cols, o.Grid
-	// Thumbnail.
+	dst = thumbnail(dst, m, R, C, G)
+	dst = bandProfile(dst, m, R, C)
+	dst = globalStats(dst, m, R, C)
+	dst = frameProfile(dst, m, R, C)
+	return dst, nil
+}
+
+// thumbnail appends the means of a G x G grid over the R x C luminance
+// matrix m.
+func thumbnail(dst, m []float64, R, C, G int) []float64 {
 	for gr := 0; gr < G; gr++ {
 		r0, r1 := gr*R/G, (gr+1)*R/G
 		for gc := 0; gc < G; gc++ {
@@ -176,7 +185,12 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 			dst = append(dst, s/float64((r1-r0)*(c1-c0)))
 		}
 	}
-	// Band (row) profile: mean and variability over time.
+	return dst
+}
+
+// bandProfile appends the band (row) profile: every row's mean, then
+// every row's standard deviation (variability over time).
+func bandProfile(dst, m []float64, R, C int) []float64 {
 	bandMean := make([]float64, R)
 	for r := 0; r < R; r++ {
 		mu, sd := meanStd(m[r*C : r*C+C])
@@ -188,7 +202,14 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 		_, sd := meanStd(m[r*C : r*C+C])
 		dst = append(dst, sd)
 	}
-	// Global statistics.
+	return dst
+}
+
+// globalStats appends the statistics of the whole matrix: mean, standard
+// deviation, skewness, excess kurtosis, quantiles, the entropy of a
+// 16-bin histogram and the mean absolute gradients along rows and
+// columns.
+func globalStats(dst, m []float64, R, C int) []float64 {
 	mu, sd := meanStd(m)
 	var s3, s4 float64
 	for _, v := range m {
@@ -232,9 +253,13 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 			}
 		}
 	}
-	dst = append(dst, ent, gx/float64(R*(C-1)), gy/float64((R-1)*C))
-	// Frame (column) energy profile: its statistics, periodicity and
-	// spectrum do not depend on where in the image an event falls.
+	return append(dst, ent, gx/float64(R*(C-1)), gy/float64((R-1)*C))
+}
+
+// frameProfile appends the statistics, periodicity and spectrum of the
+// frame (column) energy profile, which do not depend on where in the
+// image an event falls, and of the frames' spectral centroids.
+func frameProfile(dst, m []float64, R, C int) []float64 {
 	frame := make([]float64, C)
 	cent := make([]float64, C)
 	for c := 0; c < C; c++ {
@@ -262,8 +287,7 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 	dst = append(dst, fmu, fsd, fs[0], fs[len(fs)-1], cv,
 		quantileSorted(fs, 0.1), quantileSorted(fs, 0.5), quantileSorted(fs, 0.9),
 		peak, lag, lag2, cmu, csd)
-	dst = append(dst, profileSpectrum(frame, fmu, imgSpectrum)...)
-	return dst, nil
+	return append(dst, profileSpectrum(frame, fmu, imgSpectrum)...)
 }
 
 func meanStd(x []float64) (mu, sd float64) {

@@ -138,23 +138,7 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	}
 	t := &m.Info.Training
 	t.Samples = len(X)
-	t.PerLabel = make([]int, len(labels))
-	for _, c := range y {
-		t.PerLabel[c]++
-	}
-	present := 0
-	for _, n := range t.PerLabel {
-		if n > 0 {
-			present++
-		}
-	}
-	t.ClassWeights = make([]float64, len(labels))
-	for c, n := range t.PerLabel {
-		t.ClassWeights[c] = 1
-		if fo.ClassWeight == "balanced" && n > 0 {
-			t.ClassWeights[c] = float64(len(y)) / (float64(present) * float64(n))
-		}
-	}
+	t.PerLabel, t.ClassWeights = classWeights(y, len(labels), fo.ClassWeight)
 	// OOB accuracy and thresholds over rows that have OOB scores.
 	var oy []int
 	var os [][]float64

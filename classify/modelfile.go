@@ -58,6 +58,16 @@ func formatErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrModelFormat, fmt.Sprintf(format, args...))
 }
 
+// IsModelFile reports whether r starts like a model file, with the magic
+// bytes "ECGMODEL". It reads at most 8 bytes of r.
+func IsModelFile(r io.Reader) bool {
+	head := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(r, head); err != nil {
+		return false
+	}
+	return string(head) == modelMagic
+}
+
 // Save writes the model in the model file format. The same model writes
 // the same bytes.
 func (m *Model) Save(w io.Writer) error {

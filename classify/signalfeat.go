@@ -202,22 +202,7 @@ func fillInvalid(x []float64) []float64 {
 // intervals that follow each other; with clean nil every interval counts.
 func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float64 {
 	nan := math.NaN()
-	rr := make([]float64, 0, len(at))
-	// next[i]: interval i+1 directly follows interval i (they share a beat).
-	next := make([]bool, 0, len(at))
-	for i := 1; i < len(at); i++ {
-		if clean != nil && (!clean[i-1] || !clean[i]) {
-			if len(next) > 0 {
-				next[len(next)-1] = false
-			}
-			continue
-		}
-		rr = append(rr, float64(at[i]-at[i-1])/fs)
-		next = append(next, true)
-	}
-	if len(next) > 0 {
-		next[len(next)-1] = false
-	}
+	rr, next := rrIntervals(at, clean, fs)
 	v = append(v, float64(len(at))/dur)
 	if len(rr) < 2 {
 		for range rrFeatureNames[1:] {
@@ -229,26 +214,8 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 	slices.Sort(sorted)
 	med := quantileSorted(sorted, 0.5)
 	mu, sd := meanStd(rr)
-	var sq, nn50, d12 float64
-	// d[k] is the difference of a pair of successive intervals; dnext[k]:
-	// the pair after it shares its second interval.
-	d := make([]float64, 0, len(rr))
-	dnext := make([]bool, 0, len(rr))
-	for i := 1; i < len(rr); i++ {
-		if !next[i-1] {
-			continue
-		}
-		dd := rr[i] - rr[i-1]
-		d = append(d, dd)
-		dnext = append(dnext, i+1 < len(rr) && next[i])
-		sq += dd * dd
-		if math.Abs(dd) > 0.05 {
-			nn50++
-		}
-		if math.Abs(dd) > 0.125*rr[i-1] {
-			d12++
-		}
-	}
+	diffs := successiveDiffs(rr, next)
+	d := diffs.d
 	if len(d) == 0 {
 		v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu)
 		for range rrFeatureNames[6:] {
@@ -257,7 +224,7 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 		return v
 	}
 	nd := float64(len(d))
-	rmssd := math.Sqrt(sq / nd)
+	rmssd := math.Sqrt(diffs.sq / nd)
 	// Poincaré: SD1 from successive differences, SD2 from sums.
 	_, sdd := meanStd(d)
 	sd1 := sdd / math.Sqrt2
@@ -271,7 +238,75 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 		ad[i] = math.Abs(x)
 	}
 	slices.Sort(ad)
-	turning, triples, alt, pairs := 0.0, 0.0, 0.0, 0.0
+	turning, triples, alt, pairs := rrTurns(rr, next, d, diffs.dnext)
+	v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu, rmssd/mu,
+		diffs.nn50/nd, diffs.d12/nd, ratio, quantileSorted(ad, 0.5)/med, turning/math.Max(triples, 1), alt/math.Max(pairs, 1),
+		prematureBeats(rr, next, med)/float64(len(rr)), rrEntropy(rr, med), (quantileSorted(sorted, 0.75)-quantileSorted(sorted, 0.25))/med)
+	return v
+}
+
+// rrIntervals returns the RR intervals in seconds of beats at (samples),
+// only those between two clean beats when clean is not nil, and for each
+// whether the next interval directly follows it (they share a beat).
+func rrIntervals(at []int64, clean []bool, fs float64) (rr []float64, next []bool) {
+	rr = make([]float64, 0, len(at))
+	next = make([]bool, 0, len(at))
+	for i := 1; i < len(at); i++ {
+		if clean != nil && (!clean[i-1] || !clean[i]) {
+			if len(next) > 0 {
+				next[len(next)-1] = false
+			}
+			continue
+		}
+		rr = append(rr, float64(at[i]-at[i-1])/fs)
+		next = append(next, true)
+	}
+	if len(next) > 0 {
+		next[len(next)-1] = false
+	}
+	return rr, next
+}
+
+// rrDiffs are the differences of pairs of successive intervals.
+type rrDiffs struct {
+	// d[k] is the difference of a pair of successive intervals; dnext[k]:
+	// the pair after it shares its second interval.
+	d     []float64
+	dnext []bool
+	// sq sums the squared differences; nn50 counts those over 50 ms, d12
+	// those over 12.5 % of the first interval of the pair.
+	sq, nn50, d12 float64
+}
+
+// successiveDiffs returns the differences of the pairs of intervals that
+// follow each other.
+func successiveDiffs(rr []float64, next []bool) rrDiffs {
+	var s rrDiffs
+	s.d = make([]float64, 0, len(rr))
+	s.dnext = make([]bool, 0, len(rr))
+	for i := 1; i < len(rr); i++ {
+		if !next[i-1] {
+			continue
+		}
+		dd := rr[i] - rr[i-1]
+		s.d = append(s.d, dd)
+		s.dnext = append(s.dnext, i+1 < len(rr) && next[i])
+		s.sq += dd * dd
+		if math.Abs(dd) > 0.05 {
+			s.nn50++
+		}
+		if math.Abs(dd) > 0.125*rr[i-1] {
+			s.d12++
+		}
+	}
+	return s
+}
+
+// rrTurns counts the triples of successive intervals and those whose
+// middle one is a turning point (longer or shorter than both
+// neighbours), and the pairs of successive differences and those that
+// alternate in sign.
+func rrTurns(rr []float64, next []bool, d []float64, dnext []bool) (turning, triples, alt, pairs float64) {
 	for i := 1; i+1 < len(rr); i++ {
 		if !next[i-1] || !next[i] {
 			continue
@@ -290,15 +325,25 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 			alt++
 		}
 	}
-	// Premature beats: an interval < 85 % of the median followed by one
-	// > 110 % of it (the compensatory pause of an ectopic beat).
+	return turning, triples, alt, pairs
+}
+
+// prematureBeats counts premature beats: an interval < 85 % of the
+// median med followed by one > 110 % of it (the compensatory pause of an
+// ectopic beat).
+func prematureBeats(rr []float64, next []bool, med float64) float64 {
 	prem := 0.0
 	for i := 0; i+1 < len(rr); i++ {
 		if next[i] && rr[i] < 0.85*med && rr[i+1] > 1.1*med {
 			prem++
 		}
 	}
-	// Entropy of RR / median in 16 bins over 0.4-1.6.
+	return prem
+}
+
+// rrEntropy is the entropy in bits of RR / median in 16 bins over
+// 0.4-1.6.
+func rrEntropy(rr []float64, med float64) float64 {
 	var hist [16]float64
 	for _, r := range rr {
 		b := int((r/med - 0.4) / 1.2 * 16)
@@ -311,10 +356,7 @@ func rrFeatures(v []float64, at []int64, clean []bool, fs, dur float64) []float6
 			ent -= p * math.Log2(p)
 		}
 	}
-	v = append(v, 60/mu, med, sorted[0]/med, sorted[len(sorted)-1]/med, sd/mu, rmssd/mu,
-		nn50/nd, d12/nd, ratio, quantileSorted(ad, 0.5)/med, turning/math.Max(triples, 1), alt/math.Max(pairs, 1),
-		prem/float64(len(rr)), ent, (quantileSorted(sorted, 0.75)-quantileSorted(sorted, 0.25))/med)
-	return v
+	return ent
 }
 
 // morphFeatures appends QRS shape features: every beat's window of

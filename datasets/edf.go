@@ -101,9 +101,19 @@ func ParseEDFHeader(r io.Reader, size int64) (*EDFHeader, error) {
 	if _, err := io.ReadFull(r, sig); err != nil {
 		return nil, fmt.Errorf("EDF signal headers: %w", noEOF(err))
 	}
+	if err := h.parseSignals(sig, ns); err != nil {
+		return nil, err
+	}
+	if err := h.checkRecords(size); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// parseSignals parses the ns signal headers in sig, stored field by
+// field: ns labels, then ns transducers, and so on.
+func (h *EDFHeader) parseSignals(sig []byte, ns int) error {
 	h.Signals = make([]EDFSignal, ns)
-	// Signal fields are stored field by field: ns labels, then ns
-	// transducers, and so on.
 	off := 0
 	next := func(width int) []string {
 		out := make([]string, ns)
@@ -116,37 +126,47 @@ func ParseEDFHeader(r io.Reader, size int64) (*EDFHeader, error) {
 	labels, trans, dims := next(16), next(80), next(8)
 	pmin, pmax, dmin, dmax := next(8), next(8), next(8), next(8)
 	pre, nsamp := next(80), next(8)
-	recordSamples := int64(0)
+	var err error
 	for i := range h.Signals {
 		s := &h.Signals[i]
 		s.Label, s.Transducer, s.Units, s.Prefilter = strings.TrimSpace(labels[i]), strings.TrimSpace(trans[i]), strings.TrimSpace(dims[i]), strings.TrimSpace(pre[i])
 		s.Annotations = s.Label == "EDF Annotations"
 		what := func(f string) string { return fmt.Sprintf("signal %d (%s) %s", i, s.Label, f) }
 		if s.PhysMin, err = edfFloat(pmin[i], what("physical minimum")); err != nil {
-			return nil, err
+			return err
 		}
 		if s.PhysMax, err = edfFloat(pmax[i], what("physical maximum")); err != nil {
-			return nil, err
+			return err
 		}
 		if s.DigMin, err = edfInt(dmin[i], what("digital minimum")); err != nil {
-			return nil, err
+			return err
 		}
 		if s.DigMax, err = edfInt(dmax[i], what("digital maximum")); err != nil {
-			return nil, err
+			return err
 		}
 		if s.NSamples, err = edfInt(nsamp[i], what("samples per record")); err != nil {
-			return nil, err
+			return err
 		}
 		if s.NSamples < 1 || s.NSamples > 1<<24 {
-			return nil, fmt.Errorf("EDF header: %s %d: want 1..%d", what("samples per record"), s.NSamples, 1<<24)
+			return fmt.Errorf("EDF header: %s %d: want 1..%d", what("samples per record"), s.NSamples, 1<<24)
 		}
 		if s.DigMin < -32768 || s.DigMax > 32767 || s.DigMin >= s.DigMax {
-			return nil, fmt.Errorf("EDF header: %s: digital range %d..%d is not an increasing 16-bit range", what("digital range"), s.DigMin, s.DigMax)
+			return fmt.Errorf("EDF header: %s: digital range %d..%d is not an increasing 16-bit range", what("digital range"), s.DigMin, s.DigMax)
 		}
 		if !s.Annotations && s.PhysMin == s.PhysMax {
-			return nil, fmt.Errorf("EDF header: %s: physical minimum equals maximum (%g)", what("physical range"), s.PhysMin)
+			return fmt.Errorf("EDF header: %s: physical minimum equals maximum (%g)", what("physical range"), s.PhysMin)
 		}
-		recordSamples += int64(s.NSamples)
+	}
+	return nil
+}
+
+// checkRecords checks the number of data records against the file's size
+// (-1 unknown; a count of -1 is computed from it), the record duration,
+// and the rate of every signal.
+func (h *EDFHeader) checkRecords(size int64) error {
+	recordSamples := int64(0)
+	for i := range h.Signals {
+		recordSamples += int64(h.Signals[i].NSamples)
 	}
 	recordBytes := 2 * recordSamples
 	if size >= 0 {
@@ -155,17 +175,24 @@ func ParseEDFHeader(r io.Reader, size int64) (*EDFHeader, error) {
 		case h.NumRecords == -1:
 			h.NumRecords = int(avail)
 		case h.NumRecords < 0:
-			return nil, fmt.Errorf("EDF header: number of data records %d", h.NumRecords)
+			return fmt.Errorf("EDF header: number of data records %d", h.NumRecords)
 		case int64(h.NumRecords) > avail:
-			return nil, fmt.Errorf("EDF file truncated: header says %d data records of %d bytes, file holds %d", h.NumRecords, recordBytes, avail)
+			return fmt.Errorf("EDF file truncated: header says %d data records of %d bytes, file holds %d", h.NumRecords, recordBytes, avail)
 		}
 	} else if h.NumRecords < 0 {
-		return nil, fmt.Errorf("EDF header: number of data records %d and file size unknown", h.NumRecords)
+		return fmt.Errorf("EDF header: number of data records %d and file size unknown", h.NumRecords)
 	}
 	if !(h.RecordDuration > 0) && h.hasData() {
-		return nil, fmt.Errorf("EDF header: data record duration %g: must be positive", h.RecordDuration)
+		return fmt.Errorf("EDF header: data record duration %g: must be positive", h.RecordDuration)
 	}
-	return h, nil
+	for i := range h.Signals {
+		if s := &h.Signals[i]; !s.Annotations {
+			if err := wfdb.CheckFs(h.Fs(i)); err != nil {
+				return fmt.Errorf("EDF header: signal %d (%s): %d samples per data record of %g s: %w", i, s.Label, s.NSamples, h.RecordDuration, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (h *EDFHeader) hasData() bool {
@@ -306,17 +333,17 @@ func parseTALs(b []byte, first bool) (anns []EDFAnnotation, start float64, ok bo
 		b = b[end+1:]
 		head, rest, found := bytes.Cut(tal, []byte{0x14})
 		if !found || len(rest) == 0 || rest[len(rest)-1] != 0x14 {
-			return nil, 0, false, fmt.Errorf("annotation list %q: want +onset[\\x15duration]\\x14text\\x14", truncateField(string(tal)))
+			return nil, 0, false, fmt.Errorf("annotation list %s: want +onset[\\x15duration]\\x14text\\x14", wfdb.QuoteInput(string(tal)))
 		}
 		on, dur, hasDur := bytes.Cut(head, []byte{0x15})
 		onset, err := talNumber(on, true)
 		if err != nil {
-			return nil, 0, false, fmt.Errorf("annotation onset %q: %v", truncateField(string(on)), err)
+			return nil, 0, false, fmt.Errorf("annotation onset %s: %v", wfdb.QuoteInput(string(on)), err)
 		}
 		duration := -1.0
 		if hasDur {
 			if duration, err = talNumber(dur, false); err != nil {
-				return nil, 0, false, fmt.Errorf("annotation duration %q: %v", truncateField(string(dur)), err)
+				return nil, 0, false, fmt.Errorf("annotation duration %s: %v", wfdb.QuoteInput(string(dur)), err)
 			}
 		}
 		texts := bytes.Split(rest[:len(rest)-1], []byte{0x14})
@@ -428,6 +455,9 @@ func (e *EDFRecord) ToWFDB(name string) (*wfdb.Header, [][]int32, error) {
 		return nil, nil, err
 	}
 	out := &wfdb.Header{Name: name, Fs: float64(g) / h.RecordDuration}
+	if err := wfdb.CheckFs(out.Fs); err != nil {
+		return nil, nil, fmt.Errorf("EDF file: frame rate (%d samples per data record of %g s, the greatest common divisor of the signals'): %w", g, h.RecordDuration, err)
+	}
 	if d, ok := h.StartClock(); ok {
 		out.BaseTime, out.HasBaseTime = d, true
 		if date, ok := h.StartDay(); ok {
@@ -555,7 +585,34 @@ func gcd(a, b int) int {
 	return a
 }
 
-// IsEDF reports whether data starts like an EDF file ("0" and seven blanks).
+// IsEDF reports whether data starts like an EDF file: "0" and seven
+// blanks, or, given the first 256 bytes or more, a fixed header of
+// printable ASCII whose header size field is 256 times one more than its
+// number of signals, whatever its version field says (ParseEDFHeader then
+// names the bad version instead of a CSV reader reporting binary data).
 func IsEDF(data []byte) bool {
-	return len(data) >= 8 && bytes.Equal(data[:8], []byte("0       "))
+	if len(data) >= 8 && bytes.Equal(data[:8], []byte("0       ")) {
+		return true
+	}
+	_, ok := edfLike(data)
+	return ok
+}
+
+// edfLike reports whether data starts with an EDF fixed header (whatever
+// its version field), and its version field.
+func edfLike(data []byte) (version string, ok bool) {
+	if len(data) < 256 {
+		return "", false
+	}
+	for _, c := range data[:256] {
+		if c < 0x20 || c > 0x7e {
+			return "", false
+		}
+	}
+	hb, err1 := strconv.Atoi(strings.TrimSpace(string(data[184:192])))
+	ns, err2 := strconv.Atoi(strings.TrimSpace(string(data[252:256])))
+	if err1 != nil || err2 != nil || ns < 1 || ns > maxEDFSignals || hb != 256*(ns+1) {
+		return "", false
+	}
+	return strings.TrimRight(string(data[:8]), " "), true
 }

@@ -63,6 +63,10 @@ type LabelFolders struct {
 	// HasManifest reports whether Dir has manifest.csv (or shard
 	// manifests).
 	HasManifest bool
+	// Skipped lists the top-level folders that are not labels, with why:
+	// "name: hidden" (a leading '.' or '_') or "name: empty" (nothing
+	// usable in it), for commands to report.
+	Skipped []string
 }
 
 // MaxLabelFiles bounds the number of files ReadLabelFolders accepts.
@@ -71,7 +75,8 @@ const MaxLabelFiles = 10_000_000
 // ReadLabelFolders reads a dataset whose sub-folders of dir are labels:
 // every image, WFDB record header or CSV file under dir/LABEL (at any
 // depth) is an input labelled LABEL. Names starting with '.' or '_' are
-// skipped, as are folders holding nothing usable. When dir has a manifest
+// skipped, as are folders holding nothing usable (the top-level ones are
+// listed in Skipped). When dir has a manifest
 // (an archive from `ecg spectro`), its rows are attached to the images
 // they describe and give their record groups.
 func ReadLabelFolders(dir string) (*LabelFolders, error) {
@@ -94,57 +99,21 @@ func ReadLabelFolders(dir string) (*LabelFolders, error) {
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if !e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+		if !e.IsDir() {
+			continue
+		}
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			ds.Skipped = append(ds.Skipped, name+": hidden")
 			continue
 		}
 		n0 := len(ds.Files)
-		root := filepath.Join(dir, name)
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			base := d.Name()
-			if path != root && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_")) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-				return nil
-			}
-			kind, stem := fileKind(base)
-			if kind == 0 {
-				return nil
-			}
-			if len(ds.Files) >= MaxLabelFiles {
-				return fmt.Errorf("%s: more than %d files", dir, MaxLabelFiles)
-			}
-			rel, err := filepath.Rel(dir, path)
-			if err != nil {
-				return err
-			}
-			rel = filepath.ToSlash(rel)
-			f := LabeledFile{Path: path, Rel: rel, Label: name, Kind: kind}
-			if kind == KindRecord {
-				f.Path = strings.TrimSuffix(path, ".hea")
-				f.Rel = strings.TrimSuffix(rel, ".hea")
-			}
-			if row, ok := rows[rel]; ok {
-				f.Manifest = row
-				f.Group = row.Record
-			}
-			if f.Group == "" {
-				f.Group = GroupOfName(stem)
-			}
-			ds.Files = append(ds.Files, f)
-			return nil
-		})
-		if err != nil {
+		if err := ds.walkLabel(name, rows); err != nil {
 			return nil, err
 		}
 		if len(ds.Files) > n0 {
 			ds.Labels = append(ds.Labels, name)
+		} else {
+			ds.Skipped = append(ds.Skipped, name+": empty")
 		}
 	}
 	if len(ds.Files) == 0 {
@@ -153,6 +122,54 @@ func ReadLabelFolders(dir string) (*LabelFolders, error) {
 	sort.Strings(ds.Labels)
 	sort.Slice(ds.Files, func(i, j int) bool { return ds.Files[i].Rel < ds.Files[j].Rel })
 	return ds, nil
+}
+
+// walkLabel adds the inputs under the label folder dir/label (at any
+// depth, names starting with '.' or '_' skipped) to ds, attaching their
+// manifest rows.
+func (ds *LabelFolders) walkLabel(label string, rows map[string]*ManifestRow) error {
+	root := filepath.Join(ds.Dir, label)
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		base := d.Name()
+		if path != root && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_")) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		kind, stem := fileKind(base)
+		if kind == 0 {
+			return nil
+		}
+		if len(ds.Files) >= MaxLabelFiles {
+			return fmt.Errorf("%s: more than %d files", ds.Dir, MaxLabelFiles)
+		}
+		rel, err := filepath.Rel(ds.Dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		f := LabeledFile{Path: path, Rel: rel, Label: label, Kind: kind}
+		if kind == KindRecord {
+			f.Path = strings.TrimSuffix(path, ".hea")
+			f.Rel = strings.TrimSuffix(rel, ".hea")
+		}
+		if row, ok := rows[rel]; ok {
+			f.Manifest = row
+			f.Group = row.Record
+		}
+		if f.Group == "" {
+			f.Group = GroupOfName(stem)
+		}
+		ds.Files = append(ds.Files, f)
+		return nil
+	})
 }
 
 // fileKind returns the kind of a file by its name, and the name without

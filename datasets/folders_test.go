@@ -3,6 +3,7 @@ package datasets
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,5 +61,28 @@ func TestReadLabelFolders(t *testing.T) {
 	}
 	if _, err := ReadLabelFolders(t.TempDir()); err == nil {
 		t.Error("empty dir accepted")
+	}
+}
+
+// Folders that are not labels are listed with the reason, so that commands
+// can say so instead of skipping them silently (issue 19).
+func TestLabelFoldersSkipped(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"N/a_1.png", ".AF/b_1.png", "_tmp/c_1.png", "Empty/readme.txt"} {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := ReadLabelFolders(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".AF: hidden", "Empty: empty", "_tmp: hidden"}
+	if !slices.Equal(ds.Skipped, want) || !slices.Equal(ds.Labels, []string{"N"}) {
+		t.Errorf("Skipped %q, Labels %q; want %q, [N]", ds.Skipped, ds.Labels, want)
 	}
 }

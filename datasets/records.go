@@ -6,22 +6,30 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 )
 
+// ErrNoRecords is wrapped by ListRecords for a folder with no RECORDS file
+// and no .hea headers.
+var ErrNoRecords = errors.New("no RECORDS file and no .hea headers")
+
 // ListRecords returns the record paths (directory joined with record name,
 // no extension) of the database in dir: the names in its RECORDS file when
 // there is one, else every *.hea file in dir, sorted by name.
 // Lines of RECORDS may end in CR LF; blank lines and lines starting with
-// '#' are skipped. Names may contain subdirectories ("p00/p000123").
+// '#' are skipped, and a name listed twice is returned once. Names may
+// contain subdirectories ("p00/p000123"). A folder with neither is an
+// error wrapping ErrNoRecords.
 func ListRecords(dir string) ([]string, error) {
 	f, err := os.Open(filepath.Join(dir, "RECORDS"))
 	switch {
 	case err == nil:
 		defer f.Close()
 		var out []string
+		seen := make(map[string]bool)
 		sc := bufio.NewScanner(f)
 		line := 0
 		for sc.Scan() {
@@ -31,9 +39,13 @@ func ListRecords(dir string) ([]string, error) {
 				continue
 			}
 			name = strings.TrimSuffix(name, "/")
-			if strings.Contains(name, "..") || filepath.IsAbs(name) {
+			if strings.Contains(name, "..") || filepath.IsAbs(name) || path.Clean(name) == "." {
 				return nil, fmt.Errorf("%s line %d: record name %q leaves the database directory", filepath.Join(dir, "RECORDS"), line, name)
 			}
+			if seen[name] {
+				continue // a record listed twice is read once
+			}
+			seen[name] = true
 			out = append(out, filepath.Join(dir, filepath.FromSlash(name)))
 		}
 		if err := sc.Err(); err != nil {
@@ -53,7 +65,7 @@ func ListRecords(dir string) ([]string, error) {
 		}
 		sort.Strings(out)
 		if len(out) == 0 {
-			return nil, fmt.Errorf("%s: no RECORDS file and no .hea headers", dir)
+			return nil, fmt.Errorf("%s: %w", dir, ErrNoRecords)
 		}
 		return out, nil
 	default:

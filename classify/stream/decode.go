@@ -59,10 +59,16 @@ type InputOptions struct {
 
 // Problem kinds counted by the decoder and reported in status events.
 const (
-	ProblemMalformed = iota // not a number, NaN, wrong column count, bad JSON
+	ProblemMalformed = iota // not a number, NaN, blank, wrong column count, bad JSON
 	ProblemTooLong          // longer than MaxLine, dropped unread
 	ProblemPartial          // a half line after a reconnection, or a lone trailing byte
 	ProblemHeader           // a non-numeric first line, skipped as a column header
+	// ProblemHeld counts the samples held in place of a malformed, blank
+	// or over-long line: the line stood where a sample was due, so the
+	// last good value is repeated (the first good value for bad lines
+	// before it) to keep the sample clock: time, heart rate and windows
+	// stay true. Message lines (no digit, no NaN) hold no place.
+	ProblemHeld
 	numProblems
 )
 
@@ -78,13 +84,16 @@ type decoder struct {
 	scale    float64 // mV per unit
 	offset   float64 // subtracted before scaling
 	delim    []byte
-	line     []byte // the current line, at most MaxLine bytes
-	skipping bool   // inside an over-long line
-	partial  bool   // drop the next line (after a reconnection)
-	lines    int64  // complete lines seen
-	odd      []byte // binary: a byte waiting for its pair
-	anySeen  bool   // a sample was decoded
-	autoCols bool   // neither Column nor TimeColumn given: a header may name them
+	line     []byte  // the current line, at most MaxLine bytes
+	skipping bool    // inside an over-long line
+	partial  bool    // drop the next line (after a reconnection)
+	lines    int64   // complete lines seen
+	odd      []byte  // binary: a byte waiting for its pair
+	anySeen  bool    // a sample was decoded
+	last     float64 // the last sample decoded, in mV, held in place of bad lines
+	owed     int64   // bad lines before the first sample, held with its value
+	cur      []byte  // the text line being decoded, trimmed
+	autoCols bool    // neither Column nor TimeColumn given: a header may name them
 	fields   [][]byte
 	out      sink
 }
@@ -196,6 +205,7 @@ func (d *decoder) endLine() {
 	if d.skipping {
 		d.skipping = false
 		d.out.problem(ProblemTooLong)
+		d.hold()
 		return
 	}
 	line := d.line
@@ -237,20 +247,53 @@ func (d *decoder) reset() {
 	d.partial = d.opt.Format != FormatBinary
 }
 
+// emit passes a decoded sample (in input units) on in mV, after the
+// samples owed to bad lines before it when it is the first.
+func (d *decoder) emit(v, ts float64, hasTS bool) {
+	d.last = (v - d.offset) * d.scale
+	if !d.anySeen {
+		d.anySeen = true
+		for ; d.owed > 0; d.owed-- {
+			d.out.problem(ProblemHeld)
+			d.out.sample(d.last, 0, false)
+		}
+	}
+	d.out.sample(d.last, ts, hasTS)
+}
+
+// hold repeats the last sample in place of a bad line, and counts it; a
+// bad line before the first sample is owed one, given the first sample's
+// value when it comes.
+func (d *decoder) hold() {
+	if !d.anySeen {
+		d.owed++
+		return
+	}
+	d.out.problem(ProblemHeld)
+	d.out.sample(d.last, 0, false)
+}
+
 func (d *decoder) decodeLine(line []byte) {
 	line = bytes.TrimRight(line, "\r")
 	t := bytes.TrimSpace(line)
-	if len(t) == 0 || t[0] == '#' {
+	if len(t) > 0 && t[0] == '#' {
+		return
+	}
+	if len(t) == 0 {
+		// A blank line stands where a sample was due (a missing value).
+		d.out.problem(ProblemMalformed)
+		d.hold()
 		return
 	}
 	if d.opt.Format == FormatJSON {
 		d.decodeJSON(t)
 		return
 	}
+	d.cur = t
 	d.fields = splitFields(d.fields[:0], t, d.delim)
 	need := max(d.opt.Column, d.opt.TimeColumn)
 	if len(d.fields) < need {
-		d.bad()
+		d.bad(!isMessage(t))
 		return
 	}
 	v, ok := parseFloat(d.fields[d.opt.Column-1])
@@ -259,17 +302,55 @@ func (d *decoder) decodeLine(line []byte) {
 		ts, ok = parseFloat(d.fields[d.opt.TimeColumn-1])
 	}
 	if !ok {
-		d.bad()
+		d.bad(!isMessage(t))
 		return
 	}
-	d.anySeen = true
-	d.out.sample((v-d.offset)*d.scale, ts, d.opt.TimeColumn > 0)
+	d.emit(v, ts, d.opt.TimeColumn > 0)
 }
 
-// bad counts a line that is not a sample; a non-numeric first line is a
+// namesColumns reports whether the bad text line in d.cur can be a
+// column header: it has a letter, and its value field does not spell a
+// missing value (NaN, null, NA, Inf), which is a sample that was due.
+func (d *decoder) namesColumns() bool {
+	if d.opt.Format != FormatText {
+		return true
+	}
+	if !bytes.ContainsFunc(d.cur, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) {
+		return false
+	}
+	if len(d.fields) < d.opt.Column {
+		return true
+	}
+	return !isMissingWord(d.fields[d.opt.Column-1])
+}
+
+// isMissingWord reports whether b spells a missing value: NaN, null, NA,
+// Inf (any case and sign).
+func isMissingWord(b []byte) bool {
+	switch strings.ToLower(strings.TrimLeft(string(b), "+-")) {
+	case "nan", "null", "na", "inf", "infinity":
+		return true
+	}
+	return false
+}
+
+// isMessage reports whether a bad text line is a message rather than a
+// damaged sample: it has no digit and no spelling of a missing value (NaN,
+// Inf, null), as a device's "lead off" or "battery low" lines. Such a line
+// was no sample, so it holds no place in the sample clock.
+func isMessage(t []byte) bool {
+	if bytes.ContainsAny(t, "0123456789") {
+		return false
+	}
+	l := bytes.ToLower(t)
+	return !isMissingWord(l) && !bytes.Contains(l, []byte("nan")) && !bytes.Contains(l, []byte("inf")) && !bytes.Contains(l, []byte("null"))
+}
+
+// bad counts a line that is not a sample, and holds its place when it
+// stood where a sample was due (held); a non-numeric first line is a
 // column header.
-func (d *decoder) bad() {
-	if !d.anySeen && d.lines == 1 {
+func (d *decoder) bad(held bool) {
+	if !d.anySeen && d.lines == 1 && d.namesColumns() {
 		d.out.problem(ProblemHeader)
 		if d.autoCols {
 			d.columnsFromHeader()
@@ -277,6 +358,9 @@ func (d *decoder) bad() {
 		return
 	}
 	d.out.problem(ProblemMalformed)
+	if held {
+		d.hold()
+	}
 }
 
 // splitFields splits a trimmed line at delim, or at runs of blanks or
@@ -329,50 +413,53 @@ func splitFields(dst [][]byte, s, delim []byte) [][]byte {
 func (d *decoder) decodeJSON(line []byte) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(line, &m); err != nil {
-		d.bad()
+		d.bad(true)
 		return
 	}
 	raw, ok := m[d.opt.Field]
 	if !ok {
-		d.bad()
+		// Another kind of message (a device's status): no sample was due.
+		d.bad(false)
 		return
 	}
 	var ts float64
 	hasTS := false
 	if r, ok := m[d.opt.TimeField]; ok {
 		if err := json.Unmarshal(r, &ts); err != nil || math.IsNaN(ts) || math.IsInf(ts, 0) {
-			d.bad()
+			d.bad(true)
 			return
 		}
 		hasTS = true
 	}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '[' {
-		var vs []float64
+		// null marks a missing sample: it holds its place.
+		var vs []*float64
 		if err := json.Unmarshal(raw, &vs); err != nil || len(vs) == 0 {
-			d.bad()
+			d.bad(true)
 			return
 		}
-		for _, v := range vs {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				d.bad()
-				return
-			}
-		}
-		d.anySeen = true
+		missing := false
 		for i, v := range vs {
+			if v == nil {
+				missing = true
+				d.hold()
+				continue
+			}
 			// Timestamps of the later samples of an array are unknown.
-			d.out.sample((v-d.offset)*d.scale, ts, hasTS && i == 0)
+			d.emit(*v, ts, hasTS && i == 0)
+		}
+		if missing {
+			d.out.problem(ProblemMalformed)
 		}
 		return
 	}
 	v, ok := parseFloat(raw)
 	if !ok {
-		d.bad()
+		d.bad(true)
 		return
 	}
-	d.anySeen = true
-	d.out.sample((v-d.offset)*d.scale, ts, hasTS)
+	d.emit(v, ts, hasTS)
 }
 
 func (d *decoder) writeBinary(p []byte) {

@@ -43,6 +43,12 @@
 // status events when quality or a counter changes, on reconnection, and at
 // the end.
 //
+// # Running
+//
+// Run pumps one reader into a Stream until it ends; RunReconnecting opens
+// an input (a serial port, a socket: any io.ReadCloser) and opens it
+// again with backoff when it goes away.
+//
 // Samples are processed one at a time, so the same bytes give the same
 // events (wall times aside) whatever the sizes of the reads. Memory is
 // fixed once the stream starts: a ring of one window, a ring of the last

@@ -93,8 +93,10 @@ type AlertBody struct {
 // counters, made when one of them changes (at most once a second of
 // signal), when the input connects or disconnects, and at the end.
 type StatusBody struct {
-	// Quality is "ok", "flat" (no activity), "lead_off" (the signal sits
-	// beyond the ECG range) or "noise".
+	// Quality is "ok", "flat" (no activity, or only held samples),
+	// "lead_off" (the signal sits beyond the ECG range), "noise", or
+	// "none" before a whole second of signal was rated (no good line at
+	// all, for instance).
 	Quality string `json:"quality"`
 	// Input is "connected" or "disconnected" on such changes, "end" at
 	// the end of the stream.
@@ -109,9 +111,16 @@ type StatusBody struct {
 	TooLong   int64 `json:"too_long"`
 	Partial   int64 `json:"partial"`
 	Header    int64 `json:"header"`
+	// Held counts the samples that hold the place of a malformed or
+	// over-long line (the last good value repeated, ProblemHeld), so that
+	// the sample clock stays true.
+	Held int64 `json:"held,omitempty"`
 	// AlertsDropped counts alerts not passed to --alert-exec because its
 	// queue was full.
 	AlertsDropped int64 `json:"alerts_dropped,omitempty"`
+	// AlertsFailed counts --alert-exec commands that failed (exit status,
+	// timeout); each is described on stderr.
+	AlertsFailed int64 `json:"alerts_failed,omitempty"`
 }
 
 type eventHead struct {

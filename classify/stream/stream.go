@@ -54,6 +54,10 @@ type Config struct {
 	// AlertsDropped, when not nil, reports the alerts OnAlert dropped, for
 	// status events.
 	AlertsDropped func() int64
+	// AlertsFailed, when not nil, reports the alert commands that failed
+	// (CommandNotifier.Failed), for status events: a failure shows in the
+	// next one.
+	AlertsFailed func() int64
 	// Quality thresholds in mV: a second whose peak-to-peak amplitude is
 	// below FlatMV (0: 0.02) is flat (two such seconds in a row report
 	// "flat"); one whose mean is beyond LeadOffMV (0: 5) is "lead_off"; one
@@ -363,7 +367,7 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.block = max(1, int64(math.Round(fs)))
 	p.bDiff = make([]float64, 0, p.block)
 	p.bMin, p.bMax = math.Inf(1), math.Inf(-1)
-	p.quality = "ok"
+	p.quality = "none" // until a second of signal is rated
 	p.winQuality = make([]string, (p.win+p.block-1)/p.block+1)
 	return p
 }
@@ -611,10 +615,13 @@ func (p *processor) status(input string) {
 	b := StatusBody{
 		Quality: p.quality, Input: input, Samples: p.n, Fs: p.fs,
 		Malformed: p.counts[ProblemMalformed], TooLong: p.counts[ProblemTooLong],
-		Partial: p.counts[ProblemPartial], Header: p.counts[ProblemHeader],
+		Partial: p.counts[ProblemPartial], Header: p.counts[ProblemHeader], Held: p.counts[ProblemHeld],
 	}
 	if p.cfg.AlertsDropped != nil {
 		b.AlertsDropped = p.cfg.AlertsDropped()
+	}
+	if p.cfg.AlertsFailed != nil {
+		b.AlertsFailed = p.cfg.AlertsFailed()
 	}
 	cmp := b
 	cmp.Samples, cmp.Input = 0, ""

@@ -194,9 +194,14 @@ func TestMalformedInputCounted(t *testing.T) {
 	feed(t, s, data, []int{333})
 	st := c.of(EventStatus)
 	last := st[len(st)-1].Body.(*StatusBody)
-	if last.Input != "end" || last.Samples != int64(len(rec.MV)+1) || last.Malformed != int64(bad) ||
-		last.TooLong != int64((len(rec.MV)-401)/997+1) || last.Header != 1 {
-		t.Errorf("final status %+v; want %d samples, %d malformed", last, len(rec.MV)+1, bad)
+	// Lines of messy() after sample i when i%997 == k; NaN, blank,
+	// over-long and short lines hold a place, "abc,def" (no digit: a
+	// message) does not.
+	per := func(k int) int { return (len(rec.MV)-1-k)/997 + 1 }
+	held := per(200) + per(300) + per(400) + per(500)
+	if last.Input != "end" || last.Samples != int64(len(rec.MV)+1+held) || last.Malformed != int64(bad+per(300)) ||
+		last.TooLong != int64(per(400)) || last.Header != 1 || last.Held != int64(held) {
+		t.Errorf("final status %+v; want %d samples, %d malformed, %d held", last, len(rec.MV)+1+held, bad+per(300), held)
 	}
 }
 

@@ -127,45 +127,77 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 	if err := os.MkdirAll(d.logs, 0o755); err != nil {
 		return err
 	}
-	p := func(elem ...string) string { return filepath.Join(append([]string{o.out}, elem...)...) }
+	for _, step := range []func() error{d.records, d.beats, d.spectrograms, d.trainEval, d.streams} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	d.say("\n== Done. Outputs in %s:", o.out)
+	for _, s := range []string{"data/mitdb (records)", "spectrograms (PNG per stride, figures for people)", "archive (label folders + manifest.csv)", "sim (simulated label folders)", "rhythm.model", "plots (confusion matrix, precision-recall)", "logs (full output of every step)"} {
+		d.say("  %s", s)
+	}
+	return nil
+}
 
-	d.say("== 1. Real ECG: excerpts of the MIT-BIH Arrhythmia Database (PhysioNet, ODC-BY 1.0)")
-	if _, err := demodata.Extract(p("data", "mitdb")); err != nil {
-		return err
-	}
-	d.say("wrote %s (records %s)", p("data", "mitdb"), strings.Join(demodata.Records(), ", "))
-	steps := [][]string{
-		{"ingest", p("data", "mitdb")},
-		{"info", p("data", "mitdb", "201")},
-		{"export", p("data", "mitdb", "100"), "--from", "0", "--to", "s5", "--physical", "--header"},
-	}
+// path joins elem under the demo's --out folder.
+func (d *demo) path(elem ...string) string {
+	return filepath.Join(append([]string{d.o.out}, elem...)...)
+}
+
+// runAll runs command lines one after the other, stopping at a failure.
+func (d *demo) runAll(steps ...[]string) error {
 	for _, s := range steps {
 		if _, err := d.run(nil, s...); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
+// records writes the embedded MIT-BIH excerpts and checks them (step 1).
+func (d *demo) records() error {
+	p := d.path
+	d.say("== 1. Real ECG: excerpts of the MIT-BIH Arrhythmia Database (PhysioNet, ODC-BY 1.0)")
+	if _, err := demodata.Extract(p("data", "mitdb")); err != nil {
+		return err
+	}
+	d.say("wrote %s (records %s)", p("data", "mitdb"), strings.Join(demodata.Records(), ", "))
+	return d.runAll(
+		[]string{"ingest", p("data", "mitdb")},
+		[]string{"info", p("data", "mitdb", "201")},
+		[]string{"export", p("data", "mitdb", "100"), "--from", "0", "--to", "s5", "--physical", "--header"},
+	)
+}
+
+// beats detects beats and scores them against the reference (step 2).
+func (d *demo) beats() error {
+	p := d.path
 	d.say("\n== 2. Heartbeats, scored beat by beat against the cardiologists' annotations (EC57 rules)")
 	d.say("(the excerpts are at most 5 minutes long, so scoring starts at 0 s instead of bxb's 5:00)")
-	if _, err := d.run(nil, "beats", p("data", "mitdb"), "--compare", "atr", "--skip", "0"); err != nil {
-		return err
-	}
-	if _, err := d.run(nil, "beats", p("data", "mitdb", "100"), "--summary"); err != nil {
-		return err
-	}
+	return d.runAll(
+		[]string{"beats", p("data", "mitdb"), "--compare", "atr", "--skip", "0"},
+		[]string{"beats", p("data", "mitdb", "100"), "--summary"},
+	)
+}
 
+// spectrograms renders strides and a rhythm archive (step 3).
+func (d *demo) spectrograms() error {
+	p := d.path
 	d.say("\n== 3. Spectrograms: one-minute strides, and a rhythm archive (one folder per label)")
-	if _, err := d.run(nil, "spectro", p("data", "mitdb", "100"), "--out", p("spectrograms"), "--figure", "--signals", "MLII"); err != nil {
-		return err
-	}
-	if _, err := d.run(nil, "spectro", p("data", "mitdb"), "--out", p("archive"), "--label", "rhythm"); err != nil {
-		return err
-	}
+	return d.runAll(
+		[]string{"spectro", p("data", "mitdb", "100"), "--out", p("spectrograms"), "--figure", "--signals", "MLII"},
+		[]string{"spectro", p("data", "mitdb"), "--out", p("archive"), "--label", "rhythm"},
+	)
+}
 
+// trainEval simulates patients, trains on some and evaluates on the others
+// (step 4).
+func (d *demo) trainEval() error {
+	p := d.path
 	d.say("\n== 4. Train and evaluate on simulated rhythms, split by patient")
 	rhythms := []string{"normal", "afib", "brady", "tachy", "pvc"}
-	nTrain := o.patients * 3 / 4
-	for i := 1; i <= o.patients; i++ {
+	nTrain := d.o.patients * 3 / 4
+	for i := 1; i <= d.o.patients; i++ {
 		set := "train"
 		if i > nTrain {
 			set = "test"
@@ -174,27 +206,29 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 			name := fmt.Sprintf("p%02d_%s", i, r)
 			args := []string{"simulate", "--rhythm", r, "--duration", "60s", "--seed", fmt.Sprint(i*100 + j),
 				"--noise", "0.03", "--out", p("sim", set, r, name)}
-			if i == 1 && j == 0 {
-				if _, err := d.run(nil, args...); err != nil {
+			if i > 1 || j > 0 {
+				if err := d.quiet(args...); err != nil {
 					return err
 				}
-				d.say("  ... and so on: %d patients x %d rhythms, one minute each (patients 1-%d train, %d-%d test)",
-					o.patients, len(rhythms), nTrain, nTrain+1, o.patients)
 				continue
 			}
-			if err := d.quiet(args...); err != nil {
+			if _, err := d.run(nil, args...); err != nil {
 				return err
 			}
+			d.say("  ... and so on: %d patients x %d rhythms, one minute each (patients 1-%d train, %d-%d test)",
+				d.o.patients, len(rhythms), nTrain, nTrain+1, d.o.patients)
 		}
 	}
 	model := p("rhythm.model")
-	if _, err := d.run(nil, "train", p("sim", "train"), "--test", p("sim", "test"), "--out", model, "--seed", "1", "--trees", "60"); err != nil {
-		return err
-	}
-	if _, err := d.run(nil, "eval", model, p("sim", "test"), "--plots", p("plots")); err != nil {
-		return err
-	}
+	return d.runAll(
+		[]string{"train", p("sim", "train"), "--test", p("sim", "test"), "--out", model, "--seed", "1", "--trees", "60"},
+		[]string{"eval", model, p("sim", "test"), "--plots", p("plots")},
+	)
+}
 
+// streams pipes simulated AF and sinus rhythm through the model and counts
+// the alerts (steps 5 and 6).
+func (d *demo) streams() error {
 	for i, rhythm := range []string{"afib", "normal"} {
 		d.say("\n== %d. A live stream: ten minutes of simulated %s (a patient the model never saw) piped into ecg stream", 5+i, rhythm)
 		d.say("(window events every 10 s, alerts when a label other than normal stays above 0.8 for 3 windows; hr events once a second not shown)")
@@ -204,7 +238,7 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 		}
 		d.say("  (%d samples, one per line, piped into the next command)", bytes.Count(sim, []byte("\n")))
 		events, err := d.runShow(sim, func(l string) bool { return !strings.Contains(l, `"type":"hr"`) },
-			"stream", "--fs", "360", "--model", model, "--window", "60s", "--hop", "10s", "--normal", "normal")
+			"stream", "--fs", "360", "--model", d.path("rhythm.model"), "--window", "60s", "--hop", "10s", "--normal", "normal")
 		if err != nil {
 			return err
 		}
@@ -218,11 +252,6 @@ func runDemo(cmd *cobra.Command, a *app, o demoOptions) error {
 			}
 		}
 		d.say("%d alert(s) raised for simulated %s", alerts, rhythm)
-	}
-
-	d.say("\n== Done. Outputs in %s:", o.out)
-	for _, s := range []string{"data/mitdb (records)", "spectrograms (PNG per stride, figures for people)", "archive (label folders + manifest.csv)", "sim (simulated label folders)", "rhythm.model", "plots (confusion matrix, precision-recall)", "logs (full output of every step)"} {
-		d.say("  %s", s)
 	}
 	return nil
 }

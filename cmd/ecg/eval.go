@@ -79,32 +79,17 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if err != nil {
 		return err
 	}
-	files, truth := a.keepKnownLabels(ds, m.Info.Labels, "not a label of the model")
-	if len(files) == 0 {
-		return fmt.Errorf("%s: no files with the model's labels %v", o.dir, m.Info.Labels)
-	}
-	bar := a.newProgress(int64(len(files)), "features")
-	X, err := classify.Featurize(ctx, m.Info.Features, files, o.jobs, func() { bar.Add(1) })
-	bar.Done()
+	a.noteFolders("eval", ds)
+	bars := &stageBars{a: a}
+	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.update})
+	bars.Done()
+	a.noteSkipped(e.Skipped, "not a label of the model")
 	if err != nil {
 		return err
 	}
-	scores := make([][]float64, len(X))
-	for i, x := range X {
-		scores[i] = m.Scores(nil, x)
-	}
-	rep, err := classify.Evaluate(m.Info.Labels, truth, scores, o.threshold)
-	if err != nil {
-		return err
-	}
+	rep := e.Report
 	if o.plots != "" {
-		if err := os.MkdirAll(o.plots, 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(o.plots, "confusion.png"), func(w io.Writer) error { return figure.Confusion(w, rep) }); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(o.plots, "pr.png"), func(w io.Writer) error { return figure.PRCurves(w, rep, m.Info.Thresholds) }); err != nil {
+		if err := writeEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
 			return err
 		}
 	}
@@ -124,62 +109,16 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if err := rep.WriteText(a.io.Out); err != nil {
 		return err
 	}
-	return writeThresholdTable(a.io.Out, rep, m.Info.Thresholds, o.threshold, truth, scores)
+	return e.WriteThresholdText(a.io.Out, m.Info.Thresholds, o.threshold)
 }
 
-// writeThresholdTable prints, per label, precision and recall (one label
-// against the rest) at the model's threshold and at a few others.
-func writeThresholdTable(w io.Writer, rep *classify.Report, model []float64, extra float64, truth []int, scores [][]float64) error {
-	show := []float64{0.3, 0.5, 0.7, 0.9}
-	fmt.Fprintf(w, "\nprecision/recall by score threshold (one label against the rest)\n%-10s  %-18s", "label", "model threshold")
-	for _, t := range show {
-		fmt.Fprintf(w, "  %-13s", fmt.Sprintf("at %.2f", t))
+// writeEvalPlots writes confusion.png and pr.png into dir.
+func writeEvalPlots(dir string, rep *classify.Report, thresholds []float64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
-	if extra > 0 {
-		fmt.Fprintf(w, "  %-13s", fmt.Sprintf("at %.2f", extra))
+	if err := atomicfile.WriteFile(filepath.Join(dir, "confusion.png"), func(w io.Writer) error { return figure.Confusion(w, rep) }); err != nil {
+		return err
 	}
-	fmt.Fprintln(w)
-	for c, curve := range rep.Curves {
-		pr := func(th float64) string {
-			p, r := classify.PrecisionRecallAt(c, truth, scores, th)
-			return fmt.Sprintf("%.3f/%.3f", p, r)
-		}
-		fmt.Fprintf(w, "%-10s  %-18s", curve.Label, fmt.Sprintf("%.2f: %s", model[c], pr(model[c])))
-		for _, t := range show {
-			fmt.Fprintf(w, "  %-13s", pr(t))
-		}
-		if extra > 0 {
-			fmt.Fprintf(w, "  %-13s", pr(extra))
-		}
-		fmt.Fprintf(w, "  AP %.3f\n", curve.AP)
-	}
-	return nil
-}
-
-// keepKnownLabels returns the files of ds whose label is in labels, with
-// their label indexes. Files of other labels cannot be predicted: they are
-// left out and counted on stderr (why says why).
-func (a *app) keepKnownLabels(ds *datasets.LabelFolders, labels []string, why string) ([]datasets.LabeledFile, []int) {
-	pos := map[string]int{}
-	for i, l := range labels {
-		pos[l] = i
-	}
-	var files []datasets.LabeledFile
-	var truth []int
-	skipped := map[string]int{}
-	for _, f := range ds.Files {
-		l, ok := pos[f.Label]
-		if !ok {
-			skipped[f.Label]++
-			continue
-		}
-		files = append(files, f)
-		truth = append(truth, l)
-	}
-	for _, l := range ds.Labels {
-		if n := skipped[l]; n > 0 && !a.quiet {
-			fmt.Fprintf(a.io.ErrOut, "ecg eval: skipped %d files labelled %q (%s)\n", n, l, why)
-		}
-	}
-	return files, truth
+	return atomicfile.WriteFile(filepath.Join(dir, "pr.png"), func(w io.Writer) error { return figure.PRCurves(w, rep, thresholds) })
 }

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
-	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/spf13/cobra"
 )
@@ -71,7 +67,7 @@ json columns always give the time from the start.`,
 	f.StringVar(&o.signals, "signals", "", "signals to print, by index or name, in this order (e.g. 1,0 or V5,MLII)")
 	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
 	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
-	f.StringVar(&o.format, "format", "tsv", "output format: tsv (or text), csv or json (JSON lines)")
+	formatFlag(cmd, &o.format, "output format (text is tsv, rdsamp's table; json: JSON lines)", "tsv", "tsv", "text", "csv", "json")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
 	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
 	f.BoolVar(&o.elapsed, "elapsed", false, "annotations: times from the start of the record even when the header gives a base time (rdann -e); csv and json always are")
@@ -80,12 +76,8 @@ json columns always give the time from the start.`,
 }
 
 func runExport(a *app, o exportOptions) error {
-	switch o.format {
-	case "tsv", "csv", "json":
-	case "text":
+	if o.format == "text" {
 		o.format = "tsv" // the rdsamp layout is the text table
-	default:
-		return usagef("--format %q: want tsv (or text), csv or json", o.format)
 	}
 	// A CSV or EDF file is read whole, in memory.
 	var mem *wfdb.Record
@@ -161,106 +153,32 @@ func runExport(a *app, o exportOptions) error {
 	})
 }
 
-// selectSignals parses --signals: comma-separated indexes or names.
+// selectSignals resolves --signals by the one rule (signal.Select); ""
+// is every signal (nil).
 func selectSignals(h *wfdb.Header, list string) ([]int, error) {
 	if list == "" {
 		return nil, nil
 	}
-	var sigs []int
-	for _, tok := range strings.Split(list, ",") {
-		tok = strings.TrimSpace(tok)
-		found := -1
-		for i := range h.Signals {
-			if h.Signals[i].Description == tok {
-				found = i
-				break
-			}
-		}
-		if found < 0 {
-			if n, err := strconv.Atoi(tok); err == nil && n >= 0 && n < len(h.Signals) {
-				found = n
-			}
-		}
-		if found < 0 {
-			names := make([]string, len(h.Signals))
-			for i := range h.Signals {
-				names[i] = fmt.Sprintf("%d=%s", i, h.Signals[i].Description)
-			}
-			return nil, usagef("--signals: record %s has no signal %q (signals: %s)", h.Name, tok, strings.Join(names, ", "))
-		}
-		sigs = append(sigs, found)
+	names, err := h.SignalNames()
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := signal.Select(names, list)
+	if err != nil {
+		return nil, usagef("--signals: record %s has %v", h.Name, err)
 	}
 	return sigs, nil
 }
 
-// printAnnotations prints annotations as rdann does, from..to inclusive.
+// printAnnotations prints annotations as rdann does, from..to inclusive,
+// or as a table (csv, json, tsv with --header).
 func printAnnotations(a *app, h *wfdb.Header, o exportOptions, anns []wfdb.Annotation, from, to int64) error {
-	sel := anns[:0:0]
-	for _, an := range anns {
-		if an.Sample < from || to > 0 && an.Sample > to {
-			continue
-		}
-		sel = append(sel, an)
-	}
+	sel := wfdb.AnnotationsBetween(anns, from, to)
 	if o.format == "tsv" && !o.header {
 		if o.elapsed {
 			return wfdb.WriteRdann(a.io.Out, sel, h.Fs)
 		}
 		return wfdb.WriteRdannClock(a.io.Out, sel, wfdb.NewClock(h))
 	}
-	return writeAnnotationTable(a, sel, h.Fs, o.format, o.header)
-}
-
-// writeAnnotationTable prints annotations as CSV or JSON lines (or TSV with
-// a header line), with rdann's columns.
-func writeAnnotationTable(a *app, anns []wfdb.Annotation, fs float64, format string, header bool) error {
-	bw := bufio.NewWriterSize(a.io.Out, 1<<16)
-	cols := []string{"time", "sample", "type", "subtype", "chan", "num", "aux"}
-	switch format {
-	case "json":
-		enc := json.NewEncoder(bw)
-		for _, an := range anns {
-			row := struct {
-				Time    string `json:"time"`
-				Sample  int64  `json:"sample"`
-				Type    string `json:"type"`
-				Subtype int    `json:"subtype"`
-				Chan    int    `json:"chan"`
-				Num     int    `json:"num"`
-				Aux     string `json:"aux,omitempty"`
-			}{strings.TrimSpace(wfdb.FormatTime(an.Sample, fs)), an.Sample, an.Type.Symbol(), an.Subtype, an.Chan, an.Num, auxText(an.Aux)}
-			if err := enc.Encode(row); err != nil {
-				return err
-			}
-		}
-	default:
-		w := csv.NewWriter(bw)
-		if format == "tsv" {
-			w.Comma = '\t'
-		}
-		if header {
-			if err := w.Write(cols); err != nil {
-				return err
-			}
-		}
-		for _, an := range anns {
-			if err := w.Write([]string{strings.TrimSpace(wfdb.FormatTime(an.Sample, fs)), strconv.FormatInt(an.Sample, 10),
-				an.Type.Symbol(), strconv.Itoa(an.Subtype), strconv.Itoa(an.Chan), strconv.Itoa(an.Num), auxText(an.Aux)}); err != nil {
-				return err
-			}
-		}
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
-}
-
-// auxText returns Aux up to its first NUL byte, as rdann prints it.
-func auxText(aux string) string {
-	if i := strings.IndexByte(aux, 0); i >= 0 {
-		return aux[:i]
-	}
-	return aux
+	return wfdb.WriteAnnotationTable(a.io.Out, sel, h.Fs, o.format, o.header)
 }

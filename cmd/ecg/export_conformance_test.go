@@ -104,6 +104,16 @@ func TestConformanceRdsamp(t *testing.T) {
 		compareExport(t, dir, "mf", []string{rec, "--high-res"}, []string{"-H"}, false)
 		compareExport(t, dir, "mf", []string{rec, "--high-res", "--physical", "--from", "s7", "--to", "1.5"}, []string{"-H", "-p", "-f", "s7", "-t", "1.5"}, true)
 	})
+	t.Run("multisegment", func(t *testing.T) {
+		dir := t.TempDir()
+		writeMultiSegment(t, dir)
+		for _, name := range []string{"m", "f"} {
+			rec := filepath.Join(dir, name)
+			compareExport(t, dir, name, []string{rec}, nil, false)
+			compareExport(t, dir, name, []string{rec, "--signals", "1,0"}, []string{"-s", "1", "0"}, false)
+			compareExport(t, dir, name, []string{rec, "--signals", "v5", "--physical"}, []string{"-s", "V5", "-p"}, true)
+		}
+	})
 }
 
 // compareExport runs `ecg export ARGS` and `rdsamp -r REC RDARGS` and

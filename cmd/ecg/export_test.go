@@ -2,8 +2,11 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
 const excerpt = "../../datasets/wfdb/testdata/mitdb/100s"
@@ -93,5 +96,65 @@ func TestExportCSVHeaderQuoting(t *testing.T) {
 	code, out, _ = runECG(t, "", "export", dir+"/q", "--format", "text")
 	if code != 0 || out != "0\t1\t2\n1\t3\t4\n" {
 		t.Fatalf("--format text: exit %d, out %q", code, out)
+	}
+}
+
+// writeMultiSegment writes a variable-layout multi-segment record "m"
+// (layout header, two segments, a null segment) and a fixed-layout one "f"
+// into dir.
+func writeMultiSegment(t *testing.T, dir string) {
+	t.Helper()
+	spec := func(file string, format wfdb.Format, gain float64, base int32, desc string) wfdb.SignalSpec {
+		return wfdb.SignalSpec{FileName: file, Format: format, SamplesPerFrame: 1, Gain: gain, Baseline: base, ADCZero: base,
+			Units: "mV", ADCResolution: 12, Description: desc}
+	}
+	a := &wfdb.Header{Name: "s_a", Fs: 360, Signals: []wfdb.SignalSpec{spec("s_a.dat", 212, 200, 1024, "MLII"), spec("s_a.dat", 212, 200, 1024, "V5")}}
+	if err := wfdb.WriteRecord(dir, a, [][]int32{{1000, 1001, -5, 2047, -2047, 3}, {0, 1, 2, 3, 4, 5}}); err != nil {
+		t.Fatal(err)
+	}
+	b := &wfdb.Header{Name: "s_b", Fs: 360, Signals: []wfdb.SignalSpec{spec("s_b.dat", 16, 200, 1024, "MLII"), spec("s_b.dat", 16, 200, 1024, "V5")}}
+	if err := wfdb.WriteRecord(dir, b, [][]int32{{7, 8, 9, 10}, {-3, -2, -1, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"m_layout.hea": "m_layout 2 360 0\n~ 0 200(1024)/mV 12 1024 0 0 0 MLII\n~ 0 200(1024)/mV 12 1024 0 0 0 V5\n",
+		"m.hea":        "m/4 2 360 13\nm_layout 0\ns_a 6\n~ 3\ns_b 4\n",
+		"f.hea":        "f/3 2 360 13\r\ns_a 6\r\n~ 3\r\ns_b 4\r\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Signals of a multi-segment record are picked by index or name as those
+// of a single-segment one (issue 19: the master header has none).
+func TestExportMultiSegmentSignals(t *testing.T) {
+	dir := t.TempDir()
+	writeMultiSegment(t, dir)
+	for _, name := range []string{"m", "f"} {
+		rec := filepath.Join(dir, name)
+		_, all, _ := runECG(t, "", "export", rec)
+		code, swapped, errOut := runECG(t, "", "export", rec, "--signals", "1,0")
+		if code != 0 {
+			t.Fatalf("%s --signals 1,0: exit %d: %s", name, code, errOut)
+		}
+		code, v5, errOut := runECG(t, "", "export", rec, "--signals", "v5")
+		if code != 0 {
+			t.Fatalf("%s --signals v5: exit %d: %s", name, code, errOut)
+		}
+		rowsAll, rowsSw, rowsV5 := strings.Split(all, "\n"), strings.Split(swapped, "\n"), strings.Split(v5, "\n")
+		if len(rowsAll) != 14 || len(rowsSw) != len(rowsAll) || len(rowsV5) != len(rowsAll) {
+			t.Fatalf("%s: %d, %d and %d rows, want 13 each:\n%s", name, len(rowsAll)-1, len(rowsSw)-1, len(rowsV5)-1, all)
+		}
+		for i := 0; i < 13; i++ {
+			f, s, v := strings.Fields(rowsAll[i]), strings.Fields(rowsSw[i]), strings.Fields(rowsV5[i])
+			if len(f) != 3 || len(s) != 3 || len(v) != 2 || s[1] != f[2] || s[2] != f[1] || v[1] != f[2] {
+				t.Fatalf("%s row %d: all %q, 1,0 %q, v5 %q", name, i, rowsAll[i], rowsSw[i], rowsV5[i])
+			}
+		}
+		if code, _, errOut := runECG(t, "", "export", rec, "--signals", "V1"); code != ExitUsage || !strings.Contains(errOut, "0=MLII, 1=V5") {
+			t.Errorf("%s --signals V1: exit %d, %s", name, code, errOut)
+		}
 	}
 }

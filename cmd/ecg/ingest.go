@@ -5,19 +5,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
 
@@ -75,99 +72,45 @@ their onsets, the gaps filled with invalid samples.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "convert CSV/EDF files into WFDB records in this `DIR`")
-	f.StringVar(&o.format, "format", "text", "output format: text, tsv, csv or json (JSON lines)")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records checked in parallel")
+	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
+	jobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
-// ingestRow is the result for one record.
-type ingestRow struct {
-	Record      string   `json:"record"`
-	Source      string   `json:"source,omitempty"`
-	Signals     int      `json:"signals"`
-	Fs          float64  `json:"fs"`
-	Frames      int64    `json:"frames"`
-	Duration    float64  `json:"duration_s"`
-	Checksums   string   `json:"checksums"`
-	Annotations int      `json:"annotations"`
-	Status      string   `json:"status"`
-	Problems    []string `json:"problems,omitempty"`
-}
-
-func (r *ingestRow) fail(err error) { r.Problems = append(r.Problems, err.Error()) }
-
 func runIngest(ctx context.Context, a *app, o ingestOptions) error {
-	if err := checkFormat(o.format, "text", "tsv", "csv", "json"); err != nil {
+	if err := o.fileInput.check(); err != nil {
 		return err
 	}
-	if err := checkJobs(o.jobs); err != nil {
-		return err
-	}
-	err := o.fileInput.check()
+	items, err := ingestItems(o)
 	if err != nil {
 		return err
 	}
-	var items []string
-	if o.out != "" {
-		if items, err = convertibleFiles(o.dir); err != nil {
-			return err
-		}
-		if err := os.MkdirAll(o.out, 0o755); err != nil {
-			return err
-		}
-	} else {
-		if !datasets.IsDatabaseDir(o.dir) {
-			if _, err := os.Stat(o.dir); err != nil {
-				return err
-			}
-			return usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
-		}
-		if items, err = datasets.ListRecords(o.dir); err != nil {
-			return err
-		}
-	}
 	annotators := splitList(o.annotators)
 	if len(annotators) == 0 {
-		annotators = databaseAnnotators(o.dir)
+		annotators = datasets.DatabaseAnnotators(o.dir)
 	}
-
-	rows := make([]ingestRow, len(items))
-	bar := a.newProgress(int64(len(items)), "ingest")
-	sem := make(chan struct{}, o.jobs)
-	var wg sync.WaitGroup
-	for i, item := range items {
-		if ctx.Err() != nil {
-			break
+	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, annotators) }
+	if o.out != "" {
+		check = func(path string) datasets.RecordCheck {
+			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, annotators)
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done(); bar.Add(1) }()
-			if o.out != "" {
-				rows[i] = convertOne(item, o, annotators)
-			} else {
-				rows[i] = checkRecord(item, annotators)
-			}
-		}()
 	}
-	wg.Wait()
+	bar := a.newProgress(int64(len(items)), "ingest")
+	rows, err := pool.Map(ctx, items, o.jobs, check, func() { bar.Add(1) })
 	bar.Done()
-	if err := ctx.Err(); err != nil {
+	if err != nil {
+		return err
+	}
+	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
 	bad := 0
 	for i := range rows {
-		if len(rows[i].Problems) > 0 {
+		if !rows[i].OK() {
 			bad++
-			rows[i].Status = strings.Join(rows[i].Problems, "; ")
-		} else {
-			rows[i].Status = "ok"
 		}
-	}
-	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
-		return err
 	}
 	if bad > 0 {
 		// A check that ran and found problems: exit 3 even when every
@@ -180,162 +123,26 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	return nil
 }
 
-// checkRecord reads the record at path and its annotation files.
-func checkRecord(path string, annotators []string) ingestRow {
-	row := ingestRow{Record: filepath.Base(path), Checksums: "none", Annotations: 0}
-	h, err := wfdb.ReadHeader(path)
-	if err != nil {
-		row.fail(err)
-		return row
-	}
-	row.Signals, row.Fs, row.Frames = len(h.Signals), h.Fs, h.NSamples
-	for _, sig := range h.Signals {
-		if sig.HasChecksum {
-			row.Checksums = "-" // until the samples are read and verified
-		}
-	}
-	rec, err := wfdb.ReadRecord(path)
-	if err != nil {
-		row.fail(err)
-	} else {
-		row.Frames = int64(rec.NumFrames())
-		present := false
-		for s := 0; s < rec.NumSignals(); s++ {
-			if _, p := rec.ChecksumOK(s); p {
-				present = true
-			}
-		}
-		if present {
-			row.Checksums = "ok"
-			if err := rec.VerifyChecksums(); err != nil {
-				row.Checksums = "BAD"
-				row.fail(err)
-			}
-		}
-	}
-	if h.Fs > 0 {
-		row.Duration = float64(row.Frames) / h.Fs
-	}
-	for _, ann := range annotators {
-		anns, err := wfdb.ReadAnnotations(path, ann)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		row.Annotations += len(anns)
+// ingestItems lists what ingest works on: the device exports to convert
+// (--out) or the records of the database folder.
+func ingestItems(o ingestOptions) ([]string, error) {
+	if o.out != "" {
+		items, err := datasets.ConvertibleFiles(o.dir)
 		if err != nil {
-			row.fail(err)
+			return nil, err
 		}
+		return items, os.MkdirAll(o.out, 0o755)
 	}
-	return row
-}
-
-// convertOne converts one CSV or EDF file into a WFDB record in o.out and
-// checks the result.
-func convertOne(path string, o ingestOptions, annotators []string) ingestRow {
-	name := recordNameFor(path)
-	row := ingestRow{Record: name, Source: path, Checksums: "none"}
-	h, data, anns, err := o.fileInput.convert(path, name)
-	if err != nil {
-		row.fail(fmt.Errorf("%s: %w", path, err))
-		return row
-	}
-	if err := wfdb.WriteRecord(o.out, h, data); err != nil {
-		row.fail(err)
-		return row
-	}
-	if len(anns) > 0 {
-		if err := wfdb.WriteAnnotations(filepath.Join(o.out, name), edfAnnotator, anns); err != nil {
-			row.fail(err)
-			return row
+	if !datasets.IsDatabaseDir(o.dir) {
+		if _, err := os.Stat(o.dir); err != nil {
+			return nil, err
 		}
+		return nil, usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
 	}
-	checked := checkRecord(filepath.Join(o.out, name), annotators)
-	checked.Source = path
-	return checked
+	return datasets.ListRecords(o.dir)
 }
 
-// edfAnnotator is the annotator name of the annotations converted from an
-// EDF+ file: RECORD.atr, which ecg reads by default.
-const edfAnnotator = "atr"
-
-// convertibleFiles lists the CSV/EDF files of dir, or dir itself when it
-// is a file, refusing two files that would become the same record.
-func convertibleFiles(dir string) ([]string, error) {
-	out, err := dataFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]string{}
-	for _, p := range out {
-		n := recordNameFor(p)
-		if q, ok := seen[n]; ok {
-			return nil, fmt.Errorf("%s and %s would both become record %s", q, p, n)
-		}
-		seen[n] = p
-	}
-	return out, nil
-}
-
-// recordNameFor makes a WFDB record name from a file name: letters,
-// digits and '_' ('-' and '.' and others become '_').
-func recordNameFor(path string) string {
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	b := []byte(base)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 {
-		return "record"
-	}
-	return string(b)
-}
-
-func parseDelimiter(s string) (rune, error) {
-	switch s {
-	case "":
-		return 0, nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	case "space", " ":
-		return ' ', nil
-	case ",", ";", "|", ":":
-		return rune(s[0]), nil
-	}
-	return 0, usagef("--delimiter %q: want \",\", \";\", \"|\", tab or space", s)
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, t := range strings.Split(s, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// databaseAnnotators reads the first column of dir/ANNOTATORS, or
-// returns ["atr"].
-func databaseAnnotators(dir string) []string {
-	data, err := os.ReadFile(filepath.Join(dir, "ANNOTATORS"))
-	if err != nil {
-		return []string{"atr"}
-	}
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
-			out = append(out, f[0])
-		}
-	}
-	if len(out) == 0 {
-		return []string{"atr"}
-	}
-	return out
-}
-
-func writeIngestRows(w io.Writer, rows []ingestRow, format string) error {
+func writeIngestRows(w io.Writer, rows []datasets.RecordCheck, format string) error {
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "json":

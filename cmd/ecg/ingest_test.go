@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ecgkit/ecg/datasets"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,9 +59,9 @@ func TestIngestCheck(t *testing.T) {
 	if code != ExitPartial {
 		t.Fatalf("exit %d, want %d:\n%s", code, ExitPartial, out)
 	}
-	var rows []ingestRow
+	var rows []datasets.RecordCheck
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var r ingestRow
+		var r datasets.RecordCheck
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatal(err)
 		}

@@ -14,25 +14,6 @@ func runECG(t testing.TB, stdin string, args ...string) (code int, stdout, stder
 	return code, out.String(), errOut.String()
 }
 
-func TestVersion(t *testing.T) {
-	code, out, _ := runECG(t, "", "version")
-	if code != 0 || !strings.HasPrefix(out, "ecg ") {
-		t.Fatalf("version: code %d, out %q", code, out)
-	}
-}
-
-func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"no-such-command"}, {"version", "--no-such-flag"}, {"version", "extra"}} {
-		code, _, errOut := runECG(t, "", args...)
-		if code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitUsage, errOut)
-		}
-		if !errorLine.MatchString(errOut) {
-			t.Errorf("%v: stderr %q does not start with ecg [command]:", args, errOut)
-		}
-	}
-}
-
 func TestCompletion(t *testing.T) {
 	code, out, _ := runECG(t, "", "completion", "bash")
 	if code != 0 || !strings.Contains(out, "bash completion") {

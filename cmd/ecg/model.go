@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -39,19 +37,10 @@ func looksLikeModel(arg string) bool {
 	if arg == defaultmodel.Name || strings.HasSuffix(arg, ".ecgm") || strings.HasSuffix(arg, ".model") {
 		return true
 	}
-	return isModelFile(arg)
-}
-
-// isModelFile reports whether path is a file that starts like a model file.
-func isModelFile(path string) bool {
-	f, err := os.Open(path)
+	f, err := os.Open(arg)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, 8)
-	if _, err := io.ReadFull(f, head); err != nil {
-		return false
-	}
-	return bytes.Equal(head, []byte("ECGMODEL"))
+	return classify.IsModelFile(f)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 
@@ -106,18 +105,7 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f := datasets.LabeledFile{Path: path, Kind: datasets.KindImage, Manifest: rows[filepath.Clean(path)]}
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".hea", "":
-			f.Kind, f.Path = datasets.KindRecord, strings.TrimSuffix(path, ".hea")
-		case ".csv":
-			f.Kind = datasets.KindCSV
-		}
-		x, err := m.Info.Features.FileVector(f)
-		var p classify.Prediction
-		if err == nil {
-			p, err = m.Predict(x)
-		}
+		p, err := m.PredictFile(path, rows[filepath.Clean(path)])
 		if err != nil {
 			failed++
 			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,29 +70,14 @@ the same output.`,
 	f.Int64Var(&o.seed, "seed", 1, "random seed")
 	f.BoolVar(&o.realtime, "realtime", false, "pace stdout output at the sampling rate")
 	f.StringVar(&o.out, "out", "", "write the WFDB record DIR/NAME (.hea, .dat, .atr) instead of stdout")
-	f.StringVar(&o.format, "format", "text", "stdout format: text (one mV value per line) or csv (time,ecg)")
+	formatFlag(cmd, &o.format, "stdout format (text: one mV value per line, csv: time,ecg)", "text", "text", "csv")
 	return cmd
-}
-
-// parseSeconds reads "600", "2.5" (seconds) or a Go duration ("10m").
-func parseSeconds(s string) (float64, error) {
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		return v, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q: want seconds or a duration such as 90s, 10m, 1h", s)
-	}
-	return d.Seconds(), nil
 }
 
 func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	dur, err := parseSeconds(o.duration)
 	if err != nil || dur < 0 {
 		return usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
-	}
-	if err := checkFormat(o.format, "text", "csv"); err != nil {
-		return err
 	}
 	if !(o.fs > 0) {
 		return usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
@@ -132,49 +114,5 @@ func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	fs := g.Fs()
-	w := bufio.NewWriterSize(a.io.Out, 64<<10)
-	if o.format == "csv" {
-		w.WriteString("time,ecg\n")
-	}
-	chunk := 4096
-	if o.realtime {
-		chunk = max(1, int(fs/20)) // 50 ms
-	}
-	buf := make([]float64, chunk)
-	line := make([]byte, 0, 64)
-	start := time.Now()
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			w.Flush()
-			return err
-		}
-		k := g.Read(buf, nil)
-		if k == 0 {
-			break
-		}
-		for _, v := range buf[:k] {
-			line = line[:0]
-			if o.format == "csv" {
-				line = strconv.AppendFloat(line, float64(n)/fs, 'f', 6, 64)
-				line = append(line, ',')
-			}
-			line = strconv.AppendFloat(line, v, 'f', 3, 64)
-			line = append(line, '\n')
-			w.Write(line)
-			n++
-		}
-		if o.realtime {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			due := start.Add(time.Duration(float64(n) / fs * float64(time.Second)))
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Until(due)):
-			}
-		}
-	}
-	return w.Flush()
+	return g.WriteText(ctx, a.io.Out, synth.TextOptions{CSV: o.format == "csv", Realtime: o.realtime})
 }

@@ -229,76 +229,44 @@ func loadSignalModel(path string) (*classify.Model, error) {
 // portReader reads a serial port, turning read timeouts ((0, nil) from
 // go.bug.st/serial) into another try, so that callers see data or an
 // error. Closing the port ends a pending Read.
-type portReader struct{ p serial.Port }
+type portReader struct{ serial.Port }
 
 func (r portReader) Read(b []byte) (int, error) {
 	for {
-		n, err := r.p.Read(b)
+		n, err := r.Port.Read(b)
 		if n > 0 || err != nil {
 			return n, err
 		}
 	}
 }
 
-// errPortGone is returned by a port that reached end of file.
-var errPortGone = errors.New("device closed")
-
+// streamSerial runs the stream over the serial device o.serial, opening it
+// again with backoff when it disappears (unless --no-reconnect).
 func streamSerial(ctx context.Context, a *app, o *streamOptions, s *stream.Stream, out *stream.JSONWriter, errOut io.Writer) error {
-	const minBackoff, maxBackoff = 500 * time.Millisecond, 10 * time.Second
-	backoff := minBackoff
-	connected := false
-	finish := func(err error) error {
-		cerr := s.Close()
-		ferr := out.Flush()
-		return errors.Join(err, cerr, ferr)
-	}
-	for ctx.Err() == nil {
-		p, err := serial.Open(o.serial, &serial.Mode{BaudRate: o.baud})
-		if err == nil {
-			err = p.SetReadTimeout(250 * time.Millisecond)
+	rc := stream.Reconnect{
+		Name: "serial " + o.serial,
+		Open: func(context.Context) (io.ReadCloser, error) {
+			p, err := serial.Open(o.serial, &serial.Mode{BaudRate: o.baud})
 			if err != nil {
+				return nil, err
+			}
+			if err := p.SetReadTimeout(250 * time.Millisecond); err != nil {
 				p.Close()
+				return nil, err
 			}
-		}
-		if err != nil {
-			if o.noRecon {
-				return finish(fmt.Errorf("serial %s: %w", o.serial, err))
+			return portReader{p}, nil
+		},
+		Once: o.noRecon,
+		OnEvent: func(e stream.ReconnectEvent) {
+			if a.quiet {
+				return
 			}
-			if !a.quiet {
-				fmt.Fprintf(errOut, "ecg stream: serial %s: %v; retrying in %v\n", o.serial, err, backoff)
+			if e.Disconnected {
+				fmt.Fprintf(errOut, "ecg stream: serial %s: %v; reconnecting\n", o.serial, e.Err)
+			} else {
+				fmt.Fprintf(errOut, "ecg stream: serial %s: %v; retrying in %v\n", o.serial, e.Err, e.Wait)
 			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			}
-			backoff = min(2*backoff, maxBackoff)
-			continue
-		}
-		if connected {
-			s.Reset() // the device came back: the first line may be partial
-		}
-		connected, backoff = true, minBackoff
-		// Close the port when ctx ends, so that the reading goroutine ends.
-		stop := context.AfterFunc(ctx, func() { p.Close() })
-		err = stream.Pump(ctx, portReader{p}, s, out.Flush)
-		stop()
-		p.Close()
-		if ctx.Err() != nil {
-			break
-		}
-		if err == nil {
-			err = errPortGone
-		}
-		if err := out.Flush(); err != nil {
-			return finish(err)
-		}
-		s.Disconnected()
-		if o.noRecon {
-			return finish(fmt.Errorf("serial %s: %w", o.serial, err))
-		}
-		if !a.quiet {
-			fmt.Fprintf(errOut, "ecg stream: serial %s: %v; reconnecting\n", o.serial, err)
-		}
+		},
 	}
-	return finish(nil)
+	return stream.RunReconnecting(ctx, rc, s, out.Flush)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
@@ -103,109 +102,27 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(ds.Labels) < 2 {
-		return fmt.Errorf("%s: need at least 2 labels (found %d: %v)", o.dir, len(ds.Labels), ds.Labels)
-	}
-	spec, err := classify.SpecFor(ds)
-	if err != nil {
-		return err
-	}
-	y := ds.LabelIndex()
-	groups := make([]string, len(ds.Files))
-	for i, f := range ds.Files {
-		groups[i] = f.Group
-	}
-	var trainIdx, testIdx []int
-	var testFiles []datasets.LabeledFile
-	var testY []int
-	splitDesc := ""
+	a.noteFolders("train", ds)
+	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
 	if o.testDir != "" {
-		tds, err := datasets.ReadLabelFolders(o.testDir)
-		if err != nil {
+		if opt.Test, err = datasets.ReadLabelFolders(o.testDir); err != nil {
 			return err
 		}
+		a.noteFolders("train", opt.Test)
+	}
+	bars := &stageBars{a: a}
+	opt.Progress = bars.update
+	res, err := classify.TrainDataset(ctx, ds, opt)
+	bars.Done()
+	if res != nil {
 		// As ecg eval does: a test label the training set lacks cannot be
 		// predicted; its files are left out of the report, and said so.
-		testFiles, testY = a.keepKnownLabels(tds, ds.Labels, "not a training label")
-		if len(testFiles) == 0 {
-			return fmt.Errorf("%s: no test files with the training labels %v", o.testDir, ds.Labels)
-		}
-		for i := range ds.Files {
-			trainIdx = append(trainIdx, i)
-		}
-		splitDesc = "test dir " + filepath.Base(o.testDir)
-	} else {
-		trainIdx, testIdx, err = datasets.SplitByGroup(y, groups, len(ds.Labels), o.split, uint64(o.seed))
-		if err != nil {
-			return err
-		}
-		for _, i := range testIdx {
-			testFiles = append(testFiles, ds.Files[i])
-			testY = append(testY, y[i])
-		}
-		splitDesc = fmt.Sprintf("grouped by record, %.2f training, seed %d", o.split, o.seed)
-		if len(testIdx) == 0 {
-			splitDesc = "none (a single record group)"
-		}
+		a.noteSkipped(res.Skipped, "not a training label")
 	}
-
-	start := time.Now()
-	all := ds.Files
-	bar := a.newProgress(int64(len(all)+len(testFiles)), "features")
-	tick := func() { bar.Add(1) }
-	X, err := classify.Featurize(ctx, spec, all, o.jobs, tick)
-	if err != nil {
-		bar.Done()
-		return err
-	}
-	var testX [][]float64
-	if o.testDir != "" {
-		testX, err = classify.Featurize(ctx, spec, testFiles, o.jobs, tick)
-		if err != nil {
-			bar.Done()
-			return err
-		}
-	} else {
-		for _, i := range testIdx {
-			testX = append(testX, X[i])
-		}
-	}
-	bar.Done()
-	featTime := time.Since(start)
-
-	trX := make([][]float64, len(trainIdx))
-	trY := make([]int, len(trainIdx))
-	trGroups := map[string]bool{}
-	for j, i := range trainIdx {
-		trX[j], trY[j] = X[i], y[i]
-		trGroups[groups[i]] = true
-	}
-	start = time.Now()
-	tbar := a.newProgress(int64(o.forest.Trees), "trees")
-	o.forest.Progress = func(done, total int) { tbar.Add(1) }
-	m, err := classify.Train(ds.Labels, spec, trX, trY, classify.TrainOptions{Forest: o.forest})
-	tbar.Done()
 	if err != nil {
 		return err
 	}
-	trainTime := time.Since(start)
-	m.Info.Training.Source = filepath.Base(filepath.Clean(o.dir))
-	m.Info.Training.Split = splitDesc
-	m.Info.Training.Groups = len(trGroups)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if len(testX) > 0 {
-		scores := make([][]float64, len(testX))
-		for i, x := range testX {
-			scores[i] = m.Scores(nil, x)
-		}
-		rep, err := classify.Evaluate(m.Info.Labels, testY, scores, 0)
-		if err != nil {
-			return err
-		}
-		m.Info.Heldout = rep
-	}
+	m := res.Model
 	if d := filepath.Dir(o.out); d != "." {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -215,11 +132,55 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	if !a.quiet {
+		t := m.Info.Training
 		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs, OOB accuracy %.4f; wrote %s\n",
-			len(ds.Files), len(trainIdx), len(trGroups), len(testX),
-			featTime.Seconds(), len(m.Forest().Trees), trainTime.Seconds(), m.Info.Training.OOBAccuracy, o.out)
+			len(ds.Files), t.Samples, t.Groups, res.Heldout,
+			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
 	}
 	return writeTrainReport(a.io.Out, o.format, m)
+}
+
+// stageBars draws a progress bar per stage of a library call
+// (classify.Progress).
+type stageBars struct {
+	a     *app
+	stage string
+	bar   *progress
+}
+
+func (b *stageBars) update(stage string, done, total int) {
+	if stage != b.stage || b.bar == nil {
+		b.bar.Done()
+		b.stage, b.bar = stage, b.a.newProgress(int64(total), stage)
+	}
+	if done > 0 {
+		b.bar.Add(1)
+	}
+}
+
+// Done clears the current bar.
+func (b *stageBars) Done() { b.bar.Done() }
+
+// noteFolders says on stderr which top-level folders of a dataset were
+// not read as labels (hidden or empty).
+func (a *app) noteFolders(cmd string, ds *datasets.LabelFolders) {
+	if a.quiet {
+		return
+	}
+	for _, s := range ds.Skipped {
+		fmt.Fprintf(a.io.ErrOut, "ecg %s: %s: skipped folder %s\n", cmd, ds.Dir, s)
+	}
+}
+
+// noteSkipped says on stderr which files were left out because their
+// label cannot be predicted (why says why).
+func (a *app) noteSkipped(skipped []classify.LabelCount, why string) {
+	if a.quiet {
+		return
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(a.io.ErrOut, "ecg eval: skipped %d files labelled %q (%s)\n", s.Files, s.Label, why)
+	}
 }
 
 func writeTrainReport(w io.Writer, format string, m *classify.Model) error {

@@ -40,10 +40,21 @@ func TestTrainEvalPredictRecords(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	writeSynthFolders(t, data, []string{"normal", "afib", "brady"}, 6, 1)
+	// Folders that are not labels are said on stderr.
+	for _, d := range []string{".hidden", "EMPTY"} {
+		if err := os.MkdirAll(filepath.Join(data, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	model := filepath.Join(dir, "m.ecgm")
 	code, out, errOut := runECG(t, "", "train", data, "--out", model, "--trees", "30", "--split", "0.67", "--seed", "3")
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"skipped folder .hidden: hidden", "skipped folder EMPTY: empty"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("train stderr lacks %q:\n%s", want, errOut)
+		}
 	}
 	if !strings.Contains(out, "held-out evaluation") || !strings.Contains(out, "macro") {
 		t.Errorf("train output:\n%s", out)

@@ -36,7 +36,61 @@ func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("record %s signal %d (%s): checksum %d in header, samples sum to %d", e.Record, e.Signal, e.Description, e.Header, e.Got)
 }
 
-func (e *ChecksumError) Unwrap() error { return ErrChecksum }
+// Unwrap returns ErrChecksum, and ErrChecksumUnset as well when the
+// header's checksum is 0 (see Unset).
+func (e *ChecksumError) Unwrap() []error {
+	if e.Unset() {
+		return []error{ErrChecksum, ErrChecksumUnset}
+	}
+	return []error{ErrChecksum}
+}
+
+// Unset reports whether the header's checksum is 0 while the samples sum
+// to something else: what many converters write when they compute no
+// checksum (the whole CinC 2017 set is like this). It is a warning, not
+// evidence of damage; a non-zero mismatch is.
+func (e *ChecksumError) Unset() bool { return e.Header == 0 && e.Got != 0 }
+
+// ErrChecksumUnset is wrapped, with ErrChecksum, by a ChecksumError whose
+// header checksum is 0 (ChecksumError.Unset).
+var ErrChecksumUnset = errors.New("checksum 0 in header (not computed by the writer)")
+
+// CheckChecksums checks every signal that has a header checksum, as
+// VerifyChecksums does, but sorts the mismatches: those whose header
+// checksum is 0 (ChecksumError.Unset, what converters that compute no
+// checksum write) are returned as warnings, and err joins the others (and
+// the segment mismatches that are not such warnings, for a multi-segment
+// record); err is nil when only warnings were found. VerifyChecksums
+// treats both as errors (a --strict check).
+func (r *Record) CheckChecksums() (warnings []*ChecksumError, err error) {
+	return splitChecksumErrors(r.VerifyChecksums())
+}
+
+// splitChecksumErrors separates the unset-checksum mismatches joined in err
+// (at any depth of errors.Join) from the other errors.
+func splitChecksumErrors(err error) (warnings []*ChecksumError, rest error) {
+	var others []error
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			if _, isCk := e.(*ChecksumError); !isCk {
+				for _, x := range j.Unwrap() {
+					walk(x)
+				}
+				return
+			}
+		}
+		if ce, ok := e.(*ChecksumError); ok && ce.Unset() {
+			warnings = append(warnings, ce)
+			return
+		}
+		others = append(others, e)
+	}
+	if err != nil {
+		walk(err)
+	}
+	return warnings, errors.Join(others...)
+}
 
 // ChecksumOK reports whether signal sig matches its header checksum; ok is
 // false with present false when the header gives none.

@@ -10,22 +10,33 @@ import (
 // RecordInfo describes a record as wfdbdesc does, with each signal's
 // checksum verified and, optionally, a summary of one annotation file.
 type RecordInfo struct {
-	Record      string       `json:"record"`     // record path as given, without ".hea"
-	Name        string       `json:"name"`       // record name from the header
-	Fs          float64      `json:"fs"`         // frames per second
-	Frames      int64        `json:"frames"`     // length in frames
-	DurationS   float64      `json:"duration_s"` // Frames / Fs
-	Duration    string       `json:"duration"`   // as wfdbdesc prints it, e.g. "30:05.556"
-	StartTime   string       `json:"start_time,omitempty"`
-	StartDate   string       `json:"start_date,omitempty"`
-	Segments    int          `json:"segments,omitempty"` // number of segments (multi-segment records)
-	Comments    []string     `json:"comments,omitempty"`
-	Signals     []SignalInfo `json:"signals"`
-	ChecksumsOK bool         `json:"checksums_ok"` // every header checksum matches
-	// SegmentErrors lists segment checksum mismatches (multi-segment records).
-	SegmentErrors string             `json:"segment_errors,omitempty"`
-	Annotator     string             `json:"annotator,omitempty"`
-	Annotations   *AnnotationSummary `json:"annotations,omitempty"`
+	Record    string       `json:"record"`     // record path as given, without ".hea"
+	Name      string       `json:"name"`       // record name from the header
+	Fs        float64      `json:"fs"`         // frames per second
+	Frames    int64        `json:"frames"`     // length in frames
+	DurationS float64      `json:"duration_s"` // Frames / Fs
+	Duration  string       `json:"duration"`   // as wfdbdesc prints it, e.g. "30:05.556"
+	StartTime string       `json:"start_time,omitempty"`
+	StartDate string       `json:"start_date,omitempty"`
+	Segments  int          `json:"segments,omitempty"` // number of segments (multi-segment records)
+	Comments  []string     `json:"comments,omitempty"`
+	Signals   []SignalInfo `json:"signals"`
+	// ChecksumsOK reports that every header checksum matches, except
+	// those that are 0 in the header (counted in ChecksumWarnings).
+	ChecksumsOK bool `json:"checksums_ok"`
+	// ChecksumWarnings counts the signals (and segment signals) whose
+	// header checksum is 0 while their samples sum to something else:
+	// what converters that compute no checksum write (see
+	// ChecksumError.Unset). A strict check fails on them; their
+	// ChecksumStatus starts with "unset".
+	ChecksumWarnings int `json:"checksum_warnings,omitempty"`
+	// SegmentErrors lists segment checksum mismatches (multi-segment
+	// records); SegmentWarnings the segment checksums that are 0 in the
+	// segment's header.
+	SegmentErrors   string             `json:"segment_errors,omitempty"`
+	SegmentWarnings string             `json:"segment_warnings,omitempty"`
+	Annotator       string             `json:"annotator,omitempty"`
+	Annotations     *AnnotationSummary `json:"annotations,omitempty"`
 }
 
 // SignalInfo describes one signal of a RecordInfo.
@@ -44,8 +55,10 @@ type SignalInfo struct {
 	ADCZero         int32   `json:"adc_zero"`
 	InitialValue    int32   `json:"initial_value"`
 	Checksum        *int16  `json:"checksum,omitempty"` // from the header, nil if absent
-	// ChecksumStatus is "ok", "mismatch (samples sum to N)" or "absent";
-	// "computed" for a record held in memory (DescribeRecord).
+	// ChecksumStatus is "ok", "mismatch (samples sum to N)", "unset
+	// (samples sum to N)" when the header's checksum is 0 (a warning, see
+	// RecordInfo.ChecksumWarnings) or "absent"; "computed" for a record
+	// held in memory (DescribeRecord).
 	ChecksumStatus string `json:"checksum_status"`
 }
 
@@ -110,14 +123,27 @@ func newInfo(path string, h *Header, frames int64, sums []int16, segErrs error) 
 		if s.HasChecksum {
 			c := s.Checksum
 			si.Checksum = &c
-			if got := sums[i]; got == c {
+			switch got := sums[i]; {
+			case got == c:
 				si.ChecksumStatus = "ok"
-			} else {
+			case c == 0:
+				si.ChecksumStatus = fmt.Sprintf("unset (samples sum to %d)", got)
+				info.ChecksumWarnings++
+			default:
 				si.ChecksumStatus = fmt.Sprintf("mismatch (samples sum to %d)", got)
 				info.ChecksumsOK = false
 			}
 		}
 		info.Signals = append(info.Signals, si)
+	}
+	warns, segErrs := splitChecksumErrors(segErrs)
+	if len(warns) > 0 {
+		info.ChecksumWarnings += len(warns)
+		msgs := make([]string, len(warns))
+		for i, w := range warns {
+			msgs[i] = w.Error()
+		}
+		info.SegmentWarnings = strings.Join(msgs, "\n")
 	}
 	if segErrs != nil {
 		info.ChecksumsOK = false

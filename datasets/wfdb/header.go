@@ -23,6 +23,42 @@ const DefaultGain = 200
 // maxHeaderSize bounds the size of a header file read into memory.
 const maxHeaderSize = 64 << 20
 
+// MinFs and MaxFs bound the sampling rates, in samples per second, that
+// the readers accept (frame rates, and frame rates times samples per
+// frame): slower records (one sample every 1,000 s) or faster ones (a
+// megahertz) are not physiological recordings, and a rate a file declares
+// sizes the buffers of everything downstream.
+const (
+	MinFs = 1e-3
+	MaxFs = 1e6
+)
+
+// ErrRate is wrapped by errors about a sampling rate outside [MinFs, MaxFs].
+var ErrRate = errors.New("sampling rate out of range")
+
+// CheckFs returns an error wrapping ErrRate unless fs, in samples per
+// second, is within [MinFs, MaxFs].
+func CheckFs(fs float64) error {
+	if !(fs >= MinFs && fs <= MaxFs) {
+		return fmt.Errorf("%w: %g Hz (want %g to %g)", ErrRate, fs, MinFs, MaxFs)
+	}
+	return nil
+}
+
+// maxQuoted is the longest input quoted whole in an error; longer input
+// is cut (QuoteInput).
+const maxQuoted = 64
+
+// QuoteInput returns s quoted for an error message, cut to its first 64
+// bytes (and "..." after the quote) when longer: a megabyte of input
+// never reaches a terminal through an error.
+func QuoteInput(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:maxQuoted]) + "..."
+}
+
 // Header is the content of a WFDB header (.hea) file.
 //
 // A single-segment header describes its signals in Signals. A multi-segment
@@ -148,7 +184,8 @@ func (e *HeaderError) Error() string {
 	if e.Field != "" {
 		b.WriteString(e.Field)
 		if e.Value != "" {
-			fmt.Fprintf(&b, " %q", e.Value)
+			b.WriteString(" ")
+			b.WriteString(QuoteInput(e.Value))
 		}
 		b.WriteString(": ")
 	}
@@ -269,7 +306,7 @@ func (p *headerParser) parse(data []byte) (*Header, error) {
 			}
 			h.Signals = append(h.Signals, sig)
 		default:
-			return nil, p.errf("", "", fmt.Errorf("%w: unexpected line %q after the last %s", ErrBadHeader, truncate(s, 40), map[bool]string{true: "segment", false: "signal"}[nseg > 0]))
+			return nil, p.errf("", "", fmt.Errorf("%w: unexpected line %s after the last %s", ErrBadHeader, QuoteInput(s), map[bool]string{true: "segment", false: "signal"}[nseg > 0]))
 		}
 	}
 	if nsig < 0 {
@@ -287,13 +324,6 @@ func (p *headerParser) parse(data []byte) (*Header, error) {
 		h.signalsDeclared = nsig
 	}
 	return h, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }
 
 // recordLine parses "name[/nseg] [nsig [fs[/cfreq[(base)]] [nsamples [time [date]]]]]".
@@ -355,6 +385,9 @@ func (p *headerParser) frequency(h *Header, tok string) error {
 	v, err := strconv.ParseFloat(fs, 64)
 	if err != nil || !(v > 0) || math.IsInf(v, 0) {
 		return p.errf("sampling frequency", tok, ErrInvalidNumber)
+	}
+	if err := CheckFs(v); err != nil {
+		return p.errf("sampling frequency", tok, err)
 	}
 	h.Fs = v
 	if rest == "" {
@@ -513,6 +546,9 @@ func (p *headerParser) signalLine(h *Header, s string, index int) (SignalSpec, e
 	}
 	if err := p.formatField(&sig, tok); err != nil {
 		return sig, err
+	}
+	if err := CheckFs(h.Fs * float64(sig.SamplesPerFrame)); err != nil {
+		return sig, p.errf("samples per frame", tok, fmt.Errorf("%d at %g frames per second: %w", sig.SamplesPerFrame, h.Fs, err))
 	}
 	hasBaseline := false
 	gainTok, s := nextField(s)

@@ -16,38 +16,12 @@ import (
 // first non-null segment, in the same order. Null segments ("~") give
 // invalid samples.
 func readMultiSegment(h *Header, from, to int64) (*Record, error) {
-	segs := h.Segments
+	sigs, layout, segs, err := h.segmentLayout()
+	if err != nil {
+		return nil, err
+	}
 	out := *h
-	var layout *Header
-	if len(segs) > 0 && segs[0].NSamples == 0 && segs[0].Name != "~" {
-		lh, err := ReadHeader(filepath.Join(h.dir, segs[0].Name))
-		if err != nil {
-			return nil, fmt.Errorf("record %s: layout segment: %w", h.Name, err)
-		}
-		layout = lh
-		out.Signals = append([]SignalSpec(nil), lh.Signals...)
-		segs = segs[1:]
-	} else {
-		for _, s := range segs {
-			if s.Name == "~" {
-				continue
-			}
-			sh, err := ReadHeader(filepath.Join(h.dir, s.Name))
-			if err != nil {
-				return nil, fmt.Errorf("record %s: segment %s: %w", h.Name, s.Name, err)
-			}
-			out.Signals = append([]SignalSpec(nil), sh.Signals...)
-			break
-		}
-	}
-	// Checksums belong to segments, not to the record as presented.
-	for i := range out.Signals {
-		out.Signals[i].HasChecksum = false
-		out.Signals[i].Checksum = 0
-		if out.Signals[i].SamplesPerFrame < 1 {
-			out.Signals[i].SamplesPerFrame = 1
-		}
-	}
+	out.Signals = sigs
 	var total int64
 	for _, s := range segs {
 		total += s.NSamples

@@ -119,3 +119,36 @@ func TestConformanceMultiSegment(t *testing.T) {
 		compareDigital(t, name, rec, rows)
 	}
 }
+
+// The signals of a multi-segment record are those of its layout segment
+// or of its first segment, so that they can be picked by name or index
+// (issue 19: the master header has no signal lines).
+func TestSignalNamesMultiSegment(t *testing.T) {
+	dir := t.TempDir()
+	makeMultiSegment(t, dir)
+	for _, name := range []string{"m", "f"} {
+		h, err := ReadHeader(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Signals) != 0 {
+			t.Fatalf("%s: master header has %d signals", name, len(h.Signals))
+		}
+		names, err := h.SignalNames()
+		if err != nil || len(names) != 2 || names[0] != "MLII" || names[1] != "V5" {
+			t.Fatalf("%s: SignalNames = %v, %v; want [MLII V5]", name, names, err)
+		}
+		sigs, err := h.RecordSignals()
+		if err != nil || sigs[0].HasChecksum || sigs[0].Gain != 200 {
+			t.Fatalf("%s: RecordSignals = %+v, %v", name, sigs, err)
+		}
+	}
+	os.Remove(filepath.Join(dir, "m_layout.hea"))
+	h, err := ReadHeader(filepath.Join(dir, "m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.SignalNames(); err == nil {
+		t.Error("SignalNames without the layout header: no error")
+	}
+}

@@ -55,6 +55,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -188,63 +189,17 @@ func cut(w io.Writer, o options) error {
 	var segs []segment
 	recordsOf := map[string]map[string]bool{}
 	for _, path := range records {
-		rec, err := wfdb.ReadRecord(path)
+		rs, err := cutRecord(path, o)
 		if err != nil {
 			return err
 		}
-		anns, err := wfdb.ReadAnnotations(path, "atr")
-		if err != nil {
-			return err
-		}
-		h := rec.Header
-		sig := 0
-		for i, s := range h.Signals {
-			if s.Description == "MLII" {
-				sig = i
-				break
+		for _, s := range rs {
+			if recordsOf[s.label] == nil {
+				recordsOf[s.label] = map[string]bool{}
 			}
+			recordsOf[s.label][s.record] = true
 		}
-		x := rec.Physical(sig)
-		n := int64(rec.NumFrames())
-		eps := wfdb.RhythmEpisodes(anns, n)
-		rng := recordRNG(o.seed, h.Name)
-		add := func(label string, sp datasets.Span) {
-			label = datasets.SanitizeLabel(label)
-			if o.keep != nil && !o.keep[label] {
-				if o.other == "" {
-					return
-				}
-				label = o.other
-			}
-			rate := o.rates[rng.IntN(len(o.rates))]
-			segs = append(segs, segment{record: h.Name, label: label, span: sp, x: x[sp.Start:sp.End], fs: h.Fs,
-				rate: rate, units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
-			if recordsOf[label] == nil {
-				recordsOf[label] = map[string]bool{}
-			}
-			recordsOf[label][h.Name] = true
-		}
-		if o.lengths == "" {
-			for _, sp := range datasets.Strides(n, datasets.Samples(o.window, h.Fs), datasets.Samples(o.hop, h.Fs), false) {
-				label, frac := datasets.RhythmOf(eps, sp)
-				if label == "" || frac < o.minFraction {
-					continue
-				}
-				add(label, sp)
-			}
-			continue
-		}
-		for _, ep := range eps {
-			pos := ep.Start
-			for {
-				l := datasets.Samples(o.minLen+rng.Float64()*(o.maxLen-o.minLen), h.Fs)
-				if pos+l > ep.End {
-					break
-				}
-				add(ep.Label, datasets.Span{Start: pos, End: pos + l})
-				pos += l
-			}
-		}
+		segs = append(segs, rs...)
 	}
 	counts := map[string]int{}
 	perRate := map[float64]int{}
@@ -267,6 +222,74 @@ func cut(w io.Writer, o options) error {
 		}
 		perRate[r]++
 	}
+	writeCounts(w, o, recordsOf, counts, perRate)
+	return nil
+}
+
+// cutRecord cuts the record at path into labelled segments of its ECG
+// lead: MLII where present, else the first ECG lead (signal.FirstECG).
+func cutRecord(path string, o options) ([]segment, error) {
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		return nil, err
+	}
+	anns, err := wfdb.ReadAnnotations(path, "atr")
+	if err != nil {
+		return nil, err
+	}
+	h := rec.Header
+	names := make([]string, len(h.Signals))
+	for i, s := range h.Signals {
+		names[i] = s.Description
+	}
+	sig := signal.FirstECG(names)
+	if mlii, err := signal.Select(names, "MLII"); err == nil {
+		sig = mlii[0]
+	}
+	x := rec.Physical(sig)
+	n := int64(rec.NumFrames())
+	eps := wfdb.RhythmEpisodes(anns, n)
+	rng := recordRNG(o.seed, h.Name)
+	var segs []segment
+	add := func(label string, sp datasets.Span) {
+		label = datasets.SanitizeLabel(label)
+		if o.keep != nil && !o.keep[label] {
+			if o.other == "" {
+				return
+			}
+			label = o.other
+		}
+		rate := o.rates[rng.IntN(len(o.rates))]
+		segs = append(segs, segment{record: h.Name, label: label, span: sp, x: x[sp.Start:sp.End], fs: h.Fs,
+			rate: rate, units: h.Signals[sig].Units, desc: h.Signals[sig].Description})
+	}
+	if o.lengths == "" {
+		for _, sp := range datasets.Strides(n, datasets.Samples(o.window, h.Fs), datasets.Samples(o.hop, h.Fs), false) {
+			label, frac := datasets.RhythmOf(eps, sp)
+			if label == "" || frac < o.minFraction {
+				continue
+			}
+			add(label, sp)
+		}
+		return segs, nil
+	}
+	for _, ep := range eps {
+		pos := ep.Start
+		for {
+			l := datasets.Samples(o.minLen+rng.Float64()*(o.maxLen-o.minLen), h.Fs)
+			if pos+l > ep.End {
+				break
+			}
+			add(ep.Label, datasets.Span{Start: pos, End: pos + l})
+			pos += l
+		}
+	}
+	return segs, nil
+}
+
+// writeCounts prints the records and segments per rhythm, and the
+// segments per rate.
+func writeCounts(w io.Writer, o options, recordsOf map[string]map[string]bool, counts map[string]int, perRate map[float64]int) {
 	labels := make([]string, 0, len(recordsOf))
 	for l := range recordsOf {
 		labels = append(labels, l)
@@ -287,7 +310,6 @@ func cut(w io.Writer, o options) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "%g Hz: %d segments\n", r, perRate[r])
 	}
-	return nil
 }
 
 // writeSegment writes one segment as a single-signal WFDB record in format
@@ -310,7 +332,7 @@ func writeSegment(dir, name string, s segment) error {
 			d[i] = wfdb.InvalidSample
 			continue
 		}
-		d[i] = int32(math.Round(v * gain))
+		d[i] = signal.ToDigital(v, gain, 0)
 	}
 	h := &wfdb.Header{
 		Name: name, Fs: fs,
@@ -367,10 +389,6 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	}
 	fmt.Fprintf(w, "%s: %d files, %d records, labels %v; %d-fold CV grouped by record, seed %d, %d trees\n",
 		o.data, len(ds.Files), len(nGroups), ds.Labels, o.cv, o.seed, o.trees)
-	type variant struct {
-		set  int
-		drop string
-	}
 	var runs []variant
 	for _, set := range o.featureSets {
 		runs = append(runs, variant{set: set})
@@ -380,103 +398,116 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	}
 	cache := map[int][][]float64{}
 	for _, run := range runs {
-		set := run.set
-		sf := classify.DefaultSignalFeatures()
-		sf.FeatureSet = set
-		spec := classify.SignalSpec(sf)
-		X := cache[set]
-		if X == nil {
-			X, err = classify.Featurize(ctx, spec, ds.Files, o.jobs, nil)
-			if err != nil {
-				return err
-			}
-			cache[set] = X
-		}
-		title := fmt.Sprintf("feature set %d (%d features)", set, len(spec.Names()))
-		if run.drop != "" {
-			// A feature left out is made unknown everywhere: a constant
-			// column is never split on.
-			var cols []int
-			// "a+b": leave out the features of every prefix at once.
-			for j, n := range spec.Names() {
-				for _, p := range strings.Split(run.drop, "+") {
-					if strings.HasPrefix(n, p) {
-						cols = append(cols, j)
-						break
-					}
-				}
-			}
-			X2 := make([][]float64, len(X))
-			for i, row := range X {
-				X2[i] = slices.Clone(row)
-				for _, j := range cols {
-					X2[i][j] = math.NaN()
-				}
-			}
-			X = X2
-			title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))
-		}
-		scores := make([][]float64, len(X))
-		for k := 0; k < o.cv; k++ {
-			var trX [][]float64
-			var trY []int
-			for i := range X {
-				if fold[i] != k {
-					trX, trY = append(trX, X[i]), append(trY, y[i])
-				}
-			}
-			m, err := classify.Train(ds.Labels, spec, trX, trY, classify.TrainOptions{Forest: classify.ForestOptions{Trees: o.trees, Seed: o.seed, Jobs: o.jobs}})
-			if err != nil {
-				return err
-			}
-			for i := range X {
-				if fold[i] == k {
-					scores[i] = m.Scores(nil, X[i])
-				}
-			}
-		}
-		rep, err := classify.Evaluate(ds.Labels, y, scores, 0)
+		spec, X, title, err := run.features(ctx, ds, o.jobs, cache)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\n%s: accuracy %.3f, mean F1 %.3f\n", title, rep.Accuracy, rep.Macro.F1)
-		fmt.Fprintf(w, "  %-8s %9s %6s %6s %7s\n", "label", "precision", "recall", "F1", "support")
-		for _, l := range rep.PerLabel {
-			fmt.Fprintf(w, "  %-8s %9.3f %6.3f %6.3f %7d\n", l.Label, l.Precision, l.Recall, l.F1, l.Support)
+		scores, err := classify.CrossValidate(ds.Labels, spec, X, y, fold, o.cv, classify.TrainOptions{Forest: classify.ForestOptions{Trees: o.trees, Seed: o.seed, Jobs: o.jobs}})
+		if err != nil {
+			return err
 		}
-		sub := func(name string, keep func(i int) bool) error {
-			var t []int
-			var s [][]float64
-			for i := range X {
-				if keep(i) {
-					t, s = append(t, y[i]), append(s, scores[i])
-				}
+		if err := writeCV(w, title, ds.Labels, y, scores, rates, secs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// variant is a feature set to cross-validate, with the features whose
+// names start with drop (a+b: with a or with b) left out.
+type variant struct {
+	set  int
+	drop string
+}
+
+// features returns the feature settings of the variant, the feature
+// vectors of the files of ds (featurised once per set, in cache) and a
+// title.
+func (run variant) features(ctx context.Context, ds *datasets.LabelFolders, jobs int, cache map[int][][]float64) (classify.FeatureSpec, [][]float64, string, error) {
+	set := run.set
+	sf := classify.DefaultSignalFeatures()
+	sf.FeatureSet = set
+	spec := classify.SignalSpec(sf)
+	X := cache[set]
+	if X == nil {
+		var err error
+		X, err = classify.Featurize(ctx, spec, ds.Files, jobs, nil)
+		if err != nil {
+			return spec, nil, "", err
+		}
+		cache[set] = X
+	}
+	title := fmt.Sprintf("feature set %d (%d features)", set, len(spec.Names()))
+	if run.drop == "" {
+		return spec, X, title, nil
+	}
+	// A feature left out is made unknown everywhere: a constant column is
+	// never split on.
+	var cols []int
+	// "a+b": leave out the features of every prefix at once.
+	for j, n := range spec.Names() {
+		for _, p := range strings.Split(run.drop, "+") {
+			if strings.HasPrefix(n, p) {
+				cols = append(cols, j)
+				break
 			}
-			if len(t) == 0 {
-				return nil
+		}
+	}
+	X2 := make([][]float64, len(X))
+	for i, row := range X {
+		X2[i] = slices.Clone(row)
+		for _, j := range cols {
+			X2[i][j] = math.NaN()
+		}
+	}
+	title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))
+	return spec, X2, title, nil
+}
+
+// writeCV prints the pooled out-of-fold report of one variant, then the
+// accuracy and F1 by sampling rate and by length of the files.
+func writeCV(w io.Writer, title string, labels []string, y []int, scores [][]float64, rates, secs []float64) error {
+	rep, err := classify.Evaluate(labels, y, scores, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s: accuracy %.3f, mean F1 %.3f\n", title, rep.Accuracy, rep.Macro.F1)
+	fmt.Fprintf(w, "  %-8s %9s %6s %6s %7s\n", "label", "precision", "recall", "F1", "support")
+	for _, l := range rep.PerLabel {
+		fmt.Fprintf(w, "  %-8s %9.3f %6.3f %6.3f %7d\n", l.Label, l.Precision, l.Recall, l.F1, l.Support)
+	}
+	sub := func(name string, keep func(i int) bool) error {
+		var t []int
+		var s [][]float64
+		for i := range scores {
+			if keep(i) {
+				t, s = append(t, y[i]), append(s, scores[i])
 			}
-			r, err := classify.Evaluate(ds.Labels, t, s, 0)
-			if err != nil {
-				return err
-			}
-			f := make([]string, len(r.PerLabel))
-			for j, l := range r.PerLabel {
-				f[j] = fmt.Sprintf("%s %.3f", l.Label, l.F1)
-			}
-			fmt.Fprintf(w, "  %-12s n=%-5d accuracy %.3f  mean F1 %.3f  (%s)\n", name, len(t), r.Accuracy, r.Macro.F1, strings.Join(f, ", "))
+		}
+		if len(t) == 0 {
 			return nil
 		}
-		seenRates := slices.Clone(rates)
-		slices.Sort(seenRates)
-		for _, r := range slices.Compact(seenRates) {
-			if err := sub(fmt.Sprintf("%g Hz", r), func(i int) bool { return rates[i] == r }); err != nil {
-				return err
-			}
+		r, err := classify.Evaluate(labels, t, s, 0)
+		if err != nil {
+			return err
 		}
-		for _, b := range [][2]float64{{0, 20}, {20, 40}, {40, math.Inf(1)}} {
-			if err := sub(fmt.Sprintf("%g-%g s", b[0], b[1]), func(i int) bool { return secs[i] >= b[0] && secs[i] < b[1] }); err != nil {
-				return err
-			}
+		f := make([]string, len(r.PerLabel))
+		for j, l := range r.PerLabel {
+			f[j] = fmt.Sprintf("%s %.3f", l.Label, l.F1)
+		}
+		fmt.Fprintf(w, "  %-12s n=%-5d accuracy %.3f  mean F1 %.3f  (%s)\n", name, len(t), r.Accuracy, r.Macro.F1, strings.Join(f, ", "))
+		return nil
+	}
+	seenRates := slices.Clone(rates)
+	slices.Sort(seenRates)
+	for _, r := range slices.Compact(seenRates) {
+		if err := sub(fmt.Sprintf("%g Hz", r), func(i int) bool { return rates[i] == r }); err != nil {
+			return err
+		}
+	}
+	for _, b := range [][2]float64{{0, 20}, {20, 40}, {40, math.Inf(1)}} {
+		if err := sub(fmt.Sprintf("%g-%g s", b[0], b[1]), func(i int) bool { return secs[i] >= b[0] && secs[i] < b[1] }); err != nil {
+			return err
 		}
 	}
 	return nil

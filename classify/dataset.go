@@ -1,0 +1,374 @@
+package classify
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// Progress is told how far a long call has got: stage names the step
+// ("features": files featurised; "trees": trees grown) and done counts
+// the units finished out of total. It is called with done 0 when a stage
+// starts, then once per unit, from one goroutine at a time.
+type Progress func(stage string, done, total int)
+
+// Stages reported to a Progress.
+const (
+	StageFeatures = "features"
+	StageTrees    = "trees"
+)
+
+// LabelCount is a number of files of one label.
+type LabelCount struct {
+	Label string
+	Files int
+}
+
+// KnownLabels returns the files of ds whose label is one of labels, with
+// their indexes into labels. A file of another label cannot be predicted:
+// it is left out and counted in skipped (in the order of ds.Labels).
+func KnownLabels(ds *datasets.LabelFolders, labels []string) (files []datasets.LabeledFile, truth []int, skipped []LabelCount) {
+	pos := map[string]int{}
+	for i, l := range labels {
+		pos[l] = i
+	}
+	left := map[string]int{}
+	for _, f := range ds.Files {
+		l, ok := pos[f.Label]
+		if !ok {
+			left[f.Label]++
+			continue
+		}
+		files = append(files, f)
+		truth = append(truth, l)
+	}
+	for _, l := range ds.Labels {
+		if n := left[l]; n > 0 {
+			skipped = append(skipped, LabelCount{Label: l, Files: n})
+		}
+	}
+	return files, truth, skipped
+}
+
+// DatasetOptions are the settings of TrainDataset.
+type DatasetOptions struct {
+	// Spec says how files become feature vectors; nil selects
+	// SpecFor(ds).
+	Spec *FeatureSpec
+	// Test is a dataset to measure the model on instead of a held-out
+	// split. Its files of labels the training set lacks are left out and
+	// counted in TrainResult.Skipped.
+	Test *datasets.LabelFolders
+	// Split is the share of the record groups that goes to training when
+	// Test is nil, in (0, 1); 0 selects 0.8.
+	Split float64
+	// Seed seeds the split; the forest has its own, Forest.Seed.
+	Seed uint64
+	// Forest holds the learner's settings.
+	Forest ForestOptions
+	// Jobs is the number of files featurised at once (at least 1). The
+	// forest grows Forest.Jobs trees at once.
+	Jobs int
+	// Progress, when set, is told of featurising and of growing trees.
+	Progress Progress
+}
+
+// TrainResult is what TrainDataset made and how long it took.
+type TrainResult struct {
+	// Model is the trained model. Its Info.Training says what it was
+	// trained on and how the held-out data was chosen; Info.Heldout is the
+	// evaluation on that data, when there was any.
+	Model *Model
+	// Heldout is the number of files the model was measured on.
+	Heldout int
+	// Skipped counts the files of Test left out, per label.
+	Skipped []LabelCount
+	// FeatureTime is the time spent featurising, TrainTime the time
+	// spent growing the forest.
+	FeatureTime, TrainTime time.Duration
+}
+
+// TrainDataset trains a model on a labelled dataset, the way ecg train
+// does: the files are featurised (opt.Spec, else SpecFor(ds)), split by
+// record group into training and held-out data (datasets.SplitByGroup,
+// opt.Split, opt.Seed) unless opt.Test is given, a forest is grown on the
+// training files, and the held-out files are scored into
+// Model.Info.Heldout. No record is in both training and held-out data.
+// The same dataset and options give a byte-identical model.
+//
+// When it fails after choosing the held-out data, it still returns a
+// result, whose Skipped says which test files were left out.
+func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOptions) (*TrainResult, error) {
+	if len(ds.Labels) < 2 {
+		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
+	}
+	var spec FeatureSpec
+	if opt.Spec != nil {
+		spec = *opt.Spec
+	} else {
+		var err error
+		if spec, err = SpecFor(ds); err != nil {
+			return nil, err
+		}
+	}
+	y := ds.LabelIndex()
+	groups := make([]string, len(ds.Files))
+	for i, f := range ds.Files {
+		groups[i] = f.Group
+	}
+	h, err := holdOut(ds, y, groups, opt)
+	res := &TrainResult{Skipped: h.skipped}
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	X, testX, err := featurizeSplit(ctx, spec, ds.Files, h, opt)
+	if err != nil {
+		return res, err
+	}
+	res.FeatureTime = time.Since(start)
+
+	trX := make([][]float64, len(h.train))
+	trY := make([]int, len(h.train))
+	trGroups := map[string]bool{}
+	for j, i := range h.train {
+		trX[j], trY[j] = X[i], y[i]
+		trGroups[groups[i]] = true
+	}
+	start = time.Now()
+	fo := opt.Forest
+	if opt.Progress != nil {
+		opt.Progress(StageTrees, 0, fo.withDefaults(len(spec.Names())).Trees)
+		fo.Progress = func(done, total int) { opt.Progress(StageTrees, done, total) }
+	}
+	m, err := Train(ds.Labels, spec, trX, trY, TrainOptions{Forest: fo})
+	if err != nil {
+		return res, err
+	}
+	res.TrainTime = time.Since(start)
+	res.Model = m
+	m.Info.Training.Source = filepath.Base(filepath.Clean(ds.Dir))
+	m.Info.Training.Split = h.desc
+	m.Info.Training.Groups = len(trGroups)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	res.Heldout = len(testX)
+	if len(testX) > 0 {
+		rep, err := Evaluate(m.Info.Labels, h.testY, m.ScoreRows(testX), 0)
+		if err != nil {
+			return res, err
+		}
+		m.Info.Heldout = rep
+	}
+	return res, nil
+}
+
+// heldout says which files of a dataset train a model and which measure
+// it.
+type heldout struct {
+	train []int // indexes of the training files in the dataset
+	test  []int // indexes of the held-out files, for a split
+	// testFiles and testY are the held-out files and their labels: the
+	// test set's files, or those of the dataset at test.
+	testFiles []datasets.LabeledFile
+	testY     []int
+	skipped   []LabelCount
+	desc      string // as TrainingSummary.Split
+}
+
+// holdOut chooses the held-out data: opt.Test's files of known labels, or
+// a split of ds by record group.
+func holdOut(ds *datasets.LabelFolders, y []int, groups []string, opt DatasetOptions) (*heldout, error) {
+	h := &heldout{}
+	if opt.Test != nil {
+		h.testFiles, h.testY, h.skipped = KnownLabels(opt.Test, ds.Labels)
+		if len(h.testFiles) == 0 {
+			return h, fmt.Errorf("%s: no test files with the training labels %v", opt.Test.Dir, ds.Labels)
+		}
+		for i := range ds.Files {
+			h.train = append(h.train, i)
+		}
+		h.desc = "test dir " + filepath.Base(opt.Test.Dir)
+		return h, nil
+	}
+	split := opt.Split
+	if split == 0 {
+		split = 0.8
+	}
+	if !(split > 0 && split < 1) {
+		return h, fmt.Errorf("classify: split %v: want a fraction between 0 and 1", split)
+	}
+	var err error
+	h.train, h.test, err = datasets.SplitByGroup(y, groups, len(ds.Labels), split, opt.Seed)
+	if err != nil {
+		return h, err
+	}
+	for _, i := range h.test {
+		h.testFiles = append(h.testFiles, ds.Files[i])
+		h.testY = append(h.testY, y[i])
+	}
+	// The seed as ecg train's --seed (a signed integer) spells it.
+	h.desc = fmt.Sprintf("grouped by record, %.2f training, seed %d", split, int64(opt.Seed))
+	if len(h.test) == 0 {
+		h.desc = "none (a single record group)"
+	}
+	return h, nil
+}
+
+// featurizeSplit returns the feature vectors of every file of the dataset
+// and those of the held-out files (computed for a test set, taken from the
+// dataset's for a split).
+func featurizeSplit(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFile, h *heldout, opt DatasetOptions) (X, testX [][]float64, err error) {
+	var tick func()
+	if opt.Progress != nil {
+		total, done := len(files)+len(h.testFiles), 0
+		opt.Progress(StageFeatures, 0, total)
+		tick = func() { done++; opt.Progress(StageFeatures, done, total) }
+	}
+	X, err = Featurize(ctx, spec, files, opt.Jobs, tick)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.Test != nil {
+		testX, err = Featurize(ctx, spec, h.testFiles, opt.Jobs, tick)
+		if err != nil {
+			return nil, nil, err
+		}
+		return X, testX, nil
+	}
+	for _, i := range h.test {
+		testX = append(testX, X[i])
+	}
+	return X, testX, nil
+}
+
+// ScoreRows returns the per-label scores of every feature vector of X.
+func (m *Model) ScoreRows(X [][]float64) [][]float64 {
+	scores := make([][]float64, len(X))
+	for i, x := range X {
+		scores[i] = m.Scores(nil, x)
+	}
+	return scores
+}
+
+// EvalOptions are the settings of EvaluateDataset.
+type EvalOptions struct {
+	// Threshold leaves a file unassigned when its best score is below it
+	// (0: every file gets a label); see Report.
+	Threshold float64
+	// Jobs is the number of files featurised at once (at least 1).
+	Jobs int
+	// Progress, when set, is told of featurising.
+	Progress Progress
+}
+
+// Evaluation is a model's evaluation on a labelled dataset.
+type Evaluation struct {
+	// Report holds the metrics.
+	Report *Report
+	// Files are the files scored, Truth their label indexes into the
+	// model's labels and Scores their per-label scores.
+	Files  []datasets.LabeledFile
+	Truth  []int
+	Scores [][]float64
+	// Skipped counts the files left out because the model does not know
+	// their label, per label.
+	Skipped []LabelCount
+}
+
+// ErrNoKnownLabels is wrapped by EvaluateDataset's error when no file of
+// the dataset has a label of the model.
+var ErrNoKnownLabels = errors.New("no files with the model's labels")
+
+// EvaluateDataset featurises the files of ds whose labels the model knows
+// and measures the model on them (Evaluate). When it fails, the
+// evaluation it returns still says which files were Skipped.
+func EvaluateDataset(ctx context.Context, m *Model, ds *datasets.LabelFolders, opt EvalOptions) (*Evaluation, error) {
+	e := &Evaluation{}
+	e.Files, e.Truth, e.Skipped = KnownLabels(ds, m.Info.Labels)
+	if len(e.Files) == 0 {
+		return e, fmt.Errorf("%s: %w %v", ds.Dir, ErrNoKnownLabels, m.Info.Labels)
+	}
+	var tick func()
+	if opt.Progress != nil {
+		total, done := len(e.Files), 0
+		opt.Progress(StageFeatures, 0, total)
+		tick = func() { done++; opt.Progress(StageFeatures, done, total) }
+	}
+	X, err := Featurize(ctx, m.Info.Features, e.Files, opt.Jobs, tick)
+	if err != nil {
+		return e, err
+	}
+	e.Scores = m.ScoreRows(X)
+	e.Report, err = Evaluate(m.Info.Labels, e.Truth, e.Scores, opt.Threshold)
+	if err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// CrossValidate returns out-of-fold scores: for each fold k in [0, k), a
+// model trained on the rows of X and y whose fold is not k scores the rows
+// whose fold is k. Group the folds by record (datasets.GroupKFold) so that
+// no record is on both sides.
+func CrossValidate(labels []string, spec FeatureSpec, X [][]float64, y []int, fold []int, k int, opt TrainOptions) ([][]float64, error) {
+	scores := make([][]float64, len(X))
+	for f := 0; f < k; f++ {
+		var trX [][]float64
+		var trY []int
+		for i := range X {
+			if fold[i] != f {
+				trX, trY = append(trX, X[i]), append(trY, y[i])
+			}
+		}
+		m, err := Train(labels, spec, trX, trY, opt)
+		if err != nil {
+			return nil, err
+		}
+		for i := range X {
+			if fold[i] == f {
+				scores[i] = m.Scores(nil, X[i])
+			}
+		}
+	}
+	return scores, nil
+}
+
+// WriteThresholdText prints, per label, precision and recall (one label
+// against the rest) at the model's threshold (model, per label), at 0.3,
+// 0.5, 0.7 and 0.9, and at extra when it is more than 0, with the average
+// precision.
+func (e *Evaluation) WriteThresholdText(w io.Writer, model []float64, extra float64) error {
+	show := []float64{0.3, 0.5, 0.7, 0.9}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "\nprecision/recall by score threshold (one label against the rest)\n%-10s  %-18s", "label", "model threshold")
+	for _, t := range show {
+		fmt.Fprintf(bw, "  %-13s", fmt.Sprintf("at %.2f", t))
+	}
+	if extra > 0 {
+		fmt.Fprintf(bw, "  %-13s", fmt.Sprintf("at %.2f", extra))
+	}
+	fmt.Fprintln(bw)
+	for c, curve := range e.Report.Curves {
+		pr := func(th float64) string {
+			p, r := PrecisionRecallAt(c, e.Truth, e.Scores, th)
+			return fmt.Sprintf("%.3f/%.3f", p, r)
+		}
+		fmt.Fprintf(bw, "%-10s  %-18s", curve.Label, fmt.Sprintf("%.2f: %s", model[c], pr(model[c])))
+		for _, t := range show {
+			fmt.Fprintf(bw, "  %-13s", pr(t))
+		}
+		if extra > 0 {
+			fmt.Fprintf(bw, "  %-13s", pr(extra))
+		}
+		fmt.Fprintf(bw, "  AP %.3f\n", curve.AP)
+	}
+	return bw.Flush()
+}

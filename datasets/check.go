@@ -1,0 +1,193 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
+
+// RecordCheck is the outcome of checking one record of a database (ecg
+// ingest): its shape, whether its samples match the header's checksums,
+// how many annotations its annotation files hold, and what is wrong.
+type RecordCheck struct {
+	Record   string  `json:"record"`
+	Source   string  `json:"source,omitempty"` // the device export it was converted from
+	Signals  int     `json:"signals"`
+	Fs       float64 `json:"fs"`
+	Frames   int64   `json:"frames"`
+	Duration float64 `json:"duration_s"`
+	// Checksums is "ok", "BAD", "none" (the header gives none) or "-"
+	// (the samples could not be read).
+	Checksums   string `json:"checksums"`
+	Annotations int    `json:"annotations"`
+	// Status is "ok" or the problems joined by "; ".
+	Status   string   `json:"status"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+// OK reports whether the check found no problem.
+func (c *RecordCheck) OK() bool { return len(c.Problems) == 0 }
+
+func (c *RecordCheck) fail(err error) { c.Problems = append(c.Problems, err.Error()) }
+
+// finish sets Status from the problems.
+func (c *RecordCheck) finish() {
+	c.Status = "ok"
+	if len(c.Problems) > 0 {
+		c.Status = strings.Join(c.Problems, "; ")
+	}
+}
+
+// CheckRecord checks the WFDB record at path (no extension): its header,
+// its samples against the header's checksums (read in chunks, not held),
+// and each of the annotators' files that exists.
+func CheckRecord(path string, annotators []string) (c RecordCheck) {
+	c = RecordCheck{Record: filepath.Base(path), Checksums: "none"}
+	defer c.finish()
+	h, err := wfdb.ReadHeader(path)
+	if err != nil {
+		c.fail(err)
+		return c
+	}
+	c.Signals, c.Fs, c.Frames = len(h.Signals), h.Fs, h.NSamples
+	if frames, err := checkSamples(h, path, &c.Checksums); err != nil {
+		c.fail(err)
+	} else {
+		c.Frames = frames
+	}
+	if h.Fs > 0 {
+		c.Duration = float64(c.Frames) / h.Fs
+	}
+	for _, ann := range annotators {
+		anns, err := wfdb.ReadAnnotations(path, ann)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		c.Annotations += len(anns)
+		if err != nil {
+			c.fail(err)
+		}
+	}
+	return c
+}
+
+// checkSamples reads a record's samples and verifies its checksums,
+// setting *status to "ok" or "BAD" when the header has any ("-" when they
+// cannot be read). It returns the number of frames read.
+func checkSamples(h *wfdb.Header, path string, status *string) (int64, error) {
+	for _, s := range h.Signals {
+		if s.HasChecksum {
+			*status = "-" // until the samples are read and verified
+		}
+	}
+	if h.IsMultiSegment() {
+		return checkSegments(path, status)
+	}
+	sums, frames, err := h.SignalChecksums()
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for i, s := range h.Signals {
+		if !s.HasChecksum {
+			continue
+		}
+		*status = "ok"
+		if sums[i] != s.Checksum {
+			errs = append(errs, &wfdb.ChecksumError{Record: h.Name, Signal: i, Description: s.Description, Header: s.Checksum, Got: sums[i]})
+		}
+	}
+	if len(errs) > 0 {
+		*status = "BAD"
+	}
+	return frames, errors.Join(errs...)
+}
+
+// checkSegments reads a multi-segment record whole and verifies each
+// segment against its own header.
+func checkSegments(path string, status *string) (int64, error) {
+	rec, err := wfdb.ReadRecord(path)
+	if err != nil {
+		return 0, err
+	}
+	for s := 0; s < rec.NumSignals(); s++ {
+		if _, present := rec.ChecksumOK(s); present {
+			*status = "ok"
+		}
+	}
+	if *status != "ok" {
+		return int64(rec.NumFrames()), nil
+	}
+	if err := rec.VerifyChecksums(); err != nil {
+		*status = "BAD"
+		return int64(rec.NumFrames()), err
+	}
+	return int64(rec.NumFrames()), nil
+}
+
+// ConvertDeviceRecord converts a device export into the WFDB record
+// RecordNameFor(path) in outDir (with the EDF+ annotations as outDir/NAME.atr)
+// and checks the result as CheckRecord does.
+func (o DeviceOptions) ConvertDeviceRecord(path, outDir string, annotators []string) RecordCheck {
+	name := RecordNameFor(path)
+	c := RecordCheck{Record: name, Source: path, Checksums: "none"}
+	h, data, anns, err := o.ConvertDevice(path, name)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", path, err)
+	} else if err = wfdb.WriteRecord(outDir, h, data); err == nil && len(anns) > 0 {
+		err = wfdb.WriteAnnotations(filepath.Join(outDir, name), DeviceAnnotator, anns)
+	}
+	if err != nil {
+		c.fail(err)
+		c.finish()
+		return c
+	}
+	c = CheckRecord(filepath.Join(outDir, name), annotators)
+	c.Source = path
+	return c
+}
+
+// DeviceAnnotator is the annotator name under which the annotations of an
+// EDF+ file are written: RECORD.atr, which ecg reads by default.
+const DeviceAnnotator = "atr"
+
+// ConvertibleFiles lists the device exports of dir (DeviceFiles), refusing
+// two files that would become the same record.
+func ConvertibleFiles(dir string) ([]string, error) {
+	out, err := DeviceFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	for _, p := range out {
+		n := RecordNameFor(p)
+		if q, ok := seen[n]; ok {
+			return nil, fmt.Errorf("%s and %s would both become record %s", q, p, n)
+		}
+		seen[n] = p
+	}
+	return out, nil
+}
+
+// DatabaseAnnotators reads the annotator names (first column) of
+// dir/ANNOTATORS, or returns ["atr"].
+func DatabaseAnnotators(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "ANNOTATORS"))
+	if err != nil {
+		return []string{"atr"}
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
+			out = append(out, f[0])
+		}
+	}
+	if len(out) == 0 {
+		return []string{"atr"}
+	}
+	return out
+}
