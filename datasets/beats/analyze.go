@@ -1,10 +1,12 @@
 package beats
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -12,8 +14,9 @@ import (
 // they score the beats.
 type Options struct {
 	// Signal selects the leads: "" for the first ECG signal (else signal
-	// 0), a signal's index or name, or "all" for the ECG signals (up to
-	// MaxLeads), which a multi-lead Detector combines.
+	// 0), "all" for the ECG signals, or a comma-separated list of signal
+	// names (any case) and indices (signal.Select); several leads (up to
+	// MaxLeads) are combined by a multi-lead Detector.
 	Signal string
 	// Compare, when not "", names the reference annotator (e.g. "atr")
 	// that AnalyzeRecord scores the beats against, by Match's rules with
@@ -59,6 +62,24 @@ func (a *Analysis) Annotations() []wfdb.Annotation {
 		}
 	}
 	return anns
+}
+
+// String summarises the analysis in one line: the number of beats, heart
+// rate and HRV (and the noisy beats left out of it), and the QRS polarity.
+func (a *Analysis) String() string {
+	h := a.HRV
+	line := fmt.Sprintf("%d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
+		h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
+	if f := a.Freq; !math.IsNaN(f.HF) {
+		line += fmt.Sprintf(", LF %.0f HF %.0f ms², LF/HF %.2f", f.LF, f.HF, f.LFHF)
+	}
+	if h.Noisy > 0 {
+		line += fmt.Sprintf(" (%d noisy beats left out)", h.Noisy)
+	}
+	if a.Polarity != 0 {
+		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", PolarityName(a.Polarity), 100*a.Agreement)
+	}
+	return line
 }
 
 // AnalyzeRecord reads the WFDB record at path (as wfdb.ReadRecord takes
@@ -167,38 +188,25 @@ type SignalError struct {
 func (e *SignalError) Error() string { return e.Record + ": " + e.Err.Error() }
 func (e *SignalError) Unwrap() error { return e.Err }
 
-// ecgNames are signal descriptions taken for ECG leads.
-var ecgNames = []string{"MLII", "MLI", "MLIII", "II", "I", "III", "V1", "V2", "V3", "V4", "V5", "V6",
-	"AVR", "AVL", "AVF", "ECG", "EKG", "ML5", "V", "CM5", "D3"}
-
-func isECG(desc string) bool {
-	d := strings.ToUpper(strings.TrimSpace(desc))
-	for _, n := range ecgNames {
-		if d == n || strings.HasPrefix(d, "ECG") || strings.HasPrefix(d, "EKG") {
-			return true
-		}
-	}
-	return false
-}
-
-// pickSignals resolves a signal selection against the header.
+// pickSignals resolves a signal selection against the header: "" is the
+// first ECG signal (signal.FirstECG), "all" every ECG signal (signal 0 if
+// none), anything else a list that signal.Select resolves; at most
+// MaxLeads signals.
 func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
-	n := len(h.Signals)
-	if n == 0 {
-		return nil, fmt.Errorf("no signals")
+	names := make([]string, len(h.Signals))
+	for i, s := range h.Signals {
+		names[i] = s.Description
 	}
-	switch spec {
-	case "":
-		for i, s := range h.Signals {
-			if isECG(s.Description) {
-				return []int{i}, nil
-			}
-		}
-		return []int{0}, nil
-	case "all":
+	if len(names) == 0 {
+		return nil, errors.New("no signals")
+	}
+	switch {
+	case spec == "":
+		return []int{signal.FirstECG(names)}, nil
+	case strings.EqualFold(strings.TrimSpace(spec), "all"):
 		var out []int
-		for i, s := range h.Signals {
-			if isECG(s.Description) && len(out) < MaxLeads {
+		for i, n := range names {
+			if signal.IsECG(n) && len(out) < MaxLeads {
 				out = append(out, i)
 			}
 		}
@@ -207,16 +215,9 @@ func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
 		}
 		return out, nil
 	}
-	if i, err := strconv.Atoi(spec); err == nil {
-		if i < 0 || i >= n {
-			return nil, fmt.Errorf("--signal %d: the record has %d signals", i, n)
-		}
-		return []int{i}, nil
+	out, err := signal.Select(names, spec)
+	if err == nil && len(out) > MaxLeads {
+		err = fmt.Errorf("%d signals selected, at most %d leads are combined", len(out), MaxLeads)
 	}
-	for i, s := range h.Signals {
-		if s.Description == spec {
-			return []int{i}, nil
-		}
-	}
-	return nil, fmt.Errorf("--signal %q: no such signal", spec)
+	return out, err
 }

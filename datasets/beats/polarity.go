@@ -30,6 +30,18 @@ func Polarity(x []float64, fs float64, beats []Beat) (sign int, agreement float6
 	return v.result()
 }
 
+// PolarityName names a Polarity sign: "positive", "negative", or "" for
+// unknown.
+func PolarityName(sign int) string {
+	switch sign {
+	case 1:
+		return "positive"
+	case -1:
+		return "negative"
+	}
+	return ""
+}
+
 // polarityVote counts Polarity's votes over a signal written in chunks
 // and beats added in order as they are found: it keeps the samples that
 // the beats still to come may need (keep samples, at most a detector's
