@@ -144,10 +144,12 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 	if wavelet && n > 0 {
 		cprev = ring[(n-1)&mask].cum
 	}
+	active := max(quietTo, dk) // the slope counts from this sample on
 	for _, v := range x {
-		// as lead.valid does
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		// as lead.valid does (v-v is 0 unless v is NaN or infinite)
+		if v-v != 0 {
 			quietTo = n + settle
+			active = max(quietTo, dk)
 			v = last
 		} else {
 			if !started {
@@ -174,7 +176,7 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 			p.cum, cprev = c, c
 		}
 		var s, b, d float64
-		if n >= quietTo && n >= dk {
+		if n >= active {
 			if s = (y - ring[(n-dk)&mask].y) * fs; dkInv > 0 {
 				s *= dkInv
 			} else {
