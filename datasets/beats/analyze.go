@@ -93,7 +93,11 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	sigs, err := pickSignals(h, opt.Signal)
+	names, err := h.SignalNames() // a multi-segment record's too
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := pickSignals(names, opt.Signal)
 	if err != nil {
 		return nil, &SignalError{Record: path, Err: err}
 	}
@@ -126,7 +130,11 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 // AnalyzeRecord does; it ignores opt.Compare (reference annotations are
 // read next to a record on disk).
 func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
-	sigs, err := pickSignals(rec.Header, opt.Signal)
+	names := make([]string, len(rec.Header.Signals))
+	for i, s := range rec.Header.Signals {
+		names[i] = s.Description
+	}
+	sigs, err := pickSignals(names, opt.Signal)
 	if err != nil {
 		return nil, &SignalError{Record: rec.Header.Name, Err: err}
 	}
@@ -185,18 +193,18 @@ type SignalError struct {
 	Err    error
 }
 
+// Error returns the record and what does not fit.
 func (e *SignalError) Error() string { return e.Record + ": " + e.Err.Error() }
+
+// Unwrap returns the selection's error (a *signal.UnknownError for a name
+// or index the record does not have).
 func (e *SignalError) Unwrap() error { return e.Err }
 
-// pickSignals resolves a signal selection against the header: "" is the
-// first ECG signal (signal.FirstECG), "all" every ECG signal (signal 0 if
-// none), anything else a list that signal.Select resolves; at most
-// MaxLeads signals.
-func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
-	names := make([]string, len(h.Signals))
-	for i, s := range h.Signals {
-		names[i] = s.Description
-	}
+// pickSignals resolves a signal selection against a record's signal
+// descriptions: "" is the first ECG signal (signal.FirstECG), "all" every
+// ECG signal (signal 0 if none), anything else a list that signal.Select
+// resolves; at most MaxLeads signals.
+func pickSignals(names []string, spec string) ([]int, error) {
 	if len(names) == 0 {
 		return nil, errors.New("no signals")
 	}

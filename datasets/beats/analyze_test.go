@@ -1,8 +1,10 @@
 package beats
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -116,5 +118,40 @@ func TestPolarityVoteChunks(t *testing.T) {
 	}
 	if s, a := v.result(); s != sign || a != agree {
 		t.Fatalf("chunked vote %d %.3f, whole %d %.3f", s, a, sign, agree)
+	}
+}
+
+// A multi-segment record (two segments of the test record's signals) is
+// analysed as the concatenation of its segments.
+func TestAnalyzeMultiSegment(t *testing.T) {
+	const fs = 360
+	path, h, data := testRecord(t, fs, 60)
+	dir := filepath.Dir(path)
+	half := len(data[0]) / 2
+	for i, part := range [][2]int{{0, half}, {half, len(data[0])}} {
+		hs := *h
+		hs.Name = fmt.Sprintf("seg%d", i)
+		hs.Signals = slices.Clone(h.Signals)
+		for s := range hs.Signals {
+			hs.Signals[s].FileName = hs.Name + ".dat"
+		}
+		if err := wfdb.WriteRecord(dir, &hs, [][]int32{data[0][part[0]:part[1]], data[1][part[0]:part[1]]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := fmt.Sprintf("multi/2 2 %d %d\nseg0 %d\nseg1 %d\n", fs, len(data[0]), half, len(data[0])-half)
+	if err := os.WriteFile(filepath.Join(dir, "multi.hea"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := AnalyzeRecord(filepath.Join(dir, "multi"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := wfdb.NewRecord(h, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := Detect(rec.Physical(1), fs); !slices.Equal(a.Beats, want) || !slices.Equal(a.Signals, []int{1}) {
+		t.Fatalf("%d beats on signals %v, want %d on [1]", len(a.Beats), a.Signals, len(want))
 	}
 }
