@@ -3,6 +3,7 @@ package classify
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decode JPEG inputs
@@ -19,11 +20,17 @@ import (
 )
 
 // MaxImagePixels bounds the images ReadImage decodes (checked from the
-// header before decoding).
-const MaxImagePixels = 64 << 20
+// header before decoding); MaxImageSide bounds their width and height.
+// A spectrogram of an hour at 1 kHz with a hop of 16 samples is 225,000
+// columns wide.
+const (
+	MaxImagePixels = 64 << 20
+	MaxImageSide   = 1 << 18
+)
 
 // ReadImage decodes the PNG or JPEG image at path, refusing images of more
-// than MaxImagePixels pixels before decoding them.
+// than MaxImagePixels pixels, or wider or taller than MaxImageSide, from
+// their header before decoding them.
 func ReadImage(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -37,6 +44,9 @@ func ReadImage(path string) (image.Image, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
 		return nil, fmt.Errorf("%s: image of %d x %d pixels (at most %d pixels)", path, cfg.Width, cfg.Height, MaxImagePixels)
+	}
+	if cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
+		return nil, fmt.Errorf("%s: image of %d x %d pixels (at most %d on a side)", path, cfg.Width, cfg.Height, MaxImageSide)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
@@ -106,10 +116,20 @@ func SpecFor(ds *datasets.LabelFolders) (FeatureSpec, error) {
 	return SignalSpec(DefaultSignalFeatures()), nil
 }
 
-// FileVector returns the feature vector of one labelled file.
+// ErrNoManifestRow is wrapped by the error of an image that has no
+// manifest row when the model uses the manifest's columns (FeatureSpec.Extra):
+// without them its features would silently be missing.
+var ErrNoManifestRow = errors.New("no manifest row for this image")
+
+// FileVector returns the feature vector of one labelled file. An image
+// for a spec with manifest columns (Extra) needs its manifest row
+// (ErrNoManifestRow); a row whose values are unknown (empty) is fine.
 func (s FeatureSpec) FileVector(f datasets.LabeledFile) ([]float64, error) {
 	switch {
 	case f.Kind == datasets.KindImage && s.Input == InputImage:
+		if len(s.Extra) > 0 && f.Manifest == nil {
+			return nil, fmt.Errorf("%s: %w (the model uses its %s)", f.Path, ErrNoManifestRow, strings.Join(s.Extra, ", "))
+		}
 		img, err := ReadImage(f.Path)
 		if err != nil {
 			return nil, err
@@ -130,7 +150,80 @@ func (s FeatureSpec) FileVector(f datasets.LabeledFile) ([]float64, error) {
 		}
 		return v, nil
 	}
-	return nil, fmt.Errorf("%s: a %s model cannot read %s files", f.Path, s.Input, f.Kind)
+	return nil, s.mismatch(f.Path, kindNames[f.Kind].one)
+}
+
+// kindNames are the names of the kinds of input, one and many.
+var kindNames = map[datasets.FileKind]struct{ one, many string }{
+	datasets.KindImage:  {"an image", "images"},
+	datasets.KindRecord: {"a WFDB record", "WFDB records"},
+	datasets.KindCSV:    {"a CSV file", "CSV files"},
+}
+
+// mismatch explains why input found at path (what it is: "a WFDB
+// record", "holds 12 WFDB records") cannot go to a model of spec s, and
+// what would.
+func (s FeatureSpec) mismatch(path, found string) error {
+	if !strings.HasPrefix(found, "holds") {
+		found = "is " + found
+	}
+	switch s.Input {
+	case InputImage:
+		return fmt.Errorf("%s %s; this model was trained on spectrogram images: give it images (ecg spectro makes them from records) or use a signal model", path, found)
+	case InputSignal:
+		return fmt.Errorf("%s %s; this model was trained on signals: give it WFDB records (ecg ingest converts CSV and EDF files) or use an image model", path, found)
+	}
+	return fmt.Errorf("%s %s; the model takes %s input", path, found, s.Input)
+}
+
+// folderError says what the folder at path holds and what to give the
+// model instead.
+func (s FeatureSpec) folderError(path string) error {
+	ents, err := os.ReadDir(path)
+	if err != nil {
+		return err
+	}
+	count := map[datasets.FileKind]int{}
+	folders := 0
+	for _, e := range ents {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, "."):
+		case e.IsDir():
+			folders++
+		default:
+			switch strings.ToLower(filepath.Ext(name)) {
+			case ".png", ".jpg", ".jpeg":
+				count[datasets.KindImage]++
+			case ".hea":
+				count[datasets.KindRecord]++
+			case ".csv":
+				count[datasets.KindCSV]++
+			}
+		}
+	}
+	var parts []string
+	for _, k := range []datasets.FileKind{datasets.KindRecord, datasets.KindImage, datasets.KindCSV} {
+		if count[k] > 0 {
+			name := kindNames[k].many
+			if count[k] == 1 {
+				_, name, _ = strings.Cut(kindNames[k].one, " ")
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", count[k], name))
+		}
+	}
+	if folders > 0 {
+		parts = append(parts, fmt.Sprintf("%d folders (to score labelled folders: ecg eval MODEL %s)", folders, path))
+	}
+	if len(parts) == 0 {
+		return fmt.Errorf("%s is a folder with no images, records or CSV files: give the files to label", path)
+	}
+	found := "holds " + strings.Join(parts, " and ")
+	want := map[string]datasets.FileKind{InputImage: datasets.KindImage, InputSignal: datasets.KindRecord}[s.Input]
+	if count[want] > 0 {
+		return fmt.Errorf("%s is a folder: give the files to label, not the folder (it %s)", path, found)
+	}
+	return s.mismatch(path, found)
 }
 
 // InputFile describes the file at path as an input to a model: NAME.hea,
@@ -148,9 +241,18 @@ func InputFile(path string, row *datasets.ManifestRow) datasets.LabeledFile {
 	return f
 }
 
+// UsesManifest reports whether the features of s include manifest
+// columns (Extra): the images then need their manifest rows.
+func (s FeatureSpec) UsesManifest() bool { return len(s.Extra) > 0 }
+
 // PredictFile classifies the input file at path (see InputFile); row is
-// an image's manifest row, or nil.
+// an image's manifest row, or nil. A folder, or a file of a kind the
+// model does not take, is an error saying what was found and what the
+// model takes.
 func (m *Model) PredictFile(path string, row *datasets.ManifestRow) (Prediction, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return Prediction{}, m.Info.Features.folderError(path)
+	}
 	x, err := m.Info.Features.FileVector(InputFile(path, row))
 	if err != nil {
 		return Prediction{}, err

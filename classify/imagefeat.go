@@ -95,8 +95,12 @@ func luminance(img image.Image, rows, cols int) ([]float64, error) {
 		}
 	}
 	// Cells that no pixel fell into (the image is smaller than the
-	// matrix) take the value of the nearest source pixel.
+	// matrix) take the value of the nearest source pixel. Each source row
+	// is converted once more at most (the rows needed come in order), so
+	// that the work stays proportional to the pixels, whatever the aspect
+	// ratio.
 	out := make([]float64, rows*cols)
+	have := -1 // the source row in line
 	for r := 0; r < rows; r++ {
 		for c := 0; c < cols; c++ {
 			i := r*cols + c
@@ -104,10 +108,11 @@ func luminance(img image.Image, rows, cols int) ([]float64, error) {
 				out[i] = rowSum[i] / rowCnt[i]
 				continue
 			}
-			sy := (r*h + h/2) / rows
-			sx := (c*w + w/2) / cols
-			pixelRow(img, b.Min.Y+sy, line)
-			out[i] = line[sx]
+			if sy := (r*h + h/2) / rows; sy != have {
+				pixelRow(img, b.Min.Y+sy, line)
+				have = sy
+			}
+			out[i] = line[(c*w+w/2)/cols]
 		}
 	}
 	return out, nil

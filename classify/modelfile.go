@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"math"
@@ -148,24 +149,23 @@ func (r *reader) u64(what string) uint64 {
 }
 
 // LoadModel reads a model written by Save. Hostile or truncated input
-// gives an error wrapping ErrModelFormat, never a panic; memory use is
-// bounded by the input's size (at most MaxModelBytes).
+// gives an error wrapping ErrModelFormat, never a panic. It reads the
+// file in the order it is laid out and checks each part before reading
+// the next: the magic bytes first (bytes that are not a model file are
+// refused after 8 bytes), then the header length, the counts and each
+// tree's size, so that no more is read, and no more allocated, than the
+// counts already checked declare (and the bytes actually present hold),
+// and never more than MaxModelBytes in all.
 func LoadModel(rd io.Reader) (*Model, error) {
-	data, err := io.ReadAll(io.LimitReader(rd, MaxModelBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxModelBytes {
-		return nil, formatErr("larger than %d bytes", MaxModelBytes)
-	}
-	if len(data) < len(modelMagic)+12 || string(data[:len(modelMagic)]) != modelMagic {
+	l := &modelReader{r: &io.LimitedReader{R: rd, N: MaxModelBytes + 1}, crc: crc32.NewIEEE()}
+	head, err := l.read(len(modelMagic)+8, "magic")
+	if err != nil || string(head[:len(modelMagic)]) != modelMagic {
+		if len(head) >= len(modelMagic) && string(head[:len(modelMagic)]) == modelMagic {
+			return nil, err
+		}
 		return nil, formatErr("no ECGMODEL magic")
 	}
-	body := data[:len(data)-4]
-	if got, want := crc32.ChecksumIEEE(body), binary.LittleEndian.Uint32(data[len(data)-4:]); got != want {
-		return nil, formatErr("checksum mismatch (file truncated or damaged)")
-	}
-	r := &reader{b: body, off: len(modelMagic)}
+	r := &reader{b: head, off: len(modelMagic)}
 	if v := r.u32("version"); v != modelVersion {
 		return nil, formatErr("version %d (this program reads version %d)", v, modelVersion)
 	}
@@ -173,77 +173,139 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if infoLen > MaxInfoBytes {
 		return nil, formatErr("header of %d bytes (at most %d)", infoLen, MaxInfoBytes)
 	}
-	if !r.need(int(infoLen), "header") {
-		return nil, r.err
+	info, err := l.read(int(infoLen), "header")
+	if err != nil {
+		return nil, err
 	}
 	m := &Model{}
-	if err := json.Unmarshal(r.b[r.off:r.off+int(infoLen)], &m.Info); err != nil {
+	if err := json.Unmarshal(info, &m.Info); err != nil {
 		return nil, formatErr("header: %v", err)
 	}
-	r.off += int(infoLen)
 	if err := m.Info.validate(); err != nil {
 		return nil, err
 	}
-	nTrees, k, nf := r.u32("tree count"), r.u32("class count"), r.u32("feature count")
-	if r.err != nil {
-		return nil, r.err
+	f, err := l.forest(len(m.Info.Labels), len(m.Info.FeatureNames))
+	if err != nil {
+		return nil, err
 	}
-	if nTrees < 1 || nTrees > MaxTrees {
-		return nil, formatErr("%d trees (want 1 to %d)", nTrees, MaxTrees)
-	}
-	if int(k) != len(m.Info.Labels) || int(nf) != len(m.Info.FeatureNames) {
-		return nil, formatErr("%d classes and %d features, header has %d labels and %d feature names", k, nf, len(m.Info.Labels), len(m.Info.FeatureNames))
-	}
-	// Each tree takes at least 8+20 bytes: a hostile count cannot make us
-	// allocate more than the input holds.
-	if int(nTrees) > (len(r.b)-r.off)/28 {
-		return nil, formatErr("%d trees do not fit in %d bytes", nTrees, len(r.b)-r.off)
-	}
-	f := &Forest{NumClasses: int(k), NumFeatures: int(nf), Trees: make([]Tree, nTrees)}
-	for ti := range f.Trees {
-		nn, nl := r.u32("node count"), r.u32("leaf count")
-		if r.err != nil {
-			return nil, r.err
-		}
-		if nn < 1 || nn > MaxNodes || nl < 1 || nl > nn {
-			return nil, formatErr("tree %d: %d nodes and %d leaves", ti, nn, nl)
-		}
-		size := int(nn)*20 + int(nl)*int(k)*4
-		if !r.need(size, fmt.Sprintf("tree %d", ti)) {
-			return nil, r.err
-		}
-		t := Tree{Feature: make([]int32, nn), Threshold: make([]float64, nn), Left: make([]int32, nn), Right: make([]int32, nn), Leaf: make([]float32, int(nl)*int(k))}
-		for i := range t.Feature {
-			t.Feature[i] = int32(r.u32(""))
-			t.Threshold[i] = math.Float64frombits(r.u64(""))
-			t.Left[i] = int32(r.u32(""))
-			t.Right[i] = int32(r.u32(""))
-			switch {
-			case t.Feature[i] < 0:
-				if t.Feature[i] != -1 || t.Left[i] < 0 || uint32(t.Left[i]) >= nl {
-					return nil, formatErr("tree %d node %d: bad leaf", ti, i)
-				}
-			default:
-				if uint32(t.Feature[i]) >= nf || t.Left[i] <= int32(i) || t.Right[i] <= int32(i) ||
-					uint32(t.Left[i]) >= nn || uint32(t.Right[i]) >= nn || math.IsNaN(t.Threshold[i]) {
-					return nil, formatErr("tree %d node %d: bad split", ti, i)
-				}
-			}
-		}
-		for i := range t.Leaf {
-			p := math.Float32frombits(r.u32(""))
-			if !(p >= 0 && p <= 1) {
-				return nil, formatErr("tree %d: leaf probability %v", ti, p)
-			}
-			t.Leaf[i] = p
-		}
-		f.Trees[ti] = t
-	}
-	if r.off != len(r.b) {
-		return nil, formatErr("%d unexpected bytes after the trees", len(r.b)-r.off)
+	if err := l.end(); err != nil {
+		return nil, err
 	}
 	m.forest = f
 	return m, nil
+}
+
+// modelReader reads a model file part by part, keeping the CRC of every
+// byte read and the offset for error messages.
+type modelReader struct {
+	r   *io.LimitedReader
+	crc hash.Hash32
+	off int64
+	buf bytes.Buffer
+}
+
+// read returns the next n bytes. The buffer grows as bytes arrive, so a
+// count larger than the input allocates no more than the input holds.
+// The slice is valid until the next call.
+func (l *modelReader) read(n int, what string) ([]byte, error) {
+	l.buf.Reset()
+	got, err := io.CopyN(&l.buf, l.r, int64(n))
+	l.crc.Write(l.buf.Bytes())
+	l.off += got
+	switch {
+	case l.off > MaxModelBytes:
+		return l.buf.Bytes(), formatErr("larger than %d bytes", MaxModelBytes)
+	case err == io.EOF:
+		return l.buf.Bytes(), formatErr("truncated at byte %d reading %s", l.off, what)
+	case err != nil:
+		return l.buf.Bytes(), err
+	}
+	return l.buf.Bytes(), nil
+}
+
+// forest reads the tree count, class and feature counts and the trees.
+func (l *modelReader) forest(k, nf int) (*Forest, error) {
+	b, err := l.read(12, "tree count")
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{b: b}
+	nTrees, nk, nnf := r.u32(""), r.u32(""), r.u32("")
+	if nTrees < 1 || nTrees > MaxTrees {
+		return nil, formatErr("%d trees (want 1 to %d)", nTrees, MaxTrees)
+	}
+	if int(nk) != k || int(nnf) != nf {
+		return nil, formatErr("%d classes and %d features, header has %d labels and %d feature names", nk, nnf, k, nf)
+	}
+	f := &Forest{NumClasses: k, NumFeatures: nf}
+	for ti := 0; ti < int(nTrees); ti++ {
+		t, err := l.tree(ti, uint32(k), uint32(nf))
+		if err != nil {
+			return nil, err
+		}
+		f.Trees = append(f.Trees, t)
+	}
+	return f, nil
+}
+
+// tree reads tree ti: its node and leaf counts, then its nodes and leaves.
+func (l *modelReader) tree(ti int, k, nf uint32) (Tree, error) {
+	b, err := l.read(8, "node count")
+	if err != nil {
+		return Tree{}, err
+	}
+	r := &reader{b: b}
+	nn, nl := r.u32(""), r.u32("")
+	if nn < 1 || nn > MaxNodes || nl < 1 || nl > nn {
+		return Tree{}, formatErr("tree %d: %d nodes and %d leaves", ti, nn, nl)
+	}
+	if b, err = l.read(int(nn)*20+int(nl)*int(k)*4, fmt.Sprintf("tree %d", ti)); err != nil {
+		return Tree{}, err
+	}
+	r = &reader{b: b}
+	t := Tree{Feature: make([]int32, nn), Threshold: make([]float64, nn), Left: make([]int32, nn), Right: make([]int32, nn), Leaf: make([]float32, int(nl)*int(k))}
+	for i := range t.Feature {
+		t.Feature[i] = int32(r.u32(""))
+		t.Threshold[i] = math.Float64frombits(r.u64(""))
+		t.Left[i] = int32(r.u32(""))
+		t.Right[i] = int32(r.u32(""))
+		switch {
+		case t.Feature[i] < 0:
+			if t.Feature[i] != -1 || t.Left[i] < 0 || uint32(t.Left[i]) >= nl {
+				return Tree{}, formatErr("tree %d node %d: bad leaf", ti, i)
+			}
+		default:
+			if uint32(t.Feature[i]) >= nf || t.Left[i] <= int32(i) || t.Right[i] <= int32(i) ||
+				uint32(t.Left[i]) >= nn || uint32(t.Right[i]) >= nn || math.IsNaN(t.Threshold[i]) {
+				return Tree{}, formatErr("tree %d node %d: bad split", ti, i)
+			}
+		}
+	}
+	for i := range t.Leaf {
+		p := math.Float32frombits(r.u32(""))
+		if !(p >= 0 && p <= 1) {
+			return Tree{}, formatErr("tree %d: leaf probability %v", ti, p)
+		}
+		t.Leaf[i] = p
+	}
+	return t, nil
+}
+
+// end reads the checksum and checks that nothing follows it.
+func (l *modelReader) end() error {
+	sum := l.crc.Sum32()
+	b, err := l.read(4, "checksum")
+	if err != nil {
+		return err
+	}
+	if binary.LittleEndian.Uint32(b) != sum {
+		return formatErr("checksum mismatch (file truncated or damaged)")
+	}
+	var one [1]byte
+	if n, _ := io.ReadFull(l.r, one[:]); n > 0 {
+		return formatErr("unexpected bytes after the checksum at byte %d", l.off)
+	}
+	return nil
 }
 
 // validate checks the header of a loaded model.

@@ -3,10 +3,13 @@ package classify
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -86,4 +89,62 @@ func FuzzLoadModel(f *testing.F) {
 			}
 		}
 	})
+}
+
+// zeros is an endless reader of zero bytes that counts what was read and
+// fails past limit (so that a reader that reads everything first fails
+// fast instead of allocating a gigabyte).
+type zeros struct{ n, limit int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	if z.n >= z.limit {
+		return 0, errors.New("read past the limit")
+	}
+	p = p[:min(int64(len(p)), z.limit-z.n)]
+	clear(p)
+	z.n += int64(len(p))
+	return len(p), nil
+}
+
+// Issue 19: --model /dev/zero read 1 GB before checking the magic bytes.
+// The magic comes first; the counts bound what is read after it.
+func TestLoadModelReadsHeaderFirst(t *testing.T) {
+	z := &zeros{limit: 1 << 20}
+	_, err := LoadModel(z)
+	if !errors.Is(err, ErrModelFormat) || !strings.Contains(err.Error(), "no ECGMODEL magic") {
+		t.Fatalf("endless zeros: %v, want no ECGMODEL magic", err)
+	}
+	if z.n > 16 {
+		t.Errorf("read %d bytes of endless zeros before refusing them, want at most 16", z.n)
+	}
+
+	// A header that declares a huge tree, then nothing: truncated, with
+	// no allocation of what it declared.
+	good, err := os.ReadFile(filepath.Join("testdata", "small.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	infoLen := binary.LittleEndian.Uint32(good[12:])
+	treeAt := 16 + int(infoLen) + 12
+	bad := bytes.Clone(good[:treeAt])
+	bad = binary.LittleEndian.AppendUint32(bad, MaxNodes)
+	bad = binary.LittleEndian.AppendUint32(bad, MaxNodes)
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	_, err = LoadModel(bytes.NewReader(bad))
+	runtime.ReadMemStats(&ms1)
+	if grew := ms1.TotalAlloc - ms0.TotalAlloc; grew > 16<<20 {
+		t.Errorf("a tree declaring %d nodes in %d bytes allocated %d bytes", MaxNodes, len(bad), grew)
+	}
+	if !errors.Is(err, ErrModelFormat) || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("huge declared tree: %v, want truncated", err)
+	}
+
+	// Bytes after the checksum are refused.
+	if _, err := LoadModel(bytes.NewReader(append(bytes.Clone(good), 0))); !errors.Is(err, ErrModelFormat) {
+		t.Errorf("a byte after the checksum: %v", err)
+	}
+	if _, err := LoadModel(bytes.NewReader(good)); err != nil {
+		t.Errorf("the good model: %v", err)
+	}
 }

@@ -3,18 +3,17 @@ package datasets
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
+	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/atomicfile"
 )
@@ -70,10 +69,11 @@ type ArchiveOptions struct {
 	Stride, Hop float64
 	// KeepPartial keeps a last stride shorter than Stride.
 	KeepPartial bool
-	// Signals selects signals by description ("MLII", any case) or index
-	// ("0"); empty means all.
-	// Records without any of them are skipped (counted in
-	// ArchiveResult.SkippedRecords).
+	// Signals selects signals as signal.Select does: by description
+	// ("MLII", any case) or index ("0"); empty or "all" means all. A
+	// record that lacks one of them is skipped (counted in
+	// ArchiveResult.SkippedRecords); its selected signals are written in
+	// the record's order.
 	Signals []string
 	// MinFraction is the share of a stride the rhythm must cover for
 	// LabelRhythm (0.8); strides below it are skipped and counted.
@@ -99,7 +99,9 @@ type ArchiveOptions struct {
 	// PruneSuffixes are the suffixes removed with a stale window's base
 	// name when Force replaces an archive (see Force).
 	PruneSuffixes []string
-	// Jobs is the number of records processed at once (runtime.NumCPU()).
+	// Jobs is the number of windows rendered at once (runtime.NumCPU()):
+	// the size of the one worker pool. One more goroutine reads the
+	// records in order and one commits the results in order.
 	Jobs int
 	// Shard and Shards select every Shards-th record starting at Shard
 	// (0-based) so that several machines can share an archive; the
@@ -108,8 +110,14 @@ type ArchiveOptions struct {
 	// Outputs are the files written per window and signal; the first is
 	// the image the manifest lists.
 	Outputs []Output
-	// Progress, when set, is called (from several goroutines) as records
-	// and windows are done: records and windows are increments.
+	// OutputParams describe how the Outputs are made (a renderer's STFT
+	// and image parameters); the archive records them with its own in its
+	// parameter file (see ParamsName) and refuses to resume an archive
+	// made with others.
+	OutputParams map[string]any
+	// Progress, when set, is called (from one goroutine, in record order)
+	// as records and windows are done: records and windows are
+	// increments.
 	Progress func(records, windows int)
 	// MinSamples, when set, gives the fewest samples a window at fs Hz
 	// must hold (the STFT's nperseg); shorter windows are skipped and
@@ -211,25 +219,28 @@ func ShardRecords(records []string, k, n int) []string {
 	return out
 }
 
-// recordResult is what one record contributes.
-type recordResult struct {
-	started bool   // holds a slot of the window of records in flight
-	name    string // record name as the manifest gives it ("" before its header is read)
-	rows    []ManifestRow
-	res     ArchiveResult
-	err     error
-}
-
 // Archive writes the outputs of every window of every record (paths
 // without extension) into opt.Out, one folder per label unless
 // opt.Label is LabelNone, and a manifest listing them in record order.
-// Records run in parallel (opt.Jobs) and at most 2·Jobs records' results
-// are held at once. Outputs are written atomically; existing ones are
-// kept unless opt.Force. When ctx is cancelled Archive stops, leaves no
+//
+// One goroutine reads the records in order and cuts them into tasks, one
+// per window and signal; one pool of opt.Jobs goroutines renders the
+// tasks; one goroutine commits them in input order, writing the files and
+// the manifest rows, so that an archive is the same whatever the number
+// of jobs. A bounded number of tasks is in flight. Outputs are written
+// atomically; existing ones are kept unless opt.Force. The archive
+// records its parameters in ParamsName before its first output and
+// refuses, with a *ParamsError, to resume an archive made with other ones
+// unless opt.Force. When ctx is cancelled Archive stops, leaves no
 // partial file and returns ctx's error; a failing record is reported in
-// ArchiveResult.Failed and the others go on.
+// ArchiveResult.Failed (with the manifest rows of its windows before the
+// failure) and the others go on.
 func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*ArchiveResult, error) {
 	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
+	params, err := checkParams(&opt)
+	if err != nil {
 		return nil, err
 	}
 	records = ShardRecords(records, opt.Shard, opt.Shards)
@@ -241,117 +252,54 @@ func Archive(ctx context.Context, records []string, opt ArchiveOptions) (*Archiv
 		name = ManifestShardName(opt.Shard, opt.Shards)
 	}
 	total := &ArchiveResult{Labels: map[string]int{}, Manifest: filepath.Join(opt.Out, name)}
-	var previous []ManifestRow
-	if opt.Force {
-		// Unreadable or absent: nothing is pruned.
-		previous, _ = ReadManifestFile(total.Manifest)
-	}
-	made := map[string]bool{} // images listed by the new manifest
-	done := map[string]bool{} // records processed without error
 	mf, err := atomicfile.Create(total.Manifest)
 	if err != nil {
 		return nil, err
 	}
 	defer mf.Abort()
-	mw := NewManifestWriter(mf)
-
-	parent := ctx
-	ctx, cancel := context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a := &archiver{opt: opt, dirs: map[string]bool{}, files: make(chan fileJob, 4*opt.Jobs)}
-	var fw sync.WaitGroup
-	for range fileWriters * opt.Jobs {
-		fw.Add(1)
-		go func() {
-			defer fw.Done()
-			a.writeFiles()
-		}()
+	c := &committer{opt: &opt, ctx: runCtx, cancel: cancel, total: total, mw: NewManifestWriter(mf), params: params,
+		dirs: map[string]bool{}, made: map[string]bool{}, done: map[string]bool{}}
+	if opt.Force {
+		// Unreadable or absent: nothing is pruned.
+		c.previous, _ = ReadManifestFile(total.Manifest)
 	}
-	defer func() {
-		close(a.files)
-		fw.Wait()
-	}()
-	results := make([]chan recordResult, len(records))
-	for i := range results {
-		results[i] = make(chan recordResult, 1)
+	runPipeline(runCtx, records, &opt, c)
+	if c.err != nil {
+		return total, c.err
 	}
-	window := make(chan struct{}, 2*opt.Jobs) // records started but not yet written
-	workers := make(chan struct{}, opt.Jobs)  // records running
-	var wg sync.WaitGroup
-	go func() {
-		for i, rec := range records {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				for j := i; j < len(records); j++ {
-					results[j] <- recordResult{err: ctx.Err()}
-				}
-				return
-			}
-			workers <- struct{}{}
-			wg.Add(1)
-			go func(i int, rec string) {
-				defer wg.Done()
-				r := a.record(ctx, rec)
-				r.started = true
-				<-workers
-				if opt.Progress != nil {
-					opt.Progress(1, 0)
-				}
-				results[i] <- r
-			}(i, rec)
-		}
-	}()
-	var werr error
-	for i := range records {
-		r := <-results[i]
-		if r.started {
-			<-window
-		}
-		if ctx.Err() != nil {
-			continue
-		}
-		if r.err != nil {
-			if errors.Is(r.err, context.Canceled) {
-				continue
-			}
-			total.Failed = append(total.Failed, r.err)
-		} else if r.name != "" {
-			done[r.name] = true
-		}
-		total.add(&r.res)
-		for j := range r.rows {
-			if previous != nil {
-				made[r.rows[j].Image] = true
-			}
-			if err := mw.Write(&r.rows[j]); err != nil && werr == nil {
-				werr = err
-				cancel()
-			}
-		}
-	}
-	cancel()
-	wg.Wait()
-	if werr != nil {
-		return total, fmt.Errorf("%s: %w", total.Manifest, werr)
-	}
-	if err := parent.Err(); err != nil {
+	if err := ctx.Err(); err != nil {
 		return total, err
+	}
+	return total, c.finish(mf)
+}
+
+// finish records the parameters, commits the manifest and, with Force,
+// prunes what the earlier archive held that this run no longer makes.
+func (c *committer) finish(mf *atomicfile.File) error {
+	total := c.total
+	// A run that processed a record records its parameters, unless every
+	// window was too short for them (they made nothing).
+	if total.Records > 0 && !(total.Windows == 0 && total.SkippedShort > 0) {
+		if err := c.params.record(); err != nil {
+			return err
+		}
 	}
 	if total.Windows == 0 {
 		// No image at all (only failures, short windows or records
 		// without the signals): no manifest claims an archive.
 		total.Manifest = ""
-		return total, nil
+		return nil
 	}
-	if err := mw.Flush(); err != nil {
-		return total, fmt.Errorf("%s: %w", total.Manifest, err)
+	if err := c.mw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", total.Manifest, err)
 	}
 	if err := mf.Commit(); err != nil {
-		return total, err
+		return err
 	}
-	total.Removed = prune(opt, previous, made, done)
-	return total, nil
+	total.Removed = prune(*c.opt, c.previous, c.made, c.done)
+	return nil
 }
 
 // prune removes the files of previous manifest rows, for the records in
@@ -424,293 +372,19 @@ func (t *ArchiveResult) add(r *ArchiveResult) {
 	}
 }
 
-type archiver struct {
-	opt   ArchiveOptions
-	mu    sync.Mutex
-	dirs  map[string]bool // directories made
-	files chan fileJob    // rendered files waiting to be committed
-	bufs  sync.Pool       // *bytes.Buffer
-}
-
-// fileJob is a rendered output waiting to be written.
-type fileJob struct {
-	ctx    context.Context
-	target string
-	buf    *bytes.Buffer
-	done   func(error)
-}
-
-// fileWriters is the number of goroutines committing files per job:
-// commits wait on fsync, which the file system serves for many files at
-// once, so rendering (CPU) and committing (I/O) overlap.
-const fileWriters = 8
-
-// writeFiles commits rendered files until the channel closes. A file whose
-// context is cancelled is dropped, never written in part.
-func (a *archiver) writeFiles() {
-	for j := range a.files {
-		err := j.ctx.Err()
-		if err == nil {
-			// No fsync per file: images are regenerable, the rename keeps
-			// them whole for readers, and a resume rewrites empty files
-			// (what a power loss can leave); one fsync per file would set
-			// the archive's pace.
-			err = atomicfile.WriteFileNoSync(j.target, func(w io.Writer) error {
-				_, err := w.Write(j.buf.Bytes())
-				return err
-			})
-		}
-		j.buf.Reset()
-		a.bufs.Put(j.buf)
-		j.done(err)
-	}
-}
-
-func (a *archiver) mkdir(dir string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.dirs[dir] {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	a.dirs[dir] = true
-	return nil
-}
-
 // planned is a window of a record before its samples are read.
 type planned struct {
 	span  Span
 	at    int64       // sample the file name's time tag gives: the window start, or the beat
+	tag   string      // the time tag of the file name (timeTags)
 	row   ManifestRow // signal fields still empty
 	label string
 	beats []RefBeat
 }
 
-// record processes one record.
-func (a *archiver) record(ctx context.Context, path string) (out recordResult) {
-	opt := &a.opt
-	out.res.Labels = map[string]int{}
-	var rec *wfdb.Record
-	var anns []wfdb.Annotation
-	var err error
-	if opt.Open != nil {
-		if rec, anns, err = opt.Open(path); err != nil {
-			out.err = err
-			return
-		}
-	}
-	opened := rec != nil
-	var h *wfdb.Header
-	if rec != nil {
-		h = rec.Header
-	} else if h, err = wfdb.ReadHeader(path); err != nil {
-		out.err = err
-		return
-	}
-	fs := h.Fs
-	recName := strings.ReplaceAll(filepath.ToSlash(strings.TrimPrefix(path, filepath.Dir(path)+string(filepath.Separator))), "/", "_")
-	if h.Name != "" {
-		recName = SanitizeLabel(h.Name)
-	}
-	out.name = recName
-	sigs, sigNames := selectSignals(h, opt.Signals)
-	if len(sigs) == 0 {
-		out.res.SkippedRecords++
-		return
-	}
-	n := h.NSamples
-	if rec == nil && n <= 0 {
-		// Length unknown from the header: read the record to learn it.
-		if rec, err = wfdb.ReadRecord(path); err != nil {
-			out.err = err
-			return
-		}
-	}
-	if rec != nil {
-		n = int64(rec.NumFrames())
-	}
-	if !opened {
-		anns, err = wfdb.ReadAnnotations(path, opt.Annotator)
-		if err != nil {
-			if opt.Label != LabelNone || !errors.Is(err, iofs.ErrNotExist) {
-				out.err = fmt.Errorf("%s: annotations: %w", path, err)
-				return
-			}
-			anns = nil
-		}
-	} else if opt.Label != LabelNone && len(anns) == 0 {
-		out.err = fmt.Errorf("%s: no reference annotations to label from", path)
-		return
-	}
-	var ref []RefBeat
-	if anns != nil {
-		ref = RefBeats(anns)
-	}
-	plan, msTimes := a.plan(&out.res, anns, ref, n, fs)
-	if opt.MinSamples != nil {
-		minLen := opt.MinSamples(fs)
-		kept := plan[:0]
-		for _, p := range plan {
-			if p.span.Len() < minLen {
-				out.res.SkippedShort += len(sigs)
-				continue
-			}
-			kept = append(kept, p)
-		}
-		plan = kept
-	}
-	if len(plan) == 0 {
-		if opt.Label != LabelAAMI && n < Samples(opt.Stride, fs) {
-			out.res.ShortRecords++
-		}
-		out.res.Records++
-		return
-	}
-	// Read the samples chunk by chunk (windows are in order of start).
-	for c0 := 0; c0 < len(plan); {
-		from, to := plan[c0].span.Start, plan[c0].span.End
-		c1 := c0 + 1
-		for c1 < len(plan) && plan[c1].span.End-from <= opt.ChunkFrames {
-			to = max(to, plan[c1].span.End)
-			c1++
-		}
-		if err := ctx.Err(); err != nil {
-			out.err = err
-			return
-		}
-		// A little lead-in for renderers that detect beats.
-		lead := min(from, int64(5*fs))
-		chunk := rec
-		if chunk == nil {
-			if chunk, err = wfdb.ReadRecordRange(path, from-lead, to); err != nil {
-				out.err = err
-				return
-			}
-		}
-		base := from - lead
-		if rec != nil {
-			base = 0
-		}
-		type task struct {
-			si int
-			p  *planned
-		}
-		var tasks []task
-		phys := make([][]float64, len(sigs))
-		for si, sig := range sigs {
-			phys[si] = chunk.Physical(sig)
-			for k := range plan[c0:c1] {
-				tasks = append(tasks, task{si, &plan[c0+k]})
-			}
-		}
-		rows := make([]ManifestRow, len(tasks))
-		written := make([]int, len(tasks))
-		existing := make([]int, len(tasks))
-		// The windows of a chunk are independent: render them on Jobs
-		// goroutines, keep the rows in order.
-		var next atomic.Int64
-		var firstErr error
-		var errOnce sync.Once
-		var wg, fileWG sync.WaitGroup
-		submit := func(target string, o Output, win *Window) error {
-			buf, _ := a.bufs.Get().(*bytes.Buffer)
-			if buf == nil {
-				buf = new(bytes.Buffer)
-			}
-			if err := o.Write(buf, win); err != nil {
-				buf.Reset()
-				a.bufs.Put(buf)
-				return fmt.Errorf("%s: %w", target, err)
-			}
-			fileWG.Add(1)
-			a.files <- fileJob{ctx: ctx, target: target, buf: buf, done: func(err error) {
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-				}
-				fileWG.Done()
-			}}
-			return nil
-		}
-		for range min(opt.Jobs, len(tasks)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					k := int(next.Add(1) - 1)
-					if k >= len(tasks) {
-						return
-					}
-					if err := ctx.Err(); err != nil {
-						errOnce.Do(func() { firstErr = err })
-						return
-					}
-					t := tasks[k]
-					sig := sigs[t.si]
-					x := phys[t.si]
-					p := t.p
-					row := p.row
-					row.Record, row.Signal = recName, h.Signals[sig].Description
-					stem := fmt.Sprintf("%s_%s_%s", recName, timeTag(p.at, fs, msTimes), sigNames[t.si])
-					dir := opt.Out
-					row.Image = stem + opt.Outputs[0].Suffix
-					if opt.Label != LabelNone {
-						dir = filepath.Join(opt.Out, p.label)
-						row.Image = p.label + "/" + row.Image
-					}
-					win := &Window{Record: recName, RecordPath: path, Name: stem, Signal: row.Signal, SignalIndex: sig,
-						Units: h.Signals[sig].Units, Fs: fs, Span: p.span,
-						X: x[p.span.Start-base : p.span.End-base], Context: x, ContextStart: base,
-						Beats: p.beats, Row: &row}
-					if err := a.mkdir(dir); err != nil {
-						errOnce.Do(func() { firstErr = err })
-						return
-					}
-					for _, o := range opt.Outputs {
-						target := filepath.Join(dir, stem+o.Suffix)
-						if !opt.Force {
-							if st, err := os.Stat(target); err == nil && st.Size() > 0 {
-								existing[k]++
-								continue
-							}
-						}
-						if err := submit(target, o, win); err != nil {
-							errOnce.Do(func() { firstErr = err })
-							return
-						}
-						written[k]++
-					}
-					rows[k] = row
-					if opt.Progress != nil {
-						opt.Progress(0, 1)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		fileWG.Wait()
-		if firstErr != nil {
-			out.err = firstErr
-			return
-		}
-		for k := range tasks {
-			out.rows = append(out.rows, rows[k])
-			out.res.Windows++
-			out.res.Labels[rows[k].Label]++
-			out.res.Written += written[k]
-			out.res.Existing += existing[k]
-		}
-		c0 = c1
-	}
-	out.res.Records++
-	return
-}
-
-// plan lists a record's windows with their labels and manifest rows, and
-// reports whether names need milliseconds.
-func (a *archiver) plan(res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64) ([]planned, bool) {
-	opt := &a.opt
+// planWindows lists a record's windows with their labels and manifest
+// rows and file-name time tags, counting those it skips in res.
+func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64) ([]planned, error) {
 	var out []planned
 	if opt.Label == LabelAAMI {
 		before, after := Samples(opt.BeatBefore, fs), Samples(opt.BeatAfter, fs)
@@ -729,11 +403,12 @@ func (a *archiver) plan(res *ArchiveResult, anns []wfdb.Annotation, ref []RefBea
 			j0, j1 := beatRange(ref, span)
 			out = append(out, planned{span: span, at: b.Sample, row: row, label: row.Label, beats: ref[j0:j1]})
 		}
-		return out, true
+		timeTags(out, fs, 3)
+		return out, nil
 	}
 	stride, hop := Samples(opt.Stride, fs), Samples(opt.Hop, fs)
 	if stride < 1 || hop < 1 {
-		return nil, false
+		return nil, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
 	}
 	var eps []wfdb.Episode
 	if opt.Label == LabelRhythm {
@@ -768,15 +443,8 @@ func (a *archiver) plan(res *ArchiveResult, anns []wfdb.Annotation, ref []RefBea
 		j0, j1 := beatRange(ref, span)
 		out = append(out, planned{span: span, at: span.Start, row: row, label: row.Label, beats: ref[j0:j1]})
 	}
-	// Names carry milliseconds only when a start is not a whole second.
-	ms := false
-	for _, p := range out {
-		if t := float64(p.span.Start) / fs; t != float64(int64(t)) {
-			ms = true
-			break
-		}
-	}
-	return out, ms
+	timeTags(out, fs, 0)
+	return out, nil
 }
 
 func beatRange(ref []RefBeat, span Span) (int, int) {
@@ -791,47 +459,152 @@ func beatRange(ref []RefBeat, span Span) (int, int) {
 	return i, j
 }
 
-// timeTag formats a start sample as minutes and seconds from the record
-// start, fixed width so that names sort by time: "0030m00s", or with
-// milliseconds "0012m03.250s".
-func timeTag(sample int64, fs float64, ms bool) string {
-	total := int64(float64(sample)/fs*1000 + 0.5)
-	m, s, frac := total/60000, total/1000%60, total%1000
-	if ms {
-		return fmt.Sprintf("%04dm%02d.%03ds", m, s, frac)
+// timeTags sets the file-name time tag of every planned window, fixed
+// width so that names sort by time: minutes and seconds from the record
+// start ("0030m00s"); with milliseconds (digits 3, or when a start is not
+// a whole second: "0012m03.250s"); with microseconds when milliseconds
+// would give two windows the same name (a hop under a millisecond); and a
+// "-2", "-3"... suffix for windows at the same sample (a beat annotated
+// twice).
+func timeTags(out []planned, fs float64, digits int) {
+	for _, p := range out {
+		if t := float64(p.at) / fs; digits == 0 && t != float64(int64(t)) {
+			digits = 3
+			break
+		}
 	}
-	return fmt.Sprintf("%04dm%02ds", m, s)
+	for {
+		seen := make(map[string]bool, len(out))
+		unique := true
+		for i := range out {
+			out[i].tag = timeTag(out[i].at, fs, digits)
+			if seen[out[i].tag] {
+				unique = false
+			}
+			seen[out[i].tag] = true
+		}
+		if unique || digits == 6 {
+			break
+		}
+		digits = 6
+	}
+	count := make(map[string]int, len(out))
+	for i := range out {
+		if count[out[i].tag]++; count[out[i].tag] > 1 {
+			out[i].tag += fmt.Sprintf("-%d", count[out[i].tag])
+		}
+	}
 }
 
-// selectSignals returns the indices of the signals to use (want names
-// them by description or index) and their names for file names
-// (sanitised, made unique).
-func selectSignals(h *wfdb.Header, want []string) ([]int, []string) {
-	var idx []int
-	var names []string
+// timeTag formats a sample's time from the record start as minutes and
+// seconds with digits (0, 3 or 6) decimals.
+func timeTag(sample int64, fs float64, digits int) string {
+	switch digits {
+	case 3:
+		total := int64(float64(sample)/fs*1000 + 0.5)
+		return fmt.Sprintf("%04dm%02d.%03ds", total/60000, total/1000%60, total%1000)
+	case 6:
+		total := int64(float64(sample)/fs*1e6 + 0.5)
+		return fmt.Sprintf("%04dm%02d.%06ds", total/60_000_000, total/1_000_000%60, total%1_000_000)
+	}
+	total := int64(float64(sample)/fs*1000 + 0.5)
+	return fmt.Sprintf("%04dm%02ds", total/60000, total/1000%60)
+}
+
+// selectSignals returns the indices of the signals to use, in the
+// record's order (want selects them as signal.Select does), and their
+// names for file names (sanitised, made unique).
+func selectSignals(h *wfdb.Header, want []string) ([]int, []string, error) {
+	desc := make([]string, len(h.Signals))
+	for i := range h.Signals {
+		desc[i] = h.Signals[i].Description
+	}
+	idx, err := signal.Select(desc, strings.Join(want, ","))
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Ints(idx)
+	names := make([]string, len(idx))
 	seen := map[string]int{}
-	for i, s := range h.Signals {
-		if len(want) > 0 && !containsFold(want, s.Description) && !containsFold(want, strconv.Itoa(i)) {
-			continue
-		}
-		name := SanitizeLabel(s.Description)
-		if s.Description == "" {
+	for k, i := range idx {
+		name := SanitizeLabel(desc[i])
+		if desc[i] == "" {
 			name = fmt.Sprintf("sig%d", i)
 		}
 		if seen[name]++; seen[name] > 1 {
 			name = fmt.Sprintf("%s-%d", name, i)
 		}
-		idx = append(idx, i)
-		names = append(names, name)
+		names[k] = name
 	}
-	return idx, names
+	return idx, names, nil
 }
 
-func containsFold(list []string, s string) bool {
-	for _, l := range list {
-		if strings.EqualFold(strings.TrimSpace(l), s) {
-			return true
-		}
+// ParamsName is the file in which an archive records the parameters it
+// was made with (its own and ArchiveOptions.OutputParams), so that a run
+// does not resume an archive made with other ones. The name is that of
+// the first archives (ecg spectro's), kept so that they resume.
+const ParamsName = "spectro-params.json"
+
+// ParamsError reports an archive made with other parameters than a run's.
+type ParamsError struct {
+	Dir  string // the archive
+	Path string // its parameter file
+}
+
+func (e *ParamsError) Error() string {
+	return fmt.Sprintf("%s was made with other parameters (see %s)", e.Dir, e.Path)
+}
+
+// paramsFile is an archive's parameter file and what a run records in it.
+type paramsFile struct {
+	path    string
+	want    []byte
+	current bool // the file holds want
+}
+
+// checkParams returns the archive's parameter file, or a *ParamsError
+// when it records other parameters and opt.Force is not set. The keys of
+// OutputParams are set after the archive's own (label, stride_s, hop_s,
+// keep_partial, min_fraction, beat_window_s, annotator, outputs).
+func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
+	suffixes := make([]string, len(opt.Outputs))
+	for i, out := range opt.Outputs {
+		suffixes[i] = out.Suffix
 	}
-	return false
+	params := map[string]any{
+		"label": string(opt.Label), "stride_s": opt.Stride, "hop_s": opt.Hop, "keep_partial": opt.KeepPartial,
+		"min_fraction": opt.MinFraction, "beat_window_s": []float64{opt.BeatBefore, opt.BeatAfter},
+		"annotator": opt.Annotator, "outputs": suffixes,
+	}
+	for k, v := range opt.OutputParams {
+		params[k] = v
+	}
+	want, err := json.MarshalIndent(params, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("archive parameters: %w", err)
+	}
+	pf := &paramsFile{path: filepath.Join(opt.Out, ParamsName), want: append(want, '\n')}
+	have, err := os.ReadFile(pf.path)
+	switch {
+	case err == nil && bytes.Equal(have, pf.want):
+		pf.current = true
+	case err == nil && !opt.Force:
+		return nil, &ParamsError{Dir: opt.Out, Path: pf.path}
+	}
+	return pf, nil
+}
+
+// record writes the parameter file unless it holds the run's parameters.
+func (pf *paramsFile) record() error {
+	if pf.current {
+		return nil
+	}
+	if err := atomicfile.WriteFile(pf.path, func(w io.Writer) error {
+		_, err := w.Write(pf.want)
+		return err
+	}); err != nil {
+		return err
+	}
+	pf.current = true
+	return nil
 }

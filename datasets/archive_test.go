@@ -3,6 +3,7 @@ package datasets
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -298,6 +300,9 @@ func TestArchiveCancel(t *testing.T) {
 		if strings.Contains(f, ".tmp") || strings.HasPrefix(f, "manifest") {
 			t.Fatalf("left %s after cancel", f)
 		}
+		if f == ParamsName {
+			continue // recorded before the first output
+		}
 		b, _ := os.ReadFile(filepath.Join(out, f))
 		if !strings.HasSuffix(string(b), "beats") {
 			t.Fatalf("%s is partial: %q", f, b)
@@ -327,7 +332,7 @@ func TestArchiveFailures(t *testing.T) {
 		t.Fatalf("no atr: %+v %v", res, err)
 	}
 	// Unlabelled strides need no annotations.
-	opt.Label = LabelNone
+	opt.Label, opt.Out = LabelNone, t.TempDir()
 	res, err = Archive(context.Background(), []string{filepath.Join(db, "ok")}, opt)
 	if err != nil || len(res.Failed) != 0 || res.Windows != 2 {
 		t.Fatalf("unlabelled: %+v %v", res, err)
@@ -361,8 +366,8 @@ func TestArchiveForcePrunesStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := listFiles(t, out)
-	// 2 records x 4 strides x 2 outputs + manifest.
-	if len(before) != 17 {
+	// 2 records x 4 strides x 2 outputs + manifest + parameters.
+	if len(before) != 18 {
 		t.Fatalf("first run: %v", before)
 	}
 	if err := os.WriteFile(filepath.Join(out, "V", "notes.txt"), []byte("mine"), 0o644); err != nil {
@@ -384,16 +389,322 @@ func TestArchiveForcePrunesStale(t *testing.T) {
 	for _, s := range []string{"0000m00s", "0000m30s", "0001m00s", "0001m30s"} {
 		want = append(want, "V/r2_"+s+"_MLII.txt", "V/r2_"+s+"_MLII_x.txt")
 	}
-	want = append(want, ManifestName)
+	want = append(want, ManifestName, ParamsName)
 	sort.Strings(want)
 	if res.Removed != 6 || !sameFiles(got, want) {
 		t.Fatalf("removed %d, files\n%v\nwant\n%v", res.Removed, got, want)
 	}
-	// Without --force nothing is removed (r1's two 30 s strides are added).
+	// Without --force other parameters are refused, and the same ones
+	// remove nothing.
 	opt.Force, opt.Stride = false, 30
 	os.Rename(filepath.Join(db, "r2.dat.bak"), filepath.Join(db, "r2.dat"))
+	var pe *ParamsError
+	if _, err = Archive(context.Background(), recs, opt); !errors.As(err, &pe) || pe.Path != filepath.Join(out, ParamsName) {
+		t.Fatalf("other parameters without force: %v", err)
+	}
+	opt.Stride = 60
 	res, err = Archive(context.Background(), recs, opt)
-	if err != nil || res.Removed != 0 || len(listFiles(t, out)) != len(want)+2 {
+	if err != nil || res.Removed != 0 || res.Written != 0 || res.Existing != 4 || len(listFiles(t, out)) != len(want) {
 		t.Fatalf("resume: %+v %v %v", res, err, listFiles(t, out))
+	}
+}
+
+// The parameter file: written with the archive's parameters and the
+// outputs', before the first output (so a killed run has it), refused
+// with other parameters unless Force.
+func TestArchiveParams(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 65)
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Label: LabelRhythm, Outputs: []Output{textOutput},
+		OutputParams: map[string]any{"image": map[string]any{"width": 32}}}
+	recs := []string{filepath.Join(db, "r1")}
+	ctx, cancel := context.WithCancel(context.Background())
+	killer := Output{Suffix: ".txt", Write: func(w io.Writer, win *Window) error {
+		if win.Signal == "V1" {
+			// Cancel once the first window is committed.
+			for i := 0; i < 1000; i++ {
+				if _, err := os.Stat(filepath.Join(out, "N", "r1_0000m00s_MLII.txt")); err == nil {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}
+		return textOutput.Write(w, win)
+	}}
+	opt.Outputs = []Output{killer}
+	if _, err := Archive(ctx, recs, opt); err != context.Canceled {
+		t.Fatalf("cancel: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, ParamsName))
+	if err != nil {
+		t.Fatalf("no parameters after a cancelled run that wrote an output: %v", err)
+	}
+	want := `{
+  "annotator": "atr",
+  "beat_window_s": [
+    0.25,
+    0.45
+  ],
+  "hop_s": 60,
+  "image": {
+    "width": 32
+  },
+  "keep_partial": false,
+  "label": "rhythm",
+  "min_fraction": 0.8,
+  "outputs": [
+    ".txt"
+  ],
+  "stride_s": 60
+}
+`
+	if string(b) != want {
+		t.Fatalf("parameters\n%s\nwant\n%s", b, want)
+	}
+	opt.Outputs = []Output{textOutput}
+	if res, err := Archive(context.Background(), recs, opt); err != nil || res.Windows != 2 || res.Existing != 1 {
+		t.Fatalf("resume: %+v %v", res, err)
+	}
+	opt.OutputParams["image"] = map[string]any{"width": 64}
+	var pe *ParamsError
+	if _, err := Archive(context.Background(), recs, opt); !errors.As(err, &pe) || !strings.Contains(err.Error(), "other parameters") {
+		t.Fatalf("other output parameters: %v", err)
+	}
+	opt.Force = true
+	if res, err := Archive(context.Background(), recs, opt); err != nil || res.Written != 2 {
+		t.Fatalf("force: %+v %v", res, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, ParamsName)); !strings.Contains(string(b), `"width": 64`) {
+		t.Fatalf("parameters not replaced: %s", b)
+	}
+}
+
+// Signals are selected by the one rule of signal.Select; a record that
+// lacks one of them is skipped; the selected ones come in the record's
+// order.
+func TestArchiveSignals(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 65)
+	recs := []string{filepath.Join(db, "r1")}
+	for _, c := range []struct {
+		signals []string
+		want    string // signals of the first window(s), or "skipped"
+	}{
+		{nil, "MLII V1"},
+		{[]string{"all"}, "MLII V1"},
+		{[]string{"v1", "MLII"}, "MLII V1"},
+		{[]string{"1"}, "V1"},
+		{[]string{" mlii "}, "MLII"},
+		{[]string{"MLII", "V9"}, "skipped"},
+	} {
+		opt := ArchiveOptions{Out: t.TempDir(), Outputs: []Output{textOutput}, Signals: c.signals}
+		res, err := Archive(context.Background(), recs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "skipped"
+		if res.SkippedRecords == 0 {
+			rows, err := ReadManifestFile(res.Manifest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sigs []string
+			for _, r := range rows {
+				if r.Start == 0 {
+					sigs = append(sigs, r.Signal)
+				}
+			}
+			got = strings.Join(sigs, " ")
+		} else if res.Windows != 0 || res.Records != 0 {
+			t.Fatalf("%q: skipped record made windows: %+v", c.signals, res)
+		}
+		if got != c.want {
+			t.Errorf("signals %q: %s, want %s", c.signals, got, c.want)
+		}
+	}
+}
+
+// The committer writes in input order: the manifest is the same whatever
+// the number of jobs and however slow some windows are to render.
+func TestArchiveOrderedCommit(t *testing.T) {
+	db := t.TempDir()
+	var recs []string
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("o%d", i)
+		writeTestRecord(t, db, name, 95)
+		recs = append(recs, filepath.Join(db, name))
+	}
+	var n atomic.Int64
+	slow := Output{Suffix: ".txt", Write: func(w io.Writer, win *Window) error {
+		if n.Add(1)%3 == 0 {
+			time.Sleep(2 * time.Millisecond)
+		}
+		return textOutput.Write(w, win)
+	}}
+	var manifests []string
+	for _, jobs := range []int{1, 4} {
+		opt := ArchiveOptions{Out: t.TempDir(), Label: LabelBeats, Stride: 10, Outputs: []Output{slow}, Jobs: jobs}
+		res, err := Archive(context.Background(), recs, opt)
+		if err != nil || res.Windows != 3*9*2 {
+			t.Fatalf("jobs %d: %+v %v", jobs, res, err)
+		}
+		b, _ := os.ReadFile(res.Manifest)
+		manifests = append(manifests, string(b))
+	}
+	if manifests[0] != manifests[1] {
+		t.Fatal("manifests differ between 1 and 4 jobs")
+	}
+}
+
+// WFDBOutputs writes each window as a one-signal format-16 record that
+// reads back to the window's samples in 1 µV steps.
+func TestWFDBOutputs(t *testing.T) {
+	out := t.TempDir()
+	x := []float64{0.0004, -1.2345, math.NaN(), 40, -40}
+	win := &Window{Name: "r_0000m00s_MLII", Signal: "MLII", Fs: 360, X: x}
+	var files [2]bytes.Buffer
+	for i, o := range WFDBOutputs() {
+		if err := o.Write(&files[i], win); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, win.Name+o.Suffix), files[i].Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantHea := "r_0000m00s_MLII 1 360 5\nr_0000m00s_MLII.dat 16 1000/mV 16 0 0 31533 0 MLII\n"
+	if files[0].String() != wantHea {
+		t.Fatalf("header %q, want %q", files[0].String(), wantHea)
+	}
+	rec, err := wfdb.ReadRecord(filepath.Join(out, win.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.VerifyChecksums(); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Digital(0)
+	want := []int32{0, -1235, wfdb.InvalidSample, 32767, -32767}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("samples %v, want %v", got, want)
+	}
+}
+
+// An archive in one call: every one-minute stride of every record, one
+// file per stride and signal in a folder per rhythm, and a manifest. Any
+// Output will do: spectro.StrideRenderer's PNG() writes spectrogram
+// images, WFDBOutputs() one-signal records.
+func ExampleArchive() {
+	db, _ := os.MkdirTemp("", "db")
+	out, _ := os.MkdirTemp("", "archive")
+	defer os.RemoveAll(db)
+	defer os.RemoveAll(out)
+	// Two minutes at 100 Hz: normal rhythm, atrial fibrillation from 60 s.
+	x := make([]int32, 120*100)
+	for i := range x {
+		x[i] = int32(200 * math.Sin(float64(i)/10))
+	}
+	h := &wfdb.Header{Name: "r1", Fs: 100, Signals: []wfdb.SignalSpec{
+		{FileName: "r1.dat", Format: wfdb.Format16, Gain: 200, Units: "mV", Description: "MLII"}}}
+	if err := wfdb.WriteRecord(db, h, [][]int32{x}); err != nil {
+		panic(err)
+	}
+	anns := []wfdb.Annotation{{Sample: 0, Type: wfdb.Rhythm, Aux: "(N"}, {Sample: 6000, Type: wfdb.Rhythm, Aux: "(AFIB"}}
+	if err := wfdb.WriteAnnotations(filepath.Join(db, "r1"), "atr", anns); err != nil {
+		panic(err)
+	}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "r1")}, ArchiveOptions{
+		Out: out, Label: LabelRhythm, Outputs: WFDBOutputs()})
+	if err != nil {
+		panic(err)
+	}
+	rows, _ := ReadManifestFile(res.Manifest)
+	for _, r := range rows {
+		fmt.Println(r.Image, r.Start, r.End, r.Label)
+	}
+	// Output:
+	// N/r1_0000m00s_MLII.hea 0 6000 N
+	// AFIB/r1_0001m00s_MLII.hea 6000 12000 AFIB
+}
+
+// File names stay unique for any hop: under a millisecond they carry
+// microseconds, and a hop under one sample is an error, not an empty
+// archive (issue 19: 4,001 manifest rows, 1,001 files at 4 kHz, hop 0.25 ms).
+func TestArchiveNamesUniqueSubMillisecondHop(t *testing.T) {
+	db := t.TempDir()
+	const fs = 4000
+	n := 4000 + 400
+	x := make([]int32, n)
+	for i := range x {
+		x[i] = int32(i % 50)
+	}
+	h := &wfdb.Header{Name: "fast", Fs: fs, Signals: []wfdb.SignalSpec{
+		{FileName: "fast.dat", Format: 16, Gain: 200, Units: "mV", ADCResolution: 16, Description: "ECG"},
+	}}
+	if err := wfdb.WriteRecord(db, h, [][]int32{x}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Stride: 0.1, Hop: 0.00025, Outputs: []Output{textOutput}, Jobs: 2}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "fast")}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := listFiles(t, out)
+	images := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".txt") {
+			images++
+		}
+	}
+	if res.Windows != 4001 || len(rows) != 4001 || images != 4001 {
+		t.Fatalf("%d windows, %d manifest rows, %d files; want 4001 each", res.Windows, len(rows), images)
+	}
+	if rows[1].Image != "fast_0000m00.000250s_ECG.txt" {
+		t.Errorf("second name %q, want microseconds", rows[1].Image)
+	}
+
+	opt.Out, opt.Hop = t.TempDir(), 0.0001 // 0.4 samples
+	res, err = Archive(context.Background(), []string{filepath.Join(db, "fast")}, opt)
+	if err == nil && len(res.Failed) == 0 {
+		t.Fatalf("hop under one sample: no error (%+v)", res)
+	}
+	msg := fmt.Sprint(err, res.Failed)
+	if !strings.Contains(msg, "at least one sample") {
+		t.Errorf("hop under one sample: %s", msg)
+	}
+}
+
+// A multi-segment record is archived like any record: its signals are
+// those of its segments, picked by name (issue 19: the master header has
+// no signal lines).
+func TestArchiveMultiSegment(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "s1", 60)
+	writeTestRecord(t, db, "s2", 60)
+	if err := os.WriteFile(filepath.Join(db, "m.hea"), []byte("m/2 2 100 12000\ns1 6000\ns2 6000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	opt := ArchiveOptions{Out: out, Stride: 30, Signals: []string{"v1"}, Outputs: []Output{textOutput}, Jobs: 2}
+	res, err := Archive(context.Background(), []string{filepath.Join(db, "m")}, opt)
+	if err != nil || len(res.Failed) != 0 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	rows, err := ReadManifestFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[3].Image != "m_0001m30s_V1.txt" || rows[3].Signal != "V1" {
+		t.Fatalf("rows %+v", rows)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "m_0001m30s_V1.txt"))
+	if err != nil || string(b) != "m V1 9000-12000 3000 0 beats" {
+		t.Fatalf("window %q, %v", b, err)
 	}
 }

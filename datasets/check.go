@@ -20,13 +20,27 @@ type RecordCheck struct {
 	Fs       float64 `json:"fs"`
 	Frames   int64   `json:"frames"`
 	Duration float64 `json:"duration_s"`
-	// Checksums is "ok", "BAD", "none" (the header gives none) or "-"
+	// Checksums is "ok", "BAD", "unset" (a header checksum of 0 that the
+	// samples do not match: the writer computed none; see
+	// wfdb.ChecksumError.Unset), "none" (the header gives none) or "-"
 	// (the samples could not be read).
 	Checksums   string `json:"checksums"`
 	Annotations int    `json:"annotations"`
 	// Status is "ok" or the problems joined by "; ".
 	Status   string   `json:"status"`
 	Problems []string `json:"problems,omitempty"`
+	// Warnings are what deserves a look without being a problem: unset
+	// checksums, what a conversion lost.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// CheckOptions says what CheckRecord checks.
+type CheckOptions struct {
+	// Annotators are the annotation files read (those that exist).
+	Annotators []string
+	// Strict makes unset checksums (a header checksum of 0 that the
+	// samples do not match) problems instead of warnings.
+	Strict bool
 }
 
 // OK reports whether the check found no problem.
@@ -45,7 +59,7 @@ func (c *RecordCheck) finish() {
 // CheckRecord checks the WFDB record at path (no extension): its header,
 // its samples against the header's checksums (read in chunks, not held),
 // and each of the annotators' files that exists.
-func CheckRecord(path string, annotators []string) (c RecordCheck) {
+func CheckRecord(path string, opt CheckOptions) (c RecordCheck) {
 	c = RecordCheck{Record: filepath.Base(path), Checksums: "none"}
 	defer c.finish()
 	h, err := wfdb.ReadHeader(path)
@@ -54,7 +68,20 @@ func CheckRecord(path string, annotators []string) (c RecordCheck) {
 		return c
 	}
 	c.Signals, c.Fs, c.Frames = len(h.Signals), h.Fs, h.NSamples
-	if frames, err := checkSamples(h, path, &c.Checksums); err != nil {
+	frames, warnings, err := checkSamples(h, path, &c.Checksums)
+	if opt.Strict {
+		for _, w := range warnings {
+			err = errors.Join(err, w)
+		}
+		warnings = nil
+		if err != nil && c.Checksums == "unset" {
+			c.Checksums = "BAD"
+		}
+	}
+	for _, w := range warnings {
+		c.Warnings = append(c.Warnings, w.Error())
+	}
+	if err != nil {
 		c.fail(err)
 	} else {
 		c.Frames = frames
@@ -62,7 +89,7 @@ func CheckRecord(path string, annotators []string) (c RecordCheck) {
 	if h.Fs > 0 {
 		c.Duration = float64(c.Frames) / h.Fs
 	}
-	for _, ann := range annotators {
+	for _, ann := range opt.Annotators {
 		anns, err := wfdb.ReadAnnotations(path, ann)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
@@ -76,9 +103,10 @@ func CheckRecord(path string, annotators []string) (c RecordCheck) {
 }
 
 // checkSamples reads a record's samples and verifies its checksums,
-// setting *status to "ok" or "BAD" when the header has any ("-" when they
-// cannot be read). It returns the number of frames read.
-func checkSamples(h *wfdb.Header, path string, status *string) (int64, error) {
+// setting *status to "ok", "unset" or "BAD" when the header has any ("-"
+// when they cannot be read). It returns the number of frames read, the
+// unset checksums (warnings) and the other mismatches (err).
+func checkSamples(h *wfdb.Header, path string, status *string) (int64, []*wfdb.ChecksumError, error) {
 	for _, s := range h.Signals {
 		if s.HasChecksum {
 			*status = "-" // until the samples are read and verified
@@ -89,65 +117,90 @@ func checkSamples(h *wfdb.Header, path string, status *string) (int64, error) {
 	}
 	sums, frames, err := h.SignalChecksums()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	var errs []error
 	for i, s := range h.Signals {
-		if !s.HasChecksum {
-			continue
-		}
-		*status = "ok"
-		if sums[i] != s.Checksum {
+		if s.HasChecksum && sums[i] != s.Checksum {
 			errs = append(errs, &wfdb.ChecksumError{Record: h.Name, Signal: i, Description: s.Description, Header: s.Checksum, Got: sums[i]})
 		}
 	}
-	if len(errs) > 0 {
+	warnings, err := splitUnset(errs)
+	setChecksumStatus(status, warnings, err)
+	return frames, warnings, err
+}
+
+// setChecksumStatus sets the Checksums column of a record whose header
+// has checksums ("-" so far).
+func setChecksumStatus(status *string, warnings []*wfdb.ChecksumError, err error) {
+	switch {
+	case *status != "-":
+	case err != nil:
 		*status = "BAD"
+	case len(warnings) > 0:
+		*status = "unset"
+	default:
+		*status = "ok"
 	}
-	return frames, errors.Join(errs...)
+}
+
+// splitUnset separates unset checksums (wfdb.ChecksumError.Unset) from
+// the other mismatches.
+func splitUnset(errs []error) ([]*wfdb.ChecksumError, error) {
+	var warnings []*wfdb.ChecksumError
+	var rest []error
+	for _, e := range errs {
+		if ce, ok := e.(*wfdb.ChecksumError); ok && ce.Unset() {
+			warnings = append(warnings, ce)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return warnings, errors.Join(rest...)
 }
 
 // checkSegments reads a multi-segment record whole and verifies each
-// segment against its own header.
-func checkSegments(path string, status *string) (int64, error) {
+// segment read whole against its own header.
+func checkSegments(path string, status *string) (int64, []*wfdb.ChecksumError, error) {
 	rec, err := wfdb.ReadRecord(path)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	for s := 0; s < rec.NumSignals(); s++ {
-		if _, present := rec.ChecksumOK(s); present {
-			*status = "ok"
-		}
+	// The master header has no checksums; mismatches of the segments'
+	// own checksums are reported, a clean record keeps "none".
+	if *status == "none" {
+		*status = "-"
+		defer func() {
+			if *status == "ok" {
+				*status = "none"
+			}
+		}()
 	}
-	if *status != "ok" {
-		return int64(rec.NumFrames()), nil
-	}
-	if err := rec.VerifyChecksums(); err != nil {
-		*status = "BAD"
-		return int64(rec.NumFrames()), err
-	}
-	return int64(rec.NumFrames()), nil
+	warnings, err := rec.CheckChecksums()
+	setChecksumStatus(status, warnings, err)
+	return int64(rec.NumFrames()), warnings, err
 }
 
 // ConvertDeviceRecord converts a device export into the WFDB record
 // RecordNameFor(path) in outDir (with the EDF+ annotations as outDir/NAME.atr)
 // and checks the result as CheckRecord does.
-func (o DeviceOptions) ConvertDeviceRecord(path, outDir string, annotators []string) RecordCheck {
+func (o DeviceOptions) ConvertDeviceRecord(path, outDir string, opt CheckOptions) RecordCheck {
 	name := RecordNameFor(path)
 	c := RecordCheck{Record: name, Source: path, Checksums: "none"}
-	h, data, anns, err := o.ConvertDevice(path, name)
+	conv, err := o.ConvertDevice(path, name)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
-	} else if err = wfdb.WriteRecord(outDir, h, data); err == nil && len(anns) > 0 {
-		err = wfdb.WriteAnnotations(filepath.Join(outDir, name), DeviceAnnotator, anns)
+	} else if err = wfdb.WriteRecord(outDir, conv.Header, conv.Data); err == nil && len(conv.Annotations) > 0 {
+		err = wfdb.WriteAnnotations(filepath.Join(outDir, name), DeviceAnnotator, conv.Annotations)
 	}
 	if err != nil {
 		c.fail(err)
 		c.finish()
 		return c
 	}
-	c = CheckRecord(filepath.Join(outDir, name), annotators)
+	c = CheckRecord(filepath.Join(outDir, name), opt)
 	c.Source = path
+	c.Warnings = append(conv.Warnings, c.Warnings...)
 	return c
 }
 

@@ -19,8 +19,12 @@ import (
 type DeviceOptions struct {
 	CSV CSVOptions
 	// Gain is the number of ADC units per physical unit given to CSV
-	// signals; 0 chooses one per signal (Signal.ToWFDB).
+	// signals; 0 chooses one per signal (Signals.Convert).
 	Gain float64
+	// Warn, when not nil, is told what a conversion lost ("FILE: signal
+	// S: ..."): ReadDevice and the readers built on it call it, as a
+	// command prints warnings on stderr.
+	Warn func(msg string)
 }
 
 // HasDeviceExt reports whether name ends in .csv, .tsv, .txt or .edf (any
@@ -87,58 +91,88 @@ func RecordNameFor(path string) string {
 	return string(b)
 }
 
+// Converted is a device export read as a WFDB record.
+type Converted struct {
+	Header *wfdb.Header
+	Data   [][]int32 // digital samples per signal
+	// Annotations are an EDF+ file's annotations, as comment annotations.
+	Annotations []wfdb.Annotation
+	// Warnings say, one sentence each, what the conversion lost (CSV
+	// values clipped or rounded by the chosen gain).
+	Warnings []string
+}
+
 // ConvertDevice reads a device export as the header and digital samples of
-// a WFDB record named name; the annotations of an EDF+ file come back as
-// comment annotations. The format is told by the file's first bytes (EDF),
-// else it is read as CSV.
-func (o DeviceOptions) ConvertDevice(path, name string) (*wfdb.Header, [][]int32, []wfdb.Annotation, error) {
+// a WFDB record named name. The format is told by the file's first bytes
+// (EDF, also with a damaged version field), else it is read as CSV.
+func (o DeviceOptions) ConvertDevice(path, name string) (*Converted, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
-	head, _ := br.Peek(8)
+	head, _ := br.Peek(256)
 	if IsEDF(head) {
 		rec, err := ReadEDF(br, st.Size())
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		h, data, err := rec.ToWFDB(name)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		n := int64(0)
 		if len(data) > 0 {
 			n = int64(len(data[0]) / max(1, h.Signals[0].SamplesPerFrame))
 		}
-		return h, data, rec.WFDBAnnotations(h.Fs, n), nil
+		return &Converted{Header: h, Data: data, Annotations: rec.WFDBAnnotations(h.Fs, n)}, nil
 	}
 	sig, err := ReadCSV(br, o.CSV)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	h, data, err := sig.ToWFDB(name, o.Gain)
-	return h, data, nil, err
+	h, data, conv, err := sig.Convert(name, o.Gain)
+	if err != nil {
+		return nil, err
+	}
+	c := &Converted{Header: h, Data: data}
+	for i := range conv {
+		if w := conv[i].Warning(); w != "" {
+			c.Warnings = append(c.Warnings, w)
+		}
+	}
+	return c, nil
 }
 
 // ReadDevice reads a device export as a record in memory named after the
 // file (RecordNameFor), with the EDF+ annotations as comment annotations.
-// Errors name the file.
+// Errors name the file; the conversion's warnings go to o.Warn.
 func (o DeviceOptions) ReadDevice(path string) (*wfdb.Record, []wfdb.Annotation, error) {
-	h, data, anns, err := o.ConvertDevice(path, RecordNameFor(path))
+	c, err := o.ConvertDevice(path, RecordNameFor(path))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	rec, err := wfdb.NewRecord(h, data)
+	o.warn(path, c.Warnings)
+	rec, err := wfdb.NewRecord(c.Header, c.Data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return rec, anns, nil
+	return rec, c.Annotations, nil
+}
+
+// warn passes each warning about the file at path to o.Warn.
+func (o DeviceOptions) warn(path string, warnings []string) {
+	if o.Warn == nil {
+		return
+	}
+	for _, w := range warnings {
+		o.Warn(fmt.Sprintf("%s: %s", path, w))
+	}
 }
 
 // Opener returns a function for ArchiveOptions.Open: device exports are

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ManifestName is the file name of an archive's manifest. An archive built
@@ -363,4 +364,82 @@ func ReadArchiveManifests(dir string) ([]ManifestRow, error) {
 		all = append(all, rows...)
 	}
 	return all, nil
+}
+
+// ManifestIndex finds the manifest row of an image by the file the path
+// names, however the path is spelled: relative or absolute, with "." or
+// ".." parts, or through symbolic links (resolved where they exist). The
+// rows' image paths are relative to the manifest's folder.
+type ManifestIndex struct {
+	rows map[string]*ManifestRow
+	mu   sync.Mutex
+	dirs map[string]string // resolved folders, by absolute clean path
+}
+
+// NewManifestIndex indexes rows whose image paths are relative to dir (an
+// image listed twice keeps its first row).
+func NewManifestIndex(dir string, rows []ManifestRow) *ManifestIndex {
+	ix := &ManifestIndex{rows: make(map[string]*ManifestRow, len(rows)), dirs: map[string]string{}}
+	for i := range rows {
+		p := filepath.FromSlash(rows[i].Image)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		k := ix.key(p)
+		if _, dup := ix.rows[k]; !dup {
+			ix.rows[k] = &rows[i]
+		}
+	}
+	return ix
+}
+
+// ReadManifestIndex reads the manifest at path and indexes its rows
+// (NewManifestIndex) relative to the manifest's folder.
+func ReadManifestIndex(path string) (*ManifestIndex, error) {
+	rows, err := ReadManifestFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewManifestIndex(filepath.Dir(path), rows), nil
+}
+
+// Len returns the number of images indexed.
+func (ix *ManifestIndex) Len() int { return len(ix.rows) }
+
+// Lookup returns the row of the image at path, or nil when the manifest
+// has none. A path that is itself a symbolic link finds the row of the
+// file it points to when it has none of its own.
+func (ix *ManifestIndex) Lookup(path string) *ManifestRow {
+	if ix == nil {
+		return nil
+	}
+	if r, ok := ix.rows[ix.key(path)]; ok {
+		return r
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return ix.rows[ix.key(real)]
+	}
+	return nil
+}
+
+// key is the absolute, clean path of path's folder with its symbolic
+// links resolved (when it exists), joined with path's base name. The
+// folders are resolved once each.
+func (ix *ManifestIndex) key(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = filepath.Clean(path)
+	}
+	dir, base := filepath.Split(abs)
+	dir = filepath.Clean(dir)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	real, ok := ix.dirs[dir]
+	if !ok {
+		if real, err = filepath.EvalSymlinks(dir); err != nil {
+			real = dir
+		}
+		ix.dirs[dir] = real
+	}
+	return filepath.Join(real, base)
 }

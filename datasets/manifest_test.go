@@ -170,3 +170,56 @@ func FuzzReadManifest(f *testing.F) {
 		}
 	})
 }
+
+// Issue 19, item 8: rows are found by the file an image path names,
+// however it is spelled (relative, absolute, "..", through links).
+func TestManifestIndexResolvesPaths(t *testing.T) {
+	dir := t.TempDir()
+	arch := filepath.Join(dir, "arch")
+	if err := os.MkdirAll(filepath.Join(arch, "V"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(arch, "V", "a.png")
+	if err := os.WriteFile(img, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(arch, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(img, filepath.Join(dir, "one.png")); err != nil {
+		t.Fatal(err)
+	}
+	row := NewStrideRow()
+	row.Image, row.Record, row.Label = "V/a.png", "a", "V"
+	var buf bytes.Buffer
+	if err := WriteManifest(&buf, []ManifestRow{row, row}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(arch, ManifestName), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, man := range []string{"arch/manifest.csv", filepath.Join(arch, ManifestName), "link/manifest.csv", "./arch/../arch/manifest.csv"} {
+		ix, err := ReadManifestIndex(man)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ix.Len() != 1 {
+			t.Errorf("%s: %d images indexed, want 1 (a duplicate row keeps the first)", man, ix.Len())
+		}
+		for _, p := range []string{"arch/V/a.png", img, "./arch/V/../V/a.png", "link/V/a.png", "one.png"} {
+			if r := ix.Lookup(p); r == nil || r.Record != "a" {
+				t.Errorf("manifest %s, image %s: row %v", man, p, r)
+			}
+		}
+		for _, p := range []string{"arch/V/b.png", "V/a.png", "a.png"} {
+			if r := ix.Lookup(p); r != nil {
+				t.Errorf("manifest %s, image %s: found a row, want none", man, p)
+			}
+		}
+	}
+	var none *ManifestIndex
+	if none.Lookup("x") != nil {
+		t.Error("a nil index found a row")
+	}
+}

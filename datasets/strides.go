@@ -1,14 +1,14 @@
 package datasets
 
-import "math"
+import (
+	"math"
 
-// Span is a window of a record in samples (frames): [Start, End).
-type Span struct {
-	Start, End int64
-}
+	"github.com/ecgkit/ecg/datasets/signal"
+)
 
-// Len returns the number of samples of the span.
-func (s Span) Len() int64 { return s.End - s.Start }
+// Span is a window of a record in samples (frames): [Start, End), the one
+// of package signal.
+type Span = signal.Span
 
 // Strides returns the windows of stride samples starting every hop samples
 // over a record of n samples: [0, stride), [hop, hop+stride), ... A last
@@ -24,11 +24,11 @@ func Strides(n, stride, hop int64, keepPartial bool) []Span {
 		end := start + stride
 		if end > n {
 			if keepPartial {
-				out = append(out, Span{start, n})
+				out = append(out, Span{Start: start, End: n})
 			}
 			break
 		}
-		out = append(out, Span{start, end})
+		out = append(out, Span{Start: start, End: end})
 	}
 	return out
 }
@@ -37,7 +37,7 @@ func Strides(n, stride, hop int64, keepPartial bool) []Span {
 // before it to after samples after it, [s-before, s+after), and whether it
 // lies inside a record of n samples.
 func BeatWindow(s, before, after, n int64) (Span, bool) {
-	w := Span{s - before, s + after}
+	w := Span{Start: s - before, End: s + after}
 	return w, w.Start >= 0 && w.End <= n && w.End > w.Start
 }
 

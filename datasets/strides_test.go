@@ -14,13 +14,13 @@ func TestStrides(t *testing.T) {
 		keep           bool
 		want           []Span
 	}{
-		{100, 30, 30, false, []Span{{0, 30}, {30, 60}, {60, 90}}},
-		{100, 30, 30, true, []Span{{0, 30}, {30, 60}, {60, 90}, {90, 100}}},
-		{90, 30, 30, true, []Span{{0, 30}, {30, 60}, {60, 90}}},
-		{100, 40, 20, false, []Span{{0, 40}, {20, 60}, {40, 80}, {60, 100}}},
-		{100, 40, 20, true, []Span{{0, 40}, {20, 60}, {40, 80}, {60, 100}, {80, 100}}},
+		{100, 30, 30, false, []Span{{Start: 0, End: 30}, {Start: 30, End: 60}, {Start: 60, End: 90}}},
+		{100, 30, 30, true, []Span{{Start: 0, End: 30}, {Start: 30, End: 60}, {Start: 60, End: 90}, {Start: 90, End: 100}}},
+		{90, 30, 30, true, []Span{{Start: 0, End: 30}, {Start: 30, End: 60}, {Start: 60, End: 90}}},
+		{100, 40, 20, false, []Span{{Start: 0, End: 40}, {Start: 20, End: 60}, {Start: 40, End: 80}, {Start: 60, End: 100}}},
+		{100, 40, 20, true, []Span{{Start: 0, End: 40}, {Start: 20, End: 60}, {Start: 40, End: 80}, {Start: 60, End: 100}, {Start: 80, End: 100}}},
 		{20, 30, 30, false, nil},
-		{20, 30, 30, true, []Span{{0, 20}}},
+		{20, 30, 30, true, []Span{{Start: 0, End: 20}}},
 		{0, 30, 30, true, nil},
 		{100, 0, 30, true, nil},
 	} {
@@ -39,7 +39,7 @@ func TestBeatWindow(t *testing.T) {
 	if before != 90 || after != 162 {
 		t.Fatalf("samples %d %d", before, after)
 	}
-	if w, ok := BeatWindow(1000, before, after, 650000); !ok || w != (Span{910, 1162}) {
+	if w, ok := BeatWindow(1000, before, after, 650000); !ok || w != (Span{Start: 910, End: 1162}) {
 		t.Errorf("got %v %v", w, ok)
 	}
 	if _, ok := BeatWindow(50, before, after, 650000); ok {
@@ -69,12 +69,12 @@ func TestRhythmOf(t *testing.T) {
 		label string
 		frac  float64
 	}{
-		{Span{0, 500}, "N", 1},
-		{Span{900, 1900}, "AFIB", 0.9},
-		{Span{1800, 2200}, "N", 0.75},
-		{Span{800, 2000}, "AFIB", 0.75},
-		{Span{6000, 7000}, "", 0},
-		{Span{4900, 5100}, "N", 0.5},
+		{Span{Start: 0, End: 500}, "N", 1},
+		{Span{Start: 900, End: 1900}, "AFIB", 0.9},
+		{Span{Start: 1800, End: 2200}, "N", 0.75},
+		{Span{Start: 800, End: 2000}, "AFIB", 0.75},
+		{Span{Start: 6000, End: 7000}, "", 0},
+		{Span{Start: 4900, End: 5100}, "N", 0.5},
 	} {
 		l, f := RhythmOf(eps, tc.span)
 		if l != tc.label || math.Abs(f-tc.frac) > 1e-12 {
@@ -93,7 +93,7 @@ func TestBeatsLabels(t *testing.T) {
 	if len(beats) != 5 || beats[0].Sample != 100 || beats[1].Class != 'V' || beats[0].Class != 'N' {
 		t.Fatalf("RefBeats: %+v", beats)
 	}
-	n, counts := CountBeats(beats, Span{100, 1000})
+	n, counts := CountBeats(beats, Span{Start: 100, End: 1000})
 	if n != 3 || counts != [5]int{2, 0, 1, 0, 0} {
 		t.Fatalf("CountBeats: %d %v", n, counts)
 	}

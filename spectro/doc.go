@@ -8,6 +8,11 @@
 // the window, the FFT and the work buffers, so that computing the
 // spectrograms of many strides allocates nothing per stride.
 //
+// A StrideRenderer renders the strides and beat windows of records at any
+// sampling rate (DefaultParams or BeatParams at each rate, with the
+// user's Overrides): their raw PNG images and CSV matrices, safe for
+// concurrent use; its PNG and CSV methods are datasets.Archive outputs.
+//
 // RawImage turns a spectrogram into a fixed-size image (224x224 by
 // default, bilinear resampling) on a fixed decibel scale, in grayscale or
 // viridis, so that images of different strides and records compare; the

@@ -55,7 +55,7 @@ func TestBadLinesHoldTheClock(t *testing.T) {
 // Lines without a digit or a spelling of a missing value are messages
 // from the device, not samples: counted, but they hold no place.
 func TestMessageLinesHoldNoPlace(t *testing.T) {
-	s, c := newStream(t, InputOptions{}, Config{Fs: 100, Window: 1, Hop: 1})
+	s, c := newStream(t, InputOptions{}, Config{Fs: 125, Window: 1, Hop: 1})
 	feed(t, s, []byte("0.1\n0.2\nbattery low\n0.3\n\n0.4\n"), nil)
 	st := c.of(EventStatus)
 	last := st[len(st)-1].Body.(*StatusBody)

@@ -1,9 +1,12 @@
 package stream
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets/synth"
@@ -49,7 +52,7 @@ func TestFlatMemory(t *testing.T) {
 	if testing.Short() {
 		hours = 2
 	}
-	const fs = 100
+	const fs = 125
 	g, err := synth.NewGenerator(synth.Options{Rhythm: synth.AFib, Fs: fs, Seed: 1, Noise: 0.02})
 	if err != nil {
 		t.Fatal(err)
@@ -82,5 +85,49 @@ func TestFlatMemory(t *testing.T) {
 	t.Logf("%d h at %d Hz, %d events; heap after each hour (bytes): %v", hours, fs, events, heap)
 	if growth := int64(heap[len(heap)-1]) - int64(heap[0]); growth > 64<<10 {
 		t.Errorf("heap grew by %d bytes from hour 1 to hour %d", growth, hours)
+	}
+}
+
+// Issue 19: "ecg stream --fs 100000 --window 3600s" allocated 5.8 GB up
+// front. Rates outside the detector's range are refused, and the window's
+// buffers grow with the input: 10 s into an hour's window at 1 kHz holds
+// 10 s, not an hour.
+func TestWindowBuffersGrowWithInput(t *testing.T) {
+	for _, fs := range []float64{100000, 2000, 100, 10} {
+		if _, err := New(InputOptions{}, Config{Fs: fs, Window: 3600, Emit: func(Event) {}}); !errors.Is(err, ErrRate) {
+			t.Errorf("Fs %g: %v, want ErrRate", fs, err)
+		}
+	}
+	// A rate from timestamps is checked the same way.
+	s, err := New(InputOptions{TimeColumn: 1}, Config{Emit: func(Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in strings.Builder
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&in, "%g,0.1\n", float64(i)/2000)
+	}
+	if err := s.Write([]byte(in.String())); !errors.Is(err, ErrRate) {
+		t.Errorf("timestamps at 2000 Hz: %v, want ErrRate", err)
+	}
+
+	before := heapAfterGC()
+	s, err = New(InputOptions{}, Config{Fs: MaxFs, Window: 3600, Hop: 60, Model: rrScorer{}, Emit: func(Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte("0.1\n")
+	for i := 0; i < 10*MaxFs; i++ {
+		if err := s.Write(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := int64(heapAfterGC()) - int64(before)
+	runtime.KeepAlive(s)
+	if held > 4<<20 {
+		t.Errorf("10 s at %d Hz into a 3600 s window holds %d bytes of heap, want under 4 MiB", MaxFs, held)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

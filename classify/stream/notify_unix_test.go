@@ -129,7 +129,7 @@ func TestAlertAbort(t *testing.T) {
 // Failures show in status events when Config.AlertsFailed is set.
 func TestStatusCountsAlertFailures(t *testing.T) {
 	failed := int64(0)
-	s, c := newStream(t, InputOptions{}, Config{Fs: 100, Window: 1, Hop: 1, AlertsFailed: func() int64 { return failed }})
+	s, c := newStream(t, InputOptions{}, Config{Fs: 125, Window: 1, Hop: 1, AlertsFailed: func() int64 { return failed }})
 	s.Write([]byte(strings.Repeat("0.1\n0.2\n", 100)))
 	failed = 2
 	s.Write([]byte(strings.Repeat("0.1\n0.2\n", 100)))

@@ -18,7 +18,7 @@ type closer struct {
 func (c closer) Close() error { *c.closed++; return nil }
 
 func TestRunReconnecting(t *testing.T) {
-	s, c := newStream(t, InputOptions{}, Config{Fs: 100})
+	s, c := newStream(t, InputOptions{}, Config{Fs: 125})
 	opens, closed := 0, 0
 	var events []ReconnectEvent
 	errNoDevice := errors.New("no such device")
@@ -79,7 +79,7 @@ func TestRunReconnecting(t *testing.T) {
 }
 
 func TestRunReconnectingOnce(t *testing.T) {
-	s, _ := newStream(t, InputOptions{}, Config{Fs: 100})
+	s, _ := newStream(t, InputOptions{}, Config{Fs: 125})
 	closed := 0
 	rc := Reconnect{
 		Name: "serial /dev/x",

@@ -98,7 +98,30 @@ type stamp struct {
 	ts float64
 }
 
-// New returns a Stream reading input described by in.
+// The sampling rates a stream works at: those of the beat detector
+// (datasets/beats: 125 Hz to 1 kHz). Config.Fs, and a rate timestamps
+// give, must be within them.
+const (
+	MinFs = 125
+	MaxFs = 1000
+)
+
+// ErrRate is wrapped by the error for a sampling rate outside [MinFs,
+// MaxFs].
+var ErrRate = errors.New("sampling rate outside the beat detector's 125 Hz to 1 kHz")
+
+// CheckRate returns an error wrapping ErrRate when fs is outside [MinFs,
+// MaxFs]. Such a signal must be resampled first; refusing it also bounds
+// the window buffers (at most 3,600 s at MaxFs).
+func CheckRate(fs float64) error {
+	if !(fs >= MinFs && fs <= MaxFs) {
+		return fmt.Errorf("%g Hz: %w: resample the signal first", fs, ErrRate)
+	}
+	return nil
+}
+
+// New returns a Stream reading input described by in. A Config.Fs
+// outside [MinFs, MaxFs] is an error wrapping ErrRate.
 func New(in InputOptions, cfg Config) (*Stream, error) {
 	if cfg.Emit == nil {
 		return nil, errors.New("stream: Config.Emit is nil")
@@ -153,8 +176,8 @@ func New(in InputOptions, cfg Config) (*Stream, error) {
 	s.dec = d
 	s.timeUns = d.opt.TimeUnits
 	if cfg.Fs != 0 {
-		if !(cfg.Fs >= 10 && cfg.Fs <= 100000) {
-			return nil, fmt.Errorf("stream: sampling rate %g Hz (want 10-100000)", cfg.Fs)
+		if err := CheckRate(cfg.Fs); err != nil {
+			return nil, err
 		}
 		s.start(cfg.Fs)
 	} else if !d.hasTime() {
@@ -271,12 +294,16 @@ func (s *Stream) inferRate() {
 			r *= 1e3
 		}
 	}
-	if !(r >= 10 && r <= 100000) || math.IsInf(r, 0) {
+	if !(r > 0) || math.IsInf(r, 0) {
 		s.err = fmt.Errorf("%w (timestamps give %g samples per second)", ErrNoRate, r)
 		return
 	}
 	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {
 		r = k
+	}
+	if err := CheckRate(r); err != nil {
+		s.err = fmt.Errorf("timestamps: %w", err)
+		return
 	}
 	s.start(r)
 	pend := s.pend
@@ -318,7 +345,7 @@ type processor struct {
 
 	// windows
 	win, hop  int64
-	ring      []float64
+	ring      [][]float64 // the last win samples, in blocks of ringBlock
 	scratch   []float64
 	lastWinAt int64
 	streak    map[string]*alertState
@@ -337,6 +364,10 @@ type processor struct {
 	lastStatus StatusBody
 	statusOnce bool
 }
+
+// ringBlock is the size of the blocks of the window's ring, allocated as
+// the first win samples arrive.
+const ringBlock = 1 << 16
 
 type alertState struct {
 	count  int
@@ -361,8 +392,9 @@ func newProcessor(cfg Config, fs float64, counts *[numProblems]int64) *processor
 	p.rrBuf = make([]float64, 0, 8)
 	p.win = max(1, int64(math.Round(cfg.Window*fs)))
 	p.hop = max(1, int64(math.Round(cfg.Hop*fs)))
-	p.ring = make([]float64, p.win)
-	p.scratch = make([]float64, p.win)
+	// ring (in blocks) and scratch grow as samples arrive and windows
+	// are scored, up to win samples each: a long window over a short
+	// input costs what the input holds.
 	p.streak = map[string]*alertState{}
 	p.block = max(1, int64(math.Round(fs)))
 	p.bDiff = make([]float64, 0, p.block)
@@ -377,7 +409,11 @@ func (p *processor) event(typ string, sample int64, body any) {
 }
 
 func (p *processor) push(v float64) {
-	p.ring[p.n%p.win] = v
+	j := p.n % p.win
+	if int(j/ringBlock) == len(p.ring) {
+		p.ring = append(p.ring, make([]float64, min(ringBlock, p.win-j)))
+	}
+	p.ring[j/ringBlock][j%ringBlock] = v
 	p.one[0] = v
 	p.det.Write(p.one[:], p.onBeat)
 	p.qualitySample(v)
@@ -485,9 +521,13 @@ func (p *processor) window(start, end int64, final bool) {
 	body.Inconclusive = body.Beats < 2 || body.Quality == "flat" || body.Quality == "lead_off" ||
 		float64(body.NoisyBeats) > p.cfg.MaxNoisy*float64(body.Beats)
 	if p.cfg.Model != nil {
+		if int64(len(p.scratch)) < end-start {
+			p.scratch = make([]float64, end-start)
+		}
 		x := p.scratch[:end-start]
 		for i := start; i < end; i++ {
-			x[i-start] = p.ring[i%p.win]
+			j := i % p.win
+			x[i-start] = p.ring[j/ringBlock][j%ringBlock]
 		}
 		pred, err := p.cfg.Model.PredictSignal(x, p.fs)
 		if err != nil {

@@ -549,7 +549,7 @@ func FuzzDecoder(f *testing.F) {
 		in := []InputOptions{{}, {TimeColumn: 1}, {Format: FormatJSON}, {Format: FormatBinary}}[mode%4]
 		in.MaxLine = 64
 		n := 0
-		s, err := New(in, Config{Fs: 100, Window: 1, Hop: 0.5, Emit: func(Event) { n++ }})
+		s, err := New(in, Config{Fs: 125, Window: 1, Hop: 0.5, Emit: func(Event) { n++ }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,7 @@ type fetchOptions struct {
 	database string
 	dir      string
 	base     string
+	maxMB    int64
 }
 
 func newDatasetsFetchCmd(a *app) *cobra.Command {
@@ -52,11 +53,15 @@ Databases with a known default version: ` + strings.Join(known, ", ") + `.`,
 			if o.dir == "" {
 				return usagef("--dir is required")
 			}
+			if o.maxMB < 1 || o.maxMB > 1<<40 {
+				return usagef("--max-file-mb %d: want 1 to 2^40", o.maxMB)
+			}
 			return runFetch(cmd, a, o)
 		},
 	}
 	cmd.Flags().StringVar(&o.dir, "dir", "", "directory to download into (created if needed)")
 	cmd.Flags().StringVar(&o.base, "base-url", datasets.DefaultFetchBase, "server root: files are BASE/DATABASE/VERSION/FILE")
+	cmd.Flags().Int64Var(&o.maxMB, "max-file-mb", datasets.DefaultMaxFileBytes>>20, "refuse (and delete) a file larger than this many MiB")
 	return cmd
 }
 
@@ -64,7 +69,7 @@ func runFetch(cmd *cobra.Command, a *app, o fetchOptions) error {
 	db, version, _ := strings.Cut(o.database, "/")
 	var bar *progress
 	opt := datasets.FetchOptions{
-		Base: o.base, Database: db, Version: version, Dir: o.dir,
+		Base: o.base, Database: db, Version: version, Dir: o.dir, MaxFileBytes: o.maxMB << 20,
 		Progress: func(total, done int64) {
 			if total > 0 {
 				bar = a.newProgress(total, "files")

@@ -24,25 +24,11 @@ type demoOptions struct {
 func newDemoCmd(a *app) *cobra.Command {
 	o := demoOptions{}
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Run the whole path on embedded data: ingest, beats, spectrograms, train, eval, stream",
-		Long: `Run the whole ecg path on data embedded in the binary, printing each command
-as you would type it and the first lines of its output:
-
-  1. write four excerpts of MIT-BIH Arrhythmia Database records (with their
-     reference annotations) and check them (ecg ingest, ecg info);
-  2. detect beats and score them against the reference (ecg beats --compare);
-  3. render one-minute spectrograms into a rhythm archive (ecg spectro --label);
-  4. simulate records of five rhythms for several synthetic patients, train a
-     classifier on some patients and evaluate it on others (ecg simulate,
-     ecg train, ecg eval);
-  5. stream a simulated atrial fibrillation through the model (ecg stream) and
-     show the alert it raises.
-
-Everything goes under --out; the full output of each step is in its logs/.`,
-		Example: `  ecg demo
-  ecg demo --out /tmp/ecg-demo --patients 12`,
-		Args: argsUsage(cobra.NoArgs),
+		Use:     "demo",
+		Short:   "Run the whole path on embedded data: ingest, beats, spectrograms, train, eval, stream",
+		Long:    helpText("demo"),
+		Example: helpExamples("demo"),
+		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.patients < 4 {
 				return usagef("--patients must be at least 4 (some train, some test)")

@@ -16,6 +16,7 @@ type exportOptions struct {
 	signals   string
 	physical  bool
 	highRes   bool
+	precision int
 	format    string
 	header    bool
 	annotator string
@@ -26,36 +27,11 @@ type exportOptions struct {
 func newExportCmd(a *app) *cobra.Command {
 	var o exportOptions
 	cmd := &cobra.Command{
-		Use:   "export RECORD|FILE",
-		Short: "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
-		Long: `Print the samples of a WFDB record, one row per frame: the sample number, then
-one column per signal, as rdsamp prints them (the same numbers, row for row).
-RECORD is the record path without extension (data/mitdb/100) or its .hea file.
-FILE is a CSV, TSV, TXT or EDF/EDF+ file (a device export), read as ecg
-ingest --out would convert it (--fs, --delimiter, --time-column, --units):
-an EDF file prints as CSV with --format csv --physical, and with
---annotator (any name) its EDF+ annotations print.
-
-Digital values are ADC units (invalid samples print -32768, as in rdsamp);
---physical prints (value-baseline)/gain with rdsamp -p's 3 decimals and NaN
-for invalid samples. Multi-frequency records print one row per frame with
-faster signals averaged, or with --high-res one row per sample of the fastest
-signal (rdsamp -H).
-
-Times T for --from and --to: seconds (50, 0.002), hh:mm:ss.sss, or a sample
-number sNNN, as in WFDB. --from is inclusive, --to exclusive, as rdsamp -f/-t.
-
-With --annotator, print that annotation file instead, rows as rdann prints
-them (time, sample, type, sub, chan, num, aux), between --from and --to
-inclusive as rdann -f/-t. Like rdann, the time is the time of day
-("[08:30:00.050 01/02/2000]") when the header gives a base time or date,
-else the time from the start (--elapsed: always, as rdann -e); the csv and
-json columns always give the time from the start.`,
-		Example: `  ecg export data/mitdb/100 --to 10 > 100.tsv
-  ecg export data/mitdb/100.hea --physical --signals V5,MLII --from 1:00 --to s25000 --format csv --header
-  ecg export data/mitdb/100 --annotator atr --from 60 --to 120
-  ecg export night.edf --physical --format csv --header > night.csv`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "export RECORD|FILE",
+		Short:   "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
+		Long:    helpText("export"),
+		Example: helpExamples("export"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.record = args[0]
 			return runExport(a, o)
@@ -66,6 +42,7 @@ json columns always give the time from the start.`,
 	f.StringVar(&o.to, "to", "", "stop before sample `T` (annotations: at T inclusive)")
 	f.StringVar(&o.signals, "signals", "", "signals to print, by index or name, in this order (e.g. 1,0 or V5,MLII)")
 	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
+	f.IntVar(&o.precision, "precision", 0, "decimals of --physical values, 1 to 17 (default: 3 in tsv, lossless in csv and json)")
 	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
 	formatFlag(cmd, &o.format, "output format (text is tsv, rdsamp's table; json: JSON lines)", "tsv", "tsv", "text", "csv", "json")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
@@ -78,6 +55,9 @@ json columns always give the time from the start.`,
 func runExport(a *app, o exportOptions) error {
 	if o.format == "text" {
 		o.format = "tsv" // the rdsamp layout is the text table
+	}
+	if o.precision < 0 || o.precision > 17 {
+		return usagef("--precision %d: want 1 to 17 decimals (0: the default)", o.precision)
 	}
 	// A CSV or EDF file is read whole, in memory.
 	var mem *wfdb.Record
@@ -148,7 +128,7 @@ func runExport(a *app, o exportOptions) error {
 		}
 	}
 	return wfdb.WriteSamples(a.io.Out, rec, wfdb.TextOptions{
-		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes,
+		Format: o.format, Signals: sigs, Physical: o.physical, HighRes: o.highRes, Precision: o.precision,
 		Header: o.header, From: from, To: to,
 	})
 }

@@ -37,6 +37,7 @@ func TestConformanceRdsamp(t *testing.T) {
 			rec := filepath.Join(dir, name)
 			compareExport(t, dir, name, []string{rec}, nil, false)
 			compareExport(t, dir, name, []string{rec, "--physical"}, []string{"-p"}, true)
+			compareExport(t, dir, name, []string{rec, "--physical", "--precision", "8", "--to", "s20000"}, []string{"-P", "-t", "s20000"}, true)
 			compareExport(t, dir, name, []string{rec, "--from", "12:34.567", "--to", "s460000", "--signals", "1,0"},
 				[]string{"-f", "12:34.567", "-t", "s460000", "-s", "1", "0"}, false)
 			compareAnnotations(t, dir, name, nil)
@@ -101,6 +102,7 @@ func TestConformanceRdsamp(t *testing.T) {
 		rec := filepath.Join(dir, "mf")
 		compareExport(t, dir, "mf", []string{rec}, nil, false)
 		compareExport(t, dir, "mf", []string{rec, "--physical"}, []string{"-p"}, true)
+		compareExport(t, dir, "mf", []string{rec, "--physical", "--precision", "8"}, []string{"-P"}, true)
 		compareExport(t, dir, "mf", []string{rec, "--high-res"}, []string{"-H"}, false)
 		compareExport(t, dir, "mf", []string{rec, "--high-res", "--physical", "--from", "s7", "--to", "1.5"}, []string{"-H", "-p", "-f", "s7", "-t", "1.5"}, true)
 	})

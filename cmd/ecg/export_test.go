@@ -1,8 +1,10 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -156,5 +158,66 @@ func TestExportMultiSegmentSignals(t *testing.T) {
 		if code, _, errOut := runECG(t, "", "export", rec, "--signals", "V1"); code != ExitUsage || !strings.Contains(errOut, "0=MLII, 1=V5") {
 			t.Errorf("%s --signals V1: exit %d, %s", name, code, errOut)
 		}
+	}
+}
+
+// Physical values in CSV and JSON read back as the digital values whatever
+// the gain; tsv keeps rdsamp -p's 3 decimals unless --precision says
+// otherwise (issue 19: a gain of 1,000+ units per mV lost information).
+func TestExportPhysicalLossless(t *testing.T) {
+	dir := t.TempDir()
+	h := &wfdb.Header{Name: "g", Fs: 500, Signals: []wfdb.SignalSpec{
+		{FileName: "g.dat", Format: 16, SamplesPerFrame: 1, Gain: 1310.72, Baseline: -7, Units: "mV", ADCResolution: 16, Description: "ECG"},
+		{FileName: "g.dat", Format: 16, SamplesPerFrame: 1, Gain: 200, Units: "mV", ADCResolution: 16, Description: "V5"},
+	}}
+	n := 400
+	data := [][]int32{make([]int32, n), make([]int32, n)}
+	for i := range n {
+		data[0][i] = int32((i*7919)%20001 - 10000)
+		data[1][i] = int32(i%41 - 20)
+	}
+	if err := wfdb.WriteRecord(dir, h, data); err != nil {
+		t.Fatal(err)
+	}
+	rec := filepath.Join(dir, "g")
+	for _, format := range []string{"csv", "json", "tsv"} {
+		code, out, errOut := runECG(t, "", "export", rec, "--physical", "--format", format)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		rows := strings.Split(strings.TrimSpace(out), "\n")
+		if len(rows) != n {
+			t.Fatalf("%s: %d rows", format, len(rows))
+		}
+		lost := 0
+		for i, row := range rows {
+			row = strings.NewReplacer(`{"sample":`, "", `,"values":[`, ",", "]}", "", "\t", ",").Replace(row)
+			f := strings.Split(row, ",")
+			for s := range 2 {
+				x, err := strconv.ParseFloat(f[s+1], 64)
+				if err != nil {
+					t.Fatalf("%s row %d: %q", format, i, rows[i])
+				}
+				if got := int32(math.Round(x*h.Signals[s].Gain)) + h.Signals[s].Baseline; got != data[s][i] {
+					lost++
+				}
+				if s == 1 && format != "tsv" && len(f[s+1]) > 0 && strings.Count(f[s+1], ".") == 1 && len(strings.Split(f[s+1], ".")[1]) != 3 {
+					t.Fatalf("%s row %d: gain 200 printed %q, want 3 decimals", format, i, f[s+1])
+				}
+			}
+		}
+		if format != "tsv" && lost > 0 {
+			t.Errorf("%s: %d values do not read back", format, lost)
+		}
+		if format == "tsv" && lost == 0 {
+			t.Errorf("tsv: 3 decimals at gain 1310.72 read back exactly; the test lost its point")
+		}
+	}
+	_, out, _ := runECG(t, "", "export", rec, "--physical", "--precision", "8", "--to", "s2")
+	if want := "0\t-0.00000000\t0.00000000\n"; !strings.HasPrefix(out, "0\t") || len(strings.Fields(strings.Split(out, "\n")[0])[1]) < 10 {
+		t.Errorf("--precision 8: %q, want 8 decimals like %q", out, want)
+	}
+	if code, _, _ := runECG(t, "", "export", rec, "--physical", "--precision", "18"); code != ExitUsage {
+		t.Errorf("--precision 18: exit %d, want %d", code, ExitUsage)
 	}
 }

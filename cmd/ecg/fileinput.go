@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/datasets"
@@ -18,12 +20,14 @@ type fileInput struct {
 	header     string
 	timeColumn string
 	opts       datasets.DeviceOptions // set by check
+	warn       func(msg string)       // prints a conversion's warning on stderr
 }
 
 // addFlags registers the CSV/EDF reading flags of cmd; --header (the CSV
 // header row) is left out when cmd has a --header of its own (then it is
 // detected).
 func (fi *fileInput) addFlags(cmd *cobra.Command) {
+	fi.warn = func(msg string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: %s\n", cmd.CommandPath(), msg) }
 	f := cmd.Flags()
 	f.Float64Var(&fi.fs, "fs", 0, "sampling frequency in Hz of CSV files without a time column")
 	f.StringVar(&fi.units, "units", "", "physical units of CSV signals (default mV, or the file's units row)")
@@ -51,6 +55,7 @@ func (fi *fileInput) check() error {
 	fi.opts = datasets.DeviceOptions{
 		CSV:  datasets.CSVOptions{Delimiter: delim, Header: fi.header, TimeColumn: fi.timeColumn, Fs: fi.fs, Units: fi.units},
 		Gain: fi.gain,
+		Warn: fi.warn,
 	}
 	return nil
 }

@@ -25,25 +25,11 @@ type infoOptions struct {
 func newInfoCmd(a *app) *cobra.Command {
 	var o infoOptions
 	cmd := &cobra.Command{
-		Use:   "info RECORD|DIR|FILE...",
-		Short: "Describe WFDB records: length, signals, checksums, annotations and rhythms",
-		Long: `Describe WFDB records as wfdbdesc does: duration, sampling frequency and, per
-signal, gain, baseline, units, storage format, ADC resolution and zero, and
-whether the samples match the header checksum (every sample is read). With an
-annotation file (--annotator, default atr when the file exists) it adds the
-annotation counts by type and the rhythm episodes with their durations.
-
-RECORD is a record path without extension (data/mitdb/100), its .hea file, or
-a database directory (its RECORDS file, else every .hea). FILE is a CSV, TSV,
-TXT or EDF/EDF+ file (a device export; a directory of them when it holds no
-WFDB record), described as the record ecg ingest --out would make of it (its
-EDF+ annotations under "atr"). --format json prints one JSON object per record
-(JSON lines).`,
-		Example: `  ecg info data/mitdb/100
-  ecg info data/mitdb --format json > mitdb.jsonl
-  ecg info data/mitdb/203 --annotator atr
-  ecg info night.edf`,
-		Args: argsUsage(cobra.MinimumNArgs(1)),
+		Use:     "info RECORD|DIR|FILE...",
+		Short:   "Describe WFDB records: length, signals, checksums, annotations and rhythms",
+		Long:    helpText("info"),
+		Example: helpExamples("info"),
+		Args:    argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.records = args
 			o.annSet = cmd.Flags().Changed("annotator")

@@ -26,6 +26,8 @@ type ingestOptions struct {
 	format     string
 	jobs       int
 	annotators string
+	strict     bool
+	verbose    bool
 	// Conversion of CSV and EDF files (--out).
 	fileInput
 }
@@ -33,38 +35,11 @@ type ingestOptions struct {
 func newIngestCmd(a *app) *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest DIR",
-		Short: "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
-		Long: `Check a WFDB database folder: for every record (the RECORDS file when present,
-else every *.hea), read the header and all samples, compare the checksums in
-the header with the samples, and parse the annotation files. One row per
-record: record, signals, duration, checksums (ok; BAD; none: the header has
-none; -: not verified because the samples could not be read),
-annotations (count over the annotators found), status. Exit code 3 when any
-record has a problem.
-
-Annotators checked: --annotators, else those listed in the database's
-ANNOTATORS file, else atr. A missing annotation file is not an error.
-
-With --out DIR, convert instead: every .csv, .tsv, .txt and .edf file in the
-input folder (or the one file given) becomes a WFDB record in DIR (format 16),
-which is then checked the same way. CSV: one column per signal, a header
-row naming them is optional (a second row of units too), the delimiter is
-detected (or --delimiter), with ';' or tab a comma in a number is its
-decimal separator (0,125), a time column (time, t, seconds, "time (ms)",
-Zeit...) gives the sampling frequency, otherwise --fs is required. Gains are chosen
-so that the values as written survive exactly when 16 bits allow (--gain to
-impose one). EDF/EDF+: digital values are kept, gain and baseline come from
-the physical and digital ranges; signals at different rates become one
-multi-frequency record; EDF+ annotations become comment annotations (type
-", the text in aux, "(12.5 s)" appended when they have a duration) in
-RECORD.atr; the data records of a discontinuous EDF+D file are placed at
-their onsets, the gaps filled with invalid samples.`,
-		Example: `  ecg ingest data/mitdb
-  ecg ingest data/mitdb --format json --jobs 4
-  ecg ingest exports/ --out data/converted --fs 500 --units mV
-  ecg ingest holter.edf --out data/holter`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "ingest DIR",
+		Short:   "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
+		Long:    helpText("ingest"),
+		Example: helpExamples("ingest"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			return runIngest(cmd.Context(), a, o)
@@ -75,6 +50,8 @@ their onsets, the gaps filled with invalid samples.`,
 	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
 	jobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
+	f.BoolVar(&o.strict, "strict", false, "unset checksums (0 in the header, not computed by the writer) are problems, not warnings")
+	f.BoolVar(&o.verbose, "verbose", false, "list every warning on stderr (default: only their count, and what a conversion lost)")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
@@ -87,14 +64,14 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	annotators := splitList(o.annotators)
-	if len(annotators) == 0 {
-		annotators = datasets.DatabaseAnnotators(o.dir)
+	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict}
+	if len(opt.Annotators) == 0 {
+		opt.Annotators = datasets.DatabaseAnnotators(o.dir)
 	}
-	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, annotators) }
+	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, opt) }
 	if o.out != "" {
 		check = func(path string) datasets.RecordCheck {
-			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, annotators)
+			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, opt)
 		}
 	}
 	bar := a.newProgress(int64(len(items)), "ingest")
@@ -106,11 +83,15 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
-	bad := 0
+	bad, warned := 0, 0
 	for i := range rows {
 		if !rows[i].OK() {
 			bad++
 		}
+		if len(rows[i].Warnings) > 0 {
+			warned++
+		}
+		a.noteWarnings(rows[i], o.verbose || o.out != "")
 	}
 	if bad > 0 {
 		// A check that ran and found problems: exit 3 even when every
@@ -120,7 +101,20 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if !a.quiet && o.format == "text" {
 		fmt.Fprintf(a.io.ErrOut, "%d records ok\n", len(rows))
 	}
+	if !a.quiet && warned > 0 && !o.verbose && o.out == "" {
+		fmt.Fprintf(a.io.ErrOut, "ecg ingest: %d records with warnings (--verbose lists them; --strict makes unset checksums problems)\n", warned)
+	}
 	return nil
+}
+
+// noteWarnings prints a record's warnings on stderr when all is true.
+func (a *app) noteWarnings(r datasets.RecordCheck, all bool) {
+	if a.quiet || !all {
+		return
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(a.io.ErrOut, "ecg ingest: %s: warning: %s\n", r.Record, w)
+	}
 }
 
 // ingestItems lists what ingest works on: the device exports to convert

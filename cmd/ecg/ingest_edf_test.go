@@ -83,7 +83,8 @@ func TestExportEDFDirectly(t *testing.T) {
 		}
 	}
 	code, o, _ := runECG(t, "", "export", in, "--physical", "--format", "csv", "--to", "s2")
-	if code != 0 || o != "0,0.000\n1,0.000\n" {
+	// Gain 10,000 per mV: 4 decimals read back exactly (3 printed 0.000).
+	if code != 0 || o != "0,0.0000\n1,0.0001\n" {
 		t.Errorf("csv: exit %d %q", code, o)
 	}
 }

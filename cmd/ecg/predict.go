@@ -5,8 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 
@@ -37,8 +37,11 @@ The model is --model, else the first argument when it is a model file (or
 ends in .ecgm or .model, or is "default"), else the rhythm model embedded in
 ecg (a signal model trained on the MIT-BIH Arrhythmia Database; see README). With
 --top K, the K best labels and their scores. With --manifest, the RR
-columns of the manifest rows of the images are used (as at training); the
-image paths are matched relative to the manifest's folder.
+columns of the manifest rows of the images are used (as at training): an
+image is matched to the row of the same file (paths relative to the
+manifest's folder; relative, absolute or through links alike). A model
+trained with those columns needs --manifest, and an image without its row
+fails rather than being scored without them.
 
 CSV columns: file,label,confidence,confident[,label2,score2,...]; JSON: one
 object per line. "confident" says whether the confidence reaches the
@@ -81,16 +84,15 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err != nil {
 		return err
 	}
-	rows := map[string]*datasets.ManifestRow{}
-	if o.manifest != "" {
-		all, err := datasets.ReadManifestFile(o.manifest)
-		if err != nil {
+	var rows *datasets.ManifestIndex
+	switch {
+	case o.manifest != "":
+		if rows, err = datasets.ReadManifestIndex(o.manifest); err != nil {
 			return err
 		}
-		base := filepath.Dir(o.manifest)
-		for i := range all {
-			rows[filepath.Clean(filepath.Join(base, filepath.FromSlash(all[i].Image)))] = &all[i]
-		}
+	case m.Info.Features.UsesManifest():
+		return usagef("%s uses the manifest columns %s of its images: give --manifest ARCHIVE/manifest.csv",
+			o.model, strings.Join(m.Info.Features.Extra, ", "))
 	}
 	cw := csv.NewWriter(a.io.Out)
 	if o.format == "csv" {
@@ -105,7 +107,7 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p, err := m.PredictFile(path, rows[filepath.Clean(path)])
+		p, err := m.PredictFile(path, rows.Lookup(path))
 		if err != nil {
 			failed++
 			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)

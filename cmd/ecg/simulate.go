@@ -30,32 +30,11 @@ type simulateOptions struct {
 func newSimulateCmd(a *app) *cobra.Command {
 	o := &simulateOptions{}
 	cmd := &cobra.Command{
-		Use:   "simulate",
-		Short: "Generate a synthetic ECG with known beats and rhythm",
-		Long: `simulate generates a single-lead synthetic ECG (P, QRS and T waves as sums of
-Gaussians on an RR series with respiratory and Mayer-wave variability; see
-package datasets/synth) with a chosen rhythm:
-
-  normal     sinus rhythm, 60-100 bpm            rhythm note (N
-  brady      sinus bradycardia, below 60 bpm     (SBR
-  tachy      sinus tachycardia, above 100 bpm    (N  (MIT-BIH has no note for it)
-  afib       atrial fibrillation: irregular RR, no P waves, 4-9 Hz f-waves   (AFIB
-  pvc        sinus rhythm with frequent premature ventricular beats          (N
-  bigeminy   ventricular bigeminy, N V N V       (B
-  trigeminy  ventricular trigeminy, N N V        (T
-
-Without --out it writes samples in mV to stdout, one per line (--format text)
-or as "time,ecg" CSV with a header (--format csv), at full speed or paced at
-the sampling rate (--realtime, for demos: pipe it into "ecg stream").
---duration 0 runs until interrupted. With --out DIR/NAME it writes the WFDB
-record NAME.hea/.dat (format 212, 200 units per mV) and NAME.atr with the
-reference beats (N, V) and the rhythm note. The same flags and --seed give
-the same output.`,
-		Example: `  ecg simulate --rhythm afib --duration 10m > af.txt
-  ecg simulate --rhythm pvc --hr 80 --fs 250 --out data/V/sim1
-  ecg simulate --rhythm normal --duration 0 --realtime | ecg stream --fs 360
-  ecg simulate --format csv --duration 30s --noise 0.05 --seed 7`,
-		Args: argsUsage(cobra.NoArgs),
+		Use:     "simulate",
+		Short:   "Generate a synthetic ECG with known beats and rhythm",
+		Long:    helpText("simulate"),
+		Example: helpExamples("simulate"),
+		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(cmd.Context(), a, o)
 		},

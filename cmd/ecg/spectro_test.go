@@ -108,7 +108,8 @@ func TestSpectroArchiveLabels(t *testing.T) {
 		t.Fatalf("labels %v (stdout %q)", labels, stdout)
 	}
 	out2 := t.TempDir()
-	code, _, errOut = runECG(t, "", "spectro", pvc, "--out", out2, "--label", "aami", "--signals", "ECG,MLII", "--size", "32")
+	// Signals as every command selects them: case-insensitive names.
+	code, _, errOut = runECG(t, "", "spectro", pvc, "--out", out2, "--label", "aami", "--signals", "mlii", "--size", "32")
 	if code != 0 {
 		t.Fatalf("aami: exit %d: %s", code, errOut)
 	}
@@ -192,9 +193,12 @@ func TestSpectroWFDBAndParams(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("--force: exit %d %q", code, errOut)
 	}
-	// Signals nobody has: exit 1. Every window shorter than nperseg: exit 2.
-	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--signals", "V9"); code != ExitError || !strings.Contains(errOut, "V9") {
-		t.Fatalf("--signals V9: exit %d %q", code, errOut)
+	// Signals nobody has (or one of them): exit 1. Every window shorter
+	// than nperseg: exit 2.
+	for _, sigs := range []string{"V9", "mlii,V9"} {
+		if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--signals", sigs); code != ExitError || !strings.Contains(errOut, "V9") {
+			t.Fatalf("--signals %s: exit %d %q", sigs, code, errOut)
+		}
 	}
 	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--nperseg", "100000"); code != ExitUsage {
 		t.Fatalf("--nperseg 100000: exit %d %q", code, errOut)

@@ -68,8 +68,10 @@ Input: text lines with one or more numeric columns (--column, --delimiter,
 --time-column), JSON lines (--json; {"ecg": 0.12, "ts": ...} or "ecg" an array
 of samples; --field, --time-field) or raw little-endian int16 (--binary).
 Values are in mV unless --units says uV, V or adu (ADC units: (v-baseline)/gain).
---fs is required unless timestamps give the rate. Bad lines never stop the
-stream: they are counted in status events.
+--fs is required unless timestamps give the rate, which must be within the
+beat detector's 125 Hz to 1 kHz (resample other signals first; a rate out of
+range from --fs is a usage error, from timestamps an error). Bad lines never
+stop the stream: they are counted in status events.
 
 --serial reads a serial device instead of stdin and reconnects with backoff
 (0.5 s doubling to 10 s) when it disappears; after a reconnection the first
@@ -162,6 +164,9 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	if o.fsGiven && !(o.fs > 0) {
 		return usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
+	}
+	if err := stream.CheckRate(o.fs); o.fsGiven && err != nil {
+		return usagef("--fs %v", err)
 	}
 	if o.windows < 1 {
 		return usagef("--alert-windows %d: want 1 or more", o.windows)

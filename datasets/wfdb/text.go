@@ -16,11 +16,15 @@ type TextOptions struct {
 	Format string
 	// Signals lists the signals to print, in order; nil means all.
 	Signals []int
-	// Physical prints (digital-baseline)/gain with 3 decimals, as rdsamp -p
-	// does; invalid samples print "NaN". Without it, digital values print
-	// as integers, invalid ones as -32768 (WFDB's invalid value, as rdsamp
-	// prints them).
+	// Physical prints (digital-baseline)/gain; invalid samples print
+	// "NaN" (null in JSON). Without it, digital values print as integers,
+	// invalid ones as -32768 (WFDB's invalid value, as rdsamp prints them).
 	Physical bool
+	// Precision is the number of decimals of physical values (1 to 17).
+	// 0 chooses: in tsv 3, as rdsamp -p prints; in csv and json as many as
+	// each signal's gain needs for its digital values to read back
+	// exactly (LosslessDecimals, at least 3).
+	Precision int
 	// HighRes prints one row per sample of the fastest signal (rdsamp -H);
 	// slower signals repeat their last sample. Without it, one row per
 	// frame with multi-sample signals averaged.
@@ -72,7 +76,6 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 	default:
 		return fmt.Errorf("unknown text format %q (want tsv, csv or json)", opt.Format)
 	}
-	json := opt.Format == "json"
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var b []byte
 	if opt.Header {
@@ -84,83 +87,17 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 	if opt.HighRes {
 		mult = int64(h.MaxSamplesPerFrame())
 	}
-	first := rec.Start() * mult
-	last := first + int64(rec.NumFrames())*mult
+	start := rec.Start() * mult
+	first, last := start, start+int64(rec.NumFrames())*mult
 	if opt.From > first {
 		first = opt.From
 	}
 	if opt.To > 0 && opt.To < last {
 		last = opt.To
 	}
-
-	// Column sources: for each selected signal its samples and their
-	// number per output row step.
-	type column struct {
-		x    []int32
-		spf  int64
-		spec *SignalSpec
-		text [][]byte // preformatted physical values, indexed by v-lo
-		lo   int32
-	}
-	cols := make([]column, len(sigs))
-	for i, s := range sigs {
-		c := column{spec: &h.Signals[s], spf: 1}
-		if opt.HighRes {
-			c.x = rec.HighRes(s)
-			c.spf = int64(h.Signals[s].SamplesPerFrame)
-		} else {
-			c.x = rec.Digital(s)
-		}
-		if opt.Physical {
-			c.text, c.lo = physicalTable(c.x, c.spec)
-		}
-		cols[i] = c
-	}
-	start := rec.Start() * mult
+	cols := textColumns(rec, sigs, opt)
 	for n := first; n < last; n++ {
-		j := n - start // row within the record held
-		if json {
-			b = append(b, `{"sample":`...)
-			b = strconv.AppendInt(b, n, 10)
-			b = append(b, `,"values":[`...)
-		} else {
-			b = strconv.AppendInt(b, n, 10)
-		}
-		for i := range cols {
-			c := &cols[i]
-			var v int32
-			if mult == 1 {
-				v = c.x[j]
-			} else {
-				t, k := j/mult, j%mult
-				v = c.x[t*c.spf+k*c.spf/mult]
-			}
-			if json {
-				if i > 0 {
-					b = append(b, ',')
-				}
-			} else {
-				b = append(b, sep)
-			}
-			switch {
-			case !opt.Physical && v == InvalidSample:
-				b = strconv.AppendInt(b, rdsampInvalid, 10)
-			case !opt.Physical:
-				b = strconv.AppendInt(b, int64(v), 10)
-			case v == InvalidSample && json:
-				b = append(b, "null"...)
-			case v == InvalidSample:
-				b = append(b, "NaN"...)
-			case c.text != nil:
-				b = append(b, c.text[v-c.lo]...)
-			default:
-				b = appendPhysical(b, v, c.spec)
-			}
-		}
-		if json {
-			b = append(b, "]}"...)
-		}
-		b = append(b, '\n')
+		b = appendRow(b, n, n-start, mult, cols, opt, sep)
 		if len(b) > 1<<15 {
 			if _, err := bw.Write(b); err != nil {
 				return err
@@ -174,17 +111,128 @@ func WriteSamples(w io.Writer, rec *Record, opt TextOptions) error {
 	return bw.Flush()
 }
 
-// appendPhysical formats (v-baseline)/gain with 3 decimals (rdsamp -p's
-// %.3lf).
-func appendPhysical(b []byte, v int32, spec *SignalSpec) []byte {
+// textColumn is the source of one printed column: a signal's samples and
+// their number per output row step.
+type textColumn struct {
+	x    []int32
+	spf  int64
+	spec *SignalSpec
+	text [][]byte // preformatted physical values, indexed by v-lo
+	lo   int32
+	dec  int // decimals of physical values
+}
+
+// textColumns returns the columns of the selected signals.
+func textColumns(rec *Record, sigs []int, opt TextOptions) []textColumn {
+	h := rec.Header
+	cols := make([]textColumn, len(sigs))
+	for i, s := range sigs {
+		c := textColumn{spec: &h.Signals[s], spf: 1}
+		if opt.HighRes {
+			c.x = rec.HighRes(s)
+			c.spf = int64(h.Signals[s].SamplesPerFrame)
+		} else {
+			c.x = rec.Digital(s)
+		}
+		if opt.Physical {
+			c.dec = physicalDecimals(c.spec, opt)
+			c.text, c.lo = physicalTable(c.x, c.spec, c.dec)
+		}
+		cols[i] = c
+	}
+	return cols
+}
+
+// appendRow appends the row of output sample n, row j of the record held
+// (mult output rows per frame).
+func appendRow(b []byte, n, j, mult int64, cols []textColumn, opt TextOptions, sep byte) []byte {
+	json := opt.Format == "json"
+	if json {
+		b = append(b, `{"sample":`...)
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, `,"values":[`...)
+	} else {
+		b = strconv.AppendInt(b, n, 10)
+	}
+	for i := range cols {
+		c := &cols[i]
+		var v int32
+		if mult == 1 {
+			v = c.x[j]
+		} else {
+			t, k := j/mult, j%mult
+			v = c.x[t*c.spf+k*c.spf/mult]
+		}
+		if json {
+			if i > 0 {
+				b = append(b, ',')
+			}
+		} else {
+			b = append(b, sep)
+		}
+		switch {
+		case !opt.Physical && v == InvalidSample:
+			b = strconv.AppendInt(b, rdsampInvalid, 10)
+		case !opt.Physical:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case v == InvalidSample && json:
+			b = append(b, "null"...)
+		case v == InvalidSample:
+			b = append(b, "NaN"...)
+		case c.text != nil:
+			b = append(b, c.text[v-c.lo]...)
+		default:
+			b = appendPhysical(b, v, c.spec, c.dec)
+		}
+	}
+	if json {
+		b = append(b, "]}"...)
+	}
+	return append(b, '\n')
+}
+
+// appendPhysical formats (v-baseline)/gain with dec decimals (rdsamp -p's
+// %.3lf for 3, -P's %.8lf for 8).
+func appendPhysical(b []byte, v int32, spec *SignalSpec, dec int) []byte {
 	x := (float64(v) - float64(spec.Baseline)) / spec.effectiveGain()
-	return strconv.AppendFloat(b, x, 'f', 3, 64)
+	return strconv.AppendFloat(b, x, 'f', dec, 64)
+}
+
+// LosslessDecimals returns the number of decimals with which the physical
+// values of a signal of this gain (ADC units per physical unit) read back
+// as their digital values: the fewest, at least 3 (rdsamp -p's precision)
+// and at most 17, for which either every value k/gain is written exactly
+// (an integer gain dividing 10^d: 3 for 200 or 1000) or the rounding stays
+// under half of the values' spacing (10^-d < 1/(2 gain)).
+func LosslessDecimals(gain float64) int {
+	if !(gain > 0) || math.IsInf(gain, 0) {
+		return 17
+	}
+	for d := 3; d < 17; d++ {
+		p := math.Pow10(d)
+		if gain == math.Trunc(gain) && gain <= p && math.Mod(p, gain) == 0 || p > 2*gain {
+			return d
+		}
+	}
+	return 17
+}
+
+// physicalDecimals returns the decimals of a signal's physical values
+// under opt (see TextOptions.Precision).
+func physicalDecimals(spec *SignalSpec, opt TextOptions) int {
+	switch {
+	case opt.Precision > 0:
+		return min(opt.Precision, 17)
+	case opt.Format == "" || opt.Format == "tsv":
+		return 3
+	}
+	return LosslessDecimals(spec.effectiveGain())
 }
 
 // physicalTable preformats the physical values of every digital value
 // between the smallest and largest of x when that range is small, so that
 // printing costs a copy per sample.
-func physicalTable(x []int32, spec *SignalSpec) ([][]byte, int32) {
+func physicalTable(x []int32, spec *SignalSpec, dec int) ([][]byte, int32) {
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, v := range x {
 		if v == InvalidSample {
@@ -200,7 +248,7 @@ func physicalTable(x []int32, spec *SignalSpec) ([][]byte, int32) {
 	var buf []byte
 	for i := range tab {
 		start := len(buf)
-		buf = appendPhysical(buf, lo+int32(i), spec)
+		buf = appendPhysical(buf, lo+int32(i), spec, dec)
 		tab[i] = buf[start:len(buf):len(buf)]
 	}
 	return tab, lo

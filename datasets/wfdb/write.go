@@ -150,57 +150,94 @@ func appendSignalLine(b []byte, h *Header, i int) []byte {
 	return append(b, '\n')
 }
 
-// WriteRecord writes a single-segment record into dir: NAME.hea and its
-// signal files, each written atomically. h describes the signals (file
+// SignalFile is one encoded signal file of a record.
+type SignalFile struct {
+	// Name is the file name (SignalSpec.FileName).
+	Name string
+	// Data are the file's bytes, the zeros of a byte offset included.
+	Data []byte
+}
+
+// EncodeRecord encodes a single-segment record: it returns a copy of h
+// with NSamples and each signal's initial value and checksum computed
+// from data, ready for WriteHeader, and the bytes of its signal files in
+// the order the signals first use them. h describes the signals (file
 // name, format, samples per frame, gain, baseline, units, ADC resolution
 // and zero, description); data[s] holds signal s at its own rate
-// (NumFrames*SamplesPerFrame values, InvalidSample where invalid).
-// h.NSamples and each signal's initial value and checksum are computed
-// from data (format 8 stores clamped differences, so its checksum is that
-// of the values a reader will get). Byte offsets and skews are written as
-// given (the offset bytes are zeros). Values outside a format's range are
-// clamped to it.
-func WriteRecord(dir string, h *Header, data [][]int32) error {
+// (NumFrames*SamplesPerFrame values, InvalidSample where invalid). Format
+// 8 stores clamped differences, so its checksum is that of the values a
+// reader will get. Byte offsets and skews are kept as given (the offset
+// bytes are zeros). Values outside a format's range are clamped to it.
+func EncodeRecord(h *Header, data [][]int32) (*Header, []SignalFile, error) {
 	if h.IsMultiSegment() {
-		return fmt.Errorf("record %s: writing multi-segment records: %w", h.Name, ErrUnsupported)
+		return nil, nil, fmt.Errorf("record %s: writing multi-segment records: %w", h.Name, ErrUnsupported)
 	}
 	if h.Name == "" || strings.ContainsAny(h.Name, "/\\ \t\n") {
-		return fmt.Errorf("record name %q: not a valid WFDB record name", h.Name)
+		return nil, nil, fmt.Errorf("record name %q: not a valid WFDB record name", h.Name)
 	}
 	out, nframes, err := withFrames(h, data)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for s := range out.Signals {
 		spec := &out.Signals[s]
 		if !spec.Format.Known() || spec.Format == FormatNull {
-			return fmt.Errorf("record %s signal %d: format %d: %w", h.Name, s, spec.Format, ErrUnknownFormat)
+			return nil, nil, fmt.Errorf("record %s signal %d: format %d: %w", h.Name, s, spec.Format, ErrUnknownFormat)
 		}
 		if spec.FileName == "" || strings.ContainsAny(spec.FileName, "/\\ \t\n") {
-			return fmt.Errorf("record %s signal %d: file name %q: not a plain file name", h.Name, s, spec.FileName)
+			return nil, nil, fmt.Errorf("record %s signal %d: file name %q: not a plain file name", h.Name, s, spec.FileName)
 		}
 	}
 	gs, err := groups(out)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	var files []SignalFile
 	seen := map[string]bool{}
 	for _, g := range gs {
 		if seen[g.file] {
-			return fmt.Errorf("record %s: signal file %s is used by signals that are not consecutive", h.Name, g.file)
+			return nil, nil, fmt.Errorf("record %s: signal file %s is used by signals that are not consecutive", h.Name, g.file)
 		}
 		seen[g.file] = true
 		body, err := encodeGroup(out, g, data, nframes)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if err := atomicfile.WriteFile(filepath.Join(dir, g.file), func(w io.Writer) error {
-			if g.offset > 0 {
-				if _, err := w.Write(make([]byte, g.offset)); err != nil {
-					return err
-				}
-			}
-			_, err := w.Write(body)
+		if g.offset > 0 {
+			body = append(make([]byte, g.offset, int64(len(body))+g.offset), body...)
+		}
+		files = append(files, SignalFile{Name: g.file, Data: body})
+	}
+	return out, files, nil
+}
+
+// WriteRecordTo writes a single-segment record whose signals share one
+// signal file: its header to hea and its signal file to dat (see
+// EncodeRecord for h and data). Either writer may be io.Discard.
+func WriteRecordTo(hea, dat io.Writer, h *Header, data [][]int32) error {
+	out, files, err := EncodeRecord(h, data)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("record %s: %d signal files, want one", h.Name, len(files))
+	}
+	if _, err := dat.Write(files[0].Data); err != nil {
+		return err
+	}
+	return WriteHeader(hea, out)
+}
+
+// WriteRecord writes a single-segment record into dir: NAME.hea and its
+// signal files (see EncodeRecord), each written atomically.
+func WriteRecord(dir string, h *Header, data [][]int32) error {
+	out, files, err := EncodeRecord(h, data)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := atomicfile.WriteFile(filepath.Join(dir, f.Name), func(w io.Writer) error {
+			_, err := w.Write(f.Data)
 			return err
 		}); err != nil {
 			return err

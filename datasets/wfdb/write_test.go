@@ -2,9 +2,12 @@ package wfdb
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -161,5 +164,45 @@ func TestNewRecordMatchesDisk(t *testing.T) {
 		if _, err := NewRecord(h, bad); err == nil {
 			t.Errorf("NewRecord accepted %d signals of %v samples", len(bad), []int{len(bad[0])})
 		}
+	}
+}
+
+// WriteRecordTo writes to any writers the bytes WriteRecord writes to a
+// directory; a record with two signal files is refused, naming it.
+func TestWriteRecordTo(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, f := range allFormats {
+		data := [][]int32{randomSignal(rng, f, 300), randomSignal(rng, f, 300)}
+		h := &Header{Name: "w", Fs: 250, Signals: []SignalSpec{
+			{FileName: "w.dat", Format: f, Gain: 200, ADCResolution: 12, Description: "I", ByteOffset: 4},
+			{FileName: "w.dat", Format: f, Gain: 200, ADCResolution: 12, Description: "II", ByteOffset: 4},
+		}}
+		if err := WriteRecord(dir, h, data); err != nil {
+			t.Fatal(err)
+		}
+		var hea, dat bytes.Buffer
+		if err := WriteRecordTo(&hea, &dat, h, data); err != nil {
+			t.Fatal(err)
+		}
+		wantHea, _ := os.ReadFile(filepath.Join(dir, "w.hea"))
+		wantDat, _ := os.ReadFile(filepath.Join(dir, "w.dat"))
+		if !bytes.Equal(hea.Bytes(), wantHea) || !bytes.Equal(dat.Bytes(), wantDat) {
+			t.Fatalf("format %d: WriteRecordTo differs from WriteRecord", f)
+		}
+		if h.NSamples != 0 || h.Signals[0].HasChecksum {
+			t.Fatalf("format %d: the caller's header was changed", f)
+		}
+	}
+	h := &Header{Name: "two", Fs: 250, Signals: []SignalSpec{
+		{FileName: "a.dat", Format: Format16, Gain: 200},
+		{FileName: "b.dat", Format: Format16, Gain: 200},
+	}}
+	err := WriteRecordTo(io.Discard, io.Discard, h, [][]int32{{1}, {2}})
+	if err == nil || !strings.Contains(err.Error(), "two") {
+		t.Fatalf("two signal files: %v", err)
+	}
+	if _, files, err := EncodeRecord(h, [][]int32{{1}, {2}}); err != nil || len(files) != 2 || files[1].Name != "b.dat" {
+		t.Fatalf("EncodeRecord: %v %v", files, err)
 	}
 }

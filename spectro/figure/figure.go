@@ -1,8 +1,11 @@
 // Package figure draws spectrogram figures for people with gonum/plot:
 // the ECG trace with its beats marked above the spectrogram heat map, time
 // and frequency axes with units, a colour bar in decibels and a title
-// naming the record and the time span. Raw images for models are made by
-// package spectro; this package is the only one that imports gonum/plot.
+// naming the record and the time span. Window draws the figure of an
+// archive window (datasets.Window) with the beats the detector finds;
+// Output makes that a datasets.Archive output. Raw images for models are
+// made by package spectro; this package is the only one that imports
+// gonum/plot.
 package figure
 
 import (
@@ -56,6 +59,19 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	if len(opt.Signal) == 0 {
 		return errors.New("figure: no signal")
 	}
+	opt = opt.withDefaults()
+	pal := paletteOf(opt.Colormap)
+	trace, err := tracePlot(opt, s.Fs)
+	if err != nil {
+		return err
+	}
+	spec := heatMapPlot(s, opt, pal)
+	bar := colourBarPlot(s, opt, pal)
+	return layout(w, opt, trace, spec, bar)
+}
+
+// withDefaults returns opt with the zero values replaced by the defaults.
+func (opt Options) withDefaults() Options {
 	if opt.Width <= 0 {
 		opt.Width = 1200
 	}
@@ -71,10 +87,11 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	if opt.SignalUnits == "" {
 		opt.SignalUnits = "mV"
 	}
-	fs := s.Fs
-	pal := paletteOf(opt.Colormap)
+	return opt
+}
 
-	// Trace with beats.
+// tracePlot plots the ECG trace with its beats marked.
+func tracePlot(opt Options, fs float64) (*plot.Plot, error) {
 	trace := plot.New()
 	trace.Title.Text = opt.Title
 	trace.Title.TextStyle.Font.Size = vg.Points(14)
@@ -88,7 +105,7 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	}
 	line, err := plotter.NewLine(pts)
 	if err != nil {
-		return fmt.Errorf("figure: trace: %w", err)
+		return nil, fmt.Errorf("figure: trace: %w", err)
 	}
 	line.LineStyle.Width = vg.Points(0.6)
 	line.LineStyle.Color = color.RGBA{R: 0x20, G: 0x20, B: 0x20, A: 255}
@@ -113,7 +130,7 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	if len(marks) > 0 {
 		sc, err := plotter.NewScatter(marks)
 		if err != nil {
-			return fmt.Errorf("figure: beats: %w", err)
+			return nil, fmt.Errorf("figure: beats: %w", err)
 		}
 		sc.GlyphStyle.Shape = draw.PyramidGlyph{}
 		sc.GlyphStyle.Radius = vg.Points(3)
@@ -126,11 +143,12 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 		}
 		trace.Y.Max = markY + 0.06*(hi-lo)
 	}
-	t0 := opt.Start
-	t1 := opt.Start + float64(len(opt.Signal))/fs
-	trace.X.Min, trace.X.Max = t0, t1
+	trace.X.Min, trace.X.Max = opt.Start, opt.Start+float64(len(opt.Signal))/fs
+	return trace, nil
+}
 
-	// Spectrogram heat map.
+// heatMapPlot plots the spectrogram as a heat map over record time.
+func heatMapPlot(s *spectro.Spectrogram, opt Options, pal palette.Palette) *plot.Plot {
 	spec := plot.New()
 	spec.X.Label.Text = "Time in record (m:ss)"
 	spec.Y.Label.Text = "Frequency (Hz)"
@@ -143,24 +161,30 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	hm.NaN = cols[0]
 	hm.Rasterized = true
 	spec.Add(hm)
-	spec.X.Min, spec.X.Max = t0, t1
+	spec.X.Min, spec.X.Max = opt.Start, opt.Start+float64(len(opt.Signal))/s.Fs
 	df := 0.0
 	if len(s.Freqs) > 1 {
 		df = s.Freqs[1] - s.Freqs[0]
 	}
 	spec.Y.Min, spec.Y.Max = s.Freqs[0]-df/2, s.Freqs[len(s.Freqs)-1]+df/2
+	return spec
+}
 
-	// Colour bar.
+// colourBarPlot plots the colour bar of the heat map, in decibels.
+func colourBarPlot(s *spectro.Spectrogram, opt Options, pal palette.Palette) *plot.Plot {
 	bar := plot.New()
-	cb := &plotter.ColorBar{ColorMap: &paletteMap{pal: pal, min: opt.DBMin, max: opt.DBMax}, Vertical: true, Colors: len(cols)}
+	cb := &plotter.ColorBar{ColorMap: &paletteMap{pal: pal, min: opt.DBMin, max: opt.DBMax}, Vertical: true, Colors: len(pal.Colors())}
 	bar.Add(cb)
 	bar.HideX()
 	bar.Y.Label.Text = "PSD (dB re 1 " + psdUnit(s, opt.SignalUnits) + ")"
 	bar.Y.Min, bar.Y.Max = opt.DBMin, opt.DBMax
+	return bar
+}
 
-	// Layout: trace on top (a third), spectrogram below, colour bar on the
-	// right of the spectrogram; the data areas of trace and spectrogram
-	// share their left and right edges.
+// layout draws the trace on top (a third), the spectrogram below and the
+// colour bar on the right of the spectrogram, the data areas of trace and
+// spectrogram sharing their left and right edges, and writes the PNG.
+func layout(w io.Writer, opt Options, trace, spec, bar *plot.Plot) error {
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(opt.Width)*vg.Inch/96, vg.Length(opt.Height)*vg.Inch/96), vgimg.UseDPI(96))
 	dc := draw.New(c)
 	dc.SetColor(color.White)
@@ -182,7 +206,7 @@ func Draw(w io.Writer, s *spectro.Spectrogram, opt Options) error {
 	trace.Draw(top)
 	spec.Draw(bottom)
 	bar.Draw(right)
-	_, err = (&vgimg.PngCanvas{Canvas: c}).WriteTo(w)
+	_, err := (&vgimg.PngCanvas{Canvas: c}).WriteTo(w)
 	return err
 }
 

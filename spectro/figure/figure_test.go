@@ -8,6 +8,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/spectro"
 )
 
@@ -99,5 +101,50 @@ func TestClock(t *testing.T) {
 		if got := Clock(tc.s); got != tc.want {
 			t.Errorf("Clock(%g) = %q, want %q", tc.s, got, tc.want)
 		}
+	}
+}
+
+// Window draws an archive window's figure: the same PNG as Draw with the
+// beats detected over the lead-in, the title naming record, signal, span
+// and label, in viridis for a grayscale renderer.
+func TestWindowFigure(t *testing.T) {
+	const fs = 360.0
+	x, _ := synthECG(int(25*fs), fs)
+	r, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := int64(5 * fs)
+	win := &datasets.Window{Record: "synth", Signal: "MLII", Units: "mV", Fs: fs,
+		Span: datasets.Span{Start: 60*360 + lead, End: 60*360 + lead + 20*360}, X: x[lead:],
+		Context: x, ContextStart: 60 * 360, Row: &datasets.ManifestRow{Label: "N"}}
+	var got bytes.Buffer
+	if err := Output(r).Write(&got, win); err != nil {
+		t.Fatal(err)
+	}
+	var marks []int64
+	for _, b := range beats.Detect(x, fs) {
+		if s := b.Sample - lead; s >= 0 && s < int64(len(x))-lead {
+			marks = append(marks, s)
+		}
+	}
+	if len(marks) < 20 {
+		t.Fatalf("%d beats detected", len(marks))
+	}
+	s, err := spectro.Compute(x[lead:], fs, r.Params(fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := Draw(&want, s, Options{Title: "Record synth, MLII, 1:05-1:25, label N", Signal: x[lead:], SignalName: "MLII",
+		SignalUnits: "mV", Start: 65, Beats: marks, Colormap: spectro.Viridis}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatal("Window's figure differs from Draw's with the same options")
+	}
+	img, err := png.Decode(&got)
+	if err != nil || img.Bounds().Dx() != 1200 || img.Bounds().Dy() != 760 {
+		t.Fatalf("figure %v %v", img.Bounds(), err)
 	}
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"embed"
+	"strings"
+)
+
+// The long help and examples of the commands are text files in help/, one
+// per command: the help proper, then a line "-- examples --", then the
+// examples. They read as documentation and are kept out of the Go code.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpParts returns the long help and the examples of a command.
+func helpParts(name string) (long, examples string) {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic("no help/" + name + ".txt embedded") // a build mistake, caught by TestHelpFiles
+	}
+	long, examples, _ = strings.Cut(string(b), "\n\n-- examples --\n")
+	return long, strings.TrimRight(examples, "\n")
+}
+
+// helpText returns a command's long help (cobra.Command.Long).
+func helpText(name string) string { long, _ := helpParts(name); return long }
+
+// helpExamples returns a command's examples (cobra.Command.Example).
+func helpExamples(name string) string { _, ex := helpParts(name); return ex }
