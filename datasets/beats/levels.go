@@ -3,14 +3,18 @@ package beats
 import "sort"
 
 // recent holds the last history values of a level (a ring, filled in
-// order of arrival until full) and gives their median.
+// order of arrival until full) and gives their median, kept until the
+// values change.
 type recent struct {
 	v    [history]float64
 	n, i int // values held; next slot to overwrite once full
+	med  float64
+	ok   bool // med is the median of the values held
 }
 
 // push adds x, dropping the oldest value once history values are held.
 func (r *recent) push(x float64) {
+	r.ok = false
 	if r.n < history {
 		r.v[r.n] = x
 		r.n++
@@ -24,7 +28,7 @@ func (r *recent) push(x float64) {
 func (r *recent) set(x float64) { r.clear(); r.push(x) }
 
 // clear drops all values.
-func (r *recent) clear() { r.n, r.i = 0, 0 }
+func (r *recent) clear() { r.n, r.i, r.ok = 0, 0, false }
 
 // len returns the number of values held.
 func (r *recent) len() int { return r.n }
@@ -34,9 +38,12 @@ func (r *recent) values() []float64 { return r.v[:r.n] }
 
 // median returns the median of the values (0 when empty).
 func (r *recent) median() float64 {
-	var s [history]float64
-	copy(s[:], r.v[:r.n])
-	return insertionMedian(s[:r.n])
+	if !r.ok {
+		var s [history]float64
+		copy(s[:], r.v[:r.n])
+		r.med, r.ok = insertionMedian(s[:r.n]), true
+	}
+	return r.med
 }
 
 // sortedMedian sorts s in place and returns its median, 0 when s is empty.
