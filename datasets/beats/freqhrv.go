@@ -148,46 +148,28 @@ func bandPowers(t, y []float64) (lf, hf float64) {
 // the next by a rotation, so each frequency costs a few multiplications
 // per point instead of sines and cosines.
 func lombScargleGrid(t, y []float64, f0, df float64, n int) []float64 {
-	m := len(t)
-	c, s := make([]float64, m), make([]float64, m)
-	rc, rs := make([]float64, m), make([]float64, m)
+	// Each point's cos and sin at the current frequency, its rotation to
+	// the next frequency and its value, side by side.
+	type point struct{ c, s, rc, rs, y float64 }
+	pts := make([]point, len(t))
 	for i, ti := range t {
-		s[i], c[i] = math.Sincos(2 * math.Pi * f0 * ti)
-		rs[i], rc[i] = math.Sincos(2 * math.Pi * df * ti)
+		p := &pts[i]
+		p.s, p.c = math.Sincos(2 * math.Pi * f0 * ti)
+		p.rs, p.rc = math.Sincos(2 * math.Pi * df * ti)
+		p.y = y[i]
 	}
 	out := make([]float64, n)
-	nf := float64(m)
-	// Two frequencies per pass over the points: the second's cos and sin
-	// are the first's rotated once more, each sum taking the same terms in
-	// the same order as one frequency per pass would.
-	k := 0
-	for ; k+1 < n; k += 2 {
-		var yc, ys, c2, s2, yc1, ys1, c21, s21 float64
-		for i := range t {
-			ci, si, yi, rci, rsi := c[i], s[i], y[i], rc[i], rs[i]
-			yc += yi * ci
-			ys += yi * si
-			c2 += ci*ci - si*si
-			s2 += 2 * si * ci
-			ci, si = ci*rci-si*rsi, si*rci+ci*rsi
-			yc1 += yi * ci
-			ys1 += yi * si
-			c21 += ci*ci - si*si
-			s21 += 2 * si * ci
-			c[i], s[i] = ci*rci-si*rsi, si*rci+ci*rsi
-		}
-		out[k] = lombScargleAt(nf, yc, ys, c2, s2)
-		out[k+1] = lombScargleAt(nf, yc1, ys1, c21, s21)
-	}
-	for ; k < n; k++ {
+	nf := float64(len(t))
+	for k := range out {
 		var yc, ys, c2, s2 float64
-		for i := range t {
-			ci, si := c[i], s[i]
-			yc += y[i] * ci
-			ys += y[i] * si
+		for i := range pts {
+			p := &pts[i]
+			ci, si := p.c, p.s
+			yc += p.y * ci
+			ys += p.y * si
 			c2 += ci*ci - si*si
 			s2 += 2 * si * ci
-			c[i], s[i] = ci*rc[i]-si*rs[i], si*rc[i]+ci*rs[i]
+			p.c, p.s = ci*p.rc-si*p.rs, si*p.rc+ci*p.rs
 		}
 		out[k] = lombScargleAt(nf, yc, ys, c2, s2)
 	}
