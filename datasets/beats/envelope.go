@@ -126,30 +126,27 @@ func (e *envelope) oldest(now int64) int64 { return now - e.span + 1 }
 // writeOne runs the one-lead front end over x (mV), at most
 // envelopeBlock samples ahead of the decisions. It is the per-sample
 // arithmetic of writeLeads for one lead, with the state in local
-// variables (the detector's hot loop).
+// variables (the detector's hot loop), in two passes over the block: the
+// band-pass, a chain of dependent operations, then the rest, each with
+// few enough values to keep in registers.
 func (e *envelope) writeOne(x []float64, settle int64) {
+	e.bandPass(x)
+	e.integrateOne(x, settle)
+}
+
+// bandPass band-passes x (lead 0's samples, mV) into the slots' y.
+func (e *envelope) bandPass(x []float64) {
 	l := &e.leads[0]
 	// The band-pass is a high-pass and a low-pass section; their
 	// coefficients and states in scalars, which stay in registers.
 	hp, lp := &l.bp[0], &l.bp[1]
 	hb0, hb1, hb2, ha1, ha2, hs1, hs2 := hp.b0, hp.b1, hp.b2, hp.a1, hp.a2, hp.s1, hp.s2
 	lb0, lb1, lb2, la1, la2, ls1, ls2 := lp.b0, lp.b1, lp.b2, lp.a1, lp.a2, lp.s1, lp.s2
-	mask, dk, fs, root, dkInv := e.mask, int64(e.dk), e.fs, l.root, e.dkInv
-	ring := e.ring
-	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
-	wavelet, lm, leak := e.wavelet, e.lm, e.leak
-	started, x0, last, quietTo := l.started, l.x0, l.last, l.quietTo
-	m, n := l.m, e.n
-	var cprev float64 // the cumulative sum at sample n-1
-	if wavelet && n > 0 {
-		cprev = ring[(n-1)&mask].cum
-	}
-	active := max(quietTo, dk) // the slope counts from this sample on
+	ring, mask, n := e.ring, e.mask, e.n
+	started, x0, last := l.started, l.x0, l.last
 	for _, v := range x {
 		// as lead.valid does (v-v is 0 unless v is NaN or infinite)
 		if v-v != 0 {
-			quietTo = n + settle
-			active = max(quietTo, dk)
 			v = last
 		} else {
 			if !started {
@@ -157,7 +154,7 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 			}
 			last = v
 		}
-		// band-pass: two biquads in transposed direct form II
+		// two biquads in transposed direct form II
 		u := v - x0
 		y := hb0*u + hs1
 		hs1 = hb1*u - ha1*y + hs2
@@ -166,8 +163,37 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 		y = lb0*u + ls1
 		ls1 = lb1*u - la1*y + ls2
 		ls2 = lb2*u - la2*y
+		ring[n&mask].y = y
+		n++
+	}
+	hp.s1, hp.s2, lp.s1, lp.s2 = hs1, hs2, ls1, ls2
+	l.started, l.x0, l.last = started, x0, last
+}
+
+// integrateOne runs the rest of the one-lead front end over the block x
+// whose band-passed values bandPass stored: the wavelet's cumulative sum,
+// the slope (nothing for settle samples after an invalid sample), the
+// integrated squared slope (the envelope) and its mean; it advances the
+// sample count.
+func (e *envelope) integrateOne(x []float64, settle int64) {
+	l := &e.leads[0]
+	mask, dk, fs, root, dkInv := e.mask, int64(e.dk), e.fs, l.root, e.dkInv
+	ring := e.ring
+	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
+	wavelet, lm, leak := e.wavelet, e.lm, e.leak
+	m, n, quietTo := l.m, e.n, l.quietTo
+	var cprev float64 // the cumulative sum at sample n-1
+	if wavelet && n > 0 {
+		cprev = ring[(n-1)&mask].cum
+	}
+	active := max(quietTo, dk) // the slope counts from this sample on
+	for _, v := range x {
+		if v-v != 0 {
+			quietTo = n + settle
+			active = max(quietTo, dk)
+		}
 		p := &ring[n&mask]
-		p.y = y
+		y := p.y
 		if wavelet {
 			c := y
 			if n > 0 {
@@ -208,9 +234,7 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 			epos = 0
 		}
 	}
-	hp.s1, hp.s2, lp.s1, lp.s2 = hs1, hs2, ls1, ls2
-	l.started, l.x0, l.last, l.quietTo = started, x0, last, quietTo
-	l.m, l.eSum = m, eSum
+	l.quietTo, l.m, l.eSum = quietTo, m, eSum
 	e.n, e.epos, e.lm = n, epos, lm
 }
 
