@@ -1,18 +1,13 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -55,34 +50,28 @@ intervals between beats that are not noisy; the count of noisy beats; LF
 Lomb-Scargle periodogram of the same intervals averaged over 5-minute
 segments (NaN below 2 minutes for LF, 1 minute for HF).
 
-FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR
-a folder of them (when it holds no WFDB records), read as
-ecg ingest --out would convert it (--fs for a CSV without a time column,
---delimiter, --header, --time-column, --units); --compare and --out-annotator
-need a WFDB record (convert the file with ecg ingest --out first).
+FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR a
+folder of them, read as ecg ingest --out would convert it (--fs, --delimiter,
+--header, --time-column, --units).
 
 The detector works at any sampling rate from 125 Hz to 1 kHz and on either
 polarity; invalid samples (lead off) and flat or saturated stretches give no
-beats. By default it reads the first ECG-looking signal (MLII, II, V1-V6, I,
-III, aVR/aVL/aVF, ECG...; else signal 0); --signal picks one by index or name,
---signal all combines all ECG signals (up to 4).
+beats. It reads the first ECG signal (MLII, II, V1-V6, I, III, aVR/aVL/aVF,
+ECG...; else signal 0), or those --signal names (any case) or numbers: several
+(comma-separated; all: every ECG signal) are combined as leads (up to 4).
 
 --out-annotator NAME writes the beats as an MIT annotation file RECORD.NAME
-(type N; subtype 1 for noisy beats) beside the record, or into --out DIR;
-WFDB tools read it.
+(type N; subtype 1 for noisy beats) beside the record, or into --out DIR.
 
 --compare ANN scores the beats against the reference annotator ANN with the
 ANSI/AAMI EC57 beat-by-beat rules of bxb: beat annotations only, a 150 ms
 window (--window), the first 5 minutes skipped (--skip 300), ventricular
-flutter episodes left out. It prints TP, FN, FP, sensitivity and positive
-predictivity per record and a TOTAL row (gross statistics).`,
-		Example: `  ecg beats data/mitdb/100
-  ecg beats data/mitdb/100 --summary --format json
-  ecg beats data/mitdb/100 --out-annotator qrs
-  ecg beats holter.edf --summary
+flutter episodes left out: TP, FN, FP, sensitivity and positive
+predictivity per record and a TOTAL row (gross statistics). Both need WFDB
+records (convert a CSV or EDF file with ecg ingest --out first).`,
+		Example: `  ecg beats data/mitdb/100 --summary --format json
   ecg beats export.csv --fs 250
   ecg beats data/mitdb --out-annotator ours --out /tmp/ann --summary
-  ecg beats data/mitdb --compare atr --jobs 2
   ecg beats data/mitdb --compare atr --skip 0 --format csv`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -91,52 +80,28 @@ predictivity per record and a TOTAL row (gross statistics).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.signal, "signal", "", "signal to use: index, name (MLII), or all; default the first ECG signal")
-	f.StringVar(&o.format, "format", "tsv", "output format: text, tsv, csv or json (JSON lines)")
+	f.StringVar(&o.signal, "signal", "", "signals to use: names (any case) or indices, comma-separated (combined as leads), or all ECG signals; default the first ECG signal")
+	formatFlag(cmd, &o.format, "output format (json: JSON lines)", "tsv", "text", "tsv", "csv", "json")
+	jobsFlag(cmd, &o.jobs, "records processed")
 	f.BoolVar(&o.summary, "summary", false, "print the heart rate and HRV summary per record instead of the beats")
 	f.StringVar(&o.compare, "compare", "", "score against this reference annotator (e.g. atr), EC57/bxb rules")
 	f.Float64Var(&o.skip, "skip", 300, "with --compare: start scoring this many seconds into the record")
 	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
-	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "records processed in parallel")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
 
 // beatsResult is what one record gives.
 type beatsResult struct {
-	name  string
-	fs    float64
-	beats []int64
-	noisy []bool // per beat: Beat.Noisy
-	hrv   beats.HRV
-	freq  beats.FreqHRV
-	// polarity of the QRS complexes in the first lead used (+1, -1, 0
-	// unknown) and the share of beats that agree.
-	polarity  int
-	agreement float64
-	match     *beats.MatchResult
-	err       error
+	name string
+	*beats.Analysis
+	err error
 }
 
 func runBeats(a *app, o beatsOptions) error {
-	if err := checkFormat(o.format, "text", "tsv", "csv", "json"); err != nil {
-		return err
-	}
-	if err := checkJobs(o.jobs); err != nil {
-		return err
-	}
-	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
-		return usagef("--window must be > 0 and --skip >= 0")
-	}
-	if o.out != "" && o.outAnnotator == "" {
-		return usagef("--out needs --out-annotator")
-	}
-	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
-		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
-	}
-	if err := o.fileInput.check(); err != nil {
+	if err := o.check(); err != nil {
 		return err
 	}
 	records, fromFiles, err := expandInputs([]string{o.input})
@@ -146,343 +111,140 @@ func runBeats(a *app, o beatsOptions) error {
 	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
 		return usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
 	}
+	results := analyzeRecords(a, records, o)
+	if len(results) == 1 && results[0].err != nil {
+		// Nothing to print: report the error alone (a usage error for a
+		// bad --signal).
+		if se := (*beats.SignalError)(nil); errors.As(results[0].err, &se) {
+			return usagef("--signal: %v", se)
+		}
+		return results[0].err
+	}
+	failed := 0
+	for _, r := range results {
+		if r.err != nil {
+			failed++
+			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
+		}
+	}
+	if failed == len(results) {
+		return fmt.Errorf("no record of %s could be processed", o.input)
+	}
+	if err := writeResults(a, results, o, len(records) > 1); err != nil || failed == 0 {
+		return err
+	}
+	return &partialError{fmt.Sprintf("%d of %d records failed", failed, len(results))}
+}
 
+// check checks the flags.
+func (o *beatsOptions) check() error {
+	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
+		return usagef("--window must be > 0 and --skip >= 0")
+	}
+	if o.out != "" && o.outAnnotator == "" {
+		return usagef("--out needs --out-annotator")
+	}
+	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
+		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
+	}
+	return o.fileInput.check()
+}
+
+// analyzeRecords analyses the records, o.jobs at a time, and returns
+// their results in order.
+func analyzeRecords(a *app, records []string, o beatsOptions) []beatsResult {
 	results := make([]beatsResult, len(records))
 	bar := a.newProgress(int64(len(records)), "beats")
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, o.jobs)
 	for i, rec := range records {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			results[i] = beatsRecord(rec, o)
 			bar.Add(1)
-		}()
+		})
 	}
 	wg.Wait()
 	bar.Done()
+	return results
+}
 
-	failed := 0
-	var firstErr error
-	for _, r := range results {
-		if r.err != nil {
-			failed++
-			if firstErr == nil {
-				firstErr = r.err
-			}
-		}
-	}
-	if failed == len(results) {
-		// Nothing to print: report the error alone (a usage error for a
-		// bad --signal on a single record).
-		if len(results) == 1 {
-			var se *signalError
-			if errors.As(firstErr, &se) {
-				return &usageError{firstErr}
-			}
-			return firstErr
-		}
-		for _, r := range results {
-			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
-		}
-		return fmt.Errorf("no record of %s could be processed", o.input)
-	}
-	for _, r := range results {
-		if r.err != nil {
-			fmt.Fprintf(a.io.ErrOut, "ecg beats: %v\n", r.err)
-		}
-	}
+// writeResults writes what o asks for: the scores, the summaries, or the
+// beats (and, unless quiet, a summary line per record on stderr).
+func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) error {
 	switch {
 	case o.compare != "":
-		err = writeCompare(a.io.Out, results, o.format)
+		return writeCompare(a.io.Out, results, o.format)
 	case o.summary:
-		err = writeSummaries(a.io.Out, results, o.format)
-	default:
-		err = writeBeats(a.io.Out, results, o.format, len(records) > 1)
-		if err == nil && !a.quiet {
-			for _, r := range results {
-				if r.err == nil {
-					fmt.Fprintf(a.io.ErrOut, "# %s\n", summaryLine(r))
-				}
-			}
-		}
+		return writeSummaries(a.io.Out, results, o.format)
 	}
-	if err != nil {
+	if err := writeBeats(a.io.Out, results, o.format, several); err != nil {
 		return err
 	}
-	if failed > 0 {
-		return &partialError{fmt.Sprintf("%d of %d records failed", failed, len(results))}
+	if !a.quiet {
+		for _, r := range results {
+			if r.err == nil {
+				fmt.Fprintf(a.io.ErrOut, "# %s: %s\n", r.name, r.Analysis)
+			}
+		}
 	}
 	return nil
 }
 
-// beatsRecord reads one record, detects its beats and, as asked, writes
-// them as annotations and scores them.
+// beatsRecord analyses one record (beats.AnalyzeRecord, or beats.Analyze
+// for a CSV or EDF file) and writes its beats as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
-	var rec *wfdb.Record
-	var err error
+	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
 	if isDataFile(path) {
-		rec, _, err = o.fileInput.read(path)
-	} else {
-		rec, err = wfdb.ReadRecord(path)
-	}
-	if err != nil {
-		res.err = err
-		return res
-	}
-	h := rec.Header
-	res.fs = h.Fs
-	sigs, err := pickSignals(h, o.signal)
-	if err != nil {
-		res.err = &signalError{fmt.Errorf("%s: %w", path, err)}
-		return res
-	}
-	var found []beats.Beat
-	x0 := rec.Physical(sigs[0])
-	if len(sigs) == 1 {
-		found = beats.Detect(x0, h.Fs)
-	} else {
-		x := make([][]float64, len(sigs))
-		for i, s := range sigs {
-			x[i] = rec.Physical(s)
-		}
-		found = beats.DetectLeads(x, h.Fs)
-	}
-	res.beats = make([]int64, len(found))
-	res.noisy = make([]bool, len(found))
-	for i, b := range found {
-		res.beats[i] = b.Sample
-		res.noisy[i] = b.Noisy
-	}
-	res.hrv = beats.SummarizeBeats(found, h.Fs)
-	res.freq = beats.FrequencyHRV(found, h.Fs)
-	res.polarity, res.agreement = beats.Polarity(x0, h.Fs, found)
-	if o.outAnnotator != "" {
-		anns := make([]wfdb.Annotation, len(res.beats))
-		for i, s := range res.beats {
-			anns[i] = wfdb.Annotation{Sample: s, Type: wfdb.Normal}
-			if res.noisy[i] {
-				anns[i].Subtype = 1
-			}
-		}
-		dst := path
-		if o.out != "" {
-			dst = filepath.Join(o.out, filepath.Base(path))
-		}
-		if err := wfdb.WriteAnnotations(dst, o.outAnnotator, anns); err != nil {
-			res.err = err
-			return res
-		}
-	}
-	if o.compare != "" {
-		ref, err := wfdb.ReadAnnotations(path, o.compare)
+		rec, _, err := o.fileInput.read(path)
 		if err != nil {
 			res.err = err
 			return res
 		}
-		refBeats, vf := beats.Reference(ref, int64(rec.NumFrames()))
-		opt := beats.MatchOptions{Window: o.window, Skip: o.skip, Exclude: vf}
-		m := beats.Match(refBeats, res.beats, h.Fs, opt)
-		res.match = &m
+		res.Analysis, res.err = beats.Analyze(rec, opt)
+		if se := (*beats.SignalError)(nil); errors.As(res.err, &se) {
+			se.Record = path
+		}
+	} else {
+		res.Analysis, res.err = beats.AnalyzeRecord(path, opt)
+	}
+	if res.err == nil && o.outAnnotator != "" {
+		dst := path
+		if o.out != "" {
+			dst = filepath.Join(o.out, filepath.Base(path))
+		}
+		res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, res.Annotations())
 	}
 	return res
 }
 
-// signalError is a --signal that does not fit a record.
-type signalError struct{ err error }
-
-func (e *signalError) Error() string { return e.err.Error() }
-func (e *signalError) Unwrap() error { return e.err }
-
-// ecgNames are signal descriptions taken for ECG leads.
-var ecgNames = []string{"MLII", "MLI", "MLIII", "II", "I", "III", "V1", "V2", "V3", "V4", "V5", "V6",
-	"AVR", "AVL", "AVF", "ECG", "EKG", "ML5", "V", "CM5", "D3"}
-
-func isECG(desc string) bool {
-	d := strings.ToUpper(strings.TrimSpace(desc))
-	for _, n := range ecgNames {
-		if d == n || strings.HasPrefix(d, "ECG") || strings.HasPrefix(d, "EKG") {
-			return true
-		}
-	}
-	return false
-}
-
-// pickSignals resolves --signal against the header.
-func pickSignals(h *wfdb.Header, spec string) ([]int, error) {
-	n := len(h.Signals)
-	if n == 0 {
-		return nil, fmt.Errorf("no signals")
-	}
-	switch spec {
-	case "":
-		for i, s := range h.Signals {
-			if isECG(s.Description) {
-				return []int{i}, nil
-			}
-		}
-		return []int{0}, nil
-	case "all":
-		var out []int
-		for i, s := range h.Signals {
-			if isECG(s.Description) && len(out) < beats.MaxLeads {
-				out = append(out, i)
-			}
-		}
-		if len(out) == 0 {
-			out = []int{0}
-		}
-		return out, nil
-	}
-	if i, err := strconv.Atoi(spec); err == nil {
-		if i < 0 || i >= n {
-			return nil, fmt.Errorf("--signal %d: the record has %d signals", i, n)
-		}
-		return []int{i}, nil
-	}
-	for i, s := range h.Signals {
-		if s.Description == spec {
-			return []int{i}, nil
-		}
-	}
-	return nil, fmt.Errorf("--signal %q: no such signal", spec)
-}
-
-func summaryLine(r beatsResult) string {
-	h := r.hrv
-	line := fmt.Sprintf("%s: %d beats, HR mean %.1f min %.1f max %.1f bpm, SDNN %.1f ms, RMSSD %.1f ms, pNN50 %.1f %%",
-		r.name, h.Beats, h.MeanHR, h.MinHR, h.MaxHR, h.SDNN, h.RMSSD, h.PNN50)
-	if f := r.freq; !math.IsNaN(f.HF) {
-		line += fmt.Sprintf(", LF %.0f HF %.0f ms², LF/HF %.2f", f.LF, f.HF, f.LFHF)
-	}
-	if h.Noisy > 0 {
-		line += fmt.Sprintf(" (%d noisy beats left out)", h.Noisy)
-	}
-	if r.polarity != 0 {
-		line += fmt.Sprintf(", QRS %s (%.0f %% of beats)", polarityName(r.polarity), 100*r.agreement)
-	}
-	return line
-}
-
-// polarityName names a beats.Polarity sign.
-func polarityName(sign int) string {
-	switch sign {
-	case 1:
-		return "positive"
-	case -1:
-		return "negative"
-	}
-	return ""
-}
-
-// table writes rows as text (aligned), tsv or csv.
-type table struct {
-	format string
-	csv    *csv.Writer
-	tab    *tabwriter.Writer
-	w      io.Writer
-}
-
-func newTable(w io.Writer, format string) *table {
-	t := &table{format: format, w: w}
-	switch format {
-	case "csv":
-		t.csv = csv.NewWriter(w)
-	case "text":
-		t.tab = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	}
-	return t
-}
-
-func (t *table) row(cols ...string) error {
-	switch t.format {
-	case "csv":
-		return t.csv.Write(cols)
-	case "text":
-		_, err := fmt.Fprintln(t.tab, strings.Join(cols, "\t"))
-		return err
-	}
-	_, err := fmt.Fprintln(t.w, strings.Join(cols, "\t"))
-	return err
-}
-
-func (t *table) flush() error {
-	switch t.format {
-	case "csv":
-		t.csv.Flush()
-		return t.csv.Error()
-	case "text":
-		return t.tab.Flush()
-	}
-	return nil
-}
-
-func ffmt(v float64, prec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "NaN"
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
-}
-
-// jnum is a float that marshals NaN as null.
-type jnum float64
-
-func (v jnum) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, math.Round(float64(v)*1e4)/1e4, 'f', -1, 64), nil
-}
-
+// writeBeats writes a row per beat (with the record's name when there
+// are several records, and always in JSON).
 func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bool) error {
-	enc := json.NewEncoder(w)
-	t := newTable(w, format)
-	if format != "json" {
-		head := []string{"sample", "time", "rr", "hr", "noisy"}
-		if withRecord {
-			head = append([]string{"record"}, head...)
-		}
-		if err := t.row(head...); err != nil {
-			return err
-		}
+	withRecord = withRecord || format == "json"
+	cols := []string{"sample", "time", "rr", "hr", "noisy"}
+	if withRecord {
+		cols = append([]string{"record"}, cols...)
 	}
+	t := newTable(w, format, cols...)
 	for _, r := range results {
 		if r.err != nil {
 			continue
 		}
-		for i, s := range r.beats {
-			tm := float64(s) / r.fs
+		for i, b := range r.Beats {
+			tm := float64(b.Sample) / r.Fs
 			rr, hr := math.NaN(), math.NaN()
 			if i > 0 {
-				rr = float64(s-r.beats[i-1]) / r.fs
+				rr = float64(b.Sample-r.Beats[i-1].Sample) / r.Fs
 				hr = 60 / rr
 			}
-			if format == "json" {
-				row := struct {
-					Record string `json:"record"`
-					Sample int64  `json:"sample"`
-					Time   jnum   `json:"time"`
-					RR     jnum   `json:"rr"`
-					HR     jnum   `json:"hr"`
-					Noisy  bool   `json:"noisy"`
-				}{r.name, s, jnum(tm), jnum(rr), jnum(hr), r.noisy[i]}
-				if err := enc.Encode(row); err != nil {
-					return err
-				}
-				continue
-			}
-			nz := "0"
-			if r.noisy[i] {
-				nz = "1"
-			}
-			cols := []string{strconv.FormatInt(s, 10), ffmt(tm, 3), ffmt(rr, 3), ffmt(hr, 1), nz}
+			row := []cell{intCell(b.Sample), numCell(tm, 3), numCell(rr, 3), numCell(hr, 1), boolCell(b.Noisy)}
 			if withRecord {
-				cols = append([]string{r.name}, cols...)
+				row = append([]cell{textCell(r.name)}, row...)
 			}
-			if err := t.row(cols...); err != nil {
+			if err := t.row(row...); err != nil {
 				return err
 			}
 		}
@@ -490,82 +252,41 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 	return t.flush()
 }
 
+// writeSummaries writes a row of heart rate, HRV and polarity per record.
 func writeSummaries(w io.Writer, results []beatsResult, format string) error {
-	enc := json.NewEncoder(w)
-	t := newTable(w, format)
-	if format != "json" {
-		if err := t.row("record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50", "qrs_polarity", "polarity_agreement", "noisy_beats", "lf_ms2", "hf_ms2", "lf_hf"); err != nil {
-			return err
-		}
-	}
+	t := newTable(w, format, "record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50",
+		"qrs_polarity", "polarity_agreement", "noisy_beats", "lf_ms2", "hf_ms2", "lf_hf")
 	for _, r := range results {
 		if r.err != nil {
 			continue
 		}
-		h := r.hrv
-		if format == "json" {
-			row := struct {
-				Record string `json:"record"`
-				Beats  int    `json:"beats"`
-				MeanHR jnum   `json:"mean_hr"`
-				MinHR  jnum   `json:"min_hr"`
-				MaxHR  jnum   `json:"max_hr"`
-				SDNN   jnum   `json:"sdnn_ms"`
-				RMSSD  jnum   `json:"rmssd_ms"`
-				PNN50  jnum   `json:"pnn50"`
-				Pol    string `json:"qrs_polarity"`
-				Agree  jnum   `json:"polarity_agreement"`
-				Noisy  int    `json:"noisy_beats"`
-				LF     jnum   `json:"lf_ms2"`
-				HF     jnum   `json:"hf_ms2"`
-				LFHF   jnum   `json:"lf_hf"`
-			}{r.name, h.Beats, jnum(h.MeanHR), jnum(h.MinHR), jnum(h.MaxHR), jnum(h.SDNN), jnum(h.RMSSD), jnum(h.PNN50), polarityName(r.polarity), jnum(r.agreement), h.Noisy,
-				jnum(r.freq.LF), jnum(r.freq.HF), jnum(r.freq.LFHF)}
-			if err := enc.Encode(row); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := t.row(r.name, strconv.Itoa(h.Beats), ffmt(h.MeanHR, 1), ffmt(h.MinHR, 1), ffmt(h.MaxHR, 1),
-			ffmt(h.SDNN, 1), ffmt(h.RMSSD, 1), ffmt(h.PNN50, 1), polarityName(r.polarity), ffmt(r.agreement, 2), strconv.Itoa(h.Noisy),
-			ffmt(r.freq.LF, 1), ffmt(r.freq.HF, 1), ffmt(r.freq.LFHF, 2)); err != nil {
+		h, f := r.HRV, r.Freq
+		if err := t.row(textCell(r.name), intCell(int64(h.Beats)), numCell(h.MeanHR, 1), numCell(h.MinHR, 1), numCell(h.MaxHR, 1),
+			numCell(h.SDNN, 1), numCell(h.RMSSD, 1), numCell(h.PNN50, 1), textCell(beats.PolarityName(r.Polarity)), numCell(r.Agreement, 2),
+			intCell(int64(h.Noisy)), numCell(f.LF, 1), numCell(f.HF, 1), numCell(f.LFHF, 2)); err != nil {
 			return err
 		}
 	}
 	return t.flush()
 }
 
+// writeCompare writes the beat-by-beat scores per record and, for several
+// records, their TOTAL (gross statistics).
 func writeCompare(w io.Writer, results []beatsResult, format string) error {
-	enc := json.NewEncoder(w)
-	t := newTable(w, format)
-	if format != "json" {
-		if err := t.row("record", "tp", "fn", "fp", "se", "ppv"); err != nil {
-			return err
-		}
+	t := newTable(w, format, "record", "tp", "fn", "fp", "se", "ppv")
+	one := func(name string, m beats.MatchResult) error {
+		return t.row(textCell(name), intCell(int64(m.TP)), intCell(int64(m.FN)), intCell(int64(m.FP)),
+			numCell(m.Sensitivity(), 2), numCell(m.PositivePredictivity(), 2))
 	}
 	var total beats.MatchResult
-	one := func(name string, m beats.MatchResult) error {
-		if format == "json" {
-			return enc.Encode(struct {
-				Record string `json:"record"`
-				TP     int    `json:"tp"`
-				FN     int    `json:"fn"`
-				FP     int    `json:"fp"`
-				Se     jnum   `json:"se"`
-				PPV    jnum   `json:"ppv"`
-			}{name, m.TP, m.FN, m.FP, jnum(m.Sensitivity()), jnum(m.PositivePredictivity())})
-		}
-		return t.row(name, strconv.Itoa(m.TP), strconv.Itoa(m.FN), strconv.Itoa(m.FP),
-			ffmt(m.Sensitivity(), 2), ffmt(m.PositivePredictivity(), 2))
-	}
 	n := 0
 	for _, r := range results {
-		if r.err != nil || r.match == nil {
+		if r.err != nil || r.Match == nil {
 			continue
 		}
 		n++
-		total.Add(*r.match)
-		if err := one(r.name, *r.match); err != nil {
+		total.Add(*r.Match)
+		if err := one(r.name, *r.Match); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,20 @@
 // Package beats finds heartbeats in ECG signals and scores them.
 //
+// AnalyzeRecord does in one call what ecg beats does per record: it reads
+// a WFDB record a chunk at a time, picks its leads, detects the beats and
+// summarises them (heart rate and HRV, QRS polarity), and scores them
+// against reference annotations; Analyze does the same for a record in
+// memory, and Analysis.Annotations gives the beats to write with
+// wfdb.WriteAnnotations.
+//
 // Detector is an incremental QRS detector for any sampling rate from 125
 // Hz to 1 kHz: it is fed samples in chunks of any size (a file read in
 // blocks, a live stream) and emits beats within a bounded delay, the same
 // beats whatever the chunking. Detect and DetectLeads run it over a whole
-// signal.
+// signal. It is composed of parts, each its own type in its own file: the
+// envelope (front end), the levels, the rhythm tracker, the matched filter,
+// the wavelet gap fill, the two-sided rhythm and the hold queue
+// (docs/beats.md).
 //
 // Match compares detected beats with reference annotations by the
 // beat-by-beat rules of ANSI/AAMI EC57 as the WFDB program bxb applies

@@ -1,6 +1,9 @@
 package beats
 
-import "github.com/ecgkit/ecg/datasets/wfdb"
+import (
+	"github.com/ecgkit/ecg/datasets/signal"
+	"github.com/ecgkit/ecg/datasets/wfdb"
+)
 
 // Reference extracts what a beat-by-beat comparison needs from reference
 // annotations: the samples of beat annotations (Code.IsBeat: non-beat
@@ -8,7 +11,7 @@ import "github.com/ecgkit/ecg/datasets/wfdb"
 // ('[' to ']', to the end of the record when open) that EC57 and bxb
 // leave out of the scoring. nFrames is the record length in samples (0 if
 // unknown).
-func Reference(anns []wfdb.Annotation, nFrames int64) (beatSamples []int64, vf []Span) {
+func Reference(anns []wfdb.Annotation, nFrames int64) (beatSamples []int64, vf []signal.Span) {
 	open := int64(-1)
 	for _, a := range anns {
 		switch {
@@ -20,7 +23,7 @@ func Reference(anns []wfdb.Annotation, nFrames int64) (beatSamples []int64, vf [
 			}
 		case a.Type == wfdb.VFOff:
 			if open >= 0 {
-				vf = append(vf, Span{open, a.Sample})
+				vf = append(vf, signal.Span{Start: open, End: a.Sample})
 				open = -1
 			}
 		}
@@ -30,7 +33,7 @@ func Reference(anns []wfdb.Annotation, nFrames int64) (beatSamples []int64, vf [
 		if end <= open {
 			end = 1<<63 - 1
 		}
-		vf = append(vf, Span{open, end})
+		vf = append(vf, signal.Span{Start: open, End: end})
 	}
 	return beatSamples, vf
 }

@@ -95,3 +95,6 @@ func (c cascade) groupDelay(f, fs float64) float64 {
 }
 
 func phase(h complex128) float64 { return math.Atan2(imag(h), real(h)) }
+
+// copy returns a copy of c with the same state.
+func (c cascade) copy() cascade { return append(cascade(nil), c...) }

@@ -148,40 +148,50 @@ func bandPowers(t, y []float64) (lf, hf float64) {
 // the next by a rotation, so each frequency costs a few multiplications
 // per point instead of sines and cosines.
 func lombScargleGrid(t, y []float64, f0, df float64, n int) []float64 {
-	m := len(t)
-	c, s := make([]float64, m), make([]float64, m)
-	rc, rs := make([]float64, m), make([]float64, m)
+	// Each point's cos and sin at the current frequency, its rotation to
+	// the next frequency and its value, side by side.
+	type point struct{ c, s, rc, rs, y float64 }
+	pts := make([]point, len(t))
 	for i, ti := range t {
-		s[i], c[i] = math.Sincos(2 * math.Pi * f0 * ti)
-		rs[i], rc[i] = math.Sincos(2 * math.Pi * df * ti)
+		p := &pts[i]
+		p.s, p.c = math.Sincos(2 * math.Pi * f0 * ti)
+		p.rs, p.rc = math.Sincos(2 * math.Pi * df * ti)
+		p.y = y[i]
 	}
 	out := make([]float64, n)
-	nf := float64(m)
+	nf := float64(len(t))
 	for k := range out {
 		var yc, ys, c2, s2 float64
-		for i := range t {
-			ci, si := c[i], s[i]
-			yc += y[i] * ci
-			ys += y[i] * si
+		for i := range pts {
+			p := &pts[i]
+			ci, si := p.c, p.s
+			yc += p.y * ci
+			ys += p.y * si
 			c2 += ci*ci - si*si
 			s2 += 2 * si * ci
-			c[i], s[i] = ci*rc[i]-si*rs[i], si*rc[i]+ci*rs[i]
+			p.c, p.s = ci*p.rc-si*p.rs, si*p.rc+ci*p.rs
 		}
-		a := math.Atan2(s2, c2) // 2 w tau
-		sinT, cosT := math.Sincos(a / 2)
-		sin2T, cos2T := math.Sincos(a)
-		yct := cosT*yc + sinT*ys // sum y cos w(t-tau)
-		yst := cosT*ys - sinT*yc // sum y sin w(t-tau)
-		cc := (nf + cos2T*c2 + sin2T*s2) / 2
-		ss := (nf - cos2T*c2 - sin2T*s2) / 2
-		var p float64
-		if cc > 0 {
-			p += yct * yct / cc
-		}
-		if ss > 0 {
-			p += yst * yst / ss
-		}
-		out[k] = p / 2
+		out[k] = lombScargleAt(nf, yc, ys, c2, s2)
 	}
 	return out
+}
+
+// lombScargleAt returns the periodogram at one frequency w from the sums
+// over the m points of y cos wt, y sin wt, cos 2wt and sin 2wt.
+func lombScargleAt(nf, yc, ys, c2, s2 float64) float64 {
+	a := math.Atan2(s2, c2) // 2 w tau
+	sinT, cosT := math.Sincos(a / 2)
+	sin2T, cos2T := math.Sincos(a)
+	yct := cosT*yc + sinT*ys // sum y cos w(t-tau)
+	yst := cosT*ys - sinT*yc // sum y sin w(t-tau)
+	cc := (nf + cos2T*c2 + sin2T*s2) / 2
+	ss := (nf - cos2T*c2 - sin2T*s2) / 2
+	var p float64
+	if cc > 0 {
+		p += yct * yct / cc
+	}
+	if ss > 0 {
+		p += yst * yst / ss
+	}
+	return p / 2
 }

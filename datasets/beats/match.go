@@ -1,6 +1,10 @@
 package beats
 
-import "math"
+import (
+	"math"
+
+	"github.com/ecgkit/ecg/datasets/signal"
+)
 
 // MatchOptions are the rules of a beat-by-beat comparison. The zero value
 // is not useful: start from DefaultMatchOptions, which gives the ANSI/AAMI
@@ -19,11 +23,8 @@ type MatchOptions struct {
 	// which test beats are not scored (neither true nor false positives)
 	// and reference beats are not scored either: EC57 leaves ventricular
 	// flutter and fibrillation episodes out of beat-by-beat statistics.
-	Exclude []Span
+	Exclude []signal.Span
 }
-
-// Span is a half-open interval [Start, End) of samples.
-type Span struct{ Start, End int64 }
 
 // DefaultMatchOptions returns the EC57 rules: a 150 ms window and the
 // first 5 minutes skipped.
@@ -121,7 +122,7 @@ func Match(ref, test []int64, fs float64, opt MatchOptions) MatchResult {
 	return res
 }
 
-func excluded(s int64, spans []Span) bool {
+func excluded(s int64, spans []signal.Span) bool {
 	for _, sp := range spans {
 		if s >= sp.Start && s < sp.End {
 			return true

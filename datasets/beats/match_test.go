@@ -3,6 +3,8 @@ package beats
 import (
 	"math"
 	"testing"
+
+	"github.com/ecgkit/ecg/datasets/signal"
 )
 
 func TestMatchRules(t *testing.T) {
@@ -52,7 +54,7 @@ func TestMatchSkipEndExclude(t *testing.T) {
 		t.Errorf("skip: TP %d FN %d FP %d", r.TP, r.FN, r.FP)
 	}
 	opt.End = 3301
-	opt.Exclude = []Span{{3140, 3160}}
+	opt.Exclude = []signal.Span{{Start: 3140, End: 3160}}
 	r = Match(ref, test, fs, opt)
 	if r.TP != 2 || r.FN != 2 || r.FP != 0 {
 		t.Errorf("end/exclude: TP %d FN %d FP %d", r.TP, r.FN, r.FP)

@@ -1,3 +1,5 @@
+//go:build harness
+
 package beats_test
 
 import (

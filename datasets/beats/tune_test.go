@@ -1,3 +1,5 @@
+//go:build harness
+
 package beats
 
 import (
@@ -12,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ecgkit/ecg/internal/refdata"
-
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // The inter-patient split of de Chazal et al. (2004), as listed in the
@@ -128,8 +130,8 @@ type tuneRecord struct {
 	rec  *wfdb.Record
 	fs   float64
 	ann  []wfdb.Annotation
-	ref  []int64 // reference beats (Reference)
-	vf   []Span  // ventricular flutter episodes, left out of the scores
+	ref  []int64       // reference beats (Reference)
+	vf   []signal.Span // ventricular flutter episodes, left out of the scores
 }
 
 func readTuneRecord(db, name string) (*tuneRecord, error) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // Record is a WFDB record with all its samples in memory.
@@ -59,10 +60,40 @@ func (r *Record) Physical(sig int) []float64 {
 	return out
 }
 
-// toPhysical converts digital samples of spec to physical units.
+// AppendPhysical appends signal sig in physical units, as Physical gives
+// it, to dst and returns the extended slice; with dst[:0] of a chunk's
+// length it converts without allocating.
+func (r *Record) AppendPhysical(dst []float64, sig int) []float64 {
+	d := r.digital[sig]
+	n := len(dst)
+	dst = slices.Grow(dst, len(d))[:n+len(d)]
+	toPhysical(dst[n:], d, &r.Header.Signals[sig])
+	return dst
+}
+
+// toPhysical converts digital samples of spec to physical units. For a
+// format of at most 12 bits and a long enough src, the values are looked
+// up in a table of every value's conversion (the same arithmetic, done
+// once per value instead of once per sample).
 func toPhysical(dst []float64, src []int32, spec *SignalSpec) {
 	g := spec.effectiveGain()
 	b := float64(spec.Baseline)
+	if lo, hi := spec.Format.Range(); spec.Format.Bits() <= 12 && lo <= hi && int64(len(src)) >= 4*(int64(hi)-int64(lo)+1) {
+		tab := make([]float64, hi-lo+1)
+		for i := range tab {
+			tab[i] = (float64(lo+int32(i)) - b) / g
+		}
+		for i, v := range src {
+			if k := uint32(v - lo); k < uint32(len(tab)) {
+				dst[i] = tab[k]
+			} else if v == InvalidSample {
+				dst[i] = math.NaN()
+			} else {
+				dst[i] = (float64(v) - b) / g
+			}
+		}
+		return
+	}
 	for i, v := range src {
 		if v == InvalidSample {
 			dst[i] = math.NaN()
@@ -140,6 +171,18 @@ type group struct {
 
 	limitFrames int64   // frames needed at most (0: all), bounds FLAC decoding
 	flac        []int32 // decoded FLAC samples in frame order
+
+	// decodeChunks' buffers, kept for the next chunk of ReadChunks
+	buf  []byte
+	flat []int32
+}
+
+// grow returns (*s)[:n], reallocating *s when it is too short.
+func grow[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	return (*s)[:n]
 }
 
 // groups splits h's signals into signal files.
@@ -169,11 +212,37 @@ func groups(h *Header) ([]group, error) {
 
 // readSingleSegment reads frames [from, to) of a single-segment record.
 func readSingleSegment(h *Header, from, to int64) (*Record, error) {
+	lay, err := layoutOf(h)
+	if err != nil {
+		return nil, err
+	}
+	from, to, err = lay.clamp(h, from, to)
+	if err != nil {
+		return nil, err
+	}
+	r := &Record{Header: h}
+	if err := lay.read(h, r, from, to); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// layout is where a single-segment record's samples are: its signal
+// files, the frames each holds, and the record's number of frames.
+type layout struct {
+	gs    []group
+	avail []int64 // whole frames in each group's file, -1 for no file
+	total int64   // frames in the record
+}
+
+// layoutOf establishes the layout of h's signal files: the number of
+// frames is the header's, else the shortest file's, and a file shorter
+// than the header says is an error.
+func layoutOf(h *Header) (*layout, error) {
 	gs, err := groups(h)
 	if err != nil {
 		return nil, err
 	}
-	// Establish the number of frames: the header's, else the shortest file's.
 	total := h.NSamples
 	avail := make([]int64, len(gs))
 	for i := range gs {
@@ -208,34 +277,113 @@ func readSingleSegment(h *Header, from, to int64) (*Record, error) {
 			total = max(avail[i]-maxSkew, 0)
 		}
 	}
-	if to < 0 || to > total {
-		to = total
+	return &layout{gs: gs, avail: avail, total: total}, nil
+}
+
+// clamp limits [from, to) (to < 0: to the end) to the record and checks
+// the samples no file backs.
+func (lay *layout) clamp(h *Header, from, to int64) (int64, int64, error) {
+	if to < 0 || to > lay.total {
+		to = lay.total
 	}
 	if from > to {
 		from = to
 	}
-	n := to - from
 	unbacked := int64(0)
-	for _, g := range gs {
+	for _, g := range lay.gs {
 		if g.format == FormatNull || g.file == "~" {
-			unbacked += n * int64(g.spf)
+			unbacked += (to - from) * int64(g.spf)
 		}
 	}
-	if err := checkUnbacked(h, unbacked); err != nil {
-		return nil, err
+	return from, to, checkUnbacked(h, unbacked)
+}
+
+// read reads frames [from, to) (within the record) into r, reusing its
+// sample slices when they are large enough.
+func (lay *layout) read(h *Header, r *Record, from, to int64) error {
+	n := to - from
+	r.nframes, r.start = int(n), from
+	if len(r.samples) != len(h.Signals) {
+		r.samples = make([][]int32, len(h.Signals))
 	}
-	r := &Record{Header: h, nframes: int(n), start: from, samples: make([][]int32, len(h.Signals))}
 	for s := range h.Signals {
-		spf := int64(h.Signals[s].SamplesPerFrame)
-		r.samples[s] = make([]int32, n*spf)
+		ns := n * int64(h.Signals[s].SamplesPerFrame)
+		if int64(cap(r.samples[s])) >= ns {
+			r.samples[s] = r.samples[s][:ns]
+		} else {
+			r.samples[s] = make([]int32, ns)
+		}
 	}
-	for i := range gs {
-		if err := gs[i].read(h, r, from, to, avail[i]); err != nil {
-			return nil, err
+	for i := range lay.gs {
+		if err := lay.gs[i].read(h, r, from, to, lay.avail[i]); err != nil {
+			return err
 		}
 	}
 	r.average()
-	return r, nil
+	return nil
+}
+
+// chunked reports whether the layout's files can be read a chunk at a
+// time: no format-8 or FLAC file, which are decoded from the start.
+func (lay *layout) chunked() bool {
+	for _, g := range lay.gs {
+		if g.format == Format8 || g.format.IsFLAC() {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadChunks reads frames [from, to) (to < 0: to the end) of the record
+// that h describes, as ReadSamples does, but a chunk of frames at a time
+// (about 2^14 samples; the whole range at once for multi-segment
+// records and for format 8 and FLAC, which are decoded from the start),
+// and calls fn with each chunk in order: its Start is the chunk's first
+// frame. The Record given to fn and its slices are reused for the next
+// chunk: fn must not keep them. A long record is so read in constant
+// memory. ReadChunks stops at the first error, from reading or from fn.
+func (h *Header) ReadChunks(from, to int64, fn func(chunk *Record) error) error {
+	if from < 0 || to >= 0 && to < from {
+		return fmt.Errorf("record %s: invalid range [%d, %d)", h.Name, from, to)
+	}
+	var lay *layout
+	if !h.IsMultiSegment() {
+		var err error
+		if lay, err = layoutOf(h); err != nil {
+			return err
+		}
+	}
+	if lay == nil || !lay.chunked() {
+		r, err := readRecordRange(h, from, to)
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	}
+	from, to, err := lay.clamp(h, from, to)
+	if err != nil {
+		return err
+	}
+	// Chunks of about 2^14 samples (whole packing groups of 6 frames):
+	// their buffers stay in the cache and need few fresh pages.
+	const align = 6
+	step := max(align, (1<<14)/int64(max(lay.gs[0].spf, 1))/align*align)
+	r := &Record{Header: h}
+	c0 := from
+	for {
+		c1 := min((c0/step+1)*step, to)
+		if err := lay.read(h, r, c0, c1); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+		if c1 >= to {
+			break
+		}
+		c0 = c1
+	}
+	return nil
 }
 
 // availableFrames returns the number of whole frames in g's file.
@@ -323,8 +471,8 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 	k := int64(g.spf)
 	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
 	chunk := max(align, (1<<16)/k/align*align)
-	buf := make([]byte, g.format.bytesFor(min(chunk, to-from+align)*k))
-	scratch := make([]int32, min(chunk, to-from+align)*k)
+	buf := grow(&g.buf, int(g.format.bytesFor(min(chunk, to-from+align)*k)))
+	scratch := grow(&g.flat, int(min(chunk, to-from+align)*k))
 	for c0 := from / align * align; c0 < to; c0 += chunk {
 		c1 := min(c0+chunk, to)
 		ns := (c1 - c0) * k
