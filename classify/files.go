@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -61,7 +62,14 @@ func ReadImage(path string) (image.Image, error) {
 // ReadSignal reads the first signal of the WFDB record at path (with or
 // without ".hea") in physical units, and its sampling frequency.
 func ReadSignal(path string) ([]float64, float64, error) {
-	rec, err := wfdb.ReadRecord(path)
+	h, err := wfdb.ReadHeader(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := beats.CheckRate(h.Fs); err != nil { // the features find beats
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	rec, err := h.ReadSamples(0, -1)
 	if err != nil {
 		return nil, 0, err
 	}

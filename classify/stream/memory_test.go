@@ -89,14 +89,21 @@ func TestFlatMemory(t *testing.T) {
 }
 
 // Issue 19: "ecg stream --fs 100000 --window 3600s" allocated 5.8 GB up
-// front. Rates outside the detector's range are refused, and the window's
-// buffers grow with the input: 10 s into an hour's window at 1 kHz holds
-// 10 s, not an hour.
+// front. Rates outside the detector's range are refused, so is a window
+// longer than MaxWindowSamples at its rate, and the window's buffers grow
+// with the input: 10 s into an hour's window at 1 kHz holds 10 s, not an
+// hour.
 func TestWindowBuffersGrowWithInput(t *testing.T) {
-	for _, fs := range []float64{100000, 2000, 100, 10} {
+	for _, fs := range []float64{100000, 8001, 49, 10} {
 		if _, err := New(InputOptions{}, Config{Fs: fs, Window: 3600, Emit: func(Event) {}}); !errors.Is(err, ErrRate) {
 			t.Errorf("Fs %g: %v, want ErrRate", fs, err)
 		}
+	}
+	if _, err := New(InputOptions{}, Config{Fs: 2000, Window: 3600, Emit: func(Event) {}}); err == nil || !strings.Contains(err.Error(), "take a shorter window") {
+		t.Errorf("an hour at 2 kHz: %v, want the window refused", err)
+	}
+	if _, err := New(InputOptions{}, Config{Fs: 2000, Window: 1800, Emit: func(Event) {}}); err != nil {
+		t.Errorf("half an hour at 2 kHz: %v", err)
 	}
 	// A rate from timestamps is checked the same way.
 	s, err := New(InputOptions{TimeColumn: 1}, Config{Emit: func(Event) {}})
@@ -105,19 +112,20 @@ func TestWindowBuffersGrowWithInput(t *testing.T) {
 	}
 	var in strings.Builder
 	for i := 0; i < 4000; i++ {
-		fmt.Fprintf(&in, "%g,0.1\n", float64(i)/2000)
+		fmt.Fprintf(&in, "%g,0.1\n", float64(i)/20000)
 	}
 	if err := s.Write([]byte(in.String())); !errors.Is(err, ErrRate) {
-		t.Errorf("timestamps at 2000 Hz: %v, want ErrRate", err)
+		t.Errorf("timestamps at 20 kHz: %v, want ErrRate", err)
 	}
 
 	before := heapAfterGC()
-	s, err = New(InputOptions{}, Config{Fs: MaxFs, Window: 3600, Hop: 60, Model: rrScorer{}, Emit: func(Event) {}})
+	const fs = 1000
+	s, err = New(InputOptions{}, Config{Fs: fs, Window: 3600, Hop: 60, Model: rrScorer{}, Emit: func(Event) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	line := []byte("0.1\n")
-	for i := 0; i < 10*MaxFs; i++ {
+	for i := 0; i < 10*fs; i++ {
 		if err := s.Write(line); err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +133,7 @@ func TestWindowBuffersGrowWithInput(t *testing.T) {
 	held := int64(heapAfterGC()) - int64(before)
 	runtime.KeepAlive(s)
 	if held > 4<<20 {
-		t.Errorf("10 s at %d Hz into a 3600 s window holds %d bytes of heap, want under 4 MiB", MaxFs, held)
+		t.Errorf("10 s at %d Hz into a 3600 s window holds %d bytes of heap, want under 4 MiB", fs, held)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

@@ -98,24 +98,35 @@ type stamp struct {
 	ts float64
 }
 
-// The sampling rates a stream works at: those of the beat detector
-// (datasets/beats: 125 Hz to 1 kHz). Config.Fs, and a rate timestamps
-// give, must be within them.
+// The sampling rates a stream works at are the beat detector's
+// (beats.MinFs to beats.MaxFs): Config.Fs, and a rate timestamps give,
+// must be within them; this also bounds the window buffers (at most
+// 3,600 s at MaxFs).
 const (
-	MinFs = 125
-	MaxFs = 1000
+	MinFs = beats.MinFs
+	MaxFs = beats.MaxFs
 )
 
 // ErrRate is wrapped by the error for a sampling rate outside [MinFs,
-// MaxFs].
-var ErrRate = errors.New("sampling rate outside the beat detector's 125 Hz to 1 kHz")
+// MaxFs] (it is beats.ErrRate).
+var ErrRate = beats.ErrRate
+
+// MaxWindowSamples bounds a window's length in samples (an hour at 1 kHz):
+// a window and its scoring copy are held in memory.
+const MaxWindowSamples = 3600 * 1000
 
 // CheckRate returns an error wrapping ErrRate when fs is outside [MinFs,
-// MaxFs]. Such a signal must be resampled first; refusing it also bounds
-// the window buffers (at most 3,600 s at MaxFs).
-func CheckRate(fs float64) error {
-	if !(fs >= MinFs && fs <= MaxFs) {
-		return fmt.Errorf("%g Hz: %w: resample the signal first", fs, ErrRate)
+// MaxFs].
+func CheckRate(fs float64) error { return beats.CheckRate(fs) }
+
+// checkRate checks a stream's rate and that its window fits
+// MaxWindowSamples at that rate.
+func (s *Stream) checkRate(fs float64) error {
+	if err := CheckRate(fs); err != nil {
+		return err
+	}
+	if n := s.cfg.Window * fs; n > MaxWindowSamples {
+		return fmt.Errorf("window %gs at %g Hz: %.0f samples, more than %d: take a shorter window", s.cfg.Window, fs, n, MaxWindowSamples)
 	}
 	return nil
 }
@@ -176,7 +187,7 @@ func New(in InputOptions, cfg Config) (*Stream, error) {
 	s.dec = d
 	s.timeUns = d.opt.TimeUnits
 	if cfg.Fs != 0 {
-		if err := CheckRate(cfg.Fs); err != nil {
+		if err := s.checkRate(cfg.Fs); err != nil {
 			return nil, err
 		}
 		s.start(cfg.Fs)
@@ -301,7 +312,7 @@ func (s *Stream) inferRate() {
 	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {
 		r = k
 	}
-	if err := CheckRate(r); err != nil {
+	if err := s.checkRate(r); err != nil {
 		s.err = fmt.Errorf("timestamps: %w", err)
 		return
 	}

@@ -54,8 +54,8 @@ FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR a
 folder of them, read as ecg ingest --out would convert it (--fs, --delimiter,
 --header, --time-column, --units).
 
-The detector works at any sampling rate from 125 Hz to 1 kHz and on either
-polarity; invalid samples (lead off) and flat or saturated stretches give no
+The detector works at sampling rates from 50 Hz to 8 kHz (the range it was
+measured on; other rates are refused) and on either polarity; invalid samples (lead off) and flat or saturated stretches give no
 beats. It reads the first ECG signal (MLII, II, V1-V6, I, III, aVR/aVL/aVF,
 ECG...; else signal 0), or those --signal names (any case) or numbers: several
 (comma-separated; all: every ECG signal) are combined as leads (up to 4).

@@ -87,11 +87,15 @@ func (a *Analysis) String() string {
 // summarises them (HRV, frequency HRV, QRS polarity) and, with
 // opt.Compare, scores them against the reference annotations next to the
 // record. A record is so analysed in memory bounded by the detector's
-// rings and the beats, whatever its length.
+// rings and the beats, whatever its length. A rate outside [MinFs, MaxFs]
+// is an error wrapping ErrRate.
 func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 	h, err := wfdb.ReadHeader(path)
 	if err != nil {
 		return nil, err
+	}
+	if err := CheckRate(h.Fs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	names, err := h.SignalNames() // a multi-segment record's too
 	if err != nil {
@@ -130,6 +134,9 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 // AnalyzeRecord does; it ignores opt.Compare (reference annotations are
 // read next to a record on disk).
 func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
+	if err := CheckRate(rec.Header.Fs); err != nil {
+		return nil, fmt.Errorf("%s: %w", rec.Header.Name, err)
+	}
 	names := make([]string, len(rec.Header.Signals))
 	for i, s := range rec.Header.Signals {
 		names[i] = s.Description

@@ -141,7 +141,7 @@ type Detector struct {
 }
 
 // NewDetector returns a detector for one signal sampled at fs Hz (fs > 0;
-// designed for 125 Hz to 1 kHz).
+// measured from MinFs to MaxFs, 50 Hz to 8 kHz).
 func NewDetector(fs float64) *Detector { return NewMultiDetector(fs, 1) }
 
 // NewLiveDetector returns a one-lead detector that does not hold beats

@@ -7,8 +7,8 @@
 // memory, and Analysis.Annotations gives the beats to write with
 // wfdb.WriteAnnotations.
 //
-// Detector is an incremental QRS detector for any sampling rate from 125
-// Hz to 1 kHz: it is fed samples in chunks of any size (a file read in
+// Detector is an incremental QRS detector for sampling rates from 50 Hz
+// to 8 kHz (MinFs, MaxFs: the range measured): it is fed samples in chunks of any size (a file read in
 // blocks, a live stream) and emits beats within a bounded delay, the same
 // beats whatever the chunking. Detect and DetectLeads run it over a whole
 // signal. It is composed of parts, each its own type in its own file: the

@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -19,8 +21,20 @@ import (
 // parameter selection): the noise tools work in seconds, so the noisy
 // rows should not depend on the rate.
 func TestRatesNoise(t *testing.T) {
-	if os.Getenv("ECG_BEATS_RATES") != "1" {
-		t.Skip("set ECG_BEATS_RATES=1 to score DS1 resampled, with noise")
+	rates := []float64{125, 250, 360, 500, 1000}
+	switch env := os.Getenv("ECG_BEATS_RATES"); env {
+	case "":
+		t.Skip("set ECG_BEATS_RATES=1 (or a list of rates: 50,2000,8000) to score DS1 resampled, with noise")
+	case "1":
+	default:
+		rates = nil
+		for _, f := range strings.Split(env, ",") {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil || !(v > 0) {
+				t.Fatalf("ECG_BEATS_RATES %q: want 1 or a comma-separated list of rates in Hz", env)
+			}
+			rates = append(rates, v)
+		}
 	}
 	db := refdata.MITDB(t)
 	type key struct {
@@ -40,7 +54,7 @@ func TestRatesNoise(t *testing.T) {
 			return
 		}
 		x0 := r.rec.Physical(0)
-		for _, fs := range []float64{125, 250, 360, 500, 1000} {
+		for _, fs := range rates {
 			x := resample(x0, r.fs, fs)
 			// The annotations at the new rate, as TestStressTables writes them.
 			scaled := slices.Clone(r.ann)
@@ -73,7 +87,7 @@ func TestRatesNoise(t *testing.T) {
 	for _, c := range conds {
 		name := fmt.Sprintf("%s%g", c.kind, c.snr)
 		line := name
-		for _, fs := range []float64{125, 250, 360, 500, 1000} {
+		for _, fs := range rates {
 			m := res[key{fs, name}]
 			line += fmt.Sprintf(" | %g: %.3f/%.3f", fs, m.Sensitivity(), m.PositivePredictivity())
 		}
