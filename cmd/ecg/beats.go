@@ -1,16 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
 	"strings"
-	"sync"
 
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +28,7 @@ type beatsOptions struct {
 	window       float64
 	outAnnotator string
 	out          string
+	force        bool
 	jobs         int
 	// a CSV or EDF file instead of a record
 	fileInput
@@ -34,53 +37,20 @@ type beatsOptions struct {
 func newBeatsCmd(a *app) *cobra.Command {
 	o := beatsOptions{}
 	cmd := &cobra.Command{
-		Use:   "beats RECORD|DIR|FILE",
-		Short: "Detect heartbeats, print heart rate and HRV, score against reference annotations",
-		Long: `Detect heartbeats (QRS complexes) in a WFDB record, or in every record of a
-database folder (its RECORDS file, else every *.hea), and print one row per
-beat: sample, time (s), RR interval (s), instantaneous heart rate (bpm) and
-noisy (1 when the signal does not fall quiet around the beat: its envelope
-stays above a tenth of the beat's peak over the half second before it or the
-quarter second after it; it may be noise, or a beat placed by the rhythm).
-
-A summary per record goes to stderr, or to stdout instead of the beats with
---summary: mean, min and max heart rate, SDNN, RMSSD and pNN50 over the
-intervals between beats that are not noisy; the count of noisy beats; LF
-(0.04-0.15 Hz) and HF (0.15-0.4 Hz) power in ms² and LF/HF, from the
-Lomb-Scargle periodogram of the same intervals averaged over 5-minute
-segments (NaN below 2 minutes for LF, 1 minute for HF).
-
-FILE may also be a CSV, TSV, TXT or EDF/EDF+ file (a device export), and DIR a
-folder of them, read as ecg ingest --out would convert it (--fs, --delimiter,
---header, --time-column, --units).
-
-The detector works at sampling rates from 50 Hz to 8 kHz (the range it was
-measured on; other rates are refused) and on either polarity; invalid samples (lead off) and flat or saturated stretches give no
-beats. It reads the first ECG signal (MLII, II, V1-V6, I, III, aVR/aVL/aVF,
-ECG...; else signal 0), or those --signal names (any case) or numbers: several
-(comma-separated; all: every ECG signal) are combined as leads (up to 4).
-
---out-annotator NAME writes the beats as an MIT annotation file RECORD.NAME
-(type N; subtype 1 for noisy beats) beside the record, or into --out DIR.
-
---compare ANN scores the beats against the reference annotator ANN with the
-ANSI/AAMI EC57 beat-by-beat rules of bxb: beat annotations only, a 150 ms
-window (--window), the first 5 minutes skipped (--skip 300), ventricular
-flutter episodes left out: TP, FN, FP, sensitivity and positive
-predictivity per record and a TOTAL row (gross statistics). Both need WFDB
-records (convert a CSV or EDF file with ecg ingest --out first).`,
-		Example: `  ecg beats data/mitdb/100 --summary --format json
-  ecg beats export.csv --fs 250
-  ecg beats data/mitdb --out-annotator ours --out /tmp/ann --summary
-  ecg beats data/mitdb --compare atr --skip 0 --format csv`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Use:     "beats RECORD|DIR|FILE",
+		Short:   "Detect heartbeats, print heart rate and HRV, score against reference annotations",
+		Long:    helpText("beats"),
+		Example: helpExamples("beats"),
+		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
-			return runBeats(a, o)
+			return runBeats(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.signal, "signal", "", "signals to use: names (any case) or indices, comma-separated (combined as leads), or all ECG signals; default the first ECG signal")
+	f.StringVar(&o.signal, "signals", "", "signals to use: names (any case) or indices, comma-separated (combined as leads), or all ECG signals; default the first ECG signal")
+	f.StringVar(&o.signal, "signal", "", "the same as --signals")
+	_ = f.MarkHidden("signal") // the name before --signals, kept for scripts
 	formatFlag(cmd, &o.format, "output format (json: JSON lines)", "tsv", "text", "tsv", "csv", "json")
 	jobsFlag(cmd, &o.jobs, "records processed")
 	f.BoolVar(&o.summary, "summary", false, "print the heart rate and HRV summary per record instead of the beats")
@@ -89,6 +59,7 @@ records (convert a CSV or EDF file with ecg ingest --out first).`,
 	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
+	f.BoolVar(&o.force, "force", false, "with --out-annotator: replace annotation files that exist")
 	o.fileInput.addFlags(cmd)
 	return cmd
 }
@@ -100,23 +71,26 @@ type beatsResult struct {
 	err error
 }
 
-func runBeats(a *app, o beatsOptions) error {
+func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	records, fromFiles, err := expandInputs([]string{o.input})
+	records, fromFiles, err := datasets.ExpandInputs([]string{o.input})
 	if err != nil {
 		return err
 	}
 	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
 		return usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
 	}
-	results := analyzeRecords(a, records, o)
+	results, err := analyzeRecords(ctx, a, records, o)
+	if err != nil {
+		return err
+	}
 	if len(results) == 1 && results[0].err != nil {
 		// Nothing to print: report the error alone (a usage error for a
 		// bad --signal).
 		if se := (*beats.SignalError)(nil); errors.As(results[0].err, &se) {
-			return usagef("--signal: %v", se)
+			return usagef("--signals: %v", se)
 		}
 		return results[0].err
 	}
@@ -152,22 +126,10 @@ func (o *beatsOptions) check() error {
 
 // analyzeRecords analyses the records, o.jobs at a time, and returns
 // their results in order.
-func analyzeRecords(a *app, records []string, o beatsOptions) []beatsResult {
-	results := make([]beatsResult, len(records))
+func analyzeRecords(ctx context.Context, a *app, records []string, o beatsOptions) ([]beatsResult, error) {
 	bar := a.newProgress(int64(len(records)), "beats")
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, o.jobs)
-	for i, rec := range records {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = beatsRecord(rec, o)
-			bar.Add(1)
-		})
-	}
-	wg.Wait()
-	bar.Done()
-	return results
+	defer bar.Done()
+	return pool.Map(ctx, records, o.jobs, func(rec string) beatsResult { return beatsRecord(rec, o) }, func() { bar.Add(1) })
 }
 
 // writeResults writes what o asks for: the scores, the summaries, or the
@@ -197,8 +159,8 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
-	if isDataFile(path) {
-		rec, _, err := o.fileInput.read(path)
+	if datasets.IsDeviceFile(path) {
+		rec, _, err := o.fileInput.opts.ReadDevice(path)
 		if err != nil {
 			res.err = err
 			return res
@@ -215,7 +177,11 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		if o.out != "" {
 			dst = filepath.Join(o.out, filepath.Base(path))
 		}
-		res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, res.Annotations())
+		if ann := wfdb.AnnotationPath(dst, o.outAnnotator); !o.force && wfdb.HasAnnotations(dst, o.outAnnotator) {
+			res.err = fmt.Errorf("%s: %w", ann, datasets.ErrExists)
+		} else {
+			res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, res.Annotations())
+		}
 	}
 	return res
 }

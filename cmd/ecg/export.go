@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/spf13/cobra"
@@ -64,11 +65,11 @@ func runExport(a *app, o exportOptions) error {
 	var memAnns []wfdb.Annotation
 	var h *wfdb.Header
 	var err error
-	if isDataFile(o.record) {
+	if datasets.IsDeviceFile(o.record) {
 		if err := o.fileInput.check(); err != nil {
 			return err
 		}
-		if mem, memAnns, err = o.fileInput.read(o.record); err != nil {
+		if mem, memAnns, err = o.fileInput.opts.ReadDevice(o.record); err != nil {
 			return err
 		}
 		h = mem.Header

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
 // fileInput holds the flags for reading device exports (CSV, TSV, TXT and
@@ -59,21 +58,3 @@ func (fi *fileInput) check() error {
 	}
 	return nil
 }
-
-// read reads a device export as a record in memory (see
-// datasets.DeviceOptions.ReadDevice).
-func (fi *fileInput) read(path string) (*wfdb.Record, []wfdb.Annotation, error) {
-	return fi.opts.ReadDevice(path)
-}
-
-// opener returns the datasets.ArchiveOptions.Open function for fi.
-func (fi *fileInput) opener() func(string) (*wfdb.Record, []wfdb.Annotation, error) {
-	return fi.opts.Opener()
-}
-
-// Inputs are expanded and device exports told from record names by the
-// datasets rules, the same for every command.
-var (
-	expandInputs = datasets.ExpandInputs
-	isDataFile   = datasets.IsDeviceFile
-)

@@ -61,7 +61,7 @@ func TestJobsFlagCapped(t *testing.T) {
 		code int
 	}{{"100000", maxJobs(), 0}, {"3", 3, 0}, {"0", 0, ExitUsage}} {
 		var jobs int
-		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }, SilenceUsage: true, SilenceErrors: true}
 		jobsFlag(cmd, &jobs, "things")
 		cmd.SetArgs([]string{"--jobs", tc.arg})
 		err := cmd.Execute()

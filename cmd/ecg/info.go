@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
@@ -48,7 +49,7 @@ func runInfo(ctx context.Context, a *app, o infoOptions) error {
 	if err := o.fileInput.check(); err != nil {
 		return err
 	}
-	paths, _, err := expandInputs(o.records)
+	paths, _, err := datasets.ExpandInputs(o.records)
 	if err != nil {
 		return err
 	}

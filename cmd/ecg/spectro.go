@@ -99,12 +99,12 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if err := o.fileInput.check(); err != nil {
 		return err
 	}
-	records, fromFiles, err := expandInputs(args)
+	records, fromFiles, err := datasets.ExpandInputs(args)
 	if err != nil {
 		return err
 	}
 	if fromFiles {
-		opt.Open = o.fileInput.opener()
+		opt.Open = o.fileInput.opts.Opener()
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(args, " "))
