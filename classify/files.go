@@ -17,6 +17,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
@@ -59,8 +60,10 @@ func ReadImage(path string) (image.Image, error) {
 	return img, nil
 }
 
-// ReadSignal reads the first signal of the WFDB record at path (with or
-// without ".hea") in physical units, and its sampling frequency.
+// ReadSignal reads the first ECG signal of the WFDB record at path (with
+// or without ".hea"; signal.FirstECG: else signal 0, the only one of an
+// archive's window records) in physical units, and its sampling frequency.
+// A rate outside the beat detector's is an error wrapping beats.ErrRate.
 func ReadSignal(path string) ([]float64, float64, error) {
 	h, err := wfdb.ReadHeader(path)
 	if err != nil {
@@ -76,7 +79,11 @@ func ReadSignal(path string) ([]float64, float64, error) {
 	if rec.NumSignals() == 0 || rec.NumFrames() == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	return rec.Physical(0), rec.Header.Fs, nil
+	names := make([]string, rec.NumSignals())
+	for i := range names {
+		names[i] = rec.Header.Signals[i].Description
+	}
+	return rec.Physical(signal.FirstECG(names)), rec.Header.Fs, nil
 }
 
 // ManifestExtra returns the manifest values a model may use as features
