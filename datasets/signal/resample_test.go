@@ -86,9 +86,9 @@ func TestResampleAntiAlias(t *testing.T) {
 	}
 }
 
-// TestResampleScipy compares with scipy.signal.resample_poly, when
+// TestConformanceResampleScipy compares with scipy.signal.resample_poly, when
 // /usr/bin/python3 has scipy.
-func TestResampleScipy(t *testing.T) {
+func TestConformanceResampleScipy(t *testing.T) {
 	if _, err := exec.Command("/usr/bin/python3", "-c", "import scipy.signal").CombinedOutput(); err != nil {
 		t.Skip("no scipy: /usr/bin/python3 -c 'import scipy.signal' failed")
 	}
