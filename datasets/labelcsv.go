@@ -130,12 +130,15 @@ func isHeaderWord(s string, words []string) bool {
 }
 
 // ReadLabelCSV reads a dataset of WFDB records in dir labelled by the
-// labels CSV at csvPath (ReadLabelRows): every listed record is an input
-// (Kind KindRecord, Path dir/RECORD, Rel and Group the record name), and
-// records in dir the CSV does not list are not used. A listed record
-// without its header (dir/RECORD.hea) is an error naming the CSV line.
-// Labels are sorted, Files sorted by Rel, as ReadLabelFolders gives them.
-func ReadLabelCSV(dir, csvPath string) (*LabelFolders, error) {
+// labels CSV at csvPath (ReadLabelRows), labels renamed by m (nil keeps
+// them): every listed record is an input (Kind KindRecord, Path
+// dir/RECORD, Rel and Group the record name), and records in dir the CSV
+// does not list are not used. A listed record without its header
+// (dir/RECORD.hea) is an error naming the CSV line. Labels are sorted;
+// Files are in the order label folders of the same records would give
+// (by LABEL/RECORD), so that a dataset trains the same whichever way it
+// is labelled.
+func ReadLabelCSV(dir, csvPath string, m LabelMap) (*LabelFolders, error) {
 	f, err := os.Open(csvPath)
 	if err != nil {
 		return nil, err
@@ -148,7 +151,7 @@ func ReadLabelCSV(dir, csvPath string) (*LabelFolders, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s: not a directory (--labels takes a directory of records)", dir)
+		return nil, fmt.Errorf("%s: not a directory (labels from a CSV need a directory of records)", dir)
 	}
 	ds := &LabelFolders{Dir: dir, Files: make([]LabeledFile, 0, len(rows))}
 	for _, r := range rows {
@@ -158,9 +161,12 @@ func ReadLabelCSV(dir, csvPath string) (*LabelFolders, error) {
 		} else if st.IsDir() {
 			return nil, fmt.Errorf("%s line %d: record %q: %s.hea is a directory", csvPath, r.Line, r.Record, p)
 		}
-		ds.Files = append(ds.Files, LabeledFile{Path: p, Rel: r.Record, Label: r.Label, Kind: KindRecord, Group: r.Record})
+		ds.Files = append(ds.Files, LabeledFile{Path: p, Rel: r.Record, Label: m.Label(r.Label), Kind: KindRecord, Group: r.Record})
 	}
-	sort.Slice(ds.Files, func(i, j int) bool { return ds.Files[i].Rel < ds.Files[j].Rel })
+	sort.Slice(ds.Files, func(i, j int) bool {
+		a, b := ds.Files[i], ds.Files[j]
+		return a.Label+"/"+a.Rel < b.Label+"/"+b.Rel
+	})
 	ds.relabel()
 	return ds, nil
 }
@@ -233,8 +239,8 @@ func (m LabelMap) String() string {
 }
 
 // Apply renames the labels of ds's files and sets ds.Labels to the sorted
-// distinct new labels. Keys ds does not have are ignored; an empty map
-// changes nothing.
+// distinct new labels; the files keep their order. Keys ds does not have
+// are ignored; an empty map changes nothing.
 func (m LabelMap) Apply(ds *LabelFolders) {
 	if len(m) == 0 {
 		return
@@ -258,13 +264,10 @@ type LabelSource struct {
 // label folders, or from src.CSV when it is set, with labels renamed by
 // src.Map.
 func ReadLabeled(dir string, src LabelSource) (*LabelFolders, error) {
-	var ds *LabelFolders
-	var err error
 	if src.CSV != "" {
-		ds, err = ReadLabelCSV(dir, src.CSV)
-	} else {
-		ds, err = ReadLabelFolders(dir)
+		return ReadLabelCSV(dir, src.CSV, src.Map)
 	}
+	ds, err := ReadLabelFolders(dir)
 	if err != nil {
 		return nil, err
 	}
