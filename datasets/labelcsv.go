@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -156,7 +157,9 @@ func ReadLabelCSV(dir, csvPath string, m LabelMap) (*LabelFolders, error) {
 	ds := &LabelFolders{Dir: dir, Files: make([]LabeledFile, 0, len(rows))}
 	for _, r := range rows {
 		p := filepath.Join(dir, filepath.FromSlash(r.Record))
-		if st, err := os.Stat(p + ".hea"); err != nil {
+		if st, err := os.Stat(p + ".hea"); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s line %d: record %q not found (no %s.hea): %w", csvPath, r.Line, r.Record, p, fs.ErrNotExist)
+		} else if err != nil {
 			return nil, fmt.Errorf("%s line %d: record %q: %w", csvPath, r.Line, r.Record, err)
 		} else if st.IsDir() {
 			return nil, fmt.Errorf("%s line %d: record %q: %s.hea is a directory", csvPath, r.Line, r.Record, p)

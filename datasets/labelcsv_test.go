@@ -137,7 +137,7 @@ func TestReadLabelCSV(t *testing.T) {
 
 	os.WriteFile(ref, []byte("record,label\nA1,N\nA9,A\n"), 0o644)
 	_, err = ReadLabelCSV(dir, ref, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), ref+" line 3: record \"A9\"") || !errors.Is(err, fs.ErrNotExist) {
+	if err == nil || !strings.HasPrefix(err.Error(), ref+" line 3: record \"A9\" not found (no "+filepath.Join(dir, "A9")+".hea)") || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing record: %v", err)
 	}
 	if _, err := ReadLabelCSV(dir, filepath.Join(root, "none.csv"), nil); !errors.Is(err, fs.ErrNotExist) {
