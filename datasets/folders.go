@@ -38,9 +38,11 @@ type LabeledFile struct {
 	// ".hea" (as wfdb.ReadRecord takes it).
 	Path string
 	// Rel is Path relative to the dataset root with '/' separators
-	// ("AFIB/201_0005m00s_MLII.png"; "N/rec12" for a record).
+	// ("AFIB/201_0005m00s_MLII.png"; "N/rec12" for a record; the record
+	// name, "A00001", for a record listed in a labels CSV).
 	Rel string
-	// Label is the name of the top-level folder the file is in.
+	// Label is the name of the top-level folder the file is in, or its
+	// label in a labels CSV (ReadLabelCSV); a LabelMap renames it.
 	Label string
 	Kind  FileKind
 	// Group is the record the file comes from, so that splits keep a
@@ -58,7 +60,8 @@ type LabelFolders struct {
 	Dir string
 	// Labels are the label folder names, sorted.
 	Labels []string
-	// Files are the inputs, sorted by Rel.
+	// Files are the inputs, sorted by Rel (for a labels CSV, by
+	// LABEL/Rel: the order of the same records in label folders).
 	Files []LabeledFile
 	// HasManifest reports whether Dir has manifest.csv (or shard
 	// manifests).

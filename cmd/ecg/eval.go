@@ -19,6 +19,7 @@ func init() { register(newEvalCmd) }
 
 type evalOptions struct {
 	model, dir string
+	labels     labelFlags
 	threshold  float64
 	format     string
 	plots      string
@@ -45,6 +46,7 @@ func newEvalCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.threshold, "threshold", 0, "leave files unassigned when their best score is below this")
 	formatFlag(cmd, &o.format, "", "text", "text", "json")
 	f.StringVar(&o.plots, "plots", "", "directory to write confusion.png and pr.png into")
+	o.labels.declare(cmd)
 	jobsFlag(cmd, &o.jobs, "files scored")
 	return cmd
 }
@@ -54,7 +56,7 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if err != nil {
 		return err
 	}
-	ds, err := datasets.ReadLabelFolders(o.dir)
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,8 @@ func init() { register(newTrainCmd) }
 
 type trainOptions struct {
 	dir, out, testDir string
+	labels            labelFlags
+	testLabels        string
 	split             float64
 	seed              int64
 	forest            classify.ForestOptions
@@ -39,6 +41,9 @@ func newTrainCmd(a *app) *cobra.Command {
 			if !(o.split > 0 && o.split < 1) {
 				return usagef("--split %v: want a fraction between 0 and 1", o.split)
 			}
+			if o.testLabels != "" && o.testDir == "" {
+				return usagef("--test-labels needs --test DIR")
+			}
 			if err := o.forest.Validate(); err != nil {
 				return usagef("--%v", err)
 			}
@@ -49,7 +54,9 @@ func newTrainCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "model file to write")
-	f.StringVar(&o.testDir, "test", "", "label-folder directory to test on instead of a split")
+	f.StringVar(&o.testDir, "test", "", "label-folder directory (records with --test-labels) to test on instead of a split")
+	o.labels.declare(cmd)
+	f.StringVar(&o.testLabels, "test-labels", "", "labels CSV (record,label) of the records in the --test directory")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
 	f.Int64Var(&o.seed, "seed", 1, "seed of the split and of the forest")
 	f.IntVar(&o.forest.Trees, "trees", 100, "number of trees")
@@ -64,14 +71,15 @@ func newTrainCmd(a *app) *cobra.Command {
 }
 
 func runTrain(ctx context.Context, a *app, o *trainOptions) error {
-	ds, err := datasets.ReadLabelFolders(o.dir)
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
 	if err != nil {
 		return err
 	}
 	a.noteFolders("train", ds)
 	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
 	if o.testDir != "" {
-		if opt.Test, err = datasets.ReadLabelFolders(o.testDir); err != nil {
+		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.source.Map}
+		if opt.Test, err = datasets.ReadLabeled(o.testDir, test); err != nil {
 			return err
 		}
 		a.noteFolders("train", opt.Test)
@@ -104,6 +112,27 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
+}
+
+// labelFlags are --labels and --label-map, of ecg train and ecg eval:
+// where the labels of DIR come from.
+type labelFlags struct {
+	source   datasets.LabelSource
+	labelMap string
+}
+
+// declare adds the flags to cmd and parses --label-map before it runs
+// (a bad map is a usage error).
+func (l *labelFlags) declare(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&l.source.CSV, "labels", "", "labels CSV (record,label) of the WFDB records in DIR, instead of label folders")
+	f.StringVar(&l.labelMap, "label-map", "", "rename labels: comma-separated FROM=TO (e.g. 'A=AF,~=Noisy')")
+	addCheck(cmd, func() (err error) {
+		if l.source.Map, err = datasets.ParseLabelMap(l.labelMap); err != nil {
+			return usagef("--label-map: %v", err)
+		}
+		return nil
+	})
 }
 
 // stageBars draws a progress bar per stage of a library call
