@@ -109,7 +109,7 @@ func labelRow(rec []string, line int) (LabelRow, error) {
 		return LabelRow{}, fmt.Errorf("empty record name: %w", ErrLabelCSV)
 	case l == "":
 		return LabelRow{}, fmt.Errorf("record %q has an empty label: %w", r, ErrLabelCSV)
-	case strings.ContainsRune(r, '\\') || !filepath.IsLocal(r) || path.Clean(r) == ".":
+	case !LocalRecordName(r):
 		return LabelRow{}, fmt.Errorf("record name %q leaves the records directory: %w", r, ErrLabelCSV)
 	}
 	return LabelRow{Record: path.Clean(r), Label: l, Line: line}, nil

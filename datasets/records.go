@@ -39,7 +39,7 @@ func ListRecords(dir string) ([]string, error) {
 				continue
 			}
 			name = strings.TrimSuffix(name, "/")
-			if strings.Contains(name, "..") || filepath.IsAbs(name) || path.Clean(name) == "." {
+			if !LocalRecordName(name) {
 				return nil, fmt.Errorf("%s line %d: record name %q leaves the database directory", filepath.Join(dir, "RECORDS"), line, name)
 			}
 			if seen[name] {
@@ -78,4 +78,13 @@ func ListRecords(dir string) ([]string, error) {
 func IsDatabaseDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
+}
+
+// LocalRecordName reports whether a record name read from a file (a
+// RECORDS line, a labels CSV) stays inside the folder it is listed in: a
+// relative, slash-separated path with no ".." element, no backslash, and
+// not the folder itself. Every list of records read from outside bytes
+// follows this rule.
+func LocalRecordName(name string) bool {
+	return !strings.ContainsRune(name, '\\') && filepath.IsLocal(name) && path.Clean(name) != "."
 }

@@ -37,3 +37,16 @@ func TestListRecords(t *testing.T) {
 		t.Fatal("empty directory accepted")
 	}
 }
+
+// One rule for record names read from outside bytes (RECORDS, labels CSV).
+func TestLocalRecordName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"100": true, "p00/p000123": true, "a..b": true, "x/": true,
+		"..": false, "../x": false, "a/../../b": false, "/etc/passwd": false,
+		".": false, "a/..": false, `a\b`: false, "": false,
+	} {
+		if got := LocalRecordName(name); got != want {
+			t.Errorf("LocalRecordName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
