@@ -103,8 +103,7 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 	if len(ds.Labels) < 2 {
 		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
 	}
-	score, err := labelIndexes(ds.Labels, opt.ScoreLabels)
-	if err != nil {
+	if _, err := labelIndexes(ds.Labels, opt.ScoreLabels); err != nil {
 		return nil, err
 	}
 	spec, err := datasetSpec(ds, opt.Spec)
@@ -112,26 +111,47 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 		return nil, err
 	}
 	y, groups := ds.LabelIndex(), fileGroups(ds)
-	fold, err := datasets.GroupKFold(y, groups, len(ds.Labels), opt.Folds, opt.Seed)
-	if err != nil {
+	// Folds are checked before the slow featurising.
+	if _, err := datasets.GroupKFold(y, groups, len(ds.Labels), opt.Folds, opt.Seed); err != nil {
 		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
 	}
-	res := &CVResult{Source: filepath.Base(filepath.Clean(ds.Dir)), Folds: opt.Folds, Seed: opt.Seed,
-		Files: len(ds.Files), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
 	start := time.Now()
 	X, err := Featurize(ctx, spec, ds.Files, opt.Jobs, featureTick(opt.Progress, len(ds.Files)))
 	if err != nil {
 		return nil, err
 	}
-	res.FeatureTime = time.Since(start)
-	start = time.Now()
+	featureTime := time.Since(start)
+	res, err := crossValidateRows(ctx, ds.Labels, spec, X, y, groups, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
+	}
+	res.Source, res.FeatureTime = filepath.Base(filepath.Clean(ds.Dir)), featureTime
+	if res.Model != nil {
+		res.Model.Info.Training.Source = res.Source
+	}
+	return res, nil
+}
+
+// crossValidateRows is CrossValidateDataset on feature vectors X with
+// label indexes y and record groups.
+func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, opt CVOptions) (*CVResult, error) {
+	score, err := labelIndexes(labels, opt.ScoreLabels)
+	if err != nil {
+		return nil, err
+	}
+	fold, err := datasets.GroupKFold(y, groups, len(labels), opt.Folds, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
+	start := time.Now()
 	fo := opt.Forest
 	runs := opt.Folds
 	if opt.Final {
 		runs++
 	}
 	treeProgress(&fo, opt.Progress, len(spec.Names()), runs)
-	scores, err := CrossValidate(ds.Labels, spec, X, y, fold, opt.Folds, TrainOptions{Forest: fo})
+	scores, err := CrossValidate(labels, spec, X, y, fold, opt.Folds, TrainOptions{Forest: fo})
 	if err != nil {
 		return nil, err
 	}
@@ -139,15 +159,15 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if res.Model, err = Train(ds.Labels, spec, X, y, TrainOptions{Forest: fo}); err != nil {
+		if res.Model, err = Train(labels, spec, X, y, TrainOptions{Forest: fo}); err != nil {
 			return nil, err
 		}
 		t := &res.Model.Info.Training
-		t.Source, t.Groups = res.Source, res.Records
+		t.Groups = res.Records
 		t.Split = fmt.Sprintf("none (all data; measured by %d-fold CV grouped by record, seed %d)", opt.Folds, int64(opt.Seed))
 	}
 	res.TrainTime = time.Since(start)
-	return res, res.evaluate(ds.Labels, y, groups, fold, scores, score)
+	return res, res.evaluate(labels, y, groups, fold, scores, score)
 }
 
 // evaluate fills in the pooled and per-fold evaluations of out-of-fold
