@@ -31,7 +31,7 @@ type trainOptions struct {
 func newTrainCmd(a *app) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:     "train DIR --out MODEL",
+		Use:     "train DIR (--out MODEL | --folds K)",
 		Short:   "Train a classifier on a folder of labelled images or records",
 		Long:    helpText("train"),
 		Example: helpExamples("train"),
