@@ -108,20 +108,11 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 	if len(ds.Labels) < 2 {
 		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
 	}
-	var spec FeatureSpec
-	if opt.Spec != nil {
-		spec = *opt.Spec
-	} else {
-		var err error
-		if spec, err = SpecFor(ds); err != nil {
-			return nil, err
-		}
+	spec, err := datasetSpec(ds, opt.Spec)
+	if err != nil {
+		return nil, err
 	}
-	y := ds.LabelIndex()
-	groups := make([]string, len(ds.Files))
-	for i, f := range ds.Files {
-		groups[i] = f.Group
-	}
+	y, groups := ds.LabelIndex(), fileGroups(ds)
 	h, err := holdOut(ds, y, groups, opt)
 	res := &TrainResult{Skipped: h.skipped}
 	if err != nil {
@@ -143,10 +134,7 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 	}
 	start = time.Now()
 	fo := opt.Forest
-	if opt.Progress != nil {
-		opt.Progress(StageTrees, 0, fo.withDefaults(len(spec.Names())).Trees)
-		fo.Progress = func(done, total int) { opt.Progress(StageTrees, done, total) }
-	}
+	treeProgress(&fo, opt.Progress, len(spec.Names()), 1)
 	m, err := Train(ds.Labels, spec, trX, trY, TrainOptions{Forest: fo})
 	if err != nil {
 		return res, err
@@ -168,6 +156,45 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 		m.Info.Heldout = rep
 	}
 	return res, nil
+}
+
+// datasetSpec returns *spec, or SpecFor(ds) when spec is nil.
+func datasetSpec(ds *datasets.LabelFolders, spec *FeatureSpec) (FeatureSpec, error) {
+	if spec != nil {
+		return *spec, nil
+	}
+	return SpecFor(ds)
+}
+
+// fileGroups returns the record group of every file of ds.
+func fileGroups(ds *datasets.LabelFolders) []string {
+	groups := make([]string, len(ds.Files))
+	for i, f := range ds.Files {
+		groups[i] = f.Group
+	}
+	return groups
+}
+
+// featureTick starts p's StageFeatures over total files and returns the
+// tick to call after each; nil when p is nil.
+func featureTick(p Progress, total int) func() {
+	if p == nil {
+		return nil
+	}
+	done := 0
+	p(StageFeatures, 0, total)
+	return func() { done++; p(StageFeatures, done, total) }
+}
+
+// treeProgress starts p's StageTrees over runs forests of fo's trees and
+// sets fo.Progress to count every tree grown by them, in one count.
+func treeProgress(fo *ForestOptions, p Progress, nFeatures, runs int) {
+	if p == nil {
+		return
+	}
+	total, grown := fo.withDefaults(nFeatures).Trees*runs, 0
+	p(StageTrees, 0, total)
+	fo.Progress = func(int, int) { grown++; p(StageTrees, grown, total) }
 }
 
 // heldout says which files of a dataset train a model and which measure
@@ -226,12 +253,7 @@ func holdOut(ds *datasets.LabelFolders, y []int, groups []string, opt DatasetOpt
 // and those of the held-out files (computed for a test set, taken from the
 // dataset's for a split).
 func featurizeSplit(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFile, h *heldout, opt DatasetOptions) (X, testX [][]float64, err error) {
-	var tick func()
-	if opt.Progress != nil {
-		total, done := len(files)+len(h.testFiles), 0
-		opt.Progress(StageFeatures, 0, total)
-		tick = func() { done++; opt.Progress(StageFeatures, done, total) }
-	}
+	tick := featureTick(opt.Progress, len(files)+len(h.testFiles))
 	X, err = Featurize(ctx, spec, files, opt.Jobs, tick)
 	if err != nil {
 		return nil, nil, err
@@ -296,13 +318,7 @@ func EvaluateDataset(ctx context.Context, m *Model, ds *datasets.LabelFolders, o
 	if len(e.Files) == 0 {
 		return e, fmt.Errorf("%s: %w %v", ds.Dir, ErrNoKnownLabels, m.Info.Labels)
 	}
-	var tick func()
-	if opt.Progress != nil {
-		total, done := len(e.Files), 0
-		opt.Progress(StageFeatures, 0, total)
-		tick = func() { done++; opt.Progress(StageFeatures, done, total) }
-	}
-	X, err := Featurize(ctx, m.Info.Features, e.Files, opt.Jobs, tick)
+	X, err := Featurize(ctx, m.Info.Features, e.Files, opt.Jobs, featureTick(opt.Progress, len(e.Files)))
 	if err != nil {
 		return e, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,20 +24,25 @@ type trainOptions struct {
 	forest            classify.ForestOptions
 	jobs              int
 	format            string
+	folds             int
+	scoreLabels       []string
 }
 
 func newTrainCmd(a *app) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:     "train DIR --out MODEL",
+		Use:     "train DIR (--out MODEL | --folds K)",
 		Short:   "Train a classifier on a folder of labelled images or records",
 		Long:    helpText("train"),
 		Example: helpExamples("train"),
 		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
-			if o.out == "" {
-				return usagef("--out MODEL is required")
+			if err := o.checkFolds(cmd); err != nil {
+				return err
+			}
+			if o.out == "" && o.folds == 0 {
+				return usagef("--out MODEL is required (unless --folds)")
 			}
 			if !(o.split > 0 && o.split < 1) {
 				return usagef("--split %v: want a fraction between 0 and 1", o.split)
@@ -49,6 +55,9 @@ func newTrainCmd(a *app) *cobra.Command {
 			}
 			o.forest.Seed = uint64(o.seed)
 			o.forest.Jobs = o.jobs
+			if o.folds > 0 {
+				return runTrainCV(cmd.Context(), a, o)
+			}
 			return runTrain(cmd.Context(), a, o)
 		},
 	}
@@ -58,7 +67,9 @@ func newTrainCmd(a *app) *cobra.Command {
 	o.labels.declare(cmd)
 	f.StringVar(&o.testLabels, "test-labels", "", "labels CSV (record,label) of the records in the --test directory")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
-	f.Int64Var(&o.seed, "seed", 1, "seed of the split and of the forest")
+	f.IntVar(&o.folds, "folds", 0, "cross-validate: K folds grouped by record instead of one split (K >= 2)")
+	f.StringSliceVar(&o.scoreLabels, "score-labels", nil, "with --folds, also report the mean F1 of these labels (e.g. N,AF,Other)")
+	f.Int64Var(&o.seed, "seed", 1, "seed of the split (or folds) and of the forest")
 	f.IntVar(&o.forest.Trees, "trees", 100, "number of trees")
 	f.IntVar(&o.forest.MaxDepth, "max-depth", 32, "maximum tree depth")
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
@@ -97,12 +108,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	m := res.Model
-	if d := filepath.Dir(o.out); d != "." {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
-		}
-	}
-	if err := atomicfile.WriteFile(o.out, m.Save); err != nil {
+	if err := writeModel(o.out, m); err != nil {
 		return err
 	}
 	if !a.quiet {
@@ -112,6 +118,73 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
+}
+
+// checkFolds refuses flags that do not go with --folds, and
+// --score-labels without it.
+func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
+	f := cmd.Flags()
+	if o.folds == 0 {
+		if len(o.scoreLabels) > 0 {
+			return usagef("--score-labels needs --folds K")
+		}
+		return nil
+	}
+	if o.folds < 2 {
+		return usagef("--folds %d: want at least 2", o.folds)
+	}
+	for _, name := range []string{"split", "test", "test-labels"} {
+		if f.Changed(name) {
+			return usagef("--%s cannot be used with --folds", name)
+		}
+	}
+	return nil
+}
+
+// runTrainCV cross-validates (--folds) and reports on the out-of-fold
+// predictions; with --out it also writes the model trained on every file.
+func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
+	if err != nil {
+		return err
+	}
+	a.noteFolders("train", ds)
+	bars := &stageBars{a: a}
+	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
+		Folds: o.folds, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs,
+		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.update,
+	})
+	bars.Done()
+	if errors.Is(err, classify.ErrUnknownLabel) {
+		return usagef("--score-labels: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Model != nil {
+		if err := writeModel(o.out, res.Model); err != nil {
+			return err
+		}
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files in %d records, %d folds, features %.1fs, trees %.1fs",
+			res.Files, res.Records, res.Folds, res.FeatureTime.Seconds(), res.TrainTime.Seconds())
+		if res.Model != nil {
+			fmt.Fprintf(a.io.ErrOut, "; wrote %s (trained on all files)", o.out)
+		}
+		fmt.Fprintln(a.io.ErrOut)
+	}
+	return res.WriteReport(a.io.Out, o.format)
+}
+
+// writeModel writes m to path, making its folder.
+func writeModel(path string, m *classify.Model) error {
+	if d := filepath.Dir(path); d != "." {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return atomicfile.WriteFile(path, m.Save)
 }
 
 // labelFlags are --labels and --label-map, of ecg train and ecg eval:

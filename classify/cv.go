@@ -1,0 +1,305 @@
+package classify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// CVOptions are the settings of CrossValidateDataset.
+type CVOptions struct {
+	// Folds is the number of folds, at least 2 and at most the number of
+	// record groups.
+	Folds int
+	// Seed seeds the assignment of record groups to folds; the forests
+	// have their own, Forest.Seed (every fold's forest uses it).
+	Seed uint64
+	// Spec says how files become feature vectors; nil selects
+	// SpecFor(ds).
+	Spec *FeatureSpec
+	// Forest holds the learner's settings, the same for every fold.
+	Forest ForestOptions
+	// Jobs is the number of files featurised at once (at least 1).
+	Jobs int
+	// ScoreLabels, when set, are the labels whose mean F1 is reported as
+	// the score (N, AF and Other give the CinC 2017 Challenge F1). Each
+	// must be a label of the dataset.
+	ScoreLabels []string
+	// Final also trains a model on every file (the model ecg train
+	// writes); it is CVResult.Model.
+	Final bool
+	// Progress, when set, is told of featurising and of growing trees
+	// (one StageTrees count over every fold and the final model).
+	Progress Progress
+}
+
+// ErrUnknownLabel is wrapped by CrossValidateDataset's error when a label
+// of CVOptions.ScoreLabels is not a label of the dataset.
+var ErrUnknownLabel = errors.New("not a label of the dataset")
+
+// FoldResult is the evaluation of one fold's model on that fold's files.
+type FoldResult struct {
+	Files   int     `json:"files"`
+	Records int     `json:"records"`
+	MacroF1 float64 `json:"macro_f1"`
+	// Score is the mean F1 of CVOptions.ScoreLabels on the fold (0
+	// without score labels).
+	Score float64 `json:"score,omitempty"`
+}
+
+// MeanSD is a mean and a sample standard deviation (n-1 in the
+// denominator) over folds.
+type MeanSD struct {
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
+}
+
+// CVResult is a grouped K-fold cross-validation of a dataset.
+type CVResult struct {
+	// Source is the dataset's directory name; Folds and Seed as given.
+	Source string `json:"source"`
+	Folds  int    `json:"folds"`
+	Seed   uint64 `json:"seed"`
+	// Files and Records count the files and record groups.
+	Files   int `json:"files"`
+	Records int `json:"records"`
+	// Report evaluates the pooled out-of-fold predictions: every file
+	// scored by the model of the one fold that did not train on it.
+	Report *Report `json:"pooled"`
+	// PerFold evaluates each fold's model on its own fold; MacroF1 is
+	// the mean and spread of their macro F1s.
+	PerFold []FoldResult `json:"per_fold"`
+	MacroF1 MeanSD       `json:"fold_macro_f1"`
+	// ScoreLabels, PooledScore and Score: the mean F1 of the score labels
+	// on the pooled predictions and over the folds.
+	ScoreLabels []string `json:"score_labels,omitempty"`
+	PooledScore float64  `json:"pooled_score,omitempty"`
+	Score       *MeanSD  `json:"fold_score,omitempty"`
+	// Model is the model trained on every file, with CVOptions.Final.
+	Model *Model `json:"-"`
+	// FeatureTime is the time spent featurising, TrainTime the time
+	// spent growing forests.
+	FeatureTime time.Duration `json:"-"`
+	TrainTime   time.Duration `json:"-"`
+}
+
+// CrossValidateDataset measures the way TrainDataset trains on ds by
+// K-fold cross-validation: the files are featurised once (opt.Spec, else
+// SpecFor(ds)), put into opt.Folds folds by record group
+// (datasets.GroupKFold: no record in two folds, labels stratified as the
+// groups allow), and for each fold a forest grown on the other folds
+// scores it (CrossValidate). The out-of-fold scores are evaluated pooled
+// and per fold. The same dataset and options give the same result.
+func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions) (*CVResult, error) {
+	if len(ds.Labels) < 2 {
+		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
+	}
+	if _, err := labelIndexes(ds.Labels, opt.ScoreLabels); err != nil {
+		return nil, err
+	}
+	spec, err := datasetSpec(ds, opt.Spec)
+	if err != nil {
+		return nil, err
+	}
+	y, groups := ds.LabelIndex(), fileGroups(ds)
+	// Folds are checked before the slow featurising.
+	if _, err := datasets.GroupKFold(y, groups, len(ds.Labels), opt.Folds, opt.Seed); err != nil {
+		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
+	}
+	start := time.Now()
+	X, err := Featurize(ctx, spec, ds.Files, opt.Jobs, featureTick(opt.Progress, len(ds.Files)))
+	if err != nil {
+		return nil, err
+	}
+	featureTime := time.Since(start)
+	res, err := crossValidateRows(ctx, ds.Labels, spec, X, y, groups, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
+	}
+	res.Source, res.FeatureTime = filepath.Base(filepath.Clean(ds.Dir)), featureTime
+	if res.Model != nil {
+		res.Model.Info.Training.Source = res.Source
+	}
+	return res, nil
+}
+
+// crossValidateRows is CrossValidateDataset on feature vectors X with
+// label indexes y and record groups.
+func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, opt CVOptions) (*CVResult, error) {
+	score, err := labelIndexes(labels, opt.ScoreLabels)
+	if err != nil {
+		return nil, err
+	}
+	fold, err := datasets.GroupKFold(y, groups, len(labels), opt.Folds, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
+	start := time.Now()
+	fo := opt.Forest
+	runs := opt.Folds
+	if opt.Final {
+		runs++
+	}
+	treeProgress(&fo, opt.Progress, len(spec.Names()), runs)
+	scores, err := CrossValidate(labels, spec, X, y, fold, opt.Folds, TrainOptions{Forest: fo})
+	if err != nil {
+		return nil, err
+	}
+	if opt.Final {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if res.Model, err = Train(labels, spec, X, y, TrainOptions{Forest: fo}); err != nil {
+			return nil, err
+		}
+		t := &res.Model.Info.Training
+		t.Groups = res.Records
+		t.Split = fmt.Sprintf("none (all data; measured by %d-fold CV grouped by record, seed %d)", opt.Folds, int64(opt.Seed))
+	}
+	res.TrainTime = time.Since(start)
+	return res, res.evaluate(labels, y, groups, fold, scores, score)
+}
+
+// evaluate fills in the pooled and per-fold evaluations of out-of-fold
+// scores; score are the indexes of the score labels.
+func (r *CVResult) evaluate(labels []string, y []int, groups []string, fold []int, scores [][]float64, score []int) error {
+	var err error
+	if r.Report, err = Evaluate(labels, y, scores, 0); err != nil {
+		return err
+	}
+	r.PooledScore = meanF1(r.Report, score)
+	var macro, sc []float64
+	for f := 0; f < r.Folds; f++ {
+		var fy []int
+		var fs [][]float64
+		var fg []string
+		for i := range y {
+			if fold[i] == f {
+				fy, fs, fg = append(fy, y[i]), append(fs, scores[i]), append(fg, groups[i])
+			}
+		}
+		rep, err := Evaluate(labels, fy, fs, 0)
+		if err != nil {
+			return err
+		}
+		fr := FoldResult{Files: len(fy), Records: countDistinct(fg), MacroF1: rep.Macro.F1, Score: meanF1(rep, score)}
+		r.PerFold = append(r.PerFold, fr)
+		macro, sc = append(macro, fr.MacroF1), append(sc, fr.Score)
+	}
+	r.MacroF1 = meanSD(macro)
+	if len(score) > 0 {
+		s := meanSD(sc)
+		r.Score = &s
+	}
+	return nil
+}
+
+// WriteReport writes the result: in "json" one object (the pooled report
+// without its curves); otherwise the pooled report as ecg eval prints it,
+// then the folds.
+func (r *CVResult) WriteReport(w io.Writer, format string) error {
+	if format == "json" {
+		c := *r
+		rep := *r.Report
+		rep.Curves = nil
+		c.Report = &rep
+		b, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	fmt.Fprintf(w, "%d-fold cross-validation grouped by record (seed %d): %d files in %d records, out-of-fold predictions pooled\n",
+		r.Folds, int64(r.Seed), r.Files, r.Records)
+	if err := r.Report.WriteText(w); err != nil {
+		return err
+	}
+	var b strings.Builder
+	scored := len(r.ScoreLabels) > 0
+	fmt.Fprintf(&b, "\n%-6s  %7s  %7s  %9s", "fold", "files", "records", "macro f1")
+	if scored {
+		fmt.Fprintf(&b, "  %9s", "score")
+	}
+	b.WriteByte('\n')
+	for i, f := range r.PerFold {
+		fmt.Fprintf(&b, "%-6d  %7d  %7d  %9.4f", i+1, f.Files, f.Records, f.MacroF1)
+		if scored {
+			fmt.Fprintf(&b, "  %9.4f", f.Score)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "fold macro F1 %.4f ± %.4f (mean ± sd over %d folds)\n", r.MacroF1.Mean, r.MacroF1.SD, r.Folds)
+	if scored {
+		fmt.Fprintf(&b, "score (mean F1 of %s): pooled %.4f, folds %.4f ± %.4f\n",
+			strings.Join(r.ScoreLabels, ", "), r.PooledScore, r.Score.Mean, r.Score.SD)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// labelIndexes returns the indexes of names in labels; a name that is not
+// a label is an error wrapping ErrUnknownLabel.
+func labelIndexes(labels, names []string) ([]int, error) {
+	var idx []int
+	for _, n := range names {
+		i := slices.Index(labels, n)
+		if i < 0 {
+			return nil, fmt.Errorf("%q: %w (labels %v)", n, ErrUnknownLabel, labels)
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
+}
+
+// meanF1 is the mean F1 of the labels of r at idx (0 for none).
+func meanF1(r *Report, idx []int) float64 {
+	if len(idx) == 0 {
+		return 0
+	}
+	var s float64
+	for _, i := range idx {
+		s += r.PerLabel[i].F1
+	}
+	return s / float64(len(idx))
+}
+
+// meanSD returns the mean and the sample standard deviation of x.
+func meanSD(x []float64) MeanSD {
+	var m MeanSD
+	if len(x) == 0 {
+		return m
+	}
+	for _, v := range x {
+		m.Mean += v
+	}
+	m.Mean /= float64(len(x))
+	if len(x) < 2 {
+		return m
+	}
+	var ss float64
+	for _, v := range x {
+		ss += (v - m.Mean) * (v - m.Mean)
+	}
+	m.SD = math.Sqrt(ss / float64(len(x)-1))
+	return m
+}
+
+// countDistinct is the number of distinct strings in s.
+func countDistinct(s []string) int {
+	seen := map[string]bool{}
+	for _, v := range s {
+		seen[v] = true
+	}
+	return len(seen)
+}
