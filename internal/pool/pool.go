@@ -10,9 +10,10 @@ import (
 
 // Map calls fn on every item with at most jobs calls at a time (at least
 // one) and returns the results in the order of items. done, when not nil,
-// is called after each item, from the goroutine that ran it. Once ctx is
-// done no new item starts; Map then waits for the running ones and returns
-// ctx's error with the results so far (zero values for items not run).
+// is called after each item, from the goroutine that ran it; every call of
+// fn and done has returned when Map returns. Once ctx is done no new item
+// starts; Map then waits for the running ones and returns ctx's error with
+// the results so far (zero values for items not run).
 func Map[In, Out any](ctx context.Context, items []In, jobs int, fn func(In) Out, done func()) ([]Out, error) {
 	out := make([]Out, len(items))
 	sem := make(chan struct{}, max(1, jobs))
@@ -24,14 +25,14 @@ func Map[In, Out any](ctx context.Context, items []In, jobs int, fn func(In) Out
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
-			defer func() {
-				<-sem
-				wg.Done()
-				if done != nil {
-					done()
-				}
-			}()
+			// done runs before wg.Done, so that every call has returned
+			// when Map does.
+			defer wg.Done()
+			defer func() { <-sem }()
 			out[i] = fn(item)
+			if done != nil {
+				done()
+			}
 		}()
 	}
 	wg.Wait()
