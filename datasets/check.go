@@ -76,7 +76,7 @@ func CheckRecord(path string, opt CheckOptions) (c RecordCheck) {
 		return c
 	}
 	c.Signals, c.Fs, c.Frames = len(h.Signals), h.Fs, h.NSamples
-	frames, warnings, err := checkSamples(h, path, &c.Checksums)
+	frames, warnings, err := checkSamples(h, &c.Checksums)
 	if opt.Strict {
 		for _, w := range warnings {
 			err = errors.Join(err, w)
@@ -110,83 +110,30 @@ func CheckRecord(path string, opt CheckOptions) (c RecordCheck) {
 	return c
 }
 
-// checkSamples reads a record's samples and verifies its checksums,
-// setting *status to "ok", "unset" or "BAD" when the header has any ("-"
-// when they cannot be read). It returns the number of frames read, the
-// unset checksums (warnings) and the other mismatches (err).
-func checkSamples(h *wfdb.Header, path string, status *string) (int64, []*wfdb.ChecksumError, error) {
+// checkSamples reads a record's samples and verifies its checksums
+// (wfdb.Header.CheckSignalChecksums), setting *status to "ok", "unset" or
+// "BAD" when the header has any ("-" when they cannot be read; a
+// multi-segment record's master header has none, so only its segments'
+// mismatches show, and a clean one keeps "none"). It returns the number of
+// frames read, the unset checksums (warnings) and the other mismatches.
+func checkSamples(h *wfdb.Header, status *string) (int64, []*wfdb.ChecksumError, error) {
 	for _, s := range h.Signals {
 		if s.HasChecksum {
 			*status = "-" // until the samples are read and verified
 		}
 	}
-	if h.IsMultiSegment() {
-		return checkSegments(path, status)
-	}
-	sums, frames, err := h.SignalChecksums()
-	if err != nil {
-		return 0, nil, err
-	}
-	var errs []error
-	for i, s := range h.Signals {
-		if s.HasChecksum && sums[i] != s.Checksum {
-			errs = append(errs, &wfdb.ChecksumError{Record: h.Name, Signal: i, Description: s.Description, Header: s.Checksum, Got: sums[i]})
-		}
-	}
-	warnings, err := splitUnset(errs)
-	setChecksumStatus(status, warnings, err)
-	return frames, warnings, err
-}
-
-// setChecksumStatus sets the Checksums column of a record whose header
-// has checksums ("-" so far).
-func setChecksumStatus(status *string, warnings []*wfdb.ChecksumError, err error) {
+	frames, warnings, err := h.CheckSignalChecksums()
 	switch {
-	case *status != "-":
+	case err != nil && !errors.Is(err, wfdb.ErrChecksum):
+		// the samples could not be read: the status stays
 	case err != nil:
 		*status = "BAD"
 	case len(warnings) > 0:
 		*status = "unset"
-	default:
+	case *status == "-":
 		*status = "ok"
 	}
-}
-
-// splitUnset separates unset checksums (wfdb.ChecksumError.Unset) from
-// the other mismatches.
-func splitUnset(errs []error) ([]*wfdb.ChecksumError, error) {
-	var warnings []*wfdb.ChecksumError
-	var rest []error
-	for _, e := range errs {
-		if ce, ok := e.(*wfdb.ChecksumError); ok && ce.Unset() {
-			warnings = append(warnings, ce)
-		} else {
-			rest = append(rest, e)
-		}
-	}
-	return warnings, errors.Join(rest...)
-}
-
-// checkSegments reads a multi-segment record whole and verifies each
-// segment read whole against its own header.
-func checkSegments(path string, status *string) (int64, []*wfdb.ChecksumError, error) {
-	rec, err := wfdb.ReadRecord(path)
-	if err != nil {
-		return 0, nil, err
-	}
-	// The master header has no checksums; mismatches of the segments'
-	// own checksums are reported, a clean record keeps "none".
-	if *status == "none" {
-		*status = "-"
-		defer func() {
-			if *status == "ok" {
-				*status = "none"
-			}
-		}()
-	}
-	warnings, err := rec.CheckChecksums()
-	setChecksumStatus(status, warnings, err)
-	return int64(rec.NumFrames()), warnings, err
+	return frames, warnings, err
 }
 
 // ConvertDeviceRecord converts a device export into the WFDB record

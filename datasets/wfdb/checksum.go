@@ -111,16 +111,46 @@ func (r *Record) VerifyChecksums() error {
 	if r.segmentErrs != nil {
 		errs = append(errs, r.segmentErrs)
 	}
-	for s := range r.samples {
-		spec := &r.Header.Signals[s]
+	errs = append(errs, checksumErrors(r.Header, func(s int) int16 { return Checksum(r.samples[s], r.Header.Signals[s].Format) })...)
+	return errors.Join(errs...)
+}
+
+// checksumErrors returns a ChecksumError for every signal of h that has a
+// header checksum other than sum(s), the checksum of its samples.
+func checksumErrors(h *Header, sum func(s int) int16) []error {
+	var errs []error
+	for s := range h.Signals {
+		spec := &h.Signals[s]
 		if !spec.HasChecksum {
 			continue
 		}
-		if got := Checksum(r.samples[s], spec.Format); got != spec.Checksum {
-			errs = append(errs, &ChecksumError{Record: r.Header.Name, Signal: s, Description: spec.Description, Header: spec.Checksum, Got: got})
+		if got := sum(s); got != spec.Checksum {
+			errs = append(errs, &ChecksumError{Record: h.Name, Signal: s, Description: spec.Description, Header: spec.Checksum, Got: got})
 		}
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+// CheckSignalChecksums verifies a record's checksums as
+// Record.CheckChecksums does, reading a single-segment record in chunks
+// (SignalChecksums) instead of whole: it returns the number of frames, the
+// unset checksums (warnings) and the other mismatches joined (err); a
+// record that cannot be read is err too, with frames 0.
+func (h *Header) CheckSignalChecksums() (frames int64, warnings []*ChecksumError, err error) {
+	if h.IsMultiSegment() {
+		rec, err := h.ReadSamples(0, -1)
+		if err != nil {
+			return 0, nil, err
+		}
+		warnings, err := rec.CheckChecksums()
+		return int64(rec.NumFrames()), warnings, err
+	}
+	sums, frames, err := h.SignalChecksums()
+	if err != nil {
+		return 0, nil, err
+	}
+	warnings, err = splitChecksumErrors(errors.Join(checksumErrors(h, func(s int) int16 { return sums[s] })...))
+	return frames, warnings, err
 }
 
 // SignalChecksums reads the signal files of a single-segment record in
