@@ -79,11 +79,7 @@ func ReadSignal(path string) ([]float64, float64, error) {
 	if rec.NumSignals() == 0 || rec.NumFrames() == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	names := make([]string, rec.NumSignals())
-	for i := range names {
-		names[i] = rec.Header.Signals[i].Description
-	}
-	return rec.Physical(signal.FirstECG(names)), rec.Header.Fs, nil
+	return rec.Physical(signal.FirstECG(wfdb.Descriptions(rec.Header.Signals))), rec.Header.Fs, nil
 }
 
 // ManifestExtra returns the manifest values a model may use as features

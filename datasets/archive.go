@@ -515,10 +515,7 @@ func timeTag(sample int64, fs float64, digits int) string {
 // record's order (want selects them as signal.Select does), and their
 // names for file names (sanitised, made unique).
 func selectSignals(h *wfdb.Header, want []string) ([]int, []string, error) {
-	desc := make([]string, len(h.Signals))
-	for i := range h.Signals {
-		desc[i] = h.Signals[i].Description
-	}
+	desc := wfdb.Descriptions(h.Signals)
 	idx, err := signal.Select(desc, strings.Join(want, ","))
 	if err != nil {
 		return nil, nil, err

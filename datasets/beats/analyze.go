@@ -137,11 +137,7 @@ func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
 	if err := CheckRate(rec.Header.Fs); err != nil {
 		return nil, fmt.Errorf("%s: %w", rec.Header.Name, err)
 	}
-	names := make([]string, len(rec.Header.Signals))
-	for i, s := range rec.Header.Signals {
-		names[i] = s.Description
-	}
-	sigs, err := pickSignals(names, opt.Signal)
+	sigs, err := pickSignals(wfdb.Descriptions(rec.Header.Signals), opt.Signal)
 	if err != nil {
 		return nil, &SignalError{Record: rec.Header.Name, Err: err}
 	}

@@ -26,11 +26,17 @@ func (h *Header) SignalNames() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Descriptions(sigs), nil
+}
+
+// Descriptions returns the description of each signal, in order (the names
+// signal.Select picks from).
+func Descriptions(sigs []SignalSpec) []string {
 	names := make([]string, len(sigs))
 	for i := range sigs {
 		names[i] = sigs[i].Description
 	}
-	return names, nil
+	return names
 }
 
 // segmentLayout reads what a multi-segment record presents: its signals

@@ -238,10 +238,7 @@ func cutRecord(path string, o options) ([]segment, error) {
 		return nil, err
 	}
 	h := rec.Header
-	names := make([]string, len(h.Signals))
-	for i, s := range h.Signals {
-		names[i] = s.Description
-	}
+	names := wfdb.Descriptions(h.Signals)
 	sig := signal.FirstECG(names)
 	if mlii, err := signal.Select(names, "MLII"); err == nil {
 		sig = mlii[0]
