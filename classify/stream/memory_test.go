@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/synth"
 )
 
@@ -95,7 +96,7 @@ func TestFlatMemory(t *testing.T) {
 // hour.
 func TestWindowBuffersGrowWithInput(t *testing.T) {
 	for _, fs := range []float64{100000, 8001, 49, 10} {
-		if _, err := New(InputOptions{}, Config{Fs: fs, Window: 3600, Emit: func(Event) {}}); !errors.Is(err, ErrRate) {
+		if _, err := New(InputOptions{}, Config{Fs: fs, Window: 3600, Emit: func(Event) {}}); !errors.Is(err, beats.ErrRate) {
 			t.Errorf("Fs %g: %v, want ErrRate", fs, err)
 		}
 	}
@@ -114,7 +115,7 @@ func TestWindowBuffersGrowWithInput(t *testing.T) {
 	for i := 0; i < 4000; i++ {
 		fmt.Fprintf(&in, "%g,0.1\n", float64(i)/20000)
 	}
-	if err := s.Write([]byte(in.String())); !errors.Is(err, ErrRate) {
+	if err := s.Write([]byte(in.String())); !errors.Is(err, beats.ErrRate) {
 		t.Errorf("timestamps at 20 kHz: %v, want ErrRate", err)
 	}
 

@@ -98,31 +98,15 @@ type stamp struct {
 	ts float64
 }
 
-// The sampling rates a stream works at are the beat detector's
-// (beats.MinFs to beats.MaxFs): Config.Fs, and a rate timestamps give,
-// must be within them; this also bounds the window buffers (at most
-// 3,600 s at MaxFs).
-const (
-	MinFs = beats.MinFs
-	MaxFs = beats.MaxFs
-)
-
-// ErrRate is wrapped by the error for a sampling rate outside [MinFs,
-// MaxFs] (it is beats.ErrRate).
-var ErrRate = beats.ErrRate
-
 // MaxWindowSamples bounds a window's length in samples (an hour at 1 kHz):
 // a window and its scoring copy are held in memory.
 const MaxWindowSamples = 3600 * 1000
 
-// CheckRate returns an error wrapping ErrRate when fs is outside [MinFs,
-// MaxFs].
-func CheckRate(fs float64) error { return beats.CheckRate(fs) }
-
-// checkRate checks a stream's rate and that its window fits
-// MaxWindowSamples at that rate.
+// checkRate checks a stream's rate against the beat detector's
+// (beats.CheckRate: an error wrapping beats.ErrRate outside beats.MinFs to
+// beats.MaxFs) and that its window fits MaxWindowSamples at that rate.
 func (s *Stream) checkRate(fs float64) error {
-	if err := CheckRate(fs); err != nil {
+	if err := beats.CheckRate(fs); err != nil {
 		return err
 	}
 	if n := s.cfg.Window * fs; n > MaxWindowSamples {
@@ -132,7 +116,7 @@ func (s *Stream) checkRate(fs float64) error {
 }
 
 // New returns a Stream reading input described by in. A Config.Fs
-// outside [MinFs, MaxFs] is an error wrapping ErrRate.
+// outside the beat detector's rates is an error wrapping beats.ErrRate.
 func New(in InputOptions, cfg Config) (*Stream, error) {
 	if cfg.Emit == nil {
 		return nil, errors.New("stream: Config.Emit is nil")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/stream"
+	"github.com/ecgkit/ecg/datasets/beats"
 )
 
 func init() { register(newStreamCmd) }
@@ -147,7 +148,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	if o.fsGiven && !(o.fs > 0) {
 		return usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
 	}
-	if err := stream.CheckRate(o.fs); o.fsGiven && err != nil {
+	if err := beats.CheckRate(o.fs); o.fsGiven && err != nil {
 		return usagef("--fs %v", err)
 	}
 	if o.windows < 1 {
