@@ -103,16 +103,17 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 	if len(ds.Labels) < 2 {
 		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
 	}
-	if _, err := labelIndexes(ds.Labels, opt.ScoreLabels); err != nil {
-		return nil, err
-	}
 	spec, err := datasetSpec(ds, opt.Spec)
 	if err != nil {
 		return nil, err
 	}
 	y, groups := ds.LabelIndex(), fileGroups(ds)
-	// Folds are checked before the slow featurising.
-	if _, err := datasets.GroupKFold(y, groups, len(ds.Labels), opt.Folds, opt.Seed); err != nil {
+	// The folds and score labels are settled before the slow featurising.
+	plan, err := planCV(ds.Labels, y, groups, opt)
+	switch {
+	case errors.Is(err, ErrUnknownLabel):
+		return nil, err // names the flag's label, not the data
+	case err != nil:
 		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
 	}
 	start := time.Now()
@@ -121,7 +122,7 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 		return nil, err
 	}
 	featureTime := time.Since(start)
-	res, err := crossValidateRows(ctx, ds.Labels, spec, X, y, groups, opt)
+	res, err := crossValidateRows(ctx, ds.Labels, spec, X, y, groups, plan, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
 	}
@@ -132,17 +133,28 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 	return res, nil
 }
 
-// crossValidateRows is CrossValidateDataset on feature vectors X with
-// label indexes y and record groups.
-func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, opt CVOptions) (*CVResult, error) {
+// cvPlan is what a cross-validation settles before it trains: each row's
+// fold and the indexes of the score labels.
+type cvPlan struct {
+	fold  []int
+	score []int
+}
+
+// planCV assigns the folds (datasets.GroupKFold: by record group) and finds
+// the score labels (an unknown one wraps ErrUnknownLabel).
+func planCV(labels []string, y []int, groups []string, opt CVOptions) (cvPlan, error) {
 	score, err := labelIndexes(labels, opt.ScoreLabels)
 	if err != nil {
-		return nil, err
+		return cvPlan{}, err
 	}
 	fold, err := datasets.GroupKFold(y, groups, len(labels), opt.Folds, opt.Seed)
-	if err != nil {
-		return nil, err
-	}
+	return cvPlan{fold: fold, score: score}, err
+}
+
+// crossValidateRows is CrossValidateDataset on feature vectors X with
+// label indexes y and record groups, folded as plan says.
+func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, plan cvPlan, opt CVOptions) (*CVResult, error) {
+	fold, score := plan.fold, plan.score
 	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
 	start := time.Now()
 	fo := opt.Forest

@@ -41,7 +41,7 @@ func TestCrossValidateNoLeak(t *testing.T) {
 	X, y, records, rows := cvRows(spec, 60)
 	labels := []string{"a", "b"}
 	opt := CVOptions{Folds: 5, Seed: 2, Forest: ForestOptions{Trees: 30, Bins: 256, Seed: 1, Jobs: 2}, ScoreLabels: []string{"b"}}
-	res, err := crossValidateRows(context.Background(), labels, spec, X, y, records, opt)
+	res, err := runCVRows(labels, spec, X, y, records, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestCrossValidateNoLeak(t *testing.T) {
 	if acc := res.Report.Accuracy; acc > 0.75 {
 		t.Errorf("grouped by record: accuracy %.3f, want near chance (out-of-fold scores only)", acc)
 	}
-	leak, err := crossValidateRows(context.Background(), labels, spec, X, y, rows, opt)
+	leak, err := runCVRows(labels, spec, X, y, rows, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestCrossValidateNoLeak(t *testing.T) {
 
 	// The same options give the same report, byte for byte.
 	var a, b bytes.Buffer
-	again, err := crossValidateRows(context.Background(), labels, spec, X, y, records, opt)
+	again, err := runCVRows(labels, spec, X, y, records, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestCrossValidateNoLeak(t *testing.T) {
 	}
 
 	opt.ScoreLabels = []string{"a", "z"}
-	if _, err := crossValidateRows(context.Background(), labels, spec, X, y, records, opt); !errors.Is(err, ErrUnknownLabel) {
+	if _, err := runCVRows(labels, spec, X, y, records, opt); !errors.Is(err, ErrUnknownLabel) {
 		t.Errorf("score label z: %v, want ErrUnknownLabel", err)
 	}
 }
@@ -99,4 +99,14 @@ func TestMeanSD(t *testing.T) {
 	if m := meanSD([]float64{7}); m.Mean != 7 || m.SD != 0 {
 		t.Errorf("one value: %+v", m)
 	}
+}
+
+// runCVRows plans and runs a cross-validation of rows, as CrossValidateDataset
+// does after featurising.
+func runCVRows(labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, opt CVOptions) (*CVResult, error) {
+	plan, err := planCV(labels, y, groups, opt)
+	if err != nil {
+		return nil, err
+	}
+	return crossValidateRows(context.Background(), labels, spec, X, y, groups, plan, opt)
 }
