@@ -29,6 +29,11 @@ type LabelRow struct {
 	Record string
 	// Label is the record's label as written (spaces around it trimmed).
 	Label string
+	// Group is the optional third column: the patient (or any unit that
+	// must not be split between training and test) the record belongs
+	// to; "" when the row has two fields, and the record is then its own
+	// group.
+	Group string
 	// Line is the row's 1-based line number in the file.
 	Line int
 }
@@ -39,17 +44,21 @@ type LabelRow struct {
 var (
 	headerRecord = []string{"record", "records", "recording", "name", "file", "filename", "id"}
 	headerLabel  = []string{"label", "labels", "class", "rhythm", "diagnosis"}
+	headerGroup  = []string{"group", "patient", "subject", "person"}
 )
 
 // ReadLabelRows reads a labels CSV (the CinC Challenge's REFERENCE.csv):
-// rows of two fields, record,label. Lines may end in CR LF; blank lines
-// and lines starting with '#' are skipped; a first row naming its columns
-// ("record,label", "name,class", ...) is a header and skipped; fields may
-// be quoted as in RFC 4180. A record name is a path inside the records
+// rows of two fields, record,label, or three, record,label,group where
+// group names the patient a record belongs to (records of one group are
+// never split between training and test; a two-field row is its own
+// group). Lines may end in CR LF; blank lines and lines starting with
+// '#' are skipped; a first row naming its columns ("record,label",
+// "name,class,patient", ...) is a header and skipped; fields may be
+// quoted as in RFC 4180. A record name is a path inside the records
 // directory ("A00001", "p00/p000123"; a ".hea" suffix is dropped). name
-// (the file's path) starts every error, with the line: a row without
-// exactly two fields, an empty record or label, or a name leaving the
-// directory wraps ErrLabelCSV; a record listed twice wraps
+// (the file's path) starts every error, with the line: a row without two
+// or three fields, an empty record, label or (given) group, or a name
+// leaving the directory wraps ErrLabelCSV; a record listed twice wraps
 // ErrDuplicateRecord and gives both lines. At most MaxLabelFiles rows are
 // read.
 func ReadLabelRows(r io.Reader, name string) ([]LabelRow, error) {
@@ -98,26 +107,35 @@ func ReadLabelRows(r io.Reader, name string) ([]LabelRow, error) {
 
 // labelRow checks one CSV row and returns it as a LabelRow.
 func labelRow(rec []string, line int) (LabelRow, error) {
-	if len(rec) != 2 {
-		return LabelRow{}, fmt.Errorf("%d fields, want 2 (record,label): %w", len(rec), ErrLabelCSV)
+	if len(rec) != 2 && len(rec) != 3 {
+		return LabelRow{}, fmt.Errorf("%d fields, want 2 or 3 (record,label[,group]): %w", len(rec), ErrLabelCSV)
 	}
 	r := strings.TrimSpace(rec[0])
 	l := strings.TrimSpace(rec[1])
 	r = strings.TrimSuffix(r, ".hea")
+	var g string
+	if len(rec) == 3 {
+		g = strings.TrimSpace(rec[2])
+	}
 	switch {
 	case r == "":
 		return LabelRow{}, fmt.Errorf("empty record name: %w", ErrLabelCSV)
 	case l == "":
 		return LabelRow{}, fmt.Errorf("record %q has an empty label: %w", r, ErrLabelCSV)
+	case len(rec) == 3 && g == "":
+		return LabelRow{}, fmt.Errorf("record %q has an empty group (third column): %w", r, ErrLabelCSV)
 	case !LocalRecordName(r):
 		return LabelRow{}, fmt.Errorf("record name %q leaves the records directory: %w", r, ErrLabelCSV)
 	}
-	return LabelRow{Record: path.Clean(r), Label: l, Line: line}, nil
+	return LabelRow{Record: path.Clean(r), Label: l, Group: g, Line: line}, nil
 }
 
 // isLabelHeader reports whether a first row names its columns.
 func isLabelHeader(rec []string) bool {
-	return len(rec) == 2 && (isHeaderWord(strings.TrimSpace(rec[0]), headerRecord) ||
+	if len(rec) == 3 && isHeaderWord(strings.TrimSpace(rec[2]), headerGroup) {
+		return true
+	}
+	return (len(rec) == 2 || len(rec) == 3) && (isHeaderWord(strings.TrimSpace(rec[0]), headerRecord) ||
 		isHeaderWord(strings.TrimSpace(rec[1]), headerLabel))
 }
 
@@ -133,7 +151,8 @@ func isHeaderWord(s string, words []string) bool {
 // ReadLabelCSV reads a dataset of WFDB records in dir labelled by the
 // labels CSV at csvPath (ReadLabelRows), labels renamed by m (nil keeps
 // them): every listed record is an input (Kind KindRecord, Path
-// dir/RECORD, Rel and Group the record name), and records in dir the CSV
+// dir/RECORD, Rel the record name, Group the row's group or else the
+// record name), and records in dir the CSV
 // does not list are not used. A listed record without its header
 // (dir/RECORD.hea) is an error naming the CSV line. Labels are sorted;
 // Files are in the order label folders of the same records would give
@@ -164,7 +183,11 @@ func ReadLabelCSV(dir, csvPath string, m LabelMap) (*LabelFolders, error) {
 		} else if st.IsDir() {
 			return nil, fmt.Errorf("%s line %d: record %q: %s.hea is a directory", csvPath, r.Line, r.Record, p)
 		}
-		ds.Files = append(ds.Files, LabeledFile{Path: p, Rel: r.Record, Label: m.Label(r.Label), Kind: KindRecord, Group: r.Record})
+		g := r.Group
+		if g == "" {
+			g = r.Record
+		}
+		ds.Files = append(ds.Files, LabeledFile{Path: p, Rel: r.Record, Label: m.Label(r.Label), Kind: KindRecord, Group: g})
 	}
 	sort.Slice(ds.Files, func(i, j int) bool {
 		a, b := ds.Files[i], ds.Files[j]

@@ -13,7 +13,11 @@ import (
 func rowsText(rows []LabelRow) string {
 	var b strings.Builder
 	for _, r := range rows {
-		b.WriteString(r.Record + "|" + r.Label + "|" + strconv.Itoa(r.Line) + "\n")
+		b.WriteString(r.Record + "|" + r.Label + "|" + strconv.Itoa(r.Line))
+		if r.Group != "" {
+			b.WriteString("|" + r.Group)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -31,6 +35,9 @@ func TestReadLabelRows(t *testing.T) {
 		{"spaces and quotes", " A1 , N \n\"A2\",\"Other rhythm\"\n", "A1|N|1\nA2|Other rhythm|2\n"},
 		{"hea suffix and subfolder", "p00/p001.hea,N\nq/./r,A\n", "p00/p001|N|1\nq/r|A|2\n"},
 		{"header word later is a record", "A1,N\nid,label2\n", "A1|N|1\nid|label2|2\n"},
+		{"group column", "A1,N,p1\nA2,A, p1 \nA3,N\n", "A1|N|1|p1\nA2|A|2|p1\nA3|N|3\n"},
+		{"group header", "file,diagnosis,Patient\nA1,N,7\n", "A1|N|2|7\n"},
+		{"group header alone", "x,y,subject\nA1,N,7\n", "A1|N|2|7\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, err := ReadLabelRows(strings.NewReader(tc.in), "REFERENCE.csv")
@@ -49,8 +56,9 @@ func TestReadLabelRowsErrors(t *testing.T) {
 		name, in, want string
 		is             error
 	}{
-		{"one field", "A1,N\r\nA2\r\n", "ref.csv line 2: 1 fields, want 2 (record,label)", ErrLabelCSV},
-		{"three fields", "record,label\nA1,N,x\n", "ref.csv line 2: 3 fields", ErrLabelCSV},
+		{"one field", "A1,N\r\nA2\r\n", "ref.csv line 2: 1 fields, want 2 or 3 (record,label[,group])", ErrLabelCSV},
+		{"four fields", "record,label\nA1,N,x,y\n", "ref.csv line 2: 4 fields", ErrLabelCSV},
+		{"empty group", "A1,N,p1\nA2,N, \n", "ref.csv line 2: record \"A2\" has an empty group (third column)", ErrLabelCSV},
 		{"empty label", "A1,N\n\nA2, \n", "ref.csv line 3: record \"A2\" has an empty label", ErrLabelCSV},
 		{"empty record", ",N\n", "ref.csv line 1: empty record name", ErrLabelCSV},
 		{"outside", "A1,N\n../x,A\n", "ref.csv line 2: record name \"../x\" leaves the records directory", ErrLabelCSV},
@@ -146,6 +154,29 @@ func TestReadLabelCSV(t *testing.T) {
 	os.WriteFile(ref, []byte("A1,N\n"), 0o644)
 	if _, err := ReadLabelCSV(filepath.Join(dir, "A1.hea"), ref, nil); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("records path is a file: %v", err)
+	}
+}
+
+// TestReadLabelCSVGroups: a third column groups records by patient, so
+// that splits keep a patient's records together; rows without it are
+// their own group.
+func TestReadLabelCSVGroups(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "records")
+	writeRecords(t, dir, "w/201_0000", "w/201_0060", "A1")
+	ref := filepath.Join(root, "labels.csv")
+	os.WriteFile(ref, []byte("record,label,patient\nw/201_0000,AFIB,mitdb-201\nw/201_0060,N,mitdb-201\nA1,N\n"), 0o644)
+	ds, err := ReadLabelCSV(dir, ref, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range ds.Files {
+		got = append(got, f.Rel+"|"+f.Group)
+	}
+	want := "w/201_0000|mitdb-201 A1|A1 w/201_0060|mitdb-201"
+	if strings.Join(got, " ") != want {
+		t.Errorf("files %q, want %q", strings.Join(got, " "), want)
 	}
 }
 
