@@ -75,6 +75,7 @@ type options struct {
 	featureSets    []int
 	ablate         []string
 	trees, jobs    int
+	also           string // a labelled database of short recordings to list with the segments (-also)
 }
 
 func main() {
@@ -98,6 +99,7 @@ func main() {
 	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv); a+b leaves out several prefixes at once")
 	flag.IntVar(&o.trees, "trees", 100, "trees per forest (-cv)")
 	flag.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers (-cv)")
+	flag.StringVar(&o.also, "also", "", "a labelled database (DIR/REFERENCE.csv, DIR/records) to link into -out and list with the segments in OUT/labels.csv (record,label,patient)")
 	flag.Parse()
 	if ablate != "" {
 		o.ablate = strings.Split(ablate, ",")
@@ -203,6 +205,7 @@ func cut(w io.Writer, o options) error {
 	}
 	counts := map[string]int{}
 	perRate := map[float64]int{}
+	var rows []labelRow
 	for _, s := range segs {
 		if len(recordsOf[s.label]) < o.minRecords {
 			continue
@@ -215,6 +218,7 @@ func cut(w io.Writer, o options) error {
 		if err := writeSegment(dir, name, s); err != nil {
 			return err
 		}
+		rows = append(rows, labelRow{record: s.label + "/" + name, label: s.label, group: filepath.Base(o.db) + ":" + s.record})
 		counts[s.label]++
 		r := s.rate
 		if r == 0 {
@@ -223,7 +227,15 @@ func cut(w io.Writer, o options) error {
 		perRate[r]++
 	}
 	writeCounts(w, o, recordsOf, counts, perRate)
-	return nil
+	if o.also == "" {
+		return nil
+	}
+	more, err := alsoDatabase(o.out, o.also)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: %d records\n", filepath.Base(o.also), len(more))
+	return writeLabelsCSV(o.out, append(rows, more...))
 }
 
 // cutRecord cuts the record at path into labelled segments of its ECG
