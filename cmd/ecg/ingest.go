@@ -14,6 +14,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
@@ -30,7 +31,7 @@ type ingestOptions struct {
 	force      bool
 	verbose    bool
 	// Conversion of CSV and EDF files (--out).
-	fileInput
+	cmdutil.DeviceFlags
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -40,7 +41,7 @@ func newIngestCmd(a *app) *cobra.Command {
 		Short:   "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
 		Long:    helpText("ingest"),
 		Example: helpExamples("ingest"),
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			return runIngest(cmd.Context(), a, o)
@@ -48,32 +49,32 @@ func newIngestCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "convert CSV/EDF files into WFDB records in this `DIR`")
-	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
-	jobsFlag(cmd, &o.jobs, "records checked")
+	cmdutil.FormatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
+	cmdutil.JobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
 	f.BoolVar(&o.force, "force", false, "with --out: replace records that exist in DIR (default: leave them and report them)")
 	f.BoolVar(&o.strict, "strict", false, "unset checksums (0 in the header, not computed by the writer) are problems, not warnings")
 	f.BoolVar(&o.verbose, "verbose", false, "list every warning on stderr (default: only their count, and what a conversion lost)")
-	o.fileInput.addFlags(cmd)
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions) error {
-	if err := o.fileInput.check(); err != nil {
+	if err := o.DeviceFlags.Check(); err != nil {
 		return err
 	}
 	items, err := ingestItems(o)
 	if err != nil {
 		return err
 	}
-	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict, Overwrite: o.force}
+	opt := datasets.CheckOptions{Annotators: cmdutil.SplitList(o.annotators), Strict: o.strict, Overwrite: o.force}
 	if len(opt.Annotators) == 0 {
 		opt.Annotators = datasets.DatabaseAnnotators(o.dir)
 	}
 	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, opt) }
 	if o.out != "" {
 		check = func(path string) datasets.RecordCheck {
-			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, opt)
+			return o.DeviceFlags.Options.ConvertDeviceRecord(path, o.out, opt)
 		}
 	}
 	bar := a.newProgress(int64(len(items)), "ingest")
@@ -98,7 +99,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if bad > 0 {
 		// A check that ran and found problems: exit 3 even when every
 		// record has one, so scripts tell "bad data" from "could not run".
-		return &partialError{fmt.Sprintf("%d of %d records have problems", bad, len(rows))}
+		return &cmdutil.PartialError{Msg: fmt.Sprintf("%d of %d records have problems", bad, len(rows))}
 	}
 	if !a.quiet && o.format == "text" {
 		fmt.Fprintf(a.io.ErrOut, "%d records ok\n", len(rows))
@@ -134,7 +135,7 @@ func ingestItems(o ingestOptions) ([]string, error) {
 		if _, err := os.Stat(o.dir); err != nil {
 			return nil, err
 		}
-		return nil, usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
+		return nil, cmdutil.Usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
 	}
 	return datasets.ListRecords(o.dir)
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -121,7 +122,7 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if want != 0 && !errorLine.MatchString(stderr) {
 		ts.Fatalf("stderr %q does not start with \"ecg [command]: \"", stderr)
 	}
-	if want == ExitUsage && ts.ReadFile("stdout") != "" {
+	if want == cmdutil.ExitUsage && ts.ReadFile("stdout") != "" {
 		ts.Fatalf("a usage error printed on stdout")
 	}
 }
