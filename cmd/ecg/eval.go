@@ -13,6 +13,7 @@ import (
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/internal/atomicfile"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"github.com/spf13/cobra"
 )
 
@@ -53,7 +54,7 @@ func newEvalCmd(a *app) *cobra.Command {
 }
 
 func runEval(ctx context.Context, a *app, o *evalOptions) error {
-	m, err := loadModel(o.model)
+	m, err := defaultmodel.Load(o.model)
 	if err != nil {
 		return err
 	}

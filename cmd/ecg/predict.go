@@ -38,7 +38,7 @@ func newPredictCmd(a *app) *cobra.Command {
 			o.files = args
 			if !cmd.Flags().Changed("model") {
 				o.model = defaultmodel.Name
-				if looksLikeModel(args[0]) {
+				if defaultmodel.IsModel(args[0]) {
 					if len(args) == 1 {
 						return cmdutil.Usagef("%s is a model: give the files to label after it", args[0])
 					}
@@ -60,7 +60,7 @@ func newPredictCmd(a *app) *cobra.Command {
 }
 
 func runPredict(ctx context.Context, a *app, o *predictOptions) error {
-	m, err := loadModel(o.model)
+	m, err := defaultmodel.Load(o.model)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
 	"github.com/ecgkit/ecg/internal/cli/serialport"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
 func init() { register(newStreamCmd) }
@@ -171,7 +172,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 }
 
 func loadSignalModel(path string) (*classify.Model, error) {
-	m, err := loadModel(path)
+	m, err := defaultmodel.Load(path)
 	if err != nil {
 		return nil, err
 	}
