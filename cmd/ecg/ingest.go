@@ -1,19 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
@@ -83,7 +75,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
+	if err := datasets.WriteRecordChecks(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
 	bad, warned := 0, 0
@@ -138,44 +130,4 @@ func ingestItems(o ingestOptions) ([]string, error) {
 		return nil, cmdutil.Usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
 	}
 	return datasets.ListRecords(o.dir)
-}
-
-func writeIngestRows(w io.Writer, rows []datasets.RecordCheck, format string) error {
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "json":
-		enc := json.NewEncoder(bw)
-		for i := range rows {
-			if err := enc.Encode(&rows[i]); err != nil {
-				return err
-			}
-		}
-	case "tsv", "csv":
-		cw := csv.NewWriter(bw)
-		if format == "tsv" {
-			cw.Comma = '\t'
-		}
-		cw.Write([]string{"record", "signals", "fs", "frames", "duration_s", "checksums", "annotations", "status"})
-		for _, r := range rows {
-			cw.Write([]string{r.Record, strconv.Itoa(r.Signals), strconv.FormatFloat(r.Fs, 'g', -1, 64),
-				strconv.FormatInt(r.Frames, 10), strconv.FormatFloat(r.Duration, 'f', 3, 64), r.Checksums,
-				strconv.Itoa(r.Annotations), r.Status})
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-	default:
-		tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "RECORD\tSIGNALS\tDURATION\tCHECKSUMS\tANNOTATIONS\tSTATUS")
-		for _, r := range rows {
-			dur := "-"
-			if r.Fs > 0 {
-				dur = strings.TrimSpace(wfdb.FormatTime(r.Frames, r.Fs))
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%s\n", r.Record, r.Signals, dur, r.Checksums, r.Annotations, r.Status)
-		}
-		tw.Flush()
-	}
-	return bw.Flush()
 }

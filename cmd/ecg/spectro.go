@@ -1,11 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 
 	"github.com/ecgkit/ecg/datasets"
@@ -138,60 +135,8 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if res.Windows == 0 && res.SkippedShort > 0 {
 		return cmdutil.Usagef("every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.Params(360).NPerSeg)
 	}
-	if err := writeSpectroSummary(a.io.Out, o.format, res, opt); err != nil {
+	if err := res.WriteSummary(a.io.Out, o.format, opt); err != nil {
 		return err
 	}
 	return cmdutil.BatchError(len(res.Failed), total, "records", "failed")
-}
-
-// writeSpectroSummary writes what the archive did, as text or one JSON
-// object.
-func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult, opt datasets.ArchiveOptions) error {
-	if format == "json" {
-		errs := make([]string, len(res.Failed))
-		for i, e := range res.Failed {
-			errs[i] = e.Error()
-		}
-		return json.NewEncoder(w).Encode(map[string]any{
-			"records": res.Records, "images": res.Windows, "written": res.Written, "existing": res.Existing,
-			"skipped_fraction": res.SkippedFraction, "skipped_no_label": res.SkippedNoLabel,
-			"skipped_edge": res.SkippedEdge, "skipped_records": res.SkippedRecords,
-			"skipped_short": res.SkippedShort, "short_records": res.ShortRecords,
-			"labels": res.Labels, "manifest": res.Manifest, "failed": errs, "removed": res.Removed,
-		})
-	}
-	fmt.Fprintf(w, "%d records, %d images (%d files written, %d kept) in %s\n", res.Records, res.Windows, res.Written, res.Existing, opt.Out)
-	if opt.Label != datasets.LabelNone {
-		labels := make([]string, 0, len(res.Labels))
-		for l := range res.Labels {
-			labels = append(labels, l)
-		}
-		sort.Strings(labels)
-		for _, l := range labels {
-			fmt.Fprintf(w, "  %-8s %d\n", l, res.Labels[l])
-		}
-	}
-	for _, line := range []struct {
-		n      int
-		format string
-		arg    any
-	}{
-		{res.Removed, "removed %d files of the earlier archive that this run no longer makes\n", nil},
-		{res.SkippedFraction, "skipped %d strides whose rhythm covers less than %g of the stride\n", opt.MinFraction},
-		{res.SkippedNoLabel, "skipped %d windows without a label\n", nil},
-		{res.SkippedEdge, "skipped %d beats whose window runs past the record\n", nil},
-		{res.SkippedShort, "skipped %d windows shorter than the STFT segment\n", nil},
-		{res.ShortRecords, "%d records are shorter than one stride (not read)\n", nil},
-		{res.SkippedRecords, "skipped %d records without the signals %s\n", strings.Join(opt.Signals, ",")},
-	} {
-		if line.n > 0 && line.arg == nil {
-			fmt.Fprintf(w, line.format, line.n)
-		} else if line.n > 0 {
-			fmt.Fprintf(w, line.format, line.n, line.arg)
-		}
-	}
-	if res.Manifest != "" {
-		fmt.Fprintf(w, "manifest %s\n", res.Manifest)
-	}
-	return nil
 }
