@@ -156,24 +156,12 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 	return nil
 }
 
-// beatsRecord analyses one record (beats.AnalyzeRecord, or beats.Analyze
-// for a CSV or EDF file) and writes its beats as annotations as asked.
+// beatsRecord analyses one record or device export and writes its beats
+// as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
-	if datasets.IsDeviceFile(path) {
-		rec, _, err := o.DeviceFlags.Options.ReadDevice(path)
-		if err != nil {
-			res.err = err
-			return res
-		}
-		res.Analysis, res.err = beats.Analyze(rec, opt)
-		if se := (*beats.SignalError)(nil); errors.As(res.err, &se) {
-			se.Record = path
-		}
-	} else {
-		res.Analysis, res.err = beats.AnalyzeRecord(path, opt)
-	}
+	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
 	if res.err == nil && o.outAnnotator != "" {
 		dst := path
 		if o.out != "" {
