@@ -18,7 +18,10 @@ const (
 // UsageError marks an error in the command line (exit code 2).
 type UsageError struct{ Err error }
 
+// Error returns the message of the wrapped error.
 func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // Usagef returns a usage error (exit code 2).
@@ -30,6 +33,7 @@ func Usagef(format string, args ...any) error {
 // has already printed which.
 type PartialError struct{ Msg string }
 
+// Error returns the message ("1 of 2 records failed").
 func (e *PartialError) Error() string { return e.Msg }
 
 // ExitCode maps an error returned by a command to the process exit code.
