@@ -12,6 +12,8 @@ import (
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/table"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
@@ -31,7 +33,7 @@ type beatsOptions struct {
 	force        bool
 	jobs         int
 	// a CSV or EDF file instead of a record
-	fileInput
+	cmdutil.DeviceFlags
 }
 
 func newBeatsCmd(a *app) *cobra.Command {
@@ -41,7 +43,7 @@ func newBeatsCmd(a *app) *cobra.Command {
 		Short:   "Detect heartbeats, print heart rate and HRV, score against reference annotations",
 		Long:    helpText("beats"),
 		Example: helpExamples("beats"),
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.input = args[0]
 			return runBeats(cmd.Context(), a, o)
@@ -51,8 +53,8 @@ func newBeatsCmd(a *app) *cobra.Command {
 	f.StringVar(&o.signal, "signals", "", "signals to use: names (any case) or indices, comma-separated (combined as leads), or all ECG signals; default the first ECG signal")
 	f.StringVar(&o.signal, "signal", "", "the same as --signals")
 	_ = f.MarkHidden("signal") // the name before --signals, kept for scripts
-	formatFlag(cmd, &o.format, "output format (json: JSON lines)", "tsv", "text", "tsv", "csv", "json")
-	jobsFlag(cmd, &o.jobs, "records processed")
+	cmdutil.FormatFlag(cmd, &o.format, "output format (json: JSON lines)", "tsv", "text", "tsv", "csv", "json")
+	cmdutil.JobsFlag(cmd, &o.jobs, "records processed")
 	f.BoolVar(&o.summary, "summary", false, "print the heart rate and HRV summary per record instead of the beats")
 	f.StringVar(&o.compare, "compare", "", "score against this reference annotator (e.g. atr), EC57/bxb rules")
 	f.Float64Var(&o.skip, "skip", 300, "with --compare: start scoring this many seconds into the record")
@@ -60,7 +62,7 @@ func newBeatsCmd(a *app) *cobra.Command {
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
 	f.BoolVar(&o.force, "force", false, "with --out-annotator: replace annotation files that exist")
-	o.fileInput.addFlags(cmd)
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
@@ -80,7 +82,7 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 		return err
 	}
 	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
-		return usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
+		return cmdutil.Usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
 	}
 	results, err := analyzeRecords(ctx, a, records, o)
 	if err != nil {
@@ -90,7 +92,7 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 		// Nothing to print: report the error alone (a usage error for a
 		// bad --signal).
 		if se := (*beats.SignalError)(nil); errors.As(results[0].err, &se) {
-			return usagef("--signals: %v", se)
+			return cmdutil.Usagef("--signals: %v", se)
 		}
 		return results[0].err
 	}
@@ -104,24 +106,24 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 	if failed == len(results) {
 		return fmt.Errorf("no record of %s could be processed", o.input)
 	}
-	if err := writeResults(a, results, o, len(records) > 1); err != nil || failed == 0 {
+	if err := writeResults(a, results, o, len(records) > 1); err != nil {
 		return err
 	}
-	return &partialError{fmt.Sprintf("%d of %d records failed", failed, len(results))}
+	return cmdutil.BatchError(failed, len(results), "records", "failed")
 }
 
 // check checks the flags.
 func (o *beatsOptions) check() error {
 	if o.window <= 0 || o.skip < 0 || math.IsNaN(o.skip) || math.IsNaN(o.window) {
-		return usagef("--window must be > 0 and --skip >= 0")
+		return cmdutil.Usagef("--window must be > 0 and --skip >= 0")
 	}
 	if o.out != "" && o.outAnnotator == "" {
-		return usagef("--out needs --out-annotator")
+		return cmdutil.Usagef("--out needs --out-annotator")
 	}
 	if o.outAnnotator != "" && (strings.ContainsAny(o.outAnnotator, `/\.`) || o.outAnnotator == o.compare) {
-		return usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
+		return cmdutil.Usagef("--out-annotator %q: want a plain annotator name other than the reference", o.outAnnotator)
 	}
-	return o.fileInput.check()
+	return o.DeviceFlags.Check()
 }
 
 // analyzeRecords analyses the records, o.jobs at a time, and returns
@@ -154,24 +156,12 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 	return nil
 }
 
-// beatsRecord analyses one record (beats.AnalyzeRecord, or beats.Analyze
-// for a CSV or EDF file) and writes its beats as annotations as asked.
+// beatsRecord analyses one record or device export and writes its beats
+// as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{name: filepath.Base(path)}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
-	if datasets.IsDeviceFile(path) {
-		rec, _, err := o.fileInput.opts.ReadDevice(path)
-		if err != nil {
-			res.err = err
-			return res
-		}
-		res.Analysis, res.err = beats.Analyze(rec, opt)
-		if se := (*beats.SignalError)(nil); errors.As(res.err, &se) {
-			se.Record = path
-		}
-	} else {
-		res.Analysis, res.err = beats.AnalyzeRecord(path, opt)
-	}
+	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
 	if res.err == nil && o.outAnnotator != "" {
 		dst := path
 		if o.out != "" {
@@ -194,7 +184,7 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 	if withRecord {
 		cols = append([]string{"record"}, cols...)
 	}
-	t := newTable(w, format, cols...)
+	t := table.New(w, format, cols...)
 	for _, r := range results {
 		if r.err != nil {
 			continue
@@ -206,43 +196,43 @@ func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bo
 				rr = float64(b.Sample-r.Beats[i-1].Sample) / r.Fs
 				hr = 60 / rr
 			}
-			row := []cell{intCell(b.Sample), numCell(tm, 3), numCell(rr, 3), numCell(hr, 1), boolCell(b.Noisy)}
+			row := []table.Cell{table.Int(b.Sample), table.Num(tm, 3), table.Num(rr, 3), table.Num(hr, 1), table.Bool(b.Noisy)}
 			if withRecord {
-				row = append([]cell{textCell(r.name)}, row...)
+				row = append([]table.Cell{table.Text(r.name)}, row...)
 			}
-			if err := t.row(row...); err != nil {
+			if err := t.Row(row...); err != nil {
 				return err
 			}
 		}
 	}
-	return t.flush()
+	return t.Flush()
 }
 
 // writeSummaries writes a row of heart rate, HRV and polarity per record.
 func writeSummaries(w io.Writer, results []beatsResult, format string) error {
-	t := newTable(w, format, "record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50",
+	t := table.New(w, format, "record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50",
 		"qrs_polarity", "polarity_agreement", "noisy_beats", "lf_ms2", "hf_ms2", "lf_hf")
 	for _, r := range results {
 		if r.err != nil {
 			continue
 		}
 		h, f := r.HRV, r.Freq
-		if err := t.row(textCell(r.name), intCell(int64(h.Beats)), numCell(h.MeanHR, 1), numCell(h.MinHR, 1), numCell(h.MaxHR, 1),
-			numCell(h.SDNN, 1), numCell(h.RMSSD, 1), numCell(h.PNN50, 1), textCell(beats.PolarityName(r.Polarity)), numCell(r.Agreement, 2),
-			intCell(int64(h.Noisy)), numCell(f.LF, 1), numCell(f.HF, 1), numCell(f.LFHF, 2)); err != nil {
+		if err := t.Row(table.Text(r.name), table.Int(int64(h.Beats)), table.Num(h.MeanHR, 1), table.Num(h.MinHR, 1), table.Num(h.MaxHR, 1),
+			table.Num(h.SDNN, 1), table.Num(h.RMSSD, 1), table.Num(h.PNN50, 1), table.Text(beats.PolarityName(r.Polarity)), table.Num(r.Agreement, 2),
+			table.Int(int64(h.Noisy)), table.Num(f.LF, 1), table.Num(f.HF, 1), table.Num(f.LFHF, 2)); err != nil {
 			return err
 		}
 	}
-	return t.flush()
+	return t.Flush()
 }
 
 // writeCompare writes the beat-by-beat scores per record and, for several
 // records, their TOTAL (gross statistics).
 func writeCompare(w io.Writer, results []beatsResult, format string) error {
-	t := newTable(w, format, "record", "tp", "fn", "fp", "se", "ppv")
+	t := table.New(w, format, "record", "tp", "fn", "fp", "se", "ppv")
 	one := func(name string, m beats.MatchResult) error {
-		return t.row(textCell(name), intCell(int64(m.TP)), intCell(int64(m.FN)), intCell(int64(m.FP)),
-			numCell(m.Sensitivity(), 2), numCell(m.PositivePredictivity(), 2))
+		return t.Row(table.Text(name), table.Int(int64(m.TP)), table.Int(int64(m.FN)), table.Int(int64(m.FP)),
+			table.Num(m.Sensitivity(), 2), table.Num(m.PositivePredictivity(), 2))
 	}
 	var total beats.MatchResult
 	n := 0
@@ -261,5 +251,5 @@ func writeCompare(w io.Writer, results []beatsResult, format string) error {
 			return err
 		}
 	}
-	return t.flush()
+	return t.Flush()
 }

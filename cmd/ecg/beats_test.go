@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets/synth"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/edftest"
 )
 
@@ -119,12 +120,12 @@ func TestBeatsErrors(t *testing.T) {
 		{"beats", dir, "--jobs", "0"},
 		{"beats", dir, "--out-annotator", "a/b"},
 	} {
-		if code, _, errOut := runECG(t, "", args...); code != ExitUsage {
+		if code, _, errOut := runECG(t, "", args...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d (%s)", args, code, errOut)
 		}
 	}
 	code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "nope"))
-	if code != ExitError || !strings.Contains(errOut, "nope") || out != "" || strings.Count(errOut, "\n") != 1 {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "nope") || out != "" || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("missing record: exit %d out %q err %q", code, out, errOut)
 	}
 	// One good record, one broken: partial failure (exit 3).
@@ -133,15 +134,15 @@ func TestBeatsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A signal the record does not have: usage error, nothing on stdout.
-	if code, out, errOut := runECG(t, "", "beats", filepath.Join(d, "ok"), "--signal", "5"); code != ExitUsage || out != "" {
+	if code, out, errOut := runECG(t, "", "beats", filepath.Join(d, "ok"), "--signal", "5"); code != cmdutil.ExitUsage || out != "" {
 		t.Errorf("--signal 5: exit %d out %q err %q", code, out, errOut)
 	}
 	// No such reference annotator: error, nothing on stdout.
-	if code, out, _ := runECG(t, "", "beats", filepath.Join(d, "ok"), "--compare", "nope"); code != ExitError || out != "" {
+	if code, out, _ := runECG(t, "", "beats", filepath.Join(d, "ok"), "--compare", "nope"); code != cmdutil.ExitError || out != "" {
 		t.Errorf("--compare nope: exit %d out %q", code, out)
 	}
 	code, out, errOut = runECG(t, "", "beats", d, "--summary")
-	if code != ExitPartial || !strings.Contains(out, "\nok\t") || !strings.Contains(errOut, "bad") || strings.Contains(errOut, "# ok") {
+	if code != cmdutil.ExitPartial || !strings.Contains(out, "\nok\t") || !strings.Contains(errOut, "bad") || strings.Contains(errOut, "# ok") {
 		t.Errorf("partial: exit %d out %q err %q", code, out, errOut)
 	}
 }
@@ -313,12 +314,12 @@ func TestBeatsReadsDeviceFiles(t *testing.T) {
 	}
 	for _, extra := range []string{"--compare", "--out-annotator"} {
 		code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "r.csv"), extra, "atr2")
-		if code != ExitUsage || out != "" || !strings.Contains(errOut, "ecg ingest --out") {
+		if code != cmdutil.ExitUsage || out != "" || !strings.Contains(errOut, "ecg ingest --out") {
 			t.Errorf("%s on a CSV file: exit %d out %q err %q", extra, code, out, errOut)
 		}
 	}
 	code, out, errOut := runECG(t, "", "beats", filepath.Join(dir, "bare.txt"))
-	if code != ExitError || out != "" || !strings.Contains(errOut, "bare.txt") || !strings.Contains(errOut, "--fs") {
+	if code != cmdutil.ExitError || out != "" || !strings.Contains(errOut, "bare.txt") || !strings.Contains(errOut, "--fs") {
 		t.Errorf("CSV without a rate: exit %d out %q err %q", code, out, errOut)
 	}
 	// A folder of exports (no WFDB record in it): every file, in name order.
@@ -339,7 +340,7 @@ func TestBeatsReadsDeviceFiles(t *testing.T) {
 		t.Errorf("folder of exports: exit %d out %q err %q", code, out, errOut)
 	}
 	code, _, errOut = runECG(t, "", "beats", t.TempDir())
-	if code != ExitError || !strings.Contains(errOut, "no .csv, .tsv, .txt or .edf files") {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "no .csv, .tsv, .txt or .edf files") {
 		t.Errorf("empty folder: exit %d err %q", code, errOut)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/progress"
 	"github.com/spf13/cobra"
 )
 
@@ -47,14 +49,14 @@ Databases with a known default version: ` + strings.Join(known, ", ") + `.`,
 		Example: `  ecg datasets fetch mitdb --dir data/mitdb
   ecg datasets fetch afdb/1.0.0 --dir data/afdb
   ecg info data/mitdb/100`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Args: cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.database = args[0]
 			if o.dir == "" {
-				return usagef("--dir is required")
+				return cmdutil.Usagef("--dir is required")
 			}
 			if o.maxMB < 1 || o.maxMB > 1<<40 {
-				return usagef("--max-file-mb %d: want 1 to 2^40", o.maxMB)
+				return cmdutil.Usagef("--max-file-mb %d: want 1 to 2^40", o.maxMB)
 			}
 			return runFetch(cmd, a, o)
 		},
@@ -67,7 +69,7 @@ Databases with a known default version: ` + strings.Join(known, ", ") + `.`,
 
 func runFetch(cmd *cobra.Command, a *app, o fetchOptions) error {
 	db, version, _ := strings.Cut(o.database, "/")
-	var bar *progress
+	var bar *progress.Bar
 	opt := datasets.FetchOptions{
 		Base: o.base, Database: db, Version: version, Dir: o.dir, MaxFileBytes: o.maxMB << 20,
 		Progress: func(total, done int64) {

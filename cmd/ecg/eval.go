@@ -12,6 +12,8 @@ import (
 	"github.com/ecgkit/ecg/classify/figure"
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/internal/atomicfile"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"github.com/spf13/cobra"
 )
 
@@ -19,7 +21,7 @@ func init() { register(newEvalCmd) }
 
 type evalOptions struct {
 	model, dir string
-	labels     labelFlags
+	labels     cmdutil.LabelFlags
 	threshold  float64
 	format     string
 	plots      string
@@ -33,36 +35,36 @@ func newEvalCmd(a *app) *cobra.Command {
 		Short:   "Evaluate a model on a folder of labelled images or records",
 		Long:    helpText("eval"),
 		Example: helpExamples("eval"),
-		Args:    argsUsage(cobra.ExactArgs(2)),
+		Args:    cmdutil.Args(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.model, o.dir = args[0], args[1]
 			if !(o.threshold >= 0 && o.threshold <= 1) {
-				return usagef("--threshold %v: want 0 to 1", o.threshold)
+				return cmdutil.Usagef("--threshold %v: want 0 to 1", o.threshold)
 			}
 			return runEval(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
 	f.Float64Var(&o.threshold, "threshold", 0, "leave files unassigned when their best score is below this")
-	formatFlag(cmd, &o.format, "", "text", "text", "json")
+	cmdutil.FormatFlag(cmd, &o.format, "", "text", "text", "json")
 	f.StringVar(&o.plots, "plots", "", "directory to write confusion.png and pr.png into")
-	o.labels.declare(cmd)
-	jobsFlag(cmd, &o.jobs, "files scored")
+	o.labels.Declare(cmd)
+	cmdutil.JobsFlag(cmd, &o.jobs, "files scored")
 	return cmd
 }
 
 func runEval(ctx context.Context, a *app, o *evalOptions) error {
-	m, err := loadModel(o.model)
+	m, err := defaultmodel.Load(o.model)
 	if err != nil {
 		return err
 	}
-	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
 		return err
 	}
 	a.noteFolders("eval", ds)
-	bars := &stageBars{a: a}
-	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.update})
+	bars := a.newStages()
+	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.Update})
 	bars.Done()
 	a.noteSkipped(e.Skipped, "not a label of the model")
 	if err != nil {

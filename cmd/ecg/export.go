@@ -6,23 +6,24 @@ import (
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/spf13/cobra"
 )
 
 func init() { register(newExportCmd) }
 
 type exportOptions struct {
-	record    string
-	from, to  string
-	signals   string
-	physical  bool
-	highRes   bool
-	precision int
-	format    string
-	header    bool
-	annotator string
-	elapsed   bool
-	fileInput // a CSV or EDF file instead of a record
+	record              string
+	from, to            string
+	signals             string
+	physical            bool
+	highRes             bool
+	precision           int
+	format              string
+	header              bool
+	annotator           string
+	elapsed             bool
+	cmdutil.DeviceFlags // a CSV or EDF file instead of a record
 }
 
 func newExportCmd(a *app) *cobra.Command {
@@ -32,7 +33,7 @@ func newExportCmd(a *app) *cobra.Command {
 		Short:   "Print samples or annotations of a WFDB record as text, as rdsamp and rdann do",
 		Long:    helpText("export"),
 		Example: helpExamples("export"),
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.record = args[0]
 			return runExport(a, o)
@@ -45,11 +46,11 @@ func newExportCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.physical, "physical", false, "print physical units (NaN for invalid samples)")
 	f.IntVar(&o.precision, "precision", 0, "decimals of --physical values, 1 to 17 (default: 3 in tsv, lossless in csv and json)")
 	f.BoolVar(&o.highRes, "high-res", false, "one row per sample of the fastest signal (rdsamp -H)")
-	formatFlag(cmd, &o.format, "output format (text is tsv, rdsamp's table; json: JSON lines)", "tsv", "tsv", "text", "csv", "json")
+	cmdutil.FormatFlag(cmd, &o.format, "output format (text is tsv, rdsamp's table; json: JSON lines)", "tsv", "tsv", "text", "csv", "json")
 	f.BoolVar(&o.header, "header", false, "print a first line naming the columns")
 	f.StringVar(&o.annotator, "annotator", "", "print this annotation file (e.g. atr) instead of samples")
 	f.BoolVar(&o.elapsed, "elapsed", false, "annotations: times from the start of the record even when the header gives a base time (rdann -e); csv and json always are")
-	o.fileInput.addFlags(cmd)
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
@@ -58,7 +59,7 @@ func runExport(a *app, o exportOptions) error {
 		o.format = "tsv" // the rdsamp layout is the text table
 	}
 	if o.precision < 0 || o.precision > 17 {
-		return usagef("--precision %d: want 1 to 17 decimals (0: the default)", o.precision)
+		return cmdutil.Usagef("--precision %d: want 1 to 17 decimals (0: the default)", o.precision)
 	}
 	// A CSV or EDF file is read whole, in memory.
 	var mem *wfdb.Record
@@ -66,10 +67,10 @@ func runExport(a *app, o exportOptions) error {
 	var h *wfdb.Header
 	var err error
 	if datasets.IsDeviceFile(o.record) {
-		if err := o.fileInput.check(); err != nil {
+		if err := o.DeviceFlags.Check(); err != nil {
 			return err
 		}
-		if mem, memAnns, err = o.fileInput.opts.ReadDevice(o.record); err != nil {
+		if mem, memAnns, err = o.DeviceFlags.Options.ReadDevice(o.record); err != nil {
 			return err
 		}
 		h = mem.Header
@@ -85,15 +86,15 @@ func runExport(a *app, o exportOptions) error {
 	var from, to int64
 	if o.from != "" {
 		if from, err = wfdb.ParseTime(o.from, fs); err != nil {
-			return usagef("--from: %v", err)
+			return cmdutil.Usagef("--from: %v", err)
 		}
 	}
 	if o.to != "" {
 		if to, err = wfdb.ParseTime(o.to, fs); err != nil {
-			return usagef("--to: %v", err)
+			return cmdutil.Usagef("--to: %v", err)
 		}
 		if to <= from && o.annotator == "" || to < from {
-			return usagef("--to %s is not after --from %s", o.to, o.from)
+			return cmdutil.Usagef("--to %s is not after --from %s", o.to, o.from)
 		}
 	}
 	if o.annotator != "" {
@@ -117,7 +118,7 @@ func runExport(a *app, o exportOptions) error {
 		frameTo = (to + mult - 1) / mult
 	}
 	if h.NSamples > 0 && from > 0 && frameFrom >= h.NSamples {
-		return usagef("--from %s: after the end of %s (%s)", o.from, o.record, strings.TrimSpace(wfdb.FormatTime(h.NSamples, h.Fs)))
+		return cmdutil.Usagef("--from %s: after the end of %s (%s)", o.from, o.record, strings.TrimSpace(wfdb.FormatTime(h.NSamples, h.Fs)))
 	}
 	if frameTo >= 0 && h.NSamples > 0 && frameTo > h.NSamples {
 		frameTo = h.NSamples
@@ -146,7 +147,7 @@ func selectSignals(h *wfdb.Header, list string) ([]int, error) {
 	}
 	sigs, err := signal.Select(names, list)
 	if err != nil {
-		return nil, usagef("--signals: record %s has %v", h.Name, err)
+		return nil, cmdutil.Usagef("--signals: record %s has %v", h.Name, err)
 	}
 	return sigs, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 const excerpt = "../../datasets/wfdb/testdata/mitdb/100s"
@@ -57,13 +58,13 @@ func TestExportErrors(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"export", "no/such/record"}, ExitError},
-		{[]string{"export", excerpt, "--signals", "II"}, ExitUsage},
-		{[]string{"export", excerpt, "--from", "x"}, ExitUsage},
-		{[]string{"export", excerpt, "--format", "xml"}, ExitUsage},
-		{[]string{"export", excerpt, "--from", "2", "--to", "1"}, ExitUsage},
-		{[]string{"export", excerpt, "--from", "10"}, ExitUsage}, // the excerpt is 10 s long
-		{[]string{"export"}, ExitUsage},
+		{[]string{"export", "no/such/record"}, cmdutil.ExitError},
+		{[]string{"export", excerpt, "--signals", "II"}, cmdutil.ExitUsage},
+		{[]string{"export", excerpt, "--from", "x"}, cmdutil.ExitUsage},
+		{[]string{"export", excerpt, "--format", "xml"}, cmdutil.ExitUsage},
+		{[]string{"export", excerpt, "--from", "2", "--to", "1"}, cmdutil.ExitUsage},
+		{[]string{"export", excerpt, "--from", "10"}, cmdutil.ExitUsage}, // the excerpt is 10 s long
+		{[]string{"export"}, cmdutil.ExitUsage},
 	}
 	for _, c := range cases {
 		code, _, errOut := runECG(t, "", c.args...)
@@ -155,7 +156,7 @@ func TestExportMultiSegmentSignals(t *testing.T) {
 				t.Fatalf("%s row %d: all %q, 1,0 %q, v5 %q", name, i, rowsAll[i], rowsSw[i], rowsV5[i])
 			}
 		}
-		if code, _, errOut := runECG(t, "", "export", rec, "--signals", "V1"); code != ExitUsage || !strings.Contains(errOut, "0=MLII, 1=V5") {
+		if code, _, errOut := runECG(t, "", "export", rec, "--signals", "V1"); code != cmdutil.ExitUsage || !strings.Contains(errOut, "0=MLII, 1=V5") {
 			t.Errorf("%s --signals V1: exit %d, %s", name, code, errOut)
 		}
 	}
@@ -217,7 +218,7 @@ func TestExportPhysicalLossless(t *testing.T) {
 	if want := "0\t-0.00000000\t0.00000000\n"; !strings.HasPrefix(out, "0\t") || len(strings.Fields(strings.Split(out, "\n")[0])[1]) < 10 {
 		t.Errorf("--precision 8: %q, want 8 decimals like %q", out, want)
 	}
-	if code, _, _ := runECG(t, "", "export", rec, "--physical", "--precision", "18"); code != ExitUsage {
-		t.Errorf("--precision 18: exit %d, want %d", code, ExitUsage)
+	if code, _, _ := runECG(t, "", "export", rec, "--physical", "--precision", "18"); code != cmdutil.ExitUsage {
+		t.Errorf("--precision 18: exit %d, want %d", code, cmdutil.ExitUsage)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
 // Every help file is used by a command and split into help and examples;
@@ -14,7 +16,7 @@ func TestHelpFiles(t *testing.T) {
 		t.Fatalf("help files: %v %v", files, err)
 	}
 	used := map[string]bool{}
-	streams, _, _ := TestStreams("")
+	streams, _, _ := iostreams.Test("")
 	root := newRootCmd(&app{io: streams})
 	for _, c := range root.Commands() {
 		for _, cc := range append(c.Commands(), c) {

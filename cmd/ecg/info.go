@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
@@ -15,12 +16,12 @@ import (
 func init() { register(newInfoCmd) }
 
 type infoOptions struct {
-	records   []string
-	format    string
-	annotator string
-	annSet    bool
-	jobs      int
-	fileInput // CSV and EDF files as records
+	records             []string
+	format              string
+	annotator           string
+	annSet              bool
+	jobs                int
+	cmdutil.DeviceFlags // CSV and EDF files as records
 }
 
 func newInfoCmd(a *app) *cobra.Command {
@@ -30,7 +31,7 @@ func newInfoCmd(a *app) *cobra.Command {
 		Short:   "Describe WFDB records: length, signals, checksums, annotations and rhythms",
 		Long:    helpText("info"),
 		Example: helpExamples("info"),
-		Args:    argsUsage(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.records = args
 			o.annSet = cmd.Flags().Changed("annotator")
@@ -38,15 +39,15 @@ func newInfoCmd(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	formatFlag(cmd, &o.format, "", "text", "text", "json")
+	cmdutil.FormatFlag(cmd, &o.format, "", "text", "text", "json")
 	f.StringVar(&o.annotator, "annotator", "atr", "annotation file to summarize (default atr, when present; \"\" for none)")
-	jobsFlag(cmd, &o.jobs, "records described")
-	o.fileInput.addFlags(cmd)
+	cmdutil.JobsFlag(cmd, &o.jobs, "records described")
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
 func runInfo(ctx context.Context, a *app, o infoOptions) error {
-	if err := o.fileInput.check(); err != nil {
+	if err := o.DeviceFlags.Check(); err != nil {
 		return err
 	}
 	paths, _, err := datasets.ExpandInputs(o.records)
@@ -58,7 +59,7 @@ func runInfo(ctx context.Context, a *app, o infoOptions) error {
 		err  error
 	}
 	results, err := pool.Map(ctx, paths, o.jobs, func(p string) result {
-		info, err := o.fileInput.opts.DescribeInput(p, o.annotator, o.annSet)
+		info, err := o.DeviceFlags.Options.DescribeInput(p, o.annotator, o.annSet)
 		return result{info, err}
 	}, nil)
 	if err != nil {
@@ -89,5 +90,5 @@ func runInfo(ctx context.Context, a *app, o infoOptions) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	return batchError(failed, len(results), "records", "could not be described")
+	return cmdutil.BatchError(failed, len(results), "records", "could not be described")
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 func TestInfoExcerpt(t *testing.T) {
@@ -43,15 +45,15 @@ func TestInfoExcerpt(t *testing.T) {
 
 func TestInfoErrors(t *testing.T) {
 	code, _, errOut := runECG(t, "", "info", "no/such/record")
-	if code != ExitError || !strings.Contains(errOut, "no/such/record.hea") {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "no/such/record.hea") {
 		t.Errorf("missing record: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runECG(t, "", "info", excerpt, "no/such/record")
-	if code != ExitPartial {
+	if code != cmdutil.ExitPartial {
 		t.Errorf("one of two missing: exit %d, stderr %q", code, errOut)
 	}
 	code, _, _ = runECG(t, "", "info", excerpt, "--format", "xml")
-	if code != ExitUsage {
+	if code != cmdutil.ExitUsage {
 		t.Errorf("bad format: exit %d", code)
 	}
 }

@@ -1,19 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
@@ -30,7 +23,7 @@ type ingestOptions struct {
 	force      bool
 	verbose    bool
 	// Conversion of CSV and EDF files (--out).
-	fileInput
+	cmdutil.DeviceFlags
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -40,7 +33,7 @@ func newIngestCmd(a *app) *cobra.Command {
 		Short:   "Check every record of a WFDB database, or convert CSV/EDF exports into WFDB records",
 		Long:    helpText("ingest"),
 		Example: helpExamples("ingest"),
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			return runIngest(cmd.Context(), a, o)
@@ -48,32 +41,32 @@ func newIngestCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "convert CSV/EDF files into WFDB records in this `DIR`")
-	formatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
-	jobsFlag(cmd, &o.jobs, "records checked")
+	cmdutil.FormatFlag(cmd, &o.format, "", "text", "text", "tsv", "csv", "json")
+	cmdutil.JobsFlag(cmd, &o.jobs, "records checked")
 	f.StringVar(&o.annotators, "annotators", "", "comma-separated annotators to check (default: ANNOTATORS file, else atr)")
 	f.BoolVar(&o.force, "force", false, "with --out: replace records that exist in DIR (default: leave them and report them)")
 	f.BoolVar(&o.strict, "strict", false, "unset checksums (0 in the header, not computed by the writer) are problems, not warnings")
 	f.BoolVar(&o.verbose, "verbose", false, "list every warning on stderr (default: only their count, and what a conversion lost)")
-	o.fileInput.addFlags(cmd)
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions) error {
-	if err := o.fileInput.check(); err != nil {
+	if err := o.DeviceFlags.Check(); err != nil {
 		return err
 	}
 	items, err := ingestItems(o)
 	if err != nil {
 		return err
 	}
-	opt := datasets.CheckOptions{Annotators: splitList(o.annotators), Strict: o.strict, Overwrite: o.force}
+	opt := datasets.CheckOptions{Annotators: cmdutil.SplitList(o.annotators), Strict: o.strict, Overwrite: o.force}
 	if len(opt.Annotators) == 0 {
 		opt.Annotators = datasets.DatabaseAnnotators(o.dir)
 	}
 	check := func(path string) datasets.RecordCheck { return datasets.CheckRecord(path, opt) }
 	if o.out != "" {
 		check = func(path string) datasets.RecordCheck {
-			return o.fileInput.opts.ConvertDeviceRecord(path, o.out, opt)
+			return o.DeviceFlags.Options.ConvertDeviceRecord(path, o.out, opt)
 		}
 	}
 	bar := a.newProgress(int64(len(items)), "ingest")
@@ -82,7 +75,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeIngestRows(a.io.Out, rows, o.format); err != nil {
+	if err := datasets.WriteRecordChecks(a.io.Out, rows, o.format); err != nil {
 		return err
 	}
 	bad, warned := 0, 0
@@ -98,7 +91,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions) error {
 	if bad > 0 {
 		// A check that ran and found problems: exit 3 even when every
 		// record has one, so scripts tell "bad data" from "could not run".
-		return &partialError{fmt.Sprintf("%d of %d records have problems", bad, len(rows))}
+		return &cmdutil.PartialError{Msg: fmt.Sprintf("%d of %d records have problems", bad, len(rows))}
 	}
 	if !a.quiet && o.format == "text" {
 		fmt.Fprintf(a.io.ErrOut, "%d records ok\n", len(rows))
@@ -134,47 +127,7 @@ func ingestItems(o ingestOptions) ([]string, error) {
 		if _, err := os.Stat(o.dir); err != nil {
 			return nil, err
 		}
-		return nil, usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
+		return nil, cmdutil.Usagef("%s is not a directory (ingest checks a database folder; use ecg info for one record)", o.dir)
 	}
 	return datasets.ListRecords(o.dir)
-}
-
-func writeIngestRows(w io.Writer, rows []datasets.RecordCheck, format string) error {
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "json":
-		enc := json.NewEncoder(bw)
-		for i := range rows {
-			if err := enc.Encode(&rows[i]); err != nil {
-				return err
-			}
-		}
-	case "tsv", "csv":
-		cw := csv.NewWriter(bw)
-		if format == "tsv" {
-			cw.Comma = '\t'
-		}
-		cw.Write([]string{"record", "signals", "fs", "frames", "duration_s", "checksums", "annotations", "status"})
-		for _, r := range rows {
-			cw.Write([]string{r.Record, strconv.Itoa(r.Signals), strconv.FormatFloat(r.Fs, 'g', -1, 64),
-				strconv.FormatInt(r.Frames, 10), strconv.FormatFloat(r.Duration, 'f', 3, 64), r.Checksums,
-				strconv.Itoa(r.Annotations), r.Status})
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-	default:
-		tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "RECORD\tSIGNALS\tDURATION\tCHECKSUMS\tANNOTATIONS\tSTATUS")
-		for _, r := range rows {
-			dur := "-"
-			if r.Fs > 0 {
-				dur = strings.TrimSpace(wfdb.FormatTime(r.Frames, r.Fs))
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%s\n", r.Record, r.Signals, dur, r.Checksums, r.Annotations, r.Status)
-		}
-		tw.Flush()
-	}
-	return bw.Flush()
 }

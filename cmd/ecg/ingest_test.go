@@ -3,11 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/ecgkit/ecg/datasets"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -56,8 +58,8 @@ func TestIngestCheck(t *testing.T) {
 	raw, _ = os.ReadFile(atr)
 	os.WriteFile(atr, raw[:7], 0o644)
 	code, out, _ = runECG(t, "", "ingest", dir, "--format", "json", "--jobs", "1")
-	if code != ExitPartial {
-		t.Fatalf("exit %d, want %d:\n%s", code, ExitPartial, out)
+	if code != cmdutil.ExitPartial {
+		t.Fatalf("exit %d, want %d:\n%s", code, cmdutil.ExitPartial, out)
 	}
 	var rows []datasets.RecordCheck
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -72,10 +74,10 @@ func TestIngestCheck(t *testing.T) {
 		t.Fatalf("rows %+v", rows)
 	}
 	// Usage errors and a missing folder.
-	if code, _, _ := runECG(t, "", "ingest", dir, "--format", "xml"); code != ExitUsage {
+	if code, _, _ := runECG(t, "", "ingest", dir, "--format", "xml"); code != cmdutil.ExitUsage {
 		t.Errorf("--format xml: exit %d", code)
 	}
-	if code, _, errOut := runECG(t, "", "ingest", filepath.Join(dir, "nope")); code != ExitError || !strings.Contains(errOut, "nope") {
+	if code, _, errOut := runECG(t, "", "ingest", filepath.Join(dir, "nope")); code != cmdutil.ExitError || !strings.Contains(errOut, "nope") {
 		t.Errorf("missing dir: exit %d %s", code, errOut)
 	}
 }
@@ -88,7 +90,7 @@ func TestIngestConvert(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "db")
 	// raw.txt has no time column and no --fs: a partial failure naming it.
 	code, stdout, _ := runECG(t, "", "ingest", in, "--out", out, "--format", "tsv")
-	if code != ExitPartial || !strings.Contains(stdout, "raw.txt") || !strings.Contains(stdout, "--fs") {
+	if code != cmdutil.ExitPartial || !strings.Contains(stdout, "raw.txt") || !strings.Contains(stdout, "--fs") {
 		t.Fatalf("exit %d:\n%s", code, stdout)
 	}
 	rec, err := wfdb.ReadRecord(filepath.Join(out, "dev_1"))

@@ -3,7 +3,8 @@
 // pathology archives, training and evaluation, and live scoring.
 //
 // This package is wiring only: each command turns its flags into an options
-// struct and makes one library call. Exit codes are listed in exitcodes.go.
+// struct and makes one library call. The exit codes are the table of
+// internal/cli/cmdutil.
 package main
 
 import (
@@ -12,21 +13,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"golang.org/x/term"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	streams := &IOStreams{
-		In:      os.Stdin,
-		Out:     os.Stdout,
-		ErrOut:  os.Stderr,
-		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
-		OutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
-		Environ: os.Getenv,
-	}
-	code := Run(ctx, os.Args[1:], streams)
+	code := Run(ctx, os.Args[1:], iostreams.System())
 	stop()
 	os.Exit(code)
 }

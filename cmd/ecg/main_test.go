@@ -5,11 +5,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
 func runECG(t testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	streams, out, errOut := TestStreams(stdin)
+	streams, out, errOut := iostreams.Test(stdin)
 	code = Run(context.Background(), args, streams)
 	return code, out.String(), errOut.String()
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 
 	"github.com/ecgkit/ecg/classify"
@@ -32,20 +33,20 @@ func newPredictCmd(a *app) *cobra.Command {
 		Short:   "Label images or records with a trained model",
 		Long:    helpText("predict"),
 		Example: helpExamples("predict"),
-		Args:    argsUsage(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
 			if !cmd.Flags().Changed("model") {
 				o.model = defaultmodel.Name
-				if looksLikeModel(args[0]) {
+				if defaultmodel.IsModel(args[0]) {
 					if len(args) == 1 {
-						return usagef("%s is a model: give the files to label after it", args[0])
+						return cmdutil.Usagef("%s is a model: give the files to label after it", args[0])
 					}
 					o.model, o.files = args[0], args[1:]
 				}
 			}
 			if o.top < 1 {
-				return usagef("--top %d: want 1 or more", o.top)
+				return cmdutil.Usagef("--top %d: want 1 or more", o.top)
 			}
 			return runPredict(cmd.Context(), a, o)
 		},
@@ -53,13 +54,13 @@ func newPredictCmd(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.model, "model", defaultmodel.Name, "model file from 'ecg train' (default: the embedded rhythm model)")
 	f.IntVar(&o.top, "top", 1, "number of best labels to print")
-	formatFlag(cmd, &o.format, "", "csv", "csv", "json")
+	cmdutil.FormatFlag(cmd, &o.format, "", "csv", "csv", "json")
 	f.StringVar(&o.manifest, "manifest", "", "manifest.csv whose RR columns go with the images")
 	return cmd
 }
 
 func runPredict(ctx context.Context, a *app, o *predictOptions) error {
-	m, err := loadModel(o.model)
+	m, err := defaultmodel.Load(o.model)
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 			return err
 		}
 	case m.Info.Features.UsesManifest():
-		return usagef("%s uses the manifest columns %s of its images: give --manifest ARCHIVE/manifest.csv",
+		return cmdutil.Usagef("%s uses the manifest columns %s of its images: give --manifest ARCHIVE/manifest.csv",
 			o.model, strings.Join(m.Info.Features.Extra, ", "))
 	}
 	cw := csv.NewWriter(a.io.Out)
@@ -123,5 +124,5 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	return batchError(failed, len(o.files), "files", "failed")
+	return cmdutil.BatchError(failed, len(o.files), "files", "failed")
 }

@@ -5,14 +5,27 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
+	"github.com/ecgkit/ecg/internal/cli/progress"
 	"github.com/spf13/cobra"
 )
 
 // app is what every command shares: streams and global flags.
 type app struct {
-	io    *IOStreams
+	io    *iostreams.IOStreams
 	quiet bool
 }
+
+// newProgress returns a progress bar over total items described by desc,
+// drawn only when stderr is a terminal and --quiet is not given.
+func (a *app) newProgress(total int64, desc string) *progress.Bar {
+	return progress.New(a.io.ErrOut, !a.quiet && a.io.ErrTTY, total, desc)
+}
+
+// newStages returns progress bars for the stages of a library call
+// (classify.Progress).
+func (a *app) newStages() *progress.Stages { return &progress.Stages{New: a.newProgress} }
 
 // commandFactories are registered by each command's file in an init
 // function, so that adding a command touches no other file.
@@ -38,7 +51,7 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 partial failure, 130 interrupted.`,
 	root.SetErr(a.io.ErrOut)
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "no progress bars or informational messages on stderr")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &cmdutil.UsageError{Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	for _, f := range commandFactories {
 		root.AddCommand(f(a))
@@ -47,7 +60,7 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 partial failure, 130 interrupted.`,
 }
 
 // Run runs ecg with args and returns the process exit code.
-func Run(ctx context.Context, args []string, streams *IOStreams) int {
+func Run(ctx context.Context, args []string, streams *iostreams.IOStreams) int {
 	a := &app{io: streams}
 	root := newRootCmd(a)
 	root.SetArgs(args)
@@ -56,18 +69,18 @@ func Run(ctx context.Context, args []string, streams *IOStreams) int {
 		err = context.Canceled
 	}
 	if err != nil {
-		if isCobraUsage(err) {
-			err = &usageError{err}
+		if cmdutil.IsCobraUsage(err) {
+			err = &cmdutil.UsageError{Err: err}
 		}
-		code := exitCode(err)
-		if code != ExitInterrupted {
+		code := cmdutil.ExitCode(err)
+		if code != cmdutil.ExitInterrupted {
 			fmt.Fprintf(streams.ErrOut, "%s: %s\n", errorPrefix(cmd), strings.TrimPrefix(err.Error(), cmd.Name()+": "))
 		} else {
 			fmt.Fprintf(streams.ErrOut, "%s: interrupted\n", errorPrefix(cmd))
 		}
 		return code
 	}
-	return ExitOK
+	return cmdutil.ExitOK
 }
 
 // errorPrefix names the command an error comes from: "ecg spectro",
@@ -77,22 +90,4 @@ func errorPrefix(cmd *cobra.Command) string {
 		return "ecg"
 	}
 	return cmd.CommandPath()
-}
-
-// isCobraUsage reports errors that cobra raises for a bad command line.
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "arg(s)") ||
-		strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "invalid argument")
-}
-
-// argsUsage wraps a cobra positional-argument validator so that its errors
-// are usage errors (exit code 2).
-func argsUsage(v cobra.PositionalArgs) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := v(cmd, args); err != nil {
-			return &usageError{err}
-		}
-		return nil
-	}
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -92,7 +93,7 @@ func TestScripts(t *testing.T) {
 //
 // runs program as exec does (its stdout and stderr are kept for the
 // stdout and stderr commands) and fails unless it exits with code N
-// (exitcodes.go: 0 ok, 1 error, 2 usage, 3 partial, 130 interrupted).
+// (internal/cli/cmdutil/exit.go: 0 ok, 1 error, 2 usage, 3 partial, 130 interrupted).
 // When N is not 0, stderr must also start as every ecg error does
 // ("ecg [command]: ...") and show no panic; a usage error (2) prints
 // nothing on stdout.
@@ -121,7 +122,7 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if want != 0 && !errorLine.MatchString(stderr) {
 		ts.Fatalf("stderr %q does not start with \"ecg [command]: \"", stderr)
 	}
-	if want == ExitUsage && ts.ReadFile("stdout") != "" {
+	if want == cmdutil.ExitUsage && ts.ReadFile("stdout") != "" {
 		ts.Fatalf("a usage error printed on stdout")
 	}
 }

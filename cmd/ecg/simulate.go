@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 func init() { register(newSimulateCmd) }
@@ -34,14 +35,14 @@ func newSimulateCmd(a *app) *cobra.Command {
 		Short:   "Generate a synthetic ECG with known beats and rhythm",
 		Long:    helpText("simulate"),
 		Example: helpExamples("simulate"),
-		Args:    argsUsage(cobra.NoArgs),
+		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.rhythm, "rhythm", synth.Normal, "rhythm: "+strings.Join(synth.Rhythms, "|"))
-	completeValues(cmd, "rhythm", synth.Rhythms...)
+	cmdutil.CompleteValues(cmd, "rhythm", synth.Rhythms...)
 	f.Float64Var(&o.hr, "hr", 0, "mean heart rate in bpm (0: the rhythm's default)")
 	f.Float64Var(&o.noise, "noise", 0.01, "white noise standard deviation in mV")
 	f.Float64Var(&o.wander, "wander", 0.05, "baseline wander amplitude in mV")
@@ -50,29 +51,29 @@ func newSimulateCmd(a *app) *cobra.Command {
 	f.Int64Var(&o.seed, "seed", 1, "random seed")
 	f.BoolVar(&o.realtime, "realtime", false, "pace stdout output at the sampling rate")
 	f.StringVar(&o.out, "out", "", "write the WFDB record DIR/NAME (.hea, .dat, .atr) instead of stdout")
-	formatFlag(cmd, &o.format, "stdout format (text: one mV value per line, csv: time,ecg)", "text", "text", "csv")
+	cmdutil.FormatFlag(cmd, &o.format, "stdout format (text: one mV value per line, csv: time,ecg)", "text", "text", "csv")
 	return cmd
 }
 
 func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
-	dur, err := parseSeconds(o.duration)
+	dur, err := cmdutil.ParseSeconds(o.duration)
 	if err != nil || dur < 0 {
-		return usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
+		return cmdutil.Usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
 	}
 	if !(o.fs > 0) {
-		return usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
+		return cmdutil.Usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.fs)
 	}
 	opt := synth.Options{Rhythm: o.rhythm, HR: o.hr, Noise: o.noise, Wander: o.wander, Fs: o.fs, Duration: dur, Seed: o.seed}
 	if o.out != "" {
 		if dur == 0 {
-			return usagef("--out needs a --duration")
+			return cmdutil.Usagef("--out needs a --duration")
 		}
 		if o.realtime {
-			return usagef("--realtime writes to stdout; drop --out")
+			return cmdutil.Usagef("--realtime writes to stdout; drop --out")
 		}
 		rec, err := synth.Generate(opt)
 		if err != nil {
-			return usagef("%v", err)
+			return cmdutil.Usagef("%v", err)
 		}
 		dir, name := filepath.Split(strings.TrimSuffix(o.out, ".hea"))
 		if dir == "" {
@@ -92,7 +93,7 @@ func runSimulate(ctx context.Context, a *app, o *simulateOptions) error {
 	}
 	g, err := synth.NewGenerator(opt)
 	if err != nil {
-		return usagef("%v", err)
+		return cmdutil.Usagef("%v", err)
 	}
 	return g.WriteText(ctx, a.io.Out, synth.TextOptions{CSV: o.format == "csv", Realtime: o.realtime})
 }

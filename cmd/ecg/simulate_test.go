@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 func TestSimulateText(t *testing.T) {
@@ -85,8 +86,8 @@ func TestSimulateUsage(t *testing.T) {
 		{"simulate", "--duration", "0", "--out", "x/y"},
 		{"simulate", "--fs", "5"},
 	} {
-		if code, _, errOut := runECG(t, "", args...); code != ExitUsage {
-			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, ExitUsage)
+		if code, _, errOut := runECG(t, "", args...); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, cmdutil.ExitUsage)
 		}
 	}
 }

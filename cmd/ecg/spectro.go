@@ -1,21 +1,19 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/spf13/cobra"
 )
 
 func init() { register(newSpectroCmd) }
 
 type spectroOptions struct {
-	fileInput                                                            // CSV and EDF files as records
+	cmdutil.DeviceFlags                                                  // CSV and EDF files as records
 	out, stride, hop, label, beatWindow, annotator, shard, format, write string
 	keepPartial, figure, dumpCSV, force                                  bool
 	signals                                                              []string
@@ -35,7 +33,7 @@ func newSpectroCmd(a *app) *cobra.Command {
 		Short:   "Spectrogram images of ECG strides, and labelled pathology archives",
 		Long:    helpText("spectro"),
 		Example: helpExamples("spectro"),
-		Args:    argsUsage(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
 			return runSpectro(cmd, a, o, args)
@@ -50,40 +48,40 @@ func newSpectroCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.figure, "figure", false, "also write NAME_figure.png, a figure for people")
 	f.BoolVar(&o.dumpCSV, "dump-csv", false, "also write NAME.csv, the spectrogram matrix")
 	f.StringVar(&o.label, "label", "", "build a labelled archive: rhythm, beats or aami")
-	completeValues(cmd, "label", "rhythm", "beats", "aami")
+	cmdutil.CompleteValues(cmd, "label", "rhythm", "beats", "aami")
 	f.Float64Var(&o.minFraction, "min-fraction", 0.8, "with --label rhythm: share of the stride the rhythm must cover")
 	f.StringVar(&o.beatWindow, "beat-window", "0.25s,0.45s", "with --label aami: time before,after each beat")
 	f.StringVar(&o.annotator, "annotator", "atr", "reference annotator for labels and beat counts")
 	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist and remove those of an earlier run that this run no longer makes")
-	jobsFlag(cmd, &o.jobs, "windows rendered")
+	cmdutil.JobsFlag(cmd, &o.jobs, "windows rendered")
 	f.StringVar(&o.shard, "shard", "", "process shard `K/N`: every N-th record from K (0-based)")
-	formatFlag(cmd, &o.format, "summary format on stdout", "text", "text", "json")
+	cmdutil.FormatFlag(cmd, &o.format, "summary format on stdout", "text", "text", "json")
 	f.StringVar(&o.write, "write", "png", "what to write per window: png, wfdb (a one-signal record NAME.hea+NAME.dat, format 16, 1 µV steps) or both")
-	completeValues(cmd, "write", "png", "wfdb", "both")
+	cmdutil.CompleteValues(cmd, "write", "png", "wfdb", "both")
 	f.StringVar(&o.window, "window", "hann", "STFT window: hann, hamming, blackman, boxcar, tukey(alpha)")
-	completeValues(cmd, "window", "hann", "hamming", "blackman", "boxcar", "tukey(0.25)")
+	cmdutil.CompleteValues(cmd, "window", "hann", "hamming", "blackman", "boxcar", "tukey(0.25)")
 	f.IntVar(&o.nperseg, "nperseg", 0, "STFT segment length in samples (default about 0.7 s, a power of two; 0.18 s for aami)")
 	f.IntVar(&o.noverlap, "noverlap", -1, "STFT overlap in samples (default nperseg/2; 7/8 for aami)")
 	f.IntVar(&o.nfft, "nfft", 0, "FFT length (default nperseg; 4x for aami)")
 	f.StringVar(&o.detrend, "detrend", "constant", "segment detrend: none, constant or linear")
-	completeValues(cmd, "detrend", "none", "constant", "linear")
+	cmdutil.CompleteValues(cmd, "detrend", "none", "constant", "linear")
 	f.StringVar(&o.scaling, "scaling", "density", "density (mV²/Hz) or spectrum (mV²)")
-	completeValues(cmd, "scaling", "density", "spectrum")
+	cmdutil.CompleteValues(cmd, "scaling", "density", "spectrum")
 	f.StringVar(&o.mode, "mode", "psd", "psd or magnitude")
-	completeValues(cmd, "mode", "psd", "magnitude")
+	cmdutil.CompleteValues(cmd, "mode", "psd", "magnitude")
 	f.Float64Var(&o.fmin, "fmin", 0.5, "lowest frequency kept (Hz)")
 	f.Float64Var(&o.fmax, "fmax", 40, "highest frequency kept (Hz)")
 	f.StringVar(&o.size, "size", "224", "raw image size: N or WxH pixels")
 	f.StringVar(&o.colormap, "colormap", "gray", "raw image colours: gray or viridis")
-	completeValues(cmd, "colormap", "gray", "viridis")
+	cmdutil.CompleteValues(cmd, "colormap", "gray", "viridis")
 	f.StringVar(&o.dbRange, "db-range", "-80,-10", "dB range of the raw images (re 1 unit²/Hz)")
-	o.fileInput.addFlags(cmd)
+	o.DeviceFlags.AddFlags(cmd)
 	return cmd
 }
 
 func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) error {
 	if o.out == "" {
-		return usagef("--out DIR is required")
+		return cmdutil.Usagef("--out DIR is required")
 	}
 	opt, err := o.archiveOptions()
 	if err != nil {
@@ -91,12 +89,12 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	}
 	r, err := o.renderer(opt.Label == datasets.LabelAAMI)
 	if err != nil {
-		return usagef("%v", err)
+		return cmdutil.Usagef("%v", err)
 	}
 	if err := o.outputs(&opt, r); err != nil {
 		return err
 	}
-	if err := o.fileInput.check(); err != nil {
+	if err := o.DeviceFlags.Check(); err != nil {
 		return err
 	}
 	records, fromFiles, err := datasets.ExpandInputs(args)
@@ -104,7 +102,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 		return err
 	}
 	if fromFiles {
-		opt.Open = o.fileInput.opts.Opener()
+		opt.Open = o.DeviceFlags.Options.Opener()
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(args, " "))
@@ -119,7 +117,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	bar.Done()
 	var pe *datasets.ParamsError
 	if errors.As(err, &pe) {
-		return usagef("%s was made with other parameters (see %s); use --force to redo it with these, or another --out", pe.Dir, pe.Path)
+		return cmdutil.Usagef("%s was made with other parameters (see %s); use --force to redo it with these, or another --out", pe.Dir, pe.Path)
 	}
 	if err != nil {
 		return err
@@ -129,68 +127,16 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	}
 	total := res.Records + len(res.Failed)
 	if res.Records == 0 && len(res.Failed) > 0 {
-		return batchError(len(res.Failed), total, "records", "failed")
+		return cmdutil.BatchError(len(res.Failed), total, "records", "failed")
 	}
 	if res.Records == 0 && res.SkippedRecords > 0 {
 		return fmt.Errorf("no record has the signals %s", strings.Join(o.signals, ","))
 	}
 	if res.Windows == 0 && res.SkippedShort > 0 {
-		return usagef("every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.Params(360).NPerSeg)
+		return cmdutil.Usagef("every window is shorter than the STFT segment (--nperseg %d at 360 Hz); use a longer --stride or a shorter --nperseg", r.Params(360).NPerSeg)
 	}
-	if err := writeSpectroSummary(a.io.Out, o.format, res, opt); err != nil {
+	if err := res.WriteSummary(a.io.Out, o.format, opt); err != nil {
 		return err
 	}
-	return batchError(len(res.Failed), total, "records", "failed")
-}
-
-// writeSpectroSummary writes what the archive did, as text or one JSON
-// object.
-func writeSpectroSummary(w io.Writer, format string, res *datasets.ArchiveResult, opt datasets.ArchiveOptions) error {
-	if format == "json" {
-		errs := make([]string, len(res.Failed))
-		for i, e := range res.Failed {
-			errs[i] = e.Error()
-		}
-		return json.NewEncoder(w).Encode(map[string]any{
-			"records": res.Records, "images": res.Windows, "written": res.Written, "existing": res.Existing,
-			"skipped_fraction": res.SkippedFraction, "skipped_no_label": res.SkippedNoLabel,
-			"skipped_edge": res.SkippedEdge, "skipped_records": res.SkippedRecords,
-			"skipped_short": res.SkippedShort, "short_records": res.ShortRecords,
-			"labels": res.Labels, "manifest": res.Manifest, "failed": errs, "removed": res.Removed,
-		})
-	}
-	fmt.Fprintf(w, "%d records, %d images (%d files written, %d kept) in %s\n", res.Records, res.Windows, res.Written, res.Existing, opt.Out)
-	if opt.Label != datasets.LabelNone {
-		labels := make([]string, 0, len(res.Labels))
-		for l := range res.Labels {
-			labels = append(labels, l)
-		}
-		sort.Strings(labels)
-		for _, l := range labels {
-			fmt.Fprintf(w, "  %-8s %d\n", l, res.Labels[l])
-		}
-	}
-	for _, line := range []struct {
-		n      int
-		format string
-		arg    any
-	}{
-		{res.Removed, "removed %d files of the earlier archive that this run no longer makes\n", nil},
-		{res.SkippedFraction, "skipped %d strides whose rhythm covers less than %g of the stride\n", opt.MinFraction},
-		{res.SkippedNoLabel, "skipped %d windows without a label\n", nil},
-		{res.SkippedEdge, "skipped %d beats whose window runs past the record\n", nil},
-		{res.SkippedShort, "skipped %d windows shorter than the STFT segment\n", nil},
-		{res.ShortRecords, "%d records are shorter than one stride (not read)\n", nil},
-		{res.SkippedRecords, "skipped %d records without the signals %s\n", strings.Join(opt.Signals, ",")},
-	} {
-		if line.n > 0 && line.arg == nil {
-			fmt.Fprintf(w, line.format, line.n)
-		} else if line.n > 0 {
-			fmt.Fprintf(w, line.format, line.n, line.arg)
-		}
-	}
-	if res.Manifest != "" {
-		fmt.Fprintf(w, "manifest %s\n", res.Manifest)
-	}
-	return nil
+	return cmdutil.BatchError(len(res.Failed), total, "records", "failed")
 }

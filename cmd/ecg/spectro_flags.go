@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/spectro"
 	"github.com/ecgkit/ecg/spectro/figure"
 )
@@ -18,11 +19,11 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	opt := datasets.ArchiveOptions{Out: o.out, KeepPartial: o.keepPartial, Signals: o.signals,
 		MinFraction: o.minFraction, Annotator: o.annotator, Force: o.force, Jobs: o.jobs}
 	var err error
-	if opt.Stride, err = parseSeconds(o.stride); err != nil || !(opt.Stride > 0) {
-		return opt, usagef("--stride %s: want a positive duration", o.stride)
+	if opt.Stride, err = cmdutil.ParseSeconds(o.stride); err != nil || !(opt.Stride > 0) {
+		return opt, cmdutil.Usagef("--stride %s: want a positive duration", o.stride)
 	}
-	if opt.Hop, err = parseSeconds(o.hop); err != nil || !(opt.Hop > 0) {
-		return opt, usagef("--hop %s: want a positive duration", o.hop)
+	if opt.Hop, err = cmdutil.ParseSeconds(o.hop); err != nil || !(opt.Hop > 0) {
+		return opt, cmdutil.Usagef("--hop %s: want a positive duration", o.hop)
 	}
 	if !o.changed("hop") {
 		opt.Hop = opt.Stride
@@ -31,24 +32,24 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	case datasets.LabelNone, datasets.LabelRhythm, datasets.LabelBeats, datasets.LabelAAMI:
 		opt.Label = datasets.LabelMode(o.label)
 	default:
-		return opt, usagef("--label %q: want rhythm, beats or aami", o.label)
+		return opt, cmdutil.Usagef("--label %q: want rhythm, beats or aami", o.label)
 	}
 	if !(o.minFraction > 0 && o.minFraction <= 1) {
-		return opt, usagef("--min-fraction %g: want a fraction in (0, 1]", o.minFraction)
+		return opt, cmdutil.Usagef("--min-fraction %g: want a fraction in (0, 1]", o.minFraction)
 	}
 	before, after, ok := strings.Cut(o.beatWindow, ",")
-	if opt.BeatBefore, err = parseSeconds(strings.TrimSpace(before)); err == nil {
-		opt.BeatAfter, err = parseSeconds(strings.TrimSpace(after))
+	if opt.BeatBefore, err = cmdutil.ParseSeconds(strings.TrimSpace(before)); err == nil {
+		opt.BeatAfter, err = cmdutil.ParseSeconds(strings.TrimSpace(after))
 	}
 	if !ok || strings.Contains(after, ",") || err != nil || opt.BeatBefore < 0 || opt.BeatAfter < 0 || opt.BeatBefore+opt.BeatAfter <= 0 {
-		return opt, usagef("--beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
+		return opt, cmdutil.Usagef("--beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
 	}
 	if o.shard != "" {
 		k, n, ok := strings.Cut(o.shard, "/")
 		ki, err1 := strconv.Atoi(k)
 		ni, err2 := strconv.Atoi(n)
 		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 0 || ki >= ni {
-			return opt, usagef("--shard %q: want K/N with 0 <= K < N", o.shard)
+			return opt, cmdutil.Usagef("--shard %q: want K/N with 0 <= K < N", o.shard)
 		}
 		opt.Shard, opt.Shards = ki, ni
 	}
@@ -108,7 +109,7 @@ func (o *spectroOptions) outputs(opt *datasets.ArchiveOptions, r *spectro.Stride
 	case "both":
 		opt.Outputs = append([]datasets.Output{r.PNG()}, datasets.WFDBOutputs()...)
 	default:
-		return usagef("--write %q: want png, wfdb or both", o.write)
+		return cmdutil.Usagef("--write %q: want png, wfdb or both", o.write)
 	}
 	if o.figure {
 		opt.Outputs = append(opt.Outputs, figure.Output(r))

@@ -15,6 +15,8 @@ import (
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
 // simulatedRecord writes a synthetic record with ecg simulate and returns
@@ -142,13 +144,13 @@ func TestSpectroUsage(t *testing.T) {
 		{"spectro", rec, "--out", t.TempDir(), "--db-range", "0,-10"},
 		{"spectro", rec, "--out", t.TempDir(), "--min-fraction", "2"},
 	} {
-		if code, _, errOut := runECG(t, "", args...); code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d (%s)", args[2:], code, ExitUsage, errOut)
+		if code, _, errOut := runECG(t, "", args...); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args[2:], code, cmdutil.ExitUsage, errOut)
 		}
 	}
 	// A missing record: exit 1 naming it.
 	code, _, errOut := runECG(t, "", "spectro", filepath.Join(t.TempDir(), "nope"), "--out", t.TempDir())
-	if code != ExitError || !strings.Contains(errOut, "nope") {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "nope") {
 		t.Fatalf("missing record: exit %d %q", code, errOut)
 	}
 }
@@ -186,7 +188,7 @@ func TestSpectroWFDBAndParams(t *testing.T) {
 	}
 	// Other parameters on the same archive: refused without --force.
 	code, _, errOut = runECG(t, "", "spectro", rec, "--out", out, "--label", "rhythm", "--write", "wfdb", "--stride", "20s")
-	if code != ExitUsage || !strings.Contains(errOut, "other parameters") {
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut, "other parameters") {
 		t.Fatalf("changed parameters: exit %d %q", code, errOut)
 	}
 	code, _, errOut = runECG(t, "", "spectro", rec, "--out", out, "--label", "rhythm", "--write", "wfdb", "--stride", "20s", "--force")
@@ -196,17 +198,17 @@ func TestSpectroWFDBAndParams(t *testing.T) {
 	// Signals nobody has (or one of them): exit 1. Every window shorter
 	// than nperseg: exit 2.
 	for _, sigs := range []string{"V9", "mlii,V9"} {
-		if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--signals", sigs); code != ExitError || !strings.Contains(errOut, "V9") {
+		if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--signals", sigs); code != cmdutil.ExitError || !strings.Contains(errOut, "V9") {
 			t.Fatalf("--signals %s: exit %d %q", sigs, code, errOut)
 		}
 	}
-	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--nperseg", "100000"); code != ExitUsage {
+	if code, _, errOut = runECG(t, "", "spectro", rec, "--out", t.TempDir(), "--nperseg", "100000"); code != cmdutil.ExitUsage {
 		t.Fatalf("--nperseg 100000: exit %d %q", code, errOut)
 	}
 	// Nothing but failures: exit 1, no summary, no manifest.
 	empty := t.TempDir()
 	code, stdout, _ := runECG(t, "", "spectro", filepath.Join(t.TempDir(), "nosuch"), "--out", empty)
-	if _, err := os.Stat(filepath.Join(empty, "manifest.csv")); code != ExitError || stdout != "" || err == nil {
+	if _, err := os.Stat(filepath.Join(empty, "manifest.csv")); code != cmdutil.ExitError || stdout != "" || err == nil {
 		t.Fatalf("all failed: exit %d, stdout %q, manifest %v", code, stdout, err)
 	}
 }
@@ -219,7 +221,7 @@ func BenchmarkSpectroRecord100(b *testing.B) {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	for b.Loop() {
 		out := benchOutDir(b)
-		streams, _, errOut := TestStreams("")
+		streams, _, errOut := iostreams.Test("")
 		if code := Run(context.Background(), []string{"spectro", rec, "--out", out, "-q"}, streams); code != 0 {
 			b.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -243,7 +245,7 @@ func TestSpectroAllWindowsShortNoManifest(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out")
 	code, _, errOut := runECG(t, "", "spectro", rec, "--out", out, "--stride", "0.1s")
-	if code != ExitUsage || !strings.Contains(errOut, "shorter than the STFT segment") {
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut, "shorter than the STFT segment") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.csv")); !os.IsNotExist(err) {

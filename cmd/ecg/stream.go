@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.bug.st/serial"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
+	"github.com/ecgkit/ecg/internal/cli/serialport"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
 func init() { register(newStreamCmd) }
@@ -48,7 +47,7 @@ func newStreamCmd(a *app) *cobra.Command {
 		Short:   "Score a live ECG from stdin or a serial port; events as JSON lines",
 		Long:    helpText("stream"),
 		Example: helpExamples("stream"),
-		Args:    argsUsage(cobra.NoArgs),
+		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStream(cmd.Context(), a, o)
 		},
@@ -64,7 +63,7 @@ func newStreamCmd(a *app) *cobra.Command {
 	f.StringVar(&o.in.TimeUnits, "time-units", "", "timestamp units: s, ms or us (default: inferred from their spacing)")
 	f.BoolVar(&o.binary, "binary", false, "input is raw little-endian int16 (units adu)")
 	f.StringVar(&o.in.Units, "units", "", "value units: mV, uV, V or adu (default mV; adu for --binary)")
-	completeValues(cmd, "units", "mV", "uV", "V", "adu")
+	cmdutil.CompleteValues(cmd, "units", "mV", "uV", "V", "adu")
 	f.Float64Var(&o.in.Gain, "gain", 0, "ADC units per mV for --units adu (default 200)")
 	f.Float64Var(&o.in.Baseline, "baseline", 0, "ADC value of 0 mV for --units adu")
 	f.IntVar(&o.in.MaxLine, "max-line", stream.DefaultMaxLine, "longest input line in bytes; longer ones are dropped and counted")
@@ -89,78 +88,45 @@ func newStreamCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// abortOnSecondSignal calls abort when a second interrupt (or SIGTERM)
-// arrives while the first one is being handled: the alert commands' shutdown
-// is cut short instead of the process dying with their process groups
-// alive. It returns the function that stops watching.
-func abortOnSecondSignal(abort func()) (stop func()) {
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for k := 0; k < 2; k++ {
-			select {
-			case <-sig:
-			case <-done:
-				return
-			}
-		}
-		abort()
-	}()
-	return func() { signal.Stop(sig); close(done) }
-}
-
-// lockedWriter serialises writes from the alert command and the command.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
 func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	in := o.in
 	switch {
 	case o.jsonIn && o.binary:
-		return usagef("--json and --binary exclude each other")
+		return cmdutil.Usagef("--json and --binary exclude each other")
 	case o.jsonIn:
 		in.Format = stream.FormatJSON
 	case o.binary:
 		in.Format = stream.FormatBinary
 	}
-	win, err := parseSeconds(o.window)
+	win, err := cmdutil.ParseSeconds(o.window)
 	if err != nil {
-		return usagef("--window %v", err)
+		return cmdutil.Usagef("--window %v", err)
 	}
-	hop, err := parseSeconds(o.hop)
+	hop, err := cmdutil.ParseSeconds(o.hop)
 	if err != nil {
-		return usagef("--hop %v", err)
+		return cmdutil.Usagef("--hop %v", err)
 	}
 	// The library reads 0 as "the default"; on the command line 0 is a
 	// mistake to report, not to replace.
 	if win <= 0 || hop <= 0 {
-		return usagef("--window %s, --hop %s: both must be more than 0", o.window, o.hop)
+		return cmdutil.Usagef("--window %s, --hop %s: both must be more than 0", o.window, o.hop)
 	}
 	if o.fsGiven && !(o.fs > 0) {
-		return usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
+		return cmdutil.Usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
 	}
 	if err := beats.CheckRate(o.fs); o.fsGiven && err != nil {
-		return usagef("--fs %v", err)
+		return cmdutil.Usagef("--fs %v", err)
 	}
 	if o.windows < 1 {
-		return usagef("--alert-windows %d: want 1 or more", o.windows)
+		return cmdutil.Usagef("--alert-windows %d: want 1 or more", o.windows)
 	}
 	if !(o.maxNoisy > 0) {
-		return usagef("--max-noisy %g: want a share more than 0 (1: no limit)", o.maxNoisy)
+		return cmdutil.Usagef("--max-noisy %g: want a share more than 0 (1: no limit)", o.maxNoisy)
 	}
 	if o.baud <= 0 {
-		return usagef("--baud %d", o.baud)
+		return cmdutil.Usagef("--baud %d", o.baud)
 	}
-	errOut := &lockedWriter{w: a.io.ErrOut}
+	errOut := &iostreams.SyncWriter{W: a.io.ErrOut}
 	out := stream.NewJSONWriter(a.io.Out)
 	cfg := stream.Config{
 		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal,
@@ -176,7 +142,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	if o.alertExec != "" {
 		n := stream.NewCommandNotifier(ctx, o.alertExec, 16, 30*time.Second, errOut)
-		defer abortOnSecondSignal(n.Abort)()
+		defer cmdutil.AbortOnSecondSignal(n.Abort)()
 		defer func() {
 			atShutdown := n.Shutdown(stream.DefaultShutdownGrace)
 			if d := n.Dropped() - atShutdown; d > 0 {
@@ -189,14 +155,14 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	}
 	s, err := stream.New(in, cfg)
 	if err != nil {
-		return usagef("%v", err)
+		return cmdutil.Usagef("%v", err)
 	}
 	if o.serial == "" {
 		if err := stream.Run(ctx, a.io.In, s, out.Flush); err != nil {
 			if errors.Is(err, stream.ErrNoRate) {
 				// Known only once the input shows that it has no
 				// timestamps: still a missing --fs.
-				return usagef("%v", err)
+				return cmdutil.Usagef("%v", err)
 			}
 			return fmt.Errorf("stdin: %w", err)
 		}
@@ -206,28 +172,14 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 }
 
 func loadSignalModel(path string) (*classify.Model, error) {
-	m, err := loadModel(path)
+	m, err := defaultmodel.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	if m.Info.Features.Input != classify.InputSignal {
-		return nil, usagef("%s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
+		return nil, cmdutil.Usagef("%s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
 	}
 	return m, nil
-}
-
-// portReader reads a serial port, turning read timeouts ((0, nil) from
-// go.bug.st/serial) into another try, so that callers see data or an
-// error. Closing the port ends a pending Read.
-type portReader struct{ serial.Port }
-
-func (r portReader) Read(b []byte) (int, error) {
-	for {
-		n, err := r.Port.Read(b)
-		if n > 0 || err != nil {
-			return n, err
-		}
-	}
 }
 
 // streamSerial runs the stream over the serial device o.serial, opening it
@@ -235,17 +187,7 @@ func (r portReader) Read(b []byte) (int, error) {
 func streamSerial(ctx context.Context, a *app, o *streamOptions, s *stream.Stream, out *stream.JSONWriter, errOut io.Writer) error {
 	rc := stream.Reconnect{
 		Name: "serial " + o.serial,
-		Open: func(context.Context) (io.ReadCloser, error) {
-			p, err := serial.Open(o.serial, &serial.Mode{BaudRate: o.baud})
-			if err != nil {
-				return nil, err
-			}
-			if err := p.SetReadTimeout(250 * time.Millisecond); err != nil {
-				p.Close()
-				return nil, err
-			}
-			return portReader{p}, nil
-		},
+		Open: serialport.Opener(o.serial, o.baud),
 		Once: o.noRecon,
 		OnEvent: func(e stream.ReconnectEvent) {
 			if a.quiet {

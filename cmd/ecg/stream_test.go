@@ -17,12 +17,14 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/stream"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
 // simText returns `ecg simulate` text output.
 func simText(t testing.TB, args ...string) string {
 	t.Helper()
-	streams, out, errOut := TestStreams("")
+	streams, out, errOut := iostreams.Test("")
 	if code := Run(context.Background(), append([]string{"simulate"}, args...), streams); code != 0 {
 		t.Fatalf("simulate %v: exit %d: %s", args, code, errOut)
 	}
@@ -43,14 +45,14 @@ func trainSimModel(t testing.TB) string {
 		} {
 			args := []string{"simulate", "-q", "--rhythm", c[1], "--hr", c[2], "--noise", noise, "--seed", fmt.Sprint(1000 + i),
 				"--duration", "60", "--out", filepath.Join(dir, "data", c[0], fmt.Sprintf("%s%d", c[1], i))}
-			streams, _, errOut := TestStreams("")
+			streams, _, errOut := iostreams.Test("")
 			if code := Run(context.Background(), args, streams); code != 0 {
 				t.Fatalf("%v: exit %d: %s", args, code, errOut)
 			}
 		}
 	}
 	model := filepath.Join(dir, "sim.ecgm")
-	streams, _, errOut := TestStreams("")
+	streams, _, errOut := iostreams.Test("")
 	if code := Run(context.Background(), []string{"train", "-q", filepath.Join(dir, "data"), "--out", model}, streams); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errOut)
 	}
@@ -167,7 +169,7 @@ func TestStreamSerialPTY(t *testing.T) {
 	}
 
 	var out, errBuf syncBuffer
-	streams := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errBuf, Environ: func(string) string { return "" }}
+	streams := &iostreams.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errBuf, Environ: func(string) string { return "" }}
 	done := make(chan int)
 	go func() {
 		done <- Run(context.Background(), append(args, "--serial", tty.Name(), "--baud", "115200", "--no-reconnect"), streams)
@@ -197,7 +199,7 @@ func TestStreamSerialPTY(t *testing.T) {
 	ptmx.Close()
 	select {
 	case code := <-done:
-		if code != ExitError || !strings.Contains(errBuf.String(), "serial "+tty.Name()) {
+		if code != cmdutil.ExitError || !strings.Contains(errBuf.String(), "serial "+tty.Name()) {
 			t.Errorf("device gone with --no-reconnect: exit %d, stderr %q", code, errBuf.String())
 		}
 	case <-time.After(20 * time.Second):
@@ -223,11 +225,11 @@ func TestStreamUsage(t *testing.T) {
 		{"stream", "--fs", "360", "--units", "furlongs"},
 		{"stream", "--fs", "360", "--alert-threshold", "2"},
 	} {
-		if code, _, errOut := runECG(t, "1\n", args...); code != ExitUsage {
-			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, ExitUsage)
+		if code, _, errOut := runECG(t, "1\n", args...); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, cmdutil.ExitUsage)
 		}
 	}
-	if code, _, errOut := runECG(t, "1\n", "stream", "--fs", "360", "--model", "/nonexistent.ecgm"); code != ExitError || !strings.Contains(errOut, "nonexistent") {
+	if code, _, errOut := runECG(t, "1\n", "stream", "--fs", "360", "--model", "/nonexistent.ecgm"); code != cmdutil.ExitError || !strings.Contains(errOut, "nonexistent") {
 		t.Errorf("missing model: exit %d, %s", code, errOut)
 	}
 }
@@ -315,7 +317,7 @@ func BenchmarkStreamText(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	b.ResetTimer()
 	for b.Loop() {
-		streams, _, errOut := TestStreams(in)
+		streams, _, errOut := iostreams.Test(in)
 		if code := Run(context.Background(), []string{"stream", "--fs", "360", "--model", model}, streams); code != 0 {
 			b.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -350,7 +352,7 @@ func TestStreamRateFromCSVHeader(t *testing.T) {
 	}
 	// Plain numbers: the missing rate is a usage error.
 	code, _, errOut = runECG(t, "0.1\n0.2\n", "stream", "--model", "none")
-	if code != ExitUsage || !strings.HasPrefix(errOut, "ecg stream: no sampling rate") {
+	if code != cmdutil.ExitUsage || !strings.HasPrefix(errOut, "ecg stream: no sampling rate") {
 		t.Fatalf("no rate: exit %d, stderr %q", code, errOut)
 	}
 }

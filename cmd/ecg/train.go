@@ -10,6 +10,7 @@ import (
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/internal/atomicfile"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/spf13/cobra"
 )
 
@@ -17,7 +18,7 @@ func init() { register(newTrainCmd) }
 
 type trainOptions struct {
 	dir, out, testDir string
-	labels            labelFlags
+	labels            cmdutil.LabelFlags
 	testLabels        string
 	split             float64
 	seed              int64
@@ -35,23 +36,23 @@ func newTrainCmd(a *app) *cobra.Command {
 		Short:   "Train a classifier on a folder of labelled images or records",
 		Long:    helpText("train"),
 		Example: helpExamples("train"),
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
 			if err := o.checkFolds(cmd); err != nil {
 				return err
 			}
 			if o.out == "" && o.folds == 0 {
-				return usagef("--out MODEL is required (unless --folds)")
+				return cmdutil.Usagef("--out MODEL is required (unless --folds)")
 			}
 			if !(o.split > 0 && o.split < 1) {
-				return usagef("--split %v: want a fraction between 0 and 1", o.split)
+				return cmdutil.Usagef("--split %v: want a fraction between 0 and 1", o.split)
 			}
 			if o.testLabels != "" && o.testDir == "" {
-				return usagef("--test-labels needs --test DIR")
+				return cmdutil.Usagef("--test-labels needs --test DIR")
 			}
 			if err := o.forest.Validate(); err != nil {
-				return usagef("--%v", err)
+				return cmdutil.Usagef("--%v", err)
 			}
 			o.forest.Seed = uint64(o.seed)
 			o.forest.Jobs = o.jobs
@@ -64,7 +65,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "model file to write")
 	f.StringVar(&o.testDir, "test", "", "label-folder directory (records with --test-labels) to test on instead of a split")
-	o.labels.declare(cmd)
+	o.labels.Declare(cmd)
 	f.StringVar(&o.testLabels, "test-labels", "", "labels CSV (record,label) of the records in the --test directory")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
 	f.IntVar(&o.folds, "folds", 0, "cross-validate: K folds grouped by record instead of one split (K >= 2)")
@@ -75,28 +76,28 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
 	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
 	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
-	completeValues(cmd, "class-weight", "balanced", "none")
-	jobsFlag(cmd, &o.jobs, "features computed and trees grown")
-	formatFlag(cmd, &o.format, "report format", "text", "text", "json")
+	cmdutil.CompleteValues(cmd, "class-weight", "balanced", "none")
+	cmdutil.JobsFlag(cmd, &o.jobs, "features computed and trees grown")
+	cmdutil.FormatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
 }
 
 func runTrain(ctx context.Context, a *app, o *trainOptions) error {
-	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
 		return err
 	}
 	a.noteFolders("train", ds)
 	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
 	if o.testDir != "" {
-		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.source.Map}
+		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.Source.Map}
 		if opt.Test, err = datasets.ReadLabeled(o.testDir, test); err != nil {
 			return err
 		}
 		a.noteFolders("train", opt.Test)
 	}
-	bars := &stageBars{a: a}
-	opt.Progress = bars.update
+	bars := a.newStages()
+	opt.Progress = bars.Update
 	res, err := classify.TrainDataset(ctx, ds, opt)
 	bars.Done()
 	if res != nil {
@@ -126,16 +127,16 @@ func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
 	f := cmd.Flags()
 	if o.folds == 0 {
 		if len(o.scoreLabels) > 0 {
-			return usagef("--score-labels needs --folds K")
+			return cmdutil.Usagef("--score-labels needs --folds K")
 		}
 		return nil
 	}
 	if o.folds < 2 {
-		return usagef("--folds %d: want at least 2", o.folds)
+		return cmdutil.Usagef("--folds %d: want at least 2", o.folds)
 	}
 	for _, name := range []string{"split", "test", "test-labels"} {
 		if f.Changed(name) {
-			return usagef("--%s cannot be used with --folds", name)
+			return cmdutil.Usagef("--%s cannot be used with --folds", name)
 		}
 	}
 	return nil
@@ -144,19 +145,19 @@ func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
 // runTrainCV cross-validates (--folds) and reports on the out-of-fold
 // predictions; with --out it also writes the model trained on every file.
 func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
-	ds, err := datasets.ReadLabeled(o.dir, o.labels.source)
+	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
 		return err
 	}
 	a.noteFolders("train", ds)
-	bars := &stageBars{a: a}
+	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
 		Folds: o.folds, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs,
-		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.update,
+		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})
 	bars.Done()
 	if errors.Is(err, classify.ErrUnknownLabel) {
-		return usagef("--score-labels: %v", err)
+		return cmdutil.Usagef("--score-labels: %v", err)
 	}
 	if err != nil {
 		return err
@@ -186,48 +187,6 @@ func writeModel(path string, m *classify.Model) error {
 	}
 	return atomicfile.WriteFile(path, m.Save)
 }
-
-// labelFlags are --labels and --label-map, of ecg train and ecg eval:
-// where the labels of DIR come from.
-type labelFlags struct {
-	source   datasets.LabelSource
-	labelMap string
-}
-
-// declare adds the flags to cmd and parses --label-map before it runs
-// (a bad map is a usage error).
-func (l *labelFlags) declare(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringVar(&l.source.CSV, "labels", "", "labels CSV (record,label) of the WFDB records in DIR, instead of label folders")
-	f.StringVar(&l.labelMap, "label-map", "", "rename labels: comma-separated FROM=TO (e.g. 'A=AF,~=Noisy')")
-	addCheck(cmd, func() (err error) {
-		if l.source.Map, err = datasets.ParseLabelMap(l.labelMap); err != nil {
-			return usagef("--label-map: %v", err)
-		}
-		return nil
-	})
-}
-
-// stageBars draws a progress bar per stage of a library call
-// (classify.Progress).
-type stageBars struct {
-	a     *app
-	stage string
-	bar   *progress
-}
-
-func (b *stageBars) update(stage string, done, total int) {
-	if stage != b.stage || b.bar == nil {
-		b.bar.Done()
-		b.stage, b.bar = stage, b.a.newProgress(int64(total), stage)
-	}
-	if done > 0 {
-		b.bar.Add(1)
-	}
-}
-
-// Done clears the current bar.
-func (b *stageBars) Done() { b.bar.Done() }
 
 // noteFolders says on stderr which top-level folders of a dataset were
 // not read as labels (hidden or empty).

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 // writeSynthFolders writes nRec 30-second synthetic records per rhythm
@@ -105,32 +106,32 @@ func TestTrainEvalPredictRecords(t *testing.T) {
 		t.Errorf("predict: exit %d\n%s", code, out)
 	}
 	code, _, errOut = runECG(t, "", "predict", model, rec, filepath.Join(dir, "missing.hea"))
-	if code != ExitPartial || !strings.Contains(errOut, "missing") {
+	if code != cmdutil.ExitPartial || !strings.Contains(errOut, "missing") {
 		t.Errorf("predict of a good and a missing file: exit %d, %s", code, errOut)
 	}
 	// One label is not something to train on.
 	one := filepath.Join(dir, "one")
 	writeSynthFolders(t, one, []string{"normal"}, 2, 1)
 	code, _, errOut = runECG(t, "", "train", one, "--out", filepath.Join(dir, "new", "m.ecgm"))
-	if code != ExitError || !strings.Contains(errOut, "need at least 2 labels") {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "need at least 2 labels") {
 		t.Errorf("train on one label: exit %d %s", code, errOut)
 	}
 }
 
 func TestTrainUsageAndBadModel(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, _ := runECG(t, "", "train", dir); code != ExitUsage {
+	if code, _, _ := runECG(t, "", "train", dir); code != cmdutil.ExitUsage {
 		t.Errorf("train without --out: exit %d", code)
 	}
 	for _, bad := range [][]string{{"--split", "1.5"}, {"--trees", "0"}, {"--jobs", "0"}, {"--min-leaf", "0"}, {"--max-depth", "0"}} {
-		if code, _, _ := runECG(t, "", append([]string{"train", dir, "--out", "x"}, bad...)...); code != ExitUsage {
+		if code, _, _ := runECG(t, "", append([]string{"train", dir, "--out", "x"}, bad...)...); code != cmdutil.ExitUsage {
 			t.Errorf("train %v: exit %d, want 2", bad, code)
 		}
 	}
 	bad := filepath.Join(dir, "bad.ecgm")
 	os.WriteFile(bad, []byte("ECGMODEL\x01\x00\x00\x00garbage"), 0o644)
 	code, _, errOut := runECG(t, "", "eval", bad, dir)
-	if code != ExitError || !strings.Contains(errOut, "bad.ecgm") || !strings.Contains(errOut, "not a valid ecg model file") {
+	if code != cmdutil.ExitError || !strings.Contains(errOut, "bad.ecgm") || !strings.Contains(errOut, "not a valid ecg model file") {
 		t.Errorf("eval of a damaged model: exit %d, %s", code, errOut)
 	}
 }

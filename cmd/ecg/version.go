@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/spf13/cobra"
 )
 
@@ -18,7 +19,7 @@ func newVersionCmd(a *app) *cobra.Command {
 		Use:     "version",
 		Short:   "Print the version of ecg",
 		Example: `  ecg version`,
-		Args:    argsUsage(cobra.NoArgs),
+		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := version
 			if v == "dev" {

@@ -1,5 +1,7 @@
 // Package defaultmodel holds the rhythm model embedded in the ecg binary,
-// used by `ecg stream` and `ecg predict` when no model file is given.
+// used by `ecg stream` and `ecg predict` when no model file is given, and
+// loads the model a command's --model names (Load: this one for "default",
+// else a model file).
 //
 // It is made by `make model`: internal/modelgen cuts every record of the
 // MIT-BIH Arrhythmia Database into one-minute windows of its first lead

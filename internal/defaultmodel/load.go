@@ -1,4 +1,4 @@
-package main
+package defaultmodel
 
 import (
 	"fmt"
@@ -6,14 +6,13 @@ import (
 	"strings"
 
 	"github.com/ecgkit/ecg/classify"
-	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
-// loadModel loads a model file, or the model embedded in the binary when
-// path is "default".
-func loadModel(path string) (*classify.Model, error) {
-	if path == defaultmodel.Name {
-		m, err := classify.LoadModel(defaultmodel.Open())
+// Load loads the model a --model value names: the embedded model for Name,
+// else the model file at path. Errors name the file.
+func Load(path string) (*classify.Model, error) {
+	if path == Name {
+		m, err := classify.LoadModel(Open())
 		if err != nil {
 			return nil, fmt.Errorf("embedded default model: %w", err)
 		}
@@ -31,10 +30,10 @@ func loadModel(path string) (*classify.Model, error) {
 	return m, nil
 }
 
-// looksLikeModel reports whether an argument names a model: "default", a
+// IsModel reports whether a command-line argument names a model: Name, a
 // name ending in .ecgm or .model, or a file that starts like a model file.
-func looksLikeModel(arg string) bool {
-	if arg == defaultmodel.Name || strings.HasSuffix(arg, ".ecgm") || strings.HasSuffix(arg, ".model") {
+func IsModel(arg string) bool {
+	if arg == Name || strings.HasSuffix(arg, ".ecgm") || strings.HasSuffix(arg, ".model") {
 		return true
 	}
 	f, err := os.Open(arg)
