@@ -38,8 +38,10 @@
 // Beat events (Config.Beats) come when the detector confirms a beat, a
 // fixed delay after it; hr events once a second of signal; window events
 // every Hop seconds once Window seconds have arrived; an alert is raised
-// when a label outside Config.Normal scores at least AlertThreshold in
-// AlertWindows consecutive windows, and cleared at the first window below;
+// when a label outside Config.Normal and Config.NoiseLabels scores at
+// least AlertThreshold in AlertWindows consecutive conclusive windows, and
+// cleared at the first conclusive window below (a window predicted as a
+// noise label is inconclusive);
 // status events when quality or a counter changes, on reconnection, and at
 // the end.
 //

@@ -72,7 +72,7 @@ type WindowBody struct {
 	Quality string `json:"quality"`
 	// Inconclusive marks a window whose prediction does not count for
 	// alerts: more than Config.MaxNoisy of its beats noisy, fewer than two
-	// beats, or a flat or lead-off second.
+	// beats, a flat or lead-off second, or a label of Config.NoiseLabels.
 	Inconclusive bool `json:"inconclusive,omitempty"`
 	// Final marks the window scored at the end of the stream (shorter than
 	// a hop after the previous one, or shorter than the window).

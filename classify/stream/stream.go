@@ -30,6 +30,11 @@ type Config struct {
 	Model Scorer
 	// Normal lists labels that never raise alerts; nil means {"N"}.
 	Normal []string
+	// NoiseLabels lists labels that say the signal is too noisy to read
+	// (a model trained on the CinC 2017 "~" class): a window predicted as
+	// one is inconclusive, and they never raise alerts; nil means
+	// DefaultNoiseLabels.
+	NoiseLabels []string
 	// AlertThreshold is the score a label must reach in a window, 0 means
 	// 0.8; AlertWindows the number of consecutive such windows that raise
 	// an alert, 0 means 3.
@@ -129,6 +134,9 @@ func New(in InputOptions, cfg Config) (*Stream, error) {
 	}
 	if !(cfg.Window > 0 && cfg.Window <= 3600) || !(cfg.Hop > 0 && cfg.Hop <= cfg.Window) {
 		return nil, fmt.Errorf("stream: window %gs, hop %gs (want 0 < hop <= window <= 3600s)", cfg.Window, cfg.Hop)
+	}
+	if cfg.NoiseLabels == nil {
+		cfg.NoiseLabels = DefaultNoiseLabels
 	}
 	if cfg.Normal == nil {
 		cfg.Normal = []string{"N"}
@@ -529,6 +537,7 @@ func (p *processor) window(start, end int64, final bool) {
 			body.Error = err.Error()
 		} else {
 			body.Label, body.Confidence, body.Confident = pred.Label, pred.Confidence, pred.Confident
+			body.Inconclusive = body.Inconclusive || slices.Contains(p.cfg.NoiseLabels, pred.Label)
 			body.Scores = make(map[string]float64, len(pred.Scores))
 			for _, s := range pred.Scores {
 				body.Scores[s.Label] = s.Score
@@ -541,7 +550,13 @@ func (p *processor) window(start, end int64, final bool) {
 	}
 }
 
-func (p *processor) isNormal(label string) bool { return slices.Contains(p.cfg.Normal, label) }
+// DefaultNoiseLabels are the labels of noisy recordings in the embedded
+// model and in CinC 2017 style label sets.
+var DefaultNoiseLabels = []string{"NOISY", "Noisy", "noisy", "~"}
+
+func (p *processor) isNormal(label string) bool {
+	return slices.Contains(p.cfg.Normal, label) || slices.Contains(p.cfg.NoiseLabels, label)
+}
 
 // alerts updates the alert state of each label with a window's scores. An
 // inconclusive window holds raised alerts and ends the streaks of the

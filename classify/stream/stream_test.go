@@ -609,3 +609,60 @@ func TestHeaderTimeColumnGivesRate(t *testing.T) {
 		t.Fatalf("header without a time column: %v, want ErrNoRate", err)
 	}
 }
+
+// labelled scores windows from a list of labels, each with score 0.9.
+type labelled struct {
+	labels []string
+	i      int
+}
+
+func (s *labelled) PredictSignal(x []float64, fs float64) (classify.Prediction, error) {
+	l := s.labels[min(s.i, len(s.labels)-1)]
+	s.i++
+	var sc []classify.LabelScore
+	for _, k := range []string{"AFIB", "N", "NOISY"} {
+		v := 0.05
+		if k == l {
+			v = 0.9
+		}
+		sc = append(sc, classify.LabelScore{Label: k, Score: v})
+	}
+	return classify.Prediction{Label: l, Confidence: 0.9, Scores: sc}, nil
+}
+
+// TestNoiseLabelWindows: a window the model calls NOISY is inconclusive:
+// it neither raises an alert for NOISY nor clears a raised AFIB alert (it
+// holds it, as a noisy signal does). With NoiseLabels empty, NOISY is a
+// label like any other.
+func TestNoiseLabelWindows(t *testing.T) {
+	seq := []string{"AFIB", "AFIB", "AFIB", "NOISY", "NOISY", "NOISY", "N", "AFIB"}
+	run := func(noise []string) (inconclusive int, alerts string) {
+		s, c := newStream(t, InputOptions{}, Config{Fs: 250, Window: 2, Hop: 1, Model: &labelled{labels: seq},
+			AlertWindows: 3, NoiseLabels: noise})
+		feed(t, s, textOf(simulate(t, synth.Normal, 10, 250, 5).MV), nil)
+		for _, e := range c.of(EventWindow) {
+			if e.Body.(*WindowBody).Inconclusive {
+				inconclusive++
+			}
+		}
+		var got []string
+		for _, e := range c.of(EventAlert) {
+			b := e.Body.(*AlertBody)
+			got = append(got, fmt.Sprintf("%s %s at %d", b.State, b.Label, e.Sample))
+		}
+		return inconclusive, strings.Join(got, "; ")
+	}
+	// Windows end at 500, 750, ...: AFIB at 500-1000 raises at 1000;
+	// NOISY at 1250-1750 holds it; N at 2000 clears it.
+	n, alerts := run(nil)
+	if want := "raised AFIB at 1000; cleared AFIB at 2000"; alerts != want {
+		t.Errorf("default noise labels: alerts %q, want %q", alerts, want)
+	}
+	if n != 3 {
+		t.Errorf("default noise labels: %d inconclusive windows, want the 3 NOISY ones", n)
+	}
+	n, alerts = run([]string{})
+	if want := "raised AFIB at 1000; cleared AFIB at 1250; raised NOISY at 1750; cleared NOISY at 2000"; alerts != want || n != 0 {
+		t.Errorf("no noise labels: alerts %q, want %q; %d inconclusive, want 0", alerts, want, n)
+	}
+}

@@ -33,6 +33,7 @@ type streamOptions struct {
 	windows   int
 	maxNoisy  float64
 	normal    []string
+	noise     []string
 	beats     bool
 	alertExec string
 	serial    string
@@ -74,6 +75,7 @@ func newStreamCmd(a *app) *cobra.Command {
 	f.IntVar(&o.windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
 	f.Float64Var(&o.maxNoisy, "max-noisy", stream.DefaultMaxNoisy, "largest share of noisy beats in a window that still counts for alerts (1: no limit)")
 	f.StringSliceVar(&o.normal, "normal", []string{"N", "NSR", "normal"}, "labels that never raise alerts")
+	f.StringSliceVar(&o.noise, "noise-labels", stream.DefaultNoiseLabels, "labels meaning too noisy to read: such a window is inconclusive")
 	f.BoolVar(&o.beats, "beats", false, "emit a beat event per detected beat")
 	f.StringVar(&o.alertExec, "alert-exec", "", "shell command run with each alert's JSON on stdin")
 	f.StringVar(&o.serial, "serial", "", "read this serial device instead of stdin")
@@ -129,7 +131,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	errOut := &iostreams.SyncWriter{W: a.io.ErrOut}
 	out := stream.NewJSONWriter(a.io.Out)
 	cfg := stream.Config{
-		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal,
+		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal, NoiseLabels: o.noise,
 		AlertThreshold: o.threshold, AlertWindows: o.windows, MaxNoisy: o.maxNoisy, Beats: o.beats,
 		Emit: out.Write,
 	}

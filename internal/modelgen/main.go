@@ -76,6 +76,7 @@ type options struct {
 	ablate         []string
 	trees, jobs    int
 	also           string // a labelled database of short recordings to list with the segments (-also)
+	ectopic        float64 // N segments with at least this share of ectopic beats go to -other (0: off)
 }
 
 func main() {
@@ -99,6 +100,7 @@ func main() {
 	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv); a+b leaves out several prefixes at once")
 	flag.IntVar(&o.trees, "trees", 100, "trees per forest (-cv)")
 	flag.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers (-cv)")
+	flag.Float64Var(&o.ectopic, "ectopic-other", 0, "a segment of rhythm N with at least this share of ectopic beats (AAMI S, V, F, Q in atr) is labelled -other, as wearable labellers call sinus rhythm with ectopy (0: off)")
 	flag.StringVar(&o.also, "also", "", "a labelled database (DIR/REFERENCE.csv, DIR/records) to link into -out and list with the segments in OUT/labels.csv (record,label,patient)")
 	flag.Parse()
 	if ablate != "" {
@@ -262,6 +264,9 @@ func cutRecord(path string, o options) ([]segment, error) {
 	var segs []segment
 	add := func(label string, sp datasets.Span) {
 		label = datasets.SanitizeLabel(label)
+		if label == "N" && o.ectopic > 0 && o.other != "" && ectopicShare(anns, sp) >= o.ectopic {
+			label = o.other
+		}
 		if o.keep != nil && !o.keep[label] {
 			if o.other == "" {
 				return
@@ -294,6 +299,25 @@ func cutRecord(path string, o options) ([]segment, error) {
 		}
 	}
 	return segs, nil
+}
+
+// ectopicShare returns the share of the beats annotated in sp that are
+// ectopic (AAMI class S, V, F or Q), 0 when there are none.
+func ectopicShare(anns []wfdb.Annotation, sp datasets.Span) float64 {
+	var beats, ectopic int
+	for _, a := range anns {
+		if a.Sample < sp.Start || a.Sample >= sp.End || !a.Type.IsBeat() {
+			continue
+		}
+		beats++
+		if c := a.Type.AAMI(); c != 'N' {
+			ectopic++
+		}
+	}
+	if beats == 0 {
+		return 0
+	}
+	return float64(ectopic) / float64(beats)
 }
 
 // writeCounts prints the records and segments per rhythm, and the

@@ -1,5 +1,6 @@
 // Package refdata finds the reference data that integration tests and
-// benchmarks use (the MIT-BIH Arrhythmia Database in shared/data/mitdb),
+// benchmarks use (the MIT-BIH Arrhythmia Database in shared/data/mitdb,
+// the CinC 2017 shared set in shared/data/cinc2017-train),
 // and skips a test cleanly when it is absent.
 package refdata
 
@@ -32,6 +33,20 @@ func MITDB(t testing.TB) string {
 	}
 	if err != nil {
 		t.Skipf("reference data not found (set ECG_SHARED): %v", err)
+	}
+	return dir
+}
+
+// CinC2017 returns the absolute path of the PhysioNet/CinC Challenge 2017
+// shared set (REFERENCE.csv and records/), or skips t when it is absent.
+func CinC2017(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join(Dir(), "data", "cinc2017-train"))
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, "REFERENCE.csv"))
+	}
+	if err != nil {
+		t.Skipf("CinC 2017 data not found (set ECG_SHARED): %v", err)
 	}
 	return dir
 }
