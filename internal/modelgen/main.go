@@ -75,7 +75,7 @@ type options struct {
 	featureSets    []int
 	ablate         []string
 	trees, jobs    int
-	also           string // a labelled database of short recordings to list with the segments (-also)
+	also           string  // a labelled database of short recordings to list with the segments (-also)
 	ectopic        float64 // N segments with at least this share of ectopic beats go to -other (0: off)
 }
 
