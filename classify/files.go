@@ -275,6 +275,12 @@ func (m *Model) PredictFile(path string, row *datasets.ManifestRow) (Prediction,
 // in input order. progress, when set, is called after each file (from one
 // goroutine at a time). The first error stops the work.
 func Featurize(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFile, jobs int, progress func()) ([][]float64, error) {
+	return FeaturizeCached(ctx, spec, files, jobs, progress, nil)
+}
+
+// FeaturizeCached is Featurize with the vectors looked up in cache first
+// and stored there once computed (nil: no cache).
+func FeaturizeCached(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFile, jobs int, progress func(), cache *FeatureCache) ([][]float64, error) {
 	if err := spec.check(); err != nil {
 		return nil, err
 	}
@@ -293,7 +299,7 @@ func Featurize(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFi
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				v, err := spec.FileVector(files[i])
+				v, err := cache.fileVector(spec, files[i])
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
