@@ -10,6 +10,12 @@ import (
 	"github.com/ecgkit/ecg/internal/refdata"
 )
 
+// The flags of `make model` (Makefile, target model): keep them the same.
+var (
+	modelgenFlags = []string{"-keep", "N,AFIB", "-other", "OTHER", "-ectopic-other", "0.01"}
+	trainFlags    = []string{"--label-map", "A=AFIB,O=OTHER,~=NOISY", "--folds", "5", "--score-labels", "N,AFIB,OTHER", "--seed", "1"}
+)
+
 // TestConformanceModelReproducible rebuilds the embedded model the way
 // `make model` does and checks that it is byte for byte the embedded one:
 // the model is reproducible, and not stale (a change to the detector or
@@ -18,11 +24,11 @@ func TestConformanceModelReproducible(t *testing.T) {
 	if os.Getenv("ECG_CONFORMANCE") == "" {
 		t.Skip("set ECG_CONFORMANCE=1 to rebuild the default model")
 	}
-	db := refdata.MITDB(t)
+	db, cinc := refdata.MITDB(t), refdata.CinC2017(t)
 	dir := t.TempDir()
-	// The segments folder is named as in the Makefile: its name is recorded
-	// in the model.
-	segs, rebuilt := filepath.Join(dir, "rhythm-segments"), filepath.Join(dir, "rhythm.model")
+	// The data folder is named as in the Makefile: its name is recorded in
+	// the model.
+	data, rebuilt := filepath.Join(dir, "rhythm-model"), filepath.Join(dir, "rhythm.model")
 	run := func(args ...string) {
 		t.Helper()
 		cmd := exec.Command("go", args...)
@@ -32,8 +38,9 @@ func TestConformanceModelReproducible(t *testing.T) {
 			t.Fatalf("go %v: %v\n%s", args, err, stderr.String())
 		}
 	}
-	run("run", "../modelgen", "-db", db, "-out", segs)
-	run("run", "../../cmd/ecg", "train", segs, "--out", rebuilt, "--split", "0.8", "--seed", "1", "--quiet")
+	run(append([]string{"run", "../modelgen", "-db", db, "-out", data, "-also", cinc}, modelgenFlags...)...)
+	run(append([]string{"run", "../../cmd/ecg", "train", data, "--labels", filepath.Join(data, "labels.csv"),
+		"--out", rebuilt, "--quiet"}, trainFlags...)...)
 	got, err := os.ReadFile(rebuilt)
 	if err != nil {
 		t.Fatal(err)
