@@ -1,0 +1,189 @@
+//go:build harness
+
+// The learner harness: the CinC 2017 feature matrix is computed once and
+// cached in /tmp, then many learner settings run on the same record-grouped
+// folds as ecg train --folds 5 --seed 1. Run with
+//
+//	GB_SETTINGS='rounds=300,lr=0.1,depth=6;forest' go test -tags harness -run TestGBDTHarness -v -timeout 2h ./classify
+package classify
+
+import (
+	"context"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecgkit/ecg/datasets"
+)
+
+type harnessData struct {
+	Labels []string
+	X      [][]float64
+	Y      []int
+	Groups []string
+}
+
+func harnessLoad(t *testing.T) *harnessData {
+	cache := "/tmp/gb-feat.gob"
+	if f, err := os.Open(cache); err == nil {
+		defer f.Close()
+		var d harnessData
+		if err := gob.NewDecoder(f).Decode(&d); err == nil {
+			return &d
+		}
+	}
+	dir := "/work/shared/data/cinc2017-train"
+	m, _ := datasets.ParseLabelMap("A=AF,~=Noisy,O=Other")
+	ds, err := datasets.ReadLabeled(dir+"/records", datasets.LabelSource{CSV: dir + "/REFERENCE.csv", Map: m})
+	if err != nil {
+		t.Skip(err)
+	}
+	spec, err := SpecFor(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, err := Featurize(context.Background(), spec, ds.Files, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &harnessData{Labels: ds.Labels, X: X, Y: ds.LabelIndex(), Groups: fileGroups(ds)}
+	f, err := os.Create(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := gob.NewEncoder(f).Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func parseHarnessSetting(s string) (GBDTOptions, []int) {
+	o := GBDTOptions{Seed: 1}
+	var checks []int
+	for _, kv := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		f, _ := strconv.ParseFloat(v, 64)
+		switch k {
+		case "rounds":
+			o.Rounds = int(f)
+		case "lr":
+			o.LearningRate = f
+		case "depth":
+			o.MaxDepth = int(f)
+		case "minh":
+			o.MinHessian = f
+		case "lambda":
+			o.Lambda = f
+		case "sub":
+			o.Subsample = f
+		case "col":
+			o.ColSample = f
+		case "bins":
+			o.Bins = int(f)
+		case "cw":
+			o.ClassWeight = v
+		case "check":
+			checks = append(checks, int(f))
+		}
+	}
+	return o, checks
+}
+
+func TestGBDTHarness(t *testing.T) {
+	d := harnessLoad(t)
+	fold, err := datasets.GroupKFold(d.Y, d.Groups, len(d.Labels), 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	score, _ := labelIndexes(d.Labels, []string{"N", "AF", "Other"})
+	t.Logf("%d rows, %d features, labels %v", len(d.X), len(d.X[0]), d.Labels)
+	for _, s := range strings.Split(os.Getenv("GB_SETTINGS"), ";") {
+		start := time.Now()
+		if s == "forest" {
+			sc := make([][]float64, len(d.X))
+			for f := 0; f < 5; f++ {
+				var trX [][]float64
+				var trY []int
+				for i := range d.X {
+					if fold[i] != f {
+						trX, trY = append(trX, d.X[i]), append(trY, d.Y[i])
+					}
+				}
+				fr, _, err := TrainForest(trX, trY, len(d.Labels), ForestOptions{Seed: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range d.X {
+					if fold[i] == f {
+						sc[i] = fr.PredictProba(nil, d.X[i])
+					}
+				}
+			}
+			harnessReport(t, s, d, fold, score, sc, time.Since(start))
+			continue
+		}
+		o, checks := parseHarnessSetting(s)
+		o = o.withDefaults()
+		checks = append(checks, o.Rounds)
+		scores := make([][][]float64, len(checks))
+		for j := range checks {
+			scores[j] = make([][]float64, len(d.X))
+		}
+		for f := 0; f < 5; f++ {
+			var trX [][]float64
+			var trY []int
+			for i := range d.X {
+				if fold[i] != f {
+					trX, trY = append(trX, d.X[i]), append(trY, d.Y[i])
+				}
+			}
+			g, _, err := TrainGBDT(trX, trY, len(d.Labels), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range d.X {
+				if fold[i] == f {
+					for j, r := range checks {
+						p := g.RawScores(make([]float64, g.NumClasses), d.X[i], min(r, g.Rounds()))
+						softmax(p)
+						scores[j][i] = p
+					}
+				}
+			}
+		}
+		el := time.Since(start)
+		for j, r := range checks {
+			harnessReport(t, fmt.Sprintf("%s @%d", s, r), d, fold, score, scores[j], el)
+		}
+	}
+}
+
+func harnessReport(t *testing.T, name string, d *harnessData, fold, score []int, sc [][]float64, el time.Duration) {
+	rep, err := Evaluate(d.Labels, d.Y, sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []float64
+	for f := 0; f < 5; f++ {
+		var fy []int
+		var fsc [][]float64
+		for i := range d.Y {
+			if fold[i] == f {
+				fy, fsc = append(fy, d.Y[i]), append(fsc, sc[i])
+			}
+		}
+		r, _ := Evaluate(d.Labels, fy, fsc, 0)
+		fs = append(fs, meanF1(r, score))
+	}
+	ms := meanSD(fs)
+	var per []string
+	for _, l := range rep.PerLabel {
+		per = append(per, fmt.Sprintf("%s %.3f", l.Label, l.F1))
+	}
+	t.Logf("RESULT %-50s pooled %.4f folds %.4f ± %.4f | %s | %.1fs", name, meanF1(rep, score), ms.Mean, ms.SD, strings.Join(per, ", "), el.Seconds())
+}
