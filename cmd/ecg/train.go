@@ -22,6 +22,8 @@ type trainOptions struct {
 	split             float64
 	seed              int64
 	forest            classify.ForestOptions
+	learner           string
+	gbdt              classify.GBDTOptions
 	jobs              int
 	format            string
 	folds             int
@@ -50,11 +52,9 @@ func newTrainCmd(a *app) *cobra.Command {
 			if o.testLabels != "" && o.testDir == "" {
 				return usagef("--test-labels needs --test DIR")
 			}
-			if err := o.forest.Validate(); err != nil {
-				return usagef("--%v", err)
+			if err := o.checkLearner(cmd); err != nil {
+				return err
 			}
-			o.forest.Seed = uint64(o.seed)
-			o.forest.Jobs = o.jobs
 			if o.folds > 0 {
 				return runTrainCV(cmd.Context(), a, o)
 			}
@@ -76,6 +76,12 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
 	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
 	completeValues(cmd, "class-weight", "balanced", "none")
+	f.StringVar(&o.learner, "learner", "forest", "forest (random forest) or gbdt (gradient-boosted trees)")
+	completeValues(cmd, "learner", "forest", "gbdt")
+	f.IntVar(&o.gbdt.Rounds, "rounds", 300, "gbdt: boosting rounds (a tree per label each)")
+	f.Float64Var(&o.gbdt.LearningRate, "learning-rate", 0.1, "gbdt: shrinkage of every tree")
+	f.Float64Var(&o.gbdt.Subsample, "subsample", 1, "gbdt: share of the rows each round draws")
+	f.Float64Var(&o.gbdt.ColSample, "colsample", 1, "gbdt: share of the features each tree may split on")
 	jobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	formatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
@@ -87,7 +93,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	a.noteFolders("train", ds)
-	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
+	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: o.learner, Forest: o.forest, GBDT: o.gbdt, Jobs: o.jobs}
 	if o.testDir != "" {
 		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.source.Map}
 		if opt.Test, err = datasets.ReadLabeled(o.testDir, test); err != nil {
@@ -115,9 +121,41 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		t := m.Info.Training
 		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs, OOB accuracy %.4f; wrote %s\n",
 			len(ds.Files), t.Samples, t.Groups, res.Heldout,
-			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
+			res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
+}
+
+// checkLearner checks the flags of the --learner chosen (the other
+// learner's flags are usage errors) and sets its seed and jobs.
+func (o *trainOptions) checkLearner(cmd *cobra.Command) error {
+	f := cmd.Flags()
+	other := []string{"rounds", "learning-rate", "subsample", "colsample"}
+	var err error
+	switch o.learner {
+	case "forest":
+		o.learner, err = classify.LearnerForest, o.forest.Validate()
+		o.forest.Seed, o.forest.Jobs = uint64(o.seed), o.jobs
+	case "gbdt":
+		other = []string{"trees", "min-leaf", "max-features"}
+		o.learner, o.gbdt.MaxDepth, o.gbdt.ClassWeight = classify.LearnerGBDT, 6, o.forest.ClassWeight
+		if f.Changed("max-depth") {
+			o.gbdt.MaxDepth = o.forest.MaxDepth
+		}
+		o.gbdt.MinHessian, o.gbdt.Lambda, o.gbdt.Seed, o.gbdt.Jobs = 1, 1, uint64(o.seed), o.jobs
+		err = o.gbdt.Validate()
+	default:
+		return usagef("--learner %q: want forest or gbdt", o.learner)
+	}
+	for _, name := range other {
+		if f.Changed(name) {
+			return usagef("--%s does not go with --learner %s", name, cmd.Flag("learner").Value)
+		}
+	}
+	if err != nil {
+		return usagef("--%v", err)
+	}
+	return nil
 }
 
 // checkFolds refuses flags that do not go with --folds, and
@@ -151,7 +189,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	a.noteFolders("train", ds)
 	bars := &stageBars{a: a}
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
-		Folds: o.folds, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs,
+		Folds: o.folds, Seed: uint64(o.seed), Learner: o.learner, Forest: o.forest, GBDT: o.gbdt, Jobs: o.jobs,
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.update,
 	})
 	bars.Done()
