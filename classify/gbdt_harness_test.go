@@ -87,6 +87,8 @@ func parseHarnessSetting(s string) (GBDTOptions, []int) {
 			o.Bins = int(f)
 		case "cw":
 			o.ClassWeight = v
+		case "seed":
+			o.Seed = uint64(f)
 		case "check":
 			checks = append(checks, int(f))
 		}
@@ -125,6 +127,11 @@ func TestGBDTHarness(t *testing.T) {
 				}
 			}
 			harnessReport(t, s, d, fold, score, sc, time.Since(start))
+			continue
+		}
+		if rest, ok := strings.CutPrefix(s, "weights:"); ok {
+			o, _ := parseHarnessSetting(rest)
+			harnessWeights(t, d, fold, score, o.withDefaults())
 			continue
 		}
 		o, checks := parseHarnessSetting(s)
@@ -186,4 +193,110 @@ func harnessReport(t *testing.T, name string, d *harnessData, fold, score []int,
 		per = append(per, fmt.Sprintf("%s %.3f", l.Label, l.F1))
 	}
 	t.Logf("RESULT %-50s pooled %.4f folds %.4f ± %.4f | %s | %.1fs", name, meanF1(rep, score), ms.Mean, ms.SD, strings.Join(per, ", "), el.Seconds())
+}
+
+// harnessWeights measures per-class weights on the predicted
+// probabilities (argmax of w[c]*p[c]) chosen, for every outer fold, on
+// out-of-fold probabilities of an inner 4-fold grouped CV of its training
+// folds only.
+func harnessWeights(t *testing.T, d *harnessData, fold, score []int, o GBDTOptions) {
+	start := time.Now()
+	plain := make([][]float64, len(d.X))
+	weighted := make([][]float64, len(d.X))
+	for f := 0; f < 5; f++ {
+		var tr []int
+		for i := range d.X {
+			if fold[i] != f {
+				tr = append(tr, i)
+			}
+		}
+		sub := func(idx []int) ([][]float64, []int, []string) {
+			var X [][]float64
+			var y []int
+			var g []string
+			for _, i := range idx {
+				X, y, g = append(X, d.X[i]), append(y, d.Y[i]), append(g, d.Groups[i])
+			}
+			return X, y, g
+		}
+		trX, trY, trG := sub(tr)
+		inner, err := datasets.GroupKFold(trY, trG, len(d.Labels), 4, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oof := make([][]float64, len(trX))
+		for k := 0; k < 4; k++ {
+			var iX [][]float64
+			var iY []int
+			for j := range trX {
+				if inner[j] != k {
+					iX, iY = append(iX, trX[j]), append(iY, trY[j])
+				}
+			}
+			g, _, err := TrainGBDT(iX, iY, len(d.Labels), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range trX {
+				if inner[j] == k {
+					oof[j] = g.PredictProba(nil, trX[j])
+				}
+			}
+		}
+		w := chooseWeights(d.Labels, trY, oof, score)
+		t.Logf("fold %d weights %v", f+1, w)
+		g, _, err := TrainGBDT(trX, trY, len(d.Labels), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range d.X {
+			if fold[i] == f {
+				p := g.PredictProba(nil, d.X[i])
+				plain[i] = p
+				q := make([]float64, len(p))
+				for c := range p {
+					q[c] = w[c] * p[c]
+				}
+				weighted[i] = q
+			}
+		}
+	}
+	el := time.Since(start)
+	harnessReport(t, "plain", d, fold, score, plain, el)
+	harnessReport(t, "inner-CV class weights", d, fold, score, weighted, el)
+}
+
+// chooseWeights finds per-class weights on probabilities that maximise
+// the mean F1 of the score labels, by coordinate ascent over a grid.
+func chooseWeights(labels []string, y []int, p [][]float64, score []int) []float64 {
+	w := make([]float64, len(labels))
+	for c := range w {
+		w[c] = 1
+	}
+	eval := func() float64 {
+		q := make([][]float64, len(p))
+		for i := range p {
+			q[i] = make([]float64, len(w))
+			for c := range w {
+				q[i][c] = w[c] * p[i][c]
+			}
+		}
+		r, _ := Evaluate(labels, y, q, 0)
+		return meanF1(r, score)
+	}
+	best := eval()
+	grid := []float64{0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5}
+	for pass := 0; pass < 2; pass++ {
+		for c := 1; c < len(w); c++ { // class 0 stays 1: only ratios matter
+			keep := w[c]
+			for _, v := range grid {
+				w[c] = v
+				if s := eval(); s > best+1e-9 {
+					best, keep = s, v
+				}
+			}
+			w[c] = keep
+		}
+	}
+	return w
 }

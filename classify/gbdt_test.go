@@ -67,7 +67,7 @@ func TestGBDTStump(t *testing.T) {
 			y[i] = 1
 		}
 	}
-	g, _, err := TrainGBDT(X, y, 2, GBDTOptions{Rounds: 20, MaxDepth: 1, LearningRate: 0.5, Bins: 256, Jobs: 1})
+	g, _, err := TrainGBDT(X, y, 2, GBDTOptions{Rounds: 20, MaxDepth: 1, LearningRate: 0.5, Bins: 256, Subsample: 1, ColSample: 1, Jobs: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,14 +74,14 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.forest.MaxDepth, "max-depth", 32, "maximum tree depth")
 	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
 	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
-	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
+	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none (gbdt default: none)")
 	completeValues(cmd, "class-weight", "balanced", "none")
 	f.StringVar(&o.learner, "learner", "forest", "forest (random forest) or gbdt (gradient-boosted trees)")
 	completeValues(cmd, "learner", "forest", "gbdt")
-	f.IntVar(&o.gbdt.Rounds, "rounds", 300, "gbdt: boosting rounds (a tree per label each)")
-	f.Float64Var(&o.gbdt.LearningRate, "learning-rate", 0.1, "gbdt: shrinkage of every tree")
-	f.Float64Var(&o.gbdt.Subsample, "subsample", 1, "gbdt: share of the rows each round draws")
-	f.Float64Var(&o.gbdt.ColSample, "colsample", 1, "gbdt: share of the features each tree may split on")
+	f.IntVar(&o.gbdt.Rounds, "rounds", 150, "gbdt: boosting rounds (a tree per label each)")
+	f.Float64Var(&o.gbdt.LearningRate, "learning-rate", 0.05, "gbdt: shrinkage of every tree")
+	f.Float64Var(&o.gbdt.Subsample, "subsample", 0.8, "gbdt: share of the rows each round draws")
+	f.Float64Var(&o.gbdt.ColSample, "colsample", 0.5, "gbdt: share of the features each tree may split on")
 	jobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	formatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
@@ -138,9 +138,12 @@ func (o *trainOptions) checkLearner(cmd *cobra.Command) error {
 		o.forest.Seed, o.forest.Jobs = uint64(o.seed), o.jobs
 	case "gbdt":
 		other = []string{"trees", "min-leaf", "max-features"}
-		o.learner, o.gbdt.MaxDepth, o.gbdt.ClassWeight = classify.LearnerGBDT, 6, o.forest.ClassWeight
+		o.learner, o.gbdt.MaxDepth, o.gbdt.ClassWeight = classify.LearnerGBDT, 6, "none"
 		if f.Changed("max-depth") {
 			o.gbdt.MaxDepth = o.forest.MaxDepth
+		}
+		if f.Changed("class-weight") {
+			o.gbdt.ClassWeight = o.forest.ClassWeight
 		}
 		o.gbdt.MinHessian, o.gbdt.Lambda, o.gbdt.Seed, o.gbdt.Jobs = 1, 1, uint64(o.seed), o.jobs
 		err = o.gbdt.Validate()
