@@ -82,7 +82,8 @@ type TrainingSummary struct {
 	PerLabel []int `json:"per_label"`
 	// ClassWeights are the sample weights per label used in training.
 	ClassWeights []float64 `json:"class_weights"`
-	// OOBAccuracy is the out-of-bag accuracy on the training data.
+	// OOBAccuracy is the out-of-bag accuracy on the training data (0 for
+	// gradient-boosted trees, which have no out-of-bag rows).
 	OOBAccuracy float64 `json:"oob_accuracy"`
 }
 

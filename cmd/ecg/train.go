@@ -119,9 +119,12 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	}
 	if !a.quiet {
 		t := m.Info.Training
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs, OOB accuracy %.4f; wrote %s\n",
-			len(ds.Files), t.Samples, t.Groups, res.Heldout,
-			res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
+		oob := fmt.Sprintf(", OOB accuracy %.4f", t.OOBAccuracy)
+		if m.GBDT() != nil {
+			oob = "" // boosting has no out-of-bag rows
+		}
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs%s; wrote %s\n",
+			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), oob, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
@@ -132,7 +135,8 @@ func (o *trainOptions) checkLearner(cmd *cobra.Command) error {
 	f := cmd.Flags()
 	other := []string{"rounds", "learning-rate", "subsample", "colsample"}
 	var err error
-	switch o.learner {
+	name := o.learner
+	switch name {
 	case "forest":
 		o.learner, err = classify.LearnerForest, o.forest.Validate()
 		o.forest.Seed, o.forest.Jobs = uint64(o.seed), o.jobs
@@ -150,9 +154,9 @@ func (o *trainOptions) checkLearner(cmd *cobra.Command) error {
 	default:
 		return usagef("--learner %q: want forest or gbdt", o.learner)
 	}
-	for _, name := range other {
-		if f.Changed(name) {
-			return usagef("--%s does not go with --learner %s", name, cmd.Flag("learner").Value)
+	for _, flag := range other {
+		if f.Changed(flag) {
+			return usagef("--%s does not go with --learner %s", flag, name)
 		}
 	}
 	if err != nil {
