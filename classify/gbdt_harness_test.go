@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -127,6 +128,11 @@ func TestGBDTHarness(t *testing.T) {
 				}
 			}
 			harnessReport(t, s, d, fold, score, sc, time.Since(start))
+			continue
+		}
+		if rest, ok := strings.CutPrefix(s, "early:"); ok {
+			o, _ := parseHarnessSetting(rest)
+			harnessEarly(t, d, fold, score, o.withDefaults())
 			continue
 		}
 		if rest, ok := strings.CutPrefix(s, "weights:"); ok {
@@ -299,4 +305,78 @@ func chooseWeights(labels []string, y []int, p [][]float64, score []int) []float
 		}
 	}
 	return w
+}
+
+// harnessEarly measures early stopping: each outer fold's training part
+// is split by record group 80/20; o.Rounds rounds are boosted on the 80 %
+// and the round with the lowest log-loss on the 20 % is kept, either as
+// the truncated 80 % model ("early, 80 %") or as the round count of a
+// model refitted on the whole training part ("early, refit").
+func harnessEarly(t *testing.T, d *harnessData, fold, score []int, o GBDTOptions) {
+	start := time.Now()
+	trunc := make([][]float64, len(d.X))
+	refit := make([][]float64, len(d.X))
+	for f := 0; f < 5; f++ {
+		var trX [][]float64
+		var trY []int
+		var trG []string
+		for i := range d.X {
+			if fold[i] != f {
+				trX, trY, trG = append(trX, d.X[i]), append(trY, d.Y[i]), append(trG, d.Groups[i])
+			}
+		}
+		a, b, err := datasets.SplitByGroup(trY, trG, len(d.Labels), 0.8, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var aX [][]float64
+		var aY []int
+		for _, i := range a {
+			aX, aY = append(aX, trX[i]), append(aY, trY[i])
+		}
+		g, _, err := TrainGBDT(aX, aY, len(d.Labels), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Validation log-loss after every round, accumulated tree by tree.
+		k := g.NumClasses
+		raw := make([][]float64, len(b))
+		for j := range b {
+			raw[j] = append([]float64(nil), g.Base...)
+		}
+		best, bestLoss := 0, math.Inf(1)
+		p := make([]float64, k)
+		for r := 0; r < g.Rounds(); r++ {
+			var loss float64
+			for j, i := range b {
+				for c := 0; c < k; c++ {
+					raw[j][c] += float64(g.Trees[r*k+c].leafProbs(trX[i], 1)[0])
+				}
+				copy(p, raw[j])
+				softmax(p)
+				loss -= math.Log(max(p[trY[i]], 1e-15))
+			}
+			if loss < bestLoss {
+				best, bestLoss = r+1, loss
+			}
+		}
+		o2 := o
+		o2.Rounds = best
+		full, _, err := TrainGBDT(trX, trY, len(d.Labels), o2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("fold %d: best round %d", f+1, best)
+		for i := range d.X {
+			if fold[i] == f {
+				q := g.RawScores(make([]float64, k), d.X[i], best)
+				softmax(q)
+				trunc[i] = q
+				refit[i] = full.PredictProba(nil, d.X[i])
+			}
+		}
+	}
+	el := time.Since(start)
+	harnessReport(t, "early, 80 %", d, fold, score, trunc, el)
+	harnessReport(t, "early, refit", d, fold, score, refit, el)
 }
