@@ -108,10 +108,8 @@ func (o ForestOptions) Validate() error {
 		return &OptionError{"max-depth", o.MaxDepth, "at most 64"}
 	case o.MaxFeatures < 0:
 		return &OptionError{"max-features", o.MaxFeatures, "0 (square root of the feature count) or more"}
-	case o.ClassWeight != "balanced" && o.ClassWeight != "none":
-		return &OptionError{"class-weight", fmt.Sprintf("%q", o.ClassWeight), "balanced or none"}
 	}
-	return nil
+	return checkClassWeight(o.ClassWeight)
 }
 
 // Forest is a trained random forest: an average of the class

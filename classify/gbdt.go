@@ -107,8 +107,14 @@ func (o GBDTOptions) Validate() error {
 		return &OptionError{"subsample", o.Subsample, "in (0, 1]"}
 	case !(o.ColSample > 0 && o.ColSample <= 1):
 		return &OptionError{"colsample", o.ColSample, "in (0, 1]"}
-	case o.ClassWeight != "balanced" && o.ClassWeight != "none":
-		return &OptionError{"class-weight", fmt.Sprintf("%q", o.ClassWeight), "balanced or none"}
+	}
+	return checkClassWeight(o.ClassWeight)
+}
+
+// checkClassWeight checks a learner's ClassWeight setting.
+func checkClassWeight(cw string) error {
+	if cw != "balanced" && cw != "none" {
+		return &OptionError{"class-weight", fmt.Sprintf("%q", cw), "balanced or none"}
 	}
 	return nil
 }

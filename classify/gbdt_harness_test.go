@@ -65,32 +65,22 @@ func harnessLoad(t *testing.T) *harnessData {
 
 func parseHarnessSetting(s string) (GBDTOptions, []int) {
 	o := GBDTOptions{Seed: 1}
+	ints := map[string]*int{"rounds": &o.Rounds, "depth": &o.MaxDepth, "bins": &o.Bins}
+	floats := map[string]*float64{"lr": &o.LearningRate, "minh": &o.MinHessian, "lambda": &o.Lambda, "sub": &o.Subsample, "col": &o.ColSample}
 	var checks []int
 	for _, kv := range strings.Split(s, ",") {
 		k, v, _ := strings.Cut(kv, "=")
 		f, _ := strconv.ParseFloat(v, 64)
-		switch k {
-		case "rounds":
-			o.Rounds = int(f)
-		case "lr":
-			o.LearningRate = f
-		case "depth":
-			o.MaxDepth = int(f)
-		case "minh":
-			o.MinHessian = f
-		case "lambda":
-			o.Lambda = f
-		case "sub":
-			o.Subsample = f
-		case "col":
-			o.ColSample = f
-		case "bins":
-			o.Bins = int(f)
-		case "cw":
+		switch {
+		case ints[k] != nil:
+			*ints[k] = int(f)
+		case floats[k] != nil:
+			*floats[k] = f
+		case k == "cw":
 			o.ClassWeight = v
-		case "seed":
+		case k == "seed":
 			o.Seed = uint64(f)
-		case "check":
+		case k == "check":
 			checks = append(checks, int(f))
 		}
 	}
@@ -110,13 +100,7 @@ func TestGBDTHarness(t *testing.T) {
 		if s == "forest" {
 			sc := make([][]float64, len(d.X))
 			for f := 0; f < 5; f++ {
-				var trX [][]float64
-				var trY []int
-				for i := range d.X {
-					if fold[i] != f {
-						trX, trY = append(trX, d.X[i]), append(trY, d.Y[i])
-					}
-				}
+				trX, trY, _ := foldRows(d, fold, f)
 				fr, _, err := TrainForest(trX, trY, len(d.Labels), ForestOptions{Seed: 1})
 				if err != nil {
 					t.Fatal(err)
@@ -148,13 +132,7 @@ func TestGBDTHarness(t *testing.T) {
 			scores[j] = make([][]float64, len(d.X))
 		}
 		for f := 0; f < 5; f++ {
-			var trX [][]float64
-			var trY []int
-			for i := range d.X {
-				if fold[i] != f {
-					trX, trY = append(trX, d.X[i]), append(trY, d.Y[i])
-				}
-			}
+			trX, trY, _ := foldRows(d, fold, f)
 			g, _, err := TrainGBDT(trX, trY, len(d.Labels), o)
 			if err != nil {
 				t.Fatal(err)
@@ -210,22 +188,7 @@ func harnessWeights(t *testing.T, d *harnessData, fold, score []int, o GBDTOptio
 	plain := make([][]float64, len(d.X))
 	weighted := make([][]float64, len(d.X))
 	for f := 0; f < 5; f++ {
-		var tr []int
-		for i := range d.X {
-			if fold[i] != f {
-				tr = append(tr, i)
-			}
-		}
-		sub := func(idx []int) ([][]float64, []int, []string) {
-			var X [][]float64
-			var y []int
-			var g []string
-			for _, i := range idx {
-				X, y, g = append(X, d.X[i]), append(y, d.Y[i]), append(g, d.Groups[i])
-			}
-			return X, y, g
-		}
-		trX, trY, trG := sub(tr)
+		trX, trY, trG := foldRows(d, fold, f)
 		inner, err := datasets.GroupKFold(trY, trG, len(d.Labels), 4, 2)
 		if err != nil {
 			t.Fatal(err)
@@ -317,14 +280,7 @@ func harnessEarly(t *testing.T, d *harnessData, fold, score []int, o GBDTOptions
 	trunc := make([][]float64, len(d.X))
 	refit := make([][]float64, len(d.X))
 	for f := 0; f < 5; f++ {
-		var trX [][]float64
-		var trY []int
-		var trG []string
-		for i := range d.X {
-			if fold[i] != f {
-				trX, trY, trG = append(trX, d.X[i]), append(trY, d.Y[i]), append(trG, d.Groups[i])
-			}
-		}
+		trX, trY, trG := foldRows(d, fold, f)
 		a, b, err := datasets.SplitByGroup(trY, trG, len(d.Labels), 0.8, 3)
 		if err != nil {
 			t.Fatal(err)
@@ -379,4 +335,18 @@ func harnessEarly(t *testing.T, d *harnessData, fold, score []int, o GBDTOptions
 	el := time.Since(start)
 	harnessReport(t, "early, 80 %", d, fold, score, trunc, el)
 	harnessReport(t, "early, refit", d, fold, score, refit, el)
+}
+
+// foldRows returns the rows, labels and groups whose fold is not f (the
+// training part of fold f).
+func foldRows(d *harnessData, fold []int, f int) ([][]float64, []int, []string) {
+	var X [][]float64
+	var y []int
+	var g []string
+	for i := range d.X {
+		if fold[i] != f {
+			X, y, g = append(X, d.X[i]), append(y, d.Y[i]), append(g, d.Groups[i])
+		}
+	}
+	return X, y, g
 }
