@@ -70,10 +70,10 @@ func (o GBDTOptions) withDefaults() GBDTOptions {
 	if o.Lambda <= 0 {
 		o.Lambda = 1
 	}
-	if o.Subsample <= 0 || o.Subsample > 1 {
+	if o.Subsample <= 0 {
 		o.Subsample = 0.8
 	}
-	if o.ColSample <= 0 || o.ColSample > 1 {
+	if o.ColSample <= 0 {
 		o.ColSample = 0.5
 	}
 	if o.Bins <= 0 {

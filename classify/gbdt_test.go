@@ -190,6 +190,18 @@ func TestSmallGBDTModelGolden(t *testing.T) {
 	}
 }
 
+func TestTrainGBDTRefusesBadOptions(t *testing.T) {
+	X, y := blobs(30, 2, 2, 1, 1)
+	for _, o := range []GBDTOptions{{Subsample: 1.5}, {ColSample: math.NaN()}, {LearningRate: 2}, {ClassWeight: "x"}} {
+		if _, _, err := TrainGBDT(X, y, 2, o); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
+	}
+	if _, err := Train([]string{"a", "b"}, ImageSpec(ImageFeatures{Rows: 4, Cols: 4, Grid: 1}, nil), nil, nil, TrainOptions{Learner: "svm"}); !errors.Is(err, ErrUnknownLearner) {
+		t.Errorf("learner svm: %v", err)
+	}
+}
+
 func TestGBDTOptionsValidate(t *testing.T) {
 	ok := GBDTOptions{Rounds: 1, LearningRate: 0.1, MaxDepth: 6, Subsample: 1, ColSample: 1, ClassWeight: "none"}
 	if err := ok.Validate(); err != nil {
