@@ -137,11 +137,12 @@ type GBDT struct {
 func (g *GBDT) Rounds() int { return len(g.Trees) / g.NumClasses }
 
 // RawScores writes the raw (pre-softmax) scores of x after the first
-// rounds rounds into dst (length NumClasses) and returns it.
+// rounds rounds (at most Rounds()) into dst (length NumClasses) and
+// returns it.
 func (g *GBDT) RawScores(dst, x []float64, rounds int) []float64 {
 	k := g.NumClasses
 	copy(dst, g.Base)
-	for t := range g.Trees[:rounds*k] {
+	for t := range g.Trees[:max(0, min(rounds, g.Rounds()))*k] {
 		dst[t%k] += float64(g.Trees[t].leafProbs(x, 1)[0])
 	}
 	return dst
