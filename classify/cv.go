@@ -20,14 +20,17 @@ type CVOptions struct {
 	// Folds is the number of folds, at least 2 and at most the number of
 	// record groups.
 	Folds int
-	// Seed seeds the assignment of record groups to folds; the forests
-	// have their own, Forest.Seed (every fold's forest uses it).
+	// Seed seeds the assignment of record groups to folds; the learners
+	// have their own, Forest.Seed or GBDT.Seed (every fold's uses it).
 	Seed uint64
 	// Spec says how files become feature vectors; nil selects
 	// SpecFor(ds).
 	Spec *FeatureSpec
-	// Forest holds the learner's settings, the same for every fold.
-	Forest ForestOptions
+	// Learner is LearnerForest (also when empty) or LearnerGBDT; Forest
+	// and GBDT hold their settings, the same for every fold.
+	Learner string
+	Forest  ForestOptions
+	GBDT    GBDTOptions
 	// Jobs is the number of files featurised at once (at least 1).
 	Jobs int
 	// ScoreLabels, when set, are the labels whose mean F1 is reported as
@@ -157,13 +160,12 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 	fold, score := plan.fold, plan.score
 	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
 	start := time.Now()
-	fo := opt.Forest
 	runs := opt.Folds
 	if opt.Final {
 		runs++
 	}
-	treeProgress(&fo, opt.Progress, len(spec.Names()), runs)
-	scores, err := CrossValidate(labels, spec, X, y, fold, opt.Folds, TrainOptions{Forest: fo})
+	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(labels), runs)
+	scores, err := CrossValidate(labels, spec, X, y, fold, opt.Folds, to)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +173,7 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if res.Model, err = Train(labels, spec, X, y, TrainOptions{Forest: fo}); err != nil {
+		if res.Model, err = Train(labels, spec, X, y, to); err != nil {
 			return nil, err
 		}
 		t := &res.Model.Info.Training

@@ -68,12 +68,16 @@ type DatasetOptions struct {
 	// Split is the share of the record groups that goes to training when
 	// Test is nil, in (0, 1); 0 selects 0.8.
 	Split float64
-	// Seed seeds the split; the forest has its own, Forest.Seed.
+	// Seed seeds the split; the learner has its own, Forest.Seed or
+	// GBDT.Seed.
 	Seed uint64
-	// Forest holds the learner's settings.
-	Forest ForestOptions
+	// Learner is LearnerForest (also when empty) or LearnerGBDT; Forest
+	// and GBDT hold their settings.
+	Learner string
+	Forest  ForestOptions
+	GBDT    GBDTOptions
 	// Jobs is the number of files featurised at once (at least 1). The
-	// forest grows Forest.Jobs trees at once.
+	// learner grows Forest.Jobs (GBDT.Jobs) trees at once.
 	Jobs int
 	// Progress, when set, is told of featurising and of growing trees.
 	Progress Progress
@@ -133,9 +137,8 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 		trGroups[groups[i]] = true
 	}
 	start = time.Now()
-	fo := opt.Forest
-	treeProgress(&fo, opt.Progress, len(spec.Names()), 1)
-	m, err := Train(ds.Labels, spec, trX, trY, TrainOptions{Forest: fo})
+	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(ds.Labels), 1)
+	m, err := Train(ds.Labels, spec, trX, trY, to)
 	if err != nil {
 		return res, err
 	}
@@ -186,15 +189,24 @@ func featureTick(p Progress, total int) func() {
 	return func() { done++; p(StageFeatures, done, total) }
 }
 
-// treeProgress starts p's StageTrees over runs forests of fo's trees and
-// sets fo.Progress to count every tree grown by them, in one count.
-func treeProgress(fo *ForestOptions, p Progress, nFeatures, runs int) {
+// learnerOptions returns the TrainOptions of a learner and its settings
+// for k labels and nFeatures features. With p, it starts p's StageTrees
+// over runs trainings and sets the learner's Progress to count every tree
+// grown by them, in one count.
+func learnerOptions(learner string, fo ForestOptions, gbo GBDTOptions, p Progress, nFeatures, k, runs int) TrainOptions {
+	to := TrainOptions{Learner: learner, Forest: fo, GBDT: gbo}
 	if p == nil {
-		return
+		return to
 	}
-	total, grown := fo.withDefaults(nFeatures).Trees*runs, 0
+	perRun := fo.withDefaults(nFeatures).Trees
+	if learner == LearnerGBDT {
+		perRun = gbo.withDefaults().Rounds * k
+	}
+	total, grown := perRun*runs, 0
 	p(StageTrees, 0, total)
-	fo.Progress = func(int, int) { grown++; p(StageTrees, grown, total) }
+	tick := func(int, int) { grown++; p(StageTrees, grown, total) }
+	to.Forest.Progress, to.GBDT.Progress = tick, tick
+	return to
 }
 
 // heldout says which files of a dataset train a model and which measure

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -109,10 +108,8 @@ func (o ForestOptions) Validate() error {
 		return &OptionError{"max-depth", o.MaxDepth, "at most 64"}
 	case o.MaxFeatures < 0:
 		return &OptionError{"max-features", o.MaxFeatures, "0 (square root of the feature count) or more"}
-	case o.ClassWeight != "balanced" && o.ClassWeight != "none":
-		return &OptionError{"class-weight", fmt.Sprintf("%q", o.ClassWeight), "balanced or none"}
 	}
-	return nil
+	return checkClassWeight(o.ClassWeight)
 }
 
 // Forest is a trained random forest: an average of the class
@@ -261,26 +258,9 @@ func midpoint(a, b float64) float64 {
 // class probabilities of every training row (NaN rows where a sample was
 // in every bootstrap).
 func TrainForest(X [][]float64, y []int, numClasses int, opt ForestOptions) (*Forest, [][]float64, error) {
-	if len(X) == 0 {
-		return nil, nil, errors.New("classify: no training samples")
-	}
-	if len(X) != len(y) {
-		return nil, nil, fmt.Errorf("classify: %d rows but %d labels", len(X), len(y))
-	}
-	if numClasses < 1 || numClasses > maxLabels {
-		return nil, nil, fmt.Errorf("classify: %d classes (want 1 to %d)", numClasses, maxLabels)
-	}
-	nf := len(X[0])
-	if nf == 0 || nf > maxFeatures {
-		return nil, nil, fmt.Errorf("classify: %d features (want 1 to %d)", nf, maxFeatures)
-	}
-	for i, row := range X {
-		if len(row) != nf {
-			return nil, nil, fmt.Errorf("classify: row %d has %d features, row 0 has %d", i, len(row), nf)
-		}
-		if y[i] < 0 || y[i] >= numClasses {
-			return nil, nil, fmt.Errorf("classify: row %d: class %d out of range", i, y[i])
-		}
+	nf, err := checkTrainingRows(X, y, numClasses)
+	if err != nil {
+		return nil, nil, err
 	}
 	opt = opt.withDefaults(nf)
 	if opt.ClassWeight != "balanced" && opt.ClassWeight != "none" {

@@ -18,6 +18,7 @@ type Model struct {
 	// Info is the self-description stored in the model file.
 	Info   ModelInfo
 	forest *Forest
+	gbdt   *GBDT
 }
 
 // ModelInfo is the self-describing header of a model file (stored as
@@ -30,6 +31,8 @@ type ModelInfo struct {
 	// prediction of label L is Confident when its score is >= Thresholds[L]
 	// (chosen on out-of-bag training scores as the threshold in
 	// CurveThresholds that maximises one-vs-rest F1).
+	// For gradient-boosted trees, which have no out-of-bag rows, they are
+	// chosen on the training rows' scores.
 	Thresholds []float64 `json:"thresholds"`
 	// Features say how inputs become feature vectors.
 	Features FeatureSpec `json:"features"`
@@ -54,6 +57,14 @@ type LearnerInfo struct {
 	Bins        int    `json:"bins"`
 	ClassWeight string `json:"class_weight"`
 	Seed        uint64 `json:"seed"`
+	// The settings of gradient-boosted trees (GBDTOptions); Trees counts
+	// the trees of every round and class.
+	Rounds       int     `json:"rounds,omitempty"`
+	LearningRate float64 `json:"learning_rate,omitempty"`
+	MinHessian   float64 `json:"min_hessian,omitempty"`
+	Lambda       float64 `json:"lambda,omitempty"`
+	Subsample    float64 `json:"subsample,omitempty"`
+	ColSample    float64 `json:"colsample,omitempty"`
 }
 
 // TrainingSummary describes the training data.
@@ -71,7 +82,8 @@ type TrainingSummary struct {
 	PerLabel []int `json:"per_label"`
 	// ClassWeights are the sample weights per label used in training.
 	ClassWeights []float64 `json:"class_weights"`
-	// OOBAccuracy is the out-of-bag accuracy on the training data.
+	// OOBAccuracy is the out-of-bag accuracy on the training data (0 for
+	// gradient-boosted trees, which have no out-of-bag rows).
 	OOBAccuracy float64 `json:"oob_accuracy"`
 }
 
@@ -105,8 +117,17 @@ func (p Prediction) Top(k int) []LabelScore {
 
 // TrainOptions are the settings of Train.
 type TrainOptions struct {
+	// Learner is LearnerForest (also when empty) or LearnerGBDT.
+	Learner string
+	// Forest holds the settings of the forest, GBDT those of
+	// gradient-boosted trees; the other learner's are ignored.
 	Forest ForestOptions
+	GBDT   GBDTOptions
 }
+
+// ErrUnknownLearner is wrapped by Train's error for a learner it does not
+// know.
+var ErrUnknownLearner = errors.New("unknown learner (want random-forest or gbdt)")
 
 // Train fits a model on feature vectors X (made with spec) and label
 // indices y into labels.
@@ -123,22 +144,24 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	if err := checkLabels(labels); err != nil {
 		return nil, err
 	}
-	fo := opt.Forest.withDefaults(len(names))
-	f, oob, err := TrainForest(X, y, len(labels), fo)
+	var m *Model
+	var oob [][]float64
+	var err error
+	switch opt.Learner {
+	case "", LearnerForest:
+		m, oob, err = trainForestModel(X, y, len(labels), opt.Forest.withDefaults(len(names)))
+	case LearnerGBDT:
+		m, oob, err = trainGBDTModel(X, y, len(labels), opt.GBDT.withDefaults())
+	default:
+		err = fmt.Errorf("classify: learner %q: %w", opt.Learner, ErrUnknownLearner)
+	}
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{forest: f}
-	m.Info = ModelInfo{
-		Labels:       append([]string(nil), labels...),
-		Features:     spec,
-		FeatureNames: names,
-		Learner: LearnerInfo{Kind: LearnerForest, Trees: fo.Trees, MaxDepth: fo.MaxDepth, MinLeaf: fo.MinLeaf,
-			MaxFeatures: fo.MaxFeatures, Bins: fo.Bins, ClassWeight: fo.ClassWeight, Seed: fo.Seed},
-	}
+	m.Info.Labels, m.Info.Features, m.Info.FeatureNames = append([]string(nil), labels...), spec, names
 	t := &m.Info.Training
 	t.Samples = len(X)
-	t.PerLabel, t.ClassWeights = classWeights(y, len(labels), fo.ClassWeight)
+	t.PerLabel, t.ClassWeights = classWeights(y, len(labels), m.Info.Learner.ClassWeight)
 	// OOB accuracy and thresholds over rows that have OOB scores.
 	var oy []int
 	var os [][]float64
@@ -154,7 +177,7 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 			correct++
 		}
 	}
-	if len(os) > 0 {
+	if len(os) > 0 && m.forest != nil {
 		t.OOBAccuracy = float64(correct) / float64(len(os))
 	}
 	m.Info.Thresholds = make([]float64, len(labels))
@@ -162,6 +185,37 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 		m.Info.Thresholds[c] = BestF1Threshold(c, oy, os)
 	}
 	return m, nil
+}
+
+// trainForestModel grows the forest of a model; it also returns the
+// out-of-bag scores.
+func trainForestModel(X [][]float64, y []int, k int, fo ForestOptions) (*Model, [][]float64, error) {
+	f, oob, err := TrainForest(X, y, k, fo)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &Model{forest: f}
+	m.Info.Learner = LearnerInfo{Kind: LearnerForest, Trees: fo.Trees, MaxDepth: fo.MaxDepth, MinLeaf: fo.MinLeaf,
+		MaxFeatures: fo.MaxFeatures, Bins: fo.Bins, ClassWeight: fo.ClassWeight, Seed: fo.Seed}
+	return m, oob, nil
+}
+
+// trainGBDTModel boosts the trees of a model; it also returns the
+// training rows' probabilities (in-sample: boosting has no out-of-bag
+// rows).
+func trainGBDTModel(X [][]float64, y []int, k int, o GBDTOptions) (*Model, [][]float64, error) {
+	g, raw, err := TrainGBDT(X, y, k, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range raw {
+		softmax(r)
+	}
+	m := &Model{gbdt: g}
+	m.Info.Learner = LearnerInfo{Kind: LearnerGBDT, Trees: len(g.Trees), MaxDepth: o.MaxDepth, Bins: o.Bins,
+		ClassWeight: o.ClassWeight, Seed: o.Seed, Rounds: o.Rounds, LearningRate: o.LearningRate,
+		MinHessian: o.MinHessian, Lambda: o.Lambda, Subsample: o.Subsample, ColSample: o.ColSample}
+	return m, raw, nil
 }
 
 func checkLabels(labels []string) error {
@@ -181,19 +235,36 @@ func checkLabels(labels []string) error {
 	return nil
 }
 
-// Forest returns the model's trained forest.
+// Forest returns the model's trained forest (nil for another learner).
 func (m *Model) Forest() *Forest { return m.forest }
+
+// GBDT returns the model's gradient-boosted trees (nil for another
+// learner).
+func (m *Model) GBDT() *GBDT { return m.gbdt }
+
+// NumTrees is the number of trees of the model, whatever its learner.
+func (m *Model) NumTrees() int {
+	if m.gbdt != nil {
+		return len(m.gbdt.Trees)
+	}
+	return len(m.forest.Trees)
+}
 
 // Scores writes the per-label scores of feature vector x into dst
 // (allocated when nil) and returns it.
-func (m *Model) Scores(dst, x []float64) []float64 { return m.forest.PredictProba(dst, x) }
+func (m *Model) Scores(dst, x []float64) []float64 {
+	if m.gbdt != nil {
+		return m.gbdt.PredictProba(dst, x)
+	}
+	return m.forest.PredictProba(dst, x)
+}
 
 // Predict scores a feature vector made with the model's FeatureSpec.
 func (m *Model) Predict(x []float64) (Prediction, error) {
-	if len(x) != m.forest.NumFeatures {
-		return Prediction{}, fmt.Errorf("classify: %d features, the model needs %d", len(x), m.forest.NumFeatures)
+	if n := len(m.Info.FeatureNames); len(x) != n {
+		return Prediction{}, fmt.Errorf("classify: %d features, the model needs %d", len(x), n)
 	}
-	return m.prediction(m.forest.PredictProba(nil, x)), nil
+	return m.prediction(m.Scores(nil, x)), nil
 }
 
 func (m *Model) prediction(p []float64) Prediction {

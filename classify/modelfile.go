@@ -29,13 +29,29 @@ import (
 //	  leaves*classes times: probability float32
 //	crc       uint32   CRC-32 (IEEE) of every byte before it
 //
+// Version 2 holds a model of any learner; what follows the header depends
+// on info.learner.kind. For "random-forest" it is as in version 1 (Save
+// writes forests as version 1, byte for byte as before). For "gbdt"
+// (gradient-boosted trees, one tree per class per round):
+//
+//	rounds    uint32   number of rounds (rounds*classes <= MaxTrees)
+//	classes   uint32   must equal len(info.labels)
+//	features  uint32   must equal len(info.feature_names)
+//	base      classes times float64: the raw score every input starts from
+//	rounds*classes trees, tree r*classes+c being class c's of round r,
+//	  as a forest's with one float32 per leaf: the raw score it adds
+//	crc       uint32   CRC-32 (IEEE) of every byte before it
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
-// indices are in range and that probabilities are finite and in [0, 1].
+// indices are in range and that probabilities are finite and in [0, 1]
+// (base and leaf raw scores: finite and at most MaxRawScore in size).
 const (
 	modelMagic   = "ECGMODEL"
 	modelVersion = 1
+	// modelVersionKinds is the version whose body depends on the learner.
+	modelVersionKinds = 2
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -45,6 +61,9 @@ const (
 	MaxTrees = 100000
 	// MaxNodes bounds the nodes of one tree.
 	MaxNodes = 1 << 24
+	// MaxRawScore bounds the size of a gradient-boosted model's base and
+	// leaf raw scores.
+	MaxRawScore = 1e6
 
 	maxLabels   = 4096
 	maxLabelLen = 256
@@ -72,7 +91,7 @@ func IsModelFile(r io.Reader) bool {
 // Save writes the model in the model file format. The same model writes
 // the same bytes.
 func (m *Model) Save(w io.Writer) error {
-	if m.forest == nil {
+	if m.forest == nil && m.gbdt == nil {
 		return errNoForest
 	}
 	info, err := json.Marshal(&m.Info)
@@ -81,19 +100,44 @@ func (m *Model) Save(w io.Writer) error {
 	}
 	var b bytes.Buffer
 	le := binary.LittleEndian
+	version := uint32(modelVersion)
+	if m.gbdt != nil {
+		version = modelVersionKinds
+	}
 	b.WriteString(modelMagic)
-	b.Write(le.AppendUint32(nil, modelVersion))
+	b.Write(le.AppendUint32(nil, version))
 	b.Write(le.AppendUint32(nil, uint32(len(info))))
 	b.Write(info)
-	f := m.forest
 	buf := make([]byte, 0, 64)
-	buf = le.AppendUint32(buf[:0], uint32(len(f.Trees)))
-	buf = le.AppendUint32(buf, uint32(f.NumClasses))
-	buf = le.AppendUint32(buf, uint32(f.NumFeatures))
-	b.Write(buf)
-	for _, t := range f.Trees {
+	if g := m.gbdt; g != nil {
+		buf = le.AppendUint32(buf[:0], uint32(g.Rounds()))
+		buf = le.AppendUint32(buf, uint32(g.NumClasses))
+		buf = le.AppendUint32(buf, uint32(g.NumFeatures))
+		for _, v := range g.Base {
+			buf = le.AppendUint64(buf, math.Float64bits(v))
+		}
+		b.Write(buf)
+		writeTrees(&b, g.Trees, 1)
+	} else {
+		f := m.forest
+		buf = le.AppendUint32(buf[:0], uint32(len(f.Trees)))
+		buf = le.AppendUint32(buf, uint32(f.NumClasses))
+		buf = le.AppendUint32(buf, uint32(f.NumFeatures))
+		b.Write(buf)
+		writeTrees(&b, f.Trees, f.NumClasses)
+	}
+	b.Write(le.AppendUint32(buf[:0], crc32.ChecksumIEEE(b.Bytes())))
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// writeTrees appends trees with width values per leaf to b.
+func writeTrees(b *bytes.Buffer, trees []Tree, width int) {
+	le := binary.LittleEndian
+	buf := make([]byte, 0, 64)
+	for _, t := range trees {
 		buf = le.AppendUint32(buf[:0], uint32(len(t.Feature)))
-		buf = le.AppendUint32(buf, uint32(len(t.Leaf)/f.NumClasses))
+		buf = le.AppendUint32(buf, uint32(len(t.Leaf)/width))
 		b.Write(buf)
 		for i := range t.Feature {
 			buf = le.AppendUint32(buf[:0], uint32(t.Feature[i]))
@@ -106,9 +150,6 @@ func (m *Model) Save(w io.Writer) error {
 			b.Write(le.AppendUint32(buf[:0], math.Float32bits(p)))
 		}
 	}
-	b.Write(le.AppendUint32(buf[:0], crc32.ChecksumIEEE(b.Bytes())))
-	_, err = w.Write(b.Bytes())
-	return err
 }
 
 // reader reads little-endian values from a byte slice, remembering the
@@ -166,8 +207,9 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		return nil, formatErr("no ECGMODEL magic")
 	}
 	r := &reader{b: head, off: len(modelMagic)}
-	if v := r.u32("version"); v != modelVersion {
-		return nil, formatErr("version %d (this program reads version %d)", v, modelVersion)
+	version := r.u32("version")
+	if version != modelVersion && version != modelVersionKinds {
+		return nil, formatErr("version %d (this program reads versions %d and %d)", version, modelVersion, modelVersionKinds)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -184,14 +226,23 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err := m.Info.validate(); err != nil {
 		return nil, err
 	}
-	f, err := l.forest(len(m.Info.Labels), len(m.Info.FeatureNames))
+	k, nf := len(m.Info.Labels), len(m.Info.FeatureNames)
+	switch kind := m.Info.Learner.Kind; {
+	case kind == LearnerForest:
+		m.forest, err = l.forest(k, nf)
+	case kind == LearnerGBDT && version == modelVersionKinds:
+		m.gbdt, err = l.gbdt(k, nf)
+	case version == modelVersion:
+		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
+	default:
+		err = formatErr("learner %q (this program knows %q and %q)", kind, LearnerForest, LearnerGBDT)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := l.end(); err != nil {
 		return nil, err
 	}
-	m.forest = f
 	return m, nil
 }
 
@@ -239,7 +290,7 @@ func (l *modelReader) forest(k, nf int) (*Forest, error) {
 	}
 	f := &Forest{NumClasses: k, NumFeatures: nf}
 	for ti := 0; ti < int(nTrees); ti++ {
-		t, err := l.tree(ti, uint32(k), uint32(nf))
+		t, err := l.tree(ti, uint32(k), uint32(nf), probabilityLeaf)
 		if err != nil {
 			return nil, err
 		}
@@ -248,8 +299,52 @@ func (l *modelReader) forest(k, nf int) (*Forest, error) {
 	return f, nil
 }
 
-// tree reads tree ti: its node and leaf counts, then its nodes and leaves.
-func (l *modelReader) tree(ti int, k, nf uint32) (Tree, error) {
+// gbdt reads the round, class and feature counts, the base scores and the
+// trees of gradient-boosted trees.
+func (l *modelReader) gbdt(k, nf int) (*GBDT, error) {
+	b, err := l.read(12+8*k, "round count")
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{b: b}
+	rounds, nk, nnf := r.u32(""), r.u32(""), r.u32("")
+	if rounds < 1 || uint64(rounds)*uint64(k) > MaxTrees {
+		return nil, formatErr("%d rounds of %d trees (want 1 to %d trees)", rounds, k, MaxTrees)
+	}
+	if int(nk) != k || int(nnf) != nf {
+		return nil, formatErr("%d classes and %d features, header has %d labels and %d feature names", nk, nnf, k, nf)
+	}
+	g := &GBDT{NumClasses: k, NumFeatures: nf, Base: make([]float64, k)}
+	for c := range g.Base {
+		g.Base[c] = math.Float64frombits(r.u64(""))
+		if !(math.Abs(g.Base[c]) <= MaxRawScore) {
+			return nil, formatErr("base score %v", g.Base[c])
+		}
+	}
+	for ti := 0; ti < int(rounds)*k; ti++ {
+		t, err := l.tree(ti, 1, uint32(nf), rawScoreLeaf)
+		if err != nil {
+			return nil, err
+		}
+		g.Trees = append(g.Trees, t)
+	}
+	return g, nil
+}
+
+// leafCheck checks one value of a leaf; what names the value in errors.
+type leafCheck struct {
+	ok   func(float32) bool
+	what string
+}
+
+var (
+	probabilityLeaf = leafCheck{func(p float32) bool { return p >= 0 && p <= 1 }, "leaf probability"}
+	rawScoreLeaf    = leafCheck{func(v float32) bool { return math.Abs(float64(v)) <= MaxRawScore }, "leaf raw score"}
+)
+
+// tree reads tree ti: its node and leaf counts, then its nodes and leaves
+// of k values each.
+func (l *modelReader) tree(ti int, k, nf uint32, check leafCheck) (Tree, error) {
 	b, err := l.read(8, "node count")
 	if err != nil {
 		return Tree{}, err
@@ -283,8 +378,8 @@ func (l *modelReader) tree(ti int, k, nf uint32) (Tree, error) {
 	}
 	for i := range t.Leaf {
 		p := math.Float32frombits(r.u32(""))
-		if !(p >= 0 && p <= 1) {
-			return Tree{}, formatErr("tree %d: leaf probability %v", ti, p)
+		if !check.ok(p) {
+			return Tree{}, formatErr("tree %d: %s %v", ti, check.what, p)
 		}
 		t.Leaf[i] = p
 	}
@@ -332,9 +427,6 @@ func (in *ModelInfo) validate() error {
 		if names[i] != in.FeatureNames[i] {
 			return formatErr("feature %d is %q, settings say %q", i, in.FeatureNames[i], names[i])
 		}
-	}
-	if in.Learner.Kind != LearnerForest {
-		return formatErr("learner %q (this program knows %q)", in.Learner.Kind, LearnerForest)
 	}
 	return nil
 }

@@ -67,6 +67,11 @@ func FuzzLoadModel(f *testing.F) {
 	}
 	f.Add(good)
 	f.Add(good[:len(good)/2])
+	gbdt, err := os.ReadFile(filepath.Join("testdata", "small-gbdt.model"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(gbdt)
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -22,7 +22,7 @@ type trainOptions struct {
 	testLabels        string
 	split             float64
 	seed              int64
-	forest            classify.ForestOptions
+	learner           cmdutil.LearnerFlags
 	jobs              int
 	format            string
 	folds             int
@@ -51,11 +51,6 @@ func newTrainCmd(a *app) *cobra.Command {
 			if o.testLabels != "" && o.testDir == "" {
 				return cmdutil.Usagef("--test-labels needs --test DIR")
 			}
-			if err := o.forest.Validate(); err != nil {
-				return cmdutil.Usagef("--%v", err)
-			}
-			o.forest.Seed = uint64(o.seed)
-			o.forest.Jobs = o.jobs
 			if o.folds > 0 {
 				return runTrainCV(cmd.Context(), a, o)
 			}
@@ -71,12 +66,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.IntVar(&o.folds, "folds", 0, "cross-validate: K folds grouped by record instead of one split (K >= 2)")
 	f.StringSliceVar(&o.scoreLabels, "score-labels", nil, "with --folds, also report the mean F1 of these labels (e.g. N,AF,Other)")
 	f.Int64Var(&o.seed, "seed", 1, "seed of the split (or folds) and of the forest")
-	f.IntVar(&o.forest.Trees, "trees", 100, "number of trees")
-	f.IntVar(&o.forest.MaxDepth, "max-depth", 32, "maximum tree depth")
-	f.IntVar(&o.forest.MinLeaf, "min-leaf", 1, "minimum samples per leaf")
-	f.IntVar(&o.forest.MaxFeatures, "max-features", 0, "features tried per split (0: square root of the feature count)")
-	f.StringVar(&o.forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none")
-	cmdutil.CompleteValues(cmd, "class-weight", "balanced", "none")
+	o.learner.Declare(cmd)
 	cmdutil.JobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	cmdutil.FormatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd
@@ -88,7 +78,11 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	a.noteFolders("train", ds)
-	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs}
+	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
+	if err != nil {
+		return err
+	}
+	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Jobs: o.jobs}
 	if o.testDir != "" {
 		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.Source.Map}
 		if opt.Test, err = datasets.ReadLabeled(o.testDir, test); err != nil {
@@ -114,13 +108,18 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	}
 	if !a.quiet {
 		t := m.Info.Training
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs, OOB accuracy %.4f; wrote %s\n",
-			len(ds.Files), t.Samples, t.Groups, res.Heldout,
-			res.FeatureTime.Seconds(), len(m.Forest().Trees), res.TrainTime.Seconds(), t.OOBAccuracy, o.out)
+		oob := fmt.Sprintf(", OOB accuracy %.4f", t.OOBAccuracy)
+		if m.GBDT() != nil {
+			oob = "" // boosting has no out-of-bag rows
+		}
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs%s; wrote %s\n",
+			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), oob, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
 
+// checkLearner checks the flags of the --learner chosen (the other
+// learner's flags are usage errors) and sets its seed and jobs.
 // checkFolds refuses flags that do not go with --folds, and
 // --score-labels without it.
 func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
@@ -150,9 +149,13 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	a.noteFolders("train", ds)
+	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
+	if err != nil {
+		return err
+	}
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
-		Folds: o.folds, Seed: uint64(o.seed), Forest: o.forest, Jobs: o.jobs,
+		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Jobs: o.jobs,
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})
 	bars.Done()

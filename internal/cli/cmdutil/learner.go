@@ -1,0 +1,130 @@
+package cmdutil
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// LearnerFlags are the flags of the learner ecg train fits: --learner and
+// the settings of the random forest and of gradient-boosted trees.
+// --learner auto (the default) takes gbdt for WFDB records and the forest
+// for images (the measured best of each; see docs/classify.md), unless a
+// flag only one learner has is given, which picks that learner.
+type LearnerFlags struct {
+	// Name is the --learner value: auto, forest or gbdt.
+	Name   string
+	Forest classify.ForestOptions
+	GBDT   classify.GBDTOptions
+}
+
+// Flags only one learner has.
+var (
+	forestOnly = []string{"trees", "min-leaf", "max-features"}
+	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample"}
+)
+
+// Declare adds the flags to cmd; jobsOf and seedOf are read when the
+// learner is resolved. The flags are checked before the command runs: an
+// unknown learner, flags of both learners, or a flag of the learner not
+// chosen is a usage error.
+func (l *LearnerFlags) Declare(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest) or gbdt (gradient-boosted trees)")
+	CompleteValues(cmd, "learner", "auto", "forest", "gbdt")
+	f.IntVar(&l.Forest.Trees, "trees", 100, "forest: number of trees")
+	f.IntVar(&l.Forest.MaxDepth, "max-depth", 32, "maximum tree depth (gbdt default: 6)")
+	f.IntVar(&l.Forest.MinLeaf, "min-leaf", 1, "forest: minimum samples per leaf")
+	f.IntVar(&l.Forest.MaxFeatures, "max-features", 0, "forest: features tried per split (0: square root of the feature count)")
+	f.StringVar(&l.Forest.ClassWeight, "class-weight", "balanced", "balanced (weights inverse to label frequency) or none (gbdt default: none)")
+	CompleteValues(cmd, "class-weight", "balanced", "none")
+	f.IntVar(&l.GBDT.Rounds, "rounds", 150, "gbdt: boosting rounds (a tree per label each)")
+	f.Float64Var(&l.GBDT.LearningRate, "learning-rate", 0.05, "gbdt: shrinkage of every tree")
+	f.Float64Var(&l.GBDT.Subsample, "subsample", 0.8, "gbdt: share of the rows each round draws")
+	f.Float64Var(&l.GBDT.ColSample, "colsample", 0.5, "gbdt: share of the features each tree may split on")
+	AddCheck(cmd, func() error { return l.check(cmd) })
+}
+
+// changed returns the first of names given on the command line.
+func changed(cmd *cobra.Command, names []string) string {
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			return n
+		}
+	}
+	return ""
+}
+
+func (l *LearnerFlags) check(cmd *cobra.Command) error {
+	fo, gb := changed(cmd, forestOnly), changed(cmd, gbdtOnly)
+	switch {
+	case l.Name != "auto" && l.Name != "forest" && l.Name != "gbdt":
+		return Usagef("--learner %q: want auto, forest or gbdt", l.Name)
+	case fo != "" && gb != "":
+		return Usagef("--%s (forest) and --%s (gbdt) do not go together", fo, gb)
+	case l.Name == "forest" && gb != "":
+		return Usagef("--%s does not go with --learner forest", gb)
+	case l.Name == "gbdt" && fo != "":
+		return Usagef("--%s does not go with --learner gbdt", fo)
+	case l.Name == "auto" && fo != "":
+		l.Name = "forest"
+	case l.Name == "auto" && gb != "":
+		l.Name = "gbdt"
+	}
+	if cmd.Flags().Changed("max-depth") {
+		l.GBDT.MaxDepth = l.Forest.MaxDepth
+	} else {
+		l.GBDT.MaxDepth = 6
+	}
+	if cmd.Flags().Changed("class-weight") {
+		l.GBDT.ClassWeight = l.Forest.ClassWeight
+	} else {
+		l.GBDT.ClassWeight = "none"
+	}
+	l.GBDT.MinHessian, l.GBDT.Lambda = 1, 1
+	if l.Name == "auto" { // either may be taken
+		if err := l.validate("forest"); err != nil {
+			return err
+		}
+		return l.validate("gbdt")
+	}
+	return l.validate(l.Name)
+}
+
+// validate checks the options of the learner name (forest or gbdt).
+func (l *LearnerFlags) validate(name string) error {
+	var err error
+	if name == "gbdt" {
+		err = l.GBDT.Validate()
+	} else {
+		err = l.Forest.Validate()
+	}
+	if err != nil {
+		return Usagef("--%v", err)
+	}
+	return nil
+}
+
+// Resolve returns the learner (classify.LearnerForest or LearnerGBDT) for
+// the dataset ds (auto: gbdt when its first file is a record), with seed
+// and jobs set in both learners' options; options the chosen learner
+// refuses are a usage error.
+func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
+	l.Forest.Seed, l.Forest.Jobs = seed, jobs
+	l.GBDT.Seed, l.GBDT.Jobs = seed, jobs
+	name := l.Name
+	if name == "auto" {
+		name = "forest"
+		if len(ds.Files) > 0 && ds.Files[0].Kind == datasets.KindRecord {
+			name = "gbdt"
+		}
+	}
+	if err := l.validate(name); err != nil {
+		return "", err
+	}
+	if name == "gbdt" {
+		return classify.LearnerGBDT, nil
+	}
+	return classify.LearnerForest, nil
+}

@@ -1,0 +1,58 @@
+package cmdutil
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// TestLearnerFlags: --learner auto takes gbdt for records and the forest
+// for images unless a flag of one learner picks it; flags of the other
+// learner, of both, or an unknown learner are usage errors; gbdt's depth
+// and class weight have their own defaults unless given.
+func TestLearnerFlags(t *testing.T) {
+	records := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
+	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		rec, img string // learner resolved for records and images
+		depth    int    // gbdt depth
+	}{
+		{nil, ExitOK, classify.LearnerGBDT, classify.LearnerForest, 6},
+		{[]string{"--trees", "50"}, ExitOK, classify.LearnerForest, classify.LearnerForest, 6},
+		{[]string{"--rounds", "50", "--max-depth", "4"}, ExitOK, classify.LearnerGBDT, classify.LearnerGBDT, 4},
+		{[]string{"--learner", "forest"}, ExitOK, classify.LearnerForest, classify.LearnerForest, 6},
+		{[]string{"--learner", "gbdt"}, ExitOK, classify.LearnerGBDT, classify.LearnerGBDT, 6},
+		{[]string{"--learner", "gbdt", "--trees", "5"}, ExitUsage, "", "", 0},
+		{[]string{"--learner", "forest", "--colsample", "0.3"}, ExitUsage, "", "", 0},
+		{[]string{"--min-leaf", "2", "--rounds", "9"}, ExitUsage, "", "", 0},
+		{[]string{"--learner", "svm"}, ExitUsage, "", "", 0},
+		{[]string{"--max-depth", "0"}, ExitUsage, "", "", 0},
+		{[]string{"--learning-rate", "0"}, ExitUsage, "", "", 0},
+	} {
+		name := strings.Join(tc.args, " ")
+		var l LearnerFlags
+		cmd := &cobra.Command{Use: "x"}
+		l.Declare(cmd)
+		if code := execute(cmd, tc.args...); code != tc.code {
+			t.Errorf("%q: exit %d, want %d", name, code, tc.code)
+			continue
+		}
+		if tc.code != ExitOK {
+			continue
+		}
+		rec, err1 := l.Resolve(records, 3, 2)
+		img, err2 := l.Resolve(images, 3, 2)
+		if err1 != nil || err2 != nil || rec != tc.rec || img != tc.img {
+			t.Errorf("%q: records %s (%v), images %s (%v); want %s, %s", name, rec, err1, img, err2, tc.rec, tc.img)
+		}
+		if l.GBDT.MaxDepth != tc.depth || l.GBDT.Seed != 3 || l.Forest.Jobs != 2 {
+			t.Errorf("%q: gbdt depth %d seed %d, forest jobs %d", name, l.GBDT.MaxDepth, l.GBDT.Seed, l.Forest.Jobs)
+		}
+	}
+}
