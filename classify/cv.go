@@ -17,6 +17,8 @@ import (
 
 // CVOptions are the settings of CrossValidateDataset.
 type CVOptions struct {
+	// Cache, when not nil, keeps feature vectors between runs.
+	Cache *FeatureCache
 	// Folds is the number of folds, at least 2 and at most the number of
 	// record groups.
 	Folds int
@@ -120,7 +122,7 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
 	}
 	start := time.Now()
-	X, err := Featurize(ctx, spec, ds.Files, opt.Jobs, featureTick(opt.Progress, len(ds.Files)))
+	X, err := FeaturizeCached(ctx, spec, ds.Files, opt.Jobs, featureTick(opt.Progress, len(ds.Files)), opt.Cache)
 	if err != nil {
 		return nil, err
 	}

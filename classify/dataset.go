@@ -58,6 +58,8 @@ func KnownLabels(ds *datasets.LabelFolders, labels []string) (files []datasets.L
 
 // DatasetOptions are the settings of TrainDataset.
 type DatasetOptions struct {
+	// Cache, when not nil, keeps feature vectors between runs.
+	Cache *FeatureCache
 	// Spec says how files become feature vectors; nil selects
 	// SpecFor(ds).
 	Spec *FeatureSpec
@@ -266,12 +268,12 @@ func holdOut(ds *datasets.LabelFolders, y []int, groups []string, opt DatasetOpt
 // dataset's for a split).
 func featurizeSplit(ctx context.Context, spec FeatureSpec, files []datasets.LabeledFile, h *heldout, opt DatasetOptions) (X, testX [][]float64, err error) {
 	tick := featureTick(opt.Progress, len(files)+len(h.testFiles))
-	X, err = Featurize(ctx, spec, files, opt.Jobs, tick)
+	X, err = FeaturizeCached(ctx, spec, files, opt.Jobs, tick, opt.Cache)
 	if err != nil {
 		return nil, nil, err
 	}
 	if opt.Test != nil {
-		testX, err = Featurize(ctx, spec, h.testFiles, opt.Jobs, tick)
+		testX, err = FeaturizeCached(ctx, spec, h.testFiles, opt.Jobs, tick, opt.Cache)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -294,6 +296,8 @@ func (m *Model) ScoreRows(X [][]float64) [][]float64 {
 
 // EvalOptions are the settings of EvaluateDataset.
 type EvalOptions struct {
+	// Cache, when not nil, keeps feature vectors between runs.
+	Cache *FeatureCache
 	// Threshold leaves a file unassigned when its best score is below it
 	// (0: every file gets a label); see Report.
 	Threshold float64
@@ -330,7 +334,7 @@ func EvaluateDataset(ctx context.Context, m *Model, ds *datasets.LabelFolders, o
 	if len(e.Files) == 0 {
 		return e, fmt.Errorf("%s: %w %v", ds.Dir, ErrNoKnownLabels, m.Info.Labels)
 	}
-	X, err := Featurize(ctx, m.Info.Features, e.Files, opt.Jobs, featureTick(opt.Progress, len(e.Files)))
+	X, err := FeaturizeCached(ctx, m.Info.Features, e.Files, opt.Jobs, featureTick(opt.Progress, len(e.Files)), opt.Cache)
 	if err != nil {
 		return e, err
 	}

@@ -64,7 +64,8 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	}
 	a.noteFolders("eval", ds)
 	bars := a.newStages()
-	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.Update})
+	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.Update,
+		Cache: cmdutil.FeatureCache(a.io.Environ)})
 	bars.Done()
 	a.noteSkipped(e.Skipped, "not a label of the model")
 	if err != nil {

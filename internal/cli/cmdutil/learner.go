@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"path/filepath"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/classify"
@@ -127,4 +129,28 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 		return classify.LearnerGBDT, nil
 	}
 	return classify.LearnerForest, nil
+}
+
+// FeatureCache returns the feature cache of ecg train and ecg eval, from
+// the environment getenv reads: $ECG_FEATURE_CACHE (a folder, or "off"),
+// else ecg/features in $XDG_CACHE_HOME, else in $HOME/.cache; nil (no
+// cache) when it is off or neither variable is set.
+func FeatureCache(getenv func(string) string) *classify.FeatureCache {
+	dir := getenv("ECG_FEATURE_CACHE")
+	switch {
+	case dir == "off":
+		return nil
+	case dir != "":
+	case getenv("XDG_CACHE_HOME") != "":
+		dir = filepath.Join(getenv("XDG_CACHE_HOME"), "ecg", "features")
+	case getenv("HOME") != "":
+		dir = filepath.Join(getenv("HOME"), ".cache", "ecg", "features")
+	default:
+		return nil
+	}
+	c, err := classify.NewFeatureCache(dir)
+	if err != nil {
+		return nil
+	}
+	return c
 }
