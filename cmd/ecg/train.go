@@ -157,7 +157,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
 		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Jobs: o.jobs,
-		Cache: cmdutil.FeatureCache(a.io.Environ),
+		Cache:       cmdutil.FeatureCache(a.io.Environ),
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})
 	bars.Done()
