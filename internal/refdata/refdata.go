@@ -27,26 +27,26 @@ func Dir() string {
 // folder, or skips t when it has no RECORDS file.
 func MITDB(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join(Dir(), "data", "mitdb"))
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, "RECORDS"))
-	}
-	if err != nil {
-		t.Skipf("reference data not found (set ECG_SHARED): %v", err)
-	}
-	return dir
+	return dataDir(t, "mitdb", "RECORDS")
 }
 
 // CinC2017 returns the absolute path of the PhysioNet/CinC Challenge 2017
 // shared set (REFERENCE.csv and records/), or skips t when it is absent.
 func CinC2017(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join(Dir(), "data", "cinc2017-train"))
+	return dataDir(t, "cinc2017-train", "REFERENCE.csv")
+}
+
+// dataDir returns the absolute path of Dir()/data/name, or skips t when
+// it has no file marker.
+func dataDir(t testing.TB, name, marker string) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join(Dir(), "data", name))
 	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, "REFERENCE.csv"))
+		_, err = os.Stat(filepath.Join(dir, marker))
 	}
 	if err != nil {
-		t.Skipf("CinC 2017 data not found (set ECG_SHARED): %v", err)
+		t.Skipf("reference data %s not found (set ECG_SHARED): %v", name, err)
 	}
 	return dir
 }
