@@ -178,9 +178,13 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 		if res.Model, err = Train(labels, spec, X, y, to); err != nil {
 			return nil, err
 		}
+		// The out-of-fold scores set the confidence thresholds: scores of
+		// rows the models did not see, for any learner (gbdt has no
+		// out-of-bag rows to set them from).
+		res.Model.Info.Thresholds = thresholdsOf(len(labels), y, scores)
 		t := &res.Model.Info.Training
 		t.Groups = res.Records
-		t.Split = fmt.Sprintf("none (all data; measured by %d-fold CV grouped by record, seed %d)", opt.Folds, int64(opt.Seed))
+		t.Split = fmt.Sprintf("none (all data; measured by %d-fold CV grouped by record, seed %d; confidence thresholds from the out-of-fold scores)", opt.Folds, int64(opt.Seed))
 	}
 	res.TrainTime = time.Since(start)
 	return res, res.evaluate(labels, y, groups, fold, scores, score)

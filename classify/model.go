@@ -180,11 +180,18 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	if len(os) > 0 && m.forest != nil {
 		t.OOBAccuracy = float64(correct) / float64(len(os))
 	}
-	m.Info.Thresholds = make([]float64, len(labels))
-	for c := range labels {
-		m.Info.Thresholds[c] = BestF1Threshold(c, oy, os)
-	}
+	m.Info.Thresholds = thresholdsOf(len(labels), oy, os)
 	return m, nil
+}
+
+// thresholdsOf returns the per-label confidence thresholds that maximise
+// each label's one-vs-rest F1 over scores of rows with true labels y.
+func thresholdsOf(k int, y []int, scores [][]float64) []float64 {
+	th := make([]float64, k)
+	for c := range th {
+		th[c] = BestF1Threshold(c, y, scores)
+	}
+	return th
 }
 
 // trainForestModel grows the forest of a model; it also returns the
