@@ -160,6 +160,8 @@ func (s FeatureSpec) FileVector(f datasets.LabeledFile) ([]float64, error) {
 			return nil, fmt.Errorf("%s: %w", f.Path, err)
 		}
 		return v, nil
+	case f.Kind == datasets.KindRecord && s.Input == InputJoint:
+		return s.jointFileVector(f)
 	}
 	return nil, s.mismatch(f.Path, kindNames[f.Kind].one)
 }
