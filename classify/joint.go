@@ -5,7 +5,6 @@ import (
 	"image"
 	"sync"
 
-	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/spectro"
 )
 
@@ -72,15 +71,11 @@ func (s FeatureSpec) JointVector(x []float64, fs float64) ([]float64, error) {
 	return v, nil
 }
 
-// jointFileVector returns the joint feature vector of a WFDB record.
-func (s FeatureSpec) jointFileVector(f datasets.LabeledFile) ([]float64, error) {
-	x, fs, err := ReadSignal(f.Path)
-	if err != nil {
-		return nil, err
+// recordVector returns the feature vector of a record's signal: signal
+// features, or joint ones for a joint spec.
+func (s FeatureSpec) recordVector(x []float64, fs float64) ([]float64, error) {
+	if s.Input == InputJoint {
+		return s.JointVector(x, fs)
 	}
-	v, err := s.JointVector(x, fs)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Path, err)
-	}
-	return v, nil
+	return s.SignalVector(x, fs)
 }
