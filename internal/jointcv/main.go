@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	go run ./docs/bench/jointcv -labels REFERENCE.csv -label-map 'A=AF,~=Noisy,O=Other' \
+//	go run ./internal/jointcv -labels REFERENCE.csv -label-map 'A=AF,~=Noisy,O=Other' \
 //	    -score-labels N,AF,Other -features joint RECORDS_DIR
 package main
 
