@@ -54,8 +54,12 @@ func (s FeatureSpec) check() error {
 		if err := s.Signal.check(); err != nil {
 			return err
 		}
+	case InputJoint:
+		if err := s.checkJoint(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("features: input %q (want image or signal)", s.Input)
+		return fmt.Errorf("features: input %q (want image, signal or signal+image)", s.Input)
 	}
 	seen := map[string]bool{}
 	for _, e := range s.Extra {
@@ -79,6 +83,8 @@ func (s FeatureSpec) Names() []string {
 		n = s.Image.Names()
 	case InputSignal:
 		n = s.Signal.Names()
+	case InputJoint:
+		n = s.jointNames()
 	}
 	return append(n, s.extraNames()...)
 }

@@ -150,12 +150,12 @@ func (s FeatureSpec) FileVector(f datasets.LabeledFile) ([]float64, error) {
 			return nil, fmt.Errorf("%s: %w", f.Path, err)
 		}
 		return v, nil
-	case f.Kind == datasets.KindRecord && s.Input == InputSignal:
+	case f.Kind == datasets.KindRecord && (s.Input == InputSignal || s.Input == InputJoint):
 		x, fs, err := ReadSignal(f.Path)
 		if err != nil {
 			return nil, err
 		}
-		v, err := s.SignalVector(x, fs)
+		v, err := s.recordVector(x, fs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Path, err)
 		}

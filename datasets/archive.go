@@ -69,6 +69,17 @@ type ArchiveOptions struct {
 	Stride, Hop float64
 	// KeepPartial keeps a last stride shorter than Stride.
 	KeepPartial bool
+	// WholeRecord makes one window of every record covering all of it,
+	// whatever its length; Stride and Hop are then not used.
+	WholeRecord bool
+	// RecordLabels gives the label of each record (by its path as given
+	// to Archive) for LabelRecord; a record without one is skipped and
+	// counted in ArchiveResult.SkippedNoLabel. Labels are sanitised into
+	// folder names (SanitizeLabel).
+	RecordLabels map[string]string
+	// LabelsFrom describes where RecordLabels came from (a labels CSV
+	// and its label map); the archive records it with its parameters.
+	LabelsFrom string
 	// Signals selects signals as signal.Select does: by description
 	// ("MLII", any case) or index ("0"); empty or "all" means all. A
 	// record that lacks one of them is skipped (counted in
@@ -197,8 +208,15 @@ func (o *ArchiveOptions) defaults() error {
 	}
 	switch o.Label {
 	case LabelNone, LabelRhythm, LabelBeats, LabelAAMI:
+	case LabelRecord:
+		if o.RecordLabels == nil {
+			return errors.New("archive: labels per record wanted but none given")
+		}
 	default:
-		return fmt.Errorf("archive: label %q: want rhythm, beats or aami", o.Label)
+		return fmt.Errorf("archive: label %q: want rhythm, beats, aami or record", o.Label)
+	}
+	if o.WholeRecord && o.Label == LabelAAMI {
+		return errors.New("archive: whole-record windows cannot be beat windows (aami)")
 	}
 	if len(o.Outputs) == 0 {
 		return errors.New("archive: no outputs")
@@ -384,7 +402,7 @@ type planned struct {
 
 // planWindows lists a record's windows with their labels and manifest
 // rows and file-name time tags, counting those it skips in res.
-func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64) ([]planned, error) {
+func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation, ref []RefBeat, n int64, fs float64, recordLabel string) ([]planned, error) {
 	var out []planned
 	if opt.Label == LabelAAMI {
 		before, after := Samples(opt.BeatBefore, fs), Samples(opt.BeatAfter, fs)
@@ -406,15 +424,15 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 		timeTags(out, fs, 3)
 		return out, nil
 	}
-	stride, hop := Samples(opt.Stride, fs), Samples(opt.Hop, fs)
-	if stride < 1 || hop < 1 {
-		return nil, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
+	spans, err := strideSpans(opt, n, fs)
+	if err != nil {
+		return nil, err
 	}
 	var eps []wfdb.Episode
 	if opt.Label == LabelRhythm {
 		eps = wfdb.RhythmEpisodes(anns, n)
 	}
-	for _, span := range Strides(n, stride, hop, opt.KeepPartial) {
+	for _, span := range spans {
 		row := NewStrideRow()
 		row.Start, row.End, row.Fs = span.Start, span.End, fs
 		row.Beats, row.BeatCounts = CountBeats(ref, span)
@@ -437,6 +455,12 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 				continue
 			}
 			row.Label, row.LabelFraction = l, 1
+		case LabelRecord:
+			if recordLabel == "" {
+				res.SkippedNoLabel++
+				continue
+			}
+			row.Label, row.LabelFraction = SanitizeLabel(recordLabel), 1
 		default:
 			row.Label, row.LabelFraction = "none", 0
 		}
@@ -445,6 +469,23 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 	}
 	timeTags(out, fs, 0)
 	return out, nil
+}
+
+// strideSpans returns the strides of a record of n samples at fs Hz: one
+// covering it all with WholeRecord, else Strides of opt.Stride every
+// opt.Hop seconds.
+func strideSpans(opt *ArchiveOptions, n int64, fs float64) ([]Span, error) {
+	if opt.WholeRecord {
+		if n <= 0 {
+			return nil, nil
+		}
+		return []Span{{Start: 0, End: n}}, nil
+	}
+	stride, hop := Samples(opt.Stride, fs), Samples(opt.Hop, fs)
+	if stride < 1 || hop < 1 {
+		return nil, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
+	}
+	return Strides(n, stride, hop, opt.KeepPartial), nil
 }
 
 func beatRange(ref []RefBeat, span Span) (int, int) {
@@ -572,6 +613,14 @@ func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
 		"label": string(opt.Label), "stride_s": opt.Stride, "hop_s": opt.Hop, "keep_partial": opt.KeepPartial,
 		"min_fraction": opt.MinFraction, "beat_window_s": []float64{opt.BeatBefore, opt.BeatAfter},
 		"annotator": opt.Annotator, "outputs": suffixes,
+	}
+	// Keys of the newer options only when they are used, so that the
+	// parameter files of earlier archives stay the same.
+	if opt.WholeRecord {
+		params["whole_record"] = true
+	}
+	if opt.Label == LabelRecord {
+		params["labels_from"] = opt.LabelsFrom
 	}
 	for k, v := range opt.OutputParams {
 		params[k] = v

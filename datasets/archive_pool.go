@@ -169,7 +169,7 @@ func (p *pipeline) readRecord(rj *recordJob) error {
 	if src.anns != nil {
 		ref = RefBeats(src.anns)
 	}
-	plan, err := planWindows(opt, &rj.res, src.anns, ref, src.n, src.h.Fs)
+	plan, err := planWindows(opt, &rj.res, src.anns, ref, src.n, src.h.Fs, opt.RecordLabels[rj.path])
 	if err != nil {
 		return fmt.Errorf("%s: %w", rj.path, err)
 	}
@@ -185,7 +185,7 @@ func (p *pipeline) readRecord(rj *recordJob) error {
 		}
 		plan = kept
 	}
-	if len(plan) == 0 && opt.Label != LabelAAMI && src.n < Samples(opt.Stride, src.h.Fs) {
+	if len(plan) == 0 && opt.Label != LabelAAMI && (src.n < Samples(opt.Stride, src.h.Fs) && !opt.WholeRecord || src.n == 0) {
 		rj.res.ShortRecords++
 	}
 	if err := p.sendWindows(rj, src, plan, sigs, names); err != nil {
@@ -208,15 +208,17 @@ func (src *source) load(path string, opt *ArchiveOptions, opened bool) error {
 	if src.rec != nil {
 		src.n = int64(src.rec.NumFrames())
 	}
+	// Labels from annotations need them; labels per record do not.
+	needAnns := opt.Label != LabelNone && opt.Label != LabelRecord
 	if opened {
-		if opt.Label != LabelNone && len(src.anns) == 0 {
+		if needAnns && len(src.anns) == 0 {
 			return fmt.Errorf("%s: no reference annotations to label from", path)
 		}
 		return nil
 	}
 	src.anns, err = wfdb.ReadAnnotations(path, opt.Annotator)
 	if err != nil {
-		if opt.Label != LabelNone || !errors.Is(err, iofs.ErrNotExist) {
+		if needAnns || !errors.Is(err, iofs.ErrNotExist) {
 			return fmt.Errorf("%s: annotations: %w", path, err)
 		}
 		src.anns = nil

@@ -24,6 +24,11 @@ const (
 	// LabelAAMI makes one window per reference beat, labelled with its
 	// AAMI EC57 class N, S, V, F or Q.
 	LabelAAMI LabelMode = "aami"
+	// LabelRecord labels every window of a record with the record's own
+	// label (ArchiveOptions.RecordLabels: from a labels CSV, see
+	// RecordLabelsCSV); records without one are skipped. No reference
+	// annotations are needed.
+	LabelRecord LabelMode = "record"
 )
 
 // SanitizeLabel turns a label into a safe folder name: a leading '(' (of

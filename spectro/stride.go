@@ -1,6 +1,7 @@
 package spectro
 
 import (
+	"image"
 	"io"
 	"sync"
 
@@ -158,6 +159,18 @@ func (r *StrideRenderer) WritePNG(w io.Writer, x []float64, fs float64) error {
 	}
 	defer r.workers.Put(sw)
 	return r.enc.Encode(w, sw.img.Render(&sw.spec, r.opt.Image))
+}
+
+// RenderImage computes the raw image of x, sampled at fs Hz (the image
+// WritePNG encodes), and calls f with it. The image is only valid during
+// the call (its storage goes back to the pool).
+func (r *StrideRenderer) RenderImage(x []float64, fs float64, f func(image.Image) error) error {
+	sw, err := r.compute(x, fs)
+	if err != nil {
+		return err
+	}
+	defer r.workers.Put(sw)
+	return f(sw.img.Render(&sw.spec, r.opt.Image))
 }
 
 // WriteCSV writes the spectrogram of x, sampled at fs Hz, to w as CSV

@@ -3,6 +3,7 @@ package spectro_test
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/png"
 	"math"
 	"strings"
@@ -149,4 +150,54 @@ func ExampleStrideRenderer() {
 	// Output:
 	// 224x224 image, hann window of 256 samples
 	// archive output: .png
+}
+
+// TestStrideRendererRenderImage checks that the image RenderImage gives
+// is the one WritePNG encodes, pixel for pixel, in both colour maps.
+func TestStrideRendererRenderImage(t *testing.T) {
+	for _, cm := range []string{"gray", "viridis"} {
+		c, err := spectro.ParseColormap(cm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := spectro.NewStrideRenderer(spectro.StrideOptions{Image: spectro.ImageOptions{Width: 40, Height: 30, Colormap: c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := tone(3000, 300, 7)
+		var b bytes.Buffer
+		if err := r.WritePNG(&b, x, 300); err != nil {
+			t.Fatal(err)
+		}
+		want, err := png.Decode(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.RenderImage(x, 300, func(got image.Image) error {
+			if got.Bounds() != want.Bounds() {
+				return fmt.Errorf("bounds %v, want %v", got.Bounds(), want.Bounds())
+			}
+			for y := 0; y < 30; y++ {
+				for x := 0; x < 40; x++ {
+					r1, g1, b1, _ := got.At(x, y).RGBA()
+					r2, g2, b2, _ := want.At(x, y).RGBA()
+					if r1 != r2 || g1 != g2 || b1 != b2 {
+						return fmt.Errorf("pixel %d,%d differs", x, y)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", cm, err)
+		}
+	}
+	if err := r0().RenderImage([]float64{1, 2}, 300, func(image.Image) error { return nil }); err == nil {
+		t.Fatal("2 samples: no error")
+	}
+}
+
+func r0() *spectro.StrideRenderer {
+	r, _ := spectro.NewStrideRenderer(spectro.StrideOptions{})
+	return r
 }

@@ -14,6 +14,7 @@ func init() { register(newSpectroCmd) }
 
 type spectroOptions struct {
 	cmdutil.DeviceFlags                                                  // CSV and EDF files as records
+	labels                                                               cmdutil.LabelFlags
 	out, stride, hop, label, beatWindow, annotator, shard, format, write string
 	keepPartial, figure, dumpCSV, force                                  bool
 	signals                                                              []string
@@ -41,7 +42,7 @@ func newSpectroCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "output `DIR` (required)")
-	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration)")
+	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration), or record: one stride of the whole record")
 	f.StringVar(&o.hop, "hop", "60s", "step between stride starts (default: the stride)")
 	f.BoolVar(&o.keepPartial, "keep-partial", false, "keep a last stride shorter than --stride")
 	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name (any case) or index (MLII,V1 or 0), or all; a record without one of them is skipped")
@@ -51,6 +52,7 @@ func newSpectroCmd(a *app) *cobra.Command {
 	cmdutil.CompleteValues(cmd, "label", "rhythm", "beats", "aami")
 	f.Float64Var(&o.minFraction, "min-fraction", 0.8, "with --label rhythm: share of the stride the rhythm must cover")
 	f.StringVar(&o.beatWindow, "beat-window", "0.25s,0.45s", "with --label aami: time before,after each beat")
+	o.labels.Declare(cmd)
 	f.StringVar(&o.annotator, "annotator", "atr", "reference annotator for labels and beat counts")
 	f.BoolVar(&o.force, "force", false, "rewrite outputs that exist and remove those of an earlier run that this run no longer makes")
 	cmdutil.JobsFlag(cmd, &o.jobs, "windows rendered")
@@ -97,7 +99,7 @@ func runSpectro(cmd *cobra.Command, a *app, o *spectroOptions, args []string) er
 	if err := o.DeviceFlags.Check(); err != nil {
 		return err
 	}
-	records, fromFiles, err := datasets.ExpandInputs(args)
+	records, fromFiles, err := o.records(&opt, args)
 	if err != nil {
 		return err
 	}

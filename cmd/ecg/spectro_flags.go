@@ -17,9 +17,9 @@ import (
 // archiveOptions checks the archive's flags.
 func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	opt := datasets.ArchiveOptions{Out: o.out, KeepPartial: o.keepPartial, Signals: o.signals,
-		MinFraction: o.minFraction, Annotator: o.annotator, Force: o.force, Jobs: o.jobs}
+		MinFraction: o.minFraction, Annotator: o.annotator, Force: o.force, Jobs: o.jobs, WholeRecord: o.stride == "record"}
 	var err error
-	if opt.Stride, err = cmdutil.ParseSeconds(o.stride); err != nil || !(opt.Stride > 0) {
+	if opt.Stride, err = cmdutil.ParseSeconds(o.stride); !opt.WholeRecord && (err != nil || !(opt.Stride > 0)) {
 		return opt, cmdutil.Usagef("--stride %s: want a positive duration", o.stride)
 	}
 	if opt.Hop, err = cmdutil.ParseSeconds(o.hop); err != nil || !(opt.Hop > 0) {
@@ -54,6 +54,18 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 		opt.Shard, opt.Shards = ki, ni
 	}
 	return opt, nil
+}
+
+// records lists the inputs, or the records of the --labels CSV in DIR.
+func (o *spectroOptions) records(opt *datasets.ArchiveOptions, args []string) (recs []string, fromFiles bool, err error) {
+	if o.labels.Source.CSV == "" {
+		return datasets.ExpandInputs(args)
+	} else if len(args) != 1 || o.label != "" {
+		return nil, false, cmdutil.Usagef("--labels CSV takes one records directory and no --label")
+	}
+	opt.Label = datasets.LabelRecord
+	recs, opt.RecordLabels, opt.LabelsFrom, err = datasets.RecordLabelsCSV(args[0], o.labels.Source)
+	return recs, false, err
 }
 
 // renderer builds the stride renderer from the STFT and image flags.
