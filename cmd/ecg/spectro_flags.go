@@ -45,15 +45,9 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 		return opt, cmdutil.Usagef("--beat-window %q: want BEFORE,AFTER such as 0.25s,0.45s", o.beatWindow)
 	}
 	if o.shard != "" {
-		k, n, ok := strings.Cut(o.shard, "/")
-		ki, err1 := strconv.Atoi(k)
-		ni, err2 := strconv.Atoi(n)
-		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 0 || ki >= ni {
-			return opt, cmdutil.Usagef("--shard %q: want K/N with 0 <= K < N", o.shard)
-		}
-		opt.Shard, opt.Shards = ki, ni
+		opt.Shard, opt.Shards, err = cmdutil.ParseShard(o.shard)
 	}
-	return opt, nil
+	return opt, err
 }
 
 // records lists the inputs, or the records of the --labels CSV in DIR.

@@ -142,3 +142,22 @@ func TestAbortOnSecondSignal(t *testing.T) {
 		t.Fatal("not aborted after two interrupts")
 	}
 }
+
+func TestParseShard(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		k, n int
+		ok   bool
+	}{
+		{"0/1", 0, 1, true}, {"2/3", 2, 3, true}, {"3/3", 0, 0, false}, {"-1/3", 0, 0, false},
+		{"1/0", 0, 0, false}, {"1", 0, 0, false}, {"a/b", 0, 0, false}, {"1/2/3", 0, 0, false},
+	} {
+		k, n, err := ParseShard(tc.in)
+		if (err == nil) != tc.ok || k != tc.k || n != tc.n {
+			t.Errorf("ParseShard(%q) = %d, %d, %v", tc.in, k, n, err)
+		}
+		if err != nil && ExitCode(err) != ExitUsage {
+			t.Errorf("ParseShard(%q): exit %d, want usage", tc.in, ExitCode(err))
+		}
+	}
+}

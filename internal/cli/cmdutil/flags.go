@@ -118,3 +118,16 @@ func IsCobraUsage(err error) bool {
 	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "arg(s)") ||
 		strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "invalid argument")
 }
+
+// ParseShard parses --shard K/N (this run does part K of N, 0 <= K < N),
+// as ecg spectro splits an archive over machines; anything else is a
+// usage error.
+func ParseShard(s string) (k, n int, err error) {
+	a, b, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
+		return 0, 0, Usagef("--shard %q: want K/N with 0 <= K < N", s)
+	}
+	return k, n, nil
+}
