@@ -177,27 +177,31 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
 	if o.set() >= 3 {
 		// Without the template samples and the spectrogram.
-		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, at, fs)...)
+		var bp []float64
 		if o.set() >= 5 {
-			v = wearableFeatures(v, x, bs, at, clean, fs)
+			bp = bandpass(x, fs, 0.5, 40)
+		}
+		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, bp, at, fs)...)
+		if o.set() >= 5 {
+			v = wearableFeatures(v, x, bp, bs, at, clean, fs)
 		}
 		return v, nil
 	}
 	v = o.spectralFeatures(v, x, fs)
 	if o.set() >= 2 {
-		v = rhythmFeatures(v, x, at, fs)
+		v = rhythmFeatures(v, x, nil, at, fs)
 	}
 	return v, nil
 }
 
 // wearableFeatures appends the features set 5 adds to set 4 (ectopy and
-// rate extremes, beat shape, signal quality) of x (mV at fs Hz) with
-// beats bs at (samples) and clean as set 4 takes them; an Inf becomes NaN.
-func wearableFeatures(v []float64, x []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
+// rate extremes, beat shape, signal quality) of x (mV at fs Hz),
+// band-passed 0.5-40 Hz as bp, with beats bs at (samples) and clean as
+// set 4 takes them; an Inf becomes NaN.
+func wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
 	n0 := len(v)
 	rr, next := rrIntervals(at, clean, fs)
 	v = ectopyFeatures(v, rr, next, float64(len(x))/fs)
-	bp := bandpass(x, fs, 0.5, 40)
 	v = beatShapeFeatures(v, bp, at, fs)
 	v = qualityFeatures(v, x, bp, bs, fs)
 	for i := n0; i < len(v); i++ {

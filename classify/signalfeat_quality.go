@@ -22,8 +22,8 @@ import (
 //     a few sharp peaks on a flat line (about 5 or more), noise is
 //     nearer 3 (Gaussian) or less.
 //   - sqi.skewness (sSQI): E[(b - mean)^3] / sd^3 of bp.
-//   - sqi.psqi (pSQI): power of x band-passed 5-15 Hz over that of 5-40
-//     Hz; the QRS holds most of its power at 5-15 Hz, muscle noise spreads
+//   - sqi.psqi (pSQI): power of bp high-passed at 5 Hz and low-passed at
+//     15 Hz over that of bp high-passed at 5 Hz (5-15 over 5-40 Hz); the QRS holds most of its power at 5-15 Hz, muscle noise spreads
 //     up to 40 Hz and beyond.
 //   - sqi.bas (1 - basSQI): power of x below 1 Hz (low-passed at 1 Hz)
 //     over that below 40 Hz, the mean removed: baseline wander.
@@ -63,7 +63,7 @@ func qualityFeatures(v []float64, x, bp []float64, bs []beats.Beat, fs float64) 
 	nan := math.NaN()
 	kurt, skew := moments(bp)
 	v = append(v, kurt, skew)
-	v = append(v, bandPowerRatios(x, fs)...)
+	v = append(v, bandPowerRatios(x, bp, fs)...)
 	v = append(v, flatShare(x, fs))
 	at := make([]int64, len(bs))
 	noisy := 0.0
@@ -76,7 +76,7 @@ func qualityFeatures(v []float64, x, bp []float64, bs []beats.Beat, fs float64) 
 	if len(bs) == 0 {
 		v = append(v, 0, nan, nan)
 	} else {
-		v = append(v, detectorAgreement(at, secondBeats(x, fs), 0.15*fs), noisy/float64(len(bs)))
+		v = append(v, detectorAgreement(at, secondBeats(bp, fs), 0.15*fs), noisy/float64(len(bs)))
 		if len(bs) < 2 {
 			v = append(v, nan)
 		} else {
@@ -109,27 +109,67 @@ func moments(x []float64) (kurt, skew float64) {
 	return m4 / n, m3 / n
 }
 
-// bandPowerRatios returns sqi.psqi, sqi.bas and sqi.hf of x.
-func bandPowerRatios(x []float64, fs float64) []float64 {
+// bandPowerRatios returns sqi.psqi, sqi.bas and sqi.hf of x, with bp
+// the signal band-passed 0.5-40 Hz. A power ratio needs no zero phase, so
+// the extra filters run forwards only: 5-15 Hz and 5-40 Hz are bp
+// high-passed at 5 Hz (then low-passed at 15 Hz), the rest are x less its
+// mean low- or high-passed once.
+func bandPowerRatios(x, bp []float64, fs float64) []float64 {
 	nan := math.NaN()
 	mu, _ := meanStd(x)
-	c := make([]float64, len(x))
-	for i, s := range x {
-		c[i] = s - mu
-	}
 	ratio := func(a, b float64) float64 {
 		if !(b > 0) {
 			return nan
 		}
 		return a / b
 	}
-	psqi := ratio(energy(bandpass(c, fs, 5, 15)), energy(bandpass(c, fs, 5, 40)))
-	bas := ratio(energy(bandpass(c, fs, 0, 1)), energy(bandpass(c, fs, 0, 40)))
+	b5 := filterOnce(bp, fs, 5, true)
+	psqi := ratio(filteredEnergy(b5, 0, fs, 15, false), energy(b5))
+	bas := ratio(filteredEnergy(x, mu, fs, 1, false), filteredEnergy(x, mu, fs, 40, false))
 	hf := nan
 	if 40 < 0.45*fs {
-		hf = ratio(energy(bandpass(c, fs, 40, 0)), energy(bandpass(c, fs, 0.5, 0)))
+		hf = ratio(filteredEnergy(x, mu, fs, 40, true), filteredEnergy(x, mu, fs, 0.5, true))
 	}
 	return []float64{psqi, bas, hf}
+}
+
+// filterOnce returns x filtered forwards once by a second-order
+// Butterworth high-pass (high) or low-pass at f Hz, starting in the
+// steady state of the first sample; x itself when f is at or above 0.45
+// fs.
+func filterOnce(x []float64, fs, f float64, high bool) []float64 {
+	y := slices.Clone(x)
+	if len(y) > 0 && f > 0 && f < 0.45*fs {
+		butterBiquad(f/fs, high).run(y, 1)
+	}
+	return y
+}
+
+// filteredEnergy returns the sum of squares of x less mu filtered
+// forwards once as filterOnce does, without storing the output.
+func filteredEnergy(x []float64, mu, fs, f float64, high bool) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	if !(f > 0 && f < 0.45*fs) {
+		e := 0.0
+		for _, v := range x {
+			e += (v - mu) * (v - mu)
+		}
+		return e
+	}
+	c := butterBiquad(f/fs, high)
+	x0 := x[0] - mu
+	g := (c.b0 + c.b1 + c.b2) / (1 + c.a1 + c.a2)
+	x1, x2, y1, y2 := x0, x0, g*x0, g*x0
+	e := 0.0
+	for _, v := range x {
+		xn := v - mu
+		yn := c.b0*xn + c.b1*x1 + c.b2*x2 - c.a1*y1 - c.a2*y2
+		x2, x1, y2, y1 = x1, xn, y1, yn
+		e += yn * yn
+	}
+	return e
 }
 
 func energy(x []float64) float64 {
@@ -154,31 +194,38 @@ func flatShare(x []float64, fs float64) float64 {
 	minRun := max(2, int(math.Round(0.2*fs)))
 	flat, start := 0, 0
 	rlo, rhi := x[0], x[0]
-	for i := 1; i <= len(x); i++ {
-		if i < len(x) {
-			nlo, nhi := math.Min(rlo, x[i]), math.Max(rhi, x[i])
-			if nhi-nlo <= tol {
-				rlo, rhi = nlo, nhi
-				continue
-			}
+	for i := 1; i < len(x); i++ {
+		v := x[i]
+		if v < rlo {
+			rlo = v
+		} else if v > rhi {
+			rhi = v
+		}
+		if rhi-rlo <= tol {
+			continue
 		}
 		if i-start >= minRun {
 			flat += i - start
 		}
-		if i < len(x) {
-			start, rlo, rhi = i, x[i], x[i]
-		}
+		start, rlo, rhi = i, v, v
+	}
+	if len(x)-start >= minRun {
+		flat += len(x) - start
 	}
 	return float64(flat) / float64(len(x))
 }
 
 // secondBeats is a second, deliberately different QRS detector for
-// sqi.bsqi: the squared slope of x band-passed 8-25 Hz, smoothed over 80
-// ms; a beat is the largest value of each run above 0.3 times the median
+// sqi.bsqi: the squared slope of bp (band-passed 0.5-40 Hz) high-passed
+// at 8 Hz and low-passed at 25 Hz (forwards once: its delay of a few ms
+// is far within the 150 ms of matching), smoothed over 80 ms; a beat is the largest value of each run above 0.3 times the median
 // of the per-second maxima, at least 0.25 s after the previous beat (a
 // larger peak within 0.25 s replaces it).
-func secondBeats(x []float64, fs float64) []int64 {
-	b := bandpass(x, fs, 8, 25)
+func secondBeats(bp []float64, fs float64) []int64 {
+	b := filterOnce(bp, fs, 8, true)
+	if 25 < 0.45*fs {
+		butterBiquad(25/fs, false).run(b, 1)
+	}
 	e := make([]float64, len(b))
 	for i := 1; i < len(b); i++ {
 		d := (b[i] - b[i-1]) * fs
