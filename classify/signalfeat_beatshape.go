@@ -16,8 +16,9 @@ import (
 // classifier"; Datta et al. 2017). Every beat's window of the signal
 // band-passed 0.5-40 Hz, from 0.25 s before its fiducial point to
 // min(0.45 s, max(0.2 s, 0.75 median RR)) after it (P, QRS and T at
-// native resolution), is compared with the median beat (the template: the
-// median of every sample over beats):
+// native resolution), moved by up to 40 ms to match the median beat best
+// over its QRS (alignBeats), is compared with the median beat (the
+// template: the median of every sample over the aligned beats):
 //
 //   - beat.corr.min, beat.corr.p10: the smallest and the 10th percentile
 //     of the beats' Pearson correlations with the template;
@@ -94,8 +95,9 @@ func beatShapeFeatures(v []float64, bp []float64, at []int64, fs float64) []floa
 	return v
 }
 
-// beatWindows returns the beat windows of bp (see beatShapeFeatures) and
-// the index of the fiducial point in them.
+// beatWindows returns the beat windows of bp (see beatShapeFeatures),
+// each aligned on the median beat, and the index of the fiducial point in
+// them.
 func beatWindows(bp []float64, at []int64, fs float64) ([][]float64, int) {
 	var rr []float64
 	for i := 1; i < len(at); i++ {
@@ -107,16 +109,50 @@ func beatWindows(bp []float64, at []int64, fs float64) ([][]float64, int) {
 		post = math.Min(0.45, math.Max(0.2, 0.75*quantileSorted(rr, 0.5)))
 	}
 	pre, npost := int(math.Round(0.25*fs)), int(math.Round(post*fs))
-	var wins [][]float64
+	m := int(math.Round(0.04 * fs)) // the most a fiducial point moves
+	var wide [][]float64
 	for _, a := range at {
-		lo, hi := int(a)-pre, int(a)+npost+1
+		lo, hi := int(a)-pre-m, int(a)+npost+m+1
 		if lo < 0 || hi > len(bp) {
 			continue
 		}
-		wins = append(wins, bp[lo:hi])
+		wide = append(wide, bp[lo:hi])
 	}
-	return wins, pre
+	if len(wide) < 3 {
+		return nil, pre
+	}
+	return alignBeats(wide, pre, m, int(math.Round(0.1*fs))), pre
 }
+
+// alignBeats moves every window of wide (margins of m samples on each
+// side) by the lag within m that best matches its QRS part (q samples
+// each side of the fiducial point at pre+m) with the median of the
+// unmoved windows, and returns the moved windows without the margins.
+// A detector puts the fiducial point of a beat on another of its waves
+// now and then (tens of ms off); aligned, such a beat still matches.
+func alignBeats(wide [][]float64, pre, m, q int) [][]float64 {
+	n := len(wide[0]) - 2*m
+	ref := medianTemplate(wide)
+	c := pre + m
+	lo, hi := max(c-q, m), min(c+q+1, len(ref)-m)
+	out := make([][]float64, len(wide))
+	for j, w := range wide {
+		best, bestLag := math.Inf(-1), 0
+		for lag := -m; lag <= m; lag++ {
+			s := 0.0
+			for i := lo; i < hi; i++ {
+				s += w[i+lag] * ref[i]
+			}
+			if s > best || (s == best && abs(lag) < abs(bestLag)) {
+				best, bestLag = s, lag
+			}
+		}
+		out[j] = w[m+bestLag : m+bestLag+n]
+	}
+	return out
+}
+
+func abs(i int) int { return max(i, -i) }
 
 // medianTemplate returns the median of every sample over the windows.
 func medianTemplate(wins [][]float64) []float64 {

@@ -29,6 +29,7 @@ var (
 	harnessData     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
 	harnessVariants = flag.String("variants", "set4;set5", "semicolon-separated variants: setN, or -prefix[+prefix...] (the latest set without them)")
 	harnessCache    = flag.String("cache", "", "gob file caching the latest set's features")
+	harnessDump     = flag.String("dump", "", "CSV file: every record's label, out-of-fold prediction of the last variant and latest-set features")
 )
 
 func TestHarnessCinC(t *testing.T) {
@@ -75,6 +76,9 @@ func TestHarnessCinC(t *testing.T) {
 		}
 		if err := res.evaluate(ds.Labels, y, groups, plan.fold, scores, plan.score); err != nil {
 			t.Fatal(err)
+		}
+		if *harnessDump != "" {
+			harnessWriteDump(t, *harnessDump, ds, names, X, scores)
 		}
 		fmt.Printf("\n=== variant %s: %d features, trees %.1fs\n", v, len(cols), time.Since(start).Seconds())
 		if err := res.WriteReport(os.Stdout, "text"); err != nil {
@@ -154,6 +158,23 @@ func harnessColumns(t *testing.T, v string, names []string) []int {
 		}
 	}
 	return cols
+}
+
+func harnessWriteDump(t *testing.T, path string, ds *datasets.LabelFolders, names []string, X, scores [][]float64) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "record,label,pred,%s\n", strings.Join(names, ","))
+	y := ds.LabelIndex()
+	for i, file := range ds.Files {
+		fmt.Fprintf(f, "%s,%s,%s", filepath.Base(file.Path), ds.Labels[y[i]], ds.Labels[argmax(scores[i])])
+		for _, v := range X[i] {
+			fmt.Fprintf(f, ",%g", v)
+		}
+		fmt.Fprintln(f)
+	}
 }
 
 func pick(row []float64, cols []int) []float64 {
