@@ -201,7 +201,8 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 func wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
 	n0 := len(v)
 	rr, next := rrIntervals(at, clean, fs)
-	v = ectopyFeatures(v, rr, next, float64(len(x))/fs)
+	all, nextAll := rrIntervals(at, nil, fs)
+	v = ectopyFeatures(v, rr, next, all, nextAll, float64(len(x))/fs)
 	v = beatShapeFeatures(v, bp, at, fs)
 	v = qualityFeatures(v, x, bp, bs, fs)
 	for i := n0; i < len(v); i++ {

@@ -25,6 +25,13 @@ import (
 //     RR_i+1) / (2 ref): about 1 for a full compensatory pause
 //     (ventricular ectopy), under 1 when the ectopic beat resets the sinus
 //     node (atrial ectopy); NaN without premature beats.
+//   - ect.short.per.min, ect.long.per.min: intervals under 0.8 times
+//     their local reference (premature, with or without a pause) and over
+//     1.25 times it (pauses, dropped beats), per minute; ect.min/ref and
+//     ect.max/ref: the smallest and largest interval over its reference.
+//   - ect.all.premature.per.min: ect.premature.per.min over every
+//     interval, clean or not (a wide ectopic beat may not stand out of
+//     its surroundings as the detector's Noisy test asks).
 //   - ect.ac1, ect.ac2, ect.ac3: the autocorrelation of the intervals at
 //     lags 1, 2 and 3, sum (RR_i - m)(RR_i+k - m) over pairs of intervals
 //     k apart in one run of intervals that follow each other, over sum
@@ -35,34 +42,29 @@ import (
 //     of 5 successive intervals, 60 / their mean; NaN without 5 successive
 //     intervals.
 var ectopyFeatureNames = []string{
-	"ect.premature.per.min", "ect.compensation", "ect.ac1", "ect.ac2", "ect.ac3", "hr5.min", "hr5.max",
+	"ect.premature.per.min", "ect.compensation", "ect.short.per.min", "ect.long.per.min", "ect.min/ref", "ect.max/ref",
+	"ect.all.premature.per.min", "ect.ac1", "ect.ac2", "ect.ac3", "hr5.min", "hr5.max",
 }
 
 // ectopyFeatures appends the ectopy and rate-extreme features of the
-// intervals rr (seconds; next as rrIntervals returns) of a signal of dur
-// seconds.
-func ectopyFeatures(v []float64, rr []float64, next []bool, dur float64) []float64 {
+// intervals rr (seconds; next as rrIntervals returns) and of every
+// interval all (nextAll) of a signal of dur seconds.
+func ectopyFeatures(v []float64, rr []float64, next []bool, all []float64, nextAll []bool, dur float64) []float64 {
 	nan := math.NaN()
-	var comp []float64
-	for i := 0; i+1 < len(rr); i++ {
-		if !next[i] {
-			continue
+	perMin := func(n int) float64 {
+		if !(dur > 0) {
+			return nan
 		}
-		ref := localReference(rr, next, i)
-		if ref > 0 && rr[i] < 0.85*ref && rr[i+1] > 1.1*ref {
-			comp = append(comp, (rr[i]+rr[i+1])/(2*ref))
-		}
+		return float64(n) / dur * 60
 	}
-	rate := nan
-	if dur > 0 {
-		rate = float64(len(comp)) / dur * 60
-	}
+	e := ectopy(rr, next)
 	c := nan
-	if len(comp) > 0 {
-		slices.Sort(comp)
-		c = quantileSorted(comp, 0.5)
+	if len(e.comp) > 0 {
+		slices.Sort(e.comp)
+		c = quantileSorted(e.comp, 0.5)
 	}
-	v = append(v, rate, c)
+	v = append(v, perMin(len(e.comp)), c, perMin(e.short), perMin(e.long), e.minRatio, e.maxRatio,
+		perMin(len(ectopy(all, nextAll).comp)))
 	for k := 1; k <= 3; k++ {
 		v = append(v, rrAutocorrelation(rr, next, k))
 	}
@@ -81,6 +83,42 @@ func ectopyFeatures(v []float64, rr []float64, next []bool, dur float64) []float
 	return append(v, lo, hi)
 }
 
+// ectopyCounts are the premature, short and long intervals of a rhythm.
+type ectopyCounts struct {
+	// comp holds (RR_i + RR_i+1) / (2 ref) of every premature beat.
+	comp        []float64
+	short, long int
+	// minRatio and maxRatio are the smallest and largest RR_i / ref (NaN
+	// when no interval has a reference).
+	minRatio, maxRatio float64
+}
+
+// ectopy compares every interval of rr with its local reference.
+func ectopy(rr []float64, next []bool) ectopyCounts {
+	e := ectopyCounts{minRatio: math.Inf(1), maxRatio: math.Inf(-1)}
+	for i := range rr {
+		ref := localReference(rr, next, i)
+		if !(ref > 0) {
+			continue
+		}
+		r := rr[i] / ref
+		e.minRatio, e.maxRatio = math.Min(e.minRatio, r), math.Max(e.maxRatio, r)
+		if r < 0.8 {
+			e.short++
+		}
+		if r > 1.25 {
+			e.long++
+		}
+		if i+1 < len(rr) && next[i] && r < 0.85 && rr[i+1] > 1.1*ref {
+			e.comp = append(e.comp, (rr[i]+rr[i+1])/(2*ref))
+		}
+	}
+	if math.IsInf(e.minRatio, 0) {
+		e.minRatio, e.maxRatio = math.NaN(), math.NaN()
+	}
+	return e
+}
+
 // localReference is the median of up to 4 intervals on each side of
 // intervals i and i+1 of the run they are in (NaN when there is none).
 func localReference(rr []float64, next []bool, i int) float64 {
@@ -89,7 +127,7 @@ func localReference(rr []float64, next []bool, i int) float64 {
 	for j, k := i-1, 0; j >= 0 && k < 4 && next[j]; j, k = j-1, k+1 {
 		w[n], n = rr[j], n+1
 	}
-	for j, k := i+2, 0; j < len(rr) && k < 4 && next[j-1]; j, k = j+1, k+1 {
+	for j, k := i+2, 0; j < len(rr) && k < 4 && next[j-1] && (j-2 < i || next[j-2]); j, k = j+1, k+1 {
 		w[n], n = rr[j], n+1
 	}
 	if n == 0 {
