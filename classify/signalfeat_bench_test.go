@@ -27,3 +27,42 @@ func BenchmarkSignalFeatures(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPredictSignal30s predicts a 30 s record at 300 Hz with a
+// set-5 model of 100 trees: features, then the forest (issue 20 asks for
+// at most 5 ms).
+func BenchmarkPredictSignal30s(b *testing.B) {
+	rhythms := []string{synth.Normal, synth.AFib, synth.PVC}
+	o := DefaultSignalFeatures()
+	o.FeatureSet = 5
+	spec := SignalSpec(o)
+	var X [][]float64
+	var y []int
+	for k, rh := range rhythms {
+		for seed := int64(1); seed <= 6; seed++ {
+			rec, err := synth.Generate(synth.Options{Rhythm: rh, Fs: 300, Duration: 30, Seed: seed, Noise: 0.02})
+			if err != nil {
+				b.Fatal(err)
+			}
+			v, err := spec.SignalVector(rec.MV, rec.Fs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			X, y = append(X, v), append(y, k)
+		}
+	}
+	m, err := Train(rhythms, spec, X, y, TrainOptions{Forest: ForestOptions{Trees: 100, Seed: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := synth.Generate(synth.Options{Rhythm: synth.Normal, Fs: 300, Duration: 30, Seed: 99, Noise: 0.05})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.PredictSignal(rec.MV, rec.Fs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -29,6 +29,7 @@ var (
 	harnessData     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
 	harnessVariants = flag.String("variants", "set4;set5", "semicolon-separated variants: setN, or -prefix[+prefix...] (the latest set without them)")
 	harnessCache    = flag.String("cache", "", "gob file caching the latest set's features")
+	harnessSeeds    = flag.Int("seeds", 1, "forest seeds 1..N per variant: the pooled score of each and their mean (forest noise)")
 	harnessDump     = flag.String("dump", "", "CSV file: every record's label, out-of-fold prediction of the last variant and latest-set features")
 )
 
@@ -53,38 +54,54 @@ func TestHarnessCinC(t *testing.T) {
 	}
 	for _, v := range strings.Split(*harnessVariants, ";") {
 		cols := harnessColumns(t, v, names)
-		res := &CVResult{Folds: 5, Seed: 1, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
-		scores := make([][]float64, len(X))
-		start := time.Now()
-		for f := 0; f < 5; f++ {
-			var trX [][]float64
-			var trY []int
-			for i := range X {
-				if plan.fold[i] != f {
-					trX, trY = append(trX, pick(X[i], cols)), append(trY, y[i])
-				}
-			}
-			forest, _, err := TrainForest(trX, trY, len(ds.Labels), opt.Forest.withDefaults(len(cols)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range X {
-				if plan.fold[i] == f {
-					scores[i] = forest.PredictProba(nil, pick(X[i], cols))
+		var pooled []float64
+		for seed := 1; seed <= *harnessSeeds; seed++ {
+			opt.Forest.Seed = uint64(seed)
+			res := harnessCV(t, X, y, groups, cols, ds, plan, opt)
+			pooled = append(pooled, res.PooledScore)
+			if seed == 1 {
+				fmt.Printf("\n=== variant %s: %d features\n", v, len(cols))
+				if err := res.WriteReport(os.Stdout, "text"); err != nil {
+					t.Fatal(err)
 				}
 			}
 		}
-		if err := res.evaluate(ds.Labels, y, groups, plan.fold, scores, plan.score); err != nil {
+		ms := meanSD(pooled)
+		fmt.Printf("=== variant %s: pooled Challenge F1 over %d forest seeds %.4f ± %.4f %v\n", v, len(pooled), ms.Mean, ms.SD, pooled)
+	}
+}
+
+// harnessCV cross-validates the columns cols of X as planned.
+func harnessCV(t *testing.T, X [][]float64, y []int, groups []string, cols []int, ds *datasets.LabelFolders, plan cvPlan, opt CVOptions) *CVResult {
+	res := &CVResult{Folds: 5, Seed: 1, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
+	scores := make([][]float64, len(X))
+	start := time.Now()
+	for f := 0; f < 5; f++ {
+		var trX [][]float64
+		var trY []int
+		for i := range X {
+			if plan.fold[i] != f {
+				trX, trY = append(trX, pick(X[i], cols)), append(trY, y[i])
+			}
+		}
+		forest, _, err := TrainForest(trX, trY, len(ds.Labels), opt.Forest.withDefaults(len(cols)))
+		if err != nil {
 			t.Fatal(err)
 		}
-		if *harnessDump != "" {
-			harnessWriteDump(t, *harnessDump, ds, names, X, scores)
-		}
-		fmt.Printf("\n=== variant %s: %d features, trees %.1fs\n", v, len(cols), time.Since(start).Seconds())
-		if err := res.WriteReport(os.Stdout, "text"); err != nil {
-			t.Fatal(err)
+		for i := range X {
+			if plan.fold[i] == f {
+				scores[i] = forest.PredictProba(nil, pick(X[i], cols))
+			}
 		}
 	}
+	if err := res.evaluate(ds.Labels, y, groups, plan.fold, scores, plan.score); err != nil {
+		t.Fatal(err)
+	}
+	if *harnessDump != "" && opt.Forest.Seed == 1 {
+		harnessWriteDump(t, *harnessDump, ds, X, scores)
+	}
+	fmt.Printf("(trees %.1fs)\n", time.Since(start).Seconds())
+	return res
 }
 
 // harnessFeatures returns the features of ds, from the cache when it
@@ -160,7 +177,10 @@ func harnessColumns(t *testing.T, v string, names []string) []int {
 	return cols
 }
 
-func harnessWriteDump(t *testing.T, path string, ds *datasets.LabelFolders, names []string, X, scores [][]float64) {
+func harnessWriteDump(t *testing.T, path string, ds *datasets.LabelFolders, X, scores [][]float64) {
+	o := DefaultSignalFeatures()
+	o.FeatureSet = LatestSignalFeatureSet
+	names := o.Names()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
