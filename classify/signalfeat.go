@@ -30,7 +30,7 @@ type SignalFeatures struct {
 	// regular rhythm look irregular (docs/rhythm.md); 5 is set 4 with
 	// features for the other rhythms and noisy recordings of wearables
 	// after it (ectopy and rate extremes, signalfeat_ectopy.go; beat shape,
-	// signalfeat_beatshape.go; signal quality, signalfeat_quality.go: 67
+	// signalfeat_beatshape.go; signal quality, signalfeat_quality.go: 68
 	// features). A model predicts with the set it was trained with; a set
 	// this build does not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`

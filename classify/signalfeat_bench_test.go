@@ -8,23 +8,39 @@ import (
 )
 
 // BenchmarkSignalFeatures computes the features of a 30 s record at 300
-// Hz (the length and rate of the CinC 2017 recordings) with sets 4 and 5.
+// Hz (the length and rate of the CinC 2017 recordings) with sets 4 and 5:
+// a synthetic one, and the shared set's A00001 (30 s, 300 Hz) when it is
+// there.
 func BenchmarkSignalFeatures(b *testing.B) {
 	rec, err := synth.Generate(synth.Options{Rhythm: synth.Normal, Fs: 300, Duration: 30, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, set := range []int{4, 5} {
-		o := DefaultSignalFeatures()
-		o.FeatureSet = set
-		spec := SignalSpec(o)
-		b.Run(fmt.Sprintf("set%d", set), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				if _, err := spec.SignalVector(rec.MV, rec.Fs); err != nil {
-					b.Fatal(err)
+	inputs := []struct {
+		name string
+		x    []float64
+		fs   float64
+	}{{"synth", rec.MV, rec.Fs}}
+	if x, fs, err := ReadSignal("../../shared/data/cinc2017-train/records/A00001.hea"); err == nil {
+		inputs = append(inputs, struct {
+			name string
+			x    []float64
+			fs   float64
+		}{"A00001", x, fs})
+	}
+	for _, in := range inputs {
+		for _, set := range []int{4, 5} {
+			o := DefaultSignalFeatures()
+			o.FeatureSet = set
+			spec := SignalSpec(o)
+			b.Run(fmt.Sprintf("%s/set%d", in.name, set), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := spec.SignalVector(in.x, in.fs); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 

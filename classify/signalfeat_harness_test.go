@@ -29,6 +29,7 @@ var (
 	harnessData     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
 	harnessVariants = flag.String("variants", "set4;set5", "semicolon-separated variants: setN, or -prefix[+prefix...] (the latest set without them)")
 	harnessCache    = flag.String("cache", "", "gob file caching the latest set's features")
+	harnessSet      = flag.Int("featureset", LatestSignalFeatureSet, "feature set to compute (variants must be subsets of it)")
 	harnessSeeds    = flag.Int("seeds", 1, "forest seeds 1..N per variant: the pooled score of each and their mean (forest noise)")
 	harnessDump     = flag.String("dump", "", "CSV file: every record's label, out-of-fold prediction of the last variant and latest-set features")
 )
@@ -43,7 +44,7 @@ func TestHarnessCinC(t *testing.T) {
 		t.Skip(err)
 	}
 	spec := SignalSpec(DefaultSignalFeatures())
-	spec.Signal.FeatureSet = LatestSignalFeatureSet
+	spec.Signal.FeatureSet = *harnessSet
 	names := spec.Names()
 	X := harnessFeatures(t, spec, ds)
 	y, groups := ds.LabelIndex(), fileGroups(ds)
@@ -179,7 +180,7 @@ func harnessColumns(t *testing.T, v string, names []string) []int {
 
 func harnessWriteDump(t *testing.T, path string, ds *datasets.LabelFolders, X, scores [][]float64) {
 	o := DefaultSignalFeatures()
-	o.FeatureSet = LatestSignalFeatureSet
+	o.FeatureSet = *harnessSet
 	names := o.Names()
 	f, err := os.Create(path)
 	if err != nil {

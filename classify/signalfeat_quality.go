@@ -46,15 +46,15 @@ import (
 //   - sqi.sec.max/median, sqi.sec.min/median: the peak-to-peak of bp in
 //     every whole second, the largest and smallest over the median (the
 //     worst second: an artefact, a lead off); sqi.sec.bad: the share of
-//     seconds over 2.5 times or under 0.4 times the median.
-//   - sqi.amp.mv: the median of those peak-to-peaks in mV (gain-dependent
-//     on purpose: a recording of 0.05 mV is not ECG).
+//     seconds over 2.5 times or under 0.4 times the median. (The median
+//     itself, the amplitude in mV, was left out: it describes the device's
+//     gain, and grouped CV did not want it; docs/rhythm.md.)
 //
 // With too little to measure (no beats, a flat signal, less than 3
 // seconds) a feature is NaN, never Inf.
 var qualityFeatureNames = []string{
 	"sqi.kurtosis", "sqi.skewness", "sqi.psqi", "sqi.bas", "sqi.hf", "sqi.flat", "sqi.bsqi",
-	"sqi.noisy.beats", "sqi.rr.implausible", "sqi.sec.max/median", "sqi.sec.min/median", "sqi.sec.bad", "sqi.amp.mv",
+	"sqi.noisy.beats", "sqi.rr.implausible", "sqi.sec.max/median", "sqi.sec.min/median", "sqi.sec.bad",
 }
 
 // qualityFeatures appends the signal quality features of x (mV at fs
@@ -311,8 +311,8 @@ func detectorAgreement(a, b []int64, tol float64) float64 {
 	return float64(matched) / float64(len(a)+len(b)-matched)
 }
 
-// secondFeatures returns sqi.sec.max/median, sqi.sec.min/median,
-// sqi.sec.bad and sqi.amp.mv of bp.
+// secondFeatures returns sqi.sec.max/median, sqi.sec.min/median and
+// sqi.sec.bad of bp.
 func secondFeatures(bp []float64, fs float64) []float64 {
 	nan := math.NaN()
 	sec := max(1, int(math.Round(fs)))
@@ -322,13 +322,13 @@ func secondFeatures(bp []float64, fs float64) []float64 {
 		ptp = append(ptp, slices.Max(w)-slices.Min(w))
 	}
 	if len(ptp) < 3 {
-		return []float64{nan, nan, nan, nan}
+		return []float64{nan, nan, nan}
 	}
 	s := slices.Clone(ptp)
 	slices.Sort(s)
 	med := quantileSorted(s, 0.5)
 	if !(med > 0) {
-		return []float64{nan, nan, nan, med}
+		return []float64{nan, nan, nan}
 	}
 	bad := 0.0
 	for _, p := range ptp {
@@ -336,5 +336,5 @@ func secondFeatures(bp []float64, fs float64) []float64 {
 			bad++
 		}
 	}
-	return []float64{s[len(s)-1] / med, s[0] / med, bad / float64(len(ptp)), med}
+	return []float64{s[len(s)-1] / med, s[0] / med, bad / float64(len(ptp))}
 }
