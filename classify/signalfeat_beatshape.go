@@ -128,9 +128,9 @@ func beatWindows(bp []float64, at []int64, fs float64) ([][]float64, int) {
 // now and then (tens of ms off); aligned, such a beat still matches.
 func alignBeats(wide [][]float64, pre, m, q int) [][]float64 {
 	n := len(wide[0]) - 2*m
-	ref := medianTemplate(wide)
 	c := pre + m
-	lo, hi := max(c-q, m), min(c+q+1, len(ref)-m)
+	lo, hi := max(c-q, m), min(c+q+1, len(wide[0])-m)
+	ref := medianColumns(wide, lo, hi) // only the QRS part is compared
 	out := make([][]float64, len(wide))
 	for j, w := range wide {
 		best, bestLag := math.Inf(-1), 0
@@ -152,16 +152,70 @@ func abs(i int) int { return max(i, -i) }
 
 // medianTemplate returns the median of every sample over the windows.
 func medianTemplate(wins [][]float64) []float64 {
+	return medianColumns(wins, 0, len(wins[0]))
+}
+
+// medianColumns returns the median over the windows of each sample in
+// [lo, hi), at its index (the others 0).
+func medianColumns(wins [][]float64, lo, hi int) []float64 {
 	tmpl := make([]float64, len(wins[0]))
 	col := make([]float64, len(wins))
-	for i := range tmpl {
+	for i := lo; i < hi; i++ {
 		for j, w := range wins {
 			col[j] = w[i]
 		}
-		slices.Sort(col)
-		tmpl[i] = quantileSorted(col, 0.5)
+		tmpl[i] = median(col)
 	}
 	return tmpl
+}
+
+// median returns the median of x (the mean of the two middle values for
+// an even length, as quantileSorted), reordering x; NaN when empty.
+func median(x []float64) float64 {
+	n := len(x)
+	if n == 0 {
+		return math.NaN()
+	}
+	k := n / 2
+	hi := selectKth(x, k)
+	if n%2 == 1 {
+		return hi
+	}
+	// The largest of x[:k], all at most x[k] after selectKth.
+	return (slices.Max(x[:k]) + hi) / 2
+}
+
+// selectKth reorders x so that x[k] is the k-th smallest (from 0), with
+// nothing larger before it and nothing smaller after it, and returns it
+// (Hoare's selection, middle pivot).
+func selectKth(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for lo < hi {
+		p := x[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < p {
+				i++
+			}
+			for x[j] > p {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
 }
 
 // qrsWidth returns the QRS width in seconds of w around index c: from

@@ -289,3 +289,19 @@ func TestDetectorAgreement(t *testing.T) {
 		t.Error("no beats at all: want NaN")
 	}
 }
+
+// median by selection equals the median of the sorted values.
+func TestMedianSelect(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n < 60; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Round(r.NormFloat64() * 3) // ties too
+		}
+		s := slices.Clone(x)
+		slices.Sort(s)
+		if got, want := median(x), quantileSorted(s, 0.5); got != want {
+			t.Fatalf("n %d: median %v, want %v", n, got, want)
+		}
+	}
+}
