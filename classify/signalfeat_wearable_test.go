@@ -21,20 +21,7 @@ func set5Vector(t *testing.T, x []float64, fs float64) map[string]float64 {
 	t.Helper()
 	o := DefaultSignalFeatures()
 	o.FeatureSet = 5
-	spec := SignalSpec(o)
-	v, err := spec.SignalVector(x, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := spec.Names()
-	if len(v) != len(names) {
-		t.Fatalf("%d features, %d names", len(v), len(names))
-	}
-	m := map[string]float64{}
-	for i, n := range names {
-		m[n] = v[i]
-	}
-	return m
+	return namedVector(t, o, x, fs)
 }
 
 func synthRhythm(t *testing.T, rhythm string, fs float64, seed int64) []float64 {
