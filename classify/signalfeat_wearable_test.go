@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -67,6 +68,31 @@ func TestSet5ExtendsSet4(t *testing.T) {
 				t.Errorf("%s %s: set 4 %v, set 5 %v", rh, n4[i], v4[i], v5[i])
 			}
 		}
+	}
+	// A set-5 model saves its set, loads and predicts with it.
+	x := synthRhythm(t, synth.Normal, 300, 5)
+	spec := SignalSpec(o5)
+	v, err := spec.SignalVector(x, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train([]string{"a", "b"}, spec, [][]float64{v, v}, []int{0, 1}, TrainOptions{Forest: ForestOptions{Trees: 2, Seed: 1, Jobs: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`"feature_set":5`)) {
+		t.Error("set 5 model header has no feature_set 5")
+	}
+	m2, err := LoadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m2.PredictSignal(x, 300); err != nil {
+		t.Error(err)
 	}
 }
 
