@@ -27,9 +27,12 @@ type SignalFeatures struct {
 	// filters, gain and electrode placement; 4 is set 3 with the interval
 	// features taken only from intervals between two clean beats (not
 	// beats.Beat.Noisy), so that beats found in noise do not make a
-	// regular rhythm look irregular (docs/rhythm.md). A model predicts with
-	// the set it was trained with; a set this build does not know is
-	// refused.
+	// regular rhythm look irregular (docs/rhythm.md); 5 is set 4 with
+	// features for the other rhythms and noisy recordings of wearables
+	// after it (ectopy and rate extremes, signalfeat_ectopy.go; beat shape,
+	// signalfeat_beatshape.go; signal quality, signalfeat_quality.go: 68
+	// features). A model predicts with the set it was trained with; a set
+	// this build does not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
@@ -46,14 +49,21 @@ type SignalFeatures struct {
 	Overlap        float64 `json:"overlap"`
 }
 
-// DefaultSignalFeatures returns the default signal feature settings.
+// DefaultSignalFeatures returns the default signal feature settings, of
+// feature set DefaultSignalFeatureSet.
 func DefaultSignalFeatures() SignalFeatures {
-	return SignalFeatures{FeatureSet: LatestSignalFeatureSet, QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
+	return SignalFeatures{FeatureSet: DefaultSignalFeatureSet, QRSHalfWidth: 0.1, Bands: []float64{0.5, 3, 6, 10, 15, 25, 40}, Window: "hann", SegmentSeconds: 0.7, Overlap: 0.5}
 }
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = 4
+const LatestSignalFeatureSet = 5
+
+// DefaultSignalFeatureSet is the feature set of DefaultSignalFeatures
+// (what ecg train and make model use). It stays 4 until the embedded
+// model is retrained with set 5, so that make model still reproduces it
+// byte for byte.
+const DefaultSignalFeatureSet = 4
 
 // set returns the feature set, 1 for models written before sets existed.
 func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }
@@ -108,7 +118,13 @@ func (o SignalFeatures) Names() []string {
 	n := slices.Clone(rrFeatureNames)
 	n = append(n, morphFeatureNames...)
 	if o.set() >= 3 {
-		return append(n, rhythmFeatureNames...)
+		n = append(n, rhythmFeatureNames...)
+		if o.set() >= 5 {
+			n = append(n, ectopyFeatureNames...)
+			n = append(n, beatShapeFeatureNames...)
+			n = append(n, qualityFeatureNames...)
+		}
+		return n
 	}
 	for i := 0; i < qrsPoints; i++ {
 		n = append(n, fmt.Sprintf("qrs.template.%d", i))
@@ -161,14 +177,40 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 	v = morphFeatures(v, x, at, fs, o.QRSHalfWidth)
 	if o.set() >= 3 {
 		// Without the template samples and the spectrogram.
-		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, at, fs)...)
+		var bp []float64
+		if o.set() >= 5 {
+			bp = bandpass(x, fs, 0.5, 40)
+		}
+		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, bp, at, fs)...)
+		if o.set() >= 5 {
+			v = wearableFeatures(v, x, bp, bs, at, clean, fs)
+		}
 		return v, nil
 	}
 	v = o.spectralFeatures(v, x, fs)
 	if o.set() >= 2 {
-		v = rhythmFeatures(v, x, at, fs)
+		v = rhythmFeatures(v, x, nil, at, fs)
 	}
 	return v, nil
+}
+
+// wearableFeatures appends the features set 5 adds to set 4 (ectopy and
+// rate extremes, beat shape, signal quality) of x (mV at fs Hz),
+// band-passed 0.5-40 Hz as bp, with beats bs at (samples) and clean as
+// set 4 takes them; an Inf becomes NaN.
+func wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
+	n0 := len(v)
+	rr, next := rrIntervals(at, clean, fs)
+	all, nextAll := rrIntervals(at, nil, fs)
+	v = ectopyFeatures(v, rr, next, all, nextAll, float64(len(x))/fs)
+	v = beatShapeFeatures(v, bp, at, fs)
+	v = qualityFeatures(v, x, bp, bs, fs)
+	for i := n0; i < len(v); i++ {
+		if math.IsInf(v[i], 0) {
+			v[i] = math.NaN()
+		}
+	}
+	return v
 }
 
 // fillInvalid returns x with NaN samples replaced by the last valid value

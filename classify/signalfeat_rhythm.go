@@ -59,11 +59,14 @@ var rhythmFeatureNames = []string{
 }
 
 // rhythmFeatures appends the feature set 2 features of x (mV at fs Hz)
-// with beats at (samples).
-func rhythmFeatures(v []float64, x []float64, at []int64, fs float64) []float64 {
+// with beats at (samples); bp is x band-passed 0.5-40 Hz (bandpass), nil
+// to compute it here.
+func rhythmFeatures(v []float64, x, bp []float64, at []int64, fs float64) []float64 {
 	n0 := len(v)
 	v = rrIrregularity(v, at, fs)
-	bp := bandpass(x, fs, 0.5, 40)
+	if bp == nil {
+		bp = bandpass(x, fs, 0.5, 40)
+	}
 	qrs := qrsAmplitudes(bp, at, fs)
 	qrsMed := math.NaN()
 	if len(qrs) > 0 {

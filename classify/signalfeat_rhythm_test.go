@@ -14,7 +14,13 @@ import (
 
 func rhythmVector(t *testing.T, x []float64, fs float64) map[string]float64 {
 	t.Helper()
-	spec := SignalSpec(DefaultSignalFeatures())
+	return namedVector(t, DefaultSignalFeatures(), x, fs)
+}
+
+// namedVector returns the features o computes of x by name.
+func namedVector(t *testing.T, o SignalFeatures, x []float64, fs float64) map[string]float64 {
+	t.Helper()
+	spec := SignalSpec(o)
 	v, err := spec.SignalVector(x, fs)
 	if err != nil {
 		t.Fatal(err)
