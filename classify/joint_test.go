@@ -57,12 +57,12 @@ func TestJointVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(v[:len(sig)], sig) || !slices.Equal(v[len(sig):], img) {
+	if !equalNaN(v[:len(sig)], sig) || !equalNaN(v[len(sig):], img) {
 		t.Fatal("joint features are not the signal features and the PNG's image features")
 	}
 	file := datasets.LabeledFile{Path: filepath.Join(dir, "a1"), Kind: datasets.KindRecord}
 	fv, err := spec.FileVector(file)
-	if err != nil || !slices.Equal(fv, v) {
+	if err != nil || !equalNaN(fv, v) {
 		t.Fatalf("record file: %v", err)
 	}
 	if _, err := spec.FileVector(datasets.LabeledFile{Path: "x.png", Kind: datasets.KindImage}); err == nil {

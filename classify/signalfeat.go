@@ -60,10 +60,8 @@ func DefaultSignalFeatures() SignalFeatures {
 const LatestSignalFeatureSet = 5
 
 // DefaultSignalFeatureSet is the feature set of DefaultSignalFeatures
-// (what ecg train and make model use). It stays 4 until the embedded
-// model is retrained with set 5, so that make model still reproduces it
-// byte for byte.
-const DefaultSignalFeatureSet = 4
+// (what ecg train and make model use).
+const DefaultSignalFeatureSet = 5
 
 // set returns the feature set, 1 for models written before sets existed.
 func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }

@@ -145,7 +145,7 @@ func TestSignalFeatureSets(t *testing.T) {
 	if n := len(old.Names()); n != 56 {
 		t.Fatalf("set 1 has %d features, want 56", n)
 	}
-	if d := DefaultSignalFeatures(); d.FeatureSet != 4 || len(d.Names()) != 37 {
+	if d := DefaultSignalFeatures(); d.FeatureSet != 5 || len(d.Names()) != 68 {
 		t.Fatalf("default set %d with %d features", d.FeatureSet, len(d.Names()))
 	}
 	cur := DefaultSignalFeatures()
@@ -182,6 +182,7 @@ func TestSignalFeatureSets(t *testing.T) {
 	// Set 4 is set 3 with the interval features from clean beats only:
 	// on a clean synthetic signal (no Noisy beat) the same values.
 	set4 := DefaultSignalFeatures()
+	set4.FeatureSet = 4
 	v4, err := SignalSpec(set4).SignalVector(x, 360)
 	if err != nil {
 		t.Fatal(err)
