@@ -80,7 +80,8 @@ model: build
 	$(GO) run ./internal/modelgen -db $(SHARED)/data/mitdb -out $(MODEL_DATA) -also $(SHARED)/data/cinc2017-train \
 		-keep N,AFIB -other OTHER -ectopic-other 0.01
 	$(BIN) train $(MODEL_DATA) --labels $(MODEL_DATA)/labels.csv --out internal/defaultmodel/rhythm.model \
-		--label-map 'A=AFIB,O=OTHER,~=NOISY' --folds 5 --score-labels N,AFIB,OTHER --seed 1
+		--label-map 'A=AFIB,O=OTHER,~=NOISY' --folds 5 --score-labels N,AFIB,OTHER --seed 1 \
+		--learner forest --class-weight none --min-leaf 2
 
 # The whole path on data embedded in the binary.
 demo: build

@@ -13,7 +13,8 @@ import (
 // The flags of `make model` (Makefile, target model): keep them the same.
 var (
 	modelgenFlags = []string{"-keep", "N,AFIB", "-other", "OTHER", "-ectopic-other", "0.01"}
-	trainFlags    = []string{"--label-map", "A=AFIB,O=OTHER,~=NOISY", "--folds", "5", "--score-labels", "N,AFIB,OTHER", "--seed", "1"}
+	trainFlags    = []string{"--label-map", "A=AFIB,O=OTHER,~=NOISY", "--folds", "5", "--score-labels", "N,AFIB,OTHER", "--seed", "1",
+		"--learner", "forest", "--class-weight", "none", "--min-leaf", "2"}
 )
 
 // TestConformanceModelReproducible rebuilds the embedded model the way
