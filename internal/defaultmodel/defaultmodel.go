@@ -3,13 +3,17 @@
 // loads the model a command's --model names (Load: this one for "default",
 // else a model file).
 //
-// It is made by `make model`: internal/modelgen cuts every record of the
-// MIT-BIH Arrhythmia Database into one-minute windows of its first lead
-// (every 30 s), labelled by the reference rhythm covering at least 80 % of
-// the window (rhythms found in fewer than three records left out: AFIB, B,
-// N, P remain), and `ecg train --split 0.8 --seed 1` trains on the windows
-// of 80 % of the records, holding out the rest. The held-out report is in
-// the model file (`ecg eval` or the model's header) and in README.md.
+// It is made by `make model` (the same steps as reproduce_test.go):
+// internal/modelgen cuts every record of the MIT-BIH Arrhythmia Database
+// into one-minute windows of its first lead (every 30 s), labelled by the
+// reference rhythm covering at least 80 % of the window (N and AFIB kept;
+// other rhythms, and N windows with at least 1 % ectopic beats, are
+// OTHER), links the PhysioNet/CinC Challenge 2017 shared set beside them
+// and lists both in one labels CSV with a patient column; `ecg train
+// --labels ... --label-map 'A=AFIB,O=OTHER,~=NOISY' --learner forest
+// --class-weight none --min-leaf 2 --folds 5 --out` trains on all of it
+// and stores the 5-fold CV grouped by patient. Labels: AFIB, N, NOISY,
+// OTHER. How the recipe was chosen: docs/rhythm.md.
 package defaultmodel
 
 import (
