@@ -72,13 +72,19 @@ func newTrainCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func runTrain(ctx context.Context, a *app, o *trainOptions) error {
+// data reads the training dataset and settles the learner for it.
+func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	a.noteFolders("train", ds)
 	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
+	return ds, learner, err
+}
+
+func runTrain(ctx context.Context, a *app, o *trainOptions) error {
+	ds, learner, err := o.data(a)
 	if err != nil {
 		return err
 	}
@@ -145,12 +151,7 @@ func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
 // runTrainCV cross-validates (--folds) and reports on the out-of-fold
 // predictions; with --out it also writes the model trained on every file.
 func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
-	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
-	if err != nil {
-		return err
-	}
-	a.noteFolders("train", ds)
-	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
+	ds, learner, err := o.data(a)
 	if err != nil {
 		return err
 	}
