@@ -592,6 +592,15 @@ func (g *group) accumulate(h *Header, flat []int32, acc []int32) {
 // signal with skew sk is file frame t+sk.
 func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int64) {
 	k := int64(g.spf)
+	if k == 2 && g.n == 2 && g.skew == 0 {
+		// Two signals of one sample per frame (the MIT-BIH layout): one
+		// pass over the frames.
+		t0, t1 := max(from, c0), min(to, c1)
+		if t0 < t1 {
+			deinterleave2(r.samples[g.first][t0-from:t1-from], r.samples[g.first+1][t0-from:t1-from], flat[2*(t0-c0):2*(t1-c0)])
+		}
+		return
+	}
 	off := int64(0)
 	for s := g.first; s < g.first+g.n; s++ {
 		spec := &h.Signals[s]
@@ -617,6 +626,16 @@ func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int
 			}
 		}
 		off += spf
+	}
+}
+
+// deinterleave2 copies the frames of two signals in src (a0 b0 a1 b1 ...)
+// into a and b (of len(src)/2 each).
+func deinterleave2(a, b, src []int32) {
+	b = b[:len(a)]
+	src = src[:2*len(a)]
+	for i := range a {
+		a[i], b[i] = src[2*i], src[2*i+1]
 	}
 }
 
