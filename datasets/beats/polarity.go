@@ -87,6 +87,11 @@ func (v *polarityVote) write(x []float64) {
 			v.off += drop
 		}
 	}
+	if v.x == nil && v.keep > 0 {
+		// Room for what is kept and two writes of this size, so that the
+		// samples are not copied as they grow.
+		v.x = make([]float64, 0, int(v.keep)+v.half+v.baseLen+2*len(x))
+	}
 	v.x = append(v.x, x...)
 	k := 0
 	for k < len(v.wait) && v.wait[k]+int64(v.half) < v.end() {
@@ -192,12 +197,19 @@ func selectRank(s []float64, k int) float64 {
 			s[m], s[hi] = s[hi], s[m]
 		}
 		p := s[hi]
+		// Lomuto's partition without a branch: each value is swapped to
+		// s[i], and i moves past it when it is below p (s[lo:i] < p <=
+		// s[i:j] holds throughout; a compare-and-branch per value would
+		// be mispredicted about half the time).
 		i := lo
 		for j := lo; j < hi; j++ {
-			if s[j] < p {
-				s[i], s[j] = s[j], s[i]
-				i++
+			v := s[j]
+			s[j], s[i] = s[i], v
+			below := 0
+			if v < p {
+				below = 1
 			}
+			i += below
 		}
 		s[i], s[hi] = s[hi], s[i]
 		switch {
