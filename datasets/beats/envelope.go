@@ -18,13 +18,12 @@ import (
 // several leads the weights depend on the decisions, so the front end
 // advances one sample at a time.
 type envelope struct {
-	fs      float64
-	dk      int   // derivative lag, samples
-	win     int   // integration window, samples
-	nw      int   // narrow envelope window, samples (0: no narrow envelope)
-	wavelet bool  // keep the cumulative sum of lead 0's band-passed signal
-	span    int64 // samples the rings hold for the decisions
-	mask    int64 // ring length - 1 (a power of two above span, block and the wavelet's reach)
+	fs   float64
+	dk   int   // derivative lag, samples
+	win  int   // integration window, samples
+	nw   int   // narrow envelope window, samples (0: no narrow envelope)
+	span int64 // samples the rings hold for the decisions
+	mask int64 // ring length - 1 (a power of two above span, block and the wavelet's reach)
 
 	n     int64 // samples processed
 	epos  int   // n mod win
@@ -69,8 +68,8 @@ const envelopeBlock = 512
 // newEnvelope makes the front end for nleads leads: bp designs a lead's
 // band-pass; span is the number of samples the decisions look back;
 // reach, how much further back the wavelet's sums are read.
-func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, wavelet bool, span, reach int64) *envelope {
-	e := &envelope{fs: fs, dk: dk, win: win, nw: nw, wavelet: wavelet, span: span, leak: 1 / fs}
+func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, span, reach int64) *envelope {
+	e := &envelope{fs: fs, dk: dk, win: win, nw: nw, span: span, leak: 1 / fs}
 	if dk&(dk-1) == 0 {
 		e.dkInv = 1 / float64(dk)
 	}
@@ -139,12 +138,12 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 	hp, lp := &l.bp[0], &l.bp[1]
 	hs1, hs2, ls1, ls2 := hp.s1, hp.s2, lp.s1, lp.s2
 	mask, dk := e.mask, int64(e.dk)
-	ring := e.ring
+	ring := e.ring[:mask+1] // so that ring[t&mask] needs no bounds check
 	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
-	wavelet, lm := e.wavelet, e.lm
+	lm := e.lm
 	m, n, quietTo := l.m, e.n, l.quietTo
 	var cprev float64 // the cumulative sum at sample n-1
-	if wavelet && n > 0 {
+	if n > 0 {
 		cprev = ring[(n-1)&mask].cum
 	}
 	active := max(quietTo, dk) // the slope counts from this sample on
@@ -171,13 +170,11 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 		ls2 = lp.b2*u - lp.a2*y
 		p := &ring[n&mask]
 		p.y = y
-		if wavelet {
-			c := y
-			if n > 0 {
-				c += cprev
-			}
-			p.cum, cprev = c, c
-		}
+		// The wavelet's cumulative sum (a one-lead envelope keeps it).
+		// At sample 0, cprev is +0 and y + cprev is y: y is never -0
+		// there, being a sum with the section's zero state.
+		cprev += y
+		p.cum = cprev
 		var s, b, d float64
 		if n >= active {
 			if s = (y - ring[(n-dk)&mask].y) * e.fs; e.dkInv > 0 {

@@ -10,7 +10,7 @@ import (
 // newTestEnvelope is the one-lead front end of a detector at fs.
 func newTestEnvelope(fs float64) (*envelope, int64) {
 	d := NewDetector(fs)
-	return newEnvelope(fs, 1, func() cascade { return d.env.leads[0].bp.copy() }, d.env.dk, d.env.win, d.env.nw, true, d.span, int64(d.wv.wb)+1), d.settle
+	return newEnvelope(fs, 1, func() cascade { return d.env.leads[0].bp.copy() }, d.env.dk, d.env.win, d.env.nw, d.span, int64(d.wv.wb)+1), d.settle
 }
 
 // The front end's rings do not depend on how the signal is split into
