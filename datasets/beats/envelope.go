@@ -138,7 +138,7 @@ func (e *envelope) writeOne(x []float64, settle int64) {
 	hp, lp := &l.bp[0], &l.bp[1]
 	hs1, hs2, ls1, ls2 := hp.s1, hp.s2, lp.s1, lp.s2
 	mask, dk := e.mask, int64(e.dk)
-	ring := e.ring[:mask+1] // so that ring[t&mask] needs no bounds check
+	ring := e.ring
 	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
 	lm := e.lm
 	m, n, quietTo := l.m, e.n, l.quietTo
