@@ -177,9 +177,18 @@ func newAnalyzer(fs float64, sigs []int, frames int64) *analyzer {
 // write detects the beats in the frames of chunk r.
 func (an *analyzer) write(r *wfdb.Record) {
 	for i, s := range an.a.Signals {
+		if i == 0 && an.vote.ok {
+			// The first lead is converted straight into the polarity
+			// vote's samples, where the detector reads it: no copy.
+			v := an.vote
+			kept := len(v.room(r.NumFrames()))
+			v.x = r.AppendPhysical(v.x, s)
+			an.x[0] = v.x[kept:]
+			v.written()
+			continue
+		}
 		an.x[i] = r.AppendPhysical(an.x[i][:0], s)
 	}
-	an.vote.write(an.x[0])
 	if len(an.x) == 1 {
 		an.d.Write(an.x[0], an.emit)
 	} else {
