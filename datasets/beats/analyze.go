@@ -105,7 +105,7 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, &SignalError{Record: path, Err: err}
 	}
-	an := newAnalyzer(h.Fs, sigs)
+	an := newAnalyzer(h.Fs, sigs, h.NSamples)
 	frames := int64(0)
 	err = h.ReadChunks(0, -1, func(r *wfdb.Record) error {
 		an.write(r)
@@ -141,7 +141,7 @@ func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, &SignalError{Record: rec.Header.Name, Err: err}
 	}
-	an := newAnalyzer(rec.Header.Fs, sigs)
+	an := newAnalyzer(rec.Header.Fs, sigs, int64(rec.NumFrames()))
 	an.write(rec)
 	return an.finish(), nil
 }
@@ -155,8 +155,16 @@ type analyzer struct {
 	emit func(Beat)
 }
 
-func newAnalyzer(fs float64, sigs []int) *analyzer {
+// newAnalyzer returns an analyzer of a record of the given number of
+// frames (0 if unknown) at fs Hz, detecting in signals sigs.
+func newAnalyzer(fs float64, sigs []int, frames int64) *analyzer {
 	an := &analyzer{a: &Analysis{Fs: fs, Signals: sigs}, x: make([][]float64, len(sigs))}
+	// Room for the beats of 180 bpm throughout (up to 6 hours), so that they
+	// are not copied as they grow: the pages of the room not used are
+	// never touched.
+	if beats := float64(frames) / fs * 3; beats >= 1 {
+		an.a.Beats = make([]Beat, 0, int(min(beats, 1<<16)))
+	}
 	an.d = NewMultiDetector(fs, len(sigs))
 	an.vote = newPolarityVote(fs, an.d.Delay()+1)
 	an.emit = func(b Beat) {
@@ -169,9 +177,18 @@ func newAnalyzer(fs float64, sigs []int) *analyzer {
 // write detects the beats in the frames of chunk r.
 func (an *analyzer) write(r *wfdb.Record) {
 	for i, s := range an.a.Signals {
+		if i == 0 && an.vote.ok {
+			// The first lead is converted straight into the polarity
+			// vote's samples, where the detector reads it: no copy.
+			v := an.vote
+			kept := len(v.room(r.NumFrames()))
+			v.x = r.AppendPhysical(v.x, s)
+			an.x[0] = v.x[kept:]
+			v.written()
+			continue
+		}
 		an.x[i] = r.AppendPhysical(an.x[i][:0], s)
 	}
-	an.vote.write(an.x[0])
 	if len(an.x) == 1 {
 		an.d.Write(an.x[0], an.emit)
 	} else {

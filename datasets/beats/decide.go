@@ -110,18 +110,17 @@ func (d *Detector) step(emit func(Beat)) {
 // samples up to now (p.at <= now <= p.at+confirm).
 func (d *Detector) fillPeak(p *peak, now int64) {
 	e := d.env
+	ring, mask := e.ring, e.mask
 	n := p.at
 	lo := max(n-int64(e.win+e.dk)+1, 0)
 	best, bi := -1.0, n
 	sl := 0.0
 	for t := lo; t <= n; t++ {
-		r := e.at(t)
-		if a := e.ring[r].band; a > best {
-			best, bi = a, t
+		q := &ring[t&mask]
+		if q.band > best {
+			best, bi = q.band, t
 		}
-		if s := e.ring[r].slope; s > sl {
-			sl = s
-		}
+		sl = max(sl, q.slope) // slopes are >= +0, never NaN
 	}
 	p.slope = sl
 	p.amp = best

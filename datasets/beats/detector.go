@@ -209,7 +209,7 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 		reach = int64(d.wv.wb) + 1
 	}
 	d.span = int64(span)
-	d.env = newEnvelope(fs, nleads, mk, dk, win, nw, nleads == 1, d.span, reach)
+	d.env = newEnvelope(fs, nleads, mk, dk, win, nw, d.span, reach)
 	if nleads == 1 {
 		e := d.env
 		d.mf = newMatchedFilter(max(1, int(math.Round(mfHalf*fs))), d.gd, p.mfCorr, e.ring, e.mask, e.span)

@@ -18,13 +18,12 @@ import (
 // several leads the weights depend on the decisions, so the front end
 // advances one sample at a time.
 type envelope struct {
-	fs      float64
-	dk      int   // derivative lag, samples
-	win     int   // integration window, samples
-	nw      int   // narrow envelope window, samples (0: no narrow envelope)
-	wavelet bool  // keep the cumulative sum of lead 0's band-passed signal
-	span    int64 // samples the rings hold for the decisions
-	mask    int64 // ring length - 1 (a power of two above span, block and the wavelet's reach)
+	fs   float64
+	dk   int   // derivative lag, samples
+	win  int   // integration window, samples
+	nw   int   // narrow envelope window, samples (0: no narrow envelope)
+	span int64 // samples the rings hold for the decisions
+	mask int64 // ring length - 1 (a power of two above span, block and the wavelet's reach)
 
 	n     int64 // samples processed
 	epos  int   // n mod win
@@ -69,8 +68,8 @@ const envelopeBlock = 512
 // newEnvelope makes the front end for nleads leads: bp designs a lead's
 // band-pass; span is the number of samples the decisions look back;
 // reach, how much further back the wavelet's sums are read.
-func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, wavelet bool, span, reach int64) *envelope {
-	e := &envelope{fs: fs, dk: dk, win: win, nw: nw, wavelet: wavelet, span: span, leak: 1 / fs}
+func newEnvelope(fs float64, nleads int, bp func() cascade, dk, win, nw int, span, reach int64) *envelope {
+	e := &envelope{fs: fs, dk: dk, win: win, nw: nw, span: span, leak: 1 / fs}
 	if dk&(dk-1) == 0 {
 		e.dkInv = 1 / float64(dk)
 	}
@@ -125,93 +124,68 @@ func (e *envelope) oldest(now int64) int64 { return now - e.span + 1 }
 
 // writeOne runs the one-lead front end over x (mV), at most
 // envelopeBlock samples ahead of the decisions. It is the per-sample
-// arithmetic of writeLeads for one lead, with the state in local
-// variables (the detector's hot loop), in two passes over the block: the
-// band-pass, a chain of dependent operations, then the rest, each with
-// few enough values to keep in registers.
+// arithmetic of writeLeads for one lead (band-pass, the wavelet's
+// cumulative sum, the slope, nothing of it for settle samples after an
+// invalid sample, the integrated squared slope and its mean), with the
+// state in local variables: the detector's hot loop. Its time is set by
+// two chains of dependent operations from one sample to the next, the
+// band-pass sections' states and the envelope's mean; in one loop the
+// processor overlaps them (two passes, one for the band-pass and one for
+// the rest, cost their sum). The coefficients and constants are read
+// through pointers so that the chains' values keep the registers.
 func (e *envelope) writeOne(x []float64, settle int64) {
-	e.bandPass(x)
-	e.integrateOne(x, settle)
-}
-
-// bandPass band-passes x (lead 0's samples, mV) into the slots' y.
-func (e *envelope) bandPass(x []float64) {
 	l := &e.leads[0]
-	// The band-pass is a high-pass and a low-pass section; their
-	// coefficients and states in scalars, which stay in registers.
 	hp, lp := &l.bp[0], &l.bp[1]
-	hb0, hb1, hb2, ha1, ha2, hs1, hs2 := hp.b0, hp.b1, hp.b2, hp.a1, hp.a2, hp.s1, hp.s2
-	lb0, lb1, lb2, la1, la2, ls1, ls2 := lp.b0, lp.b1, lp.b2, lp.a1, lp.a2, lp.s1, lp.s2
-	ring, mask, n := e.ring, e.mask, e.n
-	started, x0, last := l.started, l.x0, l.last
-	for _, v := range x {
-		// as lead.valid does (v-v is 0 unless v is NaN or infinite)
-		if v-v != 0 {
-			v = last
-		} else {
-			if !started {
-				started, x0 = true, v
-			}
-			last = v
-		}
-		// two biquads in transposed direct form II
-		u := v - x0
-		y := hb0*u + hs1
-		hs1 = hb1*u - ha1*y + hs2
-		hs2 = hb2*u - ha2*y
-		u = y
-		y = lb0*u + ls1
-		ls1 = lb1*u - la1*y + ls2
-		ls2 = lb2*u - la2*y
-		ring[n&mask].y = y
-		n++
-	}
-	hp.s1, hp.s2, lp.s1, lp.s2 = hs1, hs2, ls1, ls2
-	l.started, l.x0, l.last = started, x0, last
-}
-
-// integrateOne runs the rest of the one-lead front end over the block x
-// whose band-passed values bandPass stored: the wavelet's cumulative sum,
-// the slope (nothing for settle samples after an invalid sample), the
-// integrated squared slope (the envelope) and its mean; it advances the
-// sample count.
-func (e *envelope) integrateOne(x []float64, settle int64) {
-	l := &e.leads[0]
-	mask, dk, fs, root, dkInv := e.mask, int64(e.dk), e.fs, l.root, e.dkInv
+	hs1, hs2, ls1, ls2 := hp.s1, hp.s2, lp.s1, lp.s2
+	mask, dk := e.mask, int64(e.dk)
 	ring := e.ring
 	eRing, eSum, epos, win := l.eRing, l.eSum, e.epos, e.win
-	wavelet, lm, leak := e.wavelet, e.lm, e.leak
+	lm := e.lm
 	m, n, quietTo := l.m, e.n, l.quietTo
 	var cprev float64 // the cumulative sum at sample n-1
-	if wavelet && n > 0 {
+	if n > 0 {
 		cprev = ring[(n-1)&mask].cum
 	}
 	active := max(quietTo, dk) // the slope counts from this sample on
 	for _, v := range x {
+		// as lead.valid does (v-v is 0 unless v is NaN or infinite)
 		if v-v != 0 {
+			v = l.last
 			quietTo = n + settle
 			active = max(quietTo, dk)
-		}
-		p := &ring[n&mask]
-		y := p.y
-		if wavelet {
-			c := y
-			if n > 0 {
-				c += cprev
+		} else {
+			if !l.started {
+				l.started, l.x0 = true, v
 			}
-			p.cum, cprev = c, c
+			l.last = v
 		}
+		// two biquads in transposed direct form II, as cascade.step
+		u := v - l.x0
+		y := hp.b0*u + hs1
+		hs1 = hp.b1*u - hp.a1*y + hs2
+		hs2 = hp.b2*u - hp.a2*y
+		u = y
+		y = lp.b0*u + ls1
+		ls1 = lp.b1*u - lp.a1*y + ls2
+		ls2 = lp.b2*u - lp.a2*y
+		p := &ring[n&mask]
+		p.y = y
+		// The wavelet's cumulative sum (a one-lead envelope keeps it).
+		// At sample 0, cprev is +0 and y + cprev is y: y is never -0
+		// there, being a sum with the section's zero state.
+		cprev += y
+		p.cum = cprev
 		var s, b, d float64
 		if n >= active {
-			if s = (y - ring[(n-dk)&mask].y) * fs; dkInv > 0 {
-				s *= dkInv
+			if s = (y - ring[(n-dk)&mask].y) * e.fs; e.dkInv > 0 {
+				s *= e.dkInv
 			} else {
 				s /= float64(dk)
 			}
-			b, d = root*math.Abs(y), root*math.Abs(s)
+			b, d = l.root*math.Abs(y), l.root*math.Abs(s)
 		}
 		p.band, p.slope = b, d
-		// integrate the squared slope over win samples
+		// integrate the squared slope over win samples, as integrate
 		sq := s * s
 		eSum += sq - eRing[epos]
 		eRing[epos] = sq
@@ -227,13 +201,14 @@ func (e *envelope) integrateOne(x []float64, settle int64) {
 			m = 0
 		}
 		p.comb = m
-		lm += (m - lm) * leak
+		lm += (m - lm) * e.leak
 		p.mean = lm
 		n++
 		if epos++; epos == win {
 			epos = 0
 		}
 	}
+	hp.s1, hp.s2, lp.s1, lp.s2 = hs1, hs2, ls1, ls2
 	l.quietTo, l.m, l.eSum = quietTo, m, eSum
 	e.n, e.epos, e.lm = n, epos, lm
 }

@@ -10,7 +10,7 @@ import (
 // newTestEnvelope is the one-lead front end of a detector at fs.
 func newTestEnvelope(fs float64) (*envelope, int64) {
 	d := NewDetector(fs)
-	return newEnvelope(fs, 1, func() cascade { return d.env.leads[0].bp.copy() }, d.env.dk, d.env.win, d.env.nw, true, d.span, int64(d.wv.wb)+1), d.settle
+	return newEnvelope(fs, 1, func() cascade { return d.env.leads[0].bp.copy() }, d.env.dk, d.env.win, d.env.nw, d.span, int64(d.wv.wb)+1), d.settle
 }
 
 // The front end's rings do not depend on how the signal is split into
@@ -96,6 +96,81 @@ func TestNarrowSpan(t *testing.T) {
 		got := e.narrowSpan(nil, span[0], span[1])
 		if !slices.Equal(got, want[span[0]:span[1]+1]) {
 			t.Errorf("narrowSpan %v differs from the stepped sums", span)
+		}
+	}
+}
+
+// writeOne's values are, bit for bit, the per-sample arithmetic of the
+// multi-lead front end's parts (lead.valid, cascade.step, integrate)
+// applied to one lead, at 360 Hz (a derivative lag of 4 samples, a power
+// of two) and 250 Hz (lag 3), through invalid samples.
+func TestWriteOneArithmetic(t *testing.T) {
+	for _, fs := range []float64{360, 250} {
+		rng := rand.New(rand.NewPCG(7, 8))
+		times, ect := beatTimes(30, rng)
+		x := synthECG(fs, times, 30, ect, rng)
+		x[1000], x[1001], x[5000] = math.NaN(), math.Inf(1), math.Inf(-1)
+		e, settle := newTestEnvelope(fs)
+		ref, _ := newTestEnvelope(fs)
+		for i := 0; i < len(x); {
+			k := min(len(x)-i, 1+rng.IntN(envelopeBlock))
+			e.writeOne(x[i:i+k], settle)
+			for _, v := range x[i : i+k] {
+				stepOneLead(ref, v, settle)
+			}
+			i += k
+			for t0 := max(e.n-int64(k), 0); t0 < e.n; t0++ {
+				a, b := e.ring[e.at(t0)], ref.ring[ref.at(t0)]
+				if !sameBits(a.y, b.y) || !sameBits(a.cum, b.cum) || !sameBits(a.band, b.band) || !sameBits(a.slope, b.slope) ||
+					!sameBits(a.comb, b.comb) || !sameBits(a.mean, b.mean) {
+					t.Fatalf("fs %g sample %d: writeOne %+v, per-sample %+v", fs, t0, a, b)
+				}
+			}
+		}
+	}
+}
+
+// stepOneLead runs the front end's per-sample arithmetic over sample v of
+// a one-lead envelope, as writeLeads does for each lead.
+func stepOneLead(e *envelope, v float64, settle int64) {
+	l := &e.leads[0]
+	n := e.n
+	v = l.valid(v, n, settle)
+	y := l.bp.step(v - l.x0)
+	p := &e.ring[n&e.mask]
+	p.y, p.cum = y, y
+	if n > 0 {
+		p.cum += e.ring[(n-1)&e.mask].cum
+	}
+	var s float64
+	p.band, p.slope = 0, 0
+	if n >= l.quietTo && n >= int64(e.dk) {
+		s = (y - e.ring[(n-int64(e.dk))&e.mask].y) * e.fs / float64(e.dk)
+		p.band, p.slope = l.root*math.Abs(y), l.root*math.Abs(s)
+	}
+	e.integrate(l, s)
+	p.comb = e.combine()
+	e.lm += (p.comb - e.lm) * e.leak
+	p.mean = e.lm
+	e.advance()
+}
+
+func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+
+// BenchmarkWriteOne runs the one-lead front end over 30 minutes of a
+// synthetic ECG at 360 Hz (a MIT-BIH record's length) in blocks, as
+// Detector.Write does.
+func BenchmarkWriteOne(b *testing.B) {
+	const fs = 360
+	rng := rand.New(rand.NewPCG(1, 2))
+	times, ect := beatTimes(1800, rng)
+	x := synthECG(fs, times, 1800, ect, rng)
+	e, settle := newTestEnvelope(fs)
+	b.SetBytes(int64(len(x)) * 8)
+	for range b.N {
+		e.reset()
+		for i := 0; i < len(x); i += envelopeBlock {
+			e.writeOne(x[i:min(i+envelopeBlock, len(x))], settle)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package beats
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // FreqHRV is the frequency-domain heart rate variability of a beat series
 // (Task Force of the ESC and NASPE, 1996): the power of the normal-to-normal
@@ -49,12 +52,13 @@ func FrequencyHRV(bs []Beat, fs float64) FreqHRV {
 	}
 	var lfSum, hfSum float64
 	var nLF, nHF int
+	var sc lombScratch // reused by the segments
 	for lo := 0; lo < len(t); {
 		hi := lo
 		for hi < len(t) && t[hi]-t[lo] < segmentTime {
 			hi++
 		}
-		lf, hf := bandPowers(t[lo:hi], rr[lo:hi])
+		lf, hf := bandPowers(t[lo:hi], rr[lo:hi], &sc)
 		if !math.IsNaN(lf) {
 			lfSum += lf
 			nLF++
@@ -82,7 +86,9 @@ func FrequencyHRV(bs []Beat, fs float64) FreqHRV {
 // series: each one's end time (s) and length (ms); non-positive intervals
 // (beats out of order) are left out.
 func cleanSeries(bs []Beat, fs float64) (t, rr []float64) {
-	for i, v := range intervals(len(bs), beatAt(bs), fs) {
+	iv := intervals(len(bs), beatAt(bs), fs)
+	t, rr = make([]float64, 0, len(iv)), make([]float64, 0, len(iv))
+	for i, v := range iv {
 		if v > 0 { // false for NaN
 			t = append(t, float64(bs[i+1].Sample)/fs)
 			rr = append(rr, 1000*v)
@@ -92,8 +98,8 @@ func cleanSeries(bs []Beat, fs float64) (t, rr []float64) {
 }
 
 // bandPowers returns the LF and HF powers (ms²) of one segment, NaN for a
-// band whose span requirement it does not meet.
-func bandPowers(t, y []float64) (lf, hf float64) {
+// band whose span requirement it does not meet; sc holds its buffers.
+func bandPowers(t, y []float64, sc *lombScratch) (lf, hf float64) {
 	lf, hf = math.NaN(), math.NaN()
 	n := len(t)
 	if n < 3 {
@@ -108,7 +114,8 @@ func bandPowers(t, y []float64) (lf, hf float64) {
 		mean += v
 	}
 	mean /= float64(n)
-	d := make([]float64, n)
+	sc.d = slices.Grow(sc.d[:0], n)[:n]
+	d := sc.d
 	for i, v := range y {
 		d[i] = v - mean
 	}
@@ -120,7 +127,7 @@ func bandPowers(t, y []float64) (lf, hf float64) {
 		return
 	}
 	var lfP, hfP float64
-	for k, p := range lombScargleGrid(t, d, float64(k0)*df, df, k1-k0+1) {
+	for k, p := range lombScargleGrid(t, d, float64(k0)*df, df, k1-k0+1, sc) {
 		p *= scale * df
 		if float64(k0+k)*df < lfHigh {
 			lfP += p
@@ -147,18 +154,17 @@ func bandPowers(t, y []float64) (lf, hf float64) {
 // cos 2wt and sin 2wt, and cos wt, sin wt are stepped from one frequency to
 // the next by a rotation, so each frequency costs a few multiplications
 // per point instead of sines and cosines.
-func lombScargleGrid(t, y []float64, f0, df float64, n int) []float64 {
-	// Each point's cos and sin at the current frequency, its rotation to
-	// the next frequency and its value, side by side.
-	type point struct{ c, s, rc, rs, y float64 }
-	pts := make([]point, len(t))
+func lombScargleGrid(t, y []float64, f0, df float64, n int, sc *lombScratch) []float64 {
+	sc.pts = slices.Grow(sc.pts[:0], len(t))[:len(t)]
+	pts := sc.pts
 	for i, ti := range t {
 		p := &pts[i]
 		p.s, p.c = math.Sincos(2 * math.Pi * f0 * ti)
 		p.rs, p.rc = math.Sincos(2 * math.Pi * df * ti)
 		p.y = y[i]
 	}
-	out := make([]float64, n)
+	sc.out = slices.Grow(sc.out[:0], n)[:n]
+	out := sc.out
 	nf := float64(len(t))
 	for k := range out {
 		var yc, ys, c2, s2 float64
@@ -175,6 +181,18 @@ func lombScargleGrid(t, y []float64, f0, df float64, n int) []float64 {
 	}
 	return out
 }
+
+// lombScratch holds the buffers of bandPowers and lombScargleGrid, reused
+// from one segment to the next (the zero value grows them as needed; the
+// slice lombScargleGrid returns is out, valid until the next call).
+type lombScratch struct {
+	d, out []float64
+	pts    []lombPoint
+}
+
+// lombPoint is a point's cos and sin at the current frequency, its
+// rotation to the next frequency and its value, side by side.
+type lombPoint struct{ c, s, rc, rs, y float64 }
 
 // lombScargleAt returns the periodogram at one frequency w from the sums
 // over the m points of y cos wt, y sin wt, cos 2wt and sin 2wt.

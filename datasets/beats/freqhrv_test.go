@@ -124,7 +124,7 @@ for v in lombscargle(a[:,0], a[:,1], w, precenter=False, normalize=False):
 		t.Fatalf("scipy printed %d values", len(lines))
 	}
 	var worst float64
-	grid := lombScargleGrid(tm, rr, 0.005, (0.4-0.005)/199, 200)
+	grid := lombScargleGrid(tm, rr, 0.005, (0.4-0.005)/199, 200, &lombScratch{})
 	for k, line := range lines {
 		want, err := strconv.ParseFloat(line, 64)
 		if err != nil {
@@ -183,7 +183,7 @@ func TestLombScargleGridMatchesDefinition(t *testing.T) {
 		y = append(y, 40*math.Sin(2*math.Pi*0.09*at)+15*rng.NormFloat64())
 	}
 	const f0, df, n = 0.001, 0.0004, 1000
-	grid := lombScargleGrid(tm, y, f0, df, n)
+	grid := lombScargleGrid(tm, y, f0, df, n, &lombScratch{})
 	for k := 0; k < n; k += 37 {
 		want := lombScargle(tm, y, 2*math.Pi*(f0+float64(k)*df))
 		if math.Abs(grid[k]-want) > 1e-8*math.Max(want, 1) {

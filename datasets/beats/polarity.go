@@ -76,6 +76,13 @@ func (v *polarityVote) write(x []float64) {
 	if !v.ok {
 		return
 	}
+	v.x = append(v.room(len(x)), x...)
+	v.written()
+}
+
+// room drops the samples that no beat to come can need and returns the
+// samples kept, with room for n more (its length is that of the kept).
+func (v *polarityVote) room(n int) []float64 {
 	if v.keep > 0 {
 		// Drop what no beat to come can need.
 		need := v.off + int64(len(v.x)) - v.keep - int64(v.half+v.baseLen)
@@ -87,7 +94,17 @@ func (v *polarityVote) write(x []float64) {
 			v.off += drop
 		}
 	}
-	v.x = append(v.x, x...)
+	if v.x == nil && v.keep > 0 {
+		// Room for what is kept and two writes of this size, so that the
+		// samples are not copied as they grow.
+		v.x = make([]float64, 0, int(v.keep)+v.half+v.baseLen+2*n)
+	}
+	return v.x
+}
+
+// written votes for the waiting beats that the samples written so far
+// (v.x, grown since room) complete.
+func (v *polarityVote) written() {
 	k := 0
 	for k < len(v.wait) && v.wait[k]+int64(v.half) < v.end() {
 		v.vote(v.wait[k])
@@ -192,12 +209,19 @@ func selectRank(s []float64, k int) float64 {
 			s[m], s[hi] = s[hi], s[m]
 		}
 		p := s[hi]
+		// Lomuto's partition without a branch: each value is swapped to
+		// s[i], and i moves past it when it is below p (s[lo:i] < p <=
+		// s[i:j] holds throughout; a compare-and-branch per value would
+		// be mispredicted about half the time).
 		i := lo
 		for j := lo; j < hi; j++ {
-			if s[j] < p {
-				s[i], s[j] = s[j], s[i]
-				i++
+			v := s[j]
+			s[j], s[i] = s[i], v
+			below := 0
+			if v < p {
+				below = 1
 			}
+			i += below
 		}
 		s[i], s[hi] = s[hi], s[i]
 		switch {

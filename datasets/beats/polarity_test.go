@@ -2,6 +2,8 @@ package beats
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -51,5 +53,44 @@ func TestPolarity(t *testing.T) {
 	found = Detect(mlii, rec.Header.Fs)
 	if s, a := Polarity(mlii, rec.Header.Fs, found); s != -1 || a < 0.95 {
 		t.Fatalf("record 100 negated: %d %.3f", s, a)
+	}
+}
+
+// selectMedian gives sortedMedian's median of random slices of all
+// lengths up to 40, with and without repeated values.
+func TestSelectMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 1; n <= 40; n++ {
+		for trial := range 50 {
+			s := make([]float64, n)
+			for i := range s {
+				if trial%2 == 0 {
+					s[i] = rng.NormFloat64()
+				} else {
+					s[i] = float64(rng.IntN(4)) // many ties
+				}
+			}
+			want := sortedMedian(slices.Clone(s))
+			if got := selectMedian(s); got != want {
+				t.Fatalf("n %d trial %d: selectMedian %g, sortedMedian %g", n, trial, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkSelectMedian is the median of a 100 ms baseline at 360 Hz, as
+// the polarity vote takes it for every beat: samples of a slow wave with
+// noise, quantised as a 12-bit ADC of gain 200 gives them (many ties).
+func BenchmarkSelectMedian(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 36*64)
+	for i := range x {
+		x[i] = math.Round(200*(0.05*math.Sin(float64(i)/30)+0.01*rng.NormFloat64())) / 200
+	}
+	s := make([]float64, 36)
+	for i := range b.N {
+		k := i % 64
+		copy(s, x[36*k:36*k+36])
+		selectMedian(s)
 	}
 }

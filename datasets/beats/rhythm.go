@@ -210,7 +210,7 @@ func (d *Detector) narrowAt(f int64) float64 {
 	d.scratch = e.narrowSpan(d.scratch[:0], lo, hi)
 	var m float64
 	for _, v := range d.scratch {
-		m = math.Max(m, v)
+		m = max(m, v) // as math.Max, inlined
 	}
 	return m
 }

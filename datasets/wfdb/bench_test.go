@@ -53,3 +53,25 @@ func BenchmarkReadMitdb100(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadChunksPhysical reads a half-hour record a chunk at a time
+// and converts its first signal to physical units, as beats.AnalyzeRecord
+// does (skipped without the shared data).
+func BenchmarkReadChunksPhysical(b *testing.B) {
+	h, err := ReadHeader(refdata.MITDB(b) + "/100")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(1950000)
+	b.ReportAllocs()
+	var x []float64
+	for i := 0; i < b.N; i++ {
+		err := h.ReadChunks(0, -1, func(r *Record) error {
+			x = r.AppendPhysical(x[:0], 0)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package wfdb
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -76,5 +77,39 @@ func TestReadChunks(t *testing.T) {
 				t.Errorf("%s: read in %d chunk", c.name, chunks)
 			}
 		}
+	}
+}
+
+// ReadChunks opens a signal file once for all its chunks: the chunks
+// after the file is removed (still open) read as before.
+func TestReadChunksOpensOnce(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]int32, 50000)
+	for i := range x {
+		x[i] = int32(i%2000 - 1000)
+	}
+	h := &Header{Name: "r", Fs: 360, Signals: []SignalSpec{{Format: Format212, Gain: 200, FileName: "r.dat"}}}
+	if err := WriteRecord(dir, h, [][]int32{x}); err != nil {
+		t.Fatal(err)
+	}
+	hr, err := ReadHeader(filepath.Join(dir, "r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int32
+	err = hr.ReadChunks(0, -1, func(r *Record) error {
+		if r.Start() == 0 {
+			if err := os.Remove(filepath.Join(dir, "r.dat")); err != nil {
+				return err
+			}
+		}
+		got = append(got, r.Digital(0)...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, x) {
+		t.Error("samples differ")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 )
 
 // Record is a WFDB record with all its samples in memory.
@@ -25,6 +26,9 @@ type Record struct {
 	digital [][]int32
 	// segmentErrs holds checksum mismatches of whole segments read.
 	segmentErrs error
+	// tables holds a physical-value table per signal for the chunks of
+	// ReadChunks (nil for other records).
+	tables []physTable
 }
 
 // NumFrames returns the number of frames (samples of a signal with one
@@ -56,7 +60,7 @@ func (r *Record) HighRes(sig int) []int32 { return r.samples[sig] }
 func (r *Record) Physical(sig int) []float64 {
 	d := r.digital[sig]
 	out := make([]float64, len(d))
-	toPhysical(out, d, &r.Header.Signals[sig])
+	r.toPhysical(out, d, sig)
 	return out
 }
 
@@ -67,22 +71,41 @@ func (r *Record) AppendPhysical(dst []float64, sig int) []float64 {
 	d := r.digital[sig]
 	n := len(dst)
 	dst = slices.Grow(dst, len(d))[:n+len(d)]
-	toPhysical(dst[n:], d, &r.Header.Signals[sig])
+	r.toPhysical(dst[n:], d, sig)
 	return dst
 }
 
-// toPhysical converts digital samples of spec to physical units. For a
-// format of at most 12 bits and a long enough src, the values are looked
-// up in a table of every value's conversion (the same arithmetic, done
-// once per value instead of once per sample).
-func toPhysical(dst []float64, src []int32, spec *SignalSpec) {
+// physTable is a table of a signal's physical values by digital value,
+// built once for the chunks of ReadChunks.
+type physTable struct {
+	once sync.Once
+	tab  []float64
+}
+
+// toPhysical converts digital samples of signal sig to physical units.
+// For a format of at most 12 bits, the values are looked up in a table of
+// every value's conversion (the same arithmetic, done once per value
+// instead of once per sample) when src is long enough to repay it, or
+// when the record is a chunk of ReadChunks (the table is then built for
+// the first chunk and kept for the next) of a long enough record.
+func (r *Record) toPhysical(dst []float64, src []int32, sig int) {
+	spec := &r.Header.Signals[sig]
+	var tab []float64
+	if lo, hi := spec.Format.Range(); spec.Format.Bits() <= 12 && lo <= hi {
+		size := int64(hi) - int64(lo) + 1
+		switch {
+		case sig < len(r.tables) && r.Header.NSamples >= 4*size:
+			t := &r.tables[sig]
+			t.once.Do(func() { t.tab = physicalValues(spec) })
+			tab = t.tab
+		case int64(len(src)) >= 4*size:
+			tab = physicalValues(spec)
+		}
+	}
 	g := spec.effectiveGain()
 	b := float64(spec.Baseline)
-	if lo, hi := spec.Format.Range(); spec.Format.Bits() <= 12 && lo <= hi && int64(len(src)) >= 4*(int64(hi)-int64(lo)+1) {
-		tab := make([]float64, hi-lo+1)
-		for i := range tab {
-			tab[i] = (float64(lo+int32(i)) - b) / g
-		}
+	if tab != nil {
+		lo, _ := spec.Format.Range()
 		for i, v := range src {
 			if k := uint32(v - lo); k < uint32(len(tab)) {
 				dst[i] = tab[k]
@@ -101,6 +124,19 @@ func toPhysical(dst []float64, src []int32, spec *SignalSpec) {
 			dst[i] = (float64(v) - b) / g
 		}
 	}
+}
+
+// physicalValues returns the physical value of each digital value of
+// spec's format (at most 12 bits), from the lowest.
+func physicalValues(spec *SignalSpec) []float64 {
+	g := spec.effectiveGain()
+	b := float64(spec.Baseline)
+	lo, hi := spec.Format.Range()
+	tab := make([]float64, hi-lo+1)
+	for i := range tab {
+		tab[i] = (float64(lo+int32(i)) - b) / g
+	}
+	return tab
 }
 
 // ReadRecord reads a record's header and all its samples. path is the
@@ -175,6 +211,10 @@ type group struct {
 	// decodeChunks' buffers, kept for the next chunk of ReadChunks
 	buf  []byte
 	flat []int32
+	// f is the group's file kept open from one chunk of ReadChunks to
+	// the next (nil: decodeChunks opens and closes it itself).
+	f    *os.File
+	keep bool // keep the file open in f (ReadChunks, which closes it)
 }
 
 // grow returns (*s)[:n], reallocating *s when it is too short.
@@ -368,7 +408,9 @@ func (h *Header) ReadChunks(from, to int64, fn func(chunk *Record) error) error 
 	// their buffers stay in the cache and need few fresh pages.
 	const align = 6
 	step := max(align, (1<<14)/int64(max(lay.gs[0].spf, 1))/align*align)
-	r := &Record{Header: h}
+	r := &Record{Header: h, tables: make([]physTable, len(h.Signals))}
+	lay.keepOpen()
+	defer lay.close()
 	c0 := from
 	for {
 		c1 := min((c0/step+1)*step, to)
@@ -463,11 +505,13 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 	if g.format == Format8 {
 		from = 0 // differences are accumulated from the start
 	}
-	f, err := os.Open(path)
+	f, err := g.open(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	if !g.keep {
+		defer f.Close()
+	}
 	k := int64(g.spf)
 	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
 	chunk := max(align, (1<<16)/k/align*align)
@@ -493,6 +537,38 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 	return nil
 }
 
+// open returns g's file at path: the one kept open by ReadChunks, or a
+// newly opened one that the caller closes unless g.keep.
+func (g *group) open(path string) (*os.File, error) {
+	if g.f != nil {
+		return g.f, nil
+	}
+	f, err := os.Open(path)
+	if err == nil && g.keep {
+		g.f = f
+	}
+	return f, err
+}
+
+// keepOpen has the groups' files kept open from one read to the next
+// until close: ReadChunks reads a record's files chunk by chunk with one
+// open each.
+func (lay *layout) keepOpen() {
+	for i := range lay.gs {
+		lay.gs[i].keep = true
+	}
+}
+
+// close closes the files keepOpen kept open.
+func (lay *layout) close() {
+	for i := range lay.gs {
+		if g := &lay.gs[i]; g.f != nil {
+			g.f.Close()
+			g.f = nil
+		}
+	}
+}
+
 // accumulate turns the format-8 differences of whole frames in flat into
 // values, continuing from acc (one running value per signal).
 func (g *group) accumulate(h *Header, flat []int32, acc []int32) {
@@ -516,6 +592,15 @@ func (g *group) accumulate(h *Header, flat []int32, acc []int32) {
 // signal with skew sk is file frame t+sk.
 func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int64) {
 	k := int64(g.spf)
+	if k == 2 && g.n == 2 && g.skew == 0 {
+		// Two signals of one sample per frame (the MIT-BIH layout): one
+		// pass over the frames.
+		t0, t1 := max(from, c0), min(to, c1)
+		if t0 < t1 {
+			deinterleave2(r.samples[g.first][t0-from:t1-from], r.samples[g.first+1][t0-from:t1-from], flat[2*(t0-c0):2*(t1-c0)])
+		}
+		return
+	}
 	off := int64(0)
 	for s := g.first; s < g.first+g.n; s++ {
 		spec := &h.Signals[s]
@@ -541,6 +626,16 @@ func (g *group) scatter(h *Header, r *Record, flat []int32, c0, c1, from, to int
 			}
 		}
 		off += spf
+	}
+}
+
+// deinterleave2 copies the frames of two signals in src (a0 b0 a1 b1 ...)
+// into a and b (of len(src)/2 each).
+func deinterleave2(a, b, src []int32) {
+	b = b[:len(a)]
+	src = src[:2*len(a)]
+	for i := range a {
+		a[i], b[i] = src[2*i], src[2*i+1]
 	}
 }
 
