@@ -26,7 +26,7 @@ import (
 )
 
 var (
-	harnessData     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
+	featHarnessDir     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
 	harnessVariants = flag.String("variants", "set4;set5", "semicolon-separated variants: setN, or -prefix[+prefix...] (the latest set without them)")
 	harnessCache    = flag.String("cache", "", "gob file caching the latest set's features")
 	harnessSet      = flag.Int("featureset", LatestSignalFeatureSet, "feature set to compute (variants must be subsets of it)")
@@ -39,7 +39,7 @@ func TestHarnessCinC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := datasets.ReadLabeled(filepath.Join(*harnessData, "records"), datasets.LabelSource{CSV: filepath.Join(*harnessData, "REFERENCE.csv"), Map: m})
+	ds, err := datasets.ReadLabeled(filepath.Join(*featHarnessDir, "records"), datasets.LabelSource{CSV: filepath.Join(*featHarnessDir, "REFERENCE.csv"), Map: m})
 	if err != nil {
 		t.Skip(err)
 	}
