@@ -26,7 +26,7 @@ import (
 )
 
 var (
-	featHarnessDir     = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
+	featHarnessDir  = flag.String("data", "/work/shared/data/cinc2017-train", "CinC 2017 directory (records/, REFERENCE.csv)")
 	harnessVariants = flag.String("variants", "set4;set5", "semicolon-separated variants: setN, or -prefix[+prefix...] (the latest set without them)")
 	harnessCache    = flag.String("cache", "", "gob file caching the latest set's features")
 	harnessSet      = flag.Int("featureset", LatestSignalFeatureSet, "feature set to compute (variants must be subsets of it)")
