@@ -167,7 +167,7 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 		runs++
 	}
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(labels), runs)
-	scores, err := CrossValidate(labels, spec, X, y, fold, opt.Folds, to)
+	scores, err := crossValidate(ctx, labels, spec, X, y, fold, opt.Folds, to)
 	if err != nil {
 		return nil, err
 	}

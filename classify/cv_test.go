@@ -110,3 +110,32 @@ func runCVRows(labels []string, spec FeatureSpec, X [][]float64, y []int, groups
 	}
 	return crossValidateRows(context.Background(), labels, spec, X, y, groups, plan, opt)
 }
+
+// TestCrossValidateStopsBetweenFolds: a context cancelled while the first
+// fold's trees grow stops the cross-validation before the next fold (an
+// interrupted ecg train --folds does not grow every fold first).
+func TestCrossValidateStopsBetweenFolds(t *testing.T) {
+	spec := ImageSpec(ImageFeatures{Rows: 4, Cols: 4, Grid: 1}, nil)
+	X, y, records, _ := cvRows(spec, 40)
+	plan, err := planCV([]string{"a", "b"}, y, records, CVOptions{Folds: 5, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	trees := 0
+	opt := CVOptions{Folds: 5, Seed: 2, Forest: ForestOptions{Trees: 10, Seed: 1, Jobs: 1},
+		Progress: func(stage string, done, total int) {
+			if stage == StageTrees {
+				trees++
+				cancel()
+			}
+		}}
+	_, err = crossValidateRows(ctx, []string{"a", "b"}, spec, X, y, records, plan, opt)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if trees > 10 {
+		t.Errorf("%d trees grown after the cancel in fold 1, want at most that fold's 10", trees)
+	}
+}

@@ -351,8 +351,16 @@ func EvaluateDataset(ctx context.Context, m *Model, ds *datasets.LabelFolders, o
 // whose fold is k. Group the folds by record (datasets.GroupKFold) so that
 // no record is on both sides.
 func CrossValidate(labels []string, spec FeatureSpec, X [][]float64, y []int, fold []int, k int, opt TrainOptions) ([][]float64, error) {
+	return crossValidate(context.Background(), labels, spec, X, y, fold, k, opt)
+}
+
+// crossValidate is CrossValidate, stopping between folds when ctx is done.
+func crossValidate(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, fold []int, k int, opt TrainOptions) ([][]float64, error) {
 	scores := make([][]float64, len(X))
 	for f := 0; f < k; f++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var trX [][]float64
 		var trY []int
 		for i := range X {
