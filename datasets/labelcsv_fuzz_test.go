@@ -22,6 +22,8 @@ func FuzzReadLabelRows(f *testing.F) {
 		"A1,N\nA1,A\n",
 		"A1\n",
 		"A\"1,N\n",
+		"record,label,patient\nw/201_0000,AFIB,mitdb:201\nA1,N\n",
+		"A1,N, \n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -42,7 +44,7 @@ func FuzzReadLabelRows(f *testing.F) {
 		seen := map[string]bool{}
 		lines := bytes.Count(data, []byte("\n")) + 1
 		for _, r := range rows {
-			if r.Label == "" || r.Line < 1 || r.Line > lines {
+			if r.Label == "" || r.Line < 1 || r.Line > lines || r.Group != strings.TrimSpace(r.Group) {
 				t.Fatalf("row %+v", r)
 			}
 			if !filepath.IsLocal(r.Record) || path.Clean(r.Record) != r.Record {
