@@ -37,7 +37,7 @@ func (m *Model) ClassifyBeats(x []float64, fs float64, r []int64) (*BeatClasses,
 	}
 	bc := &BeatClasses{Labels: m.Info.Labels, Class: make([]int, len(r)), Score: make([]float64, len(r))}
 	var p []float64
-	for i, v := range BeatFeatures(x, fs, r) {
+	for i, v := range beatVectors(x, fs, r) {
 		p = m.Scores(p[:0], v)
 		c := argmax(p)
 		bc.Class[i], bc.Score[i] = c, p[c]

@@ -27,9 +27,52 @@ const (
 // aamiOrder is the order of the AAMI classes in a beat model's labels.
 const aamiOrder = "NSVFQ"
 
-// BeatSpec returns the feature settings of a beat model: BeatFeatures
-// at each beat of the first ECG signal.
+// BeatSpec returns the feature settings of a beat model: the scale-free
+// columns of BeatFeatures (beatModelColumns) at each beat of the first
+// ECG signal.
 func BeatSpec() FeatureSpec { return FeatureSpec{Input: InputBeats} }
+
+// BeatMinLeaf is the forest's minimum leaf size for beat models, chosen
+// with the features by 5-fold CV grouped by record on de Chazal's DS1
+// (TestAAMIInterPatient, docs/classify.md).
+const BeatMinLeaf = 20
+
+// beatModelColumns are the indexes into BeatFeatureNames of a beat
+// model's features: the scale-free ones (RR ratios, QRS samples over the
+// beat's amplitude, QRS width and correlation with the record's median
+// beat), the set chosen on DS1 ("RR ratios + normalised shape").
+var beatModelColumns = func() []int {
+	var idx []int
+	for i, n := range BeatFeatureNames {
+		if strings.Contains(n, "/") || n == "qrs.width" || n == "qrs.corr.record" {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}()
+
+// beatModelNames names the features of a beat model.
+func beatModelNames() []string {
+	n := make([]string, len(beatModelColumns))
+	for i, c := range beatModelColumns {
+		n[i] = BeatFeatureNames[c]
+	}
+	return n
+}
+
+// beatVectors returns a beat model's feature vector of each beat at
+// samples r of x (as ReadBeatSignal returns it) at fs Hz.
+func beatVectors(x []float64, fs float64, r []int64) [][]float64 {
+	all := BeatFeatures(x, fs, r)
+	for i, row := range all {
+		v := make([]float64, len(beatModelColumns))
+		for j, c := range beatModelColumns {
+			v[j] = row[c]
+		}
+		all[i] = v
+	}
+	return all
+}
 
 // BeatOptions say how ReadBeats reads the reference beats of records.
 type BeatOptions struct {
@@ -106,6 +149,20 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 	return ds, nil
 }
 
+// String describes ds in a line: its beats, records and beats per class.
+func (ds *BeatDataset) String() string {
+	n := make([]int, len(ds.Labels))
+	for _, y := range ds.Y {
+		n[y]++
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d beats of %d records", ds.Source, len(ds.Y), countDistinct(ds.Groups))
+	for i, l := range ds.Labels {
+		fmt.Fprintf(&b, ", %s %d", l, n[i])
+	}
+	return b.String()
+}
+
 // beatLabelOrder returns the distinct labels: AAMI classes in aamiOrder,
 // then any other sorted.
 func beatLabelOrder(labs []string) []string {
@@ -160,7 +217,7 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return BeatFeatures(x, fs, r), labs, nil
+	return beatVectors(x, fs, r), labs, nil
 }
 
 // ReadBeatSignal reads the signal BeatFeatures takes from the WFDB record
@@ -197,10 +254,11 @@ type BeatTrainOptions struct {
 // TrainDataset trains on files: split by record into training and
 // held-out beats (or measured on opt.Test), the held-out beats scored into
 // Model.Info.Heldout. No record is in both. The same data and options
-// give a byte-identical model.
+// give a byte-identical model. The result is never nil; its Skipped counts
+// the test beats left out.
 func TrainBeats(ctx context.Context, ds *BeatDataset, opt BeatTrainOptions) (*TrainResult, error) {
 	if len(ds.Labels) < 2 {
-		return nil, fmt.Errorf("%s: need at least 2 beat classes (found %v)", ds.Source, ds.Labels)
+		return &TrainResult{}, fmt.Errorf("%s: need at least 2 beat classes (found %v)", ds.Source, ds.Labels)
 	}
 	spec := BeatSpec()
 	sp, err := beatHoldOut(ds, opt)

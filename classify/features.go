@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"slices"
 )
 
 // Inputs a model is trained on.
@@ -94,7 +93,7 @@ func (s FeatureSpec) Names() []string {
 	case InputJoint:
 		n = s.jointNames()
 	case InputBeats:
-		n = slices.Clone(BeatFeatureNames)
+		n = beatModelNames()
 	}
 	return append(n, s.extraNames()...)
 }
