@@ -24,7 +24,7 @@ type BeatClasses struct {
 // classifies beats.
 func CheckBeatModel(m *Model) error {
 	if m.Info.Features.Input != InputBeats {
-		return fmt.Errorf("the model was trained on %s: %w", m.Info.Features.Input, ErrNotBeatModel)
+		return fmt.Errorf("the model takes %s input: %w", m.Info.Features.Input, ErrNotBeatModel)
 	}
 	return nil
 }
@@ -38,7 +38,7 @@ func (m *Model) ClassifyBeats(x []float64, fs float64, r []int64) (*BeatClasses,
 	bc := &BeatClasses{Labels: m.Info.Labels, Class: make([]int, len(r)), Score: make([]float64, len(r))}
 	var p []float64
 	for i, v := range beatVectors(x, fs, r) {
-		p = m.Scores(p[:0], v)
+		p = m.Scores(p, v)
 		c := argmax(p)
 		bc.Class[i], bc.Score[i] = c, p[c]
 	}

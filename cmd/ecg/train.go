@@ -233,7 +233,7 @@ func runTrainBeats(ctx context.Context, a *app, o *trainOptions, args []string) 
 		}
 	}
 	if !a.quiet {
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %s; wrote %q\n", ds, o.out)
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %s\n", ds)
 	}
 	if report != nil {
 		return report.WriteReport(a.io.Out, o.format)
