@@ -52,7 +52,8 @@ func RemoveBaseline(x []float64, fs float64) []float64 {
 }
 
 // medianFilter returns the running median of x over an odd window w,
-// the window shrinking at the ends.
+// the window shrinking at the ends. The window is kept sorted; in the
+// middle of x each step replaces its oldest sample by the next one.
 func medianFilter(x []float64, w int) []float64 {
 	h := w / 2
 	out := make([]float64, len(x))
@@ -60,13 +61,15 @@ func medianFilter(x []float64, w int) []float64 {
 	lo, hi := 0, 0 // window is x[lo:hi]
 	for i := range x {
 		nlo, nhi := max(i-h, 0), min(i+h+1, len(x))
+		for ; hi < nhi && lo < nlo; hi, lo = hi+1, lo+1 {
+			replaceSorted(win, x[lo], x[hi])
+		}
 		for ; hi < nhi; hi++ {
-			v := x[hi]
-			j, _ := slices.BinarySearch(win, v)
-			win = slices.Insert(win, j, v)
+			j := lowerBound(win, x[hi])
+			win = slices.Insert(win, j, x[hi])
 		}
 		for ; lo < nlo; lo++ {
-			j, _ := slices.BinarySearch(win, x[lo])
+			j := lowerBound(win, x[lo])
 			win = slices.Delete(win, j, j+1)
 		}
 		n := len(win)
@@ -77,6 +80,37 @@ func medianFilter(x []float64, w int) []float64 {
 		}
 	}
 	return out
+}
+
+// replaceSorted replaces old, a value of the sorted win, by v, keeping win
+// sorted (in cmp.Less's order: NaN first).
+func replaceSorted(win []float64, old, v float64) {
+	i, j := lowerBound(win, old), lowerBound(win, v)
+	if j > i {
+		copy(win[i:j-1], win[i+1:j])
+		win[j-1] = v
+		return
+	}
+	copy(win[j+1:i+1], win[j:i])
+	win[j] = v
+}
+
+// lowerBound returns the first index of the sorted s whose value is not
+// less than v in cmp.Less's order (NaN first), as slices.BinarySearch does.
+func lowerBound(s []float64, v float64) int {
+	if v != v {
+		return 0 // NaN: less than nothing
+	}
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if e := s[m]; e < v || e != e {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // BeatFeatures returns one feature row (BeatFeatureNames) per beat of a

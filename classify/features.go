@@ -10,6 +10,9 @@ import (
 const (
 	InputImage  = "image"
 	InputSignal = "signal"
+	// InputBeats: the model classifies the beats of a record, from the
+	// signal around each beat (BeatFeatures); see TrainBeats.
+	InputBeats = "beats"
 )
 
 // FeatureSpec says how an input becomes a feature vector. It is stored in
@@ -58,8 +61,12 @@ func (s FeatureSpec) check() error {
 		if err := s.checkJoint(); err != nil {
 			return err
 		}
+	case InputBeats:
+		if s.Image != nil || s.Signal != nil || len(s.Extra) > 0 {
+			return fmt.Errorf("features: beats input takes no settings")
+		}
 	default:
-		return fmt.Errorf("features: input %q (want image, signal or signal+image)", s.Input)
+		return fmt.Errorf("features: input %q (want image, signal, signal+image or beats)", s.Input)
 	}
 	seen := map[string]bool{}
 	for _, e := range s.Extra {
@@ -85,6 +92,8 @@ func (s FeatureSpec) Names() []string {
 		n = s.Signal.Names()
 	case InputJoint:
 		n = s.jointNames()
+	case InputBeats:
+		n = beatModelNames()
 	}
 	return append(n, s.extraNames()...)
 }

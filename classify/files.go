@@ -183,6 +183,8 @@ func (s FeatureSpec) mismatch(path, found string) error {
 		return fmt.Errorf("%s %s; this model was trained on spectrogram images: give it images (ecg spectro makes them from records) or use a signal model", path, found)
 	case InputSignal:
 		return fmt.Errorf("%s %s; this model was trained on signals: give it WFDB records (ecg ingest converts CSV and EDF files) or use an image model", path, found)
+	case InputBeats:
+		return fmt.Errorf("%s %s; this model classifies beats, not files: use ecg beats RECORD --classify MODEL", path, found)
 	}
 	return fmt.Errorf("%s %s; the model takes %s input", path, found, s.Input)
 }

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"strings"
 
+	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
-	"github.com/ecgkit/ecg/internal/cli/table"
 	"github.com/ecgkit/ecg/internal/pool"
 	"github.com/spf13/cobra"
 )
@@ -32,6 +31,8 @@ type beatsOptions struct {
 	out          string
 	force        bool
 	jobs         int
+	classify     string
+	model        *classify.Model
 	// a CSV or EDF file instead of a record
 	cmdutil.DeviceFlags
 }
@@ -61,6 +62,7 @@ func newBeatsCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
+	f.StringVar(&o.classify, "classify", "", "classify every detected beat with this beat `MODEL` (ecg train --beats): class and score columns; --out-annotator writes the classes")
 	f.BoolVar(&o.force, "force", false, "with --out-annotator: replace annotation files that exist")
 	o.DeviceFlags.AddFlags(cmd)
 	return cmd
@@ -68,8 +70,7 @@ func newBeatsCmd(a *app) *cobra.Command {
 
 // beatsResult is what one record gives.
 type beatsResult struct {
-	name string
-	*beats.Analysis
+	datasets.RecordBeats
 	err error
 }
 
@@ -81,8 +82,13 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 	if err != nil {
 		return err
 	}
-	if fromFiles && (o.compare != "" || o.outAnnotator != "") {
-		return cmdutil.Usagef("%s: CSV/EDF files: --compare and --out-annotator need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
+	if fromFiles && (o.compare != "" || o.outAnnotator != "" || o.classify != "") {
+		return cmdutil.Usagef("%s: CSV/EDF files: --compare, --out-annotator and --classify need WFDB records (convert them with ecg ingest --out DIR first)", o.input)
+	}
+	if o.classify != "" {
+		if o.model, err = cmdutil.BeatModel("--classify", o.classify); err != nil {
+			return err
+		}
 	}
 	results, err := analyzeRecords(ctx, a, records, o)
 	if err != nil {
@@ -137,20 +143,24 @@ func analyzeRecords(ctx context.Context, a *app, records []string, o beatsOption
 // writeResults writes what o asks for: the scores, the summaries, or the
 // beats (and, unless quiet, a summary line per record on stderr).
 func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) error {
+	var ok []datasets.RecordBeats
+	for _, r := range results {
+		if r.err == nil {
+			ok = append(ok, r.RecordBeats)
+		}
+	}
 	switch {
 	case o.compare != "":
-		return writeCompare(a.io.Out, results, o.format)
+		return cmdutil.WriteTable(a.io.Out, o.format, datasets.CompareTable(ok))
 	case o.summary:
-		return writeSummaries(a.io.Out, results, o.format)
+		return cmdutil.WriteTable(a.io.Out, o.format, datasets.SummaryTable(ok))
 	}
-	if err := writeBeats(a.io.Out, results, o.format, several); err != nil {
+	if err := cmdutil.WriteTable(a.io.Out, o.format, datasets.BeatsTable(ok, several || o.format == "json")); err != nil {
 		return err
 	}
-	if !a.quiet {
-		for _, r := range results {
-			if r.err == nil {
-				fmt.Fprintf(a.io.ErrOut, "# %s: %s\n", r.name, r.Analysis)
-			}
+	for _, r := range ok {
+		if !a.quiet {
+			fmt.Fprintf(a.io.ErrOut, "# %s: %s\n", r.Name, r.Analysis)
 		}
 	}
 	return nil
@@ -159,9 +169,16 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 // beatsRecord analyses one record or device export and writes its beats
 // as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
-	res := beatsResult{name: filepath.Base(path)}
+	res := beatsResult{RecordBeats: datasets.RecordBeats{Name: filepath.Base(path)}}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
 	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
+	var classes *classify.BeatClasses
+	if res.err == nil && o.model != nil {
+		classes, res.err = o.model.ClassifyRecordBeats(path, res.Samples())
+		if res.err == nil {
+			res.Classes, res.Scores = classes.Names(), classes.Score
+		}
+	}
 	if res.err == nil && o.outAnnotator != "" {
 		dst := path
 		if o.out != "" {
@@ -170,86 +187,12 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 		if ann := wfdb.AnnotationPath(dst, o.outAnnotator); !o.force && wfdb.HasAnnotations(dst, o.outAnnotator) {
 			res.err = fmt.Errorf("%s: %w", ann, datasets.ErrExists)
 		} else {
-			res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, res.Annotations())
+			anns := res.Annotations()
+			if classes != nil {
+				classes.Annotate(anns)
+			}
+			res.err = wfdb.WriteAnnotations(dst, o.outAnnotator, anns)
 		}
 	}
 	return res
-}
-
-// writeBeats writes a row per beat (with the record's name when there
-// are several records, and always in JSON).
-func writeBeats(w io.Writer, results []beatsResult, format string, withRecord bool) error {
-	withRecord = withRecord || format == "json"
-	cols := []string{"sample", "time", "rr", "hr", "noisy"}
-	if withRecord {
-		cols = append([]string{"record"}, cols...)
-	}
-	t := table.New(w, format, cols...)
-	for _, r := range results {
-		if r.err != nil {
-			continue
-		}
-		for i, b := range r.Beats {
-			tm := float64(b.Sample) / r.Fs
-			rr, hr := math.NaN(), math.NaN()
-			if i > 0 {
-				rr = float64(b.Sample-r.Beats[i-1].Sample) / r.Fs
-				hr = 60 / rr
-			}
-			row := []table.Cell{table.Int(b.Sample), table.Num(tm, 3), table.Num(rr, 3), table.Num(hr, 1), table.Bool(b.Noisy)}
-			if withRecord {
-				row = append([]table.Cell{table.Text(r.name)}, row...)
-			}
-			if err := t.Row(row...); err != nil {
-				return err
-			}
-		}
-	}
-	return t.Flush()
-}
-
-// writeSummaries writes a row of heart rate, HRV and polarity per record.
-func writeSummaries(w io.Writer, results []beatsResult, format string) error {
-	t := table.New(w, format, "record", "beats", "mean_hr", "min_hr", "max_hr", "sdnn_ms", "rmssd_ms", "pnn50",
-		"qrs_polarity", "polarity_agreement", "noisy_beats", "lf_ms2", "hf_ms2", "lf_hf")
-	for _, r := range results {
-		if r.err != nil {
-			continue
-		}
-		h, f := r.HRV, r.Freq
-		if err := t.Row(table.Text(r.name), table.Int(int64(h.Beats)), table.Num(h.MeanHR, 1), table.Num(h.MinHR, 1), table.Num(h.MaxHR, 1),
-			table.Num(h.SDNN, 1), table.Num(h.RMSSD, 1), table.Num(h.PNN50, 1), table.Text(beats.PolarityName(r.Polarity)), table.Num(r.Agreement, 2),
-			table.Int(int64(h.Noisy)), table.Num(f.LF, 1), table.Num(f.HF, 1), table.Num(f.LFHF, 2)); err != nil {
-			return err
-		}
-	}
-	return t.Flush()
-}
-
-// writeCompare writes the beat-by-beat scores per record and, for several
-// records, their TOTAL (gross statistics).
-func writeCompare(w io.Writer, results []beatsResult, format string) error {
-	t := table.New(w, format, "record", "tp", "fn", "fp", "se", "ppv")
-	one := func(name string, m beats.MatchResult) error {
-		return t.Row(table.Text(name), table.Int(int64(m.TP)), table.Int(int64(m.FN)), table.Int(int64(m.FP)),
-			table.Num(m.Sensitivity(), 2), table.Num(m.PositivePredictivity(), 2))
-	}
-	var total beats.MatchResult
-	n := 0
-	for _, r := range results {
-		if r.err != nil || r.Match == nil {
-			continue
-		}
-		n++
-		total.Add(*r.Match)
-		if err := one(r.name, *r.Match); err != nil {
-			return err
-		}
-	}
-	if n > 1 {
-		if err := one("TOTAL", total); err != nil {
-			return err
-		}
-	}
-	return t.Flush()
 }

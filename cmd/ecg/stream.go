@@ -179,7 +179,7 @@ func loadSignalModel(path string) (*classify.Model, error) {
 		return nil, err
 	}
 	if m.Info.Features.Input != classify.InputSignal {
-		return nil, cmdutil.Usagef("%s was trained on %ss; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
+		return nil, cmdutil.Usagef("%s takes %s input; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
 	}
 	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -27,18 +28,22 @@ type trainOptions struct {
 	format            string
 	folds             int
 	scoreLabels       []string
+	beat              cmdutil.BeatFlags
 }
 
 func newTrainCmd(a *app) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:     "train DIR (--out MODEL | --folds K)",
+		Use:     "train (DIR | --beats RECORD...) (--out MODEL | --folds K)",
 		Short:   "Train a classifier on a folder of labelled images or records",
 		Long:    helpText("train"),
 		Example: helpExamples("train"),
-		Args:    cmdutil.Args(cobra.ExactArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
+			if err := o.beat.Check(cmd, len(args), &o.learner); err != nil {
+				return err
+			}
 			if err := o.checkFolds(cmd); err != nil {
 				return err
 			}
@@ -51,6 +56,9 @@ func newTrainCmd(a *app) *cobra.Command {
 			if o.testLabels != "" && o.testDir == "" {
 				return cmdutil.Usagef("--test-labels needs --test DIR")
 			}
+			if o.beat.Beats {
+				return runTrainBeats(cmd.Context(), a, o, args)
+			}
 			if o.folds > 0 {
 				return runTrainCV(cmd.Context(), a, o)
 			}
@@ -61,6 +69,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.StringVar(&o.out, "out", "", "model file to write")
 	f.StringVar(&o.testDir, "test", "", "label-folder directory (records with --test-labels) to test on instead of a split")
 	o.labels.Declare(cmd)
+	o.beat.Declare(cmd)
 	f.StringVar(&o.testLabels, "test-labels", "", "labels CSV (record,label) of the records in the --test directory")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
 	f.IntVar(&o.folds, "folds", 0, "cross-validate: K folds grouped by record instead of one split (K >= 2)")
@@ -125,8 +134,6 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
 
-// checkLearner checks the flags of the --learner chosen (the other
-// learner's flags are usage errors) and sets its seed and jobs.
 // checkFolds refuses flags that do not go with --folds, and
 // --score-labels without it.
 func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
@@ -182,6 +189,56 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 		fmt.Fprintln(a.io.ErrOut)
 	}
 	return res.WriteReport(a.io.Out, o.format)
+}
+
+// runTrainBeats trains (or with --folds cross-validates) a beat model on
+// the reference beats of the records args name.
+func runTrainBeats(ctx context.Context, a *app, o *trainOptions, args []string) error {
+	bars := a.newStages()
+	defer bars.Done()
+	ds, err := o.beat.Read(ctx, args, o.jobs, bars.Update)
+	if err != nil {
+		return err
+	}
+	learner, err := o.learner.Resolve(&datasets.LabelFolders{}, uint64(o.seed), o.jobs)
+	if err != nil {
+		return err
+	}
+	var m *classify.Model
+	var report interface{ WriteReport(io.Writer, string) error }
+	if o.folds > 0 {
+		res, err := classify.CrossValidateBeats(ctx, ds, classify.CVOptions{Folds: o.folds, Seed: uint64(o.seed), Learner: learner,
+			Forest: o.learner.Forest, GBDT: o.learner.GBDT, ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update})
+		if err != nil {
+			return err
+		}
+		m, report = res.Model, res
+	} else {
+		opt := classify.BeatTrainOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Progress: bars.Update}
+		if o.testDir != "" {
+			if opt.Test, err = o.beat.Read(ctx, []string{o.testDir}, o.jobs, bars.Update); err != nil {
+				return err
+			}
+		}
+		res, err := classify.TrainBeats(ctx, ds, opt)
+		a.noteSkipped(res.Skipped, "beats of a class the training lacks")
+		if err != nil {
+			return err
+		}
+		m = res.Model
+	}
+	if m != nil {
+		if err := writeModel(o.out, m); err != nil {
+			return err
+		}
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %s\n", ds)
+	}
+	if report != nil {
+		return report.WriteReport(a.io.Out, o.format)
+	}
+	return m.WriteTrainingReport(a.io.Out, o.format)
 }
 
 // writeModel writes m to path, making its folder.
