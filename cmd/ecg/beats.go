@@ -62,7 +62,7 @@ func newBeatsCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.window, "window", 0.15, "with --compare: match window in seconds")
 	f.StringVar(&o.outAnnotator, "out-annotator", "", "write the beats to the annotation file RECORD.`NAME`")
 	f.StringVar(&o.out, "out", "", "with --out-annotator: write the annotation files into this `DIR` instead of beside the records")
-	f.StringVar(&o.classify, "classify", "", "classify every detected beat with this beat `MODEL` (ecg train --beats): class and score columns; --out-annotator writes the classes")
+	f.StringVar(&o.classify, "classify", "", "classify every detected beat with this beat `MODEL` (ecg train --beats; default: the embedded one): class and score columns; --out-annotator writes the classes")
 	f.BoolVar(&o.force, "force", false, "with --out-annotator: replace annotation files that exist")
 	o.DeviceFlags.AddFlags(cmd)
 	return cmd

@@ -25,6 +25,15 @@ import (
 //go:embed rhythm.model
 var model []byte
 
+// beatModel is the beat model (ecg beats --classify default): ecg train
+// --beats on every MIT-BIH Arrhythmia Database record, AAMI classes, all
+// records (the report stored in it is a 5-fold CV grouped by record). It
+// is there so that --classify works without training: usage, not
+// accuracy (docs/classify.md has the inter-patient numbers).
+//
+//go:embed beats.model
+var beatModel []byte
+
 // Name is how commands refer to the embedded model.
 const Name = "default"
 

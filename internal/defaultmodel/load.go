@@ -1,6 +1,7 @@
 package defaultmodel
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -8,13 +9,23 @@ import (
 	"github.com/ecgkit/ecg/classify"
 )
 
-// Load loads the model a --model value names: the embedded model for Name,
-// else the model file at path. Errors name the file.
+// Load loads the model a --model value names: the embedded rhythm model
+// for Name, else the model file at path. Errors name the file.
 func Load(path string) (*classify.Model, error) {
+	return load(path, model, "embedded default model")
+}
+
+// LoadBeats loads the model a --classify value names: the embedded beat
+// model for Name, else the model file at path.
+func LoadBeats(path string) (*classify.Model, error) {
+	return load(path, beatModel, "embedded default beat model")
+}
+
+func load(path string, embedded []byte, what string) (*classify.Model, error) {
 	if path == Name {
-		m, err := classify.LoadModel(Open())
+		m, err := classify.LoadModel(bytes.NewReader(embedded))
 		if err != nil {
-			return nil, fmt.Errorf("embedded default model: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		return m, nil
 	}

@@ -42,6 +42,11 @@ func TestConformanceModelReproducible(t *testing.T) {
 	run(append([]string{"run", "../modelgen", "-db", db, "-out", data, "-also", cinc}, modelgenFlags...)...)
 	run(append([]string{"run", "../../cmd/ecg", "train", data, "--labels", filepath.Join(data, "labels.csv"),
 		"--out", rebuilt, "--quiet"}, trainFlags...)...)
+	beatsRebuilt := filepath.Join(dir, "beats.model")
+	run("run", "../../cmd/ecg", "train", "--beats", db, "--out", beatsRebuilt, "--folds", "5", "--seed", "1", "--quiet")
+	if got, err := os.ReadFile(beatsRebuilt); err != nil || !bytes.Equal(got, beatModel) {
+		t.Errorf("rebuilt beat model (%d bytes, %v) differs from the embedded one (%d bytes): run make model", len(got), err, len(beatModel))
+	}
 	got, err := os.ReadFile(rebuilt)
 	if err != nil {
 		t.Fatal(err)

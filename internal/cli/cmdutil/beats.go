@@ -44,7 +44,7 @@ func tableCell(c datasets.Cell) table.Cell {
 // "--classify"); a model that does not classify beats is a usage error
 // that says so.
 func BeatModel(flag, path string) (*classify.Model, error) {
-	m, err := defaultmodel.Load(path)
+	m, err := defaultmodel.LoadBeats(path)
 	if err != nil {
 		return nil, err
 	}
