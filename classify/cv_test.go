@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -137,5 +138,32 @@ func TestCrossValidateStopsBetweenFolds(t *testing.T) {
 	}
 	if trees > 10 {
 		t.Errorf("%d trees grown after the cancel in fold 1, want at most that fold's 10", trees)
+	}
+}
+
+// featureTick is called from pool workers (ReadBeats): ticks from many
+// goroutines count every file once and report in order.
+func TestFeatureTickConcurrent(t *testing.T) {
+	last, calls := -1, 0
+	tick := featureTick(func(stage string, done, total int) {
+		if done != last+1 || total != 800 {
+			t.Errorf("progress %d of %d after %d", done, total, last)
+		}
+		last = done
+		calls++
+	}, 800)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				tick()
+			}
+		}()
+	}
+	wg.Wait()
+	if last != 800 || calls != 801 {
+		t.Errorf("last %d after %d calls, want 800 after 801", last, calls)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/ecgkit/ecg/datasets"
@@ -181,14 +182,21 @@ func fileGroups(ds *datasets.LabelFolders) []string {
 }
 
 // featureTick starts p's StageFeatures over total files and returns the
-// tick to call after each; nil when p is nil.
+// tick to call after each, from any goroutine (p is called from one at a
+// time); nil when p is nil.
 func featureTick(p Progress, total int) func() {
 	if p == nil {
 		return nil
 	}
+	var mu sync.Mutex
 	done := 0
 	p(StageFeatures, 0, total)
-	return func() { done++; p(StageFeatures, done, total) }
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		p(StageFeatures, done, total)
+	}
 }
 
 // learnerOptions returns the TrainOptions of a learner and its settings
