@@ -335,6 +335,40 @@ func decode212(dst []int32, src []byte) {
 	}
 }
 
+// decode212Pairs decodes len(a) pairs of format-212 samples, as
+// decode212 does, the first of each pair into a and the second into b
+// (len(b) >= len(a), len(src) >= 3*len(a)): two signals of one sample per
+// frame, de-interleaved as they are decoded.
+func decode212Pairs(a, b []int32, src []byte) {
+	pairs := len(a)
+	s := src[:3*pairs]
+	b = b[:pairs]
+	tab := &table12
+	i := 0
+	// Four pairs (12 bytes) per step from two overlapping 8-byte loads
+	// while 14 bytes remain, then one pair at a time.
+	for ; 3*i+14 <= len(s) && i+4 <= pairs; i += 4 {
+		w := binary.LittleEndian.Uint64(s[3*i : 3*i+8])
+		v := binary.LittleEndian.Uint64(s[3*i+6 : 3*i+14])
+		oa := a[i : i+4 : i+4]
+		ob := b[i : i+4 : i+4]
+		oa[0] = tab[w&0xfff]
+		ob[0] = tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
+		oa[1] = tab[w>>24&0xfff]
+		ob[1] = tab[(w>>40&0xff|w>>28&0xf00)&0xfff]
+		oa[2] = tab[v&0xfff]
+		ob[2] = tab[(v>>16&0xff|v>>4&0xf00)&0xfff]
+		oa[3] = tab[v>>24&0xfff]
+		ob[3] = tab[(v>>40&0xff|v>>28&0xf00)&0xfff]
+	}
+	for ; i < pairs; i++ {
+		p := s[3*i : 3*i+3 : 3*i+3]
+		m := uint32(p[1])
+		a[i] = tab[(uint32(p[0])|m<<8)&0xfff]
+		b[i] = tab[(uint32(p[2])|m<<4&0xf00)&0xfff]
+	}
+}
+
 // table12 maps a 12-bit two's complement code to its value, the sentinel
 // -2048 to InvalidSample.
 var table12 = func() (t [4096]int32) {
