@@ -104,26 +104,35 @@ func (r *Record) toPhysical(dst []float64, src []int32, sig int) {
 	}
 	g := spec.effectiveGain()
 	b := float64(spec.Baseline)
+	dst = dst[:len(src)] // (no bounds checks in the loops)
 	if tab != nil {
 		lo, _ := spec.Format.Range()
-		for i, v := range src {
-			if k := uint32(v - lo); k < uint32(len(tab)) {
+		for i := range src {
+			// k as a uint, so that k < len(tab) also drops tab's bounds
+			// check; the rare values outside the table in a call, so that
+			// the loop keeps its registers.
+			if k := uint(uint32(src[i] - lo)); k < uint(len(tab)) {
 				dst[i] = tab[k]
-			} else if v == InvalidSample {
-				dst[i] = math.NaN()
 			} else {
-				dst[i] = (float64(v) - b) / g
+				dst[i] = physicalValue(src[i], b, g)
 			}
 		}
 		return
 	}
 	for i, v := range src {
-		if v == InvalidSample {
-			dst[i] = math.NaN()
-		} else {
-			dst[i] = (float64(v) - b) / g
-		}
+		dst[i] = physicalValue(v, b, g)
 	}
+}
+
+// physicalValue returns digital value v in physical units with baseline b
+// and gain g: NaN for InvalidSample.
+//
+//go:noinline
+func physicalValue(v int32, b, g float64) float64 {
+	if v == InvalidSample {
+		return math.NaN()
+	}
+	return (float64(v) - b) / g
 }
 
 // physicalValues returns the physical value of each digital value of
