@@ -110,21 +110,65 @@ func (d *Detector) step(emit func(Beat)) {
 // samples up to now (p.at <= now <= p.at+confirm).
 func (d *Detector) fillPeak(p *peak, now int64) {
 	e := d.env
-	ring, mask := e.ring, e.mask
 	n := p.at
-	lo := max(n-int64(e.win+e.dk)+1, 0)
-	best, bi := -1.0, n
-	sl := 0.0
-	for t := lo; t <= n; t++ {
-		q := &ring[t&mask]
-		if q.band > best {
-			best, bi = q.band, t
-		}
-		sl = max(sl, q.slope) // slopes are >= +0, never NaN
-	}
+	bi, best, sl := windowPeak(e.ring, e.mask, max(n-int64(e.win+e.dk)+1, 0), n)
 	p.slope = sl
 	p.amp = best
 	p.fid = max(bi-d.gd, 0)
+}
+
+// windowPeak returns, over the slots of samples lo to hi (lo <= hi) in
+// ring (indexed by sample & mask): the first sample of the largest band
+// value and that value (hi and -1 if no value exceeds -1), and the
+// largest slope by max, from +0. It is the loop
+//
+//	best, bi, sl := -1.0, hi, 0.0
+//	for t := lo; t <= hi; t++ {
+//		if band(t) > best { best, bi = band(t), t }
+//		sl = max(sl, slope(t))
+//	}
+//
+// run four samples at a time, the band values in two lanes (even and odd
+// offsets from lo) and the slopes in four, whose results are then taken
+// together (the larger band value, the earlier sample on a tie; max of the
+// slopes, whose order max does not change, signed zeros included, but for
+// which NaN's bits it returns): the same results, with a quarter of the
+// chain of dependent max operations per sample.
+func windowPeak(ring []slot, mask, lo, hi int64) (bi int64, best, sl float64) {
+	b0, b1 := -1.0, -1.0
+	i0, i1 := hi, hi
+	s0, s1, s2, s3 := 0.0, 0.0, 0.0, 0.0
+	t := lo
+	for ; t+3 <= hi; t += 4 {
+		q0, q1, q2, q3 := &ring[t&mask], &ring[(t+1)&mask], &ring[(t+2)&mask], &ring[(t+3)&mask]
+		if q0.band > b0 {
+			b0, i0 = q0.band, t
+		}
+		if q1.band > b1 {
+			b1, i1 = q1.band, t+1
+		}
+		if q2.band > b0 {
+			b0, i0 = q2.band, t+2
+		}
+		if q3.band > b1 {
+			b1, i1 = q3.band, t+3
+		}
+		s0 = max(s0, q0.slope)
+		s1 = max(s1, q1.slope)
+		s2 = max(s2, q2.slope)
+		s3 = max(s3, q3.slope)
+	}
+	for ; t <= hi; t++ {
+		q := &ring[t&mask]
+		if q.band > b0 {
+			b0, i0 = q.band, t
+		}
+		s0 = max(s0, q.slope)
+	}
+	if b1 > b0 || b1 == b0 && i1 < i0 {
+		b0, i0 = b1, i1
+	}
+	return i0, b0, max(max(s0, s1), max(s2, s3))
 }
 
 // classify decides a final envelope peak: stored while learning, else a

@@ -1,34 +1,84 @@
 package beats
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // recent holds the last history values of a level (a ring, filled in
 // order of arrival until full) and gives their median, kept until the
 // values change.
+//
+// The values are also kept sorted, each push moving one value out of the
+// sorted copy and one in, so that the median is read there instead of
+// sorting a copy of the ring (about 10,000 medians of a half-hour
+// record). While a value held is NaN or -0, which compare equal to other
+// values with other bits or not at all, the sorted copy is given up and
+// the median taken as before, by sorting a copy of the ring in its
+// storage order; it is rebuilt once they have gone. Either way the median
+// has the same bits.
 type recent struct {
 	v    [history]float64
 	n, i int // values held; next slot to overwrite once full
 	med  float64
 	ok   bool // med is the median of the values held
+
+	s      [history]float64 // the values held, sorted, when sorted is true
+	sorted bool
+	odd    int // values held that are NaN or -0
 }
+
+// oddValue reports whether x is NaN or -0.
+func oddValue(x float64) bool { return x != x || x == 0 && math.Signbit(x) }
 
 // push adds x, dropping the oldest value once history values are held.
 func (r *recent) push(x float64) {
 	r.ok = false
-	if r.n < history {
+	var old float64
+	full := r.n == history
+	if full {
+		old = r.v[r.i]
+		r.v[r.i] = x
+		r.i = (r.i + 1) % history
+		if oddValue(old) {
+			r.odd--
+		}
+	} else {
 		r.v[r.n] = x
 		r.n++
-		return
 	}
-	r.v[r.i] = x
-	r.i = (r.i + 1) % history
+	if oddValue(x) {
+		r.odd++
+	}
+	switch {
+	case r.odd > 0:
+		r.sorted = false
+	case !r.sorted:
+		copy(r.s[:], r.v[:r.n])
+		insertionMedian(r.s[:r.n])
+		r.sorted = true
+	default:
+		m := r.n // values in s once x is in
+		if full {
+			j := 0
+			for r.s[j] != old {
+				j++
+			}
+			copy(r.s[j:m-1], r.s[j+1:m])
+		}
+		j := m - 1
+		for ; j > 0 && r.s[j-1] > x; j-- {
+			r.s[j] = r.s[j-1]
+		}
+		r.s[j] = x
+	}
 }
 
 // set makes x the only value.
 func (r *recent) set(x float64) { r.clear(); r.push(x) }
 
 // clear drops all values.
-func (r *recent) clear() { r.n, r.i, r.ok = 0, 0, false }
+func (r *recent) clear() { r.n, r.i, r.ok, r.sorted, r.odd = 0, 0, false, true, 0 }
 
 // len returns the number of values held.
 func (r *recent) len() int { return r.n }
@@ -39,9 +89,14 @@ func (r *recent) values() []float64 { return r.v[:r.n] }
 // median returns the median of the values (0 when empty).
 func (r *recent) median() float64 {
 	if !r.ok {
-		var s [history]float64
-		copy(s[:], r.v[:r.n])
-		r.med, r.ok = insertionMedian(s[:r.n]), true
+		if r.sorted {
+			r.med = middle(r.s[:r.n])
+		} else {
+			var s [history]float64
+			copy(s[:], r.v[:r.n])
+			r.med = insertionMedian(s[:r.n])
+		}
+		r.ok = true
 	}
 	return r.med
 }
@@ -60,15 +115,20 @@ func sortedMedian(s []float64) float64 {
 // insertionMedian sorts s in place by insertion and returns its median,
 // 0 when s is empty (it does not keep s, which may so live on the stack).
 func insertionMedian(s []float64) float64 {
-	if len(s) == 0 {
-		return 0
-	}
 	for i := 1; i < len(s); i++ {
 		v, j := s[i], i
 		for ; j > 0 && s[j-1] > v; j-- {
 			s[j] = s[j-1]
 		}
 		s[j] = v
+	}
+	return middle(s)
+}
+
+// middle returns the median of s, sorted, 0 when s is empty.
+func middle(s []float64) float64 {
+	if len(s) == 0 {
+		return 0
 	}
 	h := len(s) / 2
 	if len(s)%2 == 1 {

@@ -1,6 +1,8 @@
 package beats
 
 import (
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -57,4 +59,64 @@ func TestLevels(t *testing.T) {
 	if r := lv.meanRR(360); r != 310 {
 		t.Fatalf("mean RR %g, want 310", r)
 	}
+}
+
+// recent's median, read from its sorted copy, has the bits of the median
+// of its values sorted afresh in storage order (as it was taken before
+// the sorted copy), through values that tie, NaN, -0 and infinities
+// coming and going, and clear and set.
+func TestRecentSortedMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	values := []float64{1, 2, 2.5, 3, 0, 7, math.Inf(1), math.Inf(-1), -4, math.Copysign(0, -1), math.NaN()}
+	var r recent
+	for trial := range 200000 {
+		switch k := rng.IntN(100); {
+		case k == 0:
+			r.clear()
+		case k == 1:
+			r.set(values[rng.IntN(len(values))])
+		case k < 50:
+			r.push(values[rng.IntN(7)]) // ordinary values only, ties among them
+		case k < 95:
+			r.push(values[rng.IntN(len(values)-2)])
+		default:
+			r.push(values[rng.IntN(len(values))])
+		}
+		s := slices.Clone(r.values())
+		want := insertionMedian(s)
+		if got := r.median(); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("trial %d, values %v: median %v, want %v", trial, r.values(), got, want)
+		}
+	}
+}
+
+// BenchmarkRecentMedian pushes a value and takes the median, as the
+// levels do at each peak: from the sorted copy (sorted) or by sorting a
+// copy of the values (copy, as before).
+func BenchmarkRecentMedian(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 4096)
+	for i := range x {
+		x[i] = 0.5 + rng.Float64()
+	}
+	b.Run("sorted", func(b *testing.B) {
+		var r recent
+		var sink float64
+		for i := range b.N {
+			r.push(x[i&4095])
+			sink += r.median()
+		}
+		_ = sink
+	})
+	b.Run("copy", func(b *testing.B) {
+		var r recent
+		var sink float64
+		for i := range b.N {
+			r.push(x[i&4095])
+			var s [history]float64
+			copy(s[:], r.values())
+			sink += insertionMedian(s[:r.len()])
+		}
+		_ = sink
+	})
 }

@@ -75,3 +75,28 @@ func BenchmarkReadChunksPhysical(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecode212Pairs decodes two signals of format 212 (1 MB of
+// samples) straight into their slices (pairs), or into one interleaved
+// slice and then de-interleaved (flat), as record 100's file was read
+// before decode212Pairs.
+func BenchmarkDecode212Pairs(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := randomSignal(rng, Format212, 1<<20)
+	src := EncodeSamples(Format212, nil, x)
+	a, c := make([]int32, len(x)/2), make([]int32, len(x)/2)
+	b.Run("pairs", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		for range b.N {
+			decode212Pairs(a, c, src)
+		}
+	})
+	b.Run("flat", func(b *testing.B) {
+		flat := make([]int32, len(x))
+		b.SetBytes(int64(len(src)))
+		for range b.N {
+			decode212(flat, src)
+			deinterleave2(a, c, flat)
+		}
+	})
+}

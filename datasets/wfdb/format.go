@@ -305,34 +305,64 @@ func decode212(dst []int32, src []byte) {
 		w := binary.LittleEndian.Uint64(b[0:8])
 		v := binary.LittleEndian.Uint64(b[6:14])
 		o := d[2*i : 2*i+8 : 2*i+8]
-		o[0] = tab[w&0xfff]
-		o[1] = tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
-		o[2] = tab[w>>24&0xfff]
-		o[3] = tab[(w>>40&0xff|w>>28&0xf00)&0xfff]
-		o[4] = tab[v&0xfff]
-		o[5] = tab[(v>>16&0xff|v>>4&0xf00)&0xfff]
-		o[6] = tab[v>>24&0xfff]
-		o[7] = tab[(v>>40&0xff|v>>28&0xf00)&0xfff]
+		o[0], o[1] = unpack212(w, tab)
+		o[2], o[3] = unpack212(w>>24, tab)
+		o[4], o[5] = unpack212(v, tab)
+		o[6], o[7] = unpack212(v>>24, tab)
 	}
 	for ; 3*i+8 <= len(s) && i+2 <= pairs; i += 2 {
 		w := binary.LittleEndian.Uint64(s[3*i : 3*i+8])
 		o := d[2*i : 2*i+4 : 2*i+4]
-		o[0] = tab[w&0xfff]
-		o[1] = tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
-		o[2] = tab[w>>24&0xfff]
-		o[3] = tab[(w>>40&0xff|w>>28&0xf00)&0xfff]
+		o[0], o[1] = unpack212(w, tab)
+		o[2], o[3] = unpack212(w>>24, tab)
 	}
 	for ; i < pairs; i++ {
-		b := s[3*i : 3*i+3 : 3*i+3]
 		o := d[2*i : 2*i+2 : 2*i+2]
-		m := uint32(b[1])
-		o[0] = tab[(uint32(b[0])|m<<8)&0xfff]
-		o[1] = tab[(uint32(b[2])|m<<4&0xf00)&0xfff]
+		o[0], o[1] = unpack212(bytes3(s[3*i:3*i+3]), tab)
 	}
 	if len(dst)%2 == 1 {
 		b := src[3*pairs : 3*pairs+2]
 		dst[len(dst)-1] = tab[(uint32(b[0])|uint32(b[1])<<8)&0xfff]
 	}
+}
+
+// decode212Pairs decodes len(a) pairs of format-212 samples, as
+// decode212 does, the first of each pair into a and the second into b
+// (len(b) >= len(a), len(src) >= 3*len(a)): two signals of one sample per
+// frame, de-interleaved as they are decoded.
+func decode212Pairs(a, b []int32, src []byte) {
+	pairs := len(a)
+	s := src[:3*pairs]
+	b = b[:pairs]
+	tab := &table12
+	i := 0
+	// Four pairs (12 bytes) per step from two overlapping 8-byte loads
+	// while 14 bytes remain, then one pair at a time.
+	for ; 3*i+14 <= len(s) && i+4 <= pairs; i += 4 {
+		w := binary.LittleEndian.Uint64(s[3*i : 3*i+8])
+		v := binary.LittleEndian.Uint64(s[3*i+6 : 3*i+14])
+		oa := a[i : i+4 : i+4]
+		ob := b[i : i+4 : i+4]
+		oa[0], ob[0] = unpack212(w, tab)
+		oa[1], ob[1] = unpack212(w>>24, tab)
+		oa[2], ob[2] = unpack212(v, tab)
+		oa[3], ob[3] = unpack212(v>>24, tab)
+	}
+	for ; i < pairs; i++ {
+		a[i], b[i] = unpack212(bytes3(s[3*i:3*i+3]), tab)
+	}
+}
+
+// unpack212 returns the two samples of the format-212 pair in the low 3
+// bytes of w (little-endian), by tab.
+func unpack212(w uint64, tab *[4096]int32) (int32, int32) {
+	return tab[w&0xfff], tab[(w>>16&0xff|w>>4&0xf00)&0xfff]
+}
+
+// bytes3 returns the 3 bytes of p as a little-endian number.
+func bytes3(p []byte) uint64 {
+	p = p[:3]
+	return uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16
 }
 
 // table12 maps a 12-bit two's complement code to its value, the sentinel

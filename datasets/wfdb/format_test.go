@@ -2,7 +2,10 @@ package wfdb
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -121,5 +124,74 @@ func TestMultiFrequencyAndSkew(t *testing.T) {
 	}
 	if m := meanSample([]int32{-3, -6}); m != -4 { // -4.5 rounds up to -4
 		t.Errorf("mean(-3,-6) = %d", m)
+	}
+}
+
+// decode212Pairs gives what decode212 and deinterleave2 give together, on
+// random bytes (every 12-bit code, the sentinel among them) of every
+// length up to past the unrolled steps.
+func TestDecode212Pairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for pairs := 0; pairs <= 70; pairs++ {
+		for range 20 {
+			src := make([]byte, 3*pairs+rng.IntN(3)) // with trailing bytes or not
+			for i := range src {
+				src[i] = byte(rng.Uint32())
+			}
+			flat := make([]int32, 2*pairs)
+			decode212(flat, src)
+			wa, wb := make([]int32, pairs), make([]int32, pairs)
+			deinterleave2(wa, wb, flat)
+			a, b := make([]int32, pairs), make([]int32, pairs+1)
+			b[pairs] = 7
+			decode212Pairs(a, b, src)
+			if !slices.Equal(a, wa) || !slices.Equal(b[:pairs], wb) || b[pairs] != 7 {
+				t.Fatalf("%d pairs from % x: got %v %v, want %v %v", pairs, src, a, b, wa, wb)
+			}
+		}
+	}
+}
+
+// A record of two format-212 signals (decoded straight into the signals)
+// reads back as written, whole and over ranges that start and end on any
+// frame, and a chunk at a time.
+func TestReadPairs212(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dir := t.TempDir()
+	n := 70001 // more than one chunk of decodeChunks (32766 frames)
+	data := [][]int32{randomSignal(rng, Format212, n), randomSignal(rng, Format212, n)}
+	h := &Header{Name: "p", Fs: 360, Signals: []SignalSpec{
+		{FileName: "p.dat", Format: Format212, Gain: 200}, {FileName: "p.dat", Format: Format212, Gain: 200}}}
+	if err := WriteRecord(dir, h, data); err != nil {
+		t.Fatal(err)
+	}
+	hr, err := ReadHeader(filepath.Join(dir, "p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rg := range [][2]int64{{0, -1}, {1, 2}, {5, 32771}, {32765, 65533}, {69999, -1}, {3, 3}} {
+		r, err := hr.ReadSamples(rg[0], rg[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := rg[1]
+		if to < 0 {
+			to = int64(n)
+		}
+		for s := range data {
+			if got, want := r.Digital(s), data[s][rg[0]:to]; !slices.Equal(got, want) {
+				t.Errorf("range %v signal %d: %d samples differ from the %d written", rg, s, len(got), len(want))
+			}
+		}
+	}
+	var got [2][]int32
+	err = hr.ReadChunks(0, -1, func(r *Record) error {
+		for s := range got {
+			got[s] = append(got[s], r.Digital(s)...)
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got[0], data[0]) || !slices.Equal(got[1], data[1]) {
+		t.Errorf("ReadChunks: %v, or the samples differ", err)
 	}
 }

@@ -104,26 +104,35 @@ func (r *Record) toPhysical(dst []float64, src []int32, sig int) {
 	}
 	g := spec.effectiveGain()
 	b := float64(spec.Baseline)
+	dst = dst[:len(src)] // (no bounds checks in the loops)
 	if tab != nil {
 		lo, _ := spec.Format.Range()
-		for i, v := range src {
-			if k := uint32(v - lo); k < uint32(len(tab)) {
+		for i := range src {
+			// k as a uint, so that k < len(tab) also drops tab's bounds
+			// check; the rare values outside the table in a call, so that
+			// the loop keeps its registers.
+			if k := uint(uint32(src[i] - lo)); k < uint(len(tab)) {
 				dst[i] = tab[k]
-			} else if v == InvalidSample {
-				dst[i] = math.NaN()
 			} else {
-				dst[i] = (float64(v) - b) / g
+				dst[i] = physicalValue(src[i], b, g)
 			}
 		}
 		return
 	}
 	for i, v := range src {
-		if v == InvalidSample {
-			dst[i] = math.NaN()
-		} else {
-			dst[i] = (float64(v) - b) / g
-		}
+		dst[i] = physicalValue(v, b, g)
 	}
+}
+
+// physicalValue returns digital value v in physical units with baseline b
+// and gain g: NaN for InvalidSample.
+//
+//go:noinline
+func physicalValue(v int32, b, g float64) float64 {
+	if v == InvalidSample {
+		return math.NaN()
+	}
+	return (float64(v) - b) / g
 }
 
 // physicalValues returns the physical value of each digital value of
@@ -485,6 +494,10 @@ func (g *group) read(h *Header, r *Record, from, to, avail int64) error {
 		g.scatter(h, r, flat, 0, fileTo, from, to)
 		return nil
 	}
+	if g.pairs212() {
+		// Straight into the signals (skew 0: file frames are record frames).
+		return g.readPairs212(path, r.samples[g.first][fileFrom-from:], r.samples[g.first+1][fileFrom-from:], fileFrom, fileTo)
+	}
 	return g.decodeChunks(h, path, fileFrom, fileTo, func(c0, c1 int64, flat []int32) {
 		g.scatter(h, r, flat, c0, c1, from, to)
 	})
@@ -505,6 +518,26 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 	if g.format == Format8 {
 		from = 0 // differences are accumulated from the start
 	}
+	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
+	k := int64(g.spf)
+	scratch := grow(&g.flat, int(min(max(align, (1<<16)/k/align*align), to-from+align)*k))
+	return g.readChunks(path, from/align*align, to, func(c0, c1 int64, raw []byte) {
+		flat := scratch[:(c1-c0)*k]
+		DecodeSamples(g.format, flat, raw)
+		if g.format == Format8 {
+			g.accumulate(h, flat, acc)
+		}
+		fn(c0, c1, flat)
+	})
+}
+
+// readChunks reads the bytes of frames [from, to) of group g's file at
+// path (not FLAC; from at the start of a packing group) in chunks of
+// whole frames, aligned to the format's packing groups, and calls fn with
+// each chunk's first and end frame and its bytes (reused by the next
+// chunk). A file too short for a chunk's samples is an error wrapping
+// ErrTruncated.
+func (g *group) readChunks(path string, from, to int64, fn func(c0, c1 int64, raw []byte)) error {
 	f, err := g.open(path)
 	if err != nil {
 		return err
@@ -516,8 +549,7 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 	const align = 6 // frames: k*6 samples always fill whole 212/310/311 groups
 	chunk := max(align, (1<<16)/k/align*align)
 	buf := grow(&g.buf, int(g.format.bytesFor(min(chunk, to-from+align)*k)))
-	scratch := grow(&g.flat, int(min(chunk, to-from+align)*k))
-	for c0 := from / align * align; c0 < to; c0 += chunk {
+	for c0 := from; c0 < to; c0 += chunk {
 		c1 := min(c0+chunk, to)
 		ns := (c1 - c0) * k
 		start := g.offset + g.format.bytesFor(c0*k)
@@ -525,16 +557,27 @@ func (g *group) decodeChunks(h *Header, path string, from, to int64, fn func(c0,
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		flat := scratch[:ns]
-		if got := DecodeSamples(g.format, flat, buf[:m]); int64(got) < ns {
+		if got := g.format.samplesIn(int64(m)); got < ns {
 			return fmt.Errorf("%s: %w: %d samples at byte %d, found %d", path, ErrTruncated, ns, start, got)
 		}
-		if g.format == Format8 {
-			g.accumulate(h, flat, acc)
-		}
-		fn(c0, c1, flat)
+		fn(c0, c1, buf[:m])
 	}
 	return nil
+}
+
+// pairs212 reports whether g is two signals of one sample per frame in
+// format 212 with no skew (the MIT-BIH layout): each frame is then 3
+// bytes, which decode212Pairs decodes straight into the two signals.
+func (g *group) pairs212() bool {
+	return g.format == Format212 && g.n == 2 && g.spf == 2 && g.skew == 0
+}
+
+// readPairs212 decodes frames [from, to) of a pairs212 group's file at
+// path into a and b (the two signals' samples of those frames).
+func (g *group) readPairs212(path string, a, b []int32, from, to int64) error {
+	return g.readChunks(path, from, to, func(c0, c1 int64, raw []byte) {
+		decode212Pairs(a[c0-from:c1-from], b[c0-from:c1-from], raw)
+	})
 }
 
 // open returns g's file at path: the one kept open by ReadChunks, or a
