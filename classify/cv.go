@@ -105,9 +105,6 @@ type CVResult struct {
 // scores it (CrossValidate). The out-of-fold scores are evaluated pooled
 // and per fold. The same dataset and options give the same result.
 func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions) (*CVResult, error) {
-	if len(ds.Labels) < 2 {
-		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
-	}
 	spec, err := datasetSpec(ds, opt.Spec)
 	if err != nil {
 		return nil, err

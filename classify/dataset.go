@@ -112,9 +112,6 @@ type TrainResult struct {
 // When it fails after choosing the held-out data, it still returns a
 // result, whose Skipped says which test files were left out.
 func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOptions) (*TrainResult, error) {
-	if len(ds.Labels) < 2 {
-		return nil, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
-	}
 	spec, err := datasetSpec(ds, opt.Spec)
 	if err != nil {
 		return nil, err
@@ -164,8 +161,12 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 	return res, nil
 }
 
-// datasetSpec returns *spec, or SpecFor(ds) when spec is nil.
+// datasetSpec checks that ds has labels to learn (at least 2) and returns
+// *spec, or SpecFor(ds) when spec is nil.
 func datasetSpec(ds *datasets.LabelFolders, spec *FeatureSpec) (FeatureSpec, error) {
+	if len(ds.Labels) < 2 {
+		return FeatureSpec{}, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
+	}
 	if spec != nil {
 		return *spec, nil
 	}
