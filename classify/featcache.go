@@ -73,22 +73,39 @@ func statID(path string) (string, error) {
 	return fmt.Sprintf("%d %d", st.Size(), st.ModTime().UnixNano()), nil
 }
 
-// key returns the entry name of f's vector under spec, "" when f cannot
-// be keyed.
-func (c *FeatureCache) key(spec FeatureSpec, f datasets.LabeledFile) string {
-	if c == nil || c.Dir == "" {
+// specCache is a cache seen through one feature spec: what every key
+// and entry of a featurization shares (the spec's JSON, the vector
+// length) is computed once.
+type specCache struct {
+	c    *FeatureCache
+	spec FeatureSpec
+	js   []byte // the spec's JSON, nil when there is no cache
+	n    int    // the vector length
+}
+
+// forSpec returns the cache as spec's vectors are kept in it.
+func (c *FeatureCache) forSpec(spec FeatureSpec) *specCache {
+	sc := &specCache{c: c, spec: spec, n: len(spec.Names())}
+	if c != nil && c.Dir != "" {
+		if js, err := json.Marshal(spec); err == nil {
+			sc.js = js
+		}
+	}
+	return sc
+}
+
+// key returns the entry name of f's vector, "" when f cannot be keyed
+// (or there is no cache).
+func (sc *specCache) key(f datasets.LabeledFile) string {
+	if sc.js == nil {
 		return ""
 	}
 	abs, err := filepath.Abs(f.Path)
 	if err != nil {
 		return ""
 	}
-	js, err := json.Marshal(spec)
-	if err != nil {
-		return ""
-	}
 	h := sha256.New()
-	fmt.Fprintf(h, "v%d\x00%s\x00%s\x00%s\x00%d\x00", featureCacheVersion, c.prog, js, abs, f.Kind)
+	fmt.Fprintf(h, "v%d\x00%s\x00%s\x00%s\x00%d\x00", featureCacheVersion, sc.c.prog, sc.js, abs, f.Kind)
 	files, ok := identityFiles(abs, f.Kind)
 	if !ok {
 		return ""
@@ -171,15 +188,14 @@ func (c *FeatureCache) put(key string, v []float64) error {
 
 // fileVector returns spec.FileVector(f), from the cache when it holds it;
 // a computed vector is stored (a failure to store only costs the cache).
-func (c *FeatureCache) fileVector(spec FeatureSpec, f datasets.LabeledFile) ([]float64, error) {
-	key := c.key(spec, f)
-	n := len(spec.Names())
-	if v, ok := c.get(key, n); ok {
+func (sc *specCache) fileVector(f datasets.LabeledFile) ([]float64, error) {
+	key := sc.key(f)
+	if v, ok := sc.c.get(key, sc.n); ok {
 		return v, nil
 	}
-	v, err := spec.FileVector(f)
-	if err == nil && len(v) == n {
-		_ = c.put(key, v)
+	v, err := sc.spec.FileVector(f)
+	if err == nil && len(v) == sc.n {
+		_ = sc.c.put(key, v)
 	}
 	return v, err
 }

@@ -72,7 +72,7 @@ func TestFeatureCache(t *testing.T) {
 		t.Fatalf("%d cache entries, want 2", n)
 	}
 	// Mark the stored vector of a: a cached read returns the mark.
-	keyA := cache.key(spec, files[0])
+	keyA := cache.forSpec(spec).key(files[0])
 	marked := slices.Clone(want[0])
 	marked[0] = 12345
 	if err := cache.put(keyA, marked); err != nil {
@@ -88,7 +88,7 @@ func TestFeatureCache(t *testing.T) {
 	// A rewritten signal file (new content, later mtime) is a new key.
 	time.Sleep(10 * time.Millisecond)
 	writeSynthRecord(t, dir, "a", synth.AFib, 3)
-	if cache.key(spec, files[0]) == keyA {
+	if cache.forSpec(spec).key(files[0]) == keyA {
 		t.Fatal("the key did not change with the record")
 	}
 	third, err := FeaturizeCached(ctx, spec, files, 2, nil, cache)
@@ -102,11 +102,11 @@ func TestFeatureCache(t *testing.T) {
 	// Other settings, other key.
 	o := DefaultSignalFeatures()
 	o.QRSHalfWidth = 0.12
-	if cache.key(SignalSpec(o), files[1]) == cache.key(spec, files[1]) {
+	if cache.forSpec(SignalSpec(o)).key(files[1]) == cache.forSpec(spec).key(files[1]) {
 		t.Fatal("the key does not depend on the feature settings")
 	}
 	// A damaged entry is ignored.
-	keyB := cache.key(spec, files[1])
+	keyB := cache.forSpec(spec).key(files[1])
 	if err := os.WriteFile(cache.path(keyB), []byte("ecgfeat\x01short"), 0o644); err != nil {
 		t.Fatal(err)
 	}

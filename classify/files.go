@@ -287,6 +287,7 @@ func FeaturizeCached(ctx context.Context, spec FeatureSpec, files []datasets.Lab
 		return nil, err
 	}
 	jobs = max(jobs, 1)
+	sc := cache.forSpec(spec)
 	out := make([][]float64, len(files))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -301,7 +302,7 @@ func FeaturizeCached(ctx context.Context, spec FeatureSpec, files []datasets.Lab
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				v, err := cache.fileVector(spec, files[i])
+				v, err := sc.fileVector(files[i])
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
