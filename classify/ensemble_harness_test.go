@@ -17,16 +17,7 @@ import (
 )
 
 func TestBlendHarness(t *testing.T) {
-	dir := "/work/shared/data/cinc2017-train"
-	m, _ := datasets.ParseLabelMap("A=AF,~=Noisy,O=Other")
-	ds, err := datasets.ReadLabeled(dir+"/records", datasets.LabelSource{CSV: dir + "/REFERENCE.csv", Map: m})
-	if err != nil {
-		t.Skip(err)
-	}
-	spec, err := SpecFor(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, spec := harnessCinC(t)
 	cache, err := NewFeatureCache("/tmp/fc-harness")
 	if err != nil {
 		t.Fatal(err)
@@ -74,4 +65,21 @@ func f1s(r *Report) []string {
 		s = append(s, fmt.Sprintf("%s %.3f", l.Label, l.F1))
 	}
 	return s
+}
+
+// harnessCinC reads the CinC 2017 shared set labelled as ecg train
+// --label-map 'A=AF,~=Noisy,O=Other' does, with its default feature spec;
+// it skips t when the data is absent.
+func harnessCinC(t *testing.T) (*datasets.LabelFolders, FeatureSpec) {
+	dir := "/work/shared/data/cinc2017-train"
+	m, _ := datasets.ParseLabelMap("A=AF,~=Noisy,O=Other")
+	ds, err := datasets.ReadLabeled(dir+"/records", datasets.LabelSource{CSV: dir + "/REFERENCE.csv", Map: m})
+	if err != nil {
+		t.Skip(err)
+	}
+	spec, err := SpecFor(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, spec
 }

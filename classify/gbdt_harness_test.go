@@ -37,16 +37,7 @@ func harnessLoad(t *testing.T) *harnessData {
 			return &d
 		}
 	}
-	dir := "/work/shared/data/cinc2017-train"
-	m, _ := datasets.ParseLabelMap("A=AF,~=Noisy,O=Other")
-	ds, err := datasets.ReadLabeled(dir+"/records", datasets.LabelSource{CSV: dir + "/REFERENCE.csv", Map: m})
-	if err != nil {
-		t.Skip(err)
-	}
-	spec, err := SpecFor(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, spec := harnessCinC(t)
 	X, err := Featurize(context.Background(), spec, ds.Files, 2, nil)
 	if err != nil {
 		t.Fatal(err)
