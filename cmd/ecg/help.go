@@ -2,7 +2,8 @@ package main
 
 import (
 	"embed"
-	"strings"
+
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 )
 
 // The long help and examples of the commands are text files in help/, one
@@ -14,12 +15,7 @@ var helpFiles embed.FS
 
 // helpParts returns the long help and the examples of a command.
 func helpParts(name string) (long, examples string) {
-	b, err := helpFiles.ReadFile("help/" + name + ".txt")
-	if err != nil {
-		panic("no help/" + name + ".txt embedded") // a build mistake, caught by TestHelpFiles
-	}
-	long, examples, _ = strings.Cut(string(b), "\n\n-- examples --\n")
-	return long, strings.TrimRight(examples, "\n")
+	return cmdutil.HelpParts(helpFiles, "help/"+name+".txt")
 }
 
 // helpText returns a command's long help (cobra.Command.Long).

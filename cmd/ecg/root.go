@@ -20,12 +20,16 @@ type app struct {
 // newProgress returns a progress bar over total items described by desc,
 // drawn only when stderr is a terminal and --quiet is not given.
 func (a *app) newProgress(total int64, desc string) *progress.Bar {
-	return progress.New(a.io.ErrOut, !a.quiet && a.io.ErrTTY, total, desc)
+	return a.factory().Progress(total, desc)
 }
 
 // newStages returns progress bars for the stages of a library call
 // (classify.Progress).
-func (a *app) newStages() *progress.Stages { return &progress.Stages{New: a.newProgress} }
+func (a *app) newStages() *progress.Stages { return a.factory().Stages() }
+
+// factory is what the commands in their own packages (internal/cli/cmd)
+// get from the root: the same streams and --quiet.
+func (a *app) factory() *cmdutil.Factory { return &cmdutil.Factory{IO: a.io, Quiet: &a.quiet} }
 
 // commandFactories are registered by each command's file in an init
 // function, so that adding a command touches no other file.
