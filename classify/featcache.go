@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -31,6 +32,10 @@ import (
 type FeatureCache struct {
 	// Dir holds the entries (DefaultFeatureCacheDir, or any folder).
 	Dir string
+	// MaxBytes is the size the cache is pruned to, oldest entries first,
+	// after a featurization that stored entries (at most once an hour):
+	// 0 means DefaultFeatureCacheMax, negative no limit.
+	MaxBytes int64
 
 	prog string // the program's identity, set by NewFeatureCache
 }
@@ -81,6 +86,8 @@ type specCache struct {
 	spec FeatureSpec
 	js   []byte // the spec's JSON, nil when there is no cache
 	n    int    // the vector length
+
+	stored atomic.Bool // an entry was written: the featurization may prune
 }
 
 // forSpec returns the cache as spec's vectors are kept in it.
@@ -194,8 +201,8 @@ func (sc *specCache) fileVector(f datasets.LabeledFile) ([]float64, error) {
 		return v, nil
 	}
 	v, err := sc.spec.FileVector(f)
-	if err == nil && len(v) == sc.n {
-		_ = sc.c.put(key, v)
+	if err == nil && len(v) == sc.n && sc.c.put(key, v) == nil && key != "" {
+		sc.stored.Store(true)
 	}
 	return v, err
 }

@@ -32,12 +32,12 @@ func writeSynthRecord(t *testing.T, dir, name, rhythm string, seed int64) datase
 	return datasets.LabeledFile{Path: filepath.Join(dir, name), Rel: name, Label: rhythm, Kind: datasets.KindRecord, Group: name}
 }
 
-// entries counts the cache's entry files.
+// entries counts the cache's entry files (not the prune stamp).
 func entries(t *testing.T, dir string) int {
 	t.Helper()
 	n := 0
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && isEntryName(dir, p) {
 			n++
 		}
 		return nil

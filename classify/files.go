@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
@@ -326,6 +327,9 @@ loop:
 	}
 	close(next)
 	wg.Wait()
+	if sc.stored.Load() {
+		cache.maybePrune(time.Now())
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}

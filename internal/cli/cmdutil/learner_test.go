@@ -56,3 +56,16 @@ func TestLearnerFlags(t *testing.T) {
 		}
 	}
 }
+
+// $ECG_FEATURE_CACHE_MAX: sizes with suffixes, "none", and anything
+// unreadable falling back to the library's default (0).
+func TestCacheMax(t *testing.T) {
+	for in, want := range map[string]int64{
+		"": 0, "1048576": 1 << 20, "512M": 512 << 20, "512mb": 512 << 20, "2G": 2 << 30,
+		"64k": 64 << 10, "100B": 100, "none": -1, "-5": 0, "lots": 0, "9999999999G": 0,
+	} {
+		if got := cacheMax(in); got != want {
+			t.Errorf("cacheMax(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
