@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
@@ -317,7 +318,28 @@ func (c *committer) finish(mf *atomicfile.File) error {
 		return err
 	}
 	total.Removed = prune(*c.opt, c.previous, c.made, c.done)
+	removeStaleTemps(c.opt.Out, time.Now())
 	return nil
+}
+
+// staleTempAge is how old a temporary file in an archive must be before
+// a run removes it: older than any write of a run at work (shards of one
+// archive may run at once), so it was left by a killed run.
+const staleTempAge = time.Hour
+
+// removeStaleTemps removes the temporary files killed runs left in out
+// and its label folders (atomicfile.RemoveStale).
+func removeStaleTemps(out string, now time.Time) {
+	atomicfile.RemoveStale(out, staleTempAge, now)
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			atomicfile.RemoveStale(filepath.Join(out, e.Name()), staleTempAge, now)
+		}
+	}
 }
 
 // prune removes the files of previous manifest rows, for the records in

@@ -708,3 +708,40 @@ func TestArchiveMultiSegment(t *testing.T) {
 		t.Fatalf("window %q, %v", b, err)
 	}
 }
+
+// TestArchiveRemovesStaleTemps: the temporary files a killed run left
+// (an hour old) in the archive and its label folders are removed by the
+// next run; a fresh one (a shard writing at the same time) is not.
+func TestArchiveRemovesStaleTemps(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 20)
+	out := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	stale := []string{filepath.Join(out, ".manifest.csv.tmp-1234"), filepath.Join(out, "V", ".r1_x.txt.tmp-5678")}
+	fresh := filepath.Join(out, "N", ".r1_y.txt.tmp-42")
+	for _, p := range append(stale, fresh) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range stale {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opt := ArchiveOptions{Out: out, Label: LabelAAMI, Signals: []string{"MLII"}, Outputs: []Output{textOutput}}
+	if _, err := Archive(context.Background(), []string{filepath.Join(db, "r1")}, opt); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s: a stale temporary file was left (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("%s: a fresh temporary file was removed (%v)", fresh, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestWriteFile(t *testing.T) {
@@ -48,5 +49,40 @@ func TestWriteFileNoSync(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "png" {
 		t.Fatal("failed write changed the target")
+	}
+}
+
+// TestRemoveStale: only old files named as Create names its temporary
+// files go; a fresh one (a writer at work) and other files stay.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	files := map[string]time.Duration{
+		".a.png.tmp-123":   2 * time.Hour, // stale: removed
+		".b.png.tmp-456":   time.Minute,   // a writer at work
+		"a.png":            2 * time.Hour,
+		".hidden":          2 * time.Hour,
+		".c.tmp-12x":       2 * time.Hour,
+		"manifest.csv":     2 * time.Hour,
+		".m.csv.tmp-99999": 3 * time.Hour, // stale: removed
+	}
+	for name, age := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := RemoveStale(dir, time.Hour, now); n != 2 {
+		t.Errorf("removed %d files, want 2", n)
+	}
+	for name := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		stale := name == ".a.png.tmp-123" || name == ".m.csv.tmp-99999"
+		if os.IsNotExist(err) != stale {
+			t.Errorf("%s: removed %v, stale %v", name, os.IsNotExist(err), stale)
+		}
 	}
 }
