@@ -3,6 +3,8 @@ package datasets
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -643,6 +645,7 @@ func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
 	}
 	if opt.Label == LabelRecord {
 		params["labels_from"] = opt.LabelsFrom
+		params["labels_sha256"] = recordLabelsDigest(opt.RecordLabels)
 	}
 	for k, v := range opt.OutputParams {
 		params[k] = v
@@ -660,6 +663,23 @@ func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
 		return nil, &ParamsError{Dir: opt.Out, Path: pf.path}
 	}
 	return pf, nil
+}
+
+// recordLabelsDigest is the SHA-256 (hex) of the record labels by
+// record name (the base name of the path given, so that a record named
+// another way is the same), sorted: the same labels give the same digest,
+// a label changed in the labels CSV another.
+func recordLabelsDigest(labels map[string]string) string {
+	lines := make([]string, 0, len(labels))
+	for rec, l := range labels {
+		lines = append(lines, filepath.Base(rec)+"\x00"+l)
+	}
+	sort.Strings(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		io.WriteString(h, l+"\n")
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // record writes the parameter file unless it holds the run's parameters.

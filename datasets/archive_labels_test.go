@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,36 @@ func TestArchiveParamsUnchanged(t *testing.T) {
 	}
 	if s := string(pf.want); strings.Contains(s, "whole_record") || strings.Contains(s, "labels_from") {
 		t.Fatalf("params %s", s)
+	}
+}
+
+// TestArchiveLabelsChanged: a label changed in the labels CSV (same file
+// name, same label map) makes the archive's parameters other ones, so a
+// run does not resume windows filed under the old label; the same labels
+// reached by other record paths resume.
+func TestArchiveLabelsChanged(t *testing.T) {
+	db := t.TempDir()
+	writeTestRecord(t, db, "r1", 20)
+	out := t.TempDir()
+	rec := filepath.Join(db, "r1")
+	opt := ArchiveOptions{Out: out, Label: LabelRecord, WholeRecord: true, RecordLabels: map[string]string{rec: "N"},
+		LabelsFrom: "REFERENCE.csv", Signals: []string{"MLII"}, Outputs: []Output{textOutput}}
+	if _, err := Archive(context.Background(), []string{rec}, opt); err != nil {
+		t.Fatal(err)
+	}
+	rel := db + "/./r1"
+	opt.RecordLabels = map[string]string{rel: "N"}
+	if res, err := Archive(context.Background(), []string{rel}, opt); err != nil || res.Existing != 1 {
+		t.Fatalf("same labels by another path: %+v, %v", res, err)
+	}
+	opt.RecordLabels = map[string]string{rec: "AF"}
+	_, err := Archive(context.Background(), []string{rec}, opt)
+	var pe *ParamsError
+	if !errors.As(err, &pe) {
+		t.Fatalf("a changed label resumed the archive: %v", err)
+	}
+	opt.Force = true
+	if res, err := Archive(context.Background(), []string{rec}, opt); err != nil || res.Labels["AF"] != 1 || res.Removed != 1 {
+		t.Fatalf("--force with the new label: %+v, %v", res, err)
 	}
 }
