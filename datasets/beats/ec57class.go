@@ -26,9 +26,16 @@ type ClassMatrix [6][6]int
 // classO indexes row and column O.
 const classO = 5
 
-// ClassIndex returns the index in ClassNames of a beat code's AAMI class
-// (Q for a beat code without one, and for codes that are not beats).
+// ClassIndex returns the index in ClassNames of the class bxb gives a
+// beat code: its AAMI class (wfdb.Code.AAMI) but for the escape beats e,
+// j and n, which bxb counts as S where EC57's table lists e and j under N
+// (measured: bxb's S row of mitdb 222 and 223 holds their j and e beats);
+// Q for codes that are not beats.
 func ClassIndex(c wfdb.Code) int {
+	switch c {
+	case wfdb.AEsc, wfdb.NEsc, wfdb.SVEsc:
+		return idx('S')
+	}
 	if a := c.AAMI(); a != 0 {
 		return idx(a)
 	}
