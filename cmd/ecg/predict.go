@@ -64,6 +64,9 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err != nil {
 		return err
 	}
+	if classify.CheckBeatModel(m) == nil {
+		return cmdutil.Usagef("%s classifies beats, not files: use ecg beats RECORD --classify %[1]s (ecg eval %[1]s RECORD... to score it)", o.model)
+	}
 	var rows *datasets.ManifestIndex
 	switch {
 	case o.manifest != "":
