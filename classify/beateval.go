@@ -218,7 +218,11 @@ func aamiLabels(labels []string) bool {
 // WriteText writes e as ecg eval prints it: the per-class report, then
 // EC57's class comparison and gross statistics.
 func (e *BeatEvaluation) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "beats at %s, reference %s, %d records; per class, the beats matched:\n", e.At, e.Annotator, len(e.Records))
+	recs := "records"
+	if len(e.Records) == 1 {
+		recs = "record"
+	}
+	fmt.Fprintf(w, "beats at %s, reference %s, %d %s; per class, the beats matched:\n", e.At, e.Annotator, len(e.Records), recs)
 	if err := e.Report.WriteText(w); err != nil {
 		return err
 	}

@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/figure"
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/internal/atomicfile"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"github.com/spf13/cobra"
@@ -92,22 +87,12 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	}
 	rep := e.Report
 	if o.plots != "" {
-		if err := writeEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
+		if err := figure.WriteEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
 			return err
 		}
 	}
 	if o.format == "json" {
-		type out struct {
-			Model      string           `json:"model"`
-			Thresholds []float64        `json:"model_thresholds"`
-			Report     *classify.Report `json:"report"`
-		}
-		b, err := json.Marshal(out{filepath.Base(o.model), m.Info.Thresholds, rep})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(a.io.Out, "%s\n", b)
-		return err
+		return classify.WriteEvalJSON(a.io.Out, filepath.Base(o.model), m.Info.Thresholds, rep)
 	}
 	if err := rep.WriteText(a.io.Out); err != nil {
 		return err
@@ -135,7 +120,7 @@ func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model)
 	}
 	e.Model = filepath.Base(o.model)
 	if o.plots != "" {
-		if err := writeEvalPlots(o.plots, e.Report, nil); err != nil {
+		if err := figure.WriteEvalPlots(o.plots, e.Report, nil); err != nil {
 			return err
 		}
 	}
@@ -143,15 +128,4 @@ func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model)
 		return e.WriteJSON(a.io.Out)
 	}
 	return e.WriteText(a.io.Out)
-}
-
-// writeEvalPlots writes confusion.png and pr.png into dir.
-func writeEvalPlots(dir string, rep *classify.Report, thresholds []float64) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, "confusion.png"), func(w io.Writer) error { return figure.Confusion(w, rep) }); err != nil || len(rep.Curves) == 0 {
-		return err
-	}
-	return atomicfile.WriteFile(filepath.Join(dir, "pr.png"), func(w io.Writer) error { return figure.PRCurves(w, rep, thresholds) })
 }
