@@ -12,8 +12,11 @@ import (
 // WriteEvalPlots writes the figures of an evaluation into dir (made if
 // need be), each file atomically: confusion.png (Confusion) and, when rep
 // has precision-recall curves, pr.png (PRCurves at the model's
-// thresholds).
+// thresholds). An empty dir writes nothing.
 func WriteEvalPlots(dir string, rep *classify.Report, thresholds []float64) error {
+	if dir == "" {
+		return nil
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

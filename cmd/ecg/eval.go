@@ -86,10 +86,8 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 		return err
 	}
 	rep := e.Report
-	if o.plots != "" {
-		if err := figure.WriteEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
-			return err
-		}
+	if err := figure.WriteEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
+		return err
 	}
 	if o.format == "json" {
 		return classify.WriteEvalJSON(a.io.Out, filepath.Base(o.model), m.Info.Thresholds, rep)
@@ -119,10 +117,8 @@ func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model)
 		return err
 	}
 	e.Model = filepath.Base(o.model)
-	if o.plots != "" {
-		if err := figure.WriteEvalPlots(o.plots, e.Report, nil); err != nil {
-			return err
-		}
+	if err := figure.WriteEvalPlots(o.plots, e.Report, nil); err != nil {
+		return err
 	}
 	if o.format == "json" {
 		return e.WriteJSON(a.io.Out)
