@@ -3,6 +3,7 @@ package classify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -110,7 +111,7 @@ func EvaluateBeats(ctx context.Context, m *Model, paths []string, opt BeatEvalOp
 	}
 	opt.Match.Exclude = nil
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("classify: no records to evaluate")
+		return nil, errors.New("classify: no records to evaluate")
 	}
 	recs, err := pool.Map(ctx, paths, max(opt.Jobs, 1), func(p string) recordScore { return scoreRecordBeats(m, p, opt) },
 		featureTick(opt.Progress, len(paths)))

@@ -17,15 +17,16 @@ import (
 func TestEvaluateBeats(t *testing.T) {
 	_, paths := demoBeats(t, "")
 	ctx := context.Background()
-	train, err := ReadBeats(ctx, paths[:3], BeatOptions{})
-	if err != nil {
-		t.Fatal(err)
+	var sets [2]*BeatDataset // training: 100, 201, 221; test: 232
+	for i, p := range [][]string{paths[:3], paths[3:]} {
+		ds, err := ReadBeats(ctx, p, BeatOptions{Jobs: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[i] = ds
 	}
-	test, err := ReadBeats(ctx, paths[3:], BeatOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := TrainBeats(ctx, train, BeatTrainOptions{Test: test, Forest: ForestOptions{Trees: 20, MinLeaf: BeatMinLeaf, Seed: 1}})
+	test := sets[1]
+	res, err := TrainBeats(ctx, sets[0], BeatTrainOptions{Test: test, Forest: ForestOptions{Trees: 10, MinLeaf: BeatMinLeaf, Seed: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
