@@ -95,6 +95,9 @@ type CVResult struct {
 	// spent growing forests.
 	FeatureTime time.Duration `json:"-"`
 	TrainTime   time.Duration `json:"-"`
+	// beats reports rows that are beats (a beat model's), not files: the
+	// text says so (the JSON keeps the key "files").
+	beats bool
 }
 
 // CrossValidateDataset measures the way TrainDataset trains on ds by
@@ -158,6 +161,7 @@ func planCV(labels []string, y []int, groups []string, opt CVOptions) (cvPlan, e
 func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, plan cvPlan, opt CVOptions) (*CVResult, error) {
 	fold, score := plan.fold, plan.score
 	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
+	res.beats = spec.Input == InputBeats
 	start := time.Now()
 	runs := opt.Folds
 	if opt.Final {
@@ -237,14 +241,18 @@ func (r *CVResult) WriteReport(w io.Writer, format string) error {
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	}
-	fmt.Fprintf(w, "%d-fold cross-validation grouped by record (seed %d): %d files in %d records, out-of-fold predictions pooled\n",
-		r.Folds, int64(r.Seed), r.Files, r.Records)
+	unit := "files"
+	if r.beats {
+		unit = "beats"
+	}
+	fmt.Fprintf(w, "%d-fold cross-validation grouped by record (seed %d): %d %s in %d records, out-of-fold predictions pooled\n",
+		r.Folds, int64(r.Seed), r.Files, unit, r.Records)
 	if err := r.Report.WriteText(w); err != nil {
 		return err
 	}
 	var b strings.Builder
 	scored := len(r.ScoreLabels) > 0
-	fmt.Fprintf(&b, "\n%-6s  %7s  %7s  %9s", "fold", "files", "records", "macro f1")
+	fmt.Fprintf(&b, "\n%-6s  %7s  %7s  %9s", "fold", unit, "records", "macro f1")
 	if scored {
 		fmt.Fprintf(&b, "  %9s", "score")
 	}

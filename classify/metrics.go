@@ -78,7 +78,6 @@ func Evaluate(labels []string, truth []int, scores [][]float64, threshold float6
 	for i := range r.Confusion {
 		r.Confusion[i] = make([]int, k+1)
 	}
-	correct := 0
 	for i, t := range truth {
 		if t < 0 || t >= k || len(scores[i]) != k {
 			return nil, fmt.Errorf("evaluate: sample %d: label %d or %d scores out of range", i, t, len(scores[i]))
@@ -89,12 +88,49 @@ func Evaluate(labels []string, truth []int, scores [][]float64, threshold float6
 			r.Unassigned++
 		}
 		r.Confusion[t][p]++
-		if p == t {
-			correct++
-		}
 	}
-	if len(truth) > 0 {
-		r.Accuracy = float64(correct) / float64(len(truth))
+	r.summarize()
+	for c := 0; c < k; c++ {
+		r.Curves = append(r.Curves, prCurve(labels[c], c, truth, scores))
+	}
+	return r, nil
+}
+
+// ReportFromConfusion returns the report of a confusion matrix counted
+// elsewhere: confusion[i][j] counts samples of label i predicted as label
+// j (len(labels) rows of len(labels) columns, or one more for unassigned
+// samples). The report has no precision-recall curves.
+func ReportFromConfusion(labels []string, confusion [][]int) (*Report, error) {
+	k := len(labels)
+	r := &Report{Labels: labels, Confusion: make([][]int, k)}
+	if len(confusion) != k {
+		return nil, fmt.Errorf("evaluate: %d labels but %d confusion rows", k, len(confusion))
+	}
+	for i, row := range confusion {
+		if len(row) != k && len(row) != k+1 {
+			return nil, fmt.Errorf("evaluate: confusion row %d has %d columns for %d labels", i, len(row), k)
+		}
+		r.Confusion[i] = make([]int, k+1)
+		copy(r.Confusion[i], row)
+		for _, v := range r.Confusion[i] {
+			r.Samples += v
+		}
+		r.Unassigned += r.Confusion[i][k]
+	}
+	r.summarize()
+	return r, nil
+}
+
+// summarize fills r's accuracy, per-label figures and averages from
+// r.Confusion and r.Samples.
+func (r *Report) summarize() {
+	k := len(r.Labels)
+	correct := 0
+	for c := 0; c < k; c++ {
+		correct += r.Confusion[c][c]
+	}
+	if r.Samples > 0 {
+		r.Accuracy = float64(correct) / float64(r.Samples)
 	}
 	var nLab int
 	for c := 0; c < k; c++ {
@@ -106,7 +142,7 @@ func Evaluate(labels []string, truth []int, scores [][]float64, threshold float6
 		for i := 0; i < k; i++ {
 			pred += r.Confusion[i][c]
 		}
-		lm := LabelMetrics{Label: labels[c], Support: sup, Predicted: pred}
+		lm := LabelMetrics{Label: r.Labels[c], Support: sup, Predicted: pred}
 		lm.Precision = ratio(tp, pred)
 		lm.Recall = ratio(tp, sup)
 		if lm.Precision+lm.Recall > 0 {
@@ -119,8 +155,8 @@ func Evaluate(labels []string, truth []int, scores [][]float64, threshold float6
 			r.Macro.Recall += lm.Recall
 			r.Macro.F1 += lm.F1
 		}
-		if len(truth) > 0 {
-			w := float64(sup) / float64(len(truth))
+		if r.Samples > 0 {
+			w := float64(sup) / float64(r.Samples)
 			r.Weighted.Precision += w * lm.Precision
 			r.Weighted.Recall += w * lm.Recall
 			r.Weighted.F1 += w * lm.F1
@@ -131,10 +167,6 @@ func Evaluate(labels []string, truth []int, scores [][]float64, threshold float6
 		r.Macro.Recall /= float64(nLab)
 		r.Macro.F1 /= float64(nLab)
 	}
-	for c := 0; c < k; c++ {
-		r.Curves = append(r.Curves, prCurve(labels[c], c, truth, scores))
-	}
-	return r, nil
 }
 
 func ratio(a, b int) float64 {

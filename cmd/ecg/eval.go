@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/figure"
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/internal/atomicfile"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 	"github.com/spf13/cobra"
@@ -21,6 +16,9 @@ func init() { register(newEvalCmd) }
 
 type evalOptions struct {
 	model, dir string
+	records    []string // with a beat model
+	annotator  string
+	at         string
 	labels     cmdutil.LabelFlags
 	threshold  float64
 	format     string
@@ -31,15 +29,18 @@ type evalOptions struct {
 func newEvalCmd(a *app) *cobra.Command {
 	o := &evalOptions{}
 	cmd := &cobra.Command{
-		Use:     "eval MODEL DIR",
-		Short:   "Evaluate a model on a folder of labelled images or records",
+		Use:     "eval MODEL DIR | BEAT-MODEL RECORD...|DIR",
+		Short:   "Evaluate a model on labelled images or records, a beat model on annotated records",
 		Long:    helpText("eval"),
 		Example: helpExamples("eval"),
-		Args:    cmdutil.Args(cobra.ExactArgs(2)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.model, o.dir = args[0], args[1]
+			o.model, o.dir, o.records = args[0], args[1], args[1:]
 			if !(o.threshold >= 0 && o.threshold <= 1) {
 				return cmdutil.Usagef("--threshold %v: want 0 to 1", o.threshold)
+			}
+			if o.at != classify.BeatsAtDetected && o.at != classify.BeatsAtReference {
+				return cmdutil.Usagef("--at %q: want detected or reference", o.at)
 			}
 			return runEval(cmd.Context(), a, o)
 		},
@@ -50,13 +51,26 @@ func newEvalCmd(a *app) *cobra.Command {
 	f.StringVar(&o.plots, "plots", "", "directory to write confusion.png and pr.png into")
 	o.labels.Declare(cmd)
 	cmdutil.JobsFlag(cmd, &o.jobs, "files scored")
+	f.StringVar(&o.annotator, "annotator", "", "beat models: the reference annotator (default atr; with it, MODEL default is the embedded beat model)")
+	f.StringVar(&o.at, "at", classify.BeatsAtDetected, "beat models: classify the beats the detector finds, matched EC57-style as bxb does (detected), or the reference beats (reference)")
+	cmdutil.CompleteValues(cmd, "at", classify.BeatsAtDetected, classify.BeatsAtReference)
 	return cmd
 }
 
 func runEval(ctx context.Context, a *app, o *evalOptions) error {
-	m, err := defaultmodel.Load(o.model)
+	load := defaultmodel.Load
+	if o.annotator != "" {
+		load = defaultmodel.LoadBeats
+	}
+	m, err := load(o.model)
 	if err != nil {
 		return err
+	}
+	if classify.CheckBeatModel(m) == nil {
+		return runBeatEval(ctx, a, o, m)
+	}
+	if len(o.records) > 1 || o.annotator != "" {
+		return cmdutil.Usagef("%s is not a beat model: give one DIR (--annotator is for beat models)", o.model)
 	}
 	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
@@ -72,23 +86,11 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 		return err
 	}
 	rep := e.Report
-	if o.plots != "" {
-		if err := writeEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
-			return err
-		}
+	if err := figure.WriteEvalPlots(o.plots, rep, m.Info.Thresholds); err != nil {
+		return err
 	}
 	if o.format == "json" {
-		type out struct {
-			Model      string           `json:"model"`
-			Thresholds []float64        `json:"model_thresholds"`
-			Report     *classify.Report `json:"report"`
-		}
-		b, err := json.Marshal(out{filepath.Base(o.model), m.Info.Thresholds, rep})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(a.io.Out, "%s\n", b)
-		return err
+		return classify.WriteEvalJSON(a.io.Out, filepath.Base(o.model), m.Info.Thresholds, rep)
 	}
 	if err := rep.WriteText(a.io.Out); err != nil {
 		return err
@@ -96,13 +98,30 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	return e.WriteThresholdText(a.io.Out, m.Info.Thresholds, o.threshold)
 }
 
-// writeEvalPlots writes confusion.png and pr.png into dir.
-func writeEvalPlots(dir string, rep *classify.Report, thresholds []float64) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// runBeatEval scores the beat model m on the records o names, EC57-style.
+func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model) error {
+	if o.threshold > 0 || o.labels.Source.CSV != "" {
+		return cmdutil.Usagef("%s is a beat model: --threshold and --labels do not apply (the labels are the records' beat annotations)", o.model)
+	}
+	records, fromFiles, err := datasets.ExpandInputs(o.records)
+	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, "confusion.png"), func(w io.Writer) error { return figure.Confusion(w, rep) }); err != nil {
+	if fromFiles {
+		return cmdutil.Usagef("%s is a beat model: give WFDB records with reference beat annotations", o.model)
+	}
+	bars := a.newStages()
+	e, err := classify.EvaluateBeats(ctx, m, records, classify.BeatEvalOptions{Annotator: o.annotator, At: o.at, Jobs: o.jobs, Progress: bars.Update})
+	bars.Done()
+	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, "pr.png"), func(w io.Writer) error { return figure.PRCurves(w, rep, thresholds) })
+	e.Model = filepath.Base(o.model)
+	if err := figure.WriteEvalPlots(o.plots, e.Report, nil); err != nil {
+		return err
+	}
+	if o.format == "json" {
+		return e.WriteJSON(a.io.Out)
+	}
+	return e.WriteText(a.io.Out)
 }

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
@@ -64,6 +61,9 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err != nil {
 		return err
 	}
+	if classify.CheckBeatModel(m) == nil {
+		return cmdutil.Usagef("%s classifies beats, not files: use ecg beats RECORD --classify %[1]s (ecg eval %[1]s RECORD... to score it)", o.model)
+	}
 	var rows *datasets.ManifestIndex
 	switch {
 	case o.manifest != "":
@@ -74,13 +74,9 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		return cmdutil.Usagef("%s uses the manifest columns %s of its images: give --manifest ARCHIVE/manifest.csv",
 			o.model, strings.Join(m.Info.Features.Extra, ", "))
 	}
-	cw := csv.NewWriter(a.io.Out)
-	if o.format == "csv" {
-		head := []string{"file", "label", "confidence", "confident"}
-		for k := 2; k <= o.top; k++ {
-			head = append(head, "label"+strconv.Itoa(k), "score"+strconv.Itoa(k))
-		}
-		cw.Write(head)
+	pw, err := classify.NewPredictionWriter(a.io.Out, o.format, o.top)
+	if err != nil {
+		return err
 	}
 	failed := 0
 	for _, path := range o.files {
@@ -93,36 +89,9 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)
 			continue
 		}
-		top := p.Top(o.top)
-		if o.format == "json" {
-			type out struct {
-				File       string                `json:"file"`
-				Label      string                `json:"label"`
-				Confidence float64               `json:"confidence"`
-				Confident  bool                  `json:"confident"`
-				Top        []classify.LabelScore `json:"top,omitempty"`
-			}
-			rec := out{File: path, Label: p.Label, Confidence: p.Confidence, Confident: p.Confident}
-			if o.top > 1 {
-				rec.Top = top
-			}
-			b, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.io.Out, "%s\n", b)
-			continue
+		if err := pw.Write(path, p); err != nil {
+			return err
 		}
-		row := []string{path, p.Label, strconv.FormatFloat(p.Confidence, 'f', 4, 64), strconv.FormatBool(p.Confident)}
-		for _, s := range top[1:] {
-			row = append(row, s.Label, strconv.FormatFloat(s.Score, 'f', 4, 64))
-		}
-		cw.Write(row)
-		cw.Flush()
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
 	}
 	return cmdutil.BatchError(failed, len(o.files), "files", "failed")
 }

@@ -34,6 +34,9 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	default:
 		return opt, cmdutil.Usagef("--label %q: want rhythm, beats or aami", o.label)
 	}
+	if opt.WholeRecord && opt.Label == datasets.LabelAAMI {
+		return opt, cmdutil.Usagef("--stride record makes a window of each whole record; --label aami makes a window of each beat: give one of them")
+	}
 	if !(o.minFraction > 0 && o.minFraction <= 1) {
 		return opt, cmdutil.Usagef("--min-fraction %g: want a fraction in (0, 1]", o.minFraction)
 	}

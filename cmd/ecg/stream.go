@@ -9,13 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
 	"github.com/ecgkit/ecg/internal/cli/serialport"
-	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
 func init() { register(newStreamCmd) }
@@ -136,7 +134,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 		Emit: out.Write,
 	}
 	if o.model != "none" {
-		m, err := loadSignalModel(o.model)
+		m, err := cmdutil.SignalModel(o.model)
 		if err != nil {
 			return err
 		}
@@ -171,17 +169,6 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 		return nil
 	}
 	return streamSerial(ctx, a, o, s, out, errOut)
-}
-
-func loadSignalModel(path string) (*classify.Model, error) {
-	m, err := defaultmodel.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	if m.Info.Features.Input != classify.InputSignal {
-		return nil, cmdutil.Usagef("%s takes %s input; stream needs a model trained on signals (WFDB records)", path, m.Info.Features.Input)
-	}
-	return m, nil
 }
 
 // streamSerial runs the stream over the serial device o.serial, opening it

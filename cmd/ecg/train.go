@@ -88,6 +88,9 @@ func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 		return nil, "", err
 	}
 	a.noteFolders("train", ds)
+	if datasets.IsBeatWindowArchive(o.dir) {
+		fmt.Fprintf(a.io.ErrOut, "ecg train: warning: %s: %s\n", o.dir, classify.BeatImagesWarning)
+	}
 	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
 	return ds, learner, err
 }
