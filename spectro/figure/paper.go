@@ -125,6 +125,7 @@ func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 		}
 		img = vgimg.NewWith(vgimg.UseWH(wpt, hpt), vgimg.UseDPI(dpi))
 		l.px = 25.4 / float64(dpi)
+		l.raster = img.Image()
 	case "svg":
 		c = vgsvg.New(wpt, hpt)
 	case "pdf":

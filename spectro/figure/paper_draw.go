@@ -1,7 +1,9 @@
 package figure
 
 import (
+	"image"
 	"image/color"
+	imagedraw "image/draw"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -52,28 +54,64 @@ func (l *paperLayout) draw(dc draw.Canvas, p *Paper, dis []disagreement, summary
 	}
 }
 
-// drawGrid draws the 1 mm and 5 mm lines over the page below the title.
+// drawGrid draws the 1 mm and 5 mm lines over the page below the title:
+// into the pixels of a PNG (whole pixels, so that every line is as crisp
+// as on paper), as paths in a vector format.
 func (l *paperLayout) drawGrid(dc draw.Canvas) {
 	for _, major := range []bool{false, true} {
-		var path vg.Path
+		var xs, ys []float64
 		for i := 0; float64(i) <= l.pageW; i++ {
 			if (i%5 == 0) == major {
-				path.Move(l.pt(float64(i), titleMM))
-				path.Line(l.pt(float64(i), l.pageH))
+				xs = append(xs, float64(i))
 			}
 		}
 		for i := 0; titleMM+float64(i) <= l.pageH; i++ {
 			if (i%5 == 0) == major {
-				path.Move(l.pt(0, titleMM+float64(i)))
-				path.Line(l.pt(l.pageW, titleMM+float64(i)))
+				ys = append(ys, titleMM+float64(i))
 			}
 		}
-		sty := draw.LineStyle{Color: gridMinor, Width: l.width(0.08, 0.7)}
+		c, w := gridMinor, 0.08
 		if major {
-			sty = draw.LineStyle{Color: gridMajor, Width: l.width(0.2, 1)}
+			c, w = gridMajor, 0.2
 		}
-		dc.SetLineStyle(sty)
+		if l.raster != nil {
+			l.rasterGrid(xs, ys, c, w)
+			continue
+		}
+		var path vg.Path
+		for _, x := range xs {
+			path.Move(l.pt(x, titleMM))
+			path.Line(l.pt(x, l.pageH))
+		}
+		for _, y := range ys {
+			path.Move(l.pt(0, y))
+			path.Line(l.pt(l.pageW, y))
+		}
+		dc.SetLineStyle(draw.LineStyle{Color: c, Width: mm(w)})
 		dc.Stroke(path)
+	}
+}
+
+// rasterGrid fills the grid lines at xs and ys (mm) into the PNG's
+// pixels, w mm wide (at least one pixel), where vgimg puts those
+// positions: x*dpi/25.4 from the left, and from the bottom of an image
+// whose height was rounded to whole pixels.
+func (l *paperLayout) rasterGrid(xs, ys []float64, c color.Color, w float64) {
+	img := l.raster
+	b := img.Bounds()
+	pxmm := 1 / l.px
+	off := float64(b.Dy()) - l.pageH*pxmm
+	wpx := max(1, int(math.Round(w*pxmm)))
+	top := int(math.Round(titleMM*pxmm + off))
+	src := image.NewUniform(c)
+	line := func(p float64) int { return int(math.Round(p - float64(wpx)/2)) }
+	for _, x := range xs {
+		x0 := line(x * pxmm)
+		imagedraw.Draw(img, image.Rect(x0, top, x0+wpx, b.Max.Y), src, image.Point{}, imagedraw.Src)
+	}
+	for _, y := range ys {
+		y0 := line(y*pxmm + off)
+		imagedraw.Draw(img, image.Rect(0, y0, b.Max.X, y0+wpx), src, image.Point{}, imagedraw.Src)
 	}
 }
 
@@ -131,26 +169,40 @@ func (l *paperLayout) drawTrace(dc draw.Canvas, p *Paper, i, r int, base float64
 		col = 0.1
 	}
 	x0 := float64(r) * l.rowFrames
+	// The path is stroked every 64 points: the rasteriser keeps a list
+	// per scanline that a long trace along a baseline makes quadratic.
 	var path vg.Path
+	sty := draw.LineStyle{Color: traceColor, Width: l.width(0.2, 1.1)}
+	stroke := func() {
+		if len(path) > 1 {
+			dc.SetLineStyle(sty)
+			dc.Stroke(path)
+		}
+		path = path[:0]
+	}
+	var last vg.Point
 	var dec decimator
 	dec.emit = func(k int, v float64, move bool) {
 		pt := l.pt(l.x(float64(k)/spf-x0), base-(v-b.centre)/b.perMM)
-		if move {
+		switch {
+		case move:
+			stroke()
 			path.Move(pt)
-		} else {
+		case len(path) >= 64:
+			stroke()
+			path.Move(last)
+			path.Line(pt)
+		default:
 			path.Line(pt)
 		}
+		last = pt
 	}
 	for k := i0; k < i1; k++ {
 		c := math.Floor(l.x(float64(k)/spf-x0) / col)
 		dec.add(k, t.X[k], c)
 	}
 	dec.flush()
-	if len(path) == 0 {
-		return
-	}
-	dc.SetLineStyle(draw.LineStyle{Color: traceColor, Width: l.width(0.2, 1.1)})
-	dc.Stroke(path)
+	stroke()
 }
 
 // decimator keeps, of the samples of one column, the first, the lowest,

@@ -1,6 +1,7 @@
 package figure
 
 import (
+	imagedraw "image/draw"
 	"math"
 	"slices"
 	"strconv"
@@ -27,9 +28,10 @@ type paperLayout struct {
 	rowFrames    float64 // frames per row
 	rows         int
 	bands        []band
-	rowH, gap    float64 // mm
-	pageW, pageH float64 // mm
-	px           float64 // mm per pixel (0: vector output)
+	rowH, gap    float64         // mm
+	pageW, pageH float64         // mm
+	px           float64         // mm per pixel (0: vector output)
+	raster       imagedraw.Image // the PNG's pixels (nil: vector output)
 }
 
 // band is the place and scale of one trace in every row.

@@ -35,8 +35,7 @@ type Options struct {
 	Device             cmdutil.DeviceFlags
 }
 
-// NewCmd returns the ecg plot command; run is called with the options
-// (nil: Run).
+// NewCmd returns the ecg plot command.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &Options{}
 	long, examples := cmdutil.HelpParts(helpFile, "help.txt")
