@@ -1,19 +1,15 @@
 package figure
 
 import (
-	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
-	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
@@ -114,40 +110,23 @@ func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 		}
 		dis, summary = disagreements(p)
 	}
-	wpt, hpt := mm(l.pageW), mm(l.pageH)
-	var c vg.CanvasWriterTo
-	var img *vgimg.Canvas
-	switch opt.Format {
-	case "png":
+	l.title = p.Title + "   25 mm/s, 10 mm/mV"
+	if summary != "" {
+		l.title += "   " + summary
+	}
+	l.lanes = make([][]wfdb.Annotation, len(p.Lanes))
+	for i, lane := range p.Lanes {
+		l.lanes[i] = within(lane.Annotations, p.From, p.To)
+		slices.SortStableFunc(l.lanes[i], func(a, b wfdb.Annotation) int { return cmp.Compare(a.Sample, b.Sample) })
+	}
+	if opt.Format == "png" {
 		dpi := opt.DPI
 		if opt.Width > 0 {
 			dpi = max(1, int(math.Round(float64(opt.Width)*25.4/l.pageW)))
 		}
-		img = vgimg.NewWith(vgimg.UseWH(wpt, hpt), vgimg.UseDPI(dpi))
-		l.px = 25.4 / float64(dpi)
-		l.raster = img.Image()
-	case "svg":
-		c = vgsvg.New(wpt, hpt)
-	case "pdf":
-		c = vgpdf.New(wpt, hpt)
+		return l.renderPNG(w, p, dis, dpi)
 	}
-	var dc draw.Canvas
-	if img != nil {
-		dc = draw.New(img)
-	} else {
-		dc = draw.New(c)
-	}
-	l.draw(dc, p, dis, summary)
-	if img != nil {
-		bw := bufio.NewWriter(w)
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		if err := enc.Encode(bw, img.Image()); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	_, err = c.WriteTo(w)
-	return err
+	return l.renderVector(w, p, dis)
 }
 
 // withDefaults checks opt and fills in the defaults.

@@ -26,32 +26,12 @@ var (
 
 // pt returns the canvas point of (x, y) in mm from the page's top left.
 func (l *paperLayout) pt(x, y float64) vg.Point {
-	return vg.Point{X: mm(x), Y: mm(l.pageH - y)}
+	return vg.Point{X: mm(x), Y: mm(l.originY - y)}
 }
 
 // width returns a line width of w mm, at least f pixels wide in a PNG.
 func (l *paperLayout) width(w, f float64) vg.Length {
 	return mm(math.Max(w, f*l.px))
-}
-
-// draw draws the whole page.
-func (l *paperLayout) draw(dc draw.Canvas, p *Paper, dis []disagreement, summary string) {
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
-	if !l.opt.Plain {
-		l.drawGrid(dc)
-	}
-	title := p.Title + "   25 mm/s, 10 mm/mV"
-	if summary != "" {
-		title += "   " + summary
-	}
-	l.text(dc, leftMM, titleMM/2, title, 10, labelColor, draw.XLeft)
-	for r := 0; r < l.rows; r++ {
-		l.drawRow(dc, p, r, dis)
-	}
-	for i := range p.Lanes {
-		l.drawLane(dc, p, i)
-	}
 }
 
 // drawGrid draws the 1 mm and 5 mm lines over the page below the title:
@@ -93,16 +73,14 @@ func (l *paperLayout) drawGrid(dc draw.Canvas) {
 }
 
 // rasterGrid fills the grid lines at xs and ys (mm) into the PNG's
-// pixels, w mm wide (at least one pixel), where vgimg puts those
-// positions: x*dpi/25.4 from the left, and from the bottom of an image
-// whose height was rounded to whole pixels.
+// pixels, w mm wide (at least one pixel): at x*dpi/25.4 from the left
+// and y*dpi/25.4 from the top, as renderPNG places everything else.
 func (l *paperLayout) rasterGrid(xs, ys []float64, c color.Color, w float64) {
 	img := l.raster
 	b := img.Bounds()
 	pxmm := 1 / l.px
-	off := float64(b.Dy()) - l.pageH*pxmm
 	wpx := max(1, int(math.Round(w*pxmm)))
-	top := int(math.Round(titleMM*pxmm + off))
+	top := int(math.Round(titleMM * pxmm))
 	src := image.NewUniform(c)
 	line := func(p float64) int { return int(math.Round(p - float64(wpx)/2)) }
 	for _, x := range xs {
@@ -110,7 +88,7 @@ func (l *paperLayout) rasterGrid(xs, ys []float64, c color.Color, w float64) {
 		imagedraw.Draw(img, image.Rect(x0, top, x0+wpx, b.Max.Y), src, image.Point{}, imagedraw.Src)
 	}
 	for _, y := range ys {
-		y0 := line(y*pxmm + off)
+		y0 := line(y * pxmm)
 		imagedraw.Draw(img, image.Rect(0, y0, b.Max.X, y0+wpx), src, image.Point{}, imagedraw.Src)
 	}
 }
@@ -280,7 +258,7 @@ func (l *paperLayout) drawTimeAxis(dc draw.Canvas, bottom, start, frames float64
 	}
 	for s := 0; float64(s)*l.fs <= frames+1e-9; s++ {
 		x := l.x(float64(s) * l.fs)
-		dc.StrokeLine2(sty, mm(x), mm(l.pageH-bottom), mm(x), mm(l.pageH-bottom-1))
+		dc.StrokeLines(sty, []vg.Point{l.pt(x, bottom), l.pt(x, bottom+1)})
 		if s%every == 0 {
 			l.text(dc, x, bottom+3, Clock(start+float64(s)), 7, laneColor, draw.XCenter)
 		}

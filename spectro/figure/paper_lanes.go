@@ -1,8 +1,11 @@
 package figure
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
+	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -33,22 +36,23 @@ func AnnotationLabel(a wfdb.Annotation) string {
 	return a.Type.Symbol()
 }
 
-// drawLane draws lane i in every row: its name, then each annotation at
-// its time: beat symbols centred, in their AAMI class's colour; other
+// drawLane draws lane i in row r: its name, then each annotation at its
+// time: beat symbols centred, in their AAMI class's colour; other
 // annotations as a marker (a tick across the lane and a dashed line down
 // through the traces) labelled on its right.
-func (l *paperLayout) drawLane(dc draw.Canvas, p *Paper, i int) {
-	for r := 0; r < l.rows; r++ {
-		l.text(dc, 1, l.rowTop(r)+float64(i)*laneMM+laneMM/2, p.Lanes[i].Name, 7, laneColor, draw.XLeft)
-	}
+func (l *paperLayout) drawLane(dc draw.Canvas, p *Paper, i, r int) {
+	top := l.rowTop(r) + float64(i)*laneMM
+	l.text(dc, 1, top+laneMM/2, p.Lanes[i].Name, 7, laneColor, draw.XLeft)
 	tick := draw.LineStyle{Color: noteColor, Width: l.width(0.2, 1)}
 	dash := draw.LineStyle{Color: noteColor, Width: l.width(0.1, 0.7), Dashes: []vg.Length{mm(1), mm(1)}}
-	for _, a := range p.Lanes[i].Annotations {
-		if a.Sample < p.From || a.Sample >= p.To {
-			continue
+	first := p.From + int64(math.Ceil(float64(r)*l.rowFrames))
+	anns := l.lanes[i]
+	k, _ := slices.BinarySearchFunc(anns, first, func(a wfdb.Annotation, s int64) int { return cmp.Compare(a.Sample, s) })
+	for _, a := range anns[k:] {
+		ar, f := l.rowOf(float64(a.Sample - p.From))
+		if ar != r {
+			break
 		}
-		r, f := l.rowOf(float64(a.Sample - p.From))
-		top := l.rowTop(r) + float64(i)*laneMM
 		x := l.x(f)
 		label := AnnotationLabel(a)
 		if a.Type.IsBeat() {

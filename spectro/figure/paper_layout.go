@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"github.com/ecgkit/ecg/datasets/wfdb"
 	imagedraw "image/draw"
 	"math"
 	"slices"
@@ -32,6 +33,9 @@ type paperLayout struct {
 	pageW, pageH float64         // mm
 	px           float64         // mm per pixel (0: vector output)
 	raster       imagedraw.Image // the PNG's pixels (nil: vector output)
+	originY      float64         // mm from the page's top to the bottom of the canvas drawn on
+	title        string
+	lanes        [][]wfdb.Annotation // each lane's annotations in the stretch, by time
 }
 
 // band is the place and scale of one trace in every row.
