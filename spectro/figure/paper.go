@@ -117,6 +117,11 @@ func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 	l.lanes = make([][]wfdb.Annotation, len(p.Lanes))
 	for i, lane := range p.Lanes {
 		l.lanes[i] = within(lane.Annotations, p.From, p.To)
+		if r, ok := rhythmAt(lane.Annotations, p.From); ok {
+			// The rhythm in effect where the stretch starts mid-episode.
+			r.Sample = p.From
+			l.lanes[i] = append([]wfdb.Annotation{r}, l.lanes[i]...)
+		}
 		slices.SortStableFunc(l.lanes[i], func(a, b wfdb.Annotation) int { return cmp.Compare(a.Sample, b.Sample) })
 	}
 	if opt.Format == "png" {
@@ -175,3 +180,15 @@ func (t *Trace) spf() int { return max(t.SamplesPerFrame, 1) }
 
 // mm converts millimetres to vg lengths.
 func mm(v float64) vg.Length { return vg.Length(v) * vg.Millimeter }
+
+// rhythmAt returns the last rhythm change before frame f, if any.
+func rhythmAt(anns []wfdb.Annotation, f int64) (wfdb.Annotation, bool) {
+	var last wfdb.Annotation
+	found := false
+	for _, a := range anns {
+		if a.Type == wfdb.Rhythm && a.Sample < f && (!found || a.Sample >= last.Sample) {
+			last, found = a, true
+		}
+	}
+	return last, found
+}

@@ -95,7 +95,7 @@ func (l *paperLayout) rasterGrid(xs, ys []float64, c color.Color, w float64) {
 
 // drawRow draws row r: the highlighted disagreements, then for each
 // trace its name, calibration pulse and samples, and the row's start
-// time (and, with plain axes, the axes).
+// time (with plain axes: the axes).
 func (l *paperLayout) drawRow(dc draw.Canvas, p *Paper, r int, dis []disagreement) {
 	top := l.rowTop(r)
 	bottom := top + l.rowH - l.gap
@@ -118,9 +118,11 @@ func (l *paperLayout) drawRow(dc draw.Canvas, p *Paper, r int, dis []disagreemen
 		l.drawTrace(dc, p, i, r, base)
 	}
 	start := float64(p.From)/l.fs + float64(r)*l.opt.Row
-	l.text(dc, 1, bottom+2.5, Clock(start), 7, laneColor, draw.XLeft)
 	if l.opt.Plain {
 		l.drawTimeAxis(dc, bottom, start, frames)
+	} else {
+		// The row's start time under the first trace's name.
+		l.text(dc, 1, l.baseline(r, 0, len(p.Lanes))+2.5, Clock(start), 7, laneColor, draw.XLeft)
 	}
 }
 

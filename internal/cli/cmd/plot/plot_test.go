@@ -48,8 +48,8 @@ func TestPlot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 305 mm wide at 50 dpi; two rows of lanes and traces.
-		if b := img.Bounds(); b.Dx() != 600 || b.Dy() < 250 {
+		// 285 mm wide at 50 dpi (561 px); two rows of lanes and traces.
+		if b := img.Bounds(); b.Dx() != 561 || b.Dy() < 250 {
 			t.Errorf("size %v", b)
 		}
 	}
