@@ -367,3 +367,35 @@ func TestAnnotationLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestReadPaperMultiSegment reads a stretch across the boundary of the
+// two segments of a multi-segment record.
+func TestReadPaperMultiSegment(t *testing.T) {
+	dir := t.TempDir()
+	const fs = 100
+	for k, name := range []string{"ms_1", "ms_2"} {
+		d := make([]int32, 3*fs)
+		for i := range d {
+			d[i] = int32(1000*k + i)
+		}
+		h := &wfdb.Header{Name: name, Fs: fs, Signals: []wfdb.SignalSpec{{FileName: name + ".dat", Format: wfdb.Format16, SamplesPerFrame: 1, Gain: 1000, Units: "mV", ADCResolution: 16, Description: "II"}}}
+		if err := wfdb.WriteRecord(dir, h, [][]int32{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	master := "ms/2 1 100 600\nms_1 300\nms_2 300\n"
+	if err := os.WriteFile(filepath.Join(dir, "ms.hea"), []byte(master), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadPaper(filepath.Join(dir, "ms"), ReadOptions{From: "2", Duration: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := p.Traces[0].X
+	if len(x) != 200 || x[0] != 0.2 || x[99] != 0.299 || x[100] != 1 || x[199] != 1.099 {
+		t.Fatalf("%d samples: %v %v %v %v", len(x), x[0], x[99], x[100], x[199])
+	}
+	if err := DrawPaper(&bytes.Buffer{}, p, PaperOptions{DPI: 30}); err != nil {
+		t.Fatal(err)
+	}
+}
