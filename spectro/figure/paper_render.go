@@ -2,6 +2,7 @@ package figure
 
 import (
 	"bufio"
+	"fmt"
 	"image"
 	"image/color"
 	imagedraw "image/draw"
@@ -14,6 +15,10 @@ import (
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
+
+// MaxPixels bounds the size of a PNG (4 bytes a pixel in memory): about
+// four hours of two signals at 100 dpi.
+const MaxPixels = 500e6
 
 // renderVector draws the page on one SVG or PDF canvas.
 func (l *paperLayout) renderVector(w io.Writer, p *Paper, dis []disagreement) error {
@@ -44,6 +49,9 @@ func (l *paperLayout) renderVector(w io.Writer, p *Paper, dis []disagreement) er
 func (l *paperLayout) renderPNG(w io.Writer, p *Paper, dis []disagreement, dpi int) error {
 	pxmm := float64(dpi) / 25.4
 	l.px = 1 / pxmm
+	if w, h := l.pageW*pxmm, l.pageH*pxmm; w*h > MaxPixels {
+		return fmt.Errorf("figure: a PNG of %.0f x %.0f pixels is more than %.0f million: choose a lower dpi, a shorter stretch or an SVG or PDF file", w, h, MaxPixels/1e6)
+	}
 	page := image.NewRGBA(image.Rect(0, 0, int(l.pageW*pxmm+0.5), int(l.pageH*pxmm+0.5)))
 	imagedraw.Draw(page, page.Bounds(), image.White, image.Point{}, imagedraw.Src)
 	l.raster = page
@@ -57,8 +65,7 @@ func (l *paperLayout) renderPNG(w io.Writer, p *Paper, dis []disagreement, dpi i
 		c := vgimg.NewWith(vgimg.UseWH(mm(l.pageW), mm(hmm)), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.Transparent))
 		l.originY = float64(y0)/pxmm + hmm
 		fn(draw.New(c))
-		img := c.Image()
-		imagedraw.Draw(page, img.Bounds().Add(image.Pt(0, y0)), img, image.Point{}, imagedraw.Over)
+		overOpaque(page, c.Image().(*image.RGBA), y0)
 	}
 	part(0, titleMM, l.drawTitle)
 	for r := 0; r < l.rows; r++ {
@@ -81,5 +88,28 @@ func (l *paperLayout) drawRowAll(dc draw.Canvas, p *Paper, r int, dis []disagree
 	l.drawRow(dc, p, r, dis)
 	for i := range p.Lanes {
 		l.drawLane(dc, p, i, r)
+	}
+}
+
+// overOpaque lays src (premultiplied, mostly transparent) over the opaque
+// page with src's top at row y0: what image/draw's Over does, skipping
+// the transparent pixels that make most of a row's canvas.
+func overOpaque(page, src *image.RGBA, y0 int) {
+	w := min(src.Bounds().Dx(), page.Bounds().Dx()) * 4
+	for y := 0; y < src.Bounds().Dy() && y0+y < page.Bounds().Dy(); y++ {
+		s := src.Pix[y*src.Stride : y*src.Stride+w]
+		d := page.Pix[(y0+y)*page.Stride : (y0+y)*page.Stride+w]
+		for i := 0; i+3 < len(s); i += 4 {
+			switch a := s[i+3]; a {
+			case 0:
+			case 0xff:
+				d[i], d[i+1], d[i+2] = s[i], s[i+1], s[i+2]
+			default:
+				k := uint32(0xff - a)
+				d[i] = s[i] + uint8((uint32(d[i])*k+0x7f)/0xff)
+				d[i+1] = s[i+1] + uint8((uint32(d[i+1])*k+0x7f)/0xff)
+				d[i+2] = s[i+2] + uint8((uint32(d[i+2])*k+0x7f)/0xff)
+			}
+		}
 	}
 }

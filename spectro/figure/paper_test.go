@@ -399,3 +399,11 @@ func TestReadPaperMultiSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPaperTooLarge(t *testing.T) {
+	p := squareWave(10)
+	err := DrawPaper(&bytes.Buffer{}, p, PaperOptions{Row: 3600, DPI: 1200})
+	if err == nil || !strings.Contains(err.Error(), "million") {
+		t.Fatalf("a PNG 90 m wide at 1200 dpi: %v", err)
+	}
+}

@@ -86,16 +86,21 @@ func deflateBand(img *image.RGBA, y0, y1 int, last bool) ([]byte, uint32) {
 	row := make([]byte, 1+3*width)
 	sum := adler32.New()
 	for y := y0; y < y1; y++ {
-		cur := img.Pix[(y)*img.Stride:]
+		cur := img.Pix[y*img.Stride : y*img.Stride+4*width]
+		var prev []byte
+		if y > 0 {
+			prev = img.Pix[(y-1)*img.Stride : (y-1)*img.Stride+4*width]
+		}
 		row[0] = 2 // Up
+		out := row[1:]
 		for x := 0; x < width; x++ {
-			for c := 0; c < 3; c++ {
-				v := cur[4*x+c]
-				if y > 0 {
-					v -= img.Pix[(y-1)*img.Stride+4*x+c]
-				}
-				row[1+3*x+c] = v
+			p, q := cur[4*x:4*x+3], out[3*x:3*x+3]
+			if prev == nil {
+				q[0], q[1], q[2] = p[0], p[1], p[2]
+				continue
 			}
+			u := prev[4*x : 4*x+3]
+			q[0], q[1], q[2] = p[0]-u[0], p[1]-u[1], p[2]-u[2]
 		}
 		sum.Write(row)
 		fw.Write(row)
