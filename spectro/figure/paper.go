@@ -134,6 +134,13 @@ func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 	return l.renderVector(w, p, dis)
 }
 
+// Check reports what is wrong with opt: a row of at most 0 or more than
+// an hour, a DPI or width out of range or both given, an unknown format.
+func (opt PaperOptions) Check() error {
+	_, err := opt.withDefaults()
+	return err
+}
+
 // withDefaults checks opt and fills in the defaults.
 func (opt PaperOptions) withDefaults() (PaperOptions, error) {
 	if opt.Row == 0 {
@@ -144,13 +151,13 @@ func (opt PaperOptions) withDefaults() (PaperOptions, error) {
 	}
 	switch {
 	case !(opt.Row > 0) || opt.Row > 3600:
-		return opt, fmt.Errorf("figure: row of %g s: want more than 0 and at most an hour", opt.Row)
+		return opt, fmt.Errorf("figure: rows of %g s: want more than 0 and at most an hour", opt.Row)
 	case opt.DPI < 0 || opt.DPI > 1200:
-		return opt, fmt.Errorf("figure: %d dpi: want 1 to 1200", opt.DPI)
+		return opt, fmt.Errorf("figure: dpi %d: want 1 to 1200", opt.DPI)
 	case opt.Width < 0 || opt.Width > 20000:
 		return opt, fmt.Errorf("figure: width %d px: want 1 to 20000", opt.Width)
 	case opt.Width > 0 && opt.DPI > 0:
-		return opt, errors.New("figure: give a width or a dpi, not both")
+		return opt, errors.New("figure: a width and a dpi: give one (the width sets the dpi)")
 	case opt.Format != "png" && opt.Format != "svg" && opt.Format != "pdf":
 		return opt, fmt.Errorf("figure: format %q: want png, svg or pdf", opt.Format)
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/spf13/cobra"
 
@@ -112,21 +111,19 @@ func (o *Options) drawOptions() (figure.PaperOptions, error) {
 		return opt, cmdutil.Usagef("--out %v", err)
 	}
 	row, err := cmdutil.ParseSeconds(o.Row)
-	if err != nil || !(row > 0) || row > 3600 || math.IsNaN(row) {
-		return opt, cmdutil.Usagef("--row %q: want a length from 0 to 3600 seconds (10, 10s, 1m)", o.Row)
+	if err != nil || !(row > 0) {
+		return opt, cmdutil.Usagef("--row %q: want more than 0 seconds (10, 10s, 1m)", o.Row)
 	}
 	switch {
 	case o.Paper != "ecg" && o.Paper != "none":
 		return opt, cmdutil.Usagef("--paper %q: want ecg or none", o.Paper)
-	case o.DPI < 0 || o.DPI > 1200:
-		return opt, cmdutil.Usagef("--dpi %d: want 1 to 1200", o.DPI)
-	case o.Width < 0 || o.Width > 20000:
-		return opt, cmdutil.Usagef("--width %d: want 1 to 20000 pixels", o.Width)
-	case o.Width > 0 && o.DPI > 0:
-		return opt, cmdutil.Usagef("--width and --dpi: give one (the width sets the dpi)")
 	case format != "png" && (o.Width > 0 || o.DPI > 0):
 		return opt, cmdutil.Usagef("--width and --dpi are for PNG files (%s is vector, in mm)", o.Out)
 	}
-	return figure.PaperOptions{Row: row, Plain: o.Paper == "none", DPI: o.DPI, Width: o.Width,
-		Format: format, MarkDisagreements: o.MarkDisagreements}, nil
+	opt = figure.PaperOptions{Row: row, Plain: o.Paper == "none", DPI: o.DPI, Width: o.Width,
+		Format: format, MarkDisagreements: o.MarkDisagreements}
+	if err := opt.Check(); err != nil {
+		return opt, &cmdutil.UsageError{Err: err}
+	}
+	return opt, nil
 }
