@@ -3,7 +3,6 @@ package figure
 import (
 	"image"
 	"image/color"
-	imagedraw "image/draw"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -34,30 +33,29 @@ func (l *paperLayout) width(w, f float64) vg.Length {
 	return mm(math.Max(w, f*l.px))
 }
 
-// drawGrid draws the 1 mm and 5 mm lines over the page below the title:
-// into the pixels of a PNG (whole pixels, so that every line is as crisp
-// as on paper), as paths in a vector format.
+// gridLines returns where the minor (1 mm) or major (5 mm) lines of the
+// grid lie, in mm: across the page (xs) and down from the title (ys).
+func (l *paperLayout) gridLines(major bool) (xs, ys []float64) {
+	for i := 0; float64(i) <= l.pageW; i++ {
+		if (i%5 == 0) == major {
+			xs = append(xs, float64(i))
+		}
+	}
+	for i := 0; titleMM+float64(i) <= l.pageH; i++ {
+		if (i%5 == 0) == major {
+			ys = append(ys, titleMM+float64(i))
+		}
+	}
+	return xs, ys
+}
+
+// The widths of the grid's lines in mm (at least a pixel in a PNG).
+const minorMM, majorMM = 0.08, 0.2
+
+// drawGrid draws the grid below the title as paths (SVG, PDF).
 func (l *paperLayout) drawGrid(dc draw.Canvas) {
 	for _, major := range []bool{false, true} {
-		var xs, ys []float64
-		for i := 0; float64(i) <= l.pageW; i++ {
-			if (i%5 == 0) == major {
-				xs = append(xs, float64(i))
-			}
-		}
-		for i := 0; titleMM+float64(i) <= l.pageH; i++ {
-			if (i%5 == 0) == major {
-				ys = append(ys, titleMM+float64(i))
-			}
-		}
-		c, w := gridMinor, 0.08
-		if major {
-			c, w = gridMajor, 0.2
-		}
-		if l.raster != nil {
-			l.rasterGrid(xs, ys, c, w)
-			continue
-		}
+		xs, ys := l.gridLines(major)
 		var path vg.Path
 		for _, x := range xs {
 			path.Move(l.pt(x, titleMM))
@@ -67,29 +65,61 @@ func (l *paperLayout) drawGrid(dc draw.Canvas) {
 			path.Move(l.pt(0, y))
 			path.Line(l.pt(l.pageW, y))
 		}
-		dc.SetLineStyle(draw.LineStyle{Color: c, Width: mm(w)})
+		sty := draw.LineStyle{Color: gridMinor, Width: mm(minorMM)}
+		if major {
+			sty = draw.LineStyle{Color: gridMajor, Width: mm(majorMM)}
+		}
+		dc.SetLineStyle(sty)
 		dc.Stroke(path)
 	}
 }
 
-// rasterGrid fills the grid lines at xs and ys (mm) into the PNG's
-// pixels, w mm wide (at least one pixel): at x*dpi/25.4 from the left
-// and y*dpi/25.4 from the top, as renderPNG places everything else.
-func (l *paperLayout) rasterGrid(xs, ys []float64, c color.Color, w float64) {
-	img := l.raster
-	b := img.Bounds()
+// rasterGrid paints the whole page of a PNG: white above the title's
+// bottom, the grid below it in whole pixels, so that every line is as
+// crisp as on paper: x mm lies x*dpi/25.4 pixels from the left and y mm
+// as many from the top, as renderPNG places everything else. Each row of
+// pixels is one of three made once (between lines, on a minor line, on a
+// major line) and copied: a strip metres long is painted at the speed of
+// memory.
+func (l *paperLayout) rasterGrid(page *image.RGBA) {
 	pxmm := 1 / l.px
-	wpx := max(1, int(math.Round(w*pxmm)))
-	top := int(math.Round(titleMM * pxmm))
-	src := image.NewUniform(c)
-	line := func(p float64) int { return int(math.Round(p - float64(wpx)/2)) }
-	for _, x := range xs {
-		x0 := line(x * pxmm)
-		imagedraw.Draw(img, image.Rect(x0, top, x0+wpx, b.Max.Y), src, image.Point{}, imagedraw.Src)
+	w, h := page.Bounds().Dx(), page.Bounds().Dy()
+	cols, rows := make([]uint8, w), make([]uint8, h)
+	mark := func(dst []uint8, pos []float64, wmm float64, k uint8) {
+		n := max(1, int(math.Round(wmm*pxmm)))
+		for _, p := range pos {
+			p0 := int(math.Round(p*pxmm - float64(n)/2))
+			for i := max(p0, 0); i < min(p0+n, len(dst)); i++ {
+				dst[i] = max(dst[i], k)
+			}
+		}
 	}
-	for _, y := range ys {
-		y0 := line(y * pxmm)
-		imagedraw.Draw(img, image.Rect(0, y0, b.Max.X, y0+wpx), src, image.Point{}, imagedraw.Src)
+	for k, major := range []bool{false, true} {
+		xs, ys := l.gridLines(major)
+		wmm := []float64{minorMM, majorMM}[k]
+		mark(cols, xs, wmm, uint8(k+1))
+		mark(rows, ys, wmm, uint8(k+1))
+	}
+	paint := [3]color.RGBA{{R: 0xff, G: 0xff, B: 0xff, A: 0xff}, gridMinor, gridMajor}
+	var tmpl [3][]byte
+	for k := range tmpl {
+		tmpl[k] = make([]byte, 4*w)
+		for x := range w {
+			c := paint[max(uint8(k), cols[x])]
+			copy(tmpl[k][4*x:], []byte{c.R, c.G, c.B, c.A})
+		}
+	}
+	white := make([]byte, 4*w)
+	for i := range white {
+		white[i] = 0xff
+	}
+	top := int(math.Round(titleMM * pxmm))
+	for y := range h {
+		src := white
+		if y >= top {
+			src = tmpl[rows[y]]
+		}
+		copy(page.Pix[y*page.Stride:y*page.Stride+4*w], src)
 	}
 }
 

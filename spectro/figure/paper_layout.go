@@ -2,7 +2,6 @@ package figure
 
 import (
 	"github.com/ecgkit/ecg/datasets/wfdb"
-	imagedraw "image/draw"
 	"math"
 	"slices"
 	"strconv"
@@ -29,11 +28,10 @@ type paperLayout struct {
 	rowFrames    float64 // frames per row
 	rows         int
 	bands        []band
-	rowH, gap    float64         // mm
-	pageW, pageH float64         // mm
-	px           float64         // mm per pixel (0: vector output)
-	raster       imagedraw.Image // the PNG's pixels (nil: vector output)
-	originY      float64         // mm from the page's top to the bottom of the canvas drawn on
+	rowH, gap    float64 // mm
+	pageW, pageH float64 // mm
+	px           float64 // mm per pixel (0: vector output)
+	originY      float64 // mm from the page's top to the bottom of the canvas drawn on
 	title        string
 	lanes        [][]wfdb.Annotation // each lane's annotations in the stretch, by time
 }

@@ -53,10 +53,10 @@ func (l *paperLayout) renderPNG(w io.Writer, p *Paper, dis []disagreement, dpi i
 		return fmt.Errorf("figure: a PNG of %.0f x %.0f pixels is more than %.0f million: choose a lower dpi, a shorter stretch or an SVG or PDF file", w, h, MaxPixels/1e6)
 	}
 	page := image.NewRGBA(image.Rect(0, 0, int(l.pageW*pxmm+0.5), int(l.pageH*pxmm+0.5)))
-	imagedraw.Draw(page, page.Bounds(), image.White, image.Point{}, imagedraw.Src)
-	l.raster = page
-	if !l.opt.Plain {
-		l.drawGrid(draw.Canvas{})
+	if l.opt.Plain {
+		imagedraw.Draw(page, page.Bounds(), image.White, image.Point{}, imagedraw.Src)
+	} else {
+		l.rasterGrid(page)
 	}
 	part := func(top, h float64, fn func(dc draw.Canvas)) {
 		y0 := int(math.Floor(top * pxmm))
