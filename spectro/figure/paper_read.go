@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
@@ -22,7 +23,8 @@ const BeatsLane = "beats"
 // ReadOptions say which stretch of a record ReadPaper reads.
 type ReadOptions struct {
 	// From, To and Duration are WFDB time strings ("10", "1:30", "s3600"
-	// for a sample number) read at the record's frame rate: the stretch
+	// for a sample number) read at the record's frame rate (Duration may
+	// also be a Go duration such as "30s" or "10m"): the stretch
 	// starts at From (0 when empty) and stops before To, or after
 	// Duration (DefaultDuration when both are empty), or at the end of
 	// the record, whichever comes first.
@@ -136,6 +138,9 @@ func (opt ReadOptions) window(name string, h *wfdb.Header) (from, to int64, err 
 		}
 	case opt.Duration != "":
 		d, err := parse("duration", opt.Duration)
+		if gd, gerr := time.ParseDuration(opt.Duration); err != nil && gerr == nil {
+			d, err = int64(math.Round(gd.Seconds()*h.Fs)), nil // "30s", "10m" too
+		}
 		if err != nil {
 			return 0, 0, err
 		}

@@ -325,6 +325,12 @@ func TestReadPaperErrors(t *testing.T) {
 }
 
 func TestReadPaperWindow(t *testing.T) {
+	for _, d := range []string{"12", "0:12", "12s", "s4320"} {
+		p, err := ReadPaper(demo100, ReadOptions{From: "1", Duration: d})
+		if err != nil || p.To-p.From != 12*360 {
+			t.Errorf("--duration %s: %v", d, err)
+		}
+	}
 	p, err := ReadPaper(demo100, ReadOptions{From: "4:55", Duration: "30", Signals: "V5"})
 	if err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&o.From, "from", "", "start at `T` (seconds, hh:mm:ss.sss or sNNN)")
 	fl.StringVar(&o.To, "to", "", "stop before `T`")
-	fl.StringVar(&o.Duration, "duration", "", "stop after `D` (default 10 s when no --to)")
+	fl.StringVar(&o.Duration, "duration", "", "stop after `D` (as T, or 30s, 10m; default 10 s when no --to)")
 	fl.StringVar(&o.Signals, "signals", "", "signals to draw, by name or index, in this order (default all)")
 	fl.StringSliceVar(&o.Annotators, "annotator", nil, "annotators to draw, each in its lane (repeat or list; default atr when present)")
 	fl.BoolVar(&o.Beats, "beats", false, "add a lane of the beats the detector finds")
