@@ -14,6 +14,9 @@ import (
 	"github.com/ecgkit/ecg/datasets/wfdb"
 )
 
+// MaxRows bounds the rows of a figure: a day in rows of 10 s.
+const MaxRows = 8640
+
 // The scale of ECG paper: 25 mm per second and 10 mm per millivolt.
 const (
 	PaperSpeed = 25.0 // mm/s
@@ -102,6 +105,9 @@ func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 		return err
 	}
 	l := newPaperLayout(p, opt)
+	if l.rows > MaxRows {
+		return fmt.Errorf("figure: %d rows of %g s: at most %d (longer rows or a shorter stretch)", l.rows, opt.Row, MaxRows)
+	}
 	var dis []disagreement
 	var summary string
 	if opt.MarkDisagreements {

@@ -408,6 +408,9 @@ func TestReadPaperMultiSegment(t *testing.T) {
 
 func TestPaperTooLarge(t *testing.T) {
 	p := squareWave(10)
+	if err := DrawPaper(&bytes.Buffer{}, p, PaperOptions{Row: 0.0004, Format: "svg"}); err == nil || !strings.Contains(err.Error(), "at most 8640") {
+		t.Errorf("10000 rows: %v", err)
+	}
 	err := DrawPaper(&bytes.Buffer{}, p, PaperOptions{Row: 3600, DPI: 1200})
 	if err == nil || !strings.Contains(err.Error(), "million") {
 		t.Fatalf("a PNG 90 m wide at 1200 dpi: %v", err)
