@@ -3,7 +3,9 @@
 // and frequency axes with units, a colour bar in decibels and a title
 // naming the record and the time span. Window draws the figure of an
 // archive window (datasets.Window) with the beats the detector finds;
-// Output makes that a datasets.Archive output. Raw images for models are
+// Output makes that a datasets.Archive output. ReadPaper and DrawPaper
+// draw a stretch of a record as ECG paper strips with its annotations
+// (ecg plot). Raw images for models are
 // made by package spectro; this package is the only one that imports
 // gonum/plot.
 package figure
