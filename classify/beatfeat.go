@@ -42,13 +42,96 @@ const localBeats = 10
 // RemoveBaseline returns x minus its baseline, estimated with a 200 ms
 // median filter followed by a 600 ms median filter (de Chazal 2004).
 func RemoveBaseline(x []float64, fs float64) []float64 {
-	b := medianFilter(x, int(math.Round(0.2*fs))|1)
-	b = medianFilter(b, int(math.Round(0.6*fs))|1)
+	w1, w2 := baselineWidths(fs)
+	b := medianFilter(x, w1)
+	b = medianFilter(b, w2)
 	out := make([]float64, len(x))
 	for i := range x {
 		out[i] = x[i] - b[i]
 	}
 	return out
+}
+
+// baselineWidths returns the odd widths, in samples, of RemoveBaseline's
+// two median filters at fs Hz.
+func baselineWidths(fs float64) (w1, w2 int) {
+	return int(math.Round(0.2*fs)) | 1, int(math.Round(0.6*fs)) | 1
+}
+
+// removeBaselineKeyed subtracts from x in place its baseline as
+// RemoveBaseline estimates it, with the same values bit for bit, given
+// keys that x is a strictly monotone function of (the digital samples
+// whose physical values x holds): the medians are found among counts of
+// keys (keyWindow) rather than in sorted windows. Where the second
+// filter's window reaches the first's shrunken windows at either end
+// (whose even lengths average two samples: values with no key), the
+// sorted windows of medianFilter finish the job. It returns false and
+// leaves x alone when the keys do not fit (keyValues) or x is too short.
+func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
+	w1, w2 := baselineWidths(fs)
+	h1, h2 := w1/2, w2/2
+	n, edge := len(x), h1+2*h2+1 // the samples of b1 the ends need
+	if n < 2*edge {
+		return false
+	}
+	bins, val, ok := keyValues(x, key)
+	if !ok {
+		return false
+	}
+	b1, head, tail := keyMedians1(bins, val, w1, edge)
+	h := keyWindow{cnt: make([]int32, len(val))}
+	for _, b := range b1[h1 : h1+w2-1] {
+		h.add(b)
+	}
+	for i := h1 + h2; i < n-h1-h2; i++ {
+		h.add(b1[i+h2])
+		x[i] -= val[h.at(int32(h2))]
+		h.remove(b1[i-h2])
+	}
+	for i, b := range medianFilter(head, w2)[:h1+h2] {
+		x[i] -= b
+	}
+	for i, b := range medianFilter(tail, w2)[edge-h1-h2:] {
+		x[n-h1-h2+i] -= b
+	}
+	return true
+}
+
+// keyMedians1 is the first median filter of removeBaselineKeyed, over
+// an odd window w shrinking at the ends: the median's bin of every
+// sample whose window has its full length, and the medians of the first
+// and last edge samples as values.
+func keyMedians1(bins []int32, val []float64, w, edge int) (b1 []int32, head, tail []float64) {
+	n, hw := len(bins), w/2
+	b1 = make([]int32, n)
+	head, tail = make([]float64, edge), make([]float64, edge)
+	h := keyWindow{cnt: make([]int32, len(val))}
+	lo, hi := 0, 0 // the window is bins[lo:hi]
+	for i := range bins {
+		for nhi := min(i+hw+1, n); hi < nhi; hi++ {
+			h.add(bins[hi])
+		}
+		for nlo := max(i-hw, 0); lo < nlo; lo++ {
+			h.remove(bins[lo])
+		}
+		t := int32(hi-lo) / 2
+		if hi-lo == w {
+			b1[i] = h.at(t)
+		}
+		if i >= edge && i < n-edge {
+			continue
+		}
+		v := val[h.at(t)]
+		if (hi-lo)%2 == 0 {
+			v = (val[h.at(t-1)] + val[h.at(t)]) / 2
+		}
+		if i < edge {
+			head[i] = v
+		} else {
+			tail[i-(n-edge)] = v
+		}
+	}
+	return b1, head, tail
 }
 
 // medianFilter returns the running median of x over an odd window w,

@@ -225,11 +225,15 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 // at path: its first ECG signal (ReadSignal) in mV, invalid samples
 // filled and the baseline removed (RemoveBaseline); and its rate in Hz.
 func ReadBeatSignal(path string) ([]float64, float64, error) {
-	x, fs, err := ReadSignal(path)
+	rec, sig, err := readSignalRecord(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	return RemoveBaseline(fillInvalid(x), fs), fs, nil
+	x, fs := rec.Physical(sig), rec.Header.Fs
+	if !removeBaselineKeyed(x, rec.Digital(sig), fs) {
+		x = RemoveBaseline(fillInvalid(x), fs)
+	}
+	return x, fs, nil
 }
 
 // BeatTrainOptions are the settings of TrainBeats.

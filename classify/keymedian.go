@@ -1,0 +1,100 @@
+package classify
+
+import "math"
+
+// A running median over small integer keys (bins): a count per bin and the
+// bin at the median, which moves a few bins per step as the window slides,
+// where a sorted window moves a part of its samples. Exact: with values
+// that are a strictly monotone function of their keys (physical values of
+// digital samples), the median key gives the median value.
+
+// maxKeySpan bounds the bins of a keyed median: 16-bit samples.
+const maxKeySpan = 1 << 16
+
+// keyWindow is the window of a running median over keys in [0, len(cnt)).
+type keyWindow struct {
+	cnt   []int32
+	m     int32 // the bin the last rank was found in
+	below int32 // keys of the window in bins below m
+}
+
+func (h *keyWindow) add(k int32) {
+	h.cnt[k]++
+	if k < h.m {
+		h.below++
+	}
+}
+
+func (h *keyWindow) remove(k int32) {
+	h.cnt[k]--
+	if k < h.m {
+		h.below--
+	}
+}
+
+// at returns the bin of the window's key of rank t (0 for the smallest;
+// t less than the window's length).
+func (h *keyWindow) at(t int32) int32 {
+	for t < h.below {
+		h.m--
+		h.below -= h.cnt[h.m]
+	}
+	for t >= h.below+h.cnt[h.m] {
+		h.below += h.cnt[h.m]
+		h.m++
+	}
+	return h.m
+}
+
+// keyValues returns the keys minus their least (bins) and each bin's
+// value, NaN for a bin no sample has; ok is false unless every x is a
+// number, equal samples have equal keys and the values are a strictly
+// increasing or strictly decreasing function of the keys, over at most
+// maxKeySpan bins.
+func keyValues(x []float64, key []int32) (bins []int32, val []float64, ok bool) {
+	if len(key) != len(x) || len(x) == 0 {
+		return nil, nil, false
+	}
+	lo, hi := key[0], key[0]
+	for _, k := range key {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if int64(hi)-int64(lo) >= maxKeySpan {
+		return nil, nil, false
+	}
+	val = make([]float64, int(hi-lo)+1)
+	for i := range val {
+		val[i] = math.NaN()
+	}
+	bins = make([]int32, len(key))
+	for i, k := range key {
+		b, v := k-lo, x[i]
+		switch {
+		case v != v:
+			return nil, nil, false
+		case val[b] != val[b]:
+			val[b] = v
+		case math.Float64bits(val[b]) != math.Float64bits(v):
+			return nil, nil, false
+		}
+		bins[i] = b
+	}
+	return bins, val, strictlyMonotone(val)
+}
+
+// strictlyMonotone reports whether the numbers of val (NaN skipped) are
+// strictly increasing or strictly decreasing.
+func strictlyMonotone(val []float64) bool {
+	up, down := true, true
+	prev := math.NaN()
+	for _, v := range val {
+		if v != v {
+			continue
+		}
+		if prev == prev {
+			up, down = up && v > prev, down && v < prev
+		}
+		prev = v
+	}
+	return up || down
+}
