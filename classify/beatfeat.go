@@ -78,15 +78,25 @@ func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
 	if !ok {
 		return false
 	}
-	b1, head, tail := keyMedians1(bins, val, w1, edge)
+	// The first filter: the bins of its medians where its window has its
+	// full length (b1), and the values of the first and last edge.
+	b1 := make([]int32, n)
+	head, tail := make([]float64, edge), make([]float64, edge)
 	h := keyWindow{cnt: make([]int32, len(val))}
-	for _, b := range b1[h1 : h1+w2-1] {
+	lo, _ := h.ends(bins, val, h1, 0, 0, 0, edge, head, b1)
+	h.remove(bins[lo])
+	h.slide(bins, h1, edge, n-edge, b1)
+	h.ends(bins, val, h1, n-edge-h1, n-edge+h1, n-edge, n, tail, b1)
+	// The second, where its window holds only full first windows; its
+	// bins go where the first filter's input was.
+	clear(h.cnt)
+	h.m, h.below = 0, 0
+	for _, b := range b1[h1 : h1+2*h2] {
 		h.add(b)
 	}
+	h.slide(b1, h2, h1+h2, n-h1-h2, bins)
 	for i := h1 + h2; i < n-h1-h2; i++ {
-		h.add(b1[i+h2])
-		x[i] -= val[h.at(int32(h2))]
-		h.remove(b1[i-h2])
+		x[i] -= val[bins[i]]
 	}
 	for i, b := range medianFilter(head, w2)[:h1+h2] {
 		x[i] -= b
@@ -95,43 +105,6 @@ func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
 		x[n-h1-h2+i] -= b
 	}
 	return true
-}
-
-// keyMedians1 is the first median filter of removeBaselineKeyed, over
-// an odd window w shrinking at the ends: the median's bin of every
-// sample whose window has its full length, and the medians of the first
-// and last edge samples as values.
-func keyMedians1(bins []int32, val []float64, w, edge int) (b1 []int32, head, tail []float64) {
-	n, hw := len(bins), w/2
-	b1 = make([]int32, n)
-	head, tail = make([]float64, edge), make([]float64, edge)
-	h := keyWindow{cnt: make([]int32, len(val))}
-	lo, hi := 0, 0 // the window is bins[lo:hi]
-	for i := range bins {
-		for nhi := min(i+hw+1, n); hi < nhi; hi++ {
-			h.add(bins[hi])
-		}
-		for nlo := max(i-hw, 0); lo < nlo; lo++ {
-			h.remove(bins[lo])
-		}
-		t := int32(hi-lo) / 2
-		if hi-lo == w {
-			b1[i] = h.at(t)
-		}
-		if i >= edge && i < n-edge {
-			continue
-		}
-		v := val[h.at(t)]
-		if (hi-lo)%2 == 0 {
-			v = (val[h.at(t-1)] + val[h.at(t)]) / 2
-		}
-		if i < edge {
-			head[i] = v
-		} else {
-			tail[i-(n-edge)] = v
-		}
-	}
-	return b1, head, tail
 }
 
 // medianFilter returns the running median of x over an odd window w,

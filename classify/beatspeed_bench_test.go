@@ -98,3 +98,36 @@ func BenchmarkClassifyRecordBeats(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRemoveBaselineKeyed: the baseline of mitdb 208 from its digital
+// samples (keyed medians), what ReadBeatSignal adds to reading.
+func BenchmarkRemoveBaselineKeyed(b *testing.B) {
+	path, _ := benchDetected(b)
+	rec, sig, err := readSignalRecord(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x0, key, fs := rec.Physical(sig), rec.Digital(sig), rec.Header.Fs
+	x := make([]float64, len(x0))
+	for b.Loop() {
+		copy(x, x0)
+		if !removeBaselineKeyed(x, key, fs) {
+			b.Fatal("keys refused")
+		}
+	}
+}
+
+// BenchmarkForestRows: the forest's scores of mitdb 208's detected beats.
+func BenchmarkForestRows(b *testing.B) {
+	m := benchBeatModel(b)
+	path, r := benchDetected(b)
+	x, fs, err := ReadBeatSignal(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	X := beatVectors(x, fs, r)
+	var dst []float64
+	for b.Loop() {
+		dst = m.forest.predictRows(dst, X)
+	}
+}

@@ -46,6 +46,57 @@ func (h *keyWindow) at(t int32) int32 {
 	return h.m
 }
 
+// slide moves a window of width 2hw+1 over the bins in, one sample at a
+// time, and writes the bin of the median of in[i-hw:i+hw+1] to out[i]
+// for i in [from, to). The window holds in[from-hw:from+hw] on entry and
+// in[to-hw:to+hw] on return. (keyWindow's steps with its fields in
+// registers.)
+func (h *keyWindow) slide(in []int32, hw, from, to int, out []int32) {
+	cnt, m, below, t := h.cnt, h.m, h.below, int32(hw)
+	for i := from; i < to; i++ {
+		k := in[i+hw]
+		cnt[k]++
+		below += int32(uint32(k-m) >> 31) // k < m (bins are below 1<<16)
+		for t < below {
+			m--
+			below -= cnt[m]
+		}
+		for t >= below+cnt[m] {
+			below += cnt[m]
+			m++
+		}
+		out[i] = m
+		k = in[i-hw]
+		cnt[k]--
+		below -= int32(uint32(k-m) >> 31)
+	}
+	h.m, h.below = m, below
+}
+
+// ends finds the medians of the bins over windows of width 2hw+1 that
+// shrink at the ends of bins, for the samples i in [from, to): their
+// values (two middle values averaged for even lengths) in vals[i-from],
+// the median's bin in out[i] (for odd lengths). The window holds
+// bins[lo:hi] on entry; ends returns its bounds on return.
+func (h *keyWindow) ends(bins []int32, val []float64, hw, lo, hi, from, to int, vals []float64, out []int32) (int, int) {
+	n := len(bins)
+	for i := from; i < to; i++ {
+		for nhi := min(i+hw+1, n); hi < nhi; hi++ {
+			h.add(bins[hi])
+		}
+		for nlo := max(i-hw, 0); lo < nlo; lo++ {
+			h.remove(bins[lo])
+		}
+		t := int32(hi-lo) / 2
+		out[i] = h.at(t)
+		vals[i-from] = val[out[i]]
+		if (hi-lo)%2 == 0 {
+			vals[i-from] = (val[h.at(t-1)] + val[h.at(t)]) / 2
+		}
+	}
+	return lo, hi
+}
+
 // keyValues returns the keys minus their least (bins) and each bin's
 // value, NaN for a bin no sample has; ok is false unless every x is a
 // number, equal samples have equal keys and the values are a strictly
