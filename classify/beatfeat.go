@@ -252,9 +252,9 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 		for j, off := range qrsOffsets {
 			s[j] = sampleAt(x, p+int64(math.Round(off*fs)))
 		}
-		for k := p - int64(0.05*fs); k <= p+int64(0.1*fs); k++ {
-			if v := sampleAt(x, k); !math.IsNaN(v) {
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
+		for _, v := range span(x, p-int64(0.05*fs), p+int64(0.1*fs)) {
+			if v == v { // (min and max as math.Min and math.Max)
+				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
 		shapes[i], amps[i] = s, hi-lo
@@ -268,12 +268,40 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 				col = append(col, v)
 			}
 		}
-		slices.Sort(col)
-		medShape[j] = quantileSorted(col, 0.5)
+		medShape[j] = sortedMedian(col)
 	}
-	ampSorted := slices.Clone(amps)
-	slices.Sort(ampSorted)
-	return shapes, amps, medShape, quantileSorted(ampSorted, 0.5)
+	return shapes, amps, medShape, sortedMedian(slices.Clone(amps))
+}
+
+// span returns the samples of x from a to b (inclusive) that x has.
+func span(x []float64, a, b int64) []float64 {
+	a, b = max(a, 0), min(b+1, int64(len(x)))
+	if a >= b {
+		return nil
+	}
+	return x[a:b]
+}
+
+// sortedMedian returns quantileSorted(s, 0.5) of s sorted, reordering s:
+// the two middle ranks found by selection (selectKth, on a copy), or by
+// sorting s when it holds NaN or a middle value is zero (a sort places
+// -0 and +0 by their order in s: so the result is the same bit for bit).
+func sortedMedian(s []float64) float64 {
+	n := len(s)
+	if n < 3 || slices.ContainsFunc(s, func(v float64) bool { return v != v }) {
+		slices.Sort(s)
+		return quantileSorted(s, 0.5)
+	}
+	i := int(0.5 * float64(n-1))
+	w := slices.Clone(s)
+	a := selectKth(w, i)
+	b := slices.Min(w[i+1:])
+	if a == 0 || b == 0 {
+		slices.Sort(s)
+		return quantileSorted(s, 0.5)
+	}
+	f := 0.5*float64(n-1) - float64(i)
+	return a*(1-f) + b*f // as quantileSorted
 }
 
 // qrsWidthEnergy returns the QRS width of the beat at p, in samples: how
@@ -281,15 +309,15 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 // -50..+100 ms; and the energy over that window.
 func qrsWidthEnergy(x []float64, fs float64, p int64) (w int, e float64) {
 	peak := 0.0
-	lo, hi := p-int64(0.05*fs), p+int64(0.1*fs)
-	for k := lo; k <= hi; k++ {
-		if a := math.Abs(sampleAt(x, k)); !math.IsNaN(a) {
-			peak = math.Max(peak, a)
+	win := span(x, p-int64(0.05*fs), p+int64(0.1*fs)) // NaN outside x: neither counted nor summed
+	for _, v := range win {
+		if a := math.Abs(v); a == a {
+			peak = max(peak, a) // as math.Max
 			e += a * a
 		}
 	}
-	for k := lo; k <= hi; k++ {
-		if math.Abs(sampleAt(x, k)) >= peak/2 {
+	for _, v := range win {
+		if math.Abs(v) >= peak/2 {
 			w++
 		}
 	}

@@ -3,6 +3,7 @@ package classify
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -38,6 +39,34 @@ func TestPredictRows(t *testing.T) {
 			if j := sameBits(got[i*3:i*3+3], m.Scores(nil, x)); j >= 0 {
 				t.Fatalf("%s: row %d class %d: %v, Scores gives %v", name, i, j, got[i*3:i*3+3], m.Scores(nil, x))
 			}
+		}
+	}
+}
+
+// TestSortedMedian compares sortedMedian with quantileSorted of the sorted
+// values, bit for bit, on values with ties, zeros of both signs,
+// infinities and NaN, of every length up to 40.
+func TestSortedMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	pool := []float64{0, math.Copysign(0, -1), 1, -1, 2.5, math.Inf(1), math.Inf(-1), 1e-300}
+	for trial := range 4000 {
+		n := trial % 41
+		s := make([]float64, n)
+		for i := range s {
+			switch {
+			case trial%3 == 0:
+				s[i] = pool[rng.IntN(len(pool))]
+			case trial%97 == 1 && i == 0:
+				s[i] = math.NaN()
+			default:
+				s[i] = float64(rng.IntN(7)) - 3 + rng.Float64()*float64(trial%2)
+			}
+		}
+		sorted := append([]float64(nil), s...)
+		slices.Sort(sorted)
+		want := quantileSorted(sorted, 0.5)
+		if got := sortedMedian(append([]float64(nil), s...)); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%v: sortedMedian %v, want %v", s, got, want)
 		}
 	}
 }
