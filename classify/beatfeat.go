@@ -65,8 +65,9 @@ func baselineWidths(fs float64) (w1, w2 int) {
 // keys (keyWindow) rather than in sorted windows. Where the second
 // filter's window reaches the first's shrunken windows at either end
 // (whose even lengths average two samples: values with no key), the
-// sorted windows of medianFilter finish the job. It returns false and
-// leaves x alone when the keys do not fit (keyValues) or x is too short.
+// sorted windows of medianFilter finish the job. The keys are
+// overwritten. It returns false and leaves x alone when the keys do not
+// fit (keyValues) or x is too short.
 func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
 	w1, w2 := baselineWidths(fs)
 	h1, h2 := w1/2, w2/2
@@ -74,10 +75,11 @@ func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
 	if n < 2*edge {
 		return false
 	}
-	bins, val, ok := keyValues(x, key)
+	val, ok := keyValues(x, key)
 	if !ok {
 		return false
 	}
+	bins := key
 	// The first filter: the bins of its medians where its window has its
 	// full length (b1), and the values of the first and last edge.
 	b1 := make([]int32, n)

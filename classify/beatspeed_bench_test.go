@@ -103,15 +103,15 @@ func BenchmarkClassifyRecordBeats(b *testing.B) {
 // samples (keyed medians), what ReadBeatSignal adds to reading.
 func BenchmarkRemoveBaselineKeyed(b *testing.B) {
 	path, _ := benchDetected(b)
-	rec, sig, err := readSignalRecord(path)
+	key, x0, fs, err := readFirstECG(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	x0, key, fs := rec.Physical(sig), rec.Digital(sig), rec.Header.Fs
-	x := make([]float64, len(x0))
+	x, k := make([]float64, len(x0)), make([]int32, len(key))
 	for b.Loop() {
 		copy(x, x0)
-		if !removeBaselineKeyed(x, key, fs) {
+		copy(k, key)
+		if !removeBaselineKeyed(x, k, fs) {
 			b.Fatal("keys refused")
 		}
 	}

@@ -65,16 +65,6 @@ func ReadImage(path string) (image.Image, error) {
 // archive's window records) in physical units, and its sampling frequency.
 // A rate outside the beat detector's is an error wrapping beats.ErrRate.
 func ReadSignal(path string) ([]float64, float64, error) {
-	rec, sig, err := readSignalRecord(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	return rec.Physical(sig), rec.Header.Fs, nil
-}
-
-// readSignalRecord reads the WFDB record at path as ReadSignal does and
-// returns it with the index of its first ECG signal.
-func readSignalRecord(path string) (*wfdb.Record, int, error) {
 	h, err := wfdb.ReadHeader(path)
 	if err != nil {
 		return nil, 0, err
@@ -89,7 +79,7 @@ func readSignalRecord(path string) (*wfdb.Record, int, error) {
 	if rec.NumSignals() == 0 || rec.NumFrames() == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	return rec, signal.FirstECG(wfdb.Descriptions(rec.Header.Signals)), nil
+	return rec.Physical(signal.FirstECG(wfdb.Descriptions(rec.Header.Signals))), rec.Header.Fs, nil
 }
 
 // ManifestExtra returns the manifest values a model may use as features

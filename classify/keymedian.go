@@ -97,40 +97,40 @@ func (h *keyWindow) ends(bins []int32, val []float64, hw, lo, hi, from, to int, 
 	return lo, hi
 }
 
-// keyValues returns the keys minus their least (bins) and each bin's
-// value, NaN for a bin no sample has; ok is false unless every x is a
-// number, equal samples have equal keys and the values are a strictly
-// increasing or strictly decreasing function of the keys, over at most
-// maxKeySpan bins.
-func keyValues(x []float64, key []int32) (bins []int32, val []float64, ok bool) {
+// keyValues turns the keys into bins, in place (the keys minus their
+// least), and returns each bin's value, NaN for a bin no sample has; ok
+// is false unless every x is a number, equal samples have equal keys and
+// the values are a strictly increasing or strictly decreasing function
+// of the keys, over at most maxKeySpan bins (the keys may then be part
+// turned).
+func keyValues(x []float64, key []int32) (val []float64, ok bool) {
 	if len(key) != len(x) || len(x) == 0 {
-		return nil, nil, false
+		return nil, false
 	}
 	lo, hi := key[0], key[0]
 	for _, k := range key {
 		lo, hi = min(lo, k), max(hi, k)
 	}
 	if int64(hi)-int64(lo) >= maxKeySpan {
-		return nil, nil, false
+		return nil, false
 	}
 	val = make([]float64, int(hi-lo)+1)
 	for i := range val {
 		val[i] = math.NaN()
 	}
-	bins = make([]int32, len(key))
 	for i, k := range key {
 		b, v := k-lo, x[i]
 		switch {
 		case v != v:
-			return nil, nil, false
+			return nil, false
 		case val[b] != val[b]:
 			val[b] = v
 		case math.Float64bits(val[b]) != math.Float64bits(v):
-			return nil, nil, false
+			return nil, false
 		}
-		bins[i] = b
+		key[i] = b
 	}
-	return bins, val, strictlyMonotone(val)
+	return val, strictlyMonotone(val)
 }
 
 // strictlyMonotone reports whether the numbers of val (NaN skipped) are
