@@ -64,12 +64,20 @@ func BenchmarkReadBeatSignal(b *testing.B) {
 	}
 }
 
-func BenchmarkBeatVectors(b *testing.B) {
+// benchSignal returns mitdb 208's signal as ReadBeatSignal reads it, its
+// rate and the samples of its detected beats.
+func benchSignal(b *testing.B) ([]float64, float64, []int64) {
+	b.Helper()
 	path, r := benchDetected(b)
 	x, fs, err := ReadBeatSignal(path)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return x, fs, r
+}
+
+func BenchmarkBeatVectors(b *testing.B) {
+	x, fs, r := benchSignal(b)
 	for b.Loop() {
 		beatVectors(x, fs, r)
 	}
@@ -77,11 +85,7 @@ func BenchmarkBeatVectors(b *testing.B) {
 
 func BenchmarkClassifyBeats(b *testing.B) {
 	m := benchBeatModel(b)
-	path, r := benchDetected(b)
-	x, fs, err := ReadBeatSignal(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	x, fs, r := benchSignal(b)
 	for b.Loop() {
 		if _, err := m.ClassifyBeats(x, fs, r); err != nil {
 			b.Fatal(err)
@@ -120,11 +124,7 @@ func BenchmarkRemoveBaselineKeyed(b *testing.B) {
 // BenchmarkForestRows: the forest's scores of mitdb 208's detected beats.
 func BenchmarkForestRows(b *testing.B) {
 	m := benchBeatModel(b)
-	path, r := benchDetected(b)
-	x, fs, err := ReadBeatSignal(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	x, fs, r := benchSignal(b)
 	X := beatVectors(x, fs, r)
 	var dst []float64
 	for b.Loop() {
