@@ -36,13 +36,29 @@ func (m *Model) ClassifyBeats(x []float64, fs float64, r []int64) (*BeatClasses,
 		return nil, err
 	}
 	bc := &BeatClasses{Labels: m.Info.Labels, Class: make([]int, len(r)), Score: make([]float64, len(r))}
-	var p []float64
-	for i, v := range beatVectors(x, fs, r) {
-		p = m.Scores(p, v)
+	k := len(bc.Labels)
+	all := m.scoreRowsFlat(beatVectors(x, fs, r))
+	for i := range bc.Class {
+		p := all[i*k : i*k+k]
 		c := argmax(p)
 		bc.Class[i], bc.Score[i] = c, p[c]
 	}
 	return bc, nil
+}
+
+// scoreRowsFlat returns the class scores (Scores) of every row of X, row
+// i at [i*k:(i+1)*k] for k labels; a forest's trees are walked in the
+// outer loop (Forest.predictRows), with the same scores.
+func (m *Model) scoreRowsFlat(X [][]float64) []float64 {
+	if m.forest != nil {
+		return m.forest.predictRows(nil, X)
+	}
+	k := len(m.Info.Labels)
+	out := make([]float64, len(X)*k)
+	for i, x := range X {
+		m.Scores(out[i*k:(i+1)*k:(i+1)*k], x)
+	}
+	return out
 }
 
 // ClassifyRecordBeats classifies the beats at samples r of the WFDB

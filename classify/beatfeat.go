@@ -42,13 +42,71 @@ const localBeats = 10
 // RemoveBaseline returns x minus its baseline, estimated with a 200 ms
 // median filter followed by a 600 ms median filter (de Chazal 2004).
 func RemoveBaseline(x []float64, fs float64) []float64 {
-	b := medianFilter(x, int(math.Round(0.2*fs))|1)
-	b = medianFilter(b, int(math.Round(0.6*fs))|1)
+	w1, w2 := baselineWidths(fs)
+	b := medianFilter(x, w1)
+	b = medianFilter(b, w2)
 	out := make([]float64, len(x))
 	for i := range x {
 		out[i] = x[i] - b[i]
 	}
 	return out
+}
+
+// baselineWidths returns the odd widths, in samples, of RemoveBaseline's
+// two median filters at fs Hz.
+func baselineWidths(fs float64) (w1, w2 int) {
+	return int(math.Round(0.2*fs)) | 1, int(math.Round(0.6*fs)) | 1
+}
+
+// removeBaselineKeyed subtracts from x in place its baseline as
+// RemoveBaseline estimates it, with the same values bit for bit, given
+// keys that x is a strictly monotone function of (the digital samples
+// whose physical values x holds): the medians are found among counts of
+// keys (keyWindow) rather than in sorted windows. Where the second
+// filter's window reaches the first's shrunken windows at either end
+// (whose even lengths average two samples: values with no key), the
+// sorted windows of medianFilter finish the job. The keys are
+// overwritten. It returns false and leaves x alone when the keys do not
+// fit (keyValues) or x is too short.
+func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
+	w1, w2 := baselineWidths(fs)
+	h1, h2 := w1/2, w2/2
+	n, edge := len(x), h1+2*h2+1 // the samples of b1 the ends need
+	if n < 2*edge {
+		return false
+	}
+	val, ok := keyValues(x, key)
+	if !ok {
+		return false
+	}
+	bins := key
+	// The first filter: the bins of its medians where its window has its
+	// full length (b1), and the values of the first and last edge.
+	b1 := make([]int32, n)
+	head, tail := make([]float64, edge), make([]float64, edge)
+	h := keyWindow{cnt: make([]int32, len(val))}
+	lo, _ := h.ends(bins, val, h1, 0, 0, 0, edge, head, b1)
+	h.remove(bins[lo])
+	h.slide(bins, h1, edge, n-edge, b1)
+	h.ends(bins, val, h1, n-edge-h1, n-edge+h1, n-edge, n, tail, b1)
+	// The second, where its window holds only full first windows; its
+	// bins go where the first filter's input was.
+	clear(h.cnt)
+	h.m, h.below = 0, 0
+	for _, b := range b1[h1 : h1+2*h2] {
+		h.add(b)
+	}
+	h.slide(b1, h2, h1+h2, n-h1-h2, bins)
+	for i := h1 + h2; i < n-h1-h2; i++ {
+		x[i] -= val[bins[i]]
+	}
+	for i, b := range medianFilter(head, w2)[:h1+h2] {
+		x[i] -= b
+	}
+	for i, b := range medianFilter(tail, w2)[edge-h1-h2:] {
+		x[n-h1-h2+i] -= b
+	}
+	return true
 }
 
 // medianFilter returns the running median of x over an odd window w,
@@ -196,9 +254,9 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 		for j, off := range qrsOffsets {
 			s[j] = sampleAt(x, p+int64(math.Round(off*fs)))
 		}
-		for k := p - int64(0.05*fs); k <= p+int64(0.1*fs); k++ {
-			if v := sampleAt(x, k); !math.IsNaN(v) {
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
+		for _, v := range span(x, p-int64(0.05*fs), p+int64(0.1*fs)) {
+			if v == v { // (min and max as math.Min and math.Max)
+				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
 		shapes[i], amps[i] = s, hi-lo
@@ -212,12 +270,40 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 				col = append(col, v)
 			}
 		}
-		slices.Sort(col)
-		medShape[j] = quantileSorted(col, 0.5)
+		medShape[j] = sortedMedian(col)
 	}
-	ampSorted := slices.Clone(amps)
-	slices.Sort(ampSorted)
-	return shapes, amps, medShape, quantileSorted(ampSorted, 0.5)
+	return shapes, amps, medShape, sortedMedian(slices.Clone(amps))
+}
+
+// span returns the samples of x from a to b (inclusive) that x has.
+func span(x []float64, a, b int64) []float64 {
+	a, b = max(a, 0), min(b+1, int64(len(x)))
+	if a >= b {
+		return nil
+	}
+	return x[a:b]
+}
+
+// sortedMedian returns quantileSorted(s, 0.5) of s sorted, reordering s:
+// the two middle ranks found by selection (selectKth, on a copy), or by
+// sorting s when it holds NaN or a middle value is zero (a sort places
+// -0 and +0 by their order in s: so the result is the same bit for bit).
+func sortedMedian(s []float64) float64 {
+	n := len(s)
+	if n < 3 || slices.ContainsFunc(s, func(v float64) bool { return v != v }) {
+		slices.Sort(s)
+		return quantileSorted(s, 0.5)
+	}
+	i := int(0.5 * float64(n-1))
+	w := slices.Clone(s)
+	a := selectKth(w, i)
+	b := slices.Min(w[i+1:])
+	if a == 0 || b == 0 {
+		slices.Sort(s)
+		return quantileSorted(s, 0.5)
+	}
+	f := 0.5*float64(n-1) - float64(i)
+	return a*(1-f) + b*f // as quantileSorted
 }
 
 // qrsWidthEnergy returns the QRS width of the beat at p, in samples: how
@@ -225,15 +311,15 @@ func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, m
 // -50..+100 ms; and the energy over that window.
 func qrsWidthEnergy(x []float64, fs float64, p int64) (w int, e float64) {
 	peak := 0.0
-	lo, hi := p-int64(0.05*fs), p+int64(0.1*fs)
-	for k := lo; k <= hi; k++ {
-		if a := math.Abs(sampleAt(x, k)); !math.IsNaN(a) {
-			peak = math.Max(peak, a)
+	win := span(x, p-int64(0.05*fs), p+int64(0.1*fs)) // NaN outside x: neither counted nor summed
+	for _, v := range win {
+		if a := math.Abs(v); a == a {
+			peak = max(peak, a) // as math.Max
 			e += a * a
 		}
 	}
-	for k := lo; k <= hi; k++ {
-		if math.Abs(sampleAt(x, k)) >= peak/2 {
+	for _, v := range win {
+		if math.Abs(v) >= peak/2 {
 			w++
 		}
 	}

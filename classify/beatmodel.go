@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/datasets/signal"
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/pool"
 )
@@ -225,11 +227,48 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 // at path: its first ECG signal (ReadSignal) in mV, invalid samples
 // filled and the baseline removed (RemoveBaseline); and its rate in Hz.
 func ReadBeatSignal(path string) ([]float64, float64, error) {
-	x, fs, err := ReadSignal(path)
+	key, x, fs, err := readFirstECG(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	return RemoveBaseline(fillInvalid(x), fs), fs, nil
+	if !removeBaselineKeyed(x, key, fs) {
+		x = RemoveBaseline(fillInvalid(x), fs)
+	}
+	return x, fs, nil
+}
+
+// readFirstECG reads the signal ReadSignal reads, a chunk at a time
+// (wfdb.Header.ReadChunks, keeping that signal alone): its digital
+// samples, its physical values (as ReadSignal's) and its rate.
+func readFirstECG(path string) (key []int32, x []float64, fs float64, err error) {
+	h, err := wfdb.ReadHeader(path)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := beats.CheckRate(h.Fs); err != nil { // the features find beats
+		return nil, nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if n := min(max(h.NSamples, 0), 1<<24); n > 0 { // the header's length, a hint
+		key, x = make([]int32, 0, n), make([]float64, 0, n)
+	}
+	sig := -1
+	err = h.ReadChunks(0, -1, func(c *wfdb.Record) error {
+		if c.NumSignals() == 0 {
+			return nil
+		}
+		if sig < 0 {
+			sig, fs = signal.FirstECG(wfdb.Descriptions(c.Header.Signals)), c.Header.Fs
+		}
+		key, x = append(key, c.Digital(sig)...), c.AppendPhysical(x, sig)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if len(x) == 0 {
+		return nil, nil, 0, fmt.Errorf("%s: record has no samples", path)
+	}
+	return key, x, fs, nil
 }
 
 // BeatTrainOptions are the settings of TrainBeats.

@@ -166,6 +166,32 @@ func (f *Forest) PredictProba(dst []float64, x []float64) []float64 {
 	return dst
 }
 
+// predictRows writes the class probabilities of every row of X into dst
+// (row i at dst[i*NumClasses:]), the same values as PredictProba row by
+// row (each row adds the trees in the same order), and returns it; dst
+// is reused when long enough. The trees are the outer loop, so that a
+// tree stays in cache for all the rows.
+func (f *Forest) predictRows(dst []float64, X [][]float64) []float64 {
+	k := f.NumClasses
+	dst = slices.Grow(dst[:0], len(X)*k)[:len(X)*k]
+	clear(dst)
+	for ti := range f.Trees {
+		t := &f.Trees[ti]
+		for i, x := range X {
+			d := dst[i*k : i*k+k]
+			for c, p := range t.leafProbs(x, k) {
+				d[c] += float64(p)
+			}
+		}
+	}
+	if n := len(f.Trees); n > 0 {
+		for i := range dst {
+			dst[i] /= float64(n)
+		}
+	}
+	return dst
+}
+
 // binned is the training matrix cut into quantile bins, column-major.
 type binned struct {
 	n, nf int

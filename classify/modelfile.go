@@ -357,13 +357,16 @@ func (l *modelReader) tree(ti int, k, nf uint32, check leafCheck) (Tree, error) 
 	if b, err = l.read(int(nn)*20+int(nl)*int(k)*4, fmt.Sprintf("tree %d", ti)); err != nil {
 		return Tree{}, err
 	}
-	r = &reader{b: b}
+	// b holds every node and leaf (read checked its length): decoded in
+	// place, without a length check per value.
+	le := binary.LittleEndian
 	t := Tree{Feature: make([]int32, nn), Threshold: make([]float64, nn), Left: make([]int32, nn), Right: make([]int32, nn), Leaf: make([]float32, int(nl)*int(k))}
 	for i := range t.Feature {
-		t.Feature[i] = int32(r.u32(""))
-		t.Threshold[i] = math.Float64frombits(r.u64(""))
-		t.Left[i] = int32(r.u32(""))
-		t.Right[i] = int32(r.u32(""))
+		node := b[i*20 : i*20+20]
+		t.Feature[i] = int32(le.Uint32(node))
+		t.Threshold[i] = math.Float64frombits(le.Uint64(node[4:]))
+		t.Left[i] = int32(le.Uint32(node[12:]))
+		t.Right[i] = int32(le.Uint32(node[16:]))
 		switch {
 		case t.Feature[i] < 0:
 			if t.Feature[i] != -1 || t.Left[i] < 0 || uint32(t.Left[i]) >= nl {
@@ -376,8 +379,9 @@ func (l *modelReader) tree(ti int, k, nf uint32, check leafCheck) (Tree, error) 
 			}
 		}
 	}
+	leaves := b[int(nn)*20:]
 	for i := range t.Leaf {
-		p := math.Float32frombits(r.u32(""))
+		p := math.Float32frombits(le.Uint32(leaves[i*4:]))
 		if !check.ok(p) {
 			return Tree{}, formatErr("tree %d: %s %v", ti, check.what, p)
 		}
