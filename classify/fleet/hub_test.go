@@ -1,0 +1,260 @@
+package fleet
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecgkit/ecg/classify/stream"
+	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
+)
+
+// scoring is a quick configuration that alerts on the synthetic AF of
+// datasets/synth with the embedded model.
+func scoring(t testing.TB) stream.Config {
+	t.Helper()
+	m, err := defaultmodel.Load("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stream.Config{Window: 30, Hop: 5, Model: m, AlertThreshold: 0.5, AlertWindows: 2,
+		Normal: []string{"N", "NSR", "normal"}, Now: func() time.Time { return time.Unix(0, 0) }}
+}
+
+func signal(t testing.TB, rhythm string, fs, seconds float64, seed int64) []float64 {
+	t.Helper()
+	r, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, Duration: seconds, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.MV
+}
+
+// collector keeps events per device, as JSON without the wall time.
+type collector struct {
+	mu     sync.Mutex
+	events map[string][]string
+}
+
+func newCollector() *collector { return &collector{events: map[string][]string{}} }
+
+func (c *collector) emit(device string, e stream.Event) {
+	e.Wall = time.Time{}
+	b, err := json.Marshal(e)
+	if err != nil {
+		panic(err)
+	}
+	c.mu.Lock()
+	c.events[device] = append(c.events[device], string(b))
+	c.mu.Unlock()
+}
+
+func (c *collector) of(device, typ string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, e := range c.events[device] {
+		if typ == "" || strings.HasPrefix(e, `{"type":"`+typ+`"`) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// send feeds x to the hub as messages of n samples.
+func send(t testing.TB, h *Hub, device string, x []float64, n int, fs float64) {
+	t.Helper()
+	for i := 0; i < len(x); i += n {
+		m := Message{Device: device, ECG: x[i:min(i+n, len(x))], Fs: fs}
+		for {
+			err := h.Ingest(m, time.Now())
+			if errors.Is(err, ErrQueueFull) {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+}
+
+// TestHubScoresAsStream: a device in the hub gets the events `ecg stream`
+// gives for the same samples, device id aside.
+func TestHubScoresAsStream(t *testing.T) {
+	x := signal(t, synth.AFib, 250, 60, 1)
+	cfg := scoring(t)
+	var want []string
+	sc := cfg
+	sc.Fs = 250
+	sc.Emit = func(e stream.Event) {
+		e.Wall = time.Time{}
+		b, _ := json.Marshal(e)
+		want = append(want, string(b))
+	}
+	st, err := stream.New(stream.InputOptions{}, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []byte
+	for _, v := range x {
+		text = strconv.AppendFloat(text, v, 'g', -1, 64)
+		text = append(text, '\n')
+	}
+	st.Write(text)
+	st.Close()
+
+	c := newCollector()
+	// RateFactor: faster than real time.
+	h, err := New(Config{Score: cfg, Emit: c.emit, RateFactor: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, h, "w1", x, 25, 250)
+	h.Close()
+	got := c.of("w1", "")
+	if len(got) != len(want) {
+		t.Fatalf("%d events, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if g := strings.Replace(got[i], `"device":"w1",`, "", 1); g != want[i] {
+			t.Fatalf("event %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
+	}
+	if len(c.of("w1", "alert")) == 0 {
+		t.Error("no alert for AF")
+	}
+}
+
+// TestDevicesIsolated: a device sending garbage and one flooding do not
+// change the events of the others.
+func TestDevicesIsolated(t *testing.T) {
+	cfg := scoring(t)
+	c := newCollector()
+	h, err := New(Config{Score: cfg, Emit: c.emit, RateFactor: 1000, Queue: 4}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	af := signal(t, synth.AFib, 250, 60, 2)
+	nsr := signal(t, synth.Normal, 360, 60, 3)
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); send(t, h, "af-1", af, 50, 250) }()
+	go func() { defer wg.Done(); send(t, h, "nsr-1", nsr, 36, 360) }()
+	go func() {
+		defer wg.Done()
+		for k := range 2000 {
+			// Out of range rate, then a flood over a tiny queue.
+			h.Ingest(Message{Device: "junk", ECG: []float64{float64(k)}, Fs: 5}, time.Now())
+		}
+	}()
+	wg.Wait()
+	h.Close()
+	if n := len(c.of("af-1", "alert")); n == 0 {
+		t.Error("no alert for the AF device")
+	}
+	if a := c.of("nsr-1", "alert"); len(a) != 0 {
+		t.Errorf("alerts for the normal device: %v", a)
+	}
+	if w := c.of("nsr-1", "window"); len(w) != 7 {
+		t.Errorf("%d windows for the normal device, want 7", len(w))
+	}
+	if e := c.of("junk", ""); len(e) != 0 {
+		t.Errorf("events for the junk device: %v", e[:min(3, len(e))])
+	}
+	if got := counter(t, h.Metrics(), "ecg_messages_rejected_total", "no_rate"); got == 0 {
+		t.Error("the junk device's messages were not counted as rejected")
+	}
+}
+
+// TestIdleExpiry: a silent device is closed (status "end") and its series
+// leave the metrics.
+func TestIdleExpiry(t *testing.T) {
+	c := newCollector()
+	cfg := scoring(t)
+	cfg.Model = nil
+	h, err := New(Config{Score: cfg, Emit: c.emit, Idle: 300 * time.Millisecond, RateFactor: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	send(t, h, "d1", signal(t, synth.Normal, 250, 5, 4), 25, 250)
+	deadline := time.Now().Add(5 * time.Second)
+	for h.Devices() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if h.Devices() != 0 {
+		t.Fatal("device not expired")
+	}
+	time.Sleep(50 * time.Millisecond)
+	st := c.of("d1", "status")
+	if len(st) == 0 || !strings.Contains(st[len(st)-1], `"input":"end"`) {
+		t.Errorf("last status %v, want input end", st)
+	}
+	if s := gather(t, h.Metrics()); strings.Contains(s, `device="d1"`) {
+		t.Error("the expired device's series are still there")
+	}
+}
+
+// TestCaps: the fleet's device cap and the memory cap per device.
+func TestCaps(t *testing.T) {
+	cfg := scoring(t)
+	cfg.Model = nil
+	h, err := New(Config{Score: cfg, MaxDevices: 2, MaxDeviceBytes: 2 << 20, RateFactor: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for k := range 3 {
+		err := h.Ingest(Message{Device: fmt.Sprint("d", k), ECG: []float64{0}, Fs: 250}, time.Now())
+		if want := k == 2; errors.Is(err, ErrDevicesCap) != want {
+			t.Errorf("device %d: %v", k, err)
+		}
+	}
+	if err := h.Ingest(Message{Device: "bad/id", ECG: []float64{0}}, time.Now()); !errors.Is(err, ErrBadDevice) {
+		t.Errorf("bad id: %v", err)
+	}
+	// A one-hour window at 1 kHz is beyond 2 MiB: refused when the rate
+	// is known, in the device's goroutine.
+	cfg.Window, cfg.Hop = 3600, 10
+	h2, err := New(Config{Score: cfg, MaxDeviceBytes: 2 << 20}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2.Ingest(Message{Device: "big", ECG: []float64{0}, Fs: 1000}, time.Now())
+	h2.Close()
+	if got := counter(t, h2.Metrics(), "ecg_messages_rejected_total", "memory_cap"); got != 1 {
+		t.Errorf("memory_cap rejections %g, want 1", got)
+	}
+}
+
+// TestRateFromTimestamps: without fs or --fs, two messages' timestamps
+// (in ms here) tell the rate.
+func TestRateFromTimestamps(t *testing.T) {
+	c := newCollector()
+	cfg := scoring(t)
+	cfg.Model = nil
+	h, err := New(Config{Score: cfg, Emit: c.emit, RateFactor: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := signal(t, synth.Normal, 250, 4, 5)
+	for i := 0; i < len(x); i += 50 {
+		ts := 1.7e12 + float64(i)*4 // ms
+		if err := h.Ingest(Message{Device: "t1", ECG: x[i : i+50], TS: ts, HasTS: true}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close()
+	st := c.of("t1", "status")
+	if len(st) == 0 || !strings.Contains(st[len(st)-1], `"fs":250`) || !strings.Contains(st[len(st)-1], `"samples":1000`) {
+		t.Errorf("status %v, want fs 250 and 1000 samples", st)
+	}
+}
