@@ -55,7 +55,10 @@ func (d *device) run() {
 			}
 		case "connected":
 			if d.st != nil {
+				// Reset drops the next line as possibly partial:
+				// ours are whole, so that line is an empty one.
 				d.st.Reset()
+				d.st.Write([]byte{'\n'})
 			}
 		default:
 			d.cur = it.received

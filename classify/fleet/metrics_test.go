@@ -26,8 +26,8 @@ func gather(t testing.TB, m *Metrics) string {
 	return b.String()
 }
 
-// counter returns the value of the series of name whose one label has
-// value (0 when absent).
+// counter returns the value of the series of name with a label of that
+// value, or with no label when value is "" (0 when absent).
 func counter(t testing.TB, m *Metrics, name, value string) float64 {
 	t.Helper()
 	mfs, err := m.Registry().Gather()
@@ -39,14 +39,17 @@ func counter(t testing.TB, m *Metrics, name, value string) float64 {
 			continue
 		}
 		for _, s := range mf.GetMetric() {
+			match := value == "" && len(s.GetLabel()) == 0
 			for _, l := range s.GetLabel() {
-				if l.GetValue() == value {
-					if s.GetCounter() != nil {
-						return s.GetCounter().GetValue()
-					}
-					return s.GetGauge().GetValue()
-				}
+				match = match || l.GetValue() == value
 			}
+			if !match {
+				continue
+			}
+			if s.GetCounter() != nil {
+				return s.GetCounter().GetValue()
+			}
+			return s.GetGauge().GetValue()
 		}
 	}
 	return 0

@@ -124,8 +124,13 @@ func (c *MQTT) onConnect(cl mqtt.Client) {
 	c.hub.metrics.Connected(true)
 	tok := cl.Subscribe(c.opt.Topic, 1, c.onMessage)
 	go func() {
-		if tok.WaitTimeout(10*time.Second) && tok.Error() != nil {
+		switch {
+		case !tok.WaitTimeout(10 * time.Second):
+			c.opt.Log(fmt.Sprintf("mqtt: subscribe %s: no answer in 10 s", c.opt.Topic))
+		case tok.Error() != nil:
 			c.opt.Log(fmt.Sprintf("mqtt: subscribe %s: %v", c.opt.Topic, tok.Error()))
+		default:
+			c.opt.Log(fmt.Sprintf("mqtt: subscribed to %s", c.opt.Topic))
 		}
 	}()
 	c.hub.Mark("connected")
