@@ -251,7 +251,9 @@ func TestMQTTBrokerRestart(t *testing.T) {
 		t.Fatal("no events before the restart")
 	}
 	b.stop()
-	if !waitFor(5*time.Second, func() bool { return counter(t, h.Metrics(), "ecg_mqtt_connected", "") == 0 && !client.client.IsConnectionOpen() }) {
+	if !waitFor(5*time.Second, func() bool {
+		return counter(t, h.Metrics(), "ecg_mqtt_connected", "") == 0 && !client.client.IsConnectionOpen()
+	}) {
 		t.Fatal("the client did not notice the broker going")
 	}
 	b.start()
