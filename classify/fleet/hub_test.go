@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -256,5 +257,47 @@ func TestRateFromTimestamps(t *testing.T) {
 	st := c.of("t1", "status")
 	if len(st) == 0 || !strings.Contains(st[len(st)-1], `"fs":250`) || !strings.Contains(st[len(st)-1], `"samples":1000`) {
 		t.Errorf("status %v, want fs 250 and 1000 samples", st)
+	}
+}
+
+// BenchmarkDeviceSecond measures the hub's cost of one second of one
+// device's signal at 250 Hz in messages of 25 samples, scored as `ecg
+// stream` scores by default (60 s windows every 10 s, the embedded model):
+// one core holds 1e9 / (ns/op) such devices.
+func BenchmarkDeviceSecond(b *testing.B) {
+	m, err := defaultmodel.Load("default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := signal(b, synth.AFib, 250, 600, 1)
+	msgs := make([]Message, 0, len(x)/25)
+	for i := 0; i < len(x); i += 25 {
+		msgs = append(msgs, Message{Device: "b1", ECG: x[i : i+25], Fs: 250})
+	}
+	var windows atomic.Int64
+	count := func(_ string, e stream.Event) {
+		if e.Type == stream.EventWindow {
+			windows.Add(1)
+		}
+	}
+	h, err := New(Config{Score: stream.Config{Model: m}, RateFactor: 1e6, Queue: 64, Emit: count}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		// One second: 10 messages, cycling through 10 minutes of signal.
+		for k := range 10 {
+			msg := msgs[(i*10+k)%len(msgs)]
+			for errors.Is(h.Ingest(msg, time.Now()), ErrQueueFull) {
+				time.Sleep(10 * time.Microsecond)
+			}
+		}
+	}
+	h.Close()
+	if want := int64(b.N-60)/10 + 1; b.N > 60 && windows.Load() < want {
+		b.Fatalf("%d windows scored, want %d", windows.Load(), want)
 	}
 }
