@@ -26,6 +26,7 @@ type device struct {
 	id    string
 	hub   *Hub
 	queue chan item
+	view  *view // for the dashboard, guarded by its own lock
 
 	// guarded by hub.mu
 	lastSeen time.Time
@@ -193,6 +194,7 @@ func (d *device) feed(x []float64) {
 		b = append(b, '\n')
 	}
 	d.line = b
+	d.view.push(x, d.fs)
 	if err := d.st.Write(b); err != nil && !errors.Is(err, stream.ErrNoRate) {
 		d.hub.errorf("device %s: %v", d.id, err)
 	}

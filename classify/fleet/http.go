@@ -19,7 +19,8 @@ type Server struct {
 	Token string
 	// MaxBody bounds a request body in bytes (0: 1 MiB).
 	MaxBody int64
-	// Dashboard, when not nil, serves GET / and what it needs.
+	// Dashboard, when not nil, serves GET / and what it needs (a
+	// *Dashboard).
 	Dashboard http.Handler
 }
 

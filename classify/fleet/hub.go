@@ -163,7 +163,7 @@ func (h *Hub) ingest(m Message, received time.Time) error {
 		if len(h.devices) >= h.cfg.MaxDevices {
 			return fmt.Errorf("%w: device %s: %d devices already", ErrDevicesCap, m.Device, len(h.devices))
 		}
-		d = &device{id: m.Device, hub: h, queue: make(chan item, h.cfg.Queue), tokensAt: now}
+		d = &device{id: m.Device, hub: h, queue: make(chan item, h.cfg.Queue), tokensAt: now, view: newView()}
 		d.tokens = h.burst(d)
 		h.devices[m.Device] = d
 		h.metrics.devices.Set(float64(len(h.devices)))
@@ -281,6 +281,7 @@ func (h *Hub) Close() {
 // emit passes a device's event on, after the metrics.
 func (h *Hub) emit(d *device, e stream.Event) {
 	h.metrics.event(d.id, e, h.cfg.Now().Sub(d.cur))
+	d.view.event(e)
 	if h.cfg.Emit != nil {
 		h.cfg.Emit(d.id, withDevice(d.id, e))
 	}

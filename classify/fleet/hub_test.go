@@ -301,3 +301,32 @@ func BenchmarkDeviceSecond(b *testing.B) {
 		b.Fatalf("%d windows scored, want %d", windows.Load(), want)
 	}
 }
+
+// TestViews: the dashboard's views, devices in alert first, traces at
+// TraceHz with only new points after the first call.
+func TestViews(t *testing.T) {
+	h, err := New(Config{Score: scoring(t), RateFactor: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, h, "b-nsr", signal(t, synth.Normal, 250, 40, 30), 50, 250)
+	send(t, h, "z-af", signal(t, synth.AFib, 250, 40, 31), 50, 250)
+	waitFor(5*time.Second, func() bool { v := h.Views(nil); return len(v) == 2 && v[0].Seq == 2000 && v[1].Seq == 2000 })
+	since := map[string]int64{}
+	v := h.Views(since)
+	if len(v) != 2 || v[0].ID != "z-af" || len(v[0].Alerts) != 1 || v[1].ID != "b-nsr" || len(v[1].Alerts) != 0 {
+		t.Fatalf("views %+v", v)
+	}
+	if len(v[0].Points) != TracePoints || v[0].Seq != 40*TraceHz || v[0].HR == nil || v[0].Label != "AFIB" || v[0].Quality != "ok" {
+		t.Errorf("af view: %d points, seq %d, hr %v, label %q, quality %q", len(v[0].Points), v[0].Seq, v[0].HR, v[0].Label, v[0].Quality)
+	}
+	send(t, h, "z-af", signal(t, synth.AFib, 250, 1, 32), 50, 250)
+	waitFor(5*time.Second, func() bool { return h.Views(nil)[0].Seq == 41*TraceHz })
+	if v := h.Views(since); len(v[0].Points) != TraceHz || len(v[1].Points) != 0 {
+		t.Errorf("second call: %d and %d new points, want %d and 0", len(v[0].Points), len(v[1].Points), TraceHz)
+	}
+	h.Close()
+	if v := h.Views(since); len(v) != 0 || len(since) != 0 {
+		t.Errorf("after Close: %d views, %d remembered", len(v), len(since))
+	}
+}

@@ -216,7 +216,7 @@ func (o *Options) serveHTTP(hub *fleet.Hub, token string, logf func(string)) (st
 		return nil, fmt.Errorf("--listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           (&fleet.Server{Hub: hub, Token: token, MaxBody: 16 * int64(o.MaxMessage)}).Handler(),
+		Handler:           (&fleet.Server{Hub: hub, Token: token, MaxBody: 16 * int64(o.MaxMessage), Dashboard: &fleet.Dashboard{Hub: hub}}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		MaxHeaderBytes:    16 << 10,
@@ -227,7 +227,7 @@ func (o *Options) serveHTTP(hub *fleet.Hub, token string, logf func(string)) (st
 		}
 	}()
 	addr := l.Addr().String()
-	logf("http://" + addr + "/metrics, POST http://" + addr + "/ingest/DEVICE")
+	logf("dashboard http://" + addr + "/, http://" + addr + "/metrics, POST http://" + addr + "/ingest/DEVICE")
 	if o.Ready != nil {
 		o.Ready(addr)
 	}

@@ -151,11 +151,11 @@ func findAddr(s string) string {
 	if i < 0 {
 		return ""
 	}
-	j := strings.Index(s[i:], "/metrics")
+	j := strings.IndexByte(s[i+len("http://"):], '/')
 	if j < 0 {
 		return ""
 	}
-	return s[i : i+j]
+	return s[i : i+len("http://")+j]
 }
 
 func post(t *testing.T, url, body string) int {
