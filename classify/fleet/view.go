@@ -21,7 +21,7 @@ const TracePoints = 10 * TraceHz
 type view struct {
 	mu      sync.Mutex
 	trace   [TracePoints]float32
-	seq     int64 // points pushed so far
+	seq     int64   // points pushed so far
 	step    int     // keep one point for step samples
 	phase   int     // samples of the current step seen
 	peak    float64 // the sample of largest magnitude among them
