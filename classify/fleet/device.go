@@ -121,37 +121,24 @@ func (d *device) process(m Message) {
 	d.feed(m.ECG)
 }
 
-// inferRate returns the rate that the held messages' timestamps give, 0
-// while they do not tell it yet: the first and last timestamp of one
-// message (CSV bodies), or the first timestamps of two messages.
+// inferRate returns the rate that the held messages' timestamps give (by
+// the rule of `ecg stream`, stream.RateFromTimestamps), 0 while they do
+// not tell it yet: the first and last timestamp of one message (CSV
+// bodies), or the first timestamps of two messages.
 func (d *device) inferRate() float64 {
-	var r float64
 	n := len(d.pending)
 	last := d.pending[n-1]
+	var r float64
+	var err error
 	switch {
 	case last.HasTS && last.HasTSLast && last.TSLast > last.TS:
-		r = float64(len(last.ECG)-1) / (last.TSLast - last.TS)
+		r, err = stream.RateFromTimestamps(int64(len(last.ECG)-1), last.TSLast-last.TS, d.hub.cfg.TimeUnits)
 	case n >= 2 && last.HasTS && d.pending[n-2].HasTS && last.TS > d.pending[n-2].TS:
-		r = float64(len(d.pending[n-2].ECG)) / (last.TS - d.pending[n-2].TS)
+		r, err = stream.RateFromTimestamps(int64(len(d.pending[n-2].ECG)), last.TS-d.pending[n-2].TS, d.hub.cfg.TimeUnits)
 	default:
 		return 0
 	}
-	switch d.hub.cfg.TimeUnits {
-	case "ms":
-		r *= 1e3
-	case "us":
-		r *= 1e6
-	case "":
-		// ECG is sampled at 50 Hz or more: fewer than 5 samples per
-		// unit means milliseconds, then microseconds.
-		for k := 0; k < 2 && r > 0 && r < 5; k++ {
-			r *= 1e3
-		}
-	}
-	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {
-		r = k
-	}
-	if !(r > 0) || math.IsInf(r, 0) {
+	if err != nil {
 		return 0
 	}
 	return r
