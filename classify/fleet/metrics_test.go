@@ -2,7 +2,10 @@ package fleet
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,5 +72,50 @@ func promtool(t testing.TB, text string) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// TestGrafanaExample: every metric the example Grafana dashboard queries
+// is one the hub exports.
+func TestGrafanaExample(t *testing.T) {
+	b, err := os.ReadFile("../../examples/grafana-ecg-serve.json")
+	if err != nil {
+		t.Skip("examples/grafana-ecg-serve.json not found")
+	}
+	var dash struct {
+		Panels []struct {
+			Targets []struct{ Expr string } `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMetrics()
+	m.Received("mqtt")
+	m.latency.Observe(0.01)
+	known := map[string]bool{}
+	mfs, _ := m.Registry().Gather()
+	for _, mf := range mfs {
+		known[mf.GetName()] = true
+	}
+	for _, v := range []string{"ecg_devices", "ecg_device_alert", "ecg_device_heart_rate_bpm", "ecg_device_reported_heart_rate_bpm",
+		"ecg_device_rhythm", "ecg_device_rhythm_confidence", "ecg_device_signal_quality", "ecg_device_samples_total",
+		"ecg_messages_rejected_total", "ecg_published_total", "ecg_mqtt_connected"} {
+		known[v] = true // vectors without series yet
+	}
+	name := regexp.MustCompile(`\b(ecg|process|go)_[a-z_]+`)
+	n := 0
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, used := range name.FindAllString(tg.Expr, -1) {
+				n++
+				if base := strings.TrimSuffix(used, "_bucket"); !known[base] && !known[used] {
+					t.Errorf("the dashboard queries %s, which the hub does not export", used)
+				}
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("%d metric names found in the dashboard", n)
 	}
 }
