@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,20 @@ func ShardOf(device string, n int) int {
 	return int(h.Sum32() % uint32(n))
 }
 
+// CheckBroker checks a broker URL: tcp://, mqtt://, ssl://, tls://,
+// mqtts://, ws:// or wss://, with a host.
+func CheckBroker(broker string) error {
+	u, err := url.Parse(broker)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("MQTT broker %q: want a URL such as tcp://host:1883", broker)
+	}
+	switch u.Scheme {
+	case "tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss":
+		return nil
+	}
+	return fmt.Errorf("MQTT broker %q: scheme %q (want tcp, mqtt, ssl, tls, mqtts, ws or wss)", broker, u.Scheme)
+}
+
 // MQTT feeds a hub from a broker and publishes its events there. The
 // client subscribes at QoS 1 on every connection (so a reconnection
 // resubscribes), and reconnects with backoff (up to 30 s) when the broker
@@ -81,8 +96,8 @@ func ConnectMQTT(opt MQTTOptions, hub *Hub) (*MQTT, error) {
 	if opt.Topic == "" {
 		return nil, fmt.Errorf("fleet: no MQTT topic")
 	}
-	if opt.Broker == "" {
-		return nil, fmt.Errorf("fleet: no MQTT broker")
+	if err := CheckBroker(opt.Broker); err != nil {
+		return nil, err
 	}
 	if opt.EventsPrefix == "" {
 		opt.EventsPrefix = "ecg/events/"
@@ -111,7 +126,10 @@ func ConnectMQTT(opt MQTTOptions, hub *Hub) (*MQTT, error) {
 	}
 	c.client = mqtt.NewClient(o)
 	tok := c.client.Connect()
-	if tok.WaitTimeout(5*time.Second) && tok.Error() != nil {
+	switch {
+	case !tok.WaitTimeout(5 * time.Second):
+		opt.Log("mqtt: " + opt.Broker + " not reached yet; still trying")
+	case tok.Error() != nil:
 		return nil, fmt.Errorf("mqtt %s: %w", opt.Broker, tok.Error())
 	}
 	c.done.Add(1)

@@ -44,6 +44,11 @@ func (o *Options) config() (fleet.Config, error) {
 	case o.MQTT == "" && o.Listen == "":
 		return fleet.Config{}, cmdutil.Usagef("no input: give --mqtt, --listen, or both")
 	}
+	if o.MQTT != "" {
+		if err := fleet.CheckBroker(o.MQTT); err != nil {
+			return fleet.Config{}, cmdutil.Usagef("--mqtt: %v", err)
+		}
+	}
 	if err := o.Score.LoadModel(&sc, "serve"); err != nil {
 		return fleet.Config{}, err
 	}

@@ -49,6 +49,8 @@ func TestUsageErrors(t *testing.T) {
 		{"--window 0", "--window"},
 		{"--alert-windows 0", "--alert-windows"},
 		{"--time-units h --listen 127.0.0.1:0", "time units"},
+		{"--mqtt foo://127.0.0.1:1 --listen=", "scheme"},
+		{"--mqtt 127.0.0.1 --listen=", "want a URL"},
 	} {
 		_, _, err := run(t, context.Background(), strings.Fields(c.args)...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
