@@ -187,3 +187,15 @@ func grep(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestHelp(t *testing.T) {
+	cmd := NewCmd(&cmdutil.Factory{})
+	if !strings.HasPrefix(cmd.Long, "serve scores a fleet") || strings.Contains(cmd.Long, "-- examples --") {
+		t.Errorf("long help %.40q", cmd.Long)
+	}
+	for _, l := range strings.Split(cmd.Example, "\n") {
+		if !strings.HasPrefix(l, "  ecg serve ") {
+			t.Errorf("example line %q", l)
+		}
+	}
+}
