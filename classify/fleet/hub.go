@@ -337,7 +337,7 @@ type deviceBody struct {
 
 // MarshalJSON writes {"device":ID, then the body's members}.
 func (b deviceBody) MarshalJSON() ([]byte, error) {
-	head := []byte(`{"device":` + strconvQuote(b.device))
+	head := []byte(`{"device":` + quoteJSON(b.device))
 	if b.body == nil {
 		return append(head, '}'), nil
 	}
@@ -365,7 +365,7 @@ func withDevice(id string, e stream.Event) stream.Event {
 	return e
 }
 
-func strconvQuote(s string) string {
+func quoteJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
