@@ -74,7 +74,8 @@ func CheckBroker(broker string) error {
 type MQTT struct {
 	opt    MQTTOptions
 	hub    *Hub
-	client mqtt.Client
+	client mqtt.Client // subscribes
+	out    mqtt.Client // publishes (nil without MQTTOptions.Publish)
 	pub    chan pubItem
 	done   sync.WaitGroup
 	once   sync.Once
@@ -88,6 +89,28 @@ type pubItem struct {
 // publishQueue is the number of events waiting to be published; more
 // are dropped and counted.
 const publishQueue = 16384
+
+// clientOptions are the options both connections share: reconnection
+// with backoff, credentials, TLS.
+func clientOptions(opt MQTTOptions, id string) *mqtt.ClientOptions {
+	o := mqtt.NewClientOptions().AddBroker(opt.Broker).SetClientID(id).
+		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).
+		SetMaxReconnectInterval(30 * time.Second).SetKeepAlive(30 * time.Second).
+		SetCleanSession(true)
+	if opt.Username != "" {
+		o.SetUsername(opt.Username).SetPassword(opt.Password)
+	}
+	if opt.TLS != nil {
+		o.SetTLSConfig(opt.TLS)
+	}
+	return o
+}
+
+// Connected reports whether the client is connected (both connections
+// when events are published).
+func (c *MQTT) Connected() bool {
+	return c.client.IsConnectionOpen() && (c.out == nil || c.out.IsConnectionOpen())
+}
 
 // ConnectMQTT starts the client. It returns at once when the broker cannot
 // be reached yet (the client keeps trying); an error is for options that
@@ -112,19 +135,18 @@ func ConnectMQTT(opt MQTTOptions, hub *Hub) (*MQTT, error) {
 		opt.Log = func(string) {}
 	}
 	c := &MQTT{opt: opt, hub: hub, pub: make(chan pubItem, publishQueue)}
-	o := mqtt.NewClientOptions().AddBroker(opt.Broker).SetClientID(opt.ClientID).
-		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).
-		SetMaxReconnectInterval(30 * time.Second).SetKeepAlive(30 * time.Second).
-		SetCleanSession(true).SetOrderMatters(true).
+	o := clientOptions(opt, opt.ClientID).SetOrderMatters(true).
 		SetOnConnectHandler(c.onConnect).SetConnectionLostHandler(c.onLost).
 		SetReconnectingHandler(func(mqtt.Client, *mqtt.ClientOptions) { opt.Log("mqtt: reconnecting to " + opt.Broker) })
-	if opt.Username != "" {
-		o.SetUsername(opt.Username).SetPassword(opt.Password)
-	}
-	if opt.TLS != nil {
-		o.SetTLSConfig(opt.TLS)
-	}
 	c.client = mqtt.NewClient(o)
+	if opt.Publish {
+		// Events go out on a connection of their own: waiting for the
+		// broker to take them must not slow the messages coming in (with
+		// one connection, 1000 devices at 250 Hz were received at 4,400
+		// messages a second instead of 10,000).
+		c.out = mqtt.NewClient(clientOptions(opt, opt.ClientID+"-out"))
+		c.out.Connect()
+	}
 	tok := c.client.Connect()
 	switch {
 	case !tok.WaitTimeout(5 * time.Second):
@@ -207,11 +229,11 @@ func (c *MQTT) enqueue(p pubItem) {
 func (c *MQTT) publisher() {
 	defer c.done.Done()
 	for p := range c.pub {
-		if !c.client.IsConnectionOpen() {
+		if !c.out.IsConnectionOpen() {
 			c.hub.metrics.Published("dropped")
 			continue
 		}
-		tok := c.client.Publish(p.topic, 1, false, p.payload)
+		tok := c.out.Publish(p.topic, 1, false, p.payload)
 		go func() {
 			if tok.WaitTimeout(10*time.Second) && tok.Error() == nil {
 				c.hub.metrics.Published("ok")
@@ -240,5 +262,8 @@ func (c *MQTT) Close(grace time.Duration) {
 		case <-time.After(grace):
 		}
 		c.client.Disconnect(uint(grace / time.Millisecond))
+		if c.out != nil {
+			c.out.Disconnect(uint(grace / time.Millisecond))
+		}
 	})
 }

@@ -170,7 +170,7 @@ func serveHub(t testing.TB, url string) (*Hub, *MQTT, *collector) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(5*time.Second, func() bool { return client.client.IsConnectionOpen() }) {
+	if !waitFor(5*time.Second, client.Connected) {
 		t.Fatal("not connected")
 	}
 	time.Sleep(200 * time.Millisecond) // subscribed
@@ -257,7 +257,7 @@ func TestMQTTBrokerRestart(t *testing.T) {
 		t.Fatal("the client did not notice the broker going")
 	}
 	b.start()
-	if !waitFor(40*time.Second, func() bool { return client.client.IsConnectionOpen() }) {
+	if !waitFor(40*time.Second, client.Connected) {
 		t.Fatal("no reconnection")
 	}
 	out2 := listen(t, b.url(), "ecg/events/#")
