@@ -3,8 +3,10 @@ package fleet
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,5 +119,28 @@ func TestGrafanaExample(t *testing.T) {
 	}
 	if n < 10 {
 		t.Errorf("%d metric names found in the dashboard", n)
+	}
+	// Every query parses: promtool checks them as recording rules.
+	p, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Log("promtool not installed (Debian package prometheus): queries not parsed")
+		return
+	}
+	var rules strings.Builder
+	rules.WriteString("groups:\n- name: grafana\n  rules:\n")
+	k := 0
+	for _, pn := range dash.Panels {
+		for _, tg := range pn.Targets {
+			expr, _ := json.Marshal(strings.ReplaceAll(tg.Expr, "$device", ".*"))
+			fmt.Fprintf(&rules, "  - record: ecg:grafana_%d\n    expr: %s\n", k, expr)
+			k++
+		}
+	}
+	file := filepath.Join(t.TempDir(), "rules.yml")
+	if err := os.WriteFile(file, []byte(rules.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(p, "check", "rules", file).CombinedOutput(); err != nil {
+		t.Errorf("promtool check rules: %v\n%s", err, out)
 	}
 }
