@@ -67,6 +67,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmdutil.AddScoreFlags(cmd, &o.Score)
 	cmdutil.AddUnitsFlags(cmd, &o.Score)
 	fl := cmd.Flags()
+	fl.Lookup("units").Usage = "units of the ecg values: mV, uV, V or adu (default mV)"
+	fl.Lookup("fs").Usage = "sampling rate in Hz of devices whose messages have no fs field (default: from their timestamps)"
 	fl.StringVar(&o.TimeUnits, "time-units", "", "units of numeric timestamps: s, ms or us (default: inferred from their spacing)")
 	cmdutil.CompleteValues(cmd, "time-units", "s", "ms", "us")
 	fl.StringVar(&o.MQTT, "mqtt", "", "MQTT broker URL: tcp://host:1883, ssl://host:8883, ws://, wss:// (none: HTTP input only)")
