@@ -6,7 +6,7 @@ SHARED  ?= $(abspath ../shared)
 WFDB    ?= $(abspath .cache/wfdb)
 export CGO_ENABLED = 0
 
-.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean race pgo
+.PHONY: build test bench compare fuzz conformance check check-imports demo model wfdb-tools scipy clean race pgo serve-deps
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/ecg
@@ -63,6 +63,11 @@ check: check-imports
 	$(GO) vet ./...
 	$(GO) vet -tags harness ./... # the measurement harnesses must keep compiling
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+# Debian's mosquitto, prometheus (promtool) and chromium for the ecg serve
+# integration tests (idempotent; the tests skip without them).
+serve-deps:
+	bash .ci/serve-deps
 
 # Packages import only what stands to their left in the data flow (docs/architecture.md).
 check-imports:

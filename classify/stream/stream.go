@@ -286,23 +286,10 @@ func (s *Stream) sample(v, ts float64, hasTS bool) {
 // the samples held until then.
 func (s *Stream) inferRate() {
 	a, b := s.stamps[0], s.stamps[len(s.stamps)-1]
-	r := float64(b.i-a.i) / (b.ts - a.ts) // samples per time unit
-	switch s.timeUns {
-	case "ms":
-		r *= 1e3
-	case "us":
-		r *= 1e6
-	case "":
-		for k := 0; k < 2 && r > 0 && r < 5; k++ {
-			r *= 1e3
-		}
-	}
-	if !(r > 0) || math.IsInf(r, 0) {
-		s.err = fmt.Errorf("%w (timestamps give %g samples per second)", ErrNoRate, r)
+	r, err := RateFromTimestamps(b.i-a.i, b.ts-a.ts, s.timeUns)
+	if err != nil {
+		s.err = err
 		return
-	}
-	if k := math.Round(r); math.Abs(r-k) <= 0.005*k {
-		r = k
 	}
 	if err := s.checkRate(r); err != nil {
 		s.err = fmt.Errorf("timestamps: %w", err)

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/internal/cli/cmd/plot"
+	"github.com/ecgkit/ecg/internal/cli/cmd/serve"
 )
 
 // Commands that live in their own packages under internal/cli/cmd (one
@@ -12,4 +13,5 @@ import (
 // cmd/ecg stays the root and the wiring of the older commands.
 func init() {
 	register(func(a *app) *cobra.Command { return plot.NewCmd(a.factory()) })
+	register(func(a *app) *cobra.Command { return serve.NewCmd(a.factory()) })
 }

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/classify/stream"
-	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
 	"github.com/ecgkit/ecg/internal/cli/serialport"
@@ -19,24 +17,13 @@ import (
 func init() { register(newStreamCmd) }
 
 type streamOptions struct {
-	in        stream.InputOptions
-	jsonIn    bool
-	binary    bool
-	fs        float64
-	fsGiven   bool
-	window    string
-	hop       string
-	model     string
-	threshold float64
-	windows   int
-	maxNoisy  float64
-	normal    []string
-	noise     []string
-	beats     bool
-	alertExec string
-	serial    string
-	baud      int
-	noRecon   bool
+	in      stream.InputOptions
+	score   cmdutil.ScoreFlags
+	jsonIn  bool
+	binary  bool
+	serial  string
+	baud    int
+	noRecon bool
 }
 
 func newStreamCmd(a *app) *cobra.Command {
@@ -52,7 +39,7 @@ func newStreamCmd(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.Float64Var(&o.fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
+	cmdutil.AddScoreFlags(cmd, &o.score)
 	f.IntVar(&o.in.Column, "column", 0, "1-based column of the ECG value in text lines (default: the first that is not --time-column); with neither column flag, a header line naming a time column (time, t, ts) sets both")
 	f.IntVar(&o.in.TimeColumn, "time-column", 0, "1-based column of a timestamp in text lines (0: none)")
 	f.StringVar(&o.in.Delimiter, "delimiter", "", "text column delimiter (default: blanks, comma or semicolon)")
@@ -61,21 +48,8 @@ func newStreamCmd(a *app) *cobra.Command {
 	f.StringVar(&o.in.TimeField, "time-field", "ts", "JSON member holding the timestamp")
 	f.StringVar(&o.in.TimeUnits, "time-units", "", "timestamp units: s, ms or us (default: inferred from their spacing)")
 	f.BoolVar(&o.binary, "binary", false, "input is raw little-endian int16 (units adu)")
-	f.StringVar(&o.in.Units, "units", "", "value units: mV, uV, V or adu (default mV; adu for --binary)")
-	cmdutil.CompleteValues(cmd, "units", "mV", "uV", "V", "adu")
-	f.Float64Var(&o.in.Gain, "gain", 0, "ADC units per mV for --units adu (default 200)")
-	f.Float64Var(&o.in.Baseline, "baseline", 0, "ADC value of 0 mV for --units adu")
+	cmdutil.AddUnitsFlags(cmd, &o.score)
 	f.IntVar(&o.in.MaxLine, "max-line", stream.DefaultMaxLine, "longest input line in bytes; longer ones are dropped and counted")
-	f.StringVar(&o.window, "window", "60s", "length of the scored window")
-	f.StringVar(&o.hop, "hop", "10s", "step between windows")
-	f.StringVar(&o.model, "model", "default", "model file from 'ecg train' (a signal model); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
-	f.Float64Var(&o.threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
-	f.IntVar(&o.windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
-	f.Float64Var(&o.maxNoisy, "max-noisy", stream.DefaultMaxNoisy, "largest share of noisy beats in a window that still counts for alerts (1: no limit)")
-	f.StringSliceVar(&o.normal, "normal", []string{"N", "NSR", "normal"}, "labels that never raise alerts")
-	f.StringSliceVar(&o.noise, "noise-labels", stream.DefaultNoiseLabels, "labels meaning too noisy to read: such a window is inconclusive")
-	f.BoolVar(&o.beats, "beats", false, "emit a beat event per detected beat")
-	f.StringVar(&o.alertExec, "alert-exec", "", "shell command run with each alert's JSON on stdin")
 	f.StringVar(&o.serial, "serial", "", "read this serial device instead of stdin")
 	f.IntVar(&o.baud, "baud", 115200, "serial baud rate")
 	f.BoolVar(&o.noRecon, "no-reconnect", false, "exit when the serial device disappears instead of reconnecting")
@@ -83,7 +57,7 @@ func newStreamCmd(a *app) *cobra.Command {
 		if cmd.Flags().Changed("field") || cmd.Flags().Changed("time-field") {
 			o.jsonIn = true
 		}
-		o.fsGiven = cmd.Flags().Changed("fs")
+		o.score.FsGiven = cmd.Flags().Changed("fs")
 	}
 	return cmd
 }
@@ -98,61 +72,21 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	case o.binary:
 		in.Format = stream.FormatBinary
 	}
-	win, err := cmdutil.ParseSeconds(o.window)
+	o.score.Input(&in)
+	cfg, err := o.score.Config()
 	if err != nil {
-		return cmdutil.Usagef("--window %v", err)
-	}
-	hop, err := cmdutil.ParseSeconds(o.hop)
-	if err != nil {
-		return cmdutil.Usagef("--hop %v", err)
-	}
-	// The library reads 0 as "the default"; on the command line 0 is a
-	// mistake to report, not to replace.
-	if win <= 0 || hop <= 0 {
-		return cmdutil.Usagef("--window %s, --hop %s: both must be more than 0", o.window, o.hop)
-	}
-	if o.fsGiven && !(o.fs > 0) {
-		return cmdutil.Usagef("--fs %g: want a rate in Hz, or no --fs to take it from timestamps", o.fs)
-	}
-	if err := beats.CheckRate(o.fs); o.fsGiven && err != nil {
-		return cmdutil.Usagef("--fs %v", err)
-	}
-	if o.windows < 1 {
-		return cmdutil.Usagef("--alert-windows %d: want 1 or more", o.windows)
-	}
-	if !(o.maxNoisy > 0) {
-		return cmdutil.Usagef("--max-noisy %g: want a share more than 0 (1: no limit)", o.maxNoisy)
+		return err
 	}
 	if o.baud <= 0 {
 		return cmdutil.Usagef("--baud %d", o.baud)
 	}
 	errOut := &iostreams.SyncWriter{W: a.io.ErrOut}
 	out := stream.NewJSONWriter(a.io.Out)
-	cfg := stream.Config{
-		Fs: o.fs, Window: win, Hop: hop, Normal: o.normal, NoiseLabels: o.noise,
-		AlertThreshold: o.threshold, AlertWindows: o.windows, MaxNoisy: o.maxNoisy, Beats: o.beats,
-		Emit: out.Write,
+	cfg.Emit = out.Write
+	if err := o.score.LoadModel(&cfg, "stream"); err != nil {
+		return err
 	}
-	if o.model != "none" {
-		m, err := cmdutil.SignalModel(o.model)
-		if err != nil {
-			return err
-		}
-		cfg.Model = m
-	}
-	if o.alertExec != "" {
-		n := stream.NewCommandNotifier(ctx, o.alertExec, 16, 30*time.Second, errOut)
-		defer cmdutil.AbortOnSecondSignal(n.Abort)()
-		defer func() {
-			atShutdown := n.Shutdown(stream.DefaultShutdownGrace)
-			if d := n.Dropped() - atShutdown; d > 0 {
-				fmt.Fprintf(errOut, "ecg stream: %d alerts dropped (--alert-exec queue full)\n", d)
-			}
-		}()
-		cfg.OnAlert = n.Notify
-		cfg.AlertsDropped = n.Dropped
-		cfg.AlertsFailed = n.Failed
-	}
+	defer o.score.Notifier(ctx, &cfg, "stream", errOut)()
 	s, err := stream.New(in, cfg)
 	if err != nil {
 		return cmdutil.Usagef("%v", err)
