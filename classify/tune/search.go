@@ -92,6 +92,9 @@ type Result struct {
 // the context's error; a rerun with the same options resumes.
 func Run(ctx context.Context, ds *datasets.LabelFolders, opt Options) (*Result, error) {
 	opt.defaults()
+	if err := opt.Space.CheckLearner(opt.Base.Learner); err != nil {
+		return nil, err
+	}
 	if err := opt.Objective.Bind(ds.Labels, opt.ScoreLabels); err != nil {
 		return nil, err
 	}
@@ -147,6 +150,14 @@ func (o *Options) defaults() {
 		o.Strategy = StrategyBayesian
 	}
 	o.Jobs = max(o.Jobs, 1)
+	if p := o.Progress; p != nil {
+		var mu sync.Mutex // features and trials may report at once
+		o.Progress = func(stage string, done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			p(stage, done, total)
+		}
+	}
 }
 
 // config is the search's Config.

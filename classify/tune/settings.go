@@ -136,3 +136,23 @@ func (s Space) TrainFlags(st Settings) []string {
 	}
 	return out
 }
+
+// CheckLearner checks that every parameter of s is one the learner
+// (classify.LearnerForest or classify.LearnerGBDT) has, unless s also
+// searches the learner.
+func (s Space) CheckLearner(learner string) error {
+	for _, p := range s {
+		if p.Name == "learner" {
+			return nil
+		}
+	}
+	for _, p := range s {
+		switch {
+		case learner == classify.LearnerGBDT && forestOnly[p.Name]:
+			return fmt.Errorf("parameter %s is the forest's, but the learner is gbdt (give --learner forest)", p.Name)
+		case learner != classify.LearnerGBDT && gbdtOnly[p.Name]:
+			return fmt.Errorf("parameter %s is gbdt's, but the learner is the forest (give --learner gbdt)", p.Name)
+		}
+	}
+	return nil
+}

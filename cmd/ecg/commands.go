@@ -1,8 +1,15 @@
 package main
 
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/internal/cli/cmd/tune"
+)
+
 // Commands that live in their own packages under internal/cli/cmd (one
 // package per command: its options, flags, run function, help file and
 // tests; the cli/cli layout) are registered here, one line each, so that
 // cmd/ecg stays the root and the wiring of the older commands.
 func init() {
+	register(func(a *app) *cobra.Command { return tune.NewCmd(a.factory()) })
 }
