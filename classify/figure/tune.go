@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -65,6 +66,41 @@ func addScatter(p *plot.Plot, xy plotter.XYs, c color.Color, name string) error 
 	return nil
 }
 
+// padTune widens the axes of a tune figure after its data is added: x by
+// half a trial (or 5% of the range; 10% each side on a log scale; not for
+// categoricals), y by 5% above and 25% below, where the legend goes.
+func padTune(p *plot.Plot, xPad float64, logX, categorical bool) {
+	switch {
+	case categorical:
+	case logX:
+		p.X.Min, p.X.Max = p.X.Min/1.1, p.X.Max*1.1
+	default:
+		if xPad == 0 {
+			xPad = math.Max(0.05*(p.X.Max-p.X.Min), 1e-9)
+		}
+		p.X.Min, p.X.Max = p.X.Min-xPad, p.X.Max+xPad
+	}
+	dy := math.Max(p.Y.Max-p.Y.Min, 0.01)
+	p.Y.Min, p.Y.Max = p.Y.Min-0.25*dy, p.Y.Max+0.05*dy
+}
+
+// logTicks marks a log axis at 1, 2 and 5 times the powers of ten, all
+// labelled, so that a range within one decade has labels too.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v >= min && v <= max {
+				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+	}
+	return ticks
+}
+
 // TuneHistory writes the objective of every trial in order (finished
 // trials and, in grey, those stopped early at the mean of their first
 // folds) with the best-so-far line, as a PNG.
@@ -102,6 +138,7 @@ func TuneHistory(w io.Writer, trials []TuneTrial, objective string, minimize boo
 	}
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Add(plotter.NewGrid())
+	padTune(p, 0.5, false, false)
 	return writePNG(w, p, 7*vg.Inch, 4*vg.Inch, nil)
 }
 
@@ -114,9 +151,14 @@ func TuneParam(w io.Writer, trials []TuneTrial, axis TuneAxis, j int, objective 
 	p.X.Label.Text = axis.Name
 	p.Y.Label.Text = objective
 	x := func(t TuneTrial) float64 { return t.Values[j] }
+	if len(axis.Categories) > 0 {
+		// Spread the trials of a value a little (by trial number, the
+		// same every time) so that they do not hide each other.
+		x = func(t TuneTrial) float64 { return t.Values[j] + 0.3*(math.Mod(float64(t.ID)*0.618034, 1)-0.5) }
+	}
 	if axis.Log {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = logTicks{}
 	}
 	if len(axis.Categories) > 0 {
 		var ticks []plot.Tick
@@ -133,6 +175,7 @@ func TuneParam(w io.Writer, trials []TuneTrial, axis TuneAxis, j int, objective 
 		return err
 	}
 	p.Add(plotter.NewGrid())
+	padTune(p, 0, axis.Log, len(axis.Categories) > 0)
 	return writePNG(w, p, 5*vg.Inch, 4*vg.Inch, nil)
 }
 
@@ -173,5 +216,6 @@ func TuneFolds(w io.Writer, trials []TuneTrial, objective string) error {
 	p.Legend.Add("mean", bars)
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Add(plotter.NewGrid())
+	padTune(p, 0.5, false, false)
 	return writePNG(w, p, 7*vg.Inch, 4*vg.Inch, nil)
 }

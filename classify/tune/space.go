@@ -200,7 +200,7 @@ func DefaultSpace(learner string) Space {
 		return p
 	}
 	if learner == "gbdt" {
-		return Space{must("rounds=50:400:log"), must("learning-rate=0.02:0.3:log"), must("max-depth=3:10"),
+		return Space{must("rounds=50:300:log"), must("learning-rate=0.02:0.3:log"), must("max-depth=3:10"),
 			must("subsample=0.5:1"), must("colsample=0.2:1"), must("class-weight=balanced|none"), must("bins=16:128:log")}
 	}
 	return Space{must("trees=50:800:log"), must("max-depth=6:32"), must("min-leaf=1:20:log"),
