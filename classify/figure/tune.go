@@ -53,6 +53,12 @@ func tunePoints(trials []TuneTrial, status string, x func(TuneTrial) float64) pl
 
 // addScatter adds points drawn as circles of colour c, named in the legend.
 func addScatter(p *plot.Plot, xy plotter.XYs, c color.Color, name string) error {
+	return addGlyphs(p, xy, draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}, name)
+}
+
+// addGlyphs adds points drawn in style, named in the legend (nothing for
+// no points).
+func addGlyphs(p *plot.Plot, xy plotter.XYs, style draw.GlyphStyle, name string) error {
 	if len(xy) == 0 {
 		return nil
 	}
@@ -60,10 +66,19 @@ func addScatter(p *plot.Plot, xy plotter.XYs, c color.Color, name string) error 
 	if err != nil {
 		return err
 	}
-	sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = c, vg.Points(3), draw.CircleGlyph{}
+	sc.GlyphStyle = style
 	p.Add(sc)
 	p.Legend.Add(name, sc)
 	return nil
+}
+
+// writeTrialFigure writes a figure over the trials (x: trial number) with
+// its legend at the bottom right, a grid and padded axes.
+func writeTrialFigure(w io.Writer, p *plot.Plot) error {
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Add(plotter.NewGrid())
+	padTune(p, 0.5, false, false)
+	return writePNG(w, p, 7*vg.Inch, 4*vg.Inch, nil)
 }
 
 // padTune widens the axes of a tune figure after its data is added: x by
@@ -136,10 +151,7 @@ func TuneHistory(w io.Writer, trials []TuneTrial, objective string, minimize boo
 		p.Add(line)
 		p.Legend.Add("best so far", line)
 	}
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Add(plotter.NewGrid())
-	padTune(p, 0.5, false, false)
-	return writePNG(w, p, 7*vg.Inch, 4*vg.Inch, nil)
+	return writeTrialFigure(w, p)
 }
 
 // TuneParam writes the objective against parameter j (axis) of every
@@ -200,22 +212,11 @@ func TuneFolds(w io.Writer, trials []TuneTrial, objective string) error {
 	if len(folds) == 0 {
 		return fmt.Errorf("figure: no trial has a fold measured")
 	}
-	sc, err := plotter.NewScatter(folds)
-	if err != nil {
+	if err := addGlyphs(p, folds, draw.GlyphStyle{Color: tuneOK, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, "fold"); err != nil {
 		return err
 	}
-	sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = tuneOK, vg.Points(2), draw.CircleGlyph{}
-	p.Add(sc)
-	p.Legend.Add("fold", sc)
-	bars, err := plotter.NewScatter(means)
-	if err != nil {
+	if err := addGlyphs(p, means, draw.GlyphStyle{Color: tuneBest, Radius: vg.Points(2.5), Shape: draw.BoxGlyph{}}, "mean"); err != nil {
 		return err
 	}
-	bars.GlyphStyle.Color, bars.GlyphStyle.Radius, bars.GlyphStyle.Shape = tuneBest, vg.Points(2.5), draw.BoxGlyph{}
-	p.Add(bars)
-	p.Legend.Add("mean", bars)
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Add(plotter.NewGrid())
-	padTune(p, 0.5, false, false)
-	return writePNG(w, p, 7*vg.Inch, 4*vg.Inch, nil)
+	return writeTrialFigure(w, p)
 }

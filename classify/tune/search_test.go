@@ -52,18 +52,7 @@ func synthData(t testing.TB) *datasets.LabelFolders {
 // testOptions are a small forest search of ds into dir.
 func testOptions(t testing.TB, dir string, strategy string) Options {
 	t.Helper()
-	var params []Param
-	for _, a := range []string{"trees=2:40:log", "max-depth=1:8", "min-leaf=1:6", "class-weight=balanced|none"} {
-		p, err := ParseParam(a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		params = append(params, p)
-	}
-	s, err := NewSpace(params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustSpace(t, "trees=2:40:log", "max-depth=1:8", "min-leaf=1:6", "class-weight=balanced|none")
 	obj, _ := ParseObjective("macro-f1", false)
 	return Options{Dir: dir, Space: s, Strategy: strategy, Trials: 10, Objective: obj, Folds: 3, Seed: 5, Jobs: 1, EarlyStop: true,
 		Base: Settings{Learner: classify.LearnerForest, Forest: classify.ForestOptions{ClassWeight: "balanced"}}, Final: true}

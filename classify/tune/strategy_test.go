@@ -19,8 +19,14 @@ func synthLoss(s Space, pt Point) float64 {
 }
 
 func testSpace(t testing.TB) Space {
+	return mustSpace(t, "rounds=1:5000:log", "learning-rate=0.0001:1:log", "subsample=0.01:1", "class-weight=balanced|none")
+}
+
+// mustSpace returns the space of --param arguments args.
+func mustSpace(t testing.TB, args ...string) Space {
+	t.Helper()
 	var params []Param
-	for _, a := range []string{"rounds=1:5000:log", "learning-rate=0.0001:1:log", "subsample=0.01:1", "class-weight=balanced|none"} {
+	for _, a := range args {
 		p, err := ParseParam(a)
 		if err != nil {
 			t.Fatal(err)
