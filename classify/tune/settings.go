@@ -91,9 +91,13 @@ var (
 	gbdtOnly   = map[string]bool{"rounds": true, "learning-rate": true, "subsample": true, "colsample": true, "lambda": true, "min-hessian": true}
 )
 
+// NoTrainFlag are the parameters ecg train has no flag for (TrainFlags
+// leaves them out; best.model has them).
+var NoTrainFlag = map[string]bool{"bins": true, "lambda": true, "min-hessian": true, "feature-set": true}
+
 // TrainFlags returns the ecg train flags that give settings st for the
-// parameters of s (the flags of ecg train; bins, lambda and min-hessian
-// have none and are left out).
+// parameters of s (the flags of ecg train; those of NoTrainFlag are left
+// out).
 func (s Space) TrainFlags(st Settings) []string {
 	var out []string
 	if st.Learner == classify.LearnerGBDT {

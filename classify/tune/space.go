@@ -223,7 +223,7 @@ func (p Param) String() string {
 func (p Param) Format(v float64) string {
 	switch p.Kind {
 	case Int:
-		return strconv.FormatInt(int64(v), 10)
+		return strconv.FormatInt(int64(math.Round(v)), 10)
 	case Categorical:
 		return p.Values[int(v)]
 	}
