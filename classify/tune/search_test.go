@@ -289,3 +289,24 @@ func TestObjectives(t *testing.T) {
 		}
 	}
 }
+
+func TestBest(t *testing.T) {
+	trials := []Trial{
+		{ID: 0, Status: StatusOK, Objective: 0.5},
+		{ID: 1, Status: StatusStopped, Objective: 0.9},
+		{ID: 2, Status: StatusOK, Objective: 0.7},
+		{ID: 3, Status: StatusOK, Objective: 0.7},
+		{ID: 4, Status: StatusFailed},
+	}
+	max, _ := ParseObjective("accuracy", false)
+	min, _ := ParseObjective("accuracy", true)
+	if b := Best(trials, &max); b == nil || b.ID != 2 {
+		t.Errorf("maximised: best %+v, want trial 2 (stopped trials do not count; the first of equals)", b)
+	}
+	if b := Best(trials, &min); b == nil || b.ID != 0 {
+		t.Errorf("minimised: best %+v, want trial 0", b)
+	}
+	if b := Best(trials[4:], &max); b != nil {
+		t.Errorf("failed trials only: best %+v", b)
+	}
+}
