@@ -99,6 +99,14 @@ func TestResume(t *testing.T) {
 		if len(cut) < 4 || len(cut) >= 10 {
 			t.Fatalf("%s: %d trials kept after the interrupt, want 4 or a few more", strategy, len(cut))
 		}
+		// A kill in the middle of an append leaves a line without its
+		// newline: the rerun drops it and appends after it.
+		f, err := os.OpenFile(filepath.Join(part.Dir, JSONLFile), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(`{"trial":9,"status":"o`)
+		f.Close()
 		part.Progress = nil
 		res, err := Run(context.Background(), ds, part)
 		if err != nil {
@@ -109,6 +117,9 @@ func TestResume(t *testing.T) {
 		}
 		if a, b := csvWithoutTime(t, full.Dir), csvWithoutTime(t, part.Dir); a != b {
 			t.Errorf("%s: resumed trials differ:\n%s\nuninterrupted:\n%s", strategy, b, a)
+		}
+		if all, err := readTrialsFile(part.Dir); err != nil || len(all) != 10 {
+			t.Errorf("%s: trials.jsonl after the rerun: %d trials, %v", strategy, len(all), err)
 		}
 		ma, _ := os.ReadFile(filepath.Join(full.Dir, ModelFile))
 		mb, _ := os.ReadFile(filepath.Join(part.Dir, ModelFile))
