@@ -1,10 +1,7 @@
 package main
 
-import (
-	"github.com/spf13/cobra"
-
-	"github.com/ecgkit/ecg/internal/cli/cmd/tune"
-)
+import "github.com/spf13/cobra"
+import "github.com/ecgkit/ecg/internal/cli/cmd/tune"
 
 // Commands that live in their own packages under internal/cli/cmd (one
 // package per command: its options, flags, run function, help file and
