@@ -1,0 +1,159 @@
+package tune
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
+)
+
+// writeRecords writes n short synthetic records of each rhythm into
+// dir/RHYTHM/ (a label-folder dataset).
+func writeRecords(t *testing.T, dir string, n int, rhythms ...string) {
+	t.Helper()
+	for ri, rh := range rhythms {
+		d := filepath.Join(dir, rh)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for r := 0; r < n; r++ {
+			rec, err := synth.Generate(synth.Options{Rhythm: rh, Fs: 250, Duration: 10, Seed: int64(10*ri + r), Noise: 0.1 * float64(r%3)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rec.WriteWFDB(d, fmt.Sprint("r", r)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// run runs ecg tune with args in process and returns its exit code,
+// stdout and stderr.
+func run(ctx context.Context, args ...string) (int, string, string) {
+	ios, out, errOut := iostreams.Test("")
+	quiet := true
+	cmd := NewCmd(&cmdutil.Factory{IO: ios, Quiet: &quiet})
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	_, err := cmd.ExecuteContextC(ctx)
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return cmdutil.ExitCode(err), out.String(), errOut.String()
+}
+
+func TestTuneRun(t *testing.T) {
+	data := t.TempDir()
+	writeRecords(t, data, 6, synth.Normal, synth.AFib)
+	out := filepath.Join(t.TempDir(), "search")
+	args := []string{data, "--out", out, "--trials", "4", "--folds", "2", "--learner", "forest", "--param", "trees=5:50:log", "--param", "class-weight=balanced|none"}
+	code, stdout, stderr := run(context.Background(), args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"4 trials (", "best: trial ", "ecg train flags: --learner forest --trees ", "wrote " + filepath.Join(out, "best.model")} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"search.json", "trials.csv", "trials.jsonl", "best.model", "best.txt", "plots/history.png", "plots/folds.png", "plots/param-trees.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// A rerun resumes every trial and measures nothing again.
+	code, stdout, _ = run(context.Background(), args...)
+	if code != 0 || !strings.Contains(stdout, "4 resumed") {
+		t.Errorf("rerun: exit %d, %s", code, stdout)
+	}
+	// Another seed into the same folder is another search.
+	code, _, stderr = run(context.Background(), append(args, "--seed", "2")...)
+	if code != 1 || !strings.Contains(stderr, "holds another search") {
+		t.Errorf("another search into the folder: exit %d, %s", code, stderr)
+	}
+}
+
+func TestTuneInterrupted(t *testing.T) {
+	data := t.TempDir()
+	writeRecords(t, data, 4, synth.Normal, synth.AFib)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, _, _ := run(ctx, data, "--out", filepath.Join(t.TempDir(), "s"), "--trials", "2", "--folds", "2")
+	if code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want %d", code, cmdutil.ExitInterrupted)
+	}
+}
+
+func TestTuneShardsMerge(t *testing.T) {
+	data := t.TempDir()
+	writeRecords(t, data, 4, synth.Normal, synth.AFib)
+	tmp := t.TempDir()
+	var dirs []string
+	for k := 0; k < 2; k++ {
+		d := filepath.Join(tmp, fmt.Sprint("s", k))
+		code, stdout, stderr := run(context.Background(), data, "--out", d, "--trials", "4", "--folds", "2", "--strategy", "random", "--shard", fmt.Sprintf("%d/2", k))
+		if code != 0 || strings.Contains(stdout, "best.model") {
+			t.Fatalf("shard %d: exit %d: %s%s", k, code, stdout, stderr)
+		}
+		dirs = append(dirs, d)
+	}
+	code, stdout, stderr := run(context.Background(), append([]string{"--merge", "--out", filepath.Join(tmp, "all")}, dirs...)...)
+	if code != 0 || !strings.Contains(stdout, "4 trials (") {
+		t.Errorf("merge: exit %d: %s%s", code, stdout, stderr)
+	}
+}
+
+// TestTuneBadInput: every bad command line is a usage error (exit 2)
+// that says what is wrong.
+func TestTuneBadInput(t *testing.T) {
+	data := t.TempDir()
+	writeRecords(t, data, 3, synth.Normal, synth.AFib)
+	one := t.TempDir()
+	writeRecords(t, one, 3, synth.Normal)
+	space := filepath.Join(t.TempDir(), "space.yaml")
+	os.WriteFile(space, []byte("rounds: 400:50\n"), 0o644)
+	out := filepath.Join(t.TempDir(), "s")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{data}, "--out DIR is required"},
+		{[]string{data, "--out", out, "--param", "rounds=400:50"}, "empty or inverted range"},
+		{[]string{data, "--out", out, "--param", "rounds=50:50"}, "empty or inverted range"},
+		{[]string{data, "--out", out, "--param", "colour=1:2"}, "unknown parameter \"colour\""},
+		{[]string{data, "--out", out, "--param", "class-weight=none"}, "at least two values"},
+		{[]string{data, "--out", out, "--space", space}, "space.yaml: line 1: rounds=\"400:50\": empty or inverted range"},
+		{[]string{data, "--out", out, "--space", space, "--param", "rounds=1:2"}, "do not go together"},
+		{[]string{one, "--out", out}, "need at least 2 labels"},
+		{[]string{data, "--out", out, "--objective", "auc"}, "--objective: objective \"auc\""},
+		{[]string{data, "--out", out, "--objective", "f1:XX"}, "\"XX\": not a label"},
+		{[]string{data, "--out", out, "--objective", "challenge-f1"}, "needs score labels"},
+		{[]string{data, "--out", out, "--param", "trees=5:50"}, "forest's, but the learner is gbdt"},
+		{[]string{data, "--out", out, "--strategy", "anneal"}, "--strategy \"anneal\""},
+		{[]string{data, "--out", out, "--folds", "1"}, "--folds 1"},
+		{[]string{data, "--out", out, "--shard", "2/2"}, "--shard \"2/2\""},
+		{[]string{data, data, "--out", out}, "want one DATA folder"},
+	} {
+		code, _, stderr := run(context.Background(), c.args...)
+		if code != cmdutil.ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, %q; want exit 2 with %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	ios, _, _ := iostreams.Test("")
+	cmd := NewCmd(&cmdutil.Factory{IO: ios})
+	if !strings.Contains(cmd.Long, "median stopping rule") || !strings.Contains(cmd.Long, "learning-rate") || !strings.Contains(cmd.Example, "--merge") {
+		t.Errorf("help is missing parts:\n%s\n%s", cmd.Long, cmd.Example)
+	}
+}
