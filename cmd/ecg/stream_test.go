@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -117,24 +115,6 @@ func TestStreamAlertsOnSimulatedAF(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a poller.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // withoutWall drops wall times and connection status events, which differ
 // between runs and inputs.
 func withoutWall(t *testing.T, out string) []string {
@@ -168,7 +148,7 @@ func TestStreamSerialPTY(t *testing.T) {
 		t.Fatalf("stdin: exit %d: %s", code, errOut)
 	}
 
-	var out, errBuf syncBuffer
+	var out, errBuf iostreams.SyncBuffer
 	streams := &iostreams.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errBuf, Environ: func(string) string { return "" }}
 	done := make(chan int)
 	go func() {

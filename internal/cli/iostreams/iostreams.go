@@ -67,3 +67,24 @@ func (s *SyncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.W.Write(p)
 }
+
+// SyncBuffer is a buffer that one goroutine (a command at work) writes
+// while another (a test polling its output) reads.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,7 +72,7 @@ func TestHTTPIngest(t *testing.T) {
 	token := filepath.Join(t.TempDir(), "token")
 	os.WriteFile(token, []byte("0123456789abcdef\n"), 0o600)
 	ios, out, _ := iostreams.Test("")
-	errOut := &lockedBuffer{}
+	errOut := &iostreams.SyncBuffer{}
 	ios.ErrOut = errOut
 	quiet := false
 	cmd := NewCmd(&cmdutil.Factory{IO: ios, Quiet: &quiet})
@@ -128,24 +127,6 @@ func TestHTTPIngest(t *testing.T) {
 			t.Errorf("events lack %s", want)
 		}
 	}
-}
-
-// lockedBuffer is a buffer the command writes and the test reads at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func findAddr(s string) string {
