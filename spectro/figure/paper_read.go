@@ -1,7 +1,9 @@
 package figure
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strings"
@@ -220,7 +222,11 @@ func (opt ReadOptions) lanes(path string, device bool, memAnns []wfdb.Annotation
 			lanes = append(lanes, Lane{Name: a, Annotations: memAnns})
 			continue
 		}
-		anns, err := wfdb.ReadAnnotations(strings.TrimSuffix(path, ".hea"), a)
+		rec := strings.TrimSuffix(path, ".hea")
+		anns, err := wfdb.ReadAnnotations(rec, a)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no annotator %q (no file %s)", path, a, filepath.Base(rec)+"."+a)
+		}
 		if err != nil {
 			return nil, err
 		}

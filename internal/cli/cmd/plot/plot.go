@@ -95,7 +95,8 @@ func Run(f *cmdutil.Factory, o *Options) error {
 		return fmt.Errorf("%s: %w", o.Out, err)
 	}
 	if f.Informational() {
-		fmt.Fprintf(f.IO.ErrOut, "ecg plot: wrote %s (%s, %d signals, %d lanes)\n", o.Out, figure.Clock(float64(p.To-p.From)/p.Fs), len(p.Traces), len(p.Lanes))
+		fmt.Fprintf(f.IO.ErrOut, "ecg plot: wrote %s (%s, %s, %s)\n", o.Out, figure.Clock(float64(p.To-p.From)/p.Fs),
+			plural(len(p.Traces), "signal"), plural(len(p.Lanes), "annotation lane"))
 	}
 	return nil
 }
@@ -126,4 +127,12 @@ func (o *Options) drawOptions() (figure.PaperOptions, error) {
 		return opt, &cmdutil.UsageError{Err: err}
 	}
 	return opt, nil
+}
+
+// plural says n things: "1 signal", "2 signals".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -36,7 +36,7 @@ func TestPlot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(stderr, "wrote "+out+" (0:20, 2 signals, 1 lanes)") {
+		if !strings.Contains(stderr, "wrote "+out+" (0:20, 2 signals, 1 annotation lane)") {
 			t.Errorf("stderr %q", stderr)
 		}
 		f, err := os.Open(out)
@@ -80,7 +80,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{demo100, "--out", out, "--from", "6:00"}, 2, "after the end of the record (5:00.000)"},
 		{[]string{demo100, "--out", out, "--from", "10", "--to", "10"}, 2, "empty stretch"},
 		{[]string{demo100, "--out", out, "--signals", "V2"}, 2, "--signals"},
-		{[]string{demo100, "--out", out, "--annotator", "nosuch"}, 1, "100.nosuch"},
+		{[]string{demo100, "--out", out, "--annotator", "nosuch"}, 1, `no annotator "nosuch" (no file 100.nosuch)`},
 		{[]string{demo100, "--out", out, "--mark-disagreements"}, 2, "want two"},
 		{[]string{demo100, "--out", out, "--paper", "graph"}, 2, "--paper"},
 		{[]string{demo100, "--out", out, "--row", "0"}, 2, "--row"},
