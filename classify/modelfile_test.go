@@ -72,6 +72,12 @@ func FuzzLoadModel(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(gbdt)
+	cnn, err := os.ReadFile(filepath.Join("testdata", "small-cnn.model"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(cnn)
+	f.Add(cnn[:len(cnn)-100])
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -43,6 +43,9 @@ const (
 	MaxClasses = 4096
 	// MaxParams bounds the parameters of a network.
 	MaxParams = 1 << 24
+	// MaxActivations bounds the values a network computes for one
+	// sample (the outputs of its layers).
+	MaxActivations = 1 << 24
 )
 
 // ErrArch is wrapped by the errors of Check.
@@ -66,10 +69,13 @@ func (a Arch) Check() error {
 	case a.Classes < 1 || a.Classes > MaxClasses:
 		return bad("%d classes (1 to %d)", a.Classes, MaxClasses)
 	}
-	h, w := a.In.H, a.In.W
+	h, w, act := a.In.H, a.In.W, 0
 	for _, f := range a.Filters {
 		if f < 1 || f > MaxFilters {
 			return bad("%d filters (1 to %d)", f, MaxFilters)
+		}
+		if act += 2 * f * h * w; act > MaxActivations {
+			return bad("more than %d values computed per sample", MaxActivations)
 		}
 		h, w = h/a.Pool, w/a.Pool
 		if h < 1 || w < 1 {

@@ -69,3 +69,43 @@ func TestCacheMax(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnerFlagsCNN: --learner cnn (or a cnn flag with auto) trains a
+// network on images; tree flags with it, cnn flags without it, bad cnn
+// settings and cnn for records are usage errors.
+func TestLearnerFlagsCNN(t *testing.T) {
+	records := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
+	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--learner", "cnn"}, ExitOK},
+		{[]string{"--epochs", "3", "--batch", "8", "--lr", "0.01"}, ExitOK},
+		{[]string{"--learner", "cnn", "--class-weight", "none"}, ExitOK},
+		{[]string{"--learner", "cnn", "--trees", "5"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--max-depth", "5"}, ExitUsage},
+		{[]string{"--learner", "forest", "--epochs", "5"}, ExitUsage},
+		{[]string{"--rounds", "5", "--batch", "5"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--lr", "0"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--epochs", "0"}, ExitUsage},
+	} {
+		name := strings.Join(tc.args, " ")
+		var l LearnerFlags
+		cmd := &cobra.Command{Use: "x"}
+		l.Declare(cmd)
+		if code := execute(cmd, tc.args...); code != tc.code {
+			t.Errorf("%q: exit %d, want %d", name, code, tc.code)
+			continue
+		}
+		if tc.code != ExitOK {
+			continue
+		}
+		if got, err := l.Resolve(images, 3, 2); err != nil || got != classify.LearnerCNN || l.CNN.Seed != 3 || l.CNN.Jobs != 2 {
+			t.Errorf("%q: images: %s (%v), seed %d jobs %d", name, got, err, l.CNN.Seed, l.CNN.Jobs)
+		}
+		if _, err := l.Resolve(records, 3, 2); ExitCode(err) != ExitUsage {
+			t.Errorf("%q: records: %v, want a usage error", name, err)
+		}
+	}
+}
