@@ -42,7 +42,8 @@ type CNNOptions struct {
 	// changes of up to ±0.03 in luminance (±2 dB in the archive's 70 dB range), a brightness offset of the dB
 	// image; never flips of the frequency axis).
 	NoAugment bool
-	// ClassWeight is "balanced" (default) or "none".
+	// ClassWeight is "balanced" (default; weights inverse to label
+	// frequency, at most maxCNNClassWeight) or "none".
 	ClassWeight string
 	// Seed seeds the initial weights, the validation split, the shuffles
 	// and the augmentation; Jobs is the number of images run at once (the
@@ -97,6 +98,12 @@ func (o CNNOptions) Validate() error {
 	}
 	return checkClassWeight(o.ClassWeight)
 }
+
+// maxCNNClassWeight caps the balanced class weights of the network: a
+// label of a handful of images (MIT-BIH's IVR and VFL strides: one each)
+// would otherwise weigh a hundred times a common one, and its few
+// gradients would throw every step about.
+const maxCNNClassWeight = 10
 
 // CNNImageFeatures are the image settings of the cnn learner: the
 // luminance of the image box-averaged onto 32 rows (frequency) by 128
@@ -235,6 +242,9 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		trainY[j] = y[i]
 	}
 	_, cw := classWeights(trainY, k, o.ClassWeight)
+	for c := range cw {
+		cw[c] = min(cw[c], maxCNNClassWeight)
+	}
 	fo := nn.FitOptions{Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Decay: 1e-4, ClassWeights: cw, Seed: o.Seed,
 		Jobs: o.Jobs, Patience: o.Patience}
 	if len(val) == 0 {

@@ -158,23 +158,44 @@ func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 // dout times the shifted input over the valid rows and columns, and adds
 // wv times dout to the shifted input gradient dsrc (when not nil).
 func convTap(dd, src, dsrc []float64, wv float64, W, y0, y1, x0, x1, shift int) float64 {
-	acc := 0.0
+	var a0, a1, a2, a3 float64 // four sums, to overlap the additions
 	for y := y0; y < y1; y++ {
 		d := dd[y*W+x0 : y*W+x1]
 		s := src[y*W+x0+shift:]
 		s = s[:len(d)]
-		for i, v := range d {
-			acc += v * s[i]
-		}
-		if dsrc != nil {
-			ds := dsrc[y*W+x0+shift:]
-			ds = ds[:len(d)]
-			for i, v := range d {
-				ds[i] += wv * v
+		if dsrc == nil {
+			i := 0
+			for ; i+4 <= len(d); i += 4 {
+				a0 += d[i] * s[i]
+				a1 += d[i+1] * s[i+1]
+				a2 += d[i+2] * s[i+2]
+				a3 += d[i+3] * s[i+3]
 			}
+			for ; i < len(d); i++ {
+				a0 += d[i] * s[i]
+			}
+			continue
+		}
+		ds := dsrc[y*W+x0+shift:]
+		ds = ds[:len(d)]
+		i := 0
+		for ; i+4 <= len(d); i += 4 {
+			v0, v1, v2, v3 := d[i], d[i+1], d[i+2], d[i+3]
+			a0 += v0 * s[i]
+			a1 += v1 * s[i+1]
+			a2 += v2 * s[i+2]
+			a3 += v3 * s[i+3]
+			ds[i] += wv * v0
+			ds[i+1] += wv * v1
+			ds[i+2] += wv * v2
+			ds[i+3] += wv * v3
+		}
+		for ; i < len(d); i++ {
+			a0 += d[i] * s[i]
+			ds[i] += wv * d[i]
 		}
 	}
-	return acc
+	return (a0 + a1) + (a2 + a3)
 }
 
 // Pool is a pooling layer over Size x Size windows with stride Size
