@@ -43,7 +43,7 @@ type CNNOptions struct {
 	// image; never flips of the frequency axis).
 	NoAugment bool
 	// ClassWeight is "balanced" (default; weights inverse to label
-	// frequency, at most maxCNNClassWeight) or "none".
+	// frequency, at most 10 times the most common label's) or "none".
 	ClassWeight string
 	// Seed seeds the initial weights, the validation split, the shuffles
 	// and the augmentation; Jobs is the number of images run at once (the
@@ -99,11 +99,29 @@ func (o CNNOptions) Validate() error {
 	return checkClassWeight(o.ClassWeight)
 }
 
-// maxCNNClassWeight caps the balanced class weights of the network: a
-// label of a handful of images (MIT-BIH's IVR and VFL strides: one each)
-// would otherwise weigh a hundred times a common one, and its few
-// gradients would throw every step about.
+// maxCNNClassWeight caps the balanced class weights of the network at
+// that many times the most common label's: a label of a handful of images
+// (MIT-BIH's IVR and VFL strides: one each) would otherwise weigh a
+// thousand times a common one, and its few gradients would throw every
+// step about.
 const maxCNNClassWeight = 10
+
+// cnnClassWeights returns the class weights of the network for training
+// labels y: classWeights's, capped at maxCNNClassWeight times the
+// smallest weight of a label present.
+func cnnClassWeights(y []int, k int, mode string) []float64 {
+	counts, cw := classWeights(y, k, mode)
+	low := math.Inf(1)
+	for c, n := range counts {
+		if n > 0 {
+			low = min(low, cw[c])
+		}
+	}
+	for c := range cw {
+		cw[c] = min(cw[c], maxCNNClassWeight*low)
+	}
+	return cw
+}
 
 // CNNImageFeatures are the image settings of the cnn learner: the
 // luminance of the image box-averaged onto 32 rows (frequency) by 128
@@ -241,10 +259,7 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	for j, i := range trainIdx {
 		trainY[j] = y[i]
 	}
-	_, cw := classWeights(trainY, k, o.ClassWeight)
-	for c := range cw {
-		cw[c] = min(cw[c], maxCNNClassWeight)
-	}
+	cw := cnnClassWeights(trainY, k, o.ClassWeight)
 	fo := nn.FitOptions{Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Decay: 1e-4, ClassWeights: cw, Seed: o.Seed,
 		Jobs: o.Jobs, Patience: o.Patience}
 	if len(val) == 0 {
@@ -403,4 +418,13 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 	p(StageEpochs, 0, total)
 	o.Progress = func(int, int) { done++; p(StageEpochs, done, total) }
 	return o
+}
+
+// FitSummary says in a few words what was fitted: "100 trees", or for a
+// network "network, 12 of 30 epochs (kept 6)".
+func (m *Model) FitSummary() string {
+	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
+		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
+	}
+	return fmt.Sprintf("%d trees", m.NumTrees())
 }

@@ -301,3 +301,21 @@ func loaded(t *testing.T, m *Model) *Model {
 	}
 	return m2
 }
+
+// Balanced weights are capped at 10 times the most common label's; an
+// absent label keeps weight 1 within the cap.
+func TestCNNClassWeights(t *testing.T) {
+	y := append(make([]int, 100), 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2)
+	cw := cnnClassWeights(y, 4, "balanced")
+	// balanced: 111/(3*100) = 0.37, 111/(3*10) = 3.7, 111/3 = 37 -> capped at 3.7
+	want := []float64{0.37, 3.7, 3.7, 1}
+	for c := range want {
+		if math.Abs(cw[c]-want[c]) > 1e-9 {
+			t.Errorf("weights %v, want %v", cw, want)
+			break
+		}
+	}
+	if cw := cnnClassWeights(y, 4, "none"); !slices.Equal(cw, []float64{1, 1, 1, 1}) {
+		t.Errorf("none: %v", cw)
+	}
+}

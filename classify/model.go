@@ -173,6 +173,9 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	t := &m.Info.Training
 	t.Samples = len(X)
 	t.PerLabel, t.ClassWeights = classWeights(y, len(labels), m.Info.Learner.ClassWeight)
+	if m.cnn != nil {
+		t.ClassWeights = cnnClassWeights(y, len(labels), m.Info.Learner.ClassWeight)
+	}
 	// OOB accuracy and thresholds over rows that have OOB scores.
 	var oy []int
 	var os [][]float64

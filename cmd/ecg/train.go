@@ -125,11 +125,11 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if !a.quiet {
 		t := m.Info.Training
 		oob := fmt.Sprintf(", OOB accuracy %.4f", t.OOBAccuracy)
-		if m.GBDT() != nil {
-			oob = "" // boosting has no out-of-bag rows
+		if m.Forest() == nil {
+			oob = "" // boosting and networks have no out-of-bag rows
 		}
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs%s; wrote %s\n",
-			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), oob, o.out)
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %s %.1fs%s; wrote %s\n",
+			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.FitSummary(), res.TrainTime.Seconds(), oob, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
