@@ -57,26 +57,24 @@ type CNNOptions struct {
 }
 
 func (o CNNOptions) withDefaults() CNNOptions {
-	if o.Epochs <= 0 {
-		o.Epochs = 30
+	orInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if o.Batch <= 0 {
-		o.Batch = 32
+	orFloat := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if o.LR <= 0 {
-		o.LR = 0.003
-	}
+	orInt(&o.Epochs, 30)
+	orInt(&o.Batch, 32)
+	orInt(&o.Hidden, 32)
+	orInt(&o.Patience, 6)
+	orFloat(&o.LR, 0.003)
+	orFloat(&o.Validation, 0.15)
 	if len(o.Filters) == 0 {
 		o.Filters = []int{8, 16, 32}
-	}
-	if o.Hidden <= 0 {
-		o.Hidden = 32
-	}
-	if o.Validation <= 0 {
-		o.Validation = 0.15
-	}
-	if o.Patience <= 0 {
-		o.Patience = 6
 	}
 	if o.ClassWeight == "" {
 		o.ClassWeight = "balanced"

@@ -126,8 +126,13 @@ func TestSmallCNNModelGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := saved(t, m)
-	path := filepath.Join("testdata", "small-cnn.model")
+	checkGolden(t, "small-cnn.model", saved(t, m))
+}
+
+// checkGolden compares b with testdata/name (rewritten with -update).
+func checkGolden(t *testing.T, name string, b []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)

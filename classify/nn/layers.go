@@ -87,32 +87,50 @@ func (l *Conv2D) Init(p []float64, rng *rand.Rand) {
 // (output + d) is inside [0, n).
 func span(d, n int) (lo, hi int) { return max(0, -d), min(n, n-d) }
 
+// tap is one weight of a filter: its index in the weights, the shift of
+// its input position from the output position in the flat plane
+// (dy*W + dx), and the output rows [y0, y1) and columns [x0, x1) whose
+// shifted input lies inside the plane (zero padding outside).
+type tap struct{ wi, shift, y0, y1, x0, x1 int }
+
+// taps returns the K*K taps of filter o over input channel c.
+func (l *Conv2D) taps(dst []tap, o, c int) []tap {
+	H, W, C, K, pad := l.in.H, l.in.W, l.in.C, l.K, l.K/2
+	dst = dst[:0]
+	for ky := 0; ky < K; ky++ {
+		dy := ky - pad
+		y0, y1 := span(dy, H)
+		for kx := 0; kx < K; kx++ {
+			dx := kx - pad
+			x0, x1 := span(dx, W)
+			dst = append(dst, tap{((o*C+c)*K+ky)*K + kx, dy*W + dx, y0, y1, x0, x1})
+		}
+	}
+	return dst
+}
+
 // Forward convolves: out[o] = bias[o] + sum over c, ky, kx of
 // w[o,c,ky,kx] * in[c] shifted by (ky-K/2, kx-K/2).
 func (l *Conv2D) Forward(p, in, out []float64) {
-	H, W, C, K, pad := l.in.H, l.in.W, l.in.C, l.K, l.K/2
+	W := l.in.W
 	w, b := p[:l.nW], p[l.nW:]
+	var ts []tap
 	for o := 0; o < l.OutC; o++ {
 		dst := out[o*l.planes : (o+1)*l.planes]
 		for i := range dst {
 			dst[i] = b[o]
 		}
-		for c := 0; c < C; c++ {
+		for c := 0; c < l.in.C; c++ {
 			src := in[c*l.planes : (c+1)*l.planes]
-			for ky := 0; ky < K; ky++ {
-				dy := ky - pad
-				y0, y1 := span(dy, H)
-				for kx := 0; kx < K; kx++ {
-					dx := kx - pad
-					x0, x1 := span(dx, W)
-					wv := w[((o*C+c)*K+ky)*K+kx]
-					for y := y0; y < y1; y++ {
-						d := dst[y*W+x0 : y*W+x1]
-						s := src[(y+dy)*W+x0+dx:]
-						s = s[:len(d)]
-						for i := range d {
-							d[i] += wv * s[i]
-						}
+			ts = l.taps(ts, o, c)
+			for _, t := range ts {
+				wv := w[t.wi]
+				for y := t.y0; y < t.y1; y++ {
+					d := dst[y*W+t.x0 : y*W+t.x1]
+					s := src[y*W+t.x0+t.shift:]
+					s = s[:len(d)]
+					for i := range d {
+						d[i] += wv * s[i]
 					}
 				}
 			}
@@ -123,10 +141,10 @@ func (l *Conv2D) Forward(p, in, out []float64) {
 // Backward adds the weight and bias gradients to g and writes the input
 // gradient to din.
 func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
-	H, W, C, K, pad := l.in.H, l.in.W, l.in.C, l.K, l.K/2
 	w := p[:l.nW]
 	gw, gb := g[:l.nW], g[l.nW:]
 	clear(din)
+	var ts []tap
 	for o := 0; o < l.OutC; o++ {
 		dd := dout[o*l.planes : (o+1)*l.planes]
 		s := 0.0
@@ -134,21 +152,15 @@ func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 			s += v
 		}
 		gb[o] += s
-		for c := 0; c < C; c++ {
+		for c := 0; c < l.in.C; c++ {
 			src := in[c*l.planes : (c+1)*l.planes]
 			var dsrc []float64
 			if din != nil {
 				dsrc = din[c*l.planes : (c+1)*l.planes]
 			}
-			for ky := 0; ky < K; ky++ {
-				dy := ky - pad
-				y0, y1 := span(dy, H)
-				for kx := 0; kx < K; kx++ {
-					dx := kx - pad
-					x0, x1 := span(dx, W)
-					wi := ((o*C+c)*K+ky)*K + kx
-					gw[wi] += convTap(dd, src, dsrc, w[wi], W, y0, y1, x0, x1, (dy*W + dx))
-				}
+			ts = l.taps(ts, o, c)
+			for _, t := range ts {
+				gw[t.wi] += convTap(dd, src, dsrc, w[t.wi], l.in.W, t)
 			}
 		}
 	}
@@ -157,7 +169,8 @@ func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 // convTap is the backward pass of one filter tap: it returns the sum of
 // dout times the shifted input over the valid rows and columns, and adds
 // wv times dout to the shifted input gradient dsrc (when not nil).
-func convTap(dd, src, dsrc []float64, wv float64, W, y0, y1, x0, x1, shift int) float64 {
+func convTap(dd, src, dsrc []float64, wv float64, W int, t tap) float64 {
+	y0, y1, x0, x1, shift := t.y0, t.y1, t.x0, t.x1, t.shift
 	var a0, a1, a2, a3 float64 // four sums, to overlap the additions
 	for y := y0; y < y1; y++ {
 		d := dd[y*W+x0 : y*W+x1]
@@ -223,14 +236,28 @@ func (l *Pool) NumParams() int { return 0 }
 // Init does nothing.
 func (l *Pool) Init([]float64, *rand.Rand) {}
 
-// argmax returns the input index of the maximum of the window of output
-// (c, oy, ox), the first in row order on ties.
-func (l *Pool) argmax(in []float64, c, oy, ox int) int {
+// each calls f for every output value j with the input index of its
+// window's top-left value.
+func (l *Pool) each(f func(j, base int)) {
+	o := l.Out()
 	H, W, S := l.in.H, l.in.W, l.Size
-	best := c*H*W + oy*S*W + ox*S
-	for y := oy * S; y < oy*S+S; y++ {
-		for x := ox * S; x < ox*S+S; x++ {
-			if i := c*H*W + y*W + x; in[i] > in[best] {
+	for c := 0; c < o.C; c++ {
+		for oy := 0; oy < o.H; oy++ {
+			for ox := 0; ox < o.W; ox++ {
+				f((c*o.H+oy)*o.W+ox, c*H*W+oy*S*W+ox*S)
+			}
+		}
+	}
+}
+
+// argmax returns the input index of the maximum of the window at base,
+// the first in row order on ties.
+func (l *Pool) argmax(in []float64, base int) int {
+	W, S := l.in.W, l.Size
+	best := base
+	for y := 0; y < S; y++ {
+		for x := 0; x < S; x++ {
+			if i := base + y*W + x; in[i] > in[best] {
 				best = i
 			}
 		}
@@ -240,28 +267,21 @@ func (l *Pool) argmax(in []float64, c, oy, ox int) int {
 
 // Forward pools.
 func (l *Pool) Forward(_, in, out []float64) {
-	o := l.Out()
-	H, W, S := l.in.H, l.in.W, l.Size
+	W, S := l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	for c := 0; c < o.C; c++ {
-		for oy := 0; oy < o.H; oy++ {
-			for ox := 0; ox < o.W; ox++ {
-				j := (c*o.H+oy)*o.W + ox
-				if l.Max {
-					out[j] = in[l.argmax(in, c, oy, ox)]
-					continue
-				}
-				s := 0.0
-				for y := oy * S; y < oy*S+S; y++ {
-					row := in[c*H*W+y*W+ox*S:]
-					for x := 0; x < S; x++ {
-						s += row[x]
-					}
-				}
-				out[j] = s * inv
+	l.each(func(j, base int) {
+		if l.Max {
+			out[j] = in[l.argmax(in, base)]
+			return
+		}
+		s := 0.0
+		for y := 0; y < S; y++ {
+			for _, v := range in[base+y*W : base+y*W+S] {
+				s += v
 			}
 		}
-	}
+		out[j] = s * inv
+	})
 }
 
 // Backward routes each output gradient to the window's maximum (Max) or
@@ -271,26 +291,20 @@ func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
 		return
 	}
 	clear(din)
-	o := l.Out()
-	H, W, S := l.in.H, l.in.W, l.Size
+	W, S := l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	for c := 0; c < o.C; c++ {
-		for oy := 0; oy < o.H; oy++ {
-			for ox := 0; ox < o.W; ox++ {
-				d := dout[(c*o.H+oy)*o.W+ox]
-				if l.Max {
-					din[l.argmax(in, c, oy, ox)] += d
-					continue
-				}
-				for y := oy * S; y < oy*S+S; y++ {
-					row := din[c*H*W+y*W+ox*S:]
-					for x := 0; x < S; x++ {
-						row[x] += d * inv
-					}
-				}
+	l.each(func(j, base int) {
+		if l.Max {
+			din[l.argmax(in, base)] += dout[j]
+			return
+		}
+		row := din[base:]
+		for y := 0; y < S; y++ {
+			for x := 0; x < S; x++ {
+				row[y*W+x] += dout[j] * inv
 			}
 		}
-	}
+	})
 }
 
 // ReLU is max(0, x), value by value. It has no parameters.

@@ -36,14 +36,8 @@ func TestLearnerFlags(t *testing.T) {
 		{[]string{"--learning-rate", "0"}, ExitUsage, "", "", 0},
 	} {
 		name := strings.Join(tc.args, " ")
-		var l LearnerFlags
-		cmd := &cobra.Command{Use: "x"}
-		l.Declare(cmd)
-		if code := execute(cmd, tc.args...); code != tc.code {
-			t.Errorf("%q: exit %d, want %d", name, code, tc.code)
-			continue
-		}
-		if tc.code != ExitOK {
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
 			continue
 		}
 		rec, err1 := l.Resolve(records, 3, 2)
@@ -70,6 +64,20 @@ func TestCacheMax(t *testing.T) {
 	}
 }
 
+// parseLearner declares the learner flags on a command and runs it with
+// args; it reports whether the exit code is code.
+func parseLearner(t *testing.T, args []string, code int) (*LearnerFlags, bool) {
+	t.Helper()
+	var l LearnerFlags
+	cmd := &cobra.Command{Use: "x"}
+	l.Declare(cmd)
+	if got := execute(cmd, args...); got != code {
+		t.Errorf("%q: exit %d, want %d", strings.Join(args, " "), got, code)
+		return nil, false
+	}
+	return &l, true
+}
+
 // TestLearnerFlagsCNN: --learner cnn (or a cnn flag with auto) trains a
 // network on images; tree flags with it, cnn flags without it, bad cnn
 // settings and cnn for records are usage errors.
@@ -91,14 +99,8 @@ func TestLearnerFlagsCNN(t *testing.T) {
 		{[]string{"--learner", "cnn", "--epochs", "0"}, ExitUsage},
 	} {
 		name := strings.Join(tc.args, " ")
-		var l LearnerFlags
-		cmd := &cobra.Command{Use: "x"}
-		l.Declare(cmd)
-		if code := execute(cmd, tc.args...); code != tc.code {
-			t.Errorf("%q: exit %d, want %d", name, code, tc.code)
-			continue
-		}
-		if tc.code != ExitOK {
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
 			continue
 		}
 		if got, err := l.Resolve(images, 3, 2); err != nil || got != classify.LearnerCNN || l.CNN.Seed != 3 || l.CNN.Jobs != 2 {
