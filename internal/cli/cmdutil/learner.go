@@ -51,8 +51,8 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.GBDT.LearningRate, "learning-rate", 0.05, "gbdt: shrinkage of every tree")
 	f.Float64Var(&l.GBDT.Subsample, "subsample", 0.8, "gbdt: share of the rows each round draws")
 	f.Float64Var(&l.GBDT.ColSample, "colsample", 0.5, "gbdt: share of the features each tree may split on")
-	f.IntVar(&l.CNN.Epochs, "epochs", 30, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
-	f.IntVar(&l.CNN.Batch, "batch", 32, "cnn: images per training step")
+	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
+	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
