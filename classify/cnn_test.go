@@ -257,22 +257,7 @@ func writePNG(t *testing.T, path string, px []float64, rows, cols int) {
 // as the learner reads them): trained, measured on held-out records,
 // saved and evaluated through the same calls as ecg eval.
 func TestTrainDatasetCNN(t *testing.T) {
-	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(4, 4))
-	for rec := 0; rec < 12; rec++ {
-		for i := 0; i < 6; i++ {
-			l := (rec + i) % 2
-			label := []string{"beats", "band"}[l]
-			if err := os.MkdirAll(filepath.Join(dir, label), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			writePNG(t, filepath.Join(dir, label, fmt.Sprintf("%d_%02d.png", 100+rec, i)), stripeImage(rng, l, 32, 128), 32, 128)
-		}
-	}
-	ds, err := datasets.ReadLabelFolders(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds := stripeFolders(t)
 	var stages []string
 	res, err := TrainDataset(context.Background(), ds, DatasetOptions{Seed: 1, Learner: LearnerCNN, Jobs: 2,
 		CNN:      CNNOptions{Epochs: 6, Filters: []int{4, 8}, Hidden: 8, LR: 0.01, Seed: 1, Jobs: 2},
@@ -296,6 +281,50 @@ func TestTrainDatasetCNN(t *testing.T) {
 	}
 	if ev.Report.Accuracy < 0.9 {
 		t.Errorf("accuracy of the loaded model on its data %.2f", ev.Report.Accuracy)
+	}
+}
+
+// stripeFolders writes 12 records of 6 stripe images of 32 x 128 into
+// label folders beats and band, and reads them.
+func stripeFolders(t *testing.T) *datasets.LabelFolders {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(4, 4))
+	for rec := 0; rec < 12; rec++ {
+		for i := 0; i < 6; i++ {
+			l := (rec + i) % 2
+			label := []string{"beats", "band"}[l]
+			if err := os.MkdirAll(filepath.Join(dir, label), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writePNG(t, filepath.Join(dir, label, fmt.Sprintf("%d_%02d.png", 100+rec, i)), stripeImage(rng, l, 32, 128), 32, 128)
+		}
+	}
+	ds, err := datasets.ReadLabelFolders(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// ecg train --folds 3 --learner cnn --out: every fold's network and the
+// final one count their epochs in one stage; the final model's
+// thresholds come from the out-of-fold scores. Images are read at 16 x 32
+// here (a given spec) to keep the test quick.
+func TestCrossValidateDatasetCNN(t *testing.T) {
+	ds := stripeFolders(t)
+	spec := ImageSpec(ImageFeatures{Rows: 16, Cols: 32, Pixels: true}, nil)
+	var last string
+	res, err := CrossValidateDataset(context.Background(), ds, CVOptions{Folds: 3, Seed: 1, Spec: &spec, Learner: LearnerCNN, Jobs: 2, Final: true,
+		CNN:      CNNOptions{Epochs: 8, Filters: []int{4, 8}, Hidden: 8, LR: 0.01, Seed: 1, Jobs: 2},
+		Progress: func(s string, done, total int) { last = fmt.Sprintf("%s %d/%d", s, done, total) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report.Accuracy < 0.85 || res.Model == nil || res.Model.CNN() == nil {
+		t.Errorf("out-of-fold accuracy %.2f, final model %v", res.Report.Accuracy, res.Model != nil)
+	}
+	if last != "epochs 32/32" {
+		t.Errorf("last progress %q, want epochs 32/32", last)
 	}
 }
 
