@@ -42,6 +42,10 @@ type CNNOptions struct {
 	// changes of up to ±0.03 in luminance (±2 dB in the archive's 70 dB range), a brightness offset of the dB
 	// image; never flips of the frequency axis).
 	NoAugment bool
+	// PerImage standardises each image by its own mean and deviation
+	// (which takes out the recording's gain, so the augmentation then
+	// only shifts in time) instead of by the training pixels'.
+	PerImage bool
 	// ClassWeight is "balanced" (default; weights inverse to label
 	// frequency, at most 10 times the most common label's) or "none".
 	ClassWeight string
@@ -143,14 +147,19 @@ type CNNInfo struct {
 	// ValLoss is the validation loss of the kept weights (0 without a
 	// validation split).
 	ValLoss float64 `json:"val_loss,omitempty"`
+	// PerImage: each image is standardised by its own mean and deviation
+	// (CNNOptions.PerImage).
+	PerImage bool `json:"per_image,omitempty"`
 }
 
 // CNN is a trained convolutional network with the standardisation of its
-// inputs: pixels (luminance) minus Mean divided by SD; extra value i minus
-// ExtraMean[i] divided by ExtraSD[i], missing values 0.
+// inputs: pixels (luminance) minus Mean divided by SD (with PerImage, the
+// image's own mean and deviation); extra value i minus ExtraMean[i]
+// divided by ExtraSD[i], missing values 0.
 type CNN struct {
 	Net                *nn.Net
 	Mean, SD           float64
+	PerImage           bool
 	ExtraMean, ExtraSD []float64
 }
 
@@ -165,8 +174,16 @@ func (c *CNN) PredictProba(dst, x []float64) []float64 {
 }
 
 func (c *CNN) standardize(dst, px []float64) {
+	m, sd := c.Mean, c.SD
+	if c.PerImage {
+		var s, ss float64
+		for _, v := range px {
+			s, ss = s+v, ss+v*v
+		}
+		m, sd = pixelMoments(s, ss, float64(len(px)))
+	}
 	for i, v := range px {
-		dst[i] = (v - c.Mean) / c.SD
+		dst[i] = (v - m) / sd
 	}
 }
 
@@ -245,6 +262,9 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	}
 	c := cnnStandardization(X, n)
 	c.Net = net
+	if o.PerImage {
+		c.Mean, c.SD, c.PerImage = 0, 1, true
+	}
 	samples := make([]nn.Sample, len(X))
 	for i, row := range X {
 		px := make([]float64, n)
@@ -252,7 +272,7 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		samples[i] = nn.Sample{X: px, Extra: c.standardizeExtra(nil, row[n:]), Label: y[i]}
 	}
 	trainIdx, valIdx := cnnValidationSplit(y, groups, k, o)
-	train, val := pick(samples, trainIdx), pick(samples, valIdx)
+	train, val := pickSamples(samples, trainIdx), pickSamples(samples, valIdx)
 	trainY := make([]int, len(trainIdx))
 	for j, i := range trainIdx {
 		trainY[j] = y[i]
@@ -264,7 +284,11 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		fo.Patience = 0
 	}
 	if !o.NoAugment {
-		fo.Augment = spectrogramAugment(img.Rows, img.Cols, 0.03/c.SD)
+		offset := 0.03 / c.SD
+		if o.PerImage {
+			offset = 0 // taken out by the standardisation
+		}
+		fo.Augment = spectrogramAugment(img.Rows, img.Cols, offset)
 	}
 	if o.Progress != nil {
 		fo.Epoch = func(e nn.EpochResult) { o.Progress(e.Epoch, o.Epochs) }
@@ -277,7 +301,7 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		o.Progress(e, o.Epochs) // stopped early: the epochs not run
 	}
 	info := &CNNInfo{Arch: arch, Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Validation: o.Validation, Patience: o.Patience,
-		Augment: !o.NoAugment, BestEpoch: res.Best, Ran: len(res.Epochs)}
+		Augment: !o.NoAugment, BestEpoch: res.Best, Ran: len(res.Epochs), PerImage: o.PerImage}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
 	}
@@ -311,7 +335,7 @@ func cnnValidationSplit(y []int, groups []string, k int, o CNNOptions) (train, v
 	return train, val
 }
 
-func pick(s []nn.Sample, idx []int) []nn.Sample {
+func pickSamples(s []nn.Sample, idx []int) []nn.Sample {
 	out := make([]nn.Sample, len(idx))
 	for j, i := range idx {
 		out[j] = s[i]

@@ -353,3 +353,26 @@ func TestCNNClassWeights(t *testing.T) {
 		t.Errorf("none: %v", cw)
 	}
 }
+
+// PerImage: a model standardises each image by itself (so a gain change,
+// a brightness offset of the whole image, changes no score), and keeps
+// doing so after a save and load.
+func TestCNNPerImage(t *testing.T) {
+	X, y, groups := cnnRows(40, 1)
+	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
+		CNN: CNNOptions{Epochs: 2, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1, PerImage: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = loaded(t, m)
+	x := slices.Clone(X[0])
+	for i := 0; i < 8*16; i++ {
+		x[i] += 0.1
+	}
+	a, b := m.Scores(nil, X[0]), m.Scores(nil, x)
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-9 {
+			t.Fatalf("scores %v, %v after a brightness offset", a, b)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func (l *modelReader) cnn(in *ModelInfo) (*CNN, error) {
 			return nil, formatErr("network standardisation value %d: %v", i, vals[i])
 		}
 	}
-	c := &CNN{Mean: vals[0], SD: vals[1], ExtraMean: vals[2 : 2+a.Extra], ExtraSD: vals[2+a.Extra:]}
+	c := &CNN{Mean: vals[0], SD: vals[1], PerImage: in.Learner.CNN.PerImage, ExtraMean: vals[2 : 2+a.Extra], ExtraSD: vals[2+a.Extra:]}
 	if b, err = l.read(8*np, "network weights"); err != nil {
 		return nil, err
 	}
