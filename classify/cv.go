@@ -28,11 +28,13 @@ type CVOptions struct {
 	// Spec says how files become feature vectors; nil selects
 	// SpecFor(ds).
 	Spec *FeatureSpec
-	// Learner is LearnerForest (also when empty) or LearnerGBDT; Forest
-	// and GBDT hold their settings, the same for every fold.
+	// Learner is LearnerForest (also when empty), LearnerGBDT or
+	// LearnerCNN; Forest, GBDT and CNN hold their settings, the same for
+	// every fold.
 	Learner string
 	Forest  ForestOptions
 	GBDT    GBDTOptions
+	CNN     CNNOptions
 	// Jobs is the number of files featurised at once (at least 1).
 	Jobs int
 	// ScoreLabels, when set, are the labels whose mean F1 is reported as
@@ -108,7 +110,7 @@ type CVResult struct {
 // scores it (CrossValidate). The out-of-fold scores are evaluated pooled
 // and per fold. The same dataset and options give the same result.
 func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions) (*CVResult, error) {
-	spec, err := datasetSpec(ds, opt.Spec)
+	spec, err := datasetSpec(ds, opt.Spec, opt.Learner)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +170,7 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 		runs++
 	}
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(labels), runs)
+	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, opt.Progress, runs), groups
 	scores, err := crossValidate(ctx, labels, spec, X, y, fold, opt.Folds, to)
 	if err != nil {
 		return nil, err

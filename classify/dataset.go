@@ -74,11 +74,12 @@ type DatasetOptions struct {
 	// Seed seeds the split; the learner has its own, Forest.Seed or
 	// GBDT.Seed.
 	Seed uint64
-	// Learner is LearnerForest (also when empty) or LearnerGBDT; Forest
-	// and GBDT hold their settings.
+	// Learner is LearnerForest (also when empty), LearnerGBDT or
+	// LearnerCNN; Forest, GBDT and CNN hold their settings.
 	Learner string
 	Forest  ForestOptions
 	GBDT    GBDTOptions
+	CNN     CNNOptions
 	// Jobs is the number of files featurised at once (at least 1). The
 	// learner grows Forest.Jobs (GBDT.Jobs) trees at once.
 	Jobs int
@@ -112,7 +113,7 @@ type TrainResult struct {
 // When it fails after choosing the held-out data, it still returns a
 // result, whose Skipped says which test files were left out.
 func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOptions) (*TrainResult, error) {
-	spec, err := datasetSpec(ds, opt.Spec)
+	spec, err := datasetSpec(ds, opt.Spec, opt.Learner)
 	if err != nil {
 		return nil, err
 	}
@@ -131,13 +132,15 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 
 	trX := make([][]float64, len(h.train))
 	trY := make([]int, len(h.train))
+	trG := make([]string, len(h.train))
 	trGroups := map[string]bool{}
 	for j, i := range h.train {
-		trX[j], trY[j] = X[i], y[i]
+		trX[j], trY[j], trG[j] = X[i], y[i], groups[i]
 		trGroups[groups[i]] = true
 	}
 	start = time.Now()
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(ds.Labels), 1)
+	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, opt.Progress, 1), trG
 	m, err := Train(ds.Labels, spec, trX, trY, to)
 	if err != nil {
 		return res, err
@@ -162,13 +165,16 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 }
 
 // datasetSpec checks that ds has labels to learn (at least 2) and returns
-// *spec, or SpecFor(ds) when spec is nil.
-func datasetSpec(ds *datasets.LabelFolders, spec *FeatureSpec) (FeatureSpec, error) {
+// *spec, or when spec is nil SpecFor(ds) (for LearnerCNN, CNNSpecFor(ds)).
+func datasetSpec(ds *datasets.LabelFolders, spec *FeatureSpec, learner string) (FeatureSpec, error) {
 	if len(ds.Labels) < 2 {
 		return FeatureSpec{}, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
 	}
 	if spec != nil {
 		return *spec, nil
+	}
+	if learner == LearnerCNN {
+		return CNNSpecFor(ds)
 	}
 	return SpecFor(ds)
 }
@@ -206,7 +212,7 @@ func featureTick(p Progress, total int) func() {
 // grown by them, in one count.
 func learnerOptions(learner string, fo ForestOptions, gbo GBDTOptions, p Progress, nFeatures, k, runs int) TrainOptions {
 	to := TrainOptions{Learner: learner, Forest: fo, GBDT: gbo}
-	if p == nil {
+	if p == nil || learner == LearnerCNN { // a network counts epochs (cnnRunOptions)
 		return to
 	}
 	perRun := fo.withDefaults(nFeatures).Trees
@@ -372,12 +378,17 @@ func crossValidate(ctx context.Context, labels []string, spec FeatureSpec, X [][
 		}
 		var trX [][]float64
 		var trY []int
+		fo := opt
+		fo.Groups = nil
 		for i := range X {
 			if fold[i] != f {
 				trX, trY = append(trX, X[i]), append(trY, y[i])
+				if opt.Groups != nil {
+					fo.Groups = append(fo.Groups, opt.Groups[i])
+				}
 			}
 		}
-		m, err := Train(labels, spec, trX, trY, opt)
+		m, err := Train(labels, spec, trX, trY, fo)
 		if err != nil {
 			return nil, err
 		}

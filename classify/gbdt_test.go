@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -174,20 +172,7 @@ func TestGBDTLoadRefusesDamage(t *testing.T) {
 
 // The gbdt seed of FuzzLoadModel.
 func TestSmallGBDTModelGolden(t *testing.T) {
-	b := saved(t, gbdtTestModel(t, 1, 2))
-	path := filepath.Join("testdata", "small-gbdt.model")
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Errorf("model bytes differ from %s (run with -update if the format changed on purpose)", path)
-	}
+	checkGolden(t, "small-gbdt.model", saved(t, gbdtTestModel(t, 1, 2)))
 }
 
 func TestTrainGBDTRefusesBadOptions(t *testing.T) {

@@ -22,6 +22,9 @@ type ImageFeatures struct {
 	// Grid is the side of the coarse thumbnail kept as raw features
 	// (default 8: 64 features).
 	Grid int `json:"grid"`
+	// Pixels makes the features the Rows x Cols luminance matrix itself,
+	// row by row (the input of the cnn learner); Grid is then 0.
+	Pixels bool `json:"pixels,omitempty"`
 }
 
 // DefaultImageFeatures returns the default image feature settings.
@@ -34,6 +37,9 @@ const (
 )
 
 func (o ImageFeatures) check() error {
+	if o.Pixels {
+		return o.checkPixels()
+	}
 	if o.Rows < 4 || o.Rows > maxImageSide || o.Cols < 4 || o.Cols > maxImageSide {
 		return fmt.Errorf("image features: rows x cols %d x %d out of range 4..%d", o.Rows, o.Cols, maxImageSide)
 	}
@@ -45,6 +51,9 @@ func (o ImageFeatures) check() error {
 
 // Names returns the names of the image features in order.
 func (o ImageFeatures) Names() []string {
+	if o.Pixels {
+		return o.pixelNames()
+	}
 	var n []string
 	for r := 0; r < o.Grid; r++ {
 		for c := 0; c < o.Grid; c++ {
@@ -165,6 +174,9 @@ func (o ImageFeatures) imageVector(dst []float64, img image.Image) ([]float64, e
 	m, err := luminance(img, o.Rows, o.Cols)
 	if err != nil {
 		return nil, err
+	}
+	if o.Pixels {
+		return append(dst, m...), nil
 	}
 	R, C, G := o.Rows, o.Cols, o.Grid
 	dst = thumbnail(dst, m, R, C, G)

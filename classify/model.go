@@ -19,6 +19,7 @@ type Model struct {
 	Info   ModelInfo
 	forest *Forest
 	gbdt   *GBDT
+	cnn    *CNN
 }
 
 // ModelInfo is the self-describing header of a model file (stored as
@@ -65,6 +66,8 @@ type LearnerInfo struct {
 	Lambda       float64 `json:"lambda,omitempty"`
 	Subsample    float64 `json:"subsample,omitempty"`
 	ColSample    float64 `json:"colsample,omitempty"`
+	// CNN describes the network of the cnn learner.
+	CNN *CNNInfo `json:"cnn,omitempty"`
 }
 
 // TrainingSummary describes the training data.
@@ -117,17 +120,23 @@ func (p Prediction) Top(k int) []LabelScore {
 
 // TrainOptions are the settings of Train.
 type TrainOptions struct {
-	// Learner is LearnerForest (also when empty) or LearnerGBDT.
+	// Learner is LearnerForest (also when empty), LearnerGBDT or
+	// LearnerCNN.
 	Learner string
 	// Forest holds the settings of the forest, GBDT those of
-	// gradient-boosted trees; the other learner's are ignored.
+	// gradient-boosted trees, CNN those of the network; the other
+	// learners' are ignored.
 	Forest ForestOptions
 	GBDT   GBDTOptions
+	CNN    CNNOptions
+	// Groups are the record groups of the rows (nil: unknown), which the
+	// cnn learner's validation split keeps apart.
+	Groups []string
 }
 
 // ErrUnknownLearner is wrapped by Train's error for a learner it does not
 // know.
-var ErrUnknownLearner = errors.New("unknown learner (want random-forest or gbdt)")
+var ErrUnknownLearner = errors.New("unknown learner (want random-forest, gbdt or cnn)")
 
 // Train fits a model on feature vectors X (made with spec) and label
 // indices y into labels.
@@ -152,6 +161,8 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 		m, oob, err = trainForestModel(X, y, len(labels), opt.Forest.withDefaults(len(names)))
 	case LearnerGBDT:
 		m, oob, err = trainGBDTModel(X, y, len(labels), opt.GBDT.withDefaults())
+	case LearnerCNN:
+		m, oob, err = trainCNNModel(spec, X, y, len(labels), opt)
 	default:
 		err = fmt.Errorf("classify: learner %q: %w", opt.Learner, ErrUnknownLearner)
 	}
@@ -162,6 +173,9 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	t := &m.Info.Training
 	t.Samples = len(X)
 	t.PerLabel, t.ClassWeights = classWeights(y, len(labels), m.Info.Learner.ClassWeight)
+	if m.cnn != nil {
+		t.ClassWeights = cnnClassWeights(y, len(labels), m.Info.Learner.ClassWeight)
+	}
 	// OOB accuracy and thresholds over rows that have OOB scores.
 	var oy []int
 	var os [][]float64
@@ -249,8 +263,15 @@ func (m *Model) Forest() *Forest { return m.forest }
 // learner).
 func (m *Model) GBDT() *GBDT { return m.gbdt }
 
-// NumTrees is the number of trees of the model, whatever its learner.
+// CNN returns the model's network (nil for another learner).
+func (m *Model) CNN() *CNN { return m.cnn }
+
+// NumTrees is the number of trees of the model, whatever its learner (0
+// for a network).
 func (m *Model) NumTrees() int {
+	if m.cnn != nil {
+		return 0
+	}
 	if m.gbdt != nil {
 		return len(m.gbdt.Trees)
 	}
@@ -260,6 +281,9 @@ func (m *Model) NumTrees() int {
 // Scores writes the per-label scores of feature vector x into dst
 // (allocated when nil) and returns it.
 func (m *Model) Scores(dst, x []float64) []float64 {
+	if m.cnn != nil {
+		return m.cnn.PredictProba(dst, x)
+	}
 	if m.gbdt != nil {
 		return m.gbdt.PredictProba(dst, x)
 	}

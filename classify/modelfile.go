@@ -42,6 +42,10 @@ import (
 //	  as a forest's with one float32 per leaf: the raw score it adds
 //	crc       uint32   CRC-32 (IEEE) of every byte before it
 //
+// Version 3 is version 2 that may also hold a "cnn" model (a
+// convolutional network, package nn), whose body saveCNN describes;
+// Save writes version 3 for networks only.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -52,6 +56,8 @@ const (
 	modelVersion = 1
 	// modelVersionKinds is the version whose body depends on the learner.
 	modelVersionKinds = 2
+	// modelVersionCNN is the version that may hold a network.
+	modelVersionCNN = 3
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -91,6 +97,9 @@ func IsModelFile(r io.Reader) bool {
 // Save writes the model in the model file format. The same model writes
 // the same bytes.
 func (m *Model) Save(w io.Writer) error {
+	if m.cnn != nil {
+		return m.saveCNN(w)
+	}
 	if m.forest == nil && m.gbdt == nil {
 		return errNoForest
 	}
@@ -208,8 +217,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version != modelVersion && version != modelVersionKinds {
-		return nil, formatErr("version %d (this program reads versions %d and %d)", version, modelVersion, modelVersionKinds)
+	if version != modelVersion && version != modelVersionKinds && version != modelVersionCNN {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionCNN)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -230,12 +239,14 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	switch kind := m.Info.Learner.Kind; {
 	case kind == LearnerForest:
 		m.forest, err = l.forest(k, nf)
-	case kind == LearnerGBDT && version == modelVersionKinds:
+	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
+	case kind == LearnerCNN && version == modelVersionCNN:
+		m.cnn, err = l.cnn(&m.Info)
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q (this program knows %q and %q)", kind, LearnerForest, LearnerGBDT)
+		err = formatErr("learner %q in version %d (this program knows %q, %q and, from version %d, %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN)
 	}
 	if err != nil {
 		return nil, err

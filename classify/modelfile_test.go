@@ -32,23 +32,7 @@ func TestSmallModelGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := m.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "small.model")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("model bytes differ from %s (run with -update if the format changed on purpose)", path)
-	}
+	checkGolden(t, "small.model", saved(t, m))
 }
 
 // padTo extends each row with zeros to n features.
@@ -72,6 +56,12 @@ func FuzzLoadModel(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(gbdt)
+	cnn, err := os.ReadFile(filepath.Join("testdata", "small-cnn.model"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(cnn)
+	f.Add(cnn[:len(cnn)-100])
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

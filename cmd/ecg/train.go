@@ -100,7 +100,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Jobs: o.jobs,
+	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
 		Cache: cmdutil.FeatureCache(a.io.Environ)}
 	if o.testDir != "" {
 		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.Source.Map}
@@ -128,11 +128,11 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if !a.quiet {
 		t := m.Info.Training
 		oob := fmt.Sprintf(", OOB accuracy %.4f", t.OOBAccuracy)
-		if m.GBDT() != nil {
-			oob = "" // boosting has no out-of-bag rows
+		if m.Forest() == nil {
+			oob = "" // boosting and networks have no out-of-bag rows
 		}
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %d trees %.1fs%s; wrote %s\n",
-			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.NumTrees(), res.TrainTime.Seconds(), oob, o.out)
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files (%d training in %d records, %d held out), features %.1fs, %s %.1fs%s; wrote %s\n",
+			len(ds.Files), t.Samples, t.Groups, res.Heldout, res.FeatureTime.Seconds(), m.FitSummary(), res.TrainTime.Seconds(), oob, o.out)
 	}
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
@@ -167,7 +167,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	}
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
-		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, Jobs: o.jobs,
+		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
 		Cache:       cmdutil.FeatureCache(a.io.Environ),
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})

@@ -13,21 +13,24 @@ import (
 )
 
 // LearnerFlags are the flags of the learner ecg train fits: --learner and
-// the settings of the random forest and of gradient-boosted trees.
+// the settings of the random forest, of gradient-boosted trees and of the
+// convolutional network (cnn, images only).
 // --learner auto (the default) takes gbdt for WFDB records and the forest
 // for images (the measured best of each; see docs/classify.md), unless a
 // flag only one learner has is given, which picks that learner.
 type LearnerFlags struct {
-	// Name is the --learner value: auto, forest or gbdt.
+	// Name is the --learner value: auto, forest, gbdt or cnn.
 	Name   string
 	Forest classify.ForestOptions
 	GBDT   classify.GBDTOptions
+	CNN    classify.CNNOptions
 }
 
 // Flags only one learner has.
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample"}
+	cnnOnly    = []string{"epochs", "batch", "lr"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -36,8 +39,8 @@ var (
 // chosen is a usage error.
 func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest) or gbdt (gradient-boosted trees)")
-	CompleteValues(cmd, "learner", "auto", "forest", "gbdt")
+	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest), gbdt (gradient-boosted trees) or cnn (convolutional network, images only)")
+	CompleteValues(cmd, "learner", "auto", "forest", "gbdt", "cnn")
 	f.IntVar(&l.Forest.Trees, "trees", 100, "forest: number of trees")
 	f.IntVar(&l.Forest.MaxDepth, "max-depth", 32, "maximum tree depth (gbdt default: 6)")
 	f.IntVar(&l.Forest.MinLeaf, "min-leaf", 1, "forest: minimum samples per leaf")
@@ -48,6 +51,9 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.GBDT.LearningRate, "learning-rate", 0.05, "gbdt: shrinkage of every tree")
 	f.Float64Var(&l.GBDT.Subsample, "subsample", 0.8, "gbdt: share of the rows each round draws")
 	f.Float64Var(&l.GBDT.ColSample, "colsample", 0.5, "gbdt: share of the features each tree may split on")
+	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
+	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
+	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
 
@@ -62,10 +68,13 @@ func changed(cmd *cobra.Command, names []string) string {
 }
 
 func (l *LearnerFlags) check(cmd *cobra.Command) error {
-	fo, gb := changed(cmd, forestOnly), changed(cmd, gbdtOnly)
+	fo, gb, cn := changed(cmd, forestOnly), changed(cmd, gbdtOnly), changed(cmd, cnnOnly)
+	if err := l.checkCNN(cmd, fo, gb, cn); err != nil || l.Name == "cnn" {
+		return err
+	}
 	switch {
 	case l.Name != "auto" && l.Name != "forest" && l.Name != "gbdt":
-		return Usagef("--learner %q: want auto, forest or gbdt", l.Name)
+		return Usagef("--learner %q: want auto, forest, gbdt or cnn", l.Name)
 	case fo != "" && gb != "":
 		return Usagef("--%s (forest) and --%s (gbdt) do not go together", fo, gb)
 	case l.Name == "forest" && gb != "":
@@ -97,12 +106,37 @@ func (l *LearnerFlags) check(cmd *cobra.Command) error {
 	return l.validate(l.Name)
 }
 
-// validate checks the options of the learner name (forest or gbdt).
+// checkCNN checks the flags of --learner cnn (the first forest, gbdt and
+// cnn flags given are fo, gb and cn): no flag of the trees, and cnn flags
+// only with --learner cnn (or auto, which they turn into cnn).
+func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
+	if l.Name == "auto" && cn != "" {
+		l.Name = "cnn"
+	}
+	if cmd.Flags().Changed("max-depth") && l.Name == "cnn" {
+		fo = "max-depth"
+	}
+	switch {
+	case l.Name == "cnn" && fo+gb != "":
+		return Usagef("--%s does not go with --learner cnn", fo+gb)
+	case l.Name != "cnn" && cn != "":
+		return Usagef("--%s goes with --learner cnn only", cn)
+	case l.Name != "cnn":
+		return nil
+	}
+	l.CNN.ClassWeight = l.Forest.ClassWeight
+	return l.validate("cnn")
+}
+
+// validate checks the options of the learner name (forest, gbdt or cnn).
 func (l *LearnerFlags) validate(name string) error {
 	var err error
-	if name == "gbdt" {
+	switch name {
+	case "gbdt":
 		err = l.GBDT.Validate()
-	} else {
+	case "cnn":
+		err = l.CNN.Validate()
+	default:
 		err = l.Forest.Validate()
 	}
 	if err != nil {
@@ -111,13 +145,20 @@ func (l *LearnerFlags) validate(name string) error {
 	return nil
 }
 
-// Resolve returns the learner (classify.LearnerForest or LearnerGBDT) for
-// the dataset ds (auto: gbdt when its first file is a record), with seed
-// and jobs set in both learners' options; options the chosen learner
-// refuses are a usage error.
+// Resolve returns the learner (classify.LearnerForest, LearnerGBDT or
+// LearnerCNN) for the dataset ds (auto: gbdt when its first file is a
+// record), with seed and jobs set in every learner's options; options the
+// chosen learner refuses, and cnn for records, are a usage error.
 func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
 	l.Forest.Seed, l.Forest.Jobs = seed, jobs
 	l.GBDT.Seed, l.GBDT.Jobs = seed, jobs
+	l.CNN.Seed, l.CNN.Jobs = seed, jobs
+	if l.Name == "cnn" {
+		if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindImage {
+			return "", Usagef("--learner cnn reads images; %s holds records", ds.Dir)
+		}
+		return classify.LearnerCNN, l.validate("cnn")
+	}
 	name := l.Name
 	if name == "auto" {
 		name = "forest"

@@ -36,14 +36,8 @@ func TestLearnerFlags(t *testing.T) {
 		{[]string{"--learning-rate", "0"}, ExitUsage, "", "", 0},
 	} {
 		name := strings.Join(tc.args, " ")
-		var l LearnerFlags
-		cmd := &cobra.Command{Use: "x"}
-		l.Declare(cmd)
-		if code := execute(cmd, tc.args...); code != tc.code {
-			t.Errorf("%q: exit %d, want %d", name, code, tc.code)
-			continue
-		}
-		if tc.code != ExitOK {
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
 			continue
 		}
 		rec, err1 := l.Resolve(records, 3, 2)
@@ -66,6 +60,54 @@ func TestCacheMax(t *testing.T) {
 	} {
 		if got := cacheMax(in); got != want {
 			t.Errorf("cacheMax(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+// parseLearner declares the learner flags on a command and runs it with
+// args; it reports whether the exit code is code.
+func parseLearner(t *testing.T, args []string, code int) (*LearnerFlags, bool) {
+	t.Helper()
+	var l LearnerFlags
+	cmd := &cobra.Command{Use: "x"}
+	l.Declare(cmd)
+	if got := execute(cmd, args...); got != code {
+		t.Errorf("%q: exit %d, want %d", strings.Join(args, " "), got, code)
+		return nil, false
+	}
+	return &l, true
+}
+
+// TestLearnerFlagsCNN: --learner cnn (or a cnn flag with auto) trains a
+// network on images; tree flags with it, cnn flags without it, bad cnn
+// settings and cnn for records are usage errors.
+func TestLearnerFlagsCNN(t *testing.T) {
+	records := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
+	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--learner", "cnn"}, ExitOK},
+		{[]string{"--epochs", "3", "--batch", "8", "--lr", "0.01"}, ExitOK},
+		{[]string{"--learner", "cnn", "--class-weight", "none"}, ExitOK},
+		{[]string{"--learner", "cnn", "--trees", "5"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--max-depth", "5"}, ExitUsage},
+		{[]string{"--learner", "forest", "--epochs", "5"}, ExitUsage},
+		{[]string{"--rounds", "5", "--batch", "5"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--lr", "0"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--epochs", "0"}, ExitUsage},
+	} {
+		name := strings.Join(tc.args, " ")
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
+			continue
+		}
+		if got, err := l.Resolve(images, 3, 2); err != nil || got != classify.LearnerCNN || l.CNN.Seed != 3 || l.CNN.Jobs != 2 {
+			t.Errorf("%q: images: %s (%v), seed %d jobs %d", name, got, err, l.CNN.Seed, l.CNN.Jobs)
+		}
+		if _, err := l.Resolve(records, 3, 2); ExitCode(err) != ExitUsage {
+			t.Errorf("%q: records: %v, want a usage error", name, err)
 		}
 	}
 }

@@ -1,0 +1,452 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/ecgkit/ecg/classify/nn"
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// LearnerCNN names the convolutional network learner (package nn): it
+// reads the pixels of images (ImageFeatures.Pixels) and the manifest's RR
+// columns, joined before its dense head.
+const LearnerCNN = "cnn"
+
+// StageEpochs is the Progress stage of training a network: epochs run.
+const StageEpochs = "epochs"
+
+// CNNOptions are the settings of the cnn learner. Zero values select the
+// defaults (withDefaults).
+type CNNOptions struct {
+	// Epochs is the most passes over the training images (default 20),
+	// Batch the images per step (default 16), LR Adam's learning rate
+	// (default 0.003): the settings measured in docs/classify.md.
+	Epochs int
+	Batch  int
+	LR     float64
+	// Filters are the filters of each convolution block (3x3, ReLU, 2x2
+	// max pool; default 8, 16, 32), Hidden the width of the dense layer
+	// before the output (default 32).
+	Filters []int
+	Hidden  int
+	// Validation is the share of the record groups held out of training
+	// to stop early on (default 0.15); Patience the epochs without a lower
+	// validation loss before stopping (default 6).
+	Validation float64
+	Patience   int
+	// NoAugment turns off the augmentation of training images (random
+	// circular time shifts of up to a quarter of the width and gain
+	// changes of up to ±0.03 in luminance (±2 dB in the archive's 70 dB range), a brightness offset of the dB
+	// image; never flips of the frequency axis).
+	NoAugment bool
+	// PerImage standardises each image by its own mean and deviation
+	// (which takes out the recording's gain, so the augmentation then
+	// only shifts in time) instead of by the training pixels'.
+	PerImage bool
+	// ClassWeight is "balanced" (default; weights inverse to label
+	// frequency, at most 10 times the most common label's) or "none".
+	ClassWeight string
+	// Seed seeds the initial weights, the validation split, the shuffles
+	// and the augmentation; Jobs is the number of images run at once (the
+	// model does not depend on it).
+	Seed uint64
+	Jobs int
+	// Progress, when set, is called after each epoch.
+	Progress func(epoch, epochs int)
+	// Context, when set, stops training between steps when it is done.
+	Context context.Context
+}
+
+func (o CNNOptions) withDefaults() CNNOptions {
+	orInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	orFloat := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	orInt(&o.Epochs, 20)
+	orInt(&o.Batch, 16)
+	orInt(&o.Hidden, 32)
+	orInt(&o.Patience, 6)
+	orFloat(&o.LR, 0.003)
+	orFloat(&o.Validation, 0.15)
+	if len(o.Filters) == 0 {
+		o.Filters = []int{8, 16, 32}
+	}
+	if o.ClassWeight == "" {
+		o.ClassWeight = "balanced"
+	}
+	return o
+}
+
+// Validate checks settings given explicitly, as a command takes them: at
+// least one epoch and one image per batch, a learning rate in (0, 1] and
+// a known ClassWeight. It returns an *OptionError.
+func (o CNNOptions) Validate() error {
+	switch {
+	case o.Epochs < 1 || o.Epochs > 10000:
+		return &OptionError{"epochs", o.Epochs, "1 to 10000"}
+	case o.Batch < 1 || o.Batch > 4096:
+		return &OptionError{"batch", o.Batch, "1 to 4096"}
+	case !(o.LR > 0 && o.LR <= 1):
+		return &OptionError{"lr", o.LR, "more than 0, at most 1"}
+	}
+	return checkClassWeight(o.ClassWeight)
+}
+
+// maxCNNClassWeight caps the balanced class weights of the network at
+// that many times the most common label's: a label of a handful of images
+// (MIT-BIH's IVR and VFL strides: one each) would otherwise weigh a
+// thousand times a common one, and its few gradients would throw every
+// step about.
+const maxCNNClassWeight = 10
+
+// cnnClassWeights returns the class weights of the network for training
+// labels y: classWeights's, capped at maxCNNClassWeight times the
+// smallest weight of a label present.
+func cnnClassWeights(y []int, k int, mode string) []float64 {
+	counts, cw := classWeights(y, k, mode)
+	low := math.Inf(1)
+	for c, n := range counts {
+		if n > 0 {
+			low = min(low, cw[c])
+		}
+	}
+	for c := range cw {
+		cw[c] = min(cw[c], maxCNNClassWeight*low)
+	}
+	return cw
+}
+
+// CNNImageFeatures are the image settings of the cnn learner: the
+// luminance of the image box-averaged onto 32 rows (frequency) by 128
+// columns (time, about half a second each for one-minute strides) as raw
+// pixels.
+func CNNImageFeatures() ImageFeatures { return ImageFeatures{Rows: 32, Cols: 128, Pixels: true} }
+
+// CNNInfo records the network of a cnn model: its architecture and how it
+// was trained (LearnerInfo.CNN).
+type CNNInfo struct {
+	Arch       nn.Arch `json:"arch"`
+	Epochs     int     `json:"epochs"`
+	Batch      int     `json:"batch"`
+	LR         float64 `json:"lr"`
+	Validation float64 `json:"validation"`
+	Patience   int     `json:"patience"`
+	Augment    bool    `json:"augment"`
+	// BestEpoch is the epoch whose weights were kept, Ran the epochs run.
+	BestEpoch int `json:"best_epoch"`
+	Ran       int `json:"ran"`
+	// ValLoss is the validation loss of the kept weights (0 without a
+	// validation split).
+	ValLoss float64 `json:"val_loss,omitempty"`
+	// PerImage: each image is standardised by its own mean and deviation
+	// (CNNOptions.PerImage).
+	PerImage bool `json:"per_image,omitempty"`
+}
+
+// CNN is a trained convolutional network with the standardisation of its
+// inputs: pixels (luminance) minus Mean divided by SD (with PerImage, the
+// image's own mean and deviation); extra value i minus ExtraMean[i]
+// divided by ExtraSD[i], missing values 0.
+type CNN struct {
+	Net                *nn.Net
+	Mean, SD           float64
+	PerImage           bool
+	ExtraMean, ExtraSD []float64
+}
+
+// PredictProba writes the class probabilities of feature vector x (the
+// pixels, then the extra values) into dst (allocated when nil).
+func (c *CNN) PredictProba(dst, x []float64) []float64 {
+	n := c.Net.Arch.In.Size()
+	px := make([]float64, n, n+len(c.ExtraMean))
+	c.standardize(px, x[:n])
+	extra := c.standardizeExtra(px[n:n:n+len(c.ExtraMean)], x[n:])
+	return c.Net.Probs(dst, px, extra)
+}
+
+func (c *CNN) standardize(dst, px []float64) {
+	m, sd := c.Mean, c.SD
+	if c.PerImage {
+		var s, ss float64
+		for _, v := range px {
+			s, ss = s+v, ss+v*v
+		}
+		m, sd = pixelMoments(s, ss, float64(len(px)))
+	}
+	for i, v := range px {
+		dst[i] = (v - m) / sd
+	}
+}
+
+// standardizeExtra appends the standardised extra values to dst; a value
+// that is not finite is 0 (the training mean).
+func (c *CNN) standardizeExtra(dst, extra []float64) []float64 {
+	for i, v := range extra {
+		z := (v - c.ExtraMean[i]) / c.ExtraSD[i]
+		if math.IsNaN(z) || math.IsInf(z, 0) {
+			z = 0
+		}
+		dst = append(dst, z)
+	}
+	return dst
+}
+
+// cnnStandardization returns the mean and standard deviation of the
+// pixels (the first n values of each row of X) and of each extra column
+// over its finite values (SD 1 when constant or empty).
+func cnnStandardization(X [][]float64, n int) *CNN {
+	c := &CNN{}
+	var s, ss, cnt float64
+	for _, row := range X {
+		for _, v := range row[:n] {
+			s, ss, cnt = s+v, ss+v*v, cnt+1
+		}
+	}
+	c.Mean, c.SD = pixelMoments(s, ss, cnt)
+	ne := len(X[0]) - n
+	for j := 0; j < ne; j++ {
+		var s, ss, cnt float64
+		for _, row := range X {
+			if v := row[n+j]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+				s, ss, cnt = s+v, ss+v*v, cnt+1
+			}
+		}
+		m, sd := pixelMoments(s, ss, cnt)
+		c.ExtraMean, c.ExtraSD = append(c.ExtraMean, m), append(c.ExtraSD, sd)
+	}
+	return c
+}
+
+// pixelMoments returns the mean and standard deviation of cnt values of sum s
+// and sum of squares ss; the deviation is 1 when it would be 0.
+func pixelMoments(s, ss, cnt float64) (float64, float64) {
+	if cnt == 0 {
+		return 0, 1
+	}
+	m := s / cnt
+	sd := math.Sqrt(max(ss/cnt-m*m, 0))
+	if !(sd > 1e-9) {
+		sd = 1
+	}
+	return m, sd
+}
+
+// TrainCNN trains a network on feature vectors X (rows x cols pixels,
+// then the extra values) with label indexes y into k classes; groups
+// (one per row; nil: every row its own) keep the rows of a record on one
+// side of the validation split. It also returns the validation rows'
+// probabilities (NaN rows for the training rows).
+func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k int, img ImageFeatures, o CNNOptions) (*CNN, *CNNInfo, [][]float64, error) {
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	if len(X) == 0 {
+		return nil, nil, nil, fmt.Errorf("classify: cnn: no training rows")
+	}
+	n := img.Rows * img.Cols
+	arch := nn.Arch{In: nn.Shape{C: 1, H: img.Rows, W: img.Cols}, Filters: o.Filters, Kernel: 3, Pool: 2,
+		Extra: len(X[0]) - n, Hidden: o.Hidden, Classes: k}
+	net, err := nn.New(arch, o.Seed)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
+	}
+	c := cnnStandardization(X, n)
+	c.Net = net
+	if o.PerImage {
+		c.Mean, c.SD, c.PerImage = 0, 1, true
+	}
+	samples := make([]nn.Sample, len(X))
+	for i, row := range X {
+		px := make([]float64, n)
+		c.standardize(px, row[:n])
+		samples[i] = nn.Sample{X: px, Extra: c.standardizeExtra(nil, row[n:]), Label: y[i]}
+	}
+	trainIdx, valIdx := cnnValidationSplit(y, groups, k, o)
+	train, val := pickSamples(samples, trainIdx), pickSamples(samples, valIdx)
+	trainY := make([]int, len(trainIdx))
+	for j, i := range trainIdx {
+		trainY[j] = y[i]
+	}
+	cw := cnnClassWeights(trainY, k, o.ClassWeight)
+	fo := nn.FitOptions{Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Decay: 1e-4, ClassWeights: cw, Seed: o.Seed,
+		Jobs: o.Jobs, Patience: o.Patience}
+	if len(val) == 0 {
+		fo.Patience = 0
+	}
+	if !o.NoAugment {
+		offset := 0.03 / c.SD
+		if o.PerImage {
+			offset = 0 // taken out by the standardisation
+		}
+		fo.Augment = spectrogramAugment(img.Rows, img.Cols, offset)
+	}
+	if o.Progress != nil {
+		fo.Epoch = func(e nn.EpochResult) { o.Progress(e.Epoch, o.Epochs) }
+	}
+	res, err := net.Fit(ctx, train, val, fo)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
+	}
+	for e := len(res.Epochs) + 1; o.Progress != nil && e <= o.Epochs; e++ {
+		o.Progress(e, o.Epochs) // stopped early: the epochs not run
+	}
+	info := &CNNInfo{Arch: arch, Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Validation: o.Validation, Patience: o.Patience,
+		Augment: !o.NoAugment, BestEpoch: res.Best, Ran: len(res.Epochs), PerImage: o.PerImage}
+	if len(val) > 0 {
+		info.ValLoss = res.Epochs[res.Best-1].ValLoss
+	}
+	scores := make([][]float64, len(X))
+	for i := range scores {
+		scores[i] = []float64{math.NaN()}
+	}
+	for _, i := range valIdx {
+		scores[i] = net.Probs(nil, samples[i].X, samples[i].Extra)
+	}
+	return c, info, scores, nil
+}
+
+// cnnValidationSplit holds o.Validation of the record groups out of
+// training (datasets.SplitByGroup); with one group, or a split that
+// fails, every row trains.
+func cnnValidationSplit(y []int, groups []string, k int, o CNNOptions) (train, val []int) {
+	if groups == nil {
+		groups = make([]string, len(y))
+		for i := range groups {
+			groups[i] = fmt.Sprint(i)
+		}
+	}
+	train, val, err := datasets.SplitByGroup(y, groups, k, 1-o.Validation, o.Seed)
+	if err != nil || len(train) == 0 {
+		train, val = make([]int, len(y)), nil
+		for i := range train {
+			train[i] = i
+		}
+	}
+	return train, val
+}
+
+func pickSamples(s []nn.Sample, idx []int) []nn.Sample {
+	out := make([]nn.Sample, len(idx))
+	for j, i := range idx {
+		out[j] = s[i]
+	}
+	return out
+}
+
+// spectrogramAugment returns the augmentation of standardised
+// spectrogram images of rows x cols (row 0 the highest frequency, columns
+// in time): a circular shift in time by up to a quarter of the width, and
+// a brightness offset of up to ±maxOffset (a gain change: the images map
+// dB to grey levels linearly, so a gain is an offset). The frequency axis
+// is never flipped or shifted.
+func spectrogramAugment(rows, cols int, maxOffset float64) func(dst, x []float64, rng *rand.Rand) {
+	return func(dst, x []float64, rng *rand.Rand) {
+		shift := rng.IntN(cols/2+1) - cols/4
+		off := (2*rng.Float64() - 1) * maxOffset
+		for r := 0; r < rows; r++ {
+			src, d := x[r*cols:(r+1)*cols], dst[r*cols:(r+1)*cols]
+			for c := range d {
+				d[c] = src[((c-shift)%cols+cols)%cols] + off
+			}
+		}
+	}
+}
+
+// maxPixels bounds Rows x Cols of pixel features (the features of a
+// model are at most maxFeatures).
+const maxPixels = 1 << 15
+
+// checkPixels checks pixel settings: Rows and Cols 4 to 1024, at most
+// maxPixels in all, no grid.
+func (o ImageFeatures) checkPixels() error {
+	if o.Rows < 4 || o.Rows > maxImageSide || o.Cols < 4 || o.Cols > maxImageSide || o.Rows*o.Cols > maxPixels {
+		return fmt.Errorf("image pixels: rows x cols %d x %d out of range 4..%d (at most %d pixels)", o.Rows, o.Cols, maxImageSide, maxPixels)
+	}
+	if o.Grid != 0 {
+		return fmt.Errorf("image pixels: grid %d (pixel features have none)", o.Grid)
+	}
+	return nil
+}
+
+// pixelNames names the pixel features img.px.ROW.COL.
+func (o ImageFeatures) pixelNames() []string {
+	n := make([]string, 0, o.Rows*o.Cols)
+	for r := 0; r < o.Rows; r++ {
+		for c := 0; c < o.Cols; c++ {
+			n = append(n, fmt.Sprintf("img.px.%d.%d", r, c))
+		}
+	}
+	return n
+}
+
+// trainCNNModel trains the network of a model on pixel features (spec:
+// images with Pixels); it also returns the validation rows' probabilities
+// (NaN rows for the rows it trained on), which set the thresholds.
+func trainCNNModel(spec FeatureSpec, X [][]float64, y []int, k int, opt TrainOptions) (*Model, [][]float64, error) {
+	if spec.Input != InputImage || !spec.Image.Pixels {
+		return nil, nil, fmt.Errorf("classify: the cnn learner reads image pixels (features %q without pixels)", spec.Input)
+	}
+	if opt.Groups != nil && len(opt.Groups) != len(X) {
+		return nil, nil, fmt.Errorf("classify: %d record groups for %d rows", len(opt.Groups), len(X))
+	}
+	ctx := opt.CNN.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	o := opt.CNN.withDefaults()
+	c, info, scores, err := TrainCNN(ctx, X, y, opt.Groups, k, *spec.Image, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &Model{cnn: c}
+	m.Info.Learner = LearnerInfo{Kind: LearnerCNN, ClassWeight: o.ClassWeight, Seed: o.Seed, LearningRate: o.LR, CNN: info}
+	return m, scores, nil
+}
+
+// CNNSpecFor returns the feature settings of the cnn learner for the
+// images of ds: their pixels (CNNImageFeatures) and, as SpecFor, the
+// manifest's RR columns when the archive has them. It fails for signal
+// files: the network reads images.
+func CNNSpecFor(ds *datasets.LabelFolders) (FeatureSpec, error) {
+	spec, err := SpecFor(ds)
+	if err != nil {
+		return spec, err
+	}
+	if spec.Input != InputImage {
+		return FeatureSpec{}, fmt.Errorf("%s: the cnn learner reads images, the dataset holds %s files", ds.Dir, spec.Input)
+	}
+	return ImageSpec(CNNImageFeatures(), spec.Extra), nil
+}
+
+// cnnRunOptions returns o for runs trainings of learner with ctx, and
+// with p, StageEpochs started over every epoch of them (a run stopped
+// early counts its remaining epochs when it stops).
+func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress, runs int) CNNOptions {
+	o.Context = ctx
+	if p == nil || learner != LearnerCNN {
+		return o
+	}
+	total, done := o.withDefaults().Epochs*runs, 0
+	p(StageEpochs, 0, total)
+	o.Progress = func(int, int) { done++; p(StageEpochs, done, total) }
+	return o
+}
+
+// FitSummary says in a few words what was fitted: "100 trees", or for a
+// network "network, 12 of 30 epochs (kept 6)".
+func (m *Model) FitSummary() string {
+	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
+		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
+	}
+	return fmt.Sprintf("%d trees", m.NumTrees())
+}

@@ -1,0 +1,119 @@
+package classify
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+
+	"github.com/ecgkit/ecg/classify/nn"
+)
+
+// MaxWeight bounds the size of a network's weights and standardisation
+// in a model file.
+const MaxWeight = 1e6
+
+// saveCNN writes a network model as file version 3: the magic bytes,
+// version, header length and header as every version has them, then the
+// body of a "cnn" model. All values are little-endian.
+//
+//	params    uint32   number of parameters; must equal what
+//	                   info.learner.cnn.arch makes (<= nn.MaxParams)
+//	mean, sd  float64  the pixels' standardisation (sd > 0)
+//	extra     arch.extra times float64 mean, then as many float64 sd
+//	weights   params times float64, in nn.Net.Params order
+//	crc       uint32   CRC-32 (IEEE) of every byte before it
+//
+// The architecture must read images of 1 channel of the rows and columns
+// of info.features.image (with pixels), join as many extra values as
+// the features name after the pixels, and have one output per label.
+// Every value must be finite, weights and means at most MaxWeight in size.
+func (m *Model) saveCNN(w io.Writer) error {
+	info, err := json.Marshal(&m.Info)
+	if err != nil {
+		return fmt.Errorf("classify: encoding model header: %w", err)
+	}
+	c := m.cnn
+	le := binary.LittleEndian
+	var b bytes.Buffer
+	b.WriteString(modelMagic)
+	b.Write(le.AppendUint32(nil, modelVersionCNN))
+	b.Write(le.AppendUint32(nil, uint32(len(info))))
+	b.Write(info)
+	buf := le.AppendUint32(nil, uint32(len(c.Net.Params)))
+	for _, v := range append(append([]float64{c.Mean, c.SD}, c.ExtraMean...), c.ExtraSD...) {
+		buf = le.AppendUint64(buf, math.Float64bits(v))
+	}
+	b.Write(buf)
+	buf = make([]byte, 0, 8*len(c.Net.Params))
+	for _, v := range c.Net.Params {
+		buf = le.AppendUint64(buf, math.Float64bits(v))
+	}
+	b.Write(buf)
+	b.Write(le.AppendUint32(nil, crc32.ChecksumIEEE(b.Bytes())))
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// cnnArch checks the network described in the header of a model against
+// its features and labels, and returns its architecture.
+func cnnArch(in *ModelInfo) (nn.Arch, error) {
+	ci := in.Learner.CNN
+	f := in.Features
+	if ci == nil || f.Input != InputImage || f.Image == nil || !f.Image.Pixels {
+		return nn.Arch{}, formatErr("a cnn model needs its network in the header and image pixel features")
+	}
+	a := ci.Arch
+	if err := a.Check(); err != nil {
+		return nn.Arch{}, formatErr("network: %v", err)
+	}
+	want := nn.Shape{C: 1, H: f.Image.Rows, W: f.Image.Cols}
+	if a.In != want || a.Extra != len(in.FeatureNames)-want.Size() || a.Classes != len(in.Labels) {
+		return nn.Arch{}, formatErr("network of input %v, %d extra values and %d classes; the features and labels make %v, %d and %d",
+			a.In, a.Extra, a.Classes, want, len(in.FeatureNames)-want.Size(), len(in.Labels))
+	}
+	return a, nil
+}
+
+// cnn reads the body of a network model whose header is in.
+func (l *modelReader) cnn(in *ModelInfo) (*CNN, error) {
+	a, err := cnnArch(in)
+	if err != nil {
+		return nil, err
+	}
+	np := a.NumParams()
+	b, err := l.read(4+16+16*a.Extra, "network size")
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{b: b}
+	if n := r.u32(""); int(n) != np {
+		return nil, formatErr("%d network parameters, the architecture has %d", n, np)
+	}
+	vals := make([]float64, 2+2*a.Extra)
+	for i := range vals {
+		vals[i] = math.Float64frombits(r.u64(""))
+		if !(math.Abs(vals[i]) <= MaxWeight) || (i == 1 || i >= 2+a.Extra) && !(vals[i] > 0) {
+			return nil, formatErr("network standardisation value %d: %v", i, vals[i])
+		}
+	}
+	c := &CNN{Mean: vals[0], SD: vals[1], PerImage: in.Learner.CNN.PerImage, ExtraMean: vals[2 : 2+a.Extra], ExtraSD: vals[2+a.Extra:]}
+	if b, err = l.read(8*np, "network weights"); err != nil {
+		return nil, err
+	}
+	r = &reader{b: b}
+	p := make([]float64, np)
+	for i := range p {
+		p[i] = math.Float64frombits(r.u64(""))
+		if !(math.Abs(p[i]) <= MaxWeight) {
+			return nil, formatErr("network weight %d: %v", i, p[i])
+		}
+	}
+	if c.Net, err = nn.FromParams(a, p); err != nil {
+		return nil, formatErr("%v", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,56 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// benchStep runs forward and backward passes of batch samples of a on b.N
+// iterations, jobs at once.
+func benchStep(b *testing.B, a Arch, batch, jobs int) {
+	n, err := New(a, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var s []Sample
+	var idx []int
+	for i := 0; i < batch; i++ {
+		s = append(s, Sample{X: randVec(rng, a.In.Size()), Extra: make([]float64, a.Extra), Label: i % a.Classes})
+		idx = append(idx, i)
+	}
+	bt := newBatcher(n, batch, FitOptions{Jobs: jobs})
+	opt := NewAdam(1e-3, 0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		bt.step(s, idx, 1, opt)
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*batch), "ms/sample")
+}
+
+// The shape of the gorgonia comparison (docs/classify.md): a batch of 32
+// inputs of 1x32x128 through two 3x3 convolutions (8 and 16 filters) with
+// a 2x2 max pool between them.
+func BenchmarkTwoConvBatch32(b *testing.B) {
+	benchStep(b, Arch{In: Shape{1, 32, 128}, Filters: []int{8, 16}, Kernel: 3, Pool: 2, Classes: 2}, 32, 1)
+}
+
+// The network of classify's cnn learner (its default architecture) on a
+// batch of 32, one job and two.
+func BenchmarkDefaultBatch32(b *testing.B) {
+	a := Arch{In: Shape{1, 32, 128}, Filters: []int{8, 16, 32}, Kernel: 3, Pool: 2, Extra: 0, Hidden: 32, Classes: 6}
+	b.Run("jobs=1", func(b *testing.B) { benchStep(b, a, 32, 1) })
+	b.Run("jobs=2", func(b *testing.B) { benchStep(b, a, 32, 2) })
+}
+
+// BenchmarkPredict is one sample's forward pass through the default
+// network.
+func BenchmarkPredict(b *testing.B) {
+	a := Arch{In: Shape{1, 32, 128}, Filters: []int{8, 16, 32}, Kernel: 3, Pool: 2, Hidden: 32, Classes: 6}
+	n, _ := New(a, 1)
+	x := randVec(rand.New(rand.NewPCG(1, 1)), a.In.Size())
+	dst := make([]float64, 6)
+	for i := 0; i < b.N; i++ {
+		n.Probs(dst, x, nil)
+	}
+}

@@ -1,0 +1,459 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Shape is the size of a tensor: C channels of H rows and W columns,
+// stored channel by channel, row by row.
+type Shape struct {
+	C int `json:"c"`
+	H int `json:"h"`
+	W int `json:"w"`
+}
+
+// Size is the number of values of a tensor of shape s.
+func (s Shape) Size() int { return s.C * s.H * s.W }
+
+func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W) }
+
+// Layer is one step of a network. Forward and Backward work on one
+// sample and may be called from several goroutines at once with
+// different buffers: a layer keeps no state between calls.
+type Layer interface {
+	// In and Out are the shapes of the layer's input and output.
+	In() Shape
+	Out() Shape
+	// NumParams is the number of parameters the layer owns.
+	NumParams() int
+	// Init writes initial parameters into p (NumParams values).
+	Init(p []float64, rng *rand.Rand)
+	// Forward computes out (Out().Size() values) from in with
+	// parameters p.
+	Forward(p, in, out []float64)
+	// Backward takes the loss gradient with respect to the output, dout,
+	// adds the gradient with respect to the parameters to g and writes
+	// the gradient with respect to the input into din (overwritten; nil
+	// when not needed). in and out are the values Forward saw and made.
+	Backward(p, in, out, dout, din, g []float64)
+}
+
+// heInit fills w with He (Kaiming) normal values for fanIn inputs:
+// standard deviation sqrt(2 / fanIn), suited to ReLU networks (He et al.
+// 2015, "Delving deep into rectifiers").
+func heInit(w []float64, fanIn int, rng *rand.Rand) {
+	sd := math.Sqrt(2 / float64(fanIn))
+	for i := range w {
+		w[i] = rng.NormFloat64() * sd
+	}
+}
+
+// Conv2D is a 2-D convolution with Out filters of K x K (K odd) over all
+// input channels, stride 1 and zero padding K/2, so that the output has
+// the input's rows and columns. Its parameters are the weights, filter by
+// filter, channel by channel, row by row (Out*In.C*K*K), then one bias
+// per filter.
+type Conv2D struct {
+	in     Shape
+	OutC   int
+	K      int
+	nW     int
+	planes int // H*W
+}
+
+// NewConv2D returns a convolution of in with outC filters of k x k.
+func NewConv2D(in Shape, outC, k int) *Conv2D {
+	return &Conv2D{in: in, OutC: outC, K: k, nW: outC * in.C * k * k, planes: in.H * in.W}
+}
+
+// In is the input shape.
+func (l *Conv2D) In() Shape { return l.in }
+
+// Out is the output shape: OutC channels of the input's size.
+func (l *Conv2D) Out() Shape { return Shape{l.OutC, l.in.H, l.in.W} }
+
+// NumParams counts the weights and biases.
+func (l *Conv2D) NumParams() int { return l.nW + l.OutC }
+
+// Init draws He-normal weights (fan-in In.C*K*K) and zero biases.
+func (l *Conv2D) Init(p []float64, rng *rand.Rand) {
+	heInit(p[:l.nW], l.in.C*l.K*l.K, rng)
+	clear(p[l.nW:l.NumParams()])
+}
+
+// span is the range [lo, hi) of output positions whose input position
+// (output + d) is inside [0, n).
+func span(d, n int) (lo, hi int) { return max(0, -d), min(n, n-d) }
+
+// tap is one weight of a filter: its index in the weights, the shift of
+// its input position from the output position in the flat plane
+// (dy*W + dx), and the output rows [y0, y1) and columns [x0, x1) whose
+// shifted input lies inside the plane (zero padding outside).
+type tap struct{ wi, shift, y0, y1, x0, x1 int }
+
+// taps returns the K*K taps of filter o over input channel c.
+func (l *Conv2D) taps(dst []tap, o, c int) []tap {
+	H, W, C, K, pad := l.in.H, l.in.W, l.in.C, l.K, l.K/2
+	dst = dst[:0]
+	for ky := 0; ky < K; ky++ {
+		dy := ky - pad
+		y0, y1 := span(dy, H)
+		for kx := 0; kx < K; kx++ {
+			dx := kx - pad
+			x0, x1 := span(dx, W)
+			dst = append(dst, tap{((o*C+c)*K+ky)*K + kx, dy*W + dx, y0, y1, x0, x1})
+		}
+	}
+	return dst
+}
+
+// Forward convolves: out[o] = bias[o] + sum over c, ky, kx of
+// w[o,c,ky,kx] * in[c] shifted by (ky-K/2, kx-K/2).
+func (l *Conv2D) Forward(p, in, out []float64) {
+	W := l.in.W
+	w, b := p[:l.nW], p[l.nW:]
+	var ts []tap
+	for o := 0; o < l.OutC; o++ {
+		dst := out[o*l.planes : (o+1)*l.planes]
+		for i := range dst {
+			dst[i] = b[o]
+		}
+		for c := 0; c < l.in.C; c++ {
+			src := in[c*l.planes : (c+1)*l.planes]
+			ts = l.taps(ts, o, c)
+			for _, t := range ts {
+				wv := w[t.wi]
+				for y := t.y0; y < t.y1; y++ {
+					d := dst[y*W+t.x0 : y*W+t.x1]
+					s := src[y*W+t.x0+t.shift:]
+					s = s[:len(d)]
+					for i := range d {
+						d[i] += wv * s[i]
+					}
+				}
+			}
+		}
+	}
+}
+
+// Backward adds the weight and bias gradients to g and writes the input
+// gradient to din.
+func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
+	w := p[:l.nW]
+	gw, gb := g[:l.nW], g[l.nW:]
+	clear(din)
+	var ts []tap
+	for o := 0; o < l.OutC; o++ {
+		dd := dout[o*l.planes : (o+1)*l.planes]
+		s := 0.0
+		for _, v := range dd {
+			s += v
+		}
+		gb[o] += s
+		for c := 0; c < l.in.C; c++ {
+			src := in[c*l.planes : (c+1)*l.planes]
+			var dsrc []float64
+			if din != nil {
+				dsrc = din[c*l.planes : (c+1)*l.planes]
+			}
+			ts = l.taps(ts, o, c)
+			for _, t := range ts {
+				gw[t.wi] += convTap(dd, src, dsrc, w[t.wi], l.in.W, t)
+			}
+		}
+	}
+}
+
+// convTap is the backward pass of one filter tap: it returns the sum of
+// dout times the shifted input over the valid rows and columns, and adds
+// wv times dout to the shifted input gradient dsrc (when not nil).
+func convTap(dd, src, dsrc []float64, wv float64, W int, t tap) float64 {
+	y0, y1, x0, x1, shift := t.y0, t.y1, t.x0, t.x1, t.shift
+	var a0, a1, a2, a3 float64 // four sums, to overlap the additions
+	for y := y0; y < y1; y++ {
+		d := dd[y*W+x0 : y*W+x1]
+		s := src[y*W+x0+shift:]
+		s = s[:len(d)]
+		if dsrc == nil {
+			i := 0
+			for ; i+4 <= len(d); i += 4 {
+				a0 += d[i] * s[i]
+				a1 += d[i+1] * s[i+1]
+				a2 += d[i+2] * s[i+2]
+				a3 += d[i+3] * s[i+3]
+			}
+			for ; i < len(d); i++ {
+				a0 += d[i] * s[i]
+			}
+			continue
+		}
+		ds := dsrc[y*W+x0+shift:]
+		ds = ds[:len(d)]
+		i := 0
+		for ; i+4 <= len(d); i += 4 {
+			v0, v1, v2, v3 := d[i], d[i+1], d[i+2], d[i+3]
+			a0 += v0 * s[i]
+			a1 += v1 * s[i+1]
+			a2 += v2 * s[i+2]
+			a3 += v3 * s[i+3]
+			ds[i] += wv * v0
+			ds[i+1] += wv * v1
+			ds[i+2] += wv * v2
+			ds[i+3] += wv * v3
+		}
+		for ; i < len(d); i++ {
+			a0 += d[i] * s[i]
+			ds[i] += wv * d[i]
+		}
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
+// Pool is a pooling layer over Size x Size windows with stride Size
+// (rows and columns that do not fill a window are dropped): the maximum
+// of each window (Max) or its mean. It has no parameters.
+type Pool struct {
+	in   Shape
+	Size int
+	Max  bool
+}
+
+// NewPool returns a pooling of in over size x size windows; max selects
+// max pooling, else average pooling.
+func NewPool(in Shape, size int, max bool) *Pool { return &Pool{in: in, Size: size, Max: max} }
+
+// In is the input shape.
+func (l *Pool) In() Shape { return l.in }
+
+// Out is the pooled shape.
+func (l *Pool) Out() Shape { return Shape{l.in.C, l.in.H / l.Size, l.in.W / l.Size} }
+
+// NumParams is 0.
+func (l *Pool) NumParams() int { return 0 }
+
+// Init does nothing.
+func (l *Pool) Init([]float64, *rand.Rand) {}
+
+// each calls f for every output value j with the input index of its
+// window's top-left value.
+func (l *Pool) each(f func(j, base int)) {
+	o := l.Out()
+	H, W, S := l.in.H, l.in.W, l.Size
+	for c := 0; c < o.C; c++ {
+		for oy := 0; oy < o.H; oy++ {
+			for ox := 0; ox < o.W; ox++ {
+				f((c*o.H+oy)*o.W+ox, c*H*W+oy*S*W+ox*S)
+			}
+		}
+	}
+}
+
+// argmax returns the input index of the maximum of the window at base,
+// the first in row order on ties.
+func (l *Pool) argmax(in []float64, base int) int {
+	W, S := l.in.W, l.Size
+	best := base
+	for y := 0; y < S; y++ {
+		for x := 0; x < S; x++ {
+			if i := base + y*W + x; in[i] > in[best] {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+// Forward pools.
+func (l *Pool) Forward(_, in, out []float64) {
+	W, S := l.in.W, l.Size
+	inv := 1 / float64(S*S)
+	l.each(func(j, base int) {
+		if l.Max {
+			out[j] = in[l.argmax(in, base)]
+			return
+		}
+		s := 0.0
+		for y := 0; y < S; y++ {
+			for _, v := range in[base+y*W : base+y*W+S] {
+				s += v
+			}
+		}
+		out[j] = s * inv
+	})
+}
+
+// Backward routes each output gradient to the window's maximum (Max) or
+// spreads it evenly over the window.
+func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
+	if din == nil {
+		return
+	}
+	clear(din)
+	W, S := l.in.W, l.Size
+	inv := 1 / float64(S*S)
+	l.each(func(j, base int) {
+		if l.Max {
+			din[l.argmax(in, base)] += dout[j]
+			return
+		}
+		row := din[base:]
+		for y := 0; y < S; y++ {
+			for x := 0; x < S; x++ {
+				row[y*W+x] += dout[j] * inv
+			}
+		}
+	})
+}
+
+// ReLU is max(0, x), value by value. It has no parameters.
+type ReLU struct{ in Shape }
+
+// NewReLU returns a ReLU of tensors of shape in.
+func NewReLU(in Shape) *ReLU { return &ReLU{in} }
+
+// In is the input shape.
+func (l *ReLU) In() Shape { return l.in }
+
+// Out is the input shape.
+func (l *ReLU) Out() Shape { return l.in }
+
+// NumParams is 0.
+func (l *ReLU) NumParams() int { return 0 }
+
+// Init does nothing.
+func (l *ReLU) Init([]float64, *rand.Rand) {}
+
+// Forward writes max(0, in) to out.
+func (l *ReLU) Forward(_, in, out []float64) {
+	out = out[:len(in)]
+	for i, v := range in {
+		out[i] = max(v, 0)
+	}
+}
+
+// Backward passes dout where the output is positive (the gradient at 0
+// is taken as 0).
+func (l *ReLU) Backward(_, _, out, dout, din, _ []float64) {
+	if din == nil {
+		return
+	}
+	din = din[:len(out)]
+	for i, v := range out {
+		if v > 0 {
+			din[i] = dout[i]
+		} else {
+			din[i] = 0
+		}
+	}
+}
+
+// GlobalAvgPool averages every channel to one value: C x H x W to
+// C x 1 x 1. It has no parameters.
+type GlobalAvgPool struct{ in Shape }
+
+// NewGlobalAvgPool returns the global average pooling of in.
+func NewGlobalAvgPool(in Shape) *GlobalAvgPool { return &GlobalAvgPool{in} }
+
+// In is the input shape.
+func (l *GlobalAvgPool) In() Shape { return l.in }
+
+// Out is C x 1 x 1.
+func (l *GlobalAvgPool) Out() Shape { return Shape{l.in.C, 1, 1} }
+
+// NumParams is 0.
+func (l *GlobalAvgPool) NumParams() int { return 0 }
+
+// Init does nothing.
+func (l *GlobalAvgPool) Init([]float64, *rand.Rand) {}
+
+// Forward writes each channel's mean.
+func (l *GlobalAvgPool) Forward(_, in, out []float64) {
+	n := l.in.H * l.in.W
+	for c := 0; c < l.in.C; c++ {
+		s := 0.0
+		for _, v := range in[c*n : (c+1)*n] {
+			s += v
+		}
+		out[c] = s / float64(n)
+	}
+}
+
+// Backward spreads each channel's gradient evenly over its values.
+func (l *GlobalAvgPool) Backward(_, _, _, dout, din, _ []float64) {
+	if din == nil {
+		return
+	}
+	n := l.in.H * l.in.W
+	for c := 0; c < l.in.C; c++ {
+		d := dout[c] / float64(n)
+		plane := din[c*n : (c+1)*n]
+		for i := range plane {
+			plane[i] = d
+		}
+	}
+}
+
+// Dense is a fully connected layer: out = W in + b, with W of N rows of
+// In().Size() values (the parameters, row by row, then the N biases).
+type Dense struct {
+	in Shape
+	N  int
+}
+
+// NewDense returns a dense layer from in to n values.
+func NewDense(in Shape, n int) *Dense { return &Dense{in: in, N: n} }
+
+// In is the input shape.
+func (l *Dense) In() Shape { return l.in }
+
+// Out is N x 1 x 1.
+func (l *Dense) Out() Shape { return Shape{l.N, 1, 1} }
+
+// NumParams counts the weights and biases.
+func (l *Dense) NumParams() int { return l.N*l.in.Size() + l.N }
+
+// Init draws He-normal weights and zero biases.
+func (l *Dense) Init(p []float64, rng *rand.Rand) {
+	n := l.in.Size()
+	heInit(p[:l.N*n], n, rng)
+	clear(p[l.N*n : l.NumParams()])
+}
+
+// Forward computes W in + b.
+func (l *Dense) Forward(p, in, out []float64) {
+	n := l.in.Size()
+	in = in[:n]
+	for j := 0; j < l.N; j++ {
+		row := p[j*n : (j+1)*n]
+		s := p[l.N*n+j]
+		for i, v := range in {
+			s += row[i] * v
+		}
+		out[j] = s
+	}
+}
+
+// Backward adds dout in^T and dout to the weight and bias gradients and
+// writes W^T dout to din.
+func (l *Dense) Backward(p, in, _, dout, din, g []float64) {
+	n := l.in.Size()
+	in = in[:n]
+	clear(din)
+	for j := 0; j < l.N; j++ {
+		d := dout[j]
+		grow := g[j*n : (j+1)*n]
+		for i, v := range in {
+			grow[i] += d * v
+		}
+		g[l.N*n+j] += d
+		if din != nil {
+			row := p[j*n : (j+1)*n]
+			din := din[:n]
+			for i, w := range row {
+				din[i] += w * d
+			}
+		}
+	}
+}

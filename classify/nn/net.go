@@ -1,0 +1,265 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+)
+
+// Arch describes a network: convolution blocks (a K x K convolution with
+// Filters[i] filters, ReLU, then Pool x Pool pooling), global average
+// pooling, the Extra values of the sample joined to the pooled channels,
+// an optional hidden dense layer with ReLU, and a dense layer to one
+// logit per class. It is stored in model files as JSON.
+type Arch struct {
+	// In is the input shape (channels x rows x columns).
+	In Shape `json:"in"`
+	// Filters are the filters of each convolution block.
+	Filters []int `json:"filters"`
+	// Kernel is the convolution size (odd).
+	Kernel int `json:"kernel"`
+	// Pool is the pooling window and stride of every block (1: none);
+	// AvgPool selects average instead of max pooling.
+	Pool    int  `json:"pool"`
+	AvgPool bool `json:"avg_pool,omitempty"`
+	// Extra is the number of values joined after the global pooling.
+	Extra int `json:"extra"`
+	// Hidden is the width of the hidden dense layer (0: none).
+	Hidden int `json:"hidden"`
+	// Classes is the number of outputs.
+	Classes int `json:"classes"`
+}
+
+// Bounds of an Arch (Check).
+const (
+	MaxSide    = 1024
+	MaxChannel = 16
+	MaxBlocks  = 8
+	MaxFilters = 256
+	MaxKernel  = 9
+	MaxExtra   = 256
+	MaxHidden  = 4096
+	MaxClasses = 4096
+	// MaxParams bounds the parameters of a network.
+	MaxParams = 1 << 24
+	// MaxActivations bounds the values a network computes for one
+	// sample (the outputs of its layers).
+	MaxActivations = 1 << 24
+)
+
+// ErrArch is wrapped by the errors of Check.
+var ErrArch = errors.New("nn: bad architecture")
+
+// Check reports whether a is within the bounds and its pooling leaves at
+// least one row and column.
+func (a Arch) Check() error {
+	bad := func(f string, v ...any) error { return fmt.Errorf("%w: %s", ErrArch, fmt.Sprintf(f, v...)) }
+	switch {
+	case a.In.C < 1 || a.In.C > MaxChannel || a.In.H < 1 || a.In.H > MaxSide || a.In.W < 1 || a.In.W > MaxSide:
+		return bad("input %v out of 1..%d channels of 1..%d sides", a.In, MaxChannel, MaxSide)
+	case len(a.Filters) > MaxBlocks:
+		return bad("%d blocks (at most %d)", len(a.Filters), MaxBlocks)
+	case a.Kernel < 1 || a.Kernel > MaxKernel || a.Kernel%2 == 0:
+		return bad("kernel %d (odd, 1 to %d)", a.Kernel, MaxKernel)
+	case a.Pool < 1 || a.Pool > 4:
+		return bad("pool %d (1 to 4)", a.Pool)
+	case a.Extra < 0 || a.Extra > MaxExtra || a.Hidden < 0 || a.Hidden > MaxHidden:
+		return bad("extra %d or hidden %d out of range", a.Extra, a.Hidden)
+	case a.Classes < 1 || a.Classes > MaxClasses:
+		return bad("%d classes (1 to %d)", a.Classes, MaxClasses)
+	}
+	h, w, act := a.In.H, a.In.W, 0
+	for _, f := range a.Filters {
+		if f < 1 || f > MaxFilters {
+			return bad("%d filters (1 to %d)", f, MaxFilters)
+		}
+		if act += 2 * f * h * w; act > MaxActivations {
+			return bad("more than %d values computed per sample", MaxActivations)
+		}
+		h, w = h/a.Pool, w/a.Pool
+		if h < 1 || w < 1 {
+			return bad("input %v pooled away by %d blocks of %d", a.In, len(a.Filters), a.Pool)
+		}
+	}
+	if n := a.NumParams(); n > MaxParams {
+		return bad("%d parameters (at most %d)", n, MaxParams)
+	}
+	return nil
+}
+
+// NumParams is the number of parameters of a network of architecture a
+// (which Check has accepted, or whose sizes are small).
+func (a Arch) NumParams() int {
+	n, c, k := 0, a.In.C, a.Kernel
+	for _, f := range a.Filters {
+		n += f*c*k*k + f
+		c = f
+	}
+	in := c + a.Extra
+	if a.Hidden > 0 {
+		n += a.Hidden*in + a.Hidden
+		in = a.Hidden
+	}
+	return n + a.Classes*in + a.Classes
+}
+
+// Net is a network of an Arch with its parameters. Its methods may be
+// called from several goroutines at once, except while training.
+type Net struct {
+	Arch Arch
+	// Params are every layer's parameters, layer after layer.
+	Params []float64
+	trunk  []Layer // image to pooled channels
+	head   []Layer // joined vector to logits
+	off    []int   // parameter offset of each layer, trunk then head
+	pool   sync.Pool
+}
+
+// New returns a network of architecture a with He-initialised weights
+// drawn from a source seeded with seed.
+func New(a Arch, seed uint64) (*Net, error) {
+	n, err := build(a)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x6e6e2d696e6974)) // "nn-init"
+	for i, l := range n.layers() {
+		l.Init(n.Params[n.off[i]:n.off[i]+l.NumParams()], rng)
+	}
+	return n, nil
+}
+
+// FromParams returns a network of architecture a with the parameters p
+// (NumParams values, kept, not copied).
+func FromParams(a Arch, p []float64) (*Net, error) {
+	n, err := build(a)
+	if err != nil {
+		return nil, err
+	}
+	if len(p) != len(n.Params) {
+		return nil, fmt.Errorf("%w: %d parameters, the architecture has %d", ErrArch, len(p), len(n.Params))
+	}
+	n.Params = p
+	return n, nil
+}
+
+// build makes the layers of a with zero parameters.
+func build(a Arch) (*Net, error) {
+	if err := a.Check(); err != nil {
+		return nil, err
+	}
+	n := &Net{Arch: a}
+	s := a.In
+	for _, f := range a.Filters {
+		conv := NewConv2D(s, f, a.Kernel)
+		n.trunk = append(n.trunk, conv, NewReLU(conv.Out()))
+		if a.Pool > 1 {
+			p := NewPool(conv.Out(), a.Pool, !a.AvgPool)
+			n.trunk = append(n.trunk, p)
+		}
+		s = n.trunk[len(n.trunk)-1].Out()
+	}
+	n.trunk = append(n.trunk, NewGlobalAvgPool(s))
+	s = Shape{s.C + a.Extra, 1, 1}
+	if a.Hidden > 0 {
+		d := NewDense(s, a.Hidden)
+		n.head = append(n.head, d, NewReLU(d.Out()))
+		s = d.Out()
+	}
+	n.head = append(n.head, NewDense(s, a.Classes))
+	total := 0
+	for _, l := range n.layers() {
+		n.off = append(n.off, total)
+		total += l.NumParams()
+	}
+	n.Params = make([]float64, total)
+	return n, nil
+}
+
+func (n *Net) layers() []Layer { return append(append([]Layer(nil), n.trunk...), n.head...) }
+
+// workspace holds one sample's activations and their gradients.
+type workspace struct {
+	act, grad [][]float64 // output of each layer, trunk then head
+	join      []float64   // pooled channels and extra values
+	djoin     []float64
+	probs     []float64
+}
+
+func (n *Net) newWorkspace() *workspace {
+	ws := &workspace{}
+	for _, l := range n.layers() {
+		sz := l.Out().Size()
+		ws.act = append(ws.act, make([]float64, sz))
+		ws.grad = append(ws.grad, make([]float64, sz))
+	}
+	c := n.trunk[len(n.trunk)-1].Out().Size() + n.Arch.Extra
+	ws.join, ws.djoin = make([]float64, c), make([]float64, c)
+	ws.probs = make([]float64, n.Arch.Classes)
+	return ws
+}
+
+func (n *Net) getWorkspace() *workspace {
+	if ws, ok := n.pool.Get().(*workspace); ok {
+		return ws
+	}
+	return n.newWorkspace()
+}
+
+// forward runs one sample (x of In.Size() values, extra of Extra) and
+// returns the logits (in ws).
+func (n *Net) forward(ws *workspace, x, extra []float64) []float64 {
+	a := x
+	for i, l := range n.trunk {
+		l.Forward(n.Params[n.off[i]:], a, ws.act[i])
+		a = ws.act[i]
+	}
+	copy(ws.join, a)
+	copy(ws.join[len(a):], extra)
+	a = ws.join
+	for j, l := range n.head {
+		i := len(n.trunk) + j
+		l.Forward(n.Params[n.off[i]:], a, ws.act[i])
+		a = ws.act[i]
+	}
+	return a
+}
+
+// backward takes the gradient of the loss with respect to the logits
+// (ws.grad of the last layer) after forward, and adds the parameter
+// gradients to g.
+func (n *Net) backward(ws *workspace, x []float64, g []float64) {
+	nt := len(n.trunk)
+	for j := len(n.head) - 1; j >= 0; j-- {
+		i := nt + j
+		in := ws.join
+		din := ws.djoin
+		if j > 0 {
+			in, din = ws.act[i-1], ws.grad[i-1]
+		}
+		n.head[j].Backward(n.Params[n.off[i]:], in, ws.act[i], ws.grad[i], din, g[n.off[i]:])
+	}
+	copy(ws.grad[nt-1], ws.djoin)
+	for i := nt - 1; i >= 0; i-- {
+		in, din := x, []float64(nil)
+		if i > 0 {
+			in, din = ws.act[i-1], ws.grad[i-1]
+		}
+		n.trunk[i].Backward(n.Params[n.off[i]:], in, ws.act[i], ws.grad[i], din, g[n.off[i]:])
+	}
+}
+
+// Probs writes the class probabilities (softmax of the logits) of one
+// sample into dst (allocated when nil) and returns it. x has In.Size()
+// values, extra has Extra.
+func (n *Net) Probs(dst, x, extra []float64) []float64 {
+	ws := n.getWorkspace()
+	defer n.pool.Put(ws)
+	logits := n.forward(ws, x, extra)
+	if dst == nil {
+		dst = make([]float64, n.Arch.Classes)
+	}
+	Softmax(dst, logits)
+	return dst
+}
