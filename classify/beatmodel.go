@@ -240,7 +240,7 @@ func ReadBeatSignal(path string) ([]float64, float64, error) {
 // signal alone: a record read once gives both its beats and their
 // features. The zero value is ready to use.
 type BeatSignal struct {
-	key []int32   // digital samples
+	key []int32   // digital samples, after keyRoom(fs) int32s of room
 	x   []float64 // their physical values, as ReadSignal's
 	fs  float64
 	sig int // the signal kept, once a chunk with signals was seen
@@ -255,9 +255,10 @@ func (s *BeatSignal) Add(c *wfdb.Record) {
 	}
 	if !s.set {
 		s.sig, s.fs, s.set = signal.FirstECG(wfdb.Descriptions(c.Header.Signals)), c.Header.Fs, true
-		if n := min(max(c.Header.NSamples, 0), 1<<24); n > 0 && s.key == nil { // a hint
-			s.key, s.x = make([]int32, 0, n), make([]float64, 0, n)
-		}
+		// The keys after the room the baseline's filters work in
+		// (removeBaselineKeyed), their length from the header, a hint.
+		room, n := int64(keyRoom(s.fs)), min(max(c.Header.NSamples, 0), 1<<24)
+		s.key, s.x = make([]int32, room, room+n), make([]float64, 0, n)
 	}
 	s.key, s.x = append(s.key, c.Digital(s.sig)...), c.AppendPhysical(s.x, s.sig)
 }
@@ -266,12 +267,12 @@ func (s *BeatSignal) Add(c *wfdb.Record) {
 // (filled, its baseline removed) and its rate in Hz; path names the
 // record in errors. It takes over what s holds: call it once.
 func (s *BeatSignal) Signal(path string) ([]float64, float64, error) {
-	key, x, fs := s.key, s.x, s.fs
+	buf, x, fs := s.key, s.x, s.fs
 	*s = BeatSignal{}
 	if len(x) == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	if !removeBaselineKeyed(x, key, fs) {
+	if !removeBaselineKeyed(x, buf, fs) {
 		x = RemoveBaseline(fillInvalid(x), fs)
 	}
 	return x, fs, nil
