@@ -67,12 +67,13 @@ func beatModelNames() []string {
 // samples r of x (as ReadBeatSignal returns it) at fs Hz.
 func beatVectors(x []float64, fs float64, r []int64) [][]float64 {
 	all := BeatFeatures(x, fs, peakBeats(x, fs, r))
+	n := len(beatModelColumns)
 	for i, row := range all {
-		v := make([]float64, len(beatModelColumns))
+		// In place: the columns ascend, so column c goes to j <= c.
 		for j, c := range beatModelColumns {
-			v[j] = row[c]
+			row[j] = row[c]
 		}
-		all[i] = v
+		all[i] = row[:n:n]
 	}
 	return all
 }
