@@ -171,9 +171,8 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{RecordBeats: datasets.RecordBeats{Name: filepath.Base(path)}}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
-	var sig *classify.BeatSignal
-	if o.model != nil { // the features' signal, from the same reading
-		sig = &classify.BeatSignal{}
+	sig := &classify.BeatSignal{} // the features' lead, kept as the beats are read
+	if o.model != nil {
 		opt.Tap = sig.Add
 	}
 	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
