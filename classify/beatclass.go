@@ -74,6 +74,21 @@ func (m *Model) ClassifyRecordBeats(path string, r []int64) (*BeatClasses, error
 	return m.ClassifyBeats(x, fs, r)
 }
 
+// ClassifyBeatSignal classifies the beats at samples r of the WFDB record
+// at path whose chunks s was given (BeatSignal.Add, e.g. as
+// beats.Options.Tap while r was detected): ClassifyRecordBeats without
+// reading the record again. It takes over what s holds.
+func (m *Model) ClassifyBeatSignal(path string, s *BeatSignal, r []int64) (*BeatClasses, error) {
+	if err := CheckBeatModel(m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	x, fs, err := s.Signal(path)
+	if err != nil {
+		return nil, err
+	}
+	return m.ClassifyBeats(x, fs, r)
+}
+
 // Label returns the class name of beat i.
 func (bc *BeatClasses) Label(i int) string { return bc.Labels[bc.Class[i]] }
 

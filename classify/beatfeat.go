@@ -58,47 +58,65 @@ func baselineWidths(fs float64) (w1, w2 int) {
 	return int(math.Round(0.2*fs)) | 1, int(math.Round(0.6*fs)) | 1
 }
 
+// keyRoom returns the number of int32s removeBaselineKeyed wants before
+// the keys of a signal at fs Hz to work in their room alone.
+func keyRoom(fs float64) int {
+	w1, w2 := baselineWidths(fs)
+	return w1/2 + w2/2 + 2
+}
+
 // removeBaselineKeyed subtracts from x in place its baseline as
 // RemoveBaseline estimates it, with the same values bit for bit, given
 // keys that x is a strictly monotone function of (the digital samples
-// whose physical values x holds): the medians are found among counts of
-// keys (keyWindow) rather than in sorted windows. Where the second
-// filter's window reaches the first's shrunken windows at either end
-// (whose even lengths average two samples: values with no key), the
-// sorted windows of medianFilter finish the job. The keys are
-// overwritten. It returns false and leaves x alone when the keys do not
-// fit (keyValues) or x is too short.
-func removeBaselineKeyed(x []float64, key []int32, fs float64) bool {
+// whose physical values x holds), the last len(x) of buf: the medians are
+// found among counts of keys (keyWindow) rather than in sorted windows.
+// Where the second filter's window reaches the first's shrunken windows
+// at either end (whose even lengths average two samples: values with no
+// key), the sorted windows of medianFilter finish the job. The filters
+// work in buf, whose keys are overwritten: with keyRoom(fs) int32s before
+// the keys, in buf alone (each filter writes its output over input it no
+// longer needs), else in a copy. It returns false and leaves x alone when
+// the keys do not fit (keyValues) or x is too short.
+func removeBaselineKeyed(x []float64, buf []int32, fs float64) bool {
 	w1, w2 := baselineWidths(fs)
 	h1, h2 := w1/2, w2/2
 	n, edge := len(x), h1+2*h2+1 // the samples of b1 the ends need
-	if n < 2*edge {
+	if n < 2*edge || len(buf) < n {
 		return false
 	}
-	val, ok := keyValues(x, key)
+	// bins[i] = buf[s+d+i]; the first filter writes b1[i] = buf[d+i] over
+	// bins[i-s], out of its window (h1 = s-1) since the step before; the
+	// second writes its bin of sample i to buf[i], over b1[i-d], out of
+	// its window (h2 = d-1) likewise.
+	s, d := h1+1, h2+1
+	if len(buf) < n+s+d {
+		buf = append(make([]int32, s+d, n+s+d), buf[len(buf)-n:]...)
+	}
+	buf = buf[len(buf)-n-s-d:]
+	bins := buf[s+d:]
+	val, ok := keyValues(x, bins)
 	if !ok {
 		return false
 	}
-	bins := key
 	// The first filter: the bins of its medians where its window has its
 	// full length (b1), and the values of the first and last edge.
-	b1 := make([]int32, n)
+	b1 := buf[d : d+n]
 	head, tail := make([]float64, edge), make([]float64, edge)
 	h := keyWindow{cnt: make([]int32, len(val))}
 	lo, _ := h.ends(bins, val, h1, 0, 0, 0, edge, head, b1)
 	h.remove(bins[lo])
 	h.slide(bins, h1, edge, n-edge, b1)
 	h.ends(bins, val, h1, n-edge-h1, n-edge+h1, n-edge, n, tail, b1)
-	// The second, where its window holds only full first windows; its
-	// bins go where the first filter's input was.
+	// The second, where its window holds only full first windows.
 	clear(h.cnt)
 	h.m, h.below = 0, 0
 	for _, b := range b1[h1 : h1+2*h2] {
 		h.add(b)
 	}
-	h.slide(b1, h2, h1+h2, n-h1-h2, bins)
+	out := buf[:n]
+	h.slide(b1, h2, h1+h2, n-h1-h2, out)
 	for i := h1 + h2; i < n-h1-h2; i++ {
-		x[i] -= val[bins[i]]
+		x[i] -= val[out[i]]
 	}
 	for i, b := range medianFilter(head, w2)[:h1+h2] {
 		x[i] -= b

@@ -67,12 +67,13 @@ func beatModelNames() []string {
 // samples r of x (as ReadBeatSignal returns it) at fs Hz.
 func beatVectors(x []float64, fs float64, r []int64) [][]float64 {
 	all := BeatFeatures(x, fs, peakBeats(x, fs, r))
+	n := len(beatModelColumns)
 	for i, row := range all {
-		v := make([]float64, len(beatModelColumns))
+		// In place: the columns ascend, so column c goes to j <= c.
 		for j, c := range beatModelColumns {
-			v[j] = row[c]
+			row[j] = row[c]
 		}
-		all[i] = v
+		all[i] = row[:n:n]
 	}
 	return all
 }
@@ -227,48 +228,76 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 // at path: its first ECG signal (ReadSignal) in mV, invalid samples
 // filled and the baseline removed (RemoveBaseline); and its rate in Hz.
 func ReadBeatSignal(path string) ([]float64, float64, error) {
-	key, x, fs, err := readFirstECG(path)
+	s, err := readFirstECG(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !removeBaselineKeyed(x, key, fs) {
+	return s.Signal(path)
+}
+
+// BeatSignal gathers the signal ReadBeatSignal reads from the chunks of a
+// WFDB record as a reader hands them over (wfdb.Header.ReadChunks, or
+// beats.Options.Tap while the beats are detected), keeping the first ECG
+// signal alone: a record read once gives both its beats and their
+// features. The zero value is ready to use.
+type BeatSignal struct {
+	key []int32   // digital samples, after keyRoom(fs) int32s of room
+	x   []float64 // their physical values, as ReadSignal's
+	fs  float64
+	sig int // the signal kept, once a chunk with signals was seen
+	set bool
+}
+
+// Add keeps the first ECG signal of chunk c, the next chunk of the
+// record.
+func (s *BeatSignal) Add(c *wfdb.Record) {
+	if c.NumSignals() == 0 {
+		return
+	}
+	if !s.set {
+		s.sig, s.fs, s.set = signal.FirstECG(wfdb.Descriptions(c.Header.Signals)), c.Header.Fs, true
+		// The keys after the room the baseline's filters work in
+		// (removeBaselineKeyed), their length from the header, a hint.
+		room, n := int64(keyRoom(s.fs)), min(max(c.Header.NSamples, 0), 1<<24)
+		s.key, s.x = make([]int32, room, room+n), make([]float64, 0, n)
+	}
+	s.key, s.x = append(s.key, c.Digital(s.sig)...), c.AppendPhysical(s.x, s.sig)
+}
+
+// Signal returns the signal ReadBeatSignal returns from the chunks added
+// (filled, its baseline removed) and its rate in Hz; path names the
+// record in errors. It takes over what s holds: call it once.
+func (s *BeatSignal) Signal(path string) ([]float64, float64, error) {
+	buf, x, fs := s.key, s.x, s.fs
+	*s = BeatSignal{}
+	if len(x) == 0 {
+		return nil, 0, fmt.Errorf("%s: record has no samples", path)
+	}
+	if !removeBaselineKeyed(x, buf, fs) {
 		x = RemoveBaseline(fillInvalid(x), fs)
 	}
 	return x, fs, nil
 }
 
 // readFirstECG reads the signal ReadSignal reads, a chunk at a time
-// (wfdb.Header.ReadChunks, keeping that signal alone): its digital
-// samples, its physical values (as ReadSignal's) and its rate.
-func readFirstECG(path string) (key []int32, x []float64, fs float64, err error) {
+// (wfdb.Header.ReadChunks, keeping that signal alone, BeatSignal.Add).
+func readFirstECG(path string) (*BeatSignal, error) {
 	h, err := wfdb.ReadHeader(path)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
 	if err := beats.CheckRate(h.Fs); err != nil { // the features find beats
-		return nil, nil, 0, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if n := min(max(h.NSamples, 0), 1<<24); n > 0 { // the header's length, a hint
-		key, x = make([]int32, 0, n), make([]float64, 0, n)
-	}
-	sig := -1
+	s := &BeatSignal{}
 	err = h.ReadChunks(0, -1, func(c *wfdb.Record) error {
-		if c.NumSignals() == 0 {
-			return nil
-		}
-		if sig < 0 {
-			sig, fs = signal.FirstECG(wfdb.Descriptions(c.Header.Signals)), c.Header.Fs
-		}
-		key, x = append(key, c.Digital(sig)...), c.AppendPhysical(x, sig)
+		s.Add(c)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
-	if len(x) == 0 {
-		return nil, nil, 0, fmt.Errorf("%s: record has no samples", path)
-	}
-	return key, x, fs, nil
+	return s, nil
 }
 
 // BeatTrainOptions are the settings of TrainBeats.

@@ -121,6 +121,20 @@ func TestTrainBeats(t *testing.T) {
 	if len(bc.Class) != len(a.Beats) {
 		t.Fatalf("%d classes for %d beats", len(bc.Class), len(a.Beats))
 	}
+	// The signal kept while the beats are detected (beats.Options.Tap)
+	// gives the same classes and scores as reading the record again.
+	var sig BeatSignal
+	a2, err := beats.AnalyzeRecord(paths[1], beats.Options{Tap: sig.Add})
+	if err != nil || !slices.Equal(a2.Samples(), a.Samples()) {
+		t.Fatalf("analysis with a tap: err %v, beats differ", err)
+	}
+	bc2, err := m2.ClassifyBeatSignal(paths[1], &sig, a2.Samples())
+	if err != nil || !slices.Equal(bc2.Class, bc.Class) || !slices.Equal(bc2.Score, bc.Score) {
+		t.Errorf("classes from the tapped signal differ (err %v)", err)
+	}
+	if _, err := m2.ClassifyBeatSignal(paths[1], &sig, a2.Samples()); err == nil {
+		t.Error("a BeatSignal used twice: no error")
+	}
 	// Record 201's excerpt: mostly N, and the classes reach the annotations.
 	count := map[string]int{}
 	anns := a.Annotations()

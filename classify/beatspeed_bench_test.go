@@ -107,10 +107,11 @@ func BenchmarkClassifyRecordBeats(b *testing.B) {
 // samples (keyed medians), what ReadBeatSignal adds to reading.
 func BenchmarkRemoveBaselineKeyed(b *testing.B) {
 	path, _ := benchDetected(b)
-	key, x0, fs, err := readFirstECG(path)
+	s, err := readFirstECG(path)
 	if err != nil {
 		b.Fatal(err)
 	}
+	key, x0, fs := s.key, s.x, s.fs
 	x, k := make([]float64, len(x0)), make([]int32, len(key))
 	for b.Loop() {
 		copy(x, x0)

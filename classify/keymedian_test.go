@@ -28,7 +28,7 @@ func sameBits(a, b []float64) int {
 // TestRemoveBaselineKeyed compares the keyed baseline removal with
 // RemoveBaseline bit for bit on random walks of digital samples (rising
 // and falling gains, baselines, rates, lengths from too short to a few
-// seconds), and checks that keys that do not fit leave x alone.
+// seconds; the keys with and without keyRoom before them), and checks that keys that do not fit leave x alone.
 func TestRemoveBaselineKeyed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 60 {
@@ -49,7 +49,11 @@ func TestRemoveBaselineKeyed(t *testing.T) {
 		}
 		want := RemoveBaseline(x, fs)
 		got := append([]float64(nil), x...)
-		ok := removeBaselineKeyed(got, key, fs)
+		buf := key // half the trials work in the keys' room, half in a copy
+		if trial%2 == 1 {
+			buf = append(make([]int32, keyRoom(fs)+trial%3), key...)
+		}
+		ok := removeBaselineKeyed(got, buf, fs)
 		w1, w2 := baselineWidths(fs)
 		if fits := n >= 2*(w1/2+2*(w2/2)+1); ok != fits {
 			t.Fatalf("trial %d (n %d fs %v): keyed %v, want %v", trial, n, fs, ok, fits)

@@ -171,10 +171,14 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{RecordBeats: datasets.RecordBeats{Name: filepath.Base(path)}}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
+	sig := &classify.BeatSignal{} // the features' lead, kept as the beats are read
+	if o.model != nil {
+		opt.Tap = sig.Add
+	}
 	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
 	var classes *classify.BeatClasses
 	if res.err == nil && o.model != nil {
-		classes, res.err = o.model.ClassifyRecordBeats(path, res.Samples())
+		classes, res.err = o.model.ClassifyBeatSignal(path, sig, res.Samples())
 		if res.err == nil {
 			res.Classes, res.Scores = classes.Names(), classes.Score
 		}

@@ -24,6 +24,11 @@ type Options struct {
 	// reference's ventricular flutter episodes).
 	Compare string
 	Match   MatchOptions
+	// Tap, when set, is given each chunk of the record as it is read (the
+	// record itself for Analyze), before the detector takes it, e.g. to
+	// keep samples for beat features without reading the record again.
+	// It must not change the chunk, nor keep it past the call.
+	Tap func(*wfdb.Record)
 }
 
 // Analysis is what Analyze finds in a record.
@@ -108,6 +113,9 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 	an := newAnalyzer(h.Fs, sigs, h.NSamples)
 	frames := int64(0)
 	err = h.ReadChunks(0, -1, func(r *wfdb.Record) error {
+		if opt.Tap != nil {
+			opt.Tap(r)
+		}
 		an.write(r)
 		frames = r.Start() + int64(r.NumFrames())
 		return nil
@@ -142,6 +150,9 @@ func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
 		return nil, &SignalError{Record: rec.Header.Name, Err: err}
 	}
 	an := newAnalyzer(rec.Header.Fs, sigs, int64(rec.NumFrames()))
+	if opt.Tap != nil {
+		opt.Tap(rec)
+	}
 	an.write(rec)
 	return an.finish(), nil
 }

@@ -8,7 +8,8 @@
 # A second ecg binary (BASE_ECG=path) is timed in the same rotation, e.g.
 # the build before a change. CLASSIFY=MODEL times ecg beats --classify
 # MODEL (e.g. CLASSIFY=default, the embedded beat model: detection,
-# features and the forest, the beats table written) instead of --summary.
+# features and the forest, the beats table written) instead of --summary;
+# ECG_ARGS="..." any other arguments (ECG_ARGS= for the beats table alone).
 # Usage: docs/bench/beats-per-record.sh [ECG_BIN] [WFDB_BIN_DIR] [MITDB_DIR]
 set -euo pipefail
 ecg=$(realpath "${1:-bin/ecg}")
@@ -18,6 +19,7 @@ base=${BASE_ECG:+$(realpath "$BASE_ECG")}
 runs=${RUNS:-7}
 args="--summary"
 [ -n "${CLASSIFY:-}" ] && args="--classify $CLASSIFY"
+[ -n "${ECG_ARGS+set}" ] && args=$ECG_ARGS
 export LD_LIBRARY_PATH="$wfdb/../lib:$wfdb/../lib64:${LD_LIBRARY_PATH:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
