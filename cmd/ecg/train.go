@@ -184,7 +184,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 		}
 	}
 	if !a.quiet {
-		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files in %d records, %d folds, features %.1fs, trees %.1fs",
+		fmt.Fprintf(a.io.ErrOut, "ecg train: %d files in %d records, %d folds, features %.1fs, fitting %.1fs",
 			res.Files, res.Records, res.Folds, res.FeatureTime.Seconds(), res.TrainTime.Seconds())
 		if res.Model != nil {
 			fmt.Fprintf(a.io.ErrOut, "; wrote %s (trained on all files)", o.out)
