@@ -238,3 +238,15 @@ func BenchmarkPredictGBDT(b *testing.B) {
 		g.PredictProba(dst, X[i%len(X)])
 	}
 }
+
+// A gbdt model without held-out data reports no out-of-bag accuracy (it
+// has no out-of-bag rows; the forest's report keeps its own).
+func TestTrainingReportWithoutHeldout(t *testing.T) {
+	var b bytes.Buffer
+	if err := gbdtTestModel(t, 1, 1).WriteTrainingReport(&b, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != "no held-out data (a single record group)\n" {
+		t.Errorf("gbdt report %q", got)
+	}
+}

@@ -30,6 +30,11 @@ func (m *Model) WriteTrainingReport(w io.Writer, format string) error {
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	}
+	if m.Info.Heldout == nil && m.forest == nil {
+		// Boosting and networks have no out-of-bag rows to report.
+		_, err := fmt.Fprintln(w, "no held-out data (a single record group)")
+		return err
+	}
 	if m.Info.Heldout == nil {
 		_, err := fmt.Fprintf(w, "no held-out data (a single record group); OOB accuracy %.4f\n", m.Info.Training.OOBAccuracy)
 		return err
