@@ -26,6 +26,11 @@ func (d *deviceRecord) Samples(x []float64) {
 		d.closeSegment() // try a new segment
 	}
 	for len(x) > 0 {
+		// A full segment is closed when the next sample comes, so that
+		// the events of its last samples are in it.
+		if d.seg != nil && d.seg.n >= d.segLen {
+			d.closeSegment()
+		}
 		if d.seg == nil {
 			d.openSegment()
 		}
@@ -37,9 +42,6 @@ func (d *deviceRecord) Samples(x []float64) {
 		s.n += int64(k)
 		d.total += int64(k)
 		x = x[k:]
-		if s.n >= d.segLen {
-			d.closeSegment()
-		}
 	}
 	errs := d.takeErrors()
 	d.mu.Unlock()
@@ -127,11 +129,12 @@ func (d *deviceRecord) setup() {
 		return // a new master (a device whose rate changed starts one)
 	}
 	end := m.BaseDate.Add(m.BaseTime).Add(time.Duration(float64(m.NSamples) / d.fs * float64(time.Second)))
+	// A gap in time is a null segment; an overlap (samples that came
+	// faster than real time, a clock set back) none: each segment's own
+	// header keeps its true base time.
 	if gap := int64(math.Round(d.start.Sub(end).Seconds() * d.fs)); gap > 0 {
 		m.Segments = append(m.Segments, wfdb.Segment{Name: "~", NSamples: gap})
 		m.NSamples += gap
-	} else if gap < 0 {
-		return // the clock went back: a new master
 	}
 	d.master, d.masterOff = m, m.NSamples
 }
