@@ -115,8 +115,8 @@ func (d *deviceRecord) annotate(a wfdb.Annotation) {
 	d.anns = append(d.anns, a)
 }
 
-// setup makes the device's folder and reads its master record, if any,
-// to extend it (d.mu held).
+// setup makes the device's folder, closes the segments a crash left
+// open, and reads its master record, if any, to extend it (d.mu held).
 func (d *deviceRecord) setup() {
 	d.started = true
 	d.start = d.r.opt.Now().UTC()
@@ -125,18 +125,77 @@ func (d *deviceRecord) setup() {
 	}
 	d.seq = lastSegment(d.dir, d.name)
 	m, err := wfdb.ReadHeader(filepath.Join(d.dir, d.name))
-	if err != nil || !m.IsMultiSegment() || m.Fs != d.fs || !m.HasBaseTime || m.BaseDate.IsZero() {
-		return // a new master (a device whose rate changed starts one)
+	if err == nil && m.IsMultiSegment() && m.Fs == d.fs && m.HasBaseTime && !m.BaseDate.IsZero() {
+		d.master = m // else a new master (a device whose rate changed starts one)
 	}
+	d.recover()
+	if d.master != nil {
+		d.extendMaster(d.start, "", 0)
+		d.masterOff = d.master.NSamples
+	}
+}
+
+// extendMaster appends segment name of n samples starting at time at to
+// the master: a gap in time before it is a null segment; an overlap
+// (samples that came faster than real time, a clock set back) none, as
+// each segment's own header keeps its true base time. name "" adds only
+// the gap.
+func (d *deviceRecord) extendMaster(at time.Time, name string, n int64) {
+	m := d.master
 	end := m.BaseDate.Add(m.BaseTime).Add(time.Duration(float64(m.NSamples) / d.fs * float64(time.Second)))
-	// A gap in time is a null segment; an overlap (samples that came
-	// faster than real time, a clock set back) none: each segment's own
-	// header keeps its true base time.
-	if gap := int64(math.Round(d.start.Sub(end).Seconds() * d.fs)); gap > 0 {
+	if gap := int64(math.Round(at.Sub(end).Seconds() * d.fs)); gap > 0 {
 		m.Segments = append(m.Segments, wfdb.Segment{Name: "~", NSamples: gap})
 		m.NSamples += gap
 	}
-	d.master, d.masterOff = m, m.NSamples
+	if name != "" {
+		m.Segments = append(m.Segments, wfdb.Segment{Name: name, NSamples: n})
+		m.NSamples += n
+	}
+}
+
+// recover closes the segments of the device's folder that a crash left
+// open (a header of unknown length): their length and checksum from their
+// signal file, listed in RECORDS and added to the master (d.mu held).
+func (d *deviceRecord) recover() {
+	ents, _ := os.ReadDir(d.dir)
+	for _, e := range ents {
+		seg, ok := strings.CutSuffix(e.Name(), ".hea")
+		if !ok || !strings.HasPrefix(seg, d.name+"_") {
+			continue
+		}
+		path := filepath.Join(d.dir, seg)
+		h, err := wfdb.ReadHeader(path)
+		if err != nil || h.IsMultiSegment() || h.NSamples != 0 || len(h.Signals) != 1 {
+			continue
+		}
+		r, err := wfdb.ReadRecord(path)
+		if err != nil || r.NumFrames() == 0 {
+			continue
+		}
+		h.NSamples = int64(r.NumFrames())
+		h.Signals[0].Checksum, h.Signals[0].HasChecksum = wfdb.Checksum(r.Digital(0), wfdb.Format16), true
+		if err := writeHeaderFile(path+".hea", h); err != nil {
+			d.fail(err, 0)
+			continue
+		}
+		if err := d.r.list(d.id + "/" + seg); err != nil {
+			d.fail(fmt.Errorf("record: %w", err), 0)
+		}
+		at := h.BaseDate.Add(h.BaseTime)
+		if d.master == nil && h.Fs == d.fs {
+			m := *h
+			m.Name, m.Segments, m.NSamples = d.name, []wfdb.Segment{}, 0
+			d.master = &m
+		}
+		if d.master != nil && h.Fs == d.fs {
+			d.extendMaster(at, seg, h.NSamples)
+		}
+	}
+	if d.master != nil {
+		if err := writeHeaderFile(filepath.Join(d.dir, d.name+".hea"), d.master); err != nil {
+			d.fail(err, 0)
+		}
+	}
 }
 
 // lastSegment returns the highest segment number in dir, so that a new

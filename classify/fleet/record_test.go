@@ -306,3 +306,41 @@ func TestRecordCloseMidSegment(t *testing.T) {
 		t.Fatalf("RECORDS %q", b)
 	}
 }
+
+// TestRecordCrash: a run that ends without closing its segment (a crash)
+// leaves it readable; the next run closes it, lists it and extends the
+// master with it.
+func TestRecordCrash(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := NewRecorder(RecordOptions{Dir: dir, Flush: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := signal(t, "normal", 250, 10, 8)
+	d := rec.Open("w1", 250, nil)
+	d.Samples(x)
+	d.flush() // what the flusher does every Flush; then the process dies
+	if _, err := os.Stat(filepath.Join(dir, "RECORDS")); err == nil {
+		t.Fatal("RECORDS lists an open segment")
+	}
+	if r, err := wfdb.ReadRecord(filepath.Join(dir, "w1", "w1_0001")); err != nil || r.NumFrames() != len(x) {
+		t.Fatalf("the open segment: %v", err)
+	}
+	rec2, _ := NewRecorder(RecordOptions{Dir: dir})
+	d2 := rec2.Open("w1", 250, nil)
+	d2.Samples(x[:1000])
+	d2.Close()
+	rec2.Close()
+	if b, _ := os.ReadFile(filepath.Join(dir, "RECORDS")); string(b) != "w1/w1_0001\nw1/w1_0002\n" {
+		t.Fatalf("RECORDS %q", b)
+	}
+	r, err := wfdb.ReadRecord(filepath.Join(dir, "w1", "w1"))
+	if err != nil || r.NumFrames() != len(x)+1000 {
+		t.Fatalf("master: %v", err)
+	}
+	h, _ := wfdb.ReadHeader(filepath.Join(dir, "w1", "w1_0001"))
+	if h.NSamples != int64(len(x)) || !h.Signals[0].HasChecksum {
+		t.Errorf("recovered header %+v", h)
+	}
+	// rec stands for the process that died: it is not closed.
+}
