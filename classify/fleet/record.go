@@ -219,17 +219,13 @@ func (r *Recorder) Close() {
 	}
 }
 
-// RecordName returns the WFDB record name of a device's recording (its
-// id with characters other than letters, digits and '_' as '_'); its
-// folder is the id itself (ValidDevice ids are safe file names).
-func RecordName(device string) string {
-	return strings.Map(func(c rune) rune {
-		if c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-			return c
-		}
-		return '_'
-	}, device)
-}
+// RecordName returns the WFDB record name of a device's recording: its id
+// with '.' (which WFDB takes for an extension) as '-'. Its folder is the
+// id itself (ValidDevice ids are safe file names). Segments are NAME_0001,
+// NAME_0002...: `ecg train` groups windows by the part of their names
+// before the first '_', so the ids without '_' keep a device's windows on
+// one side of every split.
+func RecordName(device string) string { return strings.ReplaceAll(device, ".", "-") }
 
 // Open starts recording a device at rate fs; onError gets the record
 // events of failed writes (called without locks held, from the device's

@@ -160,7 +160,7 @@ func TestRecordRhythmArchive(t *testing.T) {
 	for _, l := range []string{"AFIB", "N"} {
 		ents, _ := os.ReadDir(filepath.Join(out, l))
 		for _, e := range ents {
-			if (l == "AFIB") != strings.HasPrefix(e.Name(), "af_1") {
+			if (l == "AFIB") != strings.HasPrefix(e.Name(), "af-1") {
 				t.Errorf("%s/%s", l, e.Name())
 			}
 		}
@@ -197,14 +197,14 @@ func TestRecordDiskFull(t *testing.T) {
 	c := recordFleet(t, dir, RecordOptions{Segment: 20 * time.Second, Flush: time.Millisecond, Create: create},
 		map[string][]float64{"af-1": x})
 	errs := c.of("af-1", EventRecord)
-	if len(errs) == 0 || !strings.Contains(errs[0], "no space left") || !strings.Contains(errs[0], "af_1_000") {
+	if len(errs) == 0 || !strings.Contains(errs[0], "no space left") || !strings.Contains(errs[0], "af-1_000") {
 		t.Fatalf("record events %v: want one naming the file and ENOSPC", errs)
 	}
 	if w := c.of("af-1", "window"); len(w) < 10 || len(c.of("af-1", "alert")) == 0 {
 		t.Fatalf("%d windows and no alert: the scoring did not go on", len(w))
 	}
 	// What was written reads back: 30 s, in a segment of 20 s and one of 10 s.
-	r, err := wfdb.ReadRecord(filepath.Join(dir, "af-1", "af_1"))
+	r, err := wfdb.ReadRecord(filepath.Join(dir, "af-1", "af-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestRecordRdsamp(t *testing.T) {
 	x := signal(t, "normal", 250, 50, 6)
 	recordFleet(t, dir, RecordOptions{Segment: 20 * time.Second}, map[string][]float64{"w.17": x})
 	want := quantised(x)
-	for _, rec := range []string{"w_17_0001", "w_17_0002", "w_17_0003", "w_17"} {
+	for _, rec := range []string{"w-17_0001", "w-17_0002", "w-17_0003", "w-17"} {
 		cmd := exec.Command(rdsamp, "-r", rec, "-p", "-P")
 		cmd.Dir = filepath.Join(dir, "w.17")
 		cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH=/work/wfdb/lib:/work/wfdb/lib64", "WFDB=.")
@@ -242,8 +242,8 @@ func TestRecordRdsamp(t *testing.T) {
 			t.Fatalf("rdsamp -r %s: %v\n%s", rec, err, out)
 		}
 		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		from := map[string]int{"w_17_0001": 0, "w_17_0002": 5000, "w_17_0003": 10000, "w_17": 0}[rec]
-		n := map[string]int{"w_17_0001": 5000, "w_17_0002": 5000, "w_17_0003": 2500, "w_17": 12500}[rec]
+		from := map[string]int{"w-17_0001": 0, "w-17_0002": 5000, "w-17_0003": 10000, "w-17": 0}[rec]
+		n := map[string]int{"w-17_0001": 5000, "w-17_0002": 5000, "w-17_0003": 2500, "w-17": 12500}[rec]
 		if len(lines) != n {
 			t.Fatalf("rdsamp -r %s: %d lines, want %d", rec, len(lines), n)
 		}

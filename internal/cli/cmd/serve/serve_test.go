@@ -139,18 +139,18 @@ func TestHTTPIngest(t *testing.T) {
 func checkRecording(t *testing.T, dir string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "RECORDS"))
-	if err != nil || string(b) != "w-7/w_7_0001\nw-7/w_7_0002\nw-7/w_7_0003\n" {
+	if err != nil || string(b) != "w-7/w-7_0001\nw-7/w-7_0002\nw-7/w-7_0003\n" {
 		t.Fatalf("RECORDS: %q %v", b, err)
 	}
-	for seg, n := range map[string]int64{"w_7_0001": 5000, "w_7_0002": 5000, "w_7_0003": 2500, "w_7": 12500} {
+	for seg, n := range map[string]int64{"w-7_0001": 5000, "w-7_0002": 5000, "w-7_0003": 2500, "w-7": 12500} {
 		h, err := wfdb.ReadHeader(filepath.Join(dir, "w-7", seg))
 		if err != nil || h.NSamples != n {
 			t.Errorf("%s: %v, want %d samples", seg, err, n)
 		}
 	}
-	anns, err := wfdb.ReadAnnotations(filepath.Join(dir, "w-7", "w_7_0003"), "atr")
+	anns, err := wfdb.ReadAnnotations(filepath.Join(dir, "w-7", "w-7_0003"), "atr")
 	if err != nil || len(anns) == 0 || anns[0].Aux != "(AFIB" {
-		t.Errorf("w_7_0003.atr: %v %v, want (AFIB first", anns, err)
+		t.Errorf("w-7_0003.atr: %v %v, want (AFIB first", anns, err)
 	}
 }
 
