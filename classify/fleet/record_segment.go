@@ -119,7 +119,7 @@ func (d *deviceRecord) annotate(a wfdb.Annotation) {
 // open, and reads its master record, if any, to extend it (d.mu held).
 func (d *deviceRecord) setup() {
 	d.started = true
-	d.start = d.r.opt.Now().UTC()
+	d.start = d.r.opt.Now().UTC().Truncate(time.Millisecond) // a header's base time has ms
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		d.fail(fmt.Errorf("record: %w", err), 0)
 	}
@@ -222,7 +222,7 @@ func (d *deviceRecord) openSegment() {
 	d.seq++
 	s := &segment{name: fmt.Sprintf("%s_%04d", d.name, d.seq), from: d.total}
 	d.seg = s
-	base := d.start.Add(time.Duration(float64(d.total) / d.fs * float64(time.Second)))
+	base := d.start.Add(time.Duration(float64(d.total) / d.fs * float64(time.Second))).Round(time.Millisecond)
 	s.spec = wfdb.Header{Name: s.name, Fs: d.fs, BaseTime: base.Sub(base.Truncate(24 * time.Hour)), HasBaseTime: true,
 		BaseDate: base.Truncate(24 * time.Hour),
 		Signals: []wfdb.SignalSpec{{FileName: s.name + ".dat", Format: wfdb.Format16, SamplesPerFrame: 1,
