@@ -66,6 +66,11 @@ func TestRecordReadBack(t *testing.T) {
 	if len(recs) != 6 {
 		t.Fatalf("RECORDS lists %d records, want 3 segments for each of 2 devices: %v", len(recs), recs)
 	}
+	for _, r := range recs { // what `ecg info` reads
+		if in, err := wfdb.Describe(r, RecordAnnotator); err != nil || in == nil {
+			t.Errorf("%s: %v", r, err)
+		}
+	}
 	for dev, x := range map[string][]float64{"af-1": af, "nsr.1": nsr} {
 		name := RecordName(dev)
 		// The master record reads as the whole signal.
