@@ -35,7 +35,7 @@ type device struct {
 	fsHint   float64 // the rate once known, for the rate limit
 
 	st      *stream.Stream
-	rec     *deviceRecord // nil unless Config.Record
+	rec     *DeviceRecord // nil unless Config.Record
 	fs      float64
 	pending []Message // messages held until the rate is known
 	npend   int       // their samples

@@ -89,7 +89,7 @@ type Recorder struct {
 	base    int32
 
 	mu      sync.Mutex
-	open    map[*deviceRecord]bool
+	open    map[*DeviceRecord]bool
 	records []string // RECORDS, in order
 	listed  map[string]bool
 	stop    chan struct{}
@@ -111,7 +111,7 @@ func NewRecorder(opt RecordOptions) (*Recorder, error) {
 	if opt.Create == nil {
 		opt.Create = func(p string) (RecordFile, error) { return os.Create(p) }
 	}
-	r := &Recorder{opt: opt, k: 1, gain: recordGain, open: map[*deviceRecord]bool{}, listed: map[string]bool{},
+	r := &Recorder{opt: opt, k: 1, gain: recordGain, open: map[*DeviceRecord]bool{}, listed: map[string]bool{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	switch strings.ToLower(opt.Input.Units) {
 	case "", "mv":
@@ -187,7 +187,7 @@ func (r *Recorder) flusher() {
 		case <-t.C:
 		}
 		r.mu.Lock()
-		recs := make([]*deviceRecord, 0, len(r.open))
+		recs := make([]*DeviceRecord, 0, len(r.open))
 		for d := range r.open {
 			recs = append(recs, d)
 		}
@@ -207,7 +207,7 @@ func (r *Recorder) Close() {
 		return
 	}
 	r.closed = true
-	recs := make([]*deviceRecord, 0, len(r.open))
+	recs := make([]*DeviceRecord, 0, len(r.open))
 	for d := range r.open {
 		recs = append(recs, d)
 	}
@@ -231,8 +231,8 @@ func RecordName(device string) string { return strings.ReplaceAll(device, ".", "
 // events of failed writes (called without locks held, from the device's
 // goroutine or the recorder's). The device's folder is made when its
 // first samples are recorded.
-func (r *Recorder) Open(device string, fs float64, onError func(stream.Event)) *deviceRecord {
-	d := &deviceRecord{r: r, id: device, name: RecordName(device), dir: filepath.Join(r.opt.Dir, device),
+func (r *Recorder) Open(device string, fs float64, onError func(stream.Event)) *DeviceRecord {
+	d := &DeviceRecord{r: r, id: device, name: RecordName(device), dir: filepath.Join(r.opt.Dir, device),
 		fs: fs, segLen: max(1, int64(math.Round(r.opt.Segment.Seconds()*fs))), onError: onError}
 	r.mu.Lock()
 	if !r.closed {
@@ -242,9 +242,11 @@ func (r *Recorder) Open(device string, fs float64, onError func(stream.Event)) *
 	return d
 }
 
-// deviceRecord is one device's recording, from its stream's start to its
-// end: the open segment, the annotations, the master record.
-type deviceRecord struct {
+// DeviceRecord is one device's recording, from its stream's start to its
+// end: the open segment, the annotations, the master record. Recorder.Open
+// makes one; the hub feeds it (Samples, Event) and closes it. Its methods
+// are safe for concurrent use.
+type DeviceRecord struct {
 	r       *Recorder
 	id      string
 	name    string

@@ -17,7 +17,7 @@ import (
 
 // Samples records samples that follow the ones before (in the units of
 // RecordOptions.Input).
-func (d *deviceRecord) Samples(x []float64) {
+func (d *DeviceRecord) Samples(x []float64) {
 	d.mu.Lock()
 	if !d.started {
 		d.setup()
@@ -62,7 +62,7 @@ func (r *Recorder) digital(v float64) int32 {
 // label as a note ("AFIB 0.83") and, when it changes, as a rhythm change
 // at the window's middle ("(AFIB"; the first one at its start); an alert
 // as a note ("alert raised AFIB 0.83"); an input gap as a note.
-func (d *deviceRecord) Event(e stream.Event) {
+func (d *DeviceRecord) Event(e stream.Event) {
 	var add []wfdb.Annotation
 	switch b := Body(e).(type) {
 	case *stream.WindowBody:
@@ -104,7 +104,7 @@ func (d *deviceRecord) Event(e stream.Event) {
 
 // annotate puts a (stream sample) into the open segment, the first
 // sample of it if earlier, or keeps it for the next segment.
-func (d *deviceRecord) annotate(a wfdb.Annotation) {
+func (d *DeviceRecord) annotate(a wfdb.Annotation) {
 	a.Sample = max(a.Sample, 0)
 	if s := d.seg; s != nil {
 		a.Sample = max(a.Sample, s.from)
@@ -117,7 +117,7 @@ func (d *deviceRecord) annotate(a wfdb.Annotation) {
 
 // setup makes the device's folder, closes the segments a crash left
 // open, and reads its master record, if any, to extend it (d.mu held).
-func (d *deviceRecord) setup() {
+func (d *DeviceRecord) setup() {
 	d.started = true
 	d.start = d.r.opt.Now().UTC().Truncate(time.Millisecond) // a header's base time has ms
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
@@ -140,7 +140,7 @@ func (d *deviceRecord) setup() {
 // (samples that came faster than real time, a clock set back) none, as
 // each segment's own header keeps its true base time. name "" adds only
 // the gap.
-func (d *deviceRecord) extendMaster(at time.Time, name string, n int64) {
+func (d *DeviceRecord) extendMaster(at time.Time, name string, n int64) {
 	m := d.master
 	end := m.BaseDate.Add(m.BaseTime).Add(time.Duration(float64(m.NSamples) / d.fs * float64(time.Second)))
 	if gap := int64(math.Round(at.Sub(end).Seconds() * d.fs)); gap > 0 {
@@ -156,7 +156,7 @@ func (d *deviceRecord) extendMaster(at time.Time, name string, n int64) {
 // recover closes the segments of the device's folder that a crash left
 // open (a header of unknown length): their length and checksum from their
 // signal file, listed in RECORDS and added to the master (d.mu held).
-func (d *deviceRecord) recover() {
+func (d *DeviceRecord) recover() {
 	ents, _ := os.ReadDir(d.dir)
 	for _, e := range ents {
 		seg, ok := strings.CutSuffix(e.Name(), ".hea")
@@ -218,7 +218,7 @@ func lastSegment(dir, name string) int {
 
 // openSegment starts the next segment at the stream's sample d.total
 // (d.mu held): its signal file and its header, of unknown length.
-func (d *deviceRecord) openSegment() {
+func (d *DeviceRecord) openSegment() {
 	d.seq++
 	s := &segment{name: fmt.Sprintf("%s_%04d", d.name, d.seq), from: d.total}
 	d.seg = s
@@ -251,7 +251,7 @@ func (d *deviceRecord) openSegment() {
 
 // writeHeader writes s's header atomically with n samples (0: unknown,
 // to the end of the signal file, and no checksum).
-func (d *deviceRecord) writeHeader(s *segment, n int64) error {
+func (d *DeviceRecord) writeHeader(s *segment, n int64) error {
 	h := s.spec
 	h.NSamples = n
 	h.Signals = append([]wfdb.SignalSpec(nil), s.spec.Signals...)
@@ -271,7 +271,7 @@ func writeHeaderFile(path string, h *wfdb.Header) error {
 
 // flush writes the open segment's waiting samples and, when they
 // changed, its annotations.
-func (d *deviceRecord) flush() {
+func (d *DeviceRecord) flush() {
 	d.mu.Lock()
 	if d.seg != nil {
 		d.flushSegment(d.seg)
@@ -284,7 +284,7 @@ func (d *deviceRecord) flush() {
 // flushSegment writes s's waiting samples and annotations (d.mu held). A
 // write that fails ends the segment there: the next samples start a new
 // one, so that every segment's samples stay where they belong in time.
-func (d *deviceRecord) flushSegment(s *segment) {
+func (d *DeviceRecord) flushSegment(s *segment) {
 	if len(s.pending) > 0 && !s.failed {
 		if s.written == 0 {
 			s.spec.Signals[0].InitialValue = s.pending[0]
@@ -316,7 +316,7 @@ func (d *deviceRecord) flushSegment(s *segment) {
 }
 
 // writeAnnotations writes s's annotations, at the segment's samples.
-func (d *deviceRecord) writeAnnotations(s *segment) error {
+func (d *DeviceRecord) writeAnnotations(s *segment) error {
 	rel := make([]wfdb.Annotation, 0, len(s.anns))
 	for _, a := range s.anns {
 		a.Sample = min(a.Sample-s.from, max(s.n-1, 0))
@@ -332,7 +332,7 @@ func (d *deviceRecord) writeAnnotations(s *segment) error {
 // rewrites its header with its length and checksum, and adds it to the
 // master record and RECORDS (d.mu held). A segment of which nothing was
 // written is removed.
-func (d *deviceRecord) closeSegment() {
+func (d *DeviceRecord) closeSegment() {
 	s := d.seg
 	d.seg = nil
 	if s == nil {
@@ -370,7 +370,7 @@ func (d *deviceRecord) closeSegment() {
 
 // addToMaster appends a closed segment to the device's master record
 // (null segments for the samples lost before it) and rewrites it.
-func (d *deviceRecord) addToMaster(s *segment) {
+func (d *DeviceRecord) addToMaster(s *segment) {
 	if d.master == nil {
 		m := s.spec
 		m.Name, m.Segments, m.NSamples, m.Comments = d.name, []wfdb.Segment{}, 0, []string{" device " + d.id + ", recorded by ecg serve"}
@@ -390,7 +390,7 @@ func (d *deviceRecord) addToMaster(s *segment) {
 
 // Close closes the open segment: nothing more is recorded for this
 // stream.
-func (d *deviceRecord) Close() {
+func (d *DeviceRecord) Close() {
 	d.r.mu.Lock()
 	delete(d.r.open, d)
 	d.r.mu.Unlock()
@@ -404,7 +404,7 @@ func (d *deviceRecord) Close() {
 // fail notes a write error with the samples it lost (d.mu held): a record
 // event, at most one every 10 s per device (the samples lost meanwhile
 // are added to the next).
-func (d *deviceRecord) fail(err error, lost int64) {
+func (d *DeviceRecord) fail(err error, lost int64) {
 	d.lost += lost
 	now := d.r.opt.Now()
 	if !d.lastErr.IsZero() && now.Sub(d.lastErr) < 10*time.Second {
@@ -416,13 +416,13 @@ func (d *deviceRecord) fail(err error, lost int64) {
 	d.lost = 0
 }
 
-func (d *deviceRecord) takeErrors() []stream.Event {
+func (d *DeviceRecord) takeErrors() []stream.Event {
 	e := d.errs
 	d.errs = nil
 	return e
 }
 
-func (d *deviceRecord) report(errs []stream.Event) {
+func (d *DeviceRecord) report(errs []stream.Event) {
 	if d.onError == nil {
 		return
 	}

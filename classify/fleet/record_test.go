@@ -349,3 +349,42 @@ func TestRecordCrash(t *testing.T) {
 	}
 	// rec stands for the process that died: it is not closed.
 }
+
+// TestRecordDevFull: the second segment's file is /dev/full, a real
+// ENOSPC from the kernel; the first segment stays whole, the scoring goes
+// on, the later segments are recorded again.
+func TestRecordDevFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	dir := t.TempDir()
+	var n atomic.Int32
+	create := func(p string) (RecordFile, error) {
+		if n.Add(1) == 2 {
+			return os.OpenFile("/dev/full", os.O_WRONLY, 0)
+		}
+		return os.Create(p)
+	}
+	x := signal(t, "normal", 250, 60, 9)
+	c := recordFleet(t, dir, RecordOptions{Segment: 20 * time.Second, Flush: time.Millisecond, Create: create},
+		map[string][]float64{"w1": x})
+	if errs := c.of("w1", EventRecord); len(errs) == 0 || !strings.Contains(errs[0], "no space left") {
+		t.Fatalf("record events %v", errs)
+	}
+	if len(c.of("w1", "window")) < 8 {
+		t.Fatal("the scoring did not go on")
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "RECORDS"))
+	recs := strings.Fields(string(b))
+	if len(recs) < 2 || recs[0] != "w1/w1_0001" {
+		t.Fatalf("RECORDS %q", b)
+	}
+	r, err := wfdb.ReadRecord(filepath.Join(dir, "w1", "w1_0001"))
+	if err != nil || r.NumFrames() != 5000 {
+		t.Fatalf("first segment: %v", err)
+	}
+	m, err := wfdb.ReadHeader(filepath.Join(dir, "w1", "w1"))
+	if err != nil || m.NSamples != int64(len(x)) || m.Segments[1].Name != "~" {
+		t.Fatalf("master %+v: want %d samples, the lost stretch a null segment", m, len(x))
+	}
+}
