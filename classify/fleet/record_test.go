@@ -371,7 +371,7 @@ func TestRecordDevFull(t *testing.T) {
 	if errs := c.of("w1", EventRecord); len(errs) == 0 || !strings.Contains(errs[0], "no space left") {
 		t.Fatalf("record events %v", errs)
 	}
-	if len(c.of("w1", "window")) < 8 {
+	if len(c.of("w1", "window")) < 6 {
 		t.Fatal("the scoring did not go on")
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "RECORDS"))
