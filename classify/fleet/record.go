@@ -13,7 +13,6 @@ import (
 
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/wfdb"
-	"github.com/ecgkit/ecg/internal/atomicfile"
 )
 
 // EventRecord is the type of the events a Recorder makes when it cannot
@@ -88,13 +87,12 @@ type Recorder struct {
 	k, gain float64 // stored value = round(v*k); header gain
 	base    int32
 
-	mu      sync.Mutex
-	open    map[*DeviceRecord]bool
-	records []string // RECORDS, in order
-	listed  map[string]bool
-	stop    chan struct{}
-	done    chan struct{}
-	closed  bool
+	mu     sync.Mutex
+	open   map[*DeviceRecord]bool
+	recs   *os.File // Dir/RECORDS, appended to
+	stop   chan struct{}
+	done   chan struct{}
+	closed bool
 }
 
 // NewRecorder returns a running recorder on opt.Dir (created if needed).
@@ -111,7 +109,7 @@ func NewRecorder(opt RecordOptions) (*Recorder, error) {
 	if opt.Create == nil {
 		opt.Create = func(p string) (RecordFile, error) { return os.Create(p) }
 	}
-	r := &Recorder{opt: opt, k: 1, gain: recordGain, open: map[*DeviceRecord]bool{}, listed: map[string]bool{},
+	r := &Recorder{opt: opt, k: 1, gain: recordGain, open: map[*DeviceRecord]bool{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	switch strings.ToLower(opt.Input.Units) {
 	case "", "mv":
@@ -129,7 +127,7 @@ func NewRecorder(opt RecordOptions) (*Recorder, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("fleet: record: %w", err)
 	}
-	if err := r.readRecords(); err != nil {
+	if err := r.openRecords(); err != nil {
 		return nil, err
 	}
 	go r.flusher()
@@ -143,37 +141,40 @@ func cmpOr(v, def float64) float64 {
 	return def
 }
 
-// readRecords loads an existing Dir/RECORDS, so that a new run adds to it.
-func (r *Recorder) readRecords() error {
-	b, err := os.ReadFile(filepath.Join(r.opt.Dir, "RECORDS"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
+// openRecords opens Dir/RECORDS for appending, first cutting a line a
+// crash left half written.
+func (r *Recorder) openRecords() error {
+	path := filepath.Join(r.opt.Dir, "RECORDS")
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("fleet: record: %w", err)
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !r.listed[l] {
-			r.listed[l] = true
-			r.records = append(r.records, l)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		if err := os.Truncate(path, int64(strings.LastIndexByte(string(b), '\n')+1)); err != nil {
+			return fmt.Errorf("fleet: record: %w", err)
 		}
+	}
+	r.recs, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("fleet: record: %w", err)
 	}
 	return nil
 }
 
-// list adds a closed segment to Dir/RECORDS (rewritten atomically).
+// list appends a closed segment to Dir/RECORDS, one line in one write,
+// synced (a line an hour a device: appending, never rewriting the list).
+// Segments are listed once: a segment is listed after its header gets
+// its length, and only segments without one are recovered.
 func (r *Recorder) list(name string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.listed[name] {
-		r.listed[name] = true
-		r.records = append(r.records, name)
+	if _, err := r.recs.WriteString(name + "\n"); err != nil {
+		return fmt.Errorf("%s: %w", r.recs.Name(), err)
 	}
-	path := filepath.Join(r.opt.Dir, "RECORDS")
-	return atomicfile.WriteFile(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, strings.Join(r.records, "\n")+"\n")
-		return err
-	})
+	if err := r.recs.Sync(); err != nil {
+		return fmt.Errorf("%s: %w", r.recs.Name(), err)
+	}
+	return nil
 }
 
 func (r *Recorder) flusher() {
@@ -217,6 +218,7 @@ func (r *Recorder) Close() {
 	for _, d := range recs {
 		d.Close()
 	}
+	r.recs.Close()
 }
 
 // RecordName returns the WFDB record name of a device's recording: its id
