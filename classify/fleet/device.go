@@ -35,6 +35,7 @@ type device struct {
 	fsHint   float64 // the rate once known, for the rate limit
 
 	st      *stream.Stream
+	rec     *DeviceRecord // nil unless Config.Record
 	fs      float64
 	pending []Message // messages held until the rate is known
 	npend   int       // their samples
@@ -83,6 +84,10 @@ func (d *device) end() {
 		d.hub.errorf("device %s: %v", d.id, err)
 	}
 	d.st = nil
+	if d.rec != nil {
+		d.rec.Close()
+		d.rec = nil
+	}
 }
 
 func (d *device) process(m Message) {
@@ -168,6 +173,9 @@ func (d *device) start(fs float64) error {
 		return fmt.Errorf("device %s: %w", d.id, err)
 	}
 	d.st, d.fs = st, fs
+	if r := d.hub.cfg.Record; r != nil {
+		d.rec = r.Open(d.id, fs, d.hub.recordEvent(d.id))
+	}
 	d.hub.setRate(d, fs)
 	return nil
 }
@@ -182,6 +190,9 @@ func (d *device) feed(x []float64) {
 	}
 	d.line = b
 	d.view.push(x, d.fs)
+	if d.rec != nil {
+		d.rec.Samples(x)
+	}
 	if err := d.st.Write(b); err != nil && !errors.Is(err, stream.ErrNoRate) {
 		d.hub.errorf("device %s: %v", d.id, err)
 	}

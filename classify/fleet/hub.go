@@ -56,6 +56,10 @@ type Config struct {
 	Errors func(string)
 	// Now returns the time (nil: time.Now).
 	Now func() time.Time
+	// Record, when not nil, records every device's samples and events
+	// (WFDB segments and annotations, see Recorder); the caller closes it
+	// after the hub.
+	Record *Recorder
 }
 
 // Defaults of Config.
@@ -282,6 +286,9 @@ func (h *Hub) Close() {
 func (h *Hub) emit(d *device, e stream.Event) {
 	h.metrics.event(d.id, e, h.cfg.Now().Sub(d.cur))
 	d.view.event(e)
+	if d.rec != nil {
+		d.rec.Event(e)
+	}
 	if h.cfg.Emit != nil {
 		h.cfg.Emit(d.id, withDevice(d.id, e))
 	}

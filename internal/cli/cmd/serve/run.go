@@ -108,6 +108,13 @@ func serve(ctx context.Context, f *cmdutil.Factory, o *Options, cfg fleet.Config
 	cfg.Errors = logf
 	stopNotifier := o.Score.Notifier(ctx, &cfg.Score, "serve", errOut)
 	defer stopNotifier()
+	rec, err := o.recorder(&cfg)
+	if err != nil {
+		return err
+	}
+	if rec != nil {
+		defer rec.Close() // after the hub's: every segment closed
+	}
 	hub, err := fleet.New(cfg, nil)
 	if err != nil {
 		return cmdutil.Usagef("%v", err)

@@ -37,6 +37,8 @@ type Options struct {
 	Listen    string
 	TokenFile string
 	Events    string
+	Record    string
+	Segment   time.Duration
 
 	Idle       time.Duration
 	MaxDevices int
@@ -86,6 +88,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.StringVar(&o.Listen, "listen", "127.0.0.1:8080", `HTTP address for /metrics and POST /ingest/DEVICE ("": no HTTP)`)
 	fl.StringVar(&o.TokenFile, "token-file", "", "file holding the bearer token HTTP requests must carry (required beyond loopback)")
 	fl.StringVar(&o.Events, "events", "-", "file the events are appended to as JSON lines (-: stdout)")
+	fl.StringVar(&o.Record, "record", "", "record every device's signal into DIR as WFDB records (DIR/DEVICE/), window labels and alerts as annotations")
+	fl.DurationVar(&o.Segment, "segment", fleet.DefaultSegment, "length of a recorded segment (--record)")
 	fl.DurationVar(&o.Idle, "idle", fleet.DefaultIdle, "a device sending nothing this long is closed")
 	fl.IntVar(&o.MaxDevices, "max-devices", fleet.DefaultMaxDevices, "most devices scored at once")
 	fl.Float64Var(&o.MaxDevMiB, "max-device-memory", float64(fleet.DefaultMaxDeviceBytes>>20), "most memory one device's scoring may hold, MiB")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
@@ -50,6 +51,7 @@ func TestUsageErrors(t *testing.T) {
 		{"--time-units h --listen 127.0.0.1:0", "time units"},
 		{"--mqtt foo://127.0.0.1:1 --listen=", "scheme"},
 		{"--mqtt 127.0.0.1 --listen=", "want a URL"},
+		{"--listen 127.0.0.1:0 --record " + dir + " --segment 0s", "--segment"},
 	} {
 		_, _, err := run(t, context.Background(), strings.Fields(c.args)...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -71,13 +73,15 @@ func TestHTTPIngest(t *testing.T) {
 	defer cancel()
 	token := filepath.Join(t.TempDir(), "token")
 	os.WriteFile(token, []byte("0123456789abcdef\n"), 0o600)
+	recDir := filepath.Join(t.TempDir(), "rec")
 	ios, out, _ := iostreams.Test("")
 	errOut := &iostreams.SyncBuffer{}
 	ios.ErrOut = errOut
 	quiet := false
 	cmd := NewCmd(&cmdutil.Factory{IO: ios, Quiet: &quiet})
 	cmd.SetArgs([]string{"--listen", "127.0.0.1:0", "--token-file", token, "--window", "30s", "--hop", "5s",
-		"--alert-threshold", "0.5", "--alert-windows", "2", "--fs", "250", "--rate-factor", "100"})
+		"--alert-threshold", "0.5", "--alert-windows", "2", "--fs", "250", "--rate-factor", "100",
+		"--record", recDir, "--segment", "20s"})
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 	// The address is printed on stderr; the test reads it from there.
@@ -126,6 +130,27 @@ func TestHTTPIngest(t *testing.T) {
 		if !strings.Contains(events, want) {
 			t.Errorf("events lack %s", want)
 		}
+	}
+	checkRecording(t, recDir)
+}
+
+// checkRecording checks the --record folder of TestHTTPIngest: 50 s in
+// segments of 20 s, every one closed and listed, AF marked.
+func checkRecording(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "RECORDS"))
+	if err != nil || string(b) != "w-7/w-7_0001\nw-7/w-7_0002\nw-7/w-7_0003\n" {
+		t.Fatalf("RECORDS: %q %v", b, err)
+	}
+	for seg, n := range map[string]int64{"w-7_0001": 5000, "w-7_0002": 5000, "w-7_0003": 2500, "w-7": 12500} {
+		h, err := wfdb.ReadHeader(filepath.Join(dir, "w-7", seg))
+		if err != nil || h.NSamples != n {
+			t.Errorf("%s: %v, want %d samples", seg, err, n)
+		}
+	}
+	anns, err := wfdb.ReadAnnotations(filepath.Join(dir, "w-7", "w-7_0003"), "atr")
+	if err != nil || len(anns) == 0 || anns[0].Aux != "(AFIB" {
+		t.Errorf("w-7_0003.atr: %v %v, want (AFIB first", anns, err)
 	}
 }
 
