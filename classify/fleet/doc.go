@@ -36,4 +36,16 @@
 // rhythm label and confidence, alert state, samples and rejected
 // messages; ingest-to-event latency as a histogram; Go and process
 // metrics.
+//
+// # Recording
+//
+// With Config.Record, a Recorder writes each device's samples as WFDB
+// records (`ecg serve --record DIR`): segments in DIR/<device>/ (format
+// 16, base time and date), a multi-segment master record per device and
+// DIR/RECORDS listing the closed segments, with the window labels, rhythm
+// changes (AUX "(AFIB", "(N") and alerts as "atr" annotations, so that
+// `ecg spectro DIR --label rhythm` makes a pathology archive of what was
+// monitored. The open segment is flushed every few seconds and readable
+// as it is after a crash; write errors are "record" events, and scoring
+// goes on.
 package fleet
