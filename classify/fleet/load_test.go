@@ -28,7 +28,11 @@ import (
 // end-to-end latency from the publication of a second's last sample to the
 // arrival of its hr event (publish, broker, hub, broker, subscriber), and,
 // with ECG_FLEET_METRICS (http://127.0.0.1:8080/metrics), the messages the
-// hub counted against those published.
+// hub counted against those published. With ECG_FLEET_STAGGER=S the
+// devices start spread evenly over the first S seconds (a real fleet is not
+// in step; S = the hop, 10, spreads their windows evenly); without it they
+// all start at once, so that every device's window is due in the same
+// instant every hop (the worst case).
 func TestLoadPublish(t *testing.T) {
 	spec := os.Getenv("ECG_FLEET_LOAD")
 	if spec == "" {
@@ -42,6 +46,15 @@ func TestLoadPublish(t *testing.T) {
 	seconds := 60.0
 	if s := os.Getenv("ECG_FLEET_SECONDS"); s != "" {
 		seconds, _ = strconv.ParseFloat(s, 64)
+	}
+	stagger := 0.0
+	if s := os.Getenv("ECG_FLEET_STAGGER"); s != "" {
+		stagger, _ = strconv.ParseFloat(s, 64)
+	}
+	// off[d] is the tick at which device d starts.
+	off := make([]int, devices)
+	for d := range off {
+		off[d] = int(stagger * 10 * float64(d) / float64(devices))
 	}
 	url := os.Getenv("ECG_FLEET_BROKER")
 	lat := newLatencies(devices)
@@ -79,7 +92,7 @@ func TestLoadPublish(t *testing.T) {
 	start := time.Now()
 	ticks := int(seconds * 10)
 	behind := 0
-	for tick := range ticks {
+	for tick := range ticks + off[devices-1] {
 		next := start.Add(time.Duration(tick) * 100 * time.Millisecond)
 		if d := time.Until(next); d > 0 {
 			time.Sleep(d)
@@ -92,6 +105,10 @@ func TestLoadPublish(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for d := k; d < devices; d += clients {
+					tick := tick - off[d] // the device's own
+					if tick < 0 || tick >= ticks {
+						continue
+					}
 					x := signals[d]
 					i := (tick * n) % (len(x) - n)
 					b, _ := json.Marshal(map[string]any{"device_id": fmt.Sprintf("load-%04d", d), "fs": fs, "ecg": x[i : i+n]})
@@ -120,8 +137,8 @@ func TestLoadPublish(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second)
 	p50, p99, max, count := lat.quantiles()
-	t.Logf("%d devices at %g Hz (%d messages/s, %.0f samples/s) for %g s: %d published (%d failed), publisher late on %d of %d ticks",
-		devices, fs, devices*10, float64(devices)*fs, seconds, published.Load(), failed.Load(), behind, ticks)
+	t.Logf("%d devices at %g Hz (%d messages/s, %.0f samples/s) for %g s, started over %g s: %d published (%d failed), publisher late on %d of %d ticks",
+		devices, fs, devices*10, float64(devices)*fs, seconds, stagger, published.Load(), failed.Load(), behind, ticks+off[devices-1])
 	t.Logf("end-to-end latency (publish of a second's last sample to its hr event): p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d events",
 		p50*1e3, p99*1e3, max*1e3, count)
 	if m := os.Getenv("ECG_FLEET_METRICS"); m != "" {
