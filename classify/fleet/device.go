@@ -228,11 +228,14 @@ func orDefault(v, def float64) float64 {
 
 // deviceBytes estimates the memory a device's stream holds at rate fs:
 // the window's ring and the scoring copy (8 bytes a sample each), the
-// queue of messages at their largest, and fixed parts.
+// queue of messages at their largest, the dashboard's view of it, and
+// fixed parts.
 func deviceBytes(window, fs float64, cfg Config) int64 {
 	if window == 0 {
 		window = 60
 	}
 	win := int64(math.Ceil(window * fs))
-	return 2*8*win + int64(cfg.Queue)*8*int64(cfg.Limits.withDefaults().MaxSamples) + 64<<10
+	// The dashboard's view: its history and recent signal (float32).
+	view := 4*int64(HistoryPoints) + 4*int64(math.Ceil(RecentSeconds*fs))
+	return 2*8*win + int64(cfg.Queue)*8*int64(cfg.Limits.withDefaults().MaxSamples) + view + 64<<10
 }
