@@ -2,10 +2,12 @@ package fleet
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/synth"
 )
 
@@ -234,4 +237,87 @@ func scrape(t testing.TB, url string, names ...string) string {
 		}
 	}
 	return "\n" + strings.Join(out, "\n")
+}
+
+// TestBurst measures the hub alone (no broker) on the worst case of a fleet
+// in step: it runs only with ECG_FLEET_BURST=DEVICES (1000). Every device
+// (250 Hz, 10 messages a second, default scoring: 60 s windows every 10 s,
+// the embedded model) is given 59.9 s of signal as fast as the hub takes
+// it; then, in real time, the message that completes every device's first
+// window at once, and 3 s more. It reports the latency from each message's
+// ingest to the hr event it completes (seconds 60-62) and to the window
+// event, with ECG_FLEET_SCORERS windows scored at once (Config.Scorers; 0:
+// the CPUs).
+func TestBurst(t *testing.T) {
+	devices, _ := strconv.Atoi(os.Getenv("ECG_FLEET_BURST"))
+	if devices <= 0 {
+		t.Skip("ECG_FLEET_BURST not set (a measurement, see docs/serve.md)")
+	}
+	scorers, _ := strconv.Atoi(os.Getenv("ECG_FLEET_SCORERS"))
+	const fs, n, pre = 250, 25, 599 // pre: messages before the burst
+	const ticks = pre + 31
+	x := signal(t, synth.Normal, fs, 70, 1)
+	ids := make([]string, devices)
+	for d := range ids {
+		ids[d] = fmt.Sprintf("b%04d", d)
+	}
+	var at [ticks]atomic.Int64 // ingest time of each tick's messages (ns)
+	var mu sync.Mutex
+	var hr, win []float64
+	emit := func(_ string, e stream.Event) {
+		now := time.Now().UnixNano()
+		tick := int(e.T*10+0.5) - 1
+		if tick < pre || tick >= ticks || at[tick].Load() == 0 {
+			return
+		}
+		lat := float64(now-at[tick].Load()) / 1e9
+		mu.Lock()
+		switch e.Type {
+		case stream.EventHR:
+			hr = append(hr, lat)
+		case stream.EventWindow:
+			win = append(win, lat)
+		}
+		mu.Unlock()
+	}
+	h, err := New(Config{Score: scoring(t), Scorers: scorers, RateFactor: 1e6, Queue: 64, Emit: emit}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ingest := func(tick, d int) {
+		m := Message{Device: ids[d], ECG: x[tick*n : (tick+1)*n], Fs: fs}
+		for errors.Is(h.Ingest(m, time.Now()), ErrQueueFull) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for tick := range pre {
+		for d := range devices {
+			ingest(tick, d)
+		}
+	}
+	time.Sleep(2 * time.Second) // let the queues drain
+	start := time.Now()
+	for tick := pre; tick < ticks; tick++ {
+		time.Sleep(time.Until(start.Add(time.Duration(tick-pre) * 100 * time.Millisecond)))
+		at[tick].Store(time.Now().UnixNano())
+		for d := range devices {
+			ingest(tick, d)
+		}
+	}
+	time.Sleep(2 * time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	q := func(v []float64) string {
+		if len(v) == 0 {
+			return "none"
+		}
+		v = slices.Clone(v)
+		slices.Sort(v)
+		return fmt.Sprintf("p50 %.3f s, p90 %.3f s, p99 %.3f s, max %.3f s over %d", v[len(v)/2], v[len(v)*9/10], v[len(v)*99/100], v[len(v)-1], len(v))
+	}
+	t.Logf("%d devices in step, scorers %d (GOMAXPROCS %d): hr events %s; windows %s", devices, h.cfg.Scorers, runtime.GOMAXPROCS(0), q(hr), q(win))
+	if len(win) != devices {
+		t.Errorf("%d windows, want %d", len(win), devices)
+	}
 }
