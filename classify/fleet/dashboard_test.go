@@ -130,17 +130,7 @@ func TestDashboardInChromium(t *testing.T) {
 	if !strings.Contains(dom, `href="device/af-1"`) {
 		t.Error("af-1's tile does not link to its page")
 	}
-	page := headless(t, bin, srv.URL+"/device/af-1", "--dump-dom")
-	for _, want := range []string{`id="trace"`, "<polyline", `id="spectrogram"`, `src="af-1/spectrogram.png"`, "ALERT AFIB", "Last "} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the device page lacks %q:\n%s", want, page)
-		}
-	}
-	p := filepath.Join(dir, "device.png")
-	headless(t, bin, srv.URL+"/device/af-1", "--screenshot="+p, "--window-size=1280,1150")
-	if img := decodePNG(t, p); img.Bounds().Dx() < 1000 || !hasFigure(img) {
-		t.Errorf("%s: %v, no spectrogram figure in it", p, img.Bounds())
-	}
+	checkDevicePage(t, bin, srv.URL, dir)
 
 	// Nothing is fetched from elsewhere: the page names no other host.
 	for _, p := range []string{"/", "/app.js", "/style.css", "/device/af-1"} {
@@ -153,6 +143,22 @@ func TestDashboardInChromium(t *testing.T) {
 		if res.StatusCode != 200 || strings.Contains(string(body), "http://") || strings.Contains(string(body), "https://") {
 			t.Errorf("%s: %d, or names another host", p, res.StatusCode)
 		}
+	}
+}
+
+// checkDevicePage opens af-1's device page in Chromium: the trace, the
+// spectrogram image and the alert in the DOM, the figure in a screenshot.
+func checkDevicePage(t *testing.T, bin, url, dir string) {
+	page := headless(t, bin, url+"/device/af-1", "--dump-dom")
+	for _, want := range []string{`id="trace"`, "<polyline", `id="spectrogram"`, `src="af-1/spectrogram.png"`, "ALERT AFIB", "Last "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the device page lacks %q:\n%s", want, page)
+		}
+	}
+	p := filepath.Join(dir, "device.png")
+	headless(t, bin, url+"/device/af-1", "--screenshot="+p, "--window-size=1280,1150")
+	if img := decodePNG(t, p); img.Bounds().Dx() < 1000 || !hasFigure(img) {
+		t.Errorf("%s: %v, no spectrogram figure in it", p, img.Bounds())
 	}
 }
 

@@ -50,15 +50,7 @@ func TestLoadPublish(t *testing.T) {
 	if s := os.Getenv("ECG_FLEET_SECONDS"); s != "" {
 		seconds, _ = strconv.ParseFloat(s, 64)
 	}
-	stagger := 0.0
-	if s := os.Getenv("ECG_FLEET_STAGGER"); s != "" {
-		stagger, _ = strconv.ParseFloat(s, 64)
-	}
-	// off[d] is the tick at which device d starts.
-	off := make([]int, devices)
-	for d := range off {
-		off[d] = int(stagger * 10 * float64(d) / float64(devices))
-	}
+	stagger, off := staggered(devices)
 	url := os.Getenv("ECG_FLEET_BROKER")
 	lat := newLatencies(devices)
 	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprint("load-sub-", time.Now().UnixNano())))
@@ -68,20 +60,7 @@ func TestLoadPublish(t *testing.T) {
 	defer sub.Disconnect(100)
 	sub.Subscribe("ecg/events/#", 0, lat.onEvent).Wait()
 	n := int(fs / 10) // samples a message
-	signals := make([][]float64, devices)
-	for d := range devices {
-		rhythm := synth.Normal
-		if d%10 == 9 {
-			rhythm = synth.AFib
-		}
-		// The whole run, so that no device's signal wraps around (a
-		// splice mid-beat reads as an irregular rhythm).
-		r, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, Duration: seconds + 1, Seed: int64(d)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		signals[d] = r.MV
-	}
+	signals := loadSignals(t, devices, fs, seconds)
 	const clients = 4
 	pubs := make([]mqtt.Client, clients)
 	for k := range pubs {
@@ -150,6 +129,39 @@ func TestLoadPublish(t *testing.T) {
 		t.Log(scrape(t, m, "ecg_messages_total", "ecg_messages_rejected_total", "ecg_devices ", "ecg_ingest_to_event_seconds_count",
 			"ecg_ingest_to_event_seconds_sum", "process_resident_memory_bytes", "ecg_published_total"))
 	}
+}
+
+// loadSignals returns the devices' signals for a run of seconds, one in
+// ten in AF: the whole run, so that no device's signal wraps around (a
+// splice mid-beat reads as an irregular rhythm).
+func loadSignals(t *testing.T, devices int, fs, seconds float64) [][]float64 {
+	signals := make([][]float64, devices)
+	for d := range devices {
+		rhythm := synth.Normal
+		if d%10 == 9 {
+			rhythm = synth.AFib
+		}
+		r, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, Duration: seconds + 1, Seed: int64(d)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signals[d] = r.MV
+	}
+	return signals
+}
+
+// staggered returns ECG_FLEET_STAGGER (s, 0 when unset) and the tick (of
+// 100 ms) at which each device starts: evenly over those seconds.
+func staggered(devices int) (float64, []int) {
+	stagger := 0.0
+	if s := os.Getenv("ECG_FLEET_STAGGER"); s != "" {
+		stagger, _ = strconv.ParseFloat(s, 64)
+	}
+	off := make([]int, devices)
+	for d := range off {
+		off[d] = int(stagger * 10 * float64(d) / float64(devices))
+	}
+	return stagger, off
 }
 
 // latencies pairs each second's last message with its hr event.
