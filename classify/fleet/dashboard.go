@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -16,9 +18,15 @@ var assets embed.FS
 // server-sent events it reads at /events: every Interval (0: 500 ms) one
 // message "data: [DeviceView, ...]" with each device's latest state and
 // the trace points it has not sent that client yet.
+//
+// Each device has a page at /device/ID: the last HistorySeconds of its
+// trace and the spectrogram figure of its last RecentSeconds
+// (/device/ID/spectrogram.png, drawn on request), reloaded every 10 s.
 type Dashboard struct {
 	Hub      *Hub
 	Interval time.Duration
+
+	drawing sync.Mutex // one figure drawn at a time
 }
 
 // ServeHTTP serves the page, its assets and /events.
@@ -31,8 +39,12 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	sub, _ := fs.Sub(assets, "dashboard")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:")
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/device/"); ok {
+		d.devicePage(w, r, rest)
+		return
+	}
+	sub, _ := fs.Sub(assets, "dashboard")
 	http.FileServerFS(sub).ServeHTTP(w, r)
 }
 

@@ -3,6 +3,8 @@ package fleet
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -124,8 +126,14 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Error("the two screenshots are the same: the traces do not move")
 	}
 
+	// The device page: the last minutes of the trace and the spectrogram.
+	if !strings.Contains(dom, `href="device/af-1"`) {
+		t.Error("af-1's tile does not link to its page")
+	}
+	checkDevicePage(t, bin, srv.URL, dir)
+
 	// Nothing is fetched from elsewhere: the page names no other host.
-	for _, p := range []string{"/", "/app.js", "/style.css"} {
+	for _, p := range []string{"/", "/app.js", "/style.css", "/device/af-1"} {
 		res, err := http.Get(srv.URL + p)
 		if err != nil {
 			t.Fatal(err)
@@ -136,4 +144,96 @@ func TestDashboardInChromium(t *testing.T) {
 			t.Errorf("%s: %d, or names another host", p, res.StatusCode)
 		}
 	}
+}
+
+// checkDevicePage opens af-1's device page in Chromium: the trace, the
+// spectrogram image and the alert in the DOM, the figure in a screenshot.
+func checkDevicePage(t *testing.T, bin, url, dir string) {
+	page := headless(t, bin, url+"/device/af-1", "--dump-dom")
+	for _, want := range []string{`id="trace"`, "<polyline", `id="spectrogram"`, `src="af-1/spectrogram.png"`, "ALERT AFIB", "Last "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the device page lacks %q:\n%s", want, page)
+		}
+	}
+	p := filepath.Join(dir, "device.png")
+	headless(t, bin, url+"/device/af-1", "--screenshot="+p, "--window-size=1280,1150")
+	if img := decodePNG(t, p); img.Bounds().Dx() < 1000 || !hasFigure(img) {
+		t.Errorf("%s: %v, no spectrogram figure in it", p, img.Bounds())
+	}
+}
+
+// TestDevicePage: /device/ID shows the device's history as rows of 30 s
+// and its spectrogram figure as PNG; unknown devices are 404.
+func TestDevicePage(t *testing.T) {
+	h, err := New(Config{Score: scoring(t), RateFactor: 1000, Queue: 64}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	send(t, h, "af-1", signal(t, synth.AFib, 250, 70, 40), 50, 250)
+	if !waitFor(10*time.Second, func() bool { v := h.Views(nil); return len(v) == 1 && v[0].Seq == 70*TraceHz }) {
+		t.Fatalf("views %+v", h.Views(nil))
+	}
+	det, ok := h.Detail("af-1")
+	if !ok || len(det.Points) != 70*TraceHz || len(det.Recent) != RecentSeconds*250 || det.Fs != 250 || det.Start != 40 {
+		t.Fatalf("detail: %v, %d points, %d recent at %g Hz from %g s", ok, len(det.Points), len(det.Recent), det.Fs, det.Start)
+	}
+	srv := httptest.NewServer((&Server{Hub: h, Dashboard: &Dashboard{Hub: h}}).Handler())
+	defer srv.Close()
+	get := func(p string) (int, string, []byte) {
+		res, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, res.Header.Get("Content-Type"), b
+	}
+	code, _, body := get("/device/af-1")
+	if code != 200 || strings.Count(string(body), "<polyline") != 3 || !strings.Contains(string(body), "Last 70 s") {
+		t.Errorf("page: %d, %d rows, want 3 (70 s):\n%s", code, strings.Count(string(body), "<polyline"), body)
+	}
+	code, typ, body := get("/device/af-1/spectrogram.png")
+	if code != 200 || typ != "image/png" {
+		t.Fatalf("spectrogram: %d %s", code, typ)
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(body)); err != nil || cfg.Width != 1000 || cfg.Height != 620 {
+		t.Errorf("spectrogram: %v, %dx%d", err, cfg.Width, cfg.Height)
+	}
+	for _, p := range []string{"/device/nope", "/device/nope/spectrogram.png", "/device/..%2Fx"} {
+		if code, _, _ := get(p); code != 404 {
+			t.Errorf("%s: %d, want 404", p, code)
+		}
+	}
+}
+
+func decodePNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// hasFigure tells whether a screenshot holds a spectrogram figure: many
+// grey pixels of middle or dark shades (the heat map; the page is white
+// and light grey, the trace blue) in its lower half, where the figure is.
+func hasFigure(img image.Image) bool {
+	b := img.Bounds()
+	n := 0
+	for y := b.Min.Y + b.Dy()/2; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if max(r, g, bl)-min(r, g, bl) < 0x1000 && max(r, g, bl) < 0xc000 {
+				n++
+			}
+		}
+	}
+	return n > b.Dx()*b.Dy()/40
 }

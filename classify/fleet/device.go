@@ -41,6 +41,9 @@ type device struct {
 	npend   int       // their samples
 	line    []byte
 	cur     time.Time // receipt time of the message being processed
+
+	win, hop int64 // the stream's window and hop in samples
+	scoring  bool  // holding a turn of hub.scoring
 }
 
 // maxPendingSamples bounds the samples a device holds while its rate is
@@ -161,7 +164,10 @@ func (d *device) start(fs float64) error {
 	}
 	cfg := d.hub.cfg.Score
 	cfg.Fs = fs
-	cfg.Emit = func(e stream.Event) { d.hub.emit(d, e) }
+	cfg.Emit = func(e stream.Event) {
+		d.hub.emit(d, e)
+		d.turn(e)
+	}
 	if on := cfg.OnAlert; on != nil {
 		cfg.OnAlert = func(e stream.Event) { on(withDevice(d.id, e)) }
 	}
@@ -176,6 +182,8 @@ func (d *device) start(fs float64) error {
 	if r := d.hub.cfg.Record; r != nil {
 		d.rec = r.Open(d.id, fs, d.hub.recordEvent(d.id))
 	}
+	d.win = max(1, int64(math.Round(orDefault(cfg.Window, 60)*fs)))
+	d.hop = max(1, int64(math.Round(orDefault(cfg.Hop, 10)*fs)))
 	d.hub.setRate(d, fs)
 	return nil
 }
@@ -193,18 +201,52 @@ func (d *device) feed(x []float64) {
 	if d.rec != nil {
 		d.rec.Samples(x)
 	}
-	if err := d.st.Write(b); err != nil && !errors.Is(err, stream.ErrNoRate) {
+	err := d.st.Write(b)
+	d.release()
+	if err != nil && !errors.Is(err, stream.ErrNoRate) {
 		d.hub.errorf("device %s: %v", d.id, err)
 	}
 }
 
+// turn takes a turn of the hub's scorers when e is the hr event of the
+// sample that completes a window (the stream scores that window right
+// after it, in the same Write: the hr event itself goes out first), and
+// gives it back once the window event is out.
+func (d *device) turn(e stream.Event) {
+	switch {
+	case e.Type == stream.EventWindow:
+		d.release()
+	case e.Type == stream.EventHR && !d.scoring && e.Sample >= d.win && (e.Sample-d.win)%d.hop == 0:
+		d.hub.scoring <- struct{}{}
+		d.scoring = true
+	}
+}
+
+// release gives back the device's turn of the scorers, if it holds one.
+func (d *device) release() {
+	if d.scoring {
+		<-d.hub.scoring
+		d.scoring = false
+	}
+}
+
+func orDefault(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
 // deviceBytes estimates the memory a device's stream holds at rate fs:
 // the window's ring and the scoring copy (8 bytes a sample each), the
-// queue of messages at their largest, and fixed parts.
+// queue of messages at their largest, the dashboard's view of it, and
+// fixed parts.
 func deviceBytes(window, fs float64, cfg Config) int64 {
 	if window == 0 {
 		window = 60
 	}
 	win := int64(math.Ceil(window * fs))
-	return 2*8*win + int64(cfg.Queue)*8*int64(cfg.Limits.withDefaults().MaxSamples) + 64<<10
+	// The dashboard's view: its history and recent signal (float32).
+	view := 4*int64(HistoryPoints) + 4*int64(math.Ceil(RecentSeconds*fs))
+	return 2*8*win + int64(cfg.Queue)*8*int64(cfg.Limits.withDefaults().MaxSamples) + view + 64<<10
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"sync"
 	"time"
 
@@ -41,6 +42,13 @@ type Config struct {
 	// Idle is how long a device may send nothing before its stream is
 	// closed and it is forgotten (0: 5 minutes).
 	Idle time.Duration
+	// Scorers bounds the windows scored at once across devices (0: the
+	// number of CPUs the Go runtime uses). A device whose window is due
+	// waits for a turn, in order of arrival, so that a burst of windows
+	// (devices in step) drains first come, first served instead of every
+	// device's window finishing at the end of the burst; the messages
+	// that complete no window never wait.
+	Scorers int
 	// RateFactor bounds the samples a device may send: RateFactor times
 	// its rate per second on average, with a burst of 30 s of samples
 	// times RateFactor/4 (0: 4). Before the rate is known, beats.MaxFs
@@ -87,6 +95,10 @@ type Hub struct {
 
 	errMu   sync.Mutex
 	errLast map[string]time.Time
+
+	// scoring holds a token per window being scored (Config.Scorers);
+	// a channel's blocked senders are served in order of arrival.
+	scoring chan struct{}
 }
 
 // New returns a running hub; m receives its metrics (nil: a new Metrics).
@@ -106,6 +118,9 @@ func New(cfg Config, m *Metrics) (*Hub, error) {
 	}
 	if cfg.RateFactor <= 0 {
 		cfg.RateFactor = 4
+	}
+	if cfg.Scorers <= 0 {
+		cfg.Scorers = runtime.GOMAXPROCS(0)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -128,7 +143,8 @@ func New(cfg Config, m *Metrics) (*Hub, error) {
 	if m == nil {
 		m = NewMetrics()
 	}
-	h := &Hub{cfg: cfg, metrics: m, devices: map[string]*device{}, stop: make(chan struct{}), errLast: map[string]time.Time{}}
+	h := &Hub{cfg: cfg, metrics: m, devices: map[string]*device{}, stop: make(chan struct{}), errLast: map[string]time.Time{},
+		scoring: make(chan struct{}, cfg.Scorers)}
 	h.janitor.Add(1)
 	go h.expire()
 	return h, nil

@@ -2,10 +2,12 @@ package fleet
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/synth"
 )
 
@@ -28,7 +31,11 @@ import (
 // end-to-end latency from the publication of a second's last sample to the
 // arrival of its hr event (publish, broker, hub, broker, subscriber), and,
 // with ECG_FLEET_METRICS (http://127.0.0.1:8080/metrics), the messages the
-// hub counted against those published.
+// hub counted against those published. With ECG_FLEET_STAGGER=S the
+// devices start spread evenly over the first S seconds (a real fleet is not
+// in step; S = the hop, 10, spreads their windows evenly); without it they
+// all start at once, so that every device's window is due in the same
+// instant every hop (the worst case).
 func TestLoadPublish(t *testing.T) {
 	spec := os.Getenv("ECG_FLEET_LOAD")
 	if spec == "" {
@@ -43,6 +50,7 @@ func TestLoadPublish(t *testing.T) {
 	if s := os.Getenv("ECG_FLEET_SECONDS"); s != "" {
 		seconds, _ = strconv.ParseFloat(s, 64)
 	}
+	stagger, off := staggered(devices)
 	url := os.Getenv("ECG_FLEET_BROKER")
 	lat := newLatencies(devices)
 	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprint("load-sub-", time.Now().UnixNano())))
@@ -52,20 +60,7 @@ func TestLoadPublish(t *testing.T) {
 	defer sub.Disconnect(100)
 	sub.Subscribe("ecg/events/#", 0, lat.onEvent).Wait()
 	n := int(fs / 10) // samples a message
-	signals := make([][]float64, devices)
-	for d := range devices {
-		rhythm := synth.Normal
-		if d%10 == 9 {
-			rhythm = synth.AFib
-		}
-		// The whole run, so that no device's signal wraps around (a
-		// splice mid-beat reads as an irregular rhythm).
-		r, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, Duration: seconds + 1, Seed: int64(d)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		signals[d] = r.MV
-	}
+	signals := loadSignals(t, devices, fs, seconds)
 	const clients = 4
 	pubs := make([]mqtt.Client, clients)
 	for k := range pubs {
@@ -79,7 +74,7 @@ func TestLoadPublish(t *testing.T) {
 	start := time.Now()
 	ticks := int(seconds * 10)
 	behind := 0
-	for tick := range ticks {
+	for tick := range ticks + off[devices-1] {
 		next := start.Add(time.Duration(tick) * 100 * time.Millisecond)
 		if d := time.Until(next); d > 0 {
 			time.Sleep(d)
@@ -92,6 +87,10 @@ func TestLoadPublish(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for d := k; d < devices; d += clients {
+					tick := tick - off[d] // the device's own
+					if tick < 0 || tick >= ticks {
+						continue
+					}
 					x := signals[d]
 					i := (tick * n) % (len(x) - n)
 					b, _ := json.Marshal(map[string]any{"device_id": fmt.Sprintf("load-%04d", d), "fs": fs, "ecg": x[i : i+n]})
@@ -119,15 +118,50 @@ func TestLoadPublish(t *testing.T) {
 		t.Logf("the hub received %d of %d messages, %.1f s after the last was published", received(m), published.Load(), time.Since(end).Seconds())
 	}
 	time.Sleep(3 * time.Second)
-	p50, p99, max, count := lat.quantiles()
-	t.Logf("%d devices at %g Hz (%d messages/s, %.0f samples/s) for %g s: %d published (%d failed), publisher late on %d of %d ticks",
-		devices, fs, devices*10, float64(devices)*fs, seconds, published.Load(), failed.Load(), behind, ticks)
+	p50, p99, max, count := lat.quantiles(false)
+	t.Logf("%d devices at %g Hz (%d messages/s, %.0f samples/s) for %g s, started over %g s: %d published (%d failed), publisher late on %d of %d ticks",
+		devices, fs, devices*10, float64(devices)*fs, seconds, stagger, published.Load(), failed.Load(), behind, ticks+off[devices-1])
 	t.Logf("end-to-end latency (publish of a second's last sample to its hr event): p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d events",
 		p50*1e3, p99*1e3, max*1e3, count)
+	p50, p99, max, count = lat.quantiles(true)
+	t.Logf("the same after each device's first 10 s (its start): p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d events", p50*1e3, p99*1e3, max*1e3, count)
 	if m := os.Getenv("ECG_FLEET_METRICS"); m != "" {
 		t.Log(scrape(t, m, "ecg_messages_total", "ecg_messages_rejected_total", "ecg_devices ", "ecg_ingest_to_event_seconds_count",
 			"ecg_ingest_to_event_seconds_sum", "process_resident_memory_bytes", "ecg_published_total"))
 	}
+}
+
+// loadSignals returns the devices' signals for a run of seconds, one in
+// ten in AF: the whole run, so that no device's signal wraps around (a
+// splice mid-beat reads as an irregular rhythm).
+func loadSignals(t *testing.T, devices int, fs, seconds float64) [][]float64 {
+	signals := make([][]float64, devices)
+	for d := range devices {
+		rhythm := synth.Normal
+		if d%10 == 9 {
+			rhythm = synth.AFib
+		}
+		r, err := synth.Generate(synth.Options{Rhythm: rhythm, Fs: fs, Duration: seconds + 1, Seed: int64(d)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signals[d] = r.MV
+	}
+	return signals
+}
+
+// staggered returns ECG_FLEET_STAGGER (s, 0 when unset) and the tick (of
+// 100 ms) at which each device starts: evenly over those seconds.
+func staggered(devices int) (float64, []int) {
+	stagger := 0.0
+	if s := os.Getenv("ECG_FLEET_STAGGER"); s != "" {
+		stagger, _ = strconv.ParseFloat(s, 64)
+	}
+	off := make([]int, devices)
+	for d := range off {
+		off[d] = int(stagger * 10 * float64(d) / float64(devices))
+	}
+	return stagger, off
 }
 
 // latencies pairs each second's last message with its hr event.
@@ -135,6 +169,7 @@ type latencies struct {
 	mu    sync.Mutex
 	sends [][]time.Time // per device, per tick
 	got   []float64
+	warm  []float64 // those of each device's seconds after its first 10
 }
 
 func newLatencies(devices int) *latencies {
@@ -169,16 +204,23 @@ func (l *latencies) onEvent(_ mqtt.Client, m mqtt.Message) {
 	defer l.mu.Unlock()
 	if d < len(l.sends) && tick >= 0 && tick < len(l.sends[d]) && !l.sends[d][tick].IsZero() {
 		l.got = append(l.got, now.Sub(l.sends[d][tick]).Seconds())
+		if tick >= 100 {
+			l.warm = append(l.warm, l.got[len(l.got)-1])
+		}
 	}
 }
 
-func (l *latencies) quantiles() (p50, p99, max float64, n int) {
+func (l *latencies) quantiles(warm bool) (p50, p99, max float64, n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.got) == 0 {
+	x := l.got
+	if warm {
+		x = l.warm
+	}
+	if len(x) == 0 {
 		return 0, 0, 0, 0
 	}
-	x := slices.Clone(l.got)
+	x = slices.Clone(x)
 	slices.Sort(x)
 	return x[len(x)/2], x[len(x)*99/100], x[len(x)-1], len(x)
 }
@@ -217,4 +259,87 @@ func scrape(t testing.TB, url string, names ...string) string {
 		}
 	}
 	return "\n" + strings.Join(out, "\n")
+}
+
+// TestBurst measures the hub alone (no broker) on the worst case of a fleet
+// in step: it runs only with ECG_FLEET_BURST=DEVICES (1000). Every device
+// (250 Hz, 10 messages a second, default scoring: 60 s windows every 10 s,
+// the embedded model) is given 59.9 s of signal as fast as the hub takes
+// it; then, in real time, the message that completes every device's first
+// window at once, and 3 s more. It reports the latency from each message's
+// ingest to the hr event it completes (seconds 60-62) and to the window
+// event, with ECG_FLEET_SCORERS windows scored at once (Config.Scorers; 0:
+// the CPUs).
+func TestBurst(t *testing.T) {
+	devices, _ := strconv.Atoi(os.Getenv("ECG_FLEET_BURST"))
+	if devices <= 0 {
+		t.Skip("ECG_FLEET_BURST not set (a measurement, see docs/serve.md)")
+	}
+	scorers, _ := strconv.Atoi(os.Getenv("ECG_FLEET_SCORERS"))
+	const fs, n, pre = 250, 25, 599 // pre: messages before the burst
+	const ticks = pre + 31
+	x := signal(t, synth.Normal, fs, 70, 1)
+	ids := make([]string, devices)
+	for d := range ids {
+		ids[d] = fmt.Sprintf("b%04d", d)
+	}
+	var at [ticks]atomic.Int64 // ingest time of each tick's messages (ns)
+	var mu sync.Mutex
+	var hr, win []float64
+	emit := func(_ string, e stream.Event) {
+		now := time.Now().UnixNano()
+		tick := int(e.T*10+0.5) - 1
+		if tick < pre || tick >= ticks || at[tick].Load() == 0 {
+			return
+		}
+		lat := float64(now-at[tick].Load()) / 1e9
+		mu.Lock()
+		switch e.Type {
+		case stream.EventHR:
+			hr = append(hr, lat)
+		case stream.EventWindow:
+			win = append(win, lat)
+		}
+		mu.Unlock()
+	}
+	h, err := New(Config{Score: scoring(t), Scorers: scorers, RateFactor: 1e6, Queue: 64, Emit: emit}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ingest := func(tick, d int) {
+		m := Message{Device: ids[d], ECG: x[tick*n : (tick+1)*n], Fs: fs}
+		for errors.Is(h.Ingest(m, time.Now()), ErrQueueFull) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for tick := range pre {
+		for d := range devices {
+			ingest(tick, d)
+		}
+	}
+	time.Sleep(2 * time.Second) // let the queues drain
+	start := time.Now()
+	for tick := pre; tick < ticks; tick++ {
+		time.Sleep(time.Until(start.Add(time.Duration(tick-pre) * 100 * time.Millisecond)))
+		at[tick].Store(time.Now().UnixNano())
+		for d := range devices {
+			ingest(tick, d)
+		}
+	}
+	time.Sleep(2 * time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	q := func(v []float64) string {
+		if len(v) == 0 {
+			return "none"
+		}
+		v = slices.Clone(v)
+		slices.Sort(v)
+		return fmt.Sprintf("p50 %.3f s, p90 %.3f s, p99 %.3f s, max %.3f s over %d", v[len(v)/2], v[len(v)*9/10], v[len(v)*99/100], v[len(v)-1], len(v))
+	}
+	t.Logf("%d devices in step, scorers %d (GOMAXPROCS %d): hr events %s; windows %s", devices, h.cfg.Scorers, runtime.GOMAXPROCS(0), q(hr), q(win))
+	if len(win) != devices {
+		t.Errorf("%d windows, want %d", len(win), devices)
+	}
 }

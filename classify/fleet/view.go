@@ -13,18 +13,33 @@ import (
 // it (of every round(fs/TraceHz) samples, the one of largest magnitude).
 const TraceHz = 50
 
-// TracePoints is the length of a device's trace: 10 s at TraceHz.
+// TracePoints is the length of a device's trace on the dashboard: 10 s at
+// TraceHz.
 const TracePoints = 10 * TraceHz
+
+// HistorySeconds is how much of a device's decimated trace the hub keeps
+// for its device page (36 KB a device at TraceHz as float32).
+const HistorySeconds = 180
+
+// HistoryPoints is the length of that history: HistorySeconds at TraceHz.
+const HistoryPoints = HistorySeconds * TraceHz
+
+// RecentSeconds is how much of a device's signal the hub keeps at its
+// own rate for the spectrogram of its device page (float32: 30 KB at
+// 250 Hz).
+const RecentSeconds = 30
 
 // view is what the dashboard shows of a device. Its goroutine writes it,
 // the dashboard reads it; mu guards it.
 type view struct {
 	mu      sync.Mutex
-	trace   [TracePoints]float32
-	seq     int64   // points pushed so far
-	step    int     // keep one point for step samples
-	phase   int     // samples of the current step seen
-	peak    float64 // the sample of largest magnitude among them
+	trace   [HistoryPoints]float32 // a ring: point k at k%HistoryPoints
+	seq     int64                  // points pushed so far
+	recent  []float32              // a ring of the last RecentSeconds at fs
+	nrecent int64                  // samples pushed into it since fs was set
+	step    int                    // keep one point for step samples
+	phase   int                    // samples of the current step seen
+	peak    float64                // the sample of largest magnitude among them
 	fs      float64
 	hr      float64
 	label   string
@@ -43,6 +58,12 @@ func (v *view) push(x []float64, fs float64) {
 		v.fs = fs
 		v.step = max(1, int(math.Round(fs/TraceHz)))
 		v.phase = 0
+		v.recent = make([]float32, max(1, int(math.Round(RecentSeconds*fs))))
+		v.nrecent = 0
+	}
+	for _, s := range x {
+		v.recent[v.nrecent%int64(len(v.recent))] = float32(s)
+		v.nrecent++
 	}
 	// Each point is the sample of largest magnitude of its step, so
 	// that R peaks keep their height in the decimated trace.
@@ -53,7 +74,7 @@ func (v *view) push(x []float64, fs float64) {
 		v.phase++
 		if v.phase == v.step {
 			// Rounded to 0.001 (1 uV for mV input): shorter JSON.
-			v.trace[v.seq%TracePoints] = float32(math.Round(v.peak*1000) / 1000)
+			v.trace[v.seq%HistoryPoints] = float32(math.Round(v.peak*1000) / 1000)
 			v.seq++
 			v.phase = 0
 		}
@@ -152,9 +173,60 @@ func (v *view) snapshot(id string, since int64) DeviceView {
 	if from > v.seq {
 		from = max(v.seq-TracePoints, 0) // the device started over
 	}
-	dv.Points = make([]float32, 0, v.seq-from)
-	for k := from; k < v.seq; k++ {
-		dv.Points = append(dv.Points, v.trace[k%TracePoints])
-	}
+	dv.Points = v.points(from)
 	return dv
+}
+
+// points returns the trace points from from (at least seq-HistoryPoints)
+// to seq (v.mu held).
+func (v *view) points(from int64) []float32 {
+	from = max(from, v.seq-HistoryPoints, 0)
+	out := make([]float32, 0, v.seq-from)
+	for k := from; k < v.seq; k++ {
+		out = append(out, v.trace[k%HistoryPoints])
+	}
+	return out
+}
+
+// DeviceDetail is what the device page shows of a device: its view with
+// the whole history, and its most recent signal at its own rate.
+type DeviceDetail struct {
+	DeviceView
+	// Recent is the last RecentSeconds (or fewer) of the signal, at Fs,
+	// Start s after the device's stream began.
+	Recent []float64
+	Fs     float64
+	Start  float64
+}
+
+// Detail returns a device's view with its history (the last
+// HistorySeconds of its trace, at TraceHz, in Points) and its recent
+// signal, or false when there is no such device.
+func (h *Hub) Detail(id string) (DeviceDetail, bool) {
+	h.mu.Lock()
+	d := h.devices[id]
+	h.mu.Unlock()
+	if d == nil {
+		return DeviceDetail{}, false
+	}
+	v := d.view
+	dv := v.snapshot(id, v.seqNow())
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	dv.Points = v.points(0)
+	out := DeviceDetail{DeviceView: dv, Fs: v.fs}
+	if n := min(v.nrecent, int64(len(v.recent))); n > 0 {
+		out.Recent = make([]float64, n)
+		for k := range n {
+			out.Recent[k] = float64(v.recent[(v.nrecent-n+k)%int64(len(v.recent))])
+		}
+		out.Start = float64(v.nrecent-n) / v.fs
+	}
+	return out, true
+}
+
+func (v *view) seqNow() int64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.seq
 }

@@ -12,10 +12,12 @@ function tile(id) {
   const el = document.createElement("div");
   el.className = "tile";
   el.dataset.device = id;
-  el.innerHTML = '<div class="head"><span class="id"></span><span class="hr"></span></div>' +
+  el.innerHTML = '<div class="head"><a class="id"></a><span class="hr"></span></div>' +
     '<div class="banner"></div><canvas width="480" height="120"></canvas>' +
     '<div class="meta"><span class="label"></span><span class="quality"></span></div>';
-  el.querySelector(".id").textContent = id;
+  const link = el.querySelector(".id");
+  link.textContent = id;
+  link.href = "device/" + encodeURIComponent(id); // its page: last minutes, spectrogram
   const d = { el, canvas: el.querySelector("canvas"), trace: new Float32Array(POINTS), n: 0 };
   devices.set(id, d);
   return d;
