@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 
 	"github.com/ecgkit/ecg/classify"
@@ -72,6 +73,9 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 	if len(o.records) > 1 || o.annotator != "" {
 		return cmdutil.Usagef("%s is not a beat model: give one DIR (--annotator is for beat models)", o.model)
 	}
+	if notFolder(o.dir) {
+		return cmdutil.Usagef("%s is not a folder: a rhythm model is evaluated on a folder of labelled files (label folders, or records with --labels CSV); for beat classes give a beat model or --annotator atr", o.dir)
+	}
 	ds, err := datasets.ReadLabeled(o.dir, o.labels.Source)
 	if err != nil {
 		return err
@@ -124,4 +128,15 @@ func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model)
 		return e.WriteJSON(a.io.Out)
 	}
 	return e.WriteText(a.io.Out)
+}
+
+// notFolder reports whether path is a file or a WFDB record (path.hea),
+// not a folder of labelled files.
+func notFolder(path string) bool {
+	st, err := os.Stat(path)
+	if err == nil {
+		return !st.IsDir()
+	}
+	_, err = os.Stat(path + ".hea")
+	return err == nil
 }
