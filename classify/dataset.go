@@ -188,21 +188,24 @@ func fileGroups(ds *datasets.LabelFolders) []string {
 	return groups
 }
 
-// featureTick starts p's StageFeatures over total files and returns the
-// tick to call after each, from any goroutine (p is called from one at a
-// time); nil when p is nil.
-func featureTick(p Progress, total int) func() {
+// featureTick starts p's StageFeatures over total files (ProgressTick).
+func featureTick(p Progress, total int) func() { return ProgressTick(p, StageFeatures, total) }
+
+// ProgressTick starts stage of p over total units and returns the tick to
+// call after each, from any goroutine (p is called from one at a time);
+// nil when p is nil.
+func ProgressTick(p Progress, stage string, total int) func() {
 	if p == nil {
 		return nil
 	}
 	var mu sync.Mutex
 	done := 0
-	p(StageFeatures, 0, total)
+	p(stage, 0, total)
 	return func() {
 		mu.Lock()
 		defer mu.Unlock()
 		done++
-		p(StageFeatures, done, total)
+		p(stage, done, total)
 	}
 }
 

@@ -120,9 +120,7 @@ func Run(ctx context.Context, ds *datasets.LabelFolders, opt Options) (*Result, 
 			s.results[t.ID] = t
 		}
 	}
-	if opt.Progress != nil {
-		d.tick = progressTick(opt.Progress, classify.StageFeatures, len(ds.Files))
-	}
+	d.tick = classify.ProgressTick(opt.Progress, classify.StageFeatures, len(ds.Files))
 	if _, _, err := d.features(ctx, 0); err != nil {
 		return nil, err
 	}
@@ -194,20 +192,6 @@ func openDir(dir string, cfg *Config) ([]Trial, error) {
 	return nil, writeConfig(dir, cfg)
 }
 
-// progressTick starts stage of p over total units and returns the tick to
-// call after each, from any goroutine.
-func progressTick(p classify.Progress, stage string, total int) func() {
-	var mu sync.Mutex
-	n := 0
-	p(stage, 0, total)
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		n++
-		p(stage, n, total)
-	}
-}
-
 // search is a running search.
 type search struct {
 	opt  Options
@@ -238,7 +222,7 @@ func (s *search) run(ctx context.Context) error {
 	}
 	var tick func()
 	if s.opt.Progress != nil {
-		tick = progressTick(s.opt.Progress, StageTrials, s.ownedCount())
+		tick = classify.ProgressTick(s.opt.Progress, StageTrials, s.ownedCount())
 		for i := 0; i < s.resumed; i++ {
 			tick()
 		}
