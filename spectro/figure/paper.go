@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"gonum.org/v1/plot/vg"
 
@@ -79,6 +80,9 @@ type PaperOptions struct {
 	// EC57 rules (beats.Match, 150 ms): a beat of one without a match in
 	// the other, and matched beats of different AAMI classes.
 	MarkDisagreements bool
+	// Date is the creation date a PDF states (the time of writing when
+	// zero); with a Date, the same p and opt give the same PDF bytes.
+	Date time.Time
 }
 
 // FormatOf returns the output format that a file name asks for by its
@@ -95,7 +99,8 @@ func FormatOf(name string) (string, error) {
 }
 
 // DrawPaper draws p as ECG paper strips (or plain axes) and writes the
-// figure to w in opt.Format. The same p and opt give the same PNG bytes.
+// figure to w in opt.Format. The same p and opt give the same PNG and SVG
+// bytes, and the same PDF bytes when opt.Date is set.
 func DrawPaper(w io.Writer, p *Paper, opt PaperOptions) error {
 	if err := p.check(); err != nil {
 		return err

@@ -8,6 +8,10 @@ import (
 	imagedraw "image/draw"
 	"io"
 	"math"
+	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -24,7 +28,7 @@ const MaxPixels = 500e6
 func (l *paperLayout) renderVector(w io.Writer, p *Paper, dis []disagreement) error {
 	var c vg.CanvasWriterTo = vgsvg.New(mm(l.pageW), mm(l.pageH))
 	if l.opt.Format == "pdf" {
-		c = vgpdf.New(mm(l.pageW), mm(l.pageH))
+		c = newPDF(mm(l.pageW), mm(l.pageH), l.opt.Date)
 	}
 	dc := draw.New(c)
 	l.originY = l.pageH
@@ -39,6 +43,22 @@ func (l *paperLayout) renderVector(w io.Writer, p *Paper, dis []disagreement) er
 	}
 	_, err := c.WriteTo(w)
 	return err
+}
+
+// pdfDate guards the PDF writer's default dates, which it keeps in a
+// package variable and reads when a document is made.
+var pdfDate sync.Mutex
+
+// newPDF returns a PDF canvas of w x h whose creation and modification
+// dates are date (the time of writing when date is zero).
+func newPDF(w, h vg.Length, date time.Time) *vgpdf.Canvas {
+	pdfDate.Lock()
+	defer pdfDate.Unlock()
+	fpdf.SetDefaultCreationDate(date)
+	fpdf.SetDefaultModificationDate(date)
+	defer fpdf.SetDefaultCreationDate(time.Time{})
+	defer fpdf.SetDefaultModificationDate(time.Time{})
+	return vgpdf.New(w, h)
 }
 
 // renderPNG draws the page into an image at dpi: the grid straight into

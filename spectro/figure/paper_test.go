@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/edftest"
@@ -270,8 +271,12 @@ func TestPaperDeterministicAndFormats(t *testing.T) {
 	if w := img.Bounds().Dx(); w < 790 || w > 810 {
 		t.Errorf("--width 800: %d px", w)
 	}
-	if svg := draw(PaperOptions{Format: "svg"}); !bytes.Contains(svg[:200], []byte("<svg")) {
+	svg := draw(PaperOptions{Format: "svg"})
+	if !bytes.Contains(svg[:200], []byte("<svg")) {
 		t.Errorf("svg starts %q", svg[:50])
+	}
+	if !bytes.Equal(svg, draw(PaperOptions{Format: "svg"})) {
+		t.Error("two SVGs of the same stretch differ")
 	}
 	if pdf := draw(PaperOptions{Format: "pdf"}); !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Errorf("pdf starts %q", pdf[:20])
@@ -283,6 +288,31 @@ func TestPaperDeterministicAndFormats(t *testing.T) {
 	}
 	if err := DrawPaper(&bytes.Buffer{}, p, PaperOptions{MarkDisagreements: true}); err == nil {
 		t.Error("disagreements with one lane: no error")
+	}
+}
+
+// TestPDFDate: a PDF states the Date it is given, so that the same
+// stretch and options give the same bytes; without one, the time of
+// writing.
+func TestPDFDate(t *testing.T) {
+	p := &Paper{Fs: 100, From: 0, To: 200, Traces: []Trace{{Name: "MLII", Units: "mV", X: make([]float64, 200)}}}
+	draw := func(date time.Time) []byte {
+		var buf bytes.Buffer
+		if err := DrawPaper(&buf, p, PaperOptions{Format: "pdf", Date: date}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	day := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	a := draw(day)
+	if !bytes.Contains(a, []byte("/CreationDate (D:20240506070809")) {
+		t.Errorf("PDF of %v does not state that date", day)
+	}
+	if b := draw(day); !bytes.Equal(a, b) {
+		t.Error("two PDFs of the same stretch and date differ")
+	}
+	if now := draw(time.Time{}); bytes.Contains(now, []byte("D:20240506")) {
+		t.Error("a PDF without a date keeps the date of the one before")
 	}
 }
 

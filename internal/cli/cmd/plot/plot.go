@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -76,6 +78,9 @@ func Run(f *cmdutil.Factory, o *Options) error {
 	if err := o.Device.Check(); err != nil {
 		return err
 	}
+	if dopt.Date, err = sourceDate(f.IO.Environ("SOURCE_DATE_EPOCH")); err != nil {
+		return err
+	}
 	p, err := figure.ReadPaper(o.Record, figure.ReadOptions{
 		From: o.From, To: o.To, Duration: o.Duration, Signals: o.Signals,
 		Annotators: o.Annotators, Beats: o.Beats, Device: o.Device.Options,
@@ -127,6 +132,20 @@ func (o *Options) drawOptions() (figure.PaperOptions, error) {
 		return opt, &cmdutil.UsageError{Err: err}
 	}
 	return opt, nil
+}
+
+// sourceDate is the date SOURCE_DATE_EPOCH (seconds since 1970, UTC)
+// gives a PDF, so that builds of documents are reproducible; zero when it
+// is unset.
+func sourceDate(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || sec < 0 || sec > 253402300799 {
+		return time.Time{}, cmdutil.Usagef("SOURCE_DATE_EPOCH=%q: want whole seconds since 1970-01-01 UTC", v)
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }
 
 // plural says n things: "1 signal", "2 signals".

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -17,8 +18,15 @@ const demo100 = "../../../demodata/mitdb/100"
 // run runs ecg plot with args in process, as a terminal or piped.
 func run(t *testing.T, tty bool, args ...string) (stderr string, err error) {
 	t.Helper()
+	return runEnv(t, tty, nil, args...)
+}
+
+// runEnv is run with the environment env.
+func runEnv(t *testing.T, tty bool, env map[string]string, args ...string) (stderr string, err error) {
+	t.Helper()
 	streams, _, errOut := iostreams.Test("")
 	streams.ErrTTY = tty
+	streams.Environ = func(k string) string { return env[k] }
 	quiet := false
 	cmd := NewCmd(&cmdutil.Factory{IO: streams, Quiet: &quiet})
 	cmd.SetArgs(args)
@@ -64,6 +72,39 @@ func TestPlotFormats(t *testing.T) {
 	}
 	if _, err := run(t, false, demo100, "--beats", "--annotator", "atr", "--mark-disagreements", "--width", "640", "--out", filepath.Join(dir, "b.png")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPlotSourceDateEpoch: SOURCE_DATE_EPOCH fixes a PDF's date, so two
+// runs write the same bytes; a value that is not seconds is refused.
+func TestPlotSourceDateEpoch(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SOURCE_DATE_EPOCH": "1700000000"}
+	var pdfs [][]byte
+	for _, name := range []string{"a.pdf", "b.pdf"} {
+		out := filepath.Join(dir, name)
+		if _, err := runEnv(t, false, env, demo100, "--duration", "5", "--out", out); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdfs = append(pdfs, b)
+	}
+	if !bytes.Equal(pdfs[0], pdfs[1]) {
+		t.Error("two PDFs with the same SOURCE_DATE_EPOCH differ")
+	}
+	if !bytes.Contains(pdfs[0], []byte("/CreationDate (D:20231114221320")) {
+		t.Error("the PDF does not state SOURCE_DATE_EPOCH's date (2023-11-14 22:13:20 UTC)")
+	}
+	out := filepath.Join(dir, "c.pdf")
+	_, err := runEnv(t, false, map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, demo100, "--out", out)
+	if cmdutil.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "SOURCE_DATE_EPOCH") {
+		t.Errorf("SOURCE_DATE_EPOCH=yesterday: %v (exit %d), want exit 2 naming it", err, cmdutil.ExitCode(err))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused plot left %s", out)
 	}
 }
 
