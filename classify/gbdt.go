@@ -101,8 +101,10 @@ func (o GBDTOptions) Validate() error {
 		return &OptionError{"learning-rate", o.LearningRate, "in (0, 1]"}
 	case o.MaxDepth < 1 || o.MaxDepth > maxTreeDepth:
 		return &OptionError{"max-depth", o.MaxDepth, "1 to 64"}
-	case !(o.MinHessian >= 0) || !(o.Lambda >= 0):
-		return &OptionError{"min-hessian and lambda", fmt.Sprint(o.MinHessian, o.Lambda), "0 or more"}
+	case !(o.MinHessian >= 0):
+		return &OptionError{"min-hessian", o.MinHessian, "0 or more"}
+	case !(o.Lambda >= 0):
+		return &OptionError{"lambda", o.Lambda, "0 or more"}
 	case !(o.Subsample > 0 && o.Subsample <= 1):
 		return &OptionError{"subsample", o.Subsample, "in (0, 1]"}
 	case !(o.ColSample > 0 && o.ColSample <= 1):

@@ -91,13 +91,8 @@ var (
 	gbdtOnly   = map[string]bool{"rounds": true, "learning-rate": true, "subsample": true, "colsample": true, "lambda": true, "min-hessian": true}
 )
 
-// NoTrainFlag are the parameters ecg train has no flag for (TrainFlags
-// leaves them out; best.model has them).
-var NoTrainFlag = map[string]bool{"bins": true, "lambda": true, "min-hessian": true, "feature-set": true}
-
 // TrainFlags returns the ecg train flags that give settings st for the
-// parameters of s (the flags of ecg train; those of NoTrainFlag are left
-// out).
+// parameters of s.
 func (s Space) TrainFlags(st Settings) []string {
 	var out []string
 	if st.Learner == classify.LearnerGBDT {
@@ -133,6 +128,17 @@ func (s Space) TrainFlags(st Settings) []string {
 			v = strconv.FormatFloat(st.GBDT.Subsample, 'g', -1, 64)
 		case "colsample":
 			v = strconv.FormatFloat(st.GBDT.ColSample, 'g', -1, 64)
+		case "lambda":
+			v = strconv.FormatFloat(st.GBDT.Lambda, 'g', -1, 64)
+		case "min-hessian":
+			v = strconv.FormatFloat(st.GBDT.MinHessian, 'g', -1, 64)
+		case "bins":
+			v = strconv.Itoa(st.Forest.Bins)
+			if gbdt {
+				v = strconv.Itoa(st.GBDT.Bins)
+			}
+		case "feature-set":
+			v = strconv.Itoa(st.FeatureSet)
 		default:
 			continue
 		}

@@ -29,6 +29,7 @@ type trainOptions struct {
 	folds             int
 	scoreLabels       []string
 	beat              cmdutil.BeatFlags
+	spec              *classify.FeatureSpec // of --feature-set; nil: the default
 }
 
 func newTrainCmd(a *app) *cobra.Command {
@@ -92,6 +93,9 @@ func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 		fmt.Fprintf(a.io.ErrOut, "ecg train: warning: %s: %s\n", o.dir, classify.BeatImagesWarning)
 	}
 	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
+	if err == nil {
+		o.spec, err = o.learner.Spec(ds)
+	}
 	return ds, learner, err
 }
 
@@ -101,7 +105,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
-		Cache: cmdutil.FeatureCache(a.io.Environ)}
+		Cache: cmdutil.FeatureCache(a.io.Environ), Spec: o.spec}
 	if o.testDir != "" {
 		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.Source.Map}
 		if opt.Test, err = datasets.ReadLabeled(o.testDir, test); err != nil {
@@ -168,7 +172,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
 		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
-		Cache:       cmdutil.FeatureCache(a.io.Environ),
+		Cache:       cmdutil.FeatureCache(a.io.Environ), Spec: o.spec,
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})
 	bars.Done()
@@ -206,6 +210,9 @@ func runTrainBeats(ctx context.Context, a *app, o *trainOptions, args []string) 
 	learner, err := o.learner.Resolve(&datasets.LabelFolders{}, uint64(o.seed), o.jobs)
 	if err != nil {
 		return err
+	}
+	if o.learner.FeatureSet != 0 {
+		return cmdutil.Usagef("--feature-set chooses the rhythm features of records, not beat features (--beats)")
 	}
 	var m *classify.Model
 	var report interface{ WriteReport(io.Writer, string) error }

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -24,12 +25,18 @@ type LearnerFlags struct {
 	Forest classify.ForestOptions
 	GBDT   classify.GBDTOptions
 	CNN    classify.CNNOptions
+	// Bins is --bins, the quantile bins of either tree learner (0: the
+	// learners' default).
+	Bins int
+	// FeatureSet is --feature-set: the signal feature set of records (0:
+	// classify.DefaultSignalFeatureSet).
+	FeatureSet int
 }
 
 // Flags only one learner has.
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
-	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample"}
+	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
 	cnnOnly    = []string{"epochs", "batch", "lr"}
 )
 
@@ -51,6 +58,10 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.GBDT.LearningRate, "learning-rate", 0.05, "gbdt: shrinkage of every tree")
 	f.Float64Var(&l.GBDT.Subsample, "subsample", 0.8, "gbdt: share of the rows each round draws")
 	f.Float64Var(&l.GBDT.ColSample, "colsample", 0.5, "gbdt: share of the features each tree may split on")
+	f.Float64Var(&l.GBDT.Lambda, "lambda", 1, "gbdt: L2 penalty on leaf values")
+	f.Float64Var(&l.GBDT.MinHessian, "min-hessian", 1, "gbdt: least hessian sum in a leaf")
+	f.IntVar(&l.Bins, "bins", 0, "forest and gbdt: quantile bins each feature is cut into, 2 to 256 (0: 64)")
+	f.IntVar(&l.FeatureSet, "feature-set", 0, fmt.Sprintf("records: signal feature set, 1 to %d (default %d; docs/rhythm.md)", classify.LatestSignalFeatureSet, classify.DefaultSignalFeatureSet))
 	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
 	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
@@ -96,7 +107,9 @@ func (l *LearnerFlags) check(cmd *cobra.Command) error {
 	} else {
 		l.GBDT.ClassWeight = "none"
 	}
-	l.GBDT.MinHessian, l.GBDT.Lambda = 1, 1
+	if err := l.checkTrees(); err != nil {
+		return err
+	}
 	if l.Name == "auto" { // either may be taken
 		if err := l.validate("forest"); err != nil {
 			return err
@@ -106,6 +119,39 @@ func (l *LearnerFlags) check(cmd *cobra.Command) error {
 	return l.validate(l.Name)
 }
 
+// checkTrees checks --bins and --feature-set and gives both tree
+// learners the bins.
+func (l *LearnerFlags) checkTrees() error {
+	switch {
+	case l.Bins != 0 && (l.Bins < 2 || l.Bins > 256):
+		return Usagef("--bins %d: want 2 to 256 (or 0 for 64)", l.Bins)
+	case l.FeatureSet < 0 || l.FeatureSet > classify.LatestSignalFeatureSet:
+		return Usagef("--feature-set %d: want 1 to %d", l.FeatureSet, classify.LatestSignalFeatureSet)
+	}
+	l.Forest.Bins, l.GBDT.Bins = l.Bins, l.Bins
+	return nil
+}
+
+// Spec returns the feature spec that --feature-set asks for on ds (nil,
+// the dataset's default, without it); a feature set for images is a usage
+// error.
+func (l *LearnerFlags) Spec(ds *datasets.LabelFolders) (*classify.FeatureSpec, error) {
+	if l.FeatureSet == 0 {
+		return nil, nil
+	}
+	spec, err := classify.SpecFor(ds)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Input != classify.InputSignal || spec.Signal == nil {
+		return nil, Usagef("--feature-set is for records (signal features); %s holds %s files", ds.Dir, spec.Input)
+	}
+	sig := *spec.Signal
+	sig.FeatureSet = l.FeatureSet
+	spec = classify.SignalSpec(sig)
+	return &spec, nil
+}
+
 // checkCNN checks the flags of --learner cnn (the first forest, gbdt and
 // cnn flags given are fo, gb and cn): no flag of the trees, and cnn flags
 // only with --learner cnn (or auto, which they turn into cnn).
@@ -113,8 +159,10 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 	if l.Name == "auto" && cn != "" {
 		l.Name = "cnn"
 	}
-	if cmd.Flags().Changed("max-depth") && l.Name == "cnn" {
-		fo = "max-depth"
+	for _, tree := range []string{"max-depth", "bins", "feature-set"} {
+		if cmd.Flags().Changed(tree) && l.Name == "cnn" {
+			fo = tree
+		}
 	}
 	switch {
 	case l.Name == "cnn" && fo+gb != "":

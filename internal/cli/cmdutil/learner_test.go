@@ -34,6 +34,14 @@ func TestLearnerFlags(t *testing.T) {
 		{[]string{"--learner", "svm"}, ExitUsage, "", "", 0},
 		{[]string{"--max-depth", "0"}, ExitUsage, "", "", 0},
 		{[]string{"--learning-rate", "0"}, ExitUsage, "", "", 0},
+		{[]string{"--lambda", "2", "--min-hessian", "0.5"}, ExitOK, classify.LearnerGBDT, classify.LearnerGBDT, 6},
+		{[]string{"--learner", "forest", "--lambda", "2"}, ExitUsage, "", "", 0},
+		{[]string{"--min-hessian", "-1"}, ExitUsage, "", "", 0},
+		{[]string{"--lambda", "-0.1"}, ExitUsage, "", "", 0},
+		{[]string{"--bins", "32"}, ExitOK, classify.LearnerGBDT, classify.LearnerForest, 6},
+		{[]string{"--bins", "1"}, ExitUsage, "", "", 0},
+		{[]string{"--bins", "257"}, ExitUsage, "", "", 0},
+		{[]string{"--feature-set", "9"}, ExitUsage, "", "", 0},
 	} {
 		name := strings.Join(tc.args, " ")
 		l, ok := parseLearner(t, tc.args, tc.code)
@@ -53,6 +61,40 @@ func TestLearnerFlags(t *testing.T) {
 
 // $ECG_FEATURE_CACHE_MAX: sizes with suffixes, "none", and anything
 // unreadable falling back to the library's default (0).
+// TestLearnerFlagsTreeSettings: --lambda, --min-hessian and --bins reach
+// the learners' options (their defaults are the learners' own), and
+// --feature-set gives records that signal feature set; images have none.
+func TestLearnerFlagsTreeSettings(t *testing.T) {
+	l, ok := parseLearner(t, nil, ExitOK)
+	if !ok {
+		return
+	}
+	if l.GBDT.Lambda != 1 || l.GBDT.MinHessian != 1 || l.GBDT.Bins != 0 || l.Forest.Bins != 0 {
+		t.Errorf("defaults: lambda %g min-hessian %g bins %d/%d", l.GBDT.Lambda, l.GBDT.MinHessian, l.GBDT.Bins, l.Forest.Bins)
+	}
+	if spec, err := l.Spec(&datasets.LabelFolders{}); spec != nil || err != nil {
+		t.Errorf("no --feature-set: spec %v (%v), want the default (nil)", spec, err)
+	}
+	l, ok = parseLearner(t, []string{"--lambda", "3", "--min-hessian", "0.25", "--bins", "40", "--feature-set", "3"}, ExitOK)
+	if !ok {
+		return
+	}
+	if l.GBDT.Lambda != 3 || l.GBDT.MinHessian != 0.25 || l.GBDT.Bins != 40 || l.Forest.Bins != 40 {
+		t.Errorf("lambda %g min-hessian %g bins %d/%d", l.GBDT.Lambda, l.GBDT.MinHessian, l.GBDT.Bins, l.Forest.Bins)
+	}
+	records := &datasets.LabelFolders{Dir: "r", Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
+	spec, err := l.Spec(records)
+	if err != nil || spec == nil || spec.Signal == nil || spec.Signal.FeatureSet != 3 {
+		t.Errorf("--feature-set 3 on records: %+v (%v)", spec, err)
+	}
+	images := &datasets.LabelFolders{Dir: "i", Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	if _, err := l.Spec(images); ExitCode(err) != ExitUsage {
+		t.Errorf("--feature-set on images: %v, want a usage error", err)
+	}
+	parseLearner(t, []string{"--learner", "cnn", "--bins", "8"}, ExitUsage)
+	parseLearner(t, []string{"--learner", "cnn", "--feature-set", "2"}, ExitUsage)
+}
+
 func TestCacheMax(t *testing.T) {
 	for in, want := range map[string]int64{
 		"": 0, "1048576": 1 << 20, "512M": 512 << 20, "512mb": 512 << 20, "2G": 2 << 30,

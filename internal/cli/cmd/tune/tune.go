@@ -129,7 +129,10 @@ func (o *Options) search(f *cmdutil.Factory) (*datasets.LabelFolders, ctune.Opti
 	if err != nil {
 		return nil, lo, err
 	}
-	lo.Base = ctune.Settings{Learner: learner, Forest: o.Learner.Forest, GBDT: o.Learner.GBDT}
+	if _, err := o.Learner.Spec(ds); err != nil {
+		return nil, lo, err
+	}
+	lo.Base = ctune.Settings{Learner: learner, Forest: o.Learner.Forest, GBDT: o.Learner.GBDT, FeatureSet: o.Learner.FeatureSet}
 	if lo.Space == nil {
 		name := "forest"
 		if learner == classify.LearnerGBDT {
@@ -247,13 +250,7 @@ func report(f *cmdutil.Factory, o *Options, res *ctune.Result) error {
 	}
 	fmt.Fprintf(w, "  %s\n", strings.Join(params, " "))
 	if res.Model != nil {
-		fmt.Fprintf(w, "  ecg train flags: %s", strings.Join(res.Space.TrainFlags(res.BestSettings), " "))
-		for _, p := range res.Space {
-			if ctune.NoTrainFlag[p.Name] {
-				fmt.Fprintf(w, " (%s has no ecg train flag; best.model has it)", p.Name)
-			}
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  ecg train flags: %s\n", strings.Join(res.Space.TrainFlags(res.BestSettings), " "))
 		fmt.Fprintf(w, "wrote %s (trained on all %d files; its cross-validation in %s)\n",
 			filepath.Join(o.Out, ctune.ModelFile), c.Files, filepath.Join(o.Out, ctune.ReportFile))
 	}

@@ -5,9 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/classify"
+	ctune "github.com/ecgkit/ecg/classify/tune"
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/synth"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
@@ -155,5 +161,53 @@ func TestHelp(t *testing.T) {
 	cmd := NewCmd(&cmdutil.Factory{IO: ios})
 	if !strings.Contains(cmd.Long, "median stopping rule") || !strings.Contains(cmd.Long, "learning-rate") || !strings.Contains(cmd.Example, "--merge") {
 		t.Errorf("help is missing parts:\n%s\n%s", cmd.Long, cmd.Example)
+	}
+}
+
+// TestTrainFlagsRetrain: the ecg train flags printed for a best trial
+// give ecg train exactly the trial's settings, for every parameter of
+// either learner (none is left to best.model alone).
+func TestTrainFlagsRetrain(t *testing.T) {
+	var space ctune.Space
+	for _, s := range []string{"feature-set=1:5", "trees=10:500", "rounds=50:400", "learning-rate=0.01:0.3", "max-depth=2:12",
+		"min-leaf=1:10", "max-features=1:30", "subsample=0.5:1", "colsample=0.2:1", "lambda=0:10", "min-hessian=0:10",
+		"class-weight=balanced|none", "bins=16:128"} {
+		p, err := ctune.ParseParam(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		space = append(space, p)
+	}
+	forest := classify.ForestOptions{Trees: 70, MaxDepth: 9, MinLeaf: 3, MaxFeatures: 7, Bins: 40, ClassWeight: "none"}
+	gbdt := classify.GBDTOptions{Rounds: 220, LearningRate: 0.07, MaxDepth: 5, Subsample: 0.9, ColSample: 0.4,
+		Lambda: 2.5, MinHessian: 0.3, Bins: 90, ClassWeight: "balanced"}
+	for _, st := range []ctune.Settings{
+		{Learner: classify.LearnerForest, Forest: forest, FeatureSet: 2},
+		{Learner: classify.LearnerGBDT, GBDT: gbdt, FeatureSet: 4, Forest: classify.ForestOptions{ClassWeight: "balanced"}},
+	} {
+		args := space.TrainFlags(st)
+		var l cmdutil.LearnerFlags
+		cmd := &cobra.Command{Use: "train", RunE: func(*cobra.Command, []string) error { return nil }}
+		l.Declare(cmd)
+		cmd.SetArgs(args)
+		cmd.SetOut(&strings.Builder{})
+		cmd.SetErr(&strings.Builder{})
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		learner, err := l.Resolve(&datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ctune.Settings{Learner: learner, FeatureSet: l.FeatureSet}
+		if learner == classify.LearnerGBDT {
+			got.GBDT = l.GBDT
+			got.Forest.ClassWeight = st.Forest.ClassWeight // a gbdt trial sets both learners' weights
+		} else {
+			got.Forest = l.Forest
+		}
+		if !reflect.DeepEqual(got, st) {
+			t.Errorf("ecg train %s\n gives %+v\n want  %+v", strings.Join(args, " "), got, st)
+		}
 	}
 }
