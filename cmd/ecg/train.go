@@ -172,7 +172,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
 		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
-		Cache:       cmdutil.FeatureCache(a.io.Environ), Spec: o.spec,
+		Cache: cmdutil.FeatureCache(a.io.Environ), Spec: o.spec,
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})
 	bars.Done()
