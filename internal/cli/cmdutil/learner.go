@@ -68,6 +68,19 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
 
+// Given returns the learner flags given on cmd's command line (--learner
+// aside) as --NAME=VALUE arguments, in a fixed order.
+func (l *LearnerFlags) Given(cmd *cobra.Command) []string {
+	var out []string
+	names := append(append(append([]string{"max-depth", "class-weight", "bins", "feature-set"}, forestOnly...), gbdtOnly...), cnnOnly...)
+	for _, n := range names {
+		if f := cmd.Flags().Lookup(n); f != nil && f.Changed {
+			out = append(out, "--"+n+"="+f.Value.String())
+		}
+	}
+	return out
+}
+
 // changed returns the first of names given on the command line.
 func changed(cmd *cobra.Command, names []string) string {
 	for _, n := range names {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,6 +43,9 @@ type Options struct {
 	Shard       string
 	Merge       bool
 	EarlyStop   bool
+	// Given are the learner flags given (--NAME=VALUE): the base
+	// settings every trial starts from.
+	Given []string
 }
 
 // NewCmd returns the ecg tune command; run (nil: Run) does the work.
@@ -64,7 +68,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 			if len(args) != 1 {
 				return cmdutil.Usagef("want one DATA folder (several only with --merge), got %d", len(args))
 			}
-			o.Data = args[0]
+			o.Data, o.Given = args[0], o.Learner.Given(cmd)
 			return Run(cmd.Context(), f, o)
 		},
 	}
@@ -227,6 +231,19 @@ func runMerge(f *cmdutil.Factory, o *Options, args []string) error {
 	return report(f, o, res)
 }
 
+// trainFlags returns the ecg train flags of res's best trial: its
+// parameters, and the base flags given that the space does not search.
+func trainFlags(res *ctune.Result, given []string) []string {
+	out := res.Space.TrainFlags(res.BestSettings)
+	for _, g := range given {
+		name, _, _ := strings.Cut(strings.TrimPrefix(g, "--"), "=")
+		if !slices.ContainsFunc(res.Space, func(p ctune.Param) bool { return p.Name == name }) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // report prints the best trial and what was written.
 func report(f *cmdutil.Factory, o *Options, res *ctune.Result) error {
 	w := f.IO.Out
@@ -250,7 +267,7 @@ func report(f *cmdutil.Factory, o *Options, res *ctune.Result) error {
 	}
 	fmt.Fprintf(w, "  %s\n", strings.Join(params, " "))
 	if res.Model != nil {
-		fmt.Fprintf(w, "  ecg train flags: %s\n", strings.Join(res.Space.TrainFlags(res.BestSettings), " "))
+		fmt.Fprintf(w, "  ecg train flags: %s\n", strings.Join(trainFlags(res, o.Given), " "))
 		fmt.Fprintf(w, "wrote %s (trained on all %d files; its cross-validation in %s)\n",
 			filepath.Join(o.Out, ctune.ModelFile), c.Files, filepath.Join(o.Out, ctune.ReportFile))
 	}

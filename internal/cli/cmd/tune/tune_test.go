@@ -61,15 +61,19 @@ func TestTuneRun(t *testing.T) {
 	data := t.TempDir()
 	writeRecords(t, data, 6, synth.Normal, synth.AFib)
 	out := filepath.Join(t.TempDir(), "search")
-	args := []string{data, "--out", out, "--trials", "4", "--folds", "2", "--learner", "forest", "--param", "trees=5:50:log", "--param", "class-weight=balanced|none"}
+	args := []string{data, "--out", out, "--trials", "4", "--folds", "2", "--learner", "forest", "--param", "trees=5:50:log", "--param", "class-weight=balanced|none",
+		"--min-leaf", "2", "--max-depth", "8", "--trees", "9"} // base settings: the ones searched (trees) are the trial's
 	code, stdout, stderr := run(context.Background(), args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"4 trials (", "best: trial ", "ecg train flags: --learner forest --trees ", "wrote " + filepath.Join(out, "best.model")} {
+	for _, want := range []string{"4 trials (", "best: trial ", "ecg train flags: --learner forest --trees ", " --max-depth=8 --min-leaf=2\n", "wrote " + filepath.Join(out, "best.model")} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+	if strings.Contains(stdout, "--trees=9") {
+		t.Errorf("the base --trees 9 is printed though trees was searched:\n%s", stdout)
 	}
 	for _, f := range []string{"search.json", "trials.csv", "trials.jsonl", "best.model", "best.txt", "plots/history.png", "plots/folds.png", "plots/param-trees.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
