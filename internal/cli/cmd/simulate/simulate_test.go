@@ -1,17 +1,42 @@
-package main
+package simulate
 
 import (
+	"bytes"
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ecgkit/ecg/datasets/wfdb"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
 
+// runSim runs ecg simulate in process with args and returns its exit
+// code (flag errors are usage errors, as under the root command) and
+// output.
+func runSim(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	streams, out, errOut := iostreams.Test("")
+	quiet := false
+	cmd := NewCmd(&cmdutil.Factory{IO: streams, Quiet: &quiet})
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
+	err := cmd.ExecuteContext(context.Background())
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return cmdutil.ExitCode(err), out.String(), errOut.String()
+}
+
 func TestSimulateText(t *testing.T) {
-	code, out, errOut := runECG(t, "", "simulate", "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "3")
+	code, out, errOut := runSim(t, "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -30,18 +55,18 @@ func TestSimulateText(t *testing.T) {
 	if mx < 0.7 || mx > 2 {
 		t.Errorf("largest value %g mV: not an R peak", mx)
 	}
-	_, again, _ := runECG(t, "", "simulate", "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "3")
+	_, again, _ := runSim(t, "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "3")
 	if again != out {
 		t.Error("same flags and seed gave different output")
 	}
-	_, other, _ := runECG(t, "", "simulate", "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "4")
+	_, other, _ := runSim(t, "--rhythm", "tachy", "--duration", "2.5", "--fs", "200", "--seed", "4")
 	if other == out {
 		t.Error("seeds 3 and 4 gave the same output")
 	}
 }
 
 func TestSimulateCSV(t *testing.T) {
-	code, out, _ := runECG(t, "", "simulate", "--format", "csv", "--duration", "1s", "--fs", "250")
+	code, out, _ := runSim(t, "--format", "csv", "--duration", "1s", "--fs", "250")
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if code != 0 || lines[0] != "time,ecg" || len(lines) != 251 || !strings.HasPrefix(lines[2], "0.004000,") {
 		t.Fatalf("exit %d, %d lines, %q %q", code, len(lines), lines[0], lines[2])
@@ -51,7 +76,7 @@ func TestSimulateCSV(t *testing.T) {
 func TestSimulateRecord(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "V", "big1")
-	code, _, errOut := runECG(t, "", "simulate", "--rhythm", "bigeminy", "--duration", "1m", "--out", path)
+	code, _, errOut := runSim(t, "--rhythm", "bigeminy", "--duration", "1m", "--out", path)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -79,14 +104,14 @@ func TestSimulateRecord(t *testing.T) {
 
 func TestSimulateUsage(t *testing.T) {
 	for _, args := range [][]string{
-		{"simulate", "--rhythm", "vfib"},
-		{"simulate", "--rhythm", "brady", "--hr", "80"},
-		{"simulate", "--duration", "ten"},
-		{"simulate", "--format", "xml"},
-		{"simulate", "--duration", "0", "--out", "x/y"},
-		{"simulate", "--fs", "5"},
+		{"--rhythm", "vfib"},
+		{"--rhythm", "brady", "--hr", "80"},
+		{"--duration", "ten"},
+		{"--format", "xml"},
+		{"--duration", "0", "--out", "x/y"},
+		{"--fs", "5"},
 	} {
-		if code, _, errOut := runECG(t, "", args...); code != cmdutil.ExitUsage {
+		if code, _, errOut := runSim(t, args...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, cmdutil.ExitUsage)
 		}
 	}
