@@ -32,6 +32,15 @@ type Options struct {
 	Realtime bool
 	Out      string
 	Format   string
+
+	// A fleet published to a broker (--mqtt; fleet.go).
+	MQTT         string
+	Devices      int
+	Rhythms      string
+	Speed        float64
+	Topic        string
+	DevicePrefix string
+	Message      string
 }
 
 // NewCmd returns the `ecg simulate` command.
@@ -55,11 +64,12 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.Float64Var(&o.Noise, "noise", 0.01, "white noise standard deviation in mV")
 	fl.Float64Var(&o.Wander, "wander", 0.05, "baseline wander amplitude in mV")
 	fl.Float64Var(&o.Fs, "fs", 360, "sampling frequency in Hz")
-	fl.StringVar(&o.Duration, "duration", "60s", "length: seconds or a duration such as 10m or 1h30m (0: endless, stdout only)")
+	fl.StringVar(&o.Duration, "duration", "60s", "length: seconds or a duration such as 10m or 1h30m (0: endless, stdout or --mqtt only)")
 	fl.Int64Var(&o.Seed, "seed", 1, "random seed")
 	fl.BoolVar(&o.Realtime, "realtime", false, "pace stdout output at the sampling rate")
 	fl.StringVar(&o.Out, "out", "", "write the WFDB record DIR/NAME (.hea, .dat, .atr) instead of stdout")
 	cmdutil.FormatFlag(cmd, &o.Format, "stdout format (text: one mV value per line, csv: time,ecg)", "text", "text", "csv")
+	addFleetFlags(cmd, o)
 	return cmd
 }
 
@@ -73,6 +83,12 @@ func Run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 		return cmdutil.Usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.Fs)
 	}
 	opt := synth.Options{Rhythm: o.Rhythm, HR: o.HR, Noise: o.Noise, Wander: o.Wander, Fs: o.Fs, Duration: dur, Seed: o.Seed}
+	if o.MQTT != "" {
+		return publishFleet(ctx, f, o, opt)
+	}
+	if o.Devices != 1 || o.Rhythms != "" {
+		return cmdutil.Usagef("--devices and --rhythms make a fleet for --mqtt")
+	}
 	if o.Out != "" {
 		return writeRecord(f, o, opt)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/datasets/wfdb"
+	"github.com/ecgkit/ecg/internal/brokertest"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
 )
@@ -113,6 +114,55 @@ func TestSimulateUsage(t *testing.T) {
 	} {
 		if code, _, errOut := runSim(t, args...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, cmdutil.ExitUsage)
+		}
+	}
+}
+
+// TestSimulateFleet publishes a small fleet to a real broker: the plan on
+// stdout, the summary on stderr, exit 0; an unreachable broker is exit 1
+// with nothing on stdout.
+func TestSimulateFleet(t *testing.T) {
+	code, out, errOut := runSim(t, "--mqtt", "tcp://127.0.0.1:1", "--devices", "3", "--duration", "1s")
+	if code != cmdutil.ExitError || out != "" || !strings.Contains(errOut, "not reachable") {
+		t.Errorf("closed port: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	b := brokertest.Start(t)
+	args := []string{"--mqtt", b.URL(), "--devices", "4", "--rhythms", "afib=1", "--fs", "250", "--duration", "2s", "--speed", "0", "--seed", "5"}
+	code, out, errOut = runSim(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 5 || lines[0] != "device\trhythm\tseed" || strings.Count(out, "\tafib\t") != 1 || !strings.HasPrefix(lines[4], "wear-004\t") {
+		t.Errorf("plan %q", out)
+	}
+	if !strings.Contains(errOut, "4 devices (") || !strings.Contains(errOut, "80 messages acknowledged, 0 failed; 2.0 s of signal a device") {
+		t.Errorf("stderr %q", errOut)
+	}
+	if _, again, _ := runSim(t, args...); again != out {
+		t.Errorf("the same seed gave another fleet: %q", again)
+	}
+}
+
+func TestSimulateFleetUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"--devices", "3"},
+		{"--rhythms", "afib=1"},
+		{"--mqtt", "tcp://h:1", "--out", "x/y"},
+		{"--mqtt", "tcp://h:1", "--realtime"},
+		{"--mqtt", "tcp://h:1", "--format", "csv"},
+		{"--mqtt", "tcp://h:1", "--devices", "0"},
+		{"--mqtt", "tcp://h:1", "--devices", "2", "--rhythms", "afib=3"},
+		{"--mqtt", "tcp://h:1", "--rhythms", "vfib=1"},
+		{"--mqtt", "tcp://h:1", "--speed", "-1"},
+		{"--mqtt", "tcp://h:1", "--topic", "dt/#"},
+		{"--mqtt", "tcp://h:1", "--message", "1m"},
+		{"--mqtt", "tcp://h:1", "--device-prefix", "a b"},
+		{"--mqtt", "h:1"},
+		{"--mqtt", "tcp://h:1", "--fs", "5"},
+	} {
+		if code, out, errOut := runSim(t, args...); code != cmdutil.ExitUsage || out != "" {
+			t.Errorf("%v: exit %d (%s), stdout %q, want %d", args, code, errOut, out, cmdutil.ExitUsage)
 		}
 	}
 }
