@@ -15,7 +15,7 @@ af=${3:-2}
 minutes=${4:-10}
 speed=${5:-10}
 ecg=${ECG:-ecg}
-mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+mosquitto=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
 [ -x "$mosquitto" ] || { echo "mosquitto not installed (make serve-deps)" >&2; exit 1; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
