@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -213,5 +214,36 @@ func TestMQTTBrokerRestart(t *testing.T) {
 	if len(events.of("r1", "status")) == 0 || !strings.Contains(strings.Join(events.of("r1", "status"), "\n"), `"input":"disconnected"`) ||
 		!strings.Contains(strings.Join(events.of("r1", "status"), "\n"), `"input":"connected"`) {
 		t.Errorf("no status events marking the gap: %v", events.of("r1", "status"))
+	}
+}
+
+// TestPublisherBounded: events published back to the broker take two
+// goroutines however many there are (before, one per event waited for
+// its acknowledgement), and every one is counted as acknowledged.
+func TestPublisherBounded(t *testing.T) {
+	b := brokertest.Start(t)
+	out := listen(t, b.URL(), "ecg/events/#")
+	h, client, _ := serveHub(t, b.URL())
+	defer func() { client.Unsubscribe(); h.Close(); client.Close(time.Second) }()
+	if !waitFor(5*time.Second, func() bool { return client.out.IsConnectionOpen() }) {
+		t.Fatal("the publishing connection is not open")
+	}
+	before := runtime.NumGoroutine()
+	most := before
+	const n = 5000
+	for k := range n {
+		client.Publish("p1", stream.Event{Type: stream.EventHR, Sample: int64(k)})
+		if k%100 == 0 {
+			most = max(most, runtime.NumGoroutine())
+		}
+	}
+	if !waitFor(20*time.Second, func() bool { return counter(t, h.Metrics(), "ecg_published_total", "ok") == n }) {
+		t.Fatalf("%v of %d events acknowledged:\n%s", counter(t, h.Metrics(), "ecg_published_total", "ok"), n, gather(t, h.Metrics()))
+	}
+	if most > before+20 {
+		t.Errorf("%d goroutines while publishing, %d before", most, before)
+	}
+	if !waitFor(10*time.Second, func() bool { return len(out.on("ecg/events/p1", "")) == n }) {
+		t.Errorf("%d events arrived, want %d", len(out.on("ecg/events/p1", "")), n)
 	}
 }
