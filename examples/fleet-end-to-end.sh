@@ -40,6 +40,9 @@ fleet() { # NAME SEED
     --devices "$devices" --rhythms "afib=$af" --fs 250 --duration "${minutes}m" --speed "$speed" \
     --seed "$2" > "$dir/fleet.tsv" 2> "$dir/simulate.log"
   sleep 3
+  # serve's CPU time so far (user + system, clock ticks in /proc).
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$serve/stat" 2>/dev/null || echo "?")
+  echo "$1: serve CPU ${cpu} s for $devices devices x $minutes min"
   kill -TERM "$serve"
   wait "$serve"
   serve=
