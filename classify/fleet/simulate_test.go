@@ -226,3 +226,33 @@ func TestSimulatedFleetThroughBroker(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulationBrokerLost: the broker goes away mid-run and comes back;
+// the simulation goes on, counts what was due meanwhile as failed, and
+// publishes again once reconnected.
+func TestSimulationBrokerLost(t *testing.T) {
+	b := brokertest.Start(t)
+	devs, _ := PlanFleet(2, nil, synth.Options{Fs: 250, Duration: 8}, "d")
+	var mu sync.Mutex
+	var logs []string
+	s, err := NewSimulation(devs, SimOptions{MQTT: MQTTOptions{Broker: b.URL(), Log: func(l string) { mu.Lock(); logs = append(logs, l); mu.Unlock() }}, Speed: 2, AckTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(time.Second)
+		b.Stop()
+		time.Sleep(500 * time.Millisecond)
+		b.Restart()
+	}()
+	res, err := s.Run(context.Background())
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("%+v", res)
+	if err != nil || res.Failed == 0 || res.Messages < 20 || res.Messages+res.Failed != 160 || res.Samples != 2000 {
+		t.Errorf("%+v, %v; want 160 messages, some failed, the rest acknowledged\n%s", res, err, strings.Join(logs, "\n"))
+	}
+	if !slices.ContainsFunc(logs, func(l string) bool { return strings.Contains(l, "lost") }) {
+		t.Errorf("no log of the lost connection: %v", logs)
+	}
+}
