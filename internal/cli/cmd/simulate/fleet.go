@@ -12,6 +12,7 @@ import (
 	"github.com/ecgkit/ecg/datasets/synth"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
 	"github.com/ecgkit/ecg/internal/cli/iostreams"
+	"github.com/ecgkit/ecg/internal/cli/mqttflag"
 )
 
 func addFleetFlags(cmd *cobra.Command, o *Options) {
@@ -23,6 +24,7 @@ func addFleetFlags(cmd *cobra.Command, o *Options) {
 	fl.StringVar(&o.Topic, "topic", "dt/sensor", "a device publishes to TOPIC/DEVICE")
 	fl.StringVar(&o.DevicePrefix, "device-prefix", "wear-", "device ids: PREFIX001, PREFIX002, ...")
 	fl.StringVar(&o.Message, "message", "0.1s", "signal in one message")
+	mqttflag.Add(cmd, &o.Conn)
 }
 
 // publishFleet publishes the fleet --devices and --rhythms describe to
@@ -51,6 +53,9 @@ func publishFleet(ctx context.Context, f *cmdutil.Factory, o *Options, base synt
 		}
 	}
 	opt := fleet.SimOptions{MQTT: fleet.MQTTOptions{Broker: o.MQTT, Log: logf}, Topic: o.Topic, Message: msg, Speed: o.Speed}
+	if err := o.Conn.Apply(&opt.MQTT, f.IO.Environ); err != nil {
+		return err
+	}
 	sim, err := fleet.NewSimulation(devices, opt)
 	if err != nil {
 		return cmdutil.Usagef("%v", err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecgkit/ecg/datasets/synth"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/mqttflag"
 )
 
 //go:embed help.txt
@@ -41,6 +42,7 @@ type Options struct {
 	Topic        string
 	DevicePrefix string
 	Message      string
+	Conn         mqttflag.Flags // --mqtt-user, --mqtt-ca...
 }
 
 // NewCmd returns the `ecg simulate` command.
