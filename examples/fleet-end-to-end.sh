@@ -19,7 +19,12 @@ mosquitto=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
 [ -x "$mosquitto" ] || { echo "mosquitto not installed (make serve-deps)" >&2; exit 1; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=
+for _ in $(seq 50); do # a free loopback port
+  p=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "no free loopback port found" >&2; exit 1; }
 printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n' "$port" > "$out/mosquitto.conf"
 "$mosquitto" -c "$out/mosquitto.conf" 2> "$out/mosquitto.log" &
 broker=$!
