@@ -93,8 +93,11 @@ model: build
 	$(BIN) train --beats $(SHARED)/data/mitdb --out internal/defaultmodel/beats.model --folds 5 --seed 1 --quiet
 
 # The whole path on data embedded in the binary.
+# The tour of ecg demo, then a short fleet (broker, ecg serve, five
+# simulated wearables for about 20 s; skipped without mosquitto).
 demo: build
 	$(BIN) demo --out ecg-demo
+	bash examples/fleet-demo.sh $(BIN) ecg-demo/fleet
 
 clean:
 	rm -rf bin .cache bench.txt

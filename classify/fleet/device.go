@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/ecgkit/ecg/classify/stream"
@@ -39,7 +38,6 @@ type device struct {
 	fs      float64
 	pending []Message // messages held until the rate is known
 	npend   int       // their samples
-	line    []byte
 	cur     time.Time // receipt time of the message being processed
 
 	win, hop int64 // the stream's window and hop in samples
@@ -60,10 +58,9 @@ func (d *device) run() {
 			}
 		case "connected":
 			if d.st != nil {
-				// Reset drops the next line as possibly partial:
-				// ours are whole, so that line is an empty one.
+				// The status event "connected" (the samples come
+				// whole, by WriteSamples: no partial line to drop).
 				d.st.Reset()
-				d.st.Write([]byte{'\n'})
 			}
 		default:
 			d.cur = it.received
@@ -188,20 +185,14 @@ func (d *device) start(fs float64) error {
 	return nil
 }
 
-// feed writes samples to the stream as text lines, which it decodes as
-// it decodes `ecg stream`'s input (units, gain, baseline).
+// feed hands samples to the stream, which converts them as it decodes
+// `ecg stream`'s input (units, gain, baseline).
 func (d *device) feed(x []float64) {
-	b := d.line[:0]
-	for _, v := range x {
-		b = strconv.AppendFloat(b, v, 'g', -1, 64)
-		b = append(b, '\n')
-	}
-	d.line = b
 	d.view.push(x, d.fs)
 	if d.rec != nil {
 		d.rec.Samples(x)
 	}
-	err := d.st.Write(b)
+	err := d.st.WriteSamples(x)
 	d.release()
 	if err != nil && !errors.Is(err, stream.ErrNoRate) {
 		d.hub.errorf("device %s: %v", d.id, err)

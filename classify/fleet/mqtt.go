@@ -226,21 +226,46 @@ func (c *MQTT) enqueue(p pubItem) {
 	}
 }
 
+// publishInFlight bounds the events published and not yet acknowledged;
+// beyond it the publisher waits, and the queue (publishQueue) takes up
+// the slack until it drops.
+const publishInFlight = 1024
+
+// publisher publishes the queued events in order; one goroutine of its
+// own (acknowledge) waits for the broker's acknowledgements, in order,
+// and counts them: two goroutines however many events.
 func (c *MQTT) publisher() {
 	defer c.done.Done()
+	acks := make(chan sentEvent, publishInFlight)
+	acked := make(chan struct{})
+	go c.acknowledge(acks, acked)
+	defer func() { close(acks); <-acked }()
 	for p := range c.pub {
 		if !c.out.IsConnectionOpen() {
 			c.hub.metrics.Published("dropped")
 			continue
 		}
-		tok := c.out.Publish(p.topic, 1, false, p.payload)
-		go func() {
-			if tok.WaitTimeout(10*time.Second) && tok.Error() == nil {
-				c.hub.metrics.Published("ok")
-			} else {
-				c.hub.metrics.Published("failed")
-			}
-		}()
+		acks <- sentEvent{c.out.Publish(p.topic, 1, false, p.payload), time.Now()}
+	}
+}
+
+// sentEvent is an event published, waiting for its acknowledgement.
+type sentEvent struct {
+	tok  mqtt.Token
+	sent time.Time
+}
+
+// acknowledge counts the events' acknowledgements: "ok", or "failed"
+// when none came within 10 s of the event's publication or the broker
+// refused it.
+func (c *MQTT) acknowledge(acks <-chan sentEvent, done chan<- struct{}) {
+	defer close(done)
+	for e := range acks {
+		if e.tok.WaitTimeout(max(time.Until(e.sent.Add(10*time.Second)), time.Millisecond)) && e.tok.Error() == nil {
+			c.hub.metrics.Published("ok")
+		} else {
+			c.hub.metrics.Published("failed")
+		}
 	}
 }
 

@@ -3,10 +3,7 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -16,71 +13,8 @@ import (
 
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/synth"
+	"github.com/ecgkit/ecg/internal/brokertest"
 )
-
-// broker is a Mosquitto started for a test on a free loopback port.
-type broker struct {
-	t    testing.TB
-	bin  string
-	conf string
-	port int
-	cmd  *exec.Cmd
-}
-
-// startBroker starts Mosquitto (Debian package mosquitto), skipping the
-// test when it is not installed.
-func startBroker(t testing.TB) *broker {
-	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		if _, err := os.Stat("/usr/sbin/mosquitto"); err != nil {
-			t.Skip("mosquitto not installed (Debian package mosquitto; .ci/serve-deps)")
-		}
-		bin = "/usr/sbin/mosquitto"
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	text := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n", port)
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b := &broker{t: t, bin: bin, conf: conf, port: port}
-	b.start()
-	t.Cleanup(b.stop)
-	return b
-}
-
-func (b *broker) url() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.port) }
-
-func (b *broker) start() {
-	b.t.Helper()
-	b.cmd = exec.Command(b.bin, "-c", b.conf)
-	if err := b.cmd.Start(); err != nil {
-		b.t.Fatal(err)
-	}
-	for range 100 {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", b.port))
-		if err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.t.Fatal("mosquitto did not start listening")
-}
-
-func (b *broker) stop() {
-	if b.cmd != nil && b.cmd.Process != nil {
-		b.cmd.Process.Kill()
-		b.cmd.Wait()
-		b.cmd = nil
-	}
-}
 
 // listener subscribes to the hub's output topics and keeps what arrives.
 type listener struct {
@@ -186,10 +120,10 @@ func serveHub(t testing.TB, url string) (*Hub, *MQTT, *collector) {
 // garbage is counted, and the metrics pass promtool with per-device
 // series.
 func TestMQTTFleet(t *testing.T) {
-	b := startBroker(t)
-	out := listen(t, b.url(), "ecg/#")
-	h, client, _ := serveHub(t, b.url())
-	pub := publisher(t, b.url())
+	b := brokertest.Start(t)
+	out := listen(t, b.URL(), "ecg/#")
+	h, client, _ := serveHub(t, b.URL())
+	pub := publisher(t, b.URL())
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() {
@@ -243,28 +177,28 @@ func TestMQTTFleet(t *testing.T) {
 // client reconnects and resubscribes, the gap shows as status events, and
 // scoring goes on.
 func TestMQTTBrokerRestart(t *testing.T) {
-	b := startBroker(t)
-	h, client, events := serveHub(t, b.url())
+	b := brokertest.Start(t)
+	h, client, events := serveHub(t, b.URL())
 	defer func() { client.Unsubscribe(); h.Close(); client.Close(time.Second) }()
-	out := listen(t, b.url(), "ecg/events/#")
+	out := listen(t, b.URL(), "ecg/events/#")
 	x := signal(t, synth.Normal, 250, 20, 13)
-	pub := publisher(t, b.url())
+	pub := publisher(t, b.URL())
 	publishECG(t, pub, "dt/sensor/r1", "r1", x[:2500], 25, 250, 0)
 	if !waitFor(5*time.Second, func() bool { return len(out.on("ecg/events/r1", `"type":"hr"`)) >= 5 }) {
 		t.Fatal("no events before the restart")
 	}
-	b.stop()
+	b.Stop()
 	if !waitFor(5*time.Second, func() bool {
 		return counter(t, h.Metrics(), "ecg_mqtt_connected", "") == 0 && !client.client.IsConnectionOpen()
 	}) {
 		t.Fatal("the client did not notice the broker going")
 	}
-	b.start()
+	b.Restart()
 	if !waitFor(40*time.Second, client.Connected) {
 		t.Fatal("no reconnection")
 	}
-	out2 := listen(t, b.url(), "ecg/events/#")
-	pub2 := publisher(t, b.url())
+	out2 := listen(t, b.URL(), "ecg/events/#")
+	pub2 := publisher(t, b.URL())
 	time.Sleep(300 * time.Millisecond) // resubscribed
 	// The broker may have taken some of the first 10 s with it; the 10 s
 	// sent after the restart are scored (10 more hr events) and their
@@ -280,5 +214,36 @@ func TestMQTTBrokerRestart(t *testing.T) {
 	if len(events.of("r1", "status")) == 0 || !strings.Contains(strings.Join(events.of("r1", "status"), "\n"), `"input":"disconnected"`) ||
 		!strings.Contains(strings.Join(events.of("r1", "status"), "\n"), `"input":"connected"`) {
 		t.Errorf("no status events marking the gap: %v", events.of("r1", "status"))
+	}
+}
+
+// TestPublisherBounded: events published back to the broker take two
+// goroutines however many there are (before, one per event waited for
+// its acknowledgement), and every one is counted as acknowledged.
+func TestPublisherBounded(t *testing.T) {
+	b := brokertest.Start(t)
+	out := listen(t, b.URL(), "ecg/events/#")
+	h, client, _ := serveHub(t, b.URL())
+	defer func() { client.Unsubscribe(); h.Close(); client.Close(time.Second) }()
+	if !waitFor(5*time.Second, func() bool { return client.out.IsConnectionOpen() }) {
+		t.Fatal("the publishing connection is not open")
+	}
+	before := runtime.NumGoroutine()
+	most := before
+	const n = 5000
+	for k := range n {
+		client.Publish("p1", stream.Event{Type: stream.EventHR, Sample: int64(k)})
+		if k%100 == 0 {
+			most = max(most, runtime.NumGoroutine())
+		}
+	}
+	if !waitFor(20*time.Second, func() bool { return counter(t, h.Metrics(), "ecg_published_total", "ok") == n }) {
+		t.Fatalf("%v of %d events acknowledged:\n%s", counter(t, h.Metrics(), "ecg_published_total", "ok"), n, gather(t, h.Metrics()))
+	}
+	if most > before+20 {
+		t.Errorf("%d goroutines while publishing, %d before", most, before)
+	}
+	if !waitFor(10*time.Second, func() bool { return len(out.on("ecg/events/p1", "")) == n }) {
+		t.Errorf("%d events arrived, want %d", len(out.on("ecg/events/p1", "")), n)
 	}
 }

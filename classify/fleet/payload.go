@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/ecgkit/ecg/classify/stream"
 )
 
 // Message is one decoded message of a device: a run of consecutive ECG
@@ -265,31 +265,24 @@ func DecodeBody(device string, body []byte, lim Limits) (msgs []Message, bad int
 }
 
 // decodeCSV reads one value per line, or time and value separated by a
-// comma, semicolon, tab or blanks.
+// comma, semicolon, tab or blanks (stream.ParseColumns, the line parser
+// of `ecg stream`'s text input).
 func decodeCSV(device string, body []byte, lim Limits) (Message, int, error) {
 	m := Message{Device: device, BPM: math.NaN()}
 	bad, first := 0, true
+	var vals []float64
 	for line := range bytes.Lines(body) {
-		s := strings.TrimSpace(string(line))
-		if s == "" {
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' })
-		vals := make([]float64, 0, 2)
-		for _, x := range f {
-			v, err := strconv.ParseFloat(x, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				vals = nil
-				break
-			}
-			vals = append(vals, v)
-		}
+		var ok bool
+		vals, ok = stream.ParseColumns(vals, line)
 		wasFirst := first
 		first = false
 		switch {
-		case len(vals) == 1:
+		case ok && len(vals) == 1:
 			m.ECG = append(m.ECG, vals[0])
-		case len(vals) == 2:
+		case ok && len(vals) == 2:
 			if !m.HasTS {
 				m.TS, m.HasTS = vals[0], true
 			}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ecgkit/ecg/internal/cli/cmd/plot"
 	"github.com/ecgkit/ecg/internal/cli/cmd/serve"
+	"github.com/ecgkit/ecg/internal/cli/cmd/simulate"
 	"github.com/ecgkit/ecg/internal/cli/cmd/tune"
 )
 
@@ -15,5 +16,6 @@ import (
 func init() {
 	register(func(a *app) *cobra.Command { return plot.NewCmd(a.factory()) })
 	register(func(a *app) *cobra.Command { return serve.NewCmd(a.factory()) })
+	register(func(a *app) *cobra.Command { return simulate.NewCmd(a.factory()) })
 	register(func(a *app) *cobra.Command { return tune.NewCmd(a.factory()) })
 }

@@ -2,8 +2,6 @@ package serve
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -252,40 +250,10 @@ func (o *Options) serveHTTP(hub *fleet.Hub, token string, logf func(string)) (st
 
 func (o *Options) mqttOptions(k, n int, logf func(string), env func(string) string) (fleet.MQTTOptions, error) {
 	mo := fleet.MQTTOptions{
-		Broker: o.MQTT, Topic: o.Topic, ClientID: o.ClientID, Username: o.User,
+		Broker: o.MQTT, Topic: o.Topic, ClientID: o.ClientID,
 		Publish: !o.NoPublish, EventsPrefix: o.Prefix + "/events/", AlertsPrefix: o.Prefix + "/alerts/",
 		Shard: k, Shards: n, Log: logf,
 	}
-	if o.PasswordFile != "" {
-		b, err := os.ReadFile(o.PasswordFile)
-		if err != nil {
-			return mo, err
-		}
-		mo.Password = strings.TrimRight(string(b), "\r\n")
-	} else if env != nil {
-		mo.Password = env("ECG_MQTT_PASSWORD")
-	}
-	if o.CA == "" && o.Cert == "" && !o.Insecure {
-		return mo, nil
-	}
-	tc := &tls.Config{InsecureSkipVerify: o.Insecure, MinVersion: tls.VersionTLS12}
-	if o.CA != "" {
-		pem, err := os.ReadFile(o.CA)
-		if err != nil {
-			return mo, err
-		}
-		tc.RootCAs = x509.NewCertPool()
-		if !tc.RootCAs.AppendCertsFromPEM(pem) {
-			return mo, fmt.Errorf("--mqtt-ca %s: no PEM certificate", o.CA)
-		}
-	}
-	if o.Cert != "" {
-		c, err := tls.LoadX509KeyPair(o.Cert, o.Key)
-		if err != nil {
-			return mo, fmt.Errorf("--mqtt-cert %s, --mqtt-key %s: %w", o.Cert, o.Key, err)
-		}
-		tc.Certificates = []tls.Certificate{c}
-	}
-	mo.TLS = tc
-	return mo, nil
+	err := o.Conn.Apply(&mo, env)
+	return mo, err
 }

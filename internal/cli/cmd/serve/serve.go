@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify/fleet"
 	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+	"github.com/ecgkit/ecg/internal/cli/mqttflag"
 )
 
 //go:embed help.txt
@@ -22,17 +23,13 @@ type Options struct {
 	Score     cmdutil.ScoreFlags
 	TimeUnits string
 
-	MQTT         string
-	Topic        string
-	ClientID     string
-	User         string
-	PasswordFile string
-	CA           string
-	Cert, Key    string
-	Insecure     bool
-	NoPublish    bool
-	Prefix       string
-	Shard        string
+	MQTT      string
+	Topic     string
+	ClientID  string
+	Conn      mqttflag.Flags // --mqtt-user, --mqtt-ca...
+	NoPublish bool
+	Prefix    string
+	Shard     string
 
 	Listen    string
 	TokenFile string
@@ -76,12 +73,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.StringVar(&o.MQTT, "mqtt", "", "MQTT broker URL: tcp://host:1883, ssl://host:8883, ws://, wss:// (none: HTTP input only)")
 	fl.StringVar(&o.Topic, "topic", "dt/sensor/#", "MQTT topic filter to subscribe to (QoS 1); the last level names the device")
 	fl.StringVar(&o.ClientID, "client-id", "", "MQTT client id (default: ecg-serve- and a time)")
-	fl.StringVar(&o.User, "mqtt-user", "", "MQTT user name")
-	fl.StringVar(&o.PasswordFile, "mqtt-password-file", "", "file holding the MQTT password (default: $ECG_MQTT_PASSWORD)")
-	fl.StringVar(&o.CA, "mqtt-ca", "", "PEM file of the CA that signed the broker's certificate")
-	fl.StringVar(&o.Cert, "mqtt-cert", "", "PEM client certificate (with --mqtt-key)")
-	fl.StringVar(&o.Key, "mqtt-key", "", "PEM client key")
-	fl.BoolVar(&o.Insecure, "mqtt-insecure", false, "do not verify the broker's certificate")
+	mqttflag.Add(cmd, &o.Conn)
 	fl.BoolVar(&o.NoPublish, "no-publish", false, "do not publish events and alerts to the broker")
 	fl.StringVar(&o.Prefix, "publish-prefix", "ecg", "topics of published events: PREFIX/events/DEVICE and PREFIX/alerts/DEVICE")
 	fl.StringVar(&o.Shard, "shard", "", "K/N: take only the devices of shard K (0 to N-1) of N, by a stable hash of their id")
