@@ -62,10 +62,21 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 partial failure, 130 interrupted.`,
 		root.AddCommand(f(a))
 	}
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
 	for _, c := range root.Commands() {
-		if c.HasSubCommands() && !c.Runnable() {
+		switch {
+		case c.HasSubCommands() && !c.Runnable():
 			c.Args, c.RunE = groupArgs, func(c *cobra.Command, _ []string) error { return c.Help() }
 			c.DisableFlagsInUseLine = true
+		case c.Name() == "help" && c.Run != nil:
+			help := c.Run
+			c.Run, c.RunE = nil, func(c *cobra.Command, args []string) error {
+				if _, _, err := root.Find(args); err != nil { // cobra prints the usage and exits 0
+					return &cmdutil.UsageError{Err: fmt.Errorf("unknown help topic %q", strings.Join(args, " "))}
+				}
+				help(c, args)
+				return nil
+			}
 		}
 	}
 	return root
