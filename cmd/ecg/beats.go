@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -88,6 +89,11 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 	if o.classify != "" {
 		if o.model, err = cmdutil.BeatModel("--classify", o.classify); err != nil {
 			return err
+		}
+	}
+	if o.out != "" {
+		if err := os.MkdirAll(o.out, 0o755); err != nil { // as ecg spectro --out and ingest --out do
+			return fmt.Errorf("--out: %w", err)
 		}
 	}
 	results, err := analyzeRecords(ctx, a, records, o)

@@ -98,7 +98,7 @@ func TestBeatsListAndAnnotator(t *testing.T) {
 			}
 		}
 	}
-	outDir := t.TempDir()
+	outDir := filepath.Join(t.TempDir(), "new", "ann") // created when missing
 	if code, _, errOut := runECG(t, "", "beats", rec, "--out-annotator", "det", "--out", outDir, "-q"); code != 0 {
 		t.Fatalf("--out: exit %d %s", code, errOut)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -121,6 +122,9 @@ func runBeatEval(ctx context.Context, a *app, o *evalOptions, m *classify.Model)
 		return err
 	}
 	e.Model = filepath.Base(o.model)
+	if e.Report.Samples == 0 { // all zeros, which a user would take for a score
+		fmt.Fprintln(a.io.ErrOut, "ecg eval: warning: no beat was scored: EC57 scores the beats from 5 minutes into each record on; are the records shorter?")
+	}
 	if err := figure.WriteEvalPlots(o.plots, e.Report, nil); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -60,7 +61,42 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 partial failure, 130 interrupted.`,
 	for _, f := range commandFactories {
 		root.AddCommand(f(a))
 	}
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		switch {
+		case c.HasSubCommands() && !c.Runnable():
+			c.Args, c.RunE = groupArgs, func(c *cobra.Command, _ []string) error { return c.Help() }
+			c.DisableFlagsInUseLine = true
+		case c.Name() == "help" && c.Run != nil:
+			help := c.Run
+			c.Run, c.RunE = nil, func(c *cobra.Command, args []string) error {
+				if _, _, err := root.Find(args); err != nil { // cobra prints the usage and exits 0
+					return &cmdutil.UsageError{Err: fmt.Errorf("unknown help topic %q", strings.Join(args, " "))}
+				}
+				help(c, args)
+				return nil
+			}
+		}
+	}
 	return root
+}
+
+// groupArgs refuses an unknown subcommand of a command group ("ecg datasets
+// fecth") as a usage error (exit 2); left to cobra, the group's help would be
+// printed and a script would see success.
+func groupArgs(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2 // cobra's default for the root
+	}
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return &cmdutil.UsageError{Err: errors.New(msg)}
 }
 
 // Run runs ecg with args and returns the process exit code.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,8 +79,11 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 // Run writes the simulated ECG the options ask for.
 func Run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	dur, err := cmdutil.ParseSeconds(o.Duration)
-	if err != nil || dur < 0 {
-		return cmdutil.Usagef("--duration %s", strings.TrimPrefix(fmt.Sprint(err), "<nil>"))
+	if err != nil {
+		return cmdutil.Usagef("--duration %v", err)
+	}
+	if dur < 0 || math.IsNaN(dur) {
+		return cmdutil.Usagef("--duration %s: want 0 (until interrupted) or more", o.Duration)
 	}
 	if !(o.Fs > 0) {
 		return cmdutil.Usagef("sampling frequency %g Hz: want more than 0 (--fs)", o.Fs)

@@ -116,6 +116,10 @@ func TestSimulateUsage(t *testing.T) {
 			t.Errorf("%v: exit %d (%s), want %d", args, code, errOut, cmdutil.ExitUsage)
 		}
 	}
+	// A negative duration says what is wrong (the message was empty).
+	if _, _, errOut := runSim(t, "--duration", "-5s"); errOut != "--duration -5s: want 0 (until interrupted) or more" {
+		t.Errorf("--duration -5s: %q", errOut)
+	}
 }
 
 // TestSimulateFleet publishes a small fleet to a real broker: the plan on
