@@ -69,8 +69,25 @@ type Recording struct {
 }
 
 // ErrOptions is wrapped by the errors that Generate and NewGenerator return
-// for invalid options.
+// for invalid options (each an *OptionError).
 var ErrOptions = errors.New("invalid options")
+
+// OptionError is an invalid option: Field names the field of Options
+// ("Rhythm", "HR", "Fs", "Noise", "Wander", "Duration", "PVCFraction") and
+// Msg says what is wrong with its value.
+type OptionError struct {
+	Field, Msg string
+}
+
+func (e *OptionError) Error() string { return "synth: invalid options: " + e.Msg }
+
+// Is makes an OptionError match ErrOptions.
+func (e *OptionError) Is(target error) bool { return target == ErrOptions }
+
+// optionErr returns the OptionError of field with a formatted message.
+func optionErr(field, format string, args ...any) error {
+	return &OptionError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
 
 // defaults fills in zero fields and checks the options.
 func (o Options) withDefaults() (Options, error) {
@@ -80,7 +97,7 @@ func (o Options) withDefaults() (Options, error) {
 	def := map[string]float64{Normal: 72, AFib: 95, Brady: 48, Tachy: 125, PVC: 75, Bigeminy: 70, Trigeminy: 72}
 	d, ok := def[o.Rhythm]
 	if !ok {
-		return o, fmt.Errorf("synth: %w: unknown rhythm %q (want one of %v)", ErrOptions, o.Rhythm, Rhythms)
+		return o, optionErr("Rhythm", "unknown rhythm %q (want one of %v)", o.Rhythm, Rhythms)
 	}
 	if o.HR == 0 {
 		o.HR = d
@@ -95,28 +112,28 @@ func (o Options) withDefaults() (Options, error) {
 		lo, hi = 100.001, 250
 	}
 	if !(o.HR >= lo && o.HR <= hi) {
-		return o, fmt.Errorf("synth: %w: heart rate %g bpm out of range for %s (%g-%g)", ErrOptions, o.HR, o.Rhythm, math.Round(lo), math.Round(hi))
+		return o, optionErr("HR", "heart rate %g bpm out of range for %s (%g-%g)", o.HR, o.Rhythm, math.Round(lo), math.Round(hi))
 	}
 	if o.Fs == 0 {
 		o.Fs = 360
 	}
 	if !(o.Fs >= 50 && o.Fs <= 100000) {
-		return o, fmt.Errorf("synth: %w: sampling frequency %g Hz (want 50-100000)", ErrOptions, o.Fs)
+		return o, optionErr("Fs", "sampling frequency %g Hz (want 50-100000)", o.Fs)
 	}
 	if !(o.Noise >= 0 && o.Noise <= 100) {
-		return o, fmt.Errorf("synth: %w: noise %g mV (want 0-100)", ErrOptions, o.Noise)
+		return o, optionErr("Noise", "noise %g mV (want 0-100)", o.Noise)
 	}
 	if !(o.Wander >= 0 && o.Wander <= 100) {
-		return o, fmt.Errorf("synth: %w: wander %g mV (want 0-100)", ErrOptions, o.Wander)
+		return o, optionErr("Wander", "wander %g mV (want 0-100)", o.Wander)
 	}
 	if !(o.Duration >= 0) || math.IsInf(o.Duration, 0) {
-		return o, fmt.Errorf("synth: %w: duration %g s", ErrOptions, o.Duration)
+		return o, optionErr("Duration", "duration %g s", o.Duration)
 	}
 	if o.PVCFraction == 0 {
 		o.PVCFraction = 0.15
 	}
 	if !(o.PVCFraction > 0 && o.PVCFraction <= 0.5) {
-		return o, fmt.Errorf("synth: %w: PVC fraction %g (want 0-0.5)", ErrOptions, o.PVCFraction)
+		return o, optionErr("PVCFraction", "PVC fraction %g (want 0-0.5)", o.PVCFraction)
 	}
 	return o, nil
 }
@@ -132,11 +149,11 @@ func Generate(opt Options) (*Recording, error) {
 	}
 	opt = g.opt
 	if opt.Duration <= 0 {
-		return nil, fmt.Errorf("synth: %w: duration must be positive", ErrOptions)
+		return nil, optionErr("Duration", "duration must be positive")
 	}
 	n := g.total
 	if n > maxSamples {
-		return nil, fmt.Errorf("synth: %w: %d samples is more than Generate allows (%d); use a Generator", ErrOptions, n, maxSamples)
+		return nil, optionErr("Duration", "%d samples is more than one record may hold (%d: 24 h at 1 kHz; a Generator streams longer)", n, maxSamples)
 	}
 	rec := &Recording{Options: opt, Fs: opt.Fs, MV: make([]float64, n), Rhythms: g.RhythmAnnotations()}
 	g.Read(rec.MV, func(b Beat) { rec.Beats = append(rec.Beats, b) })

@@ -5,10 +5,13 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // File is a pending atomic write. Write to it, then Commit or Abort.
@@ -26,9 +29,27 @@ func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return nil, err
+		return nil, createError(path, err)
 	}
 	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 32<<10)}, nil
+}
+
+// createError says why path cannot be written, naming path and its
+// folder rather than the temporary file: the folder is missing, is not a
+// folder, or may not be written.
+func createError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	dir := filepath.Dir(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: folder %s does not exist", path, dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("%s: %s is not a folder", path, dir)
+	}
+	return fmt.Errorf("%s: cannot write in %s: %w", path, dir, err)
 }
 
 // CreateNoSync is Create without the fsync before the rename. Readers still

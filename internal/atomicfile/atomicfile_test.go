@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,6 +84,25 @@ func TestRemoveStale(t *testing.T) {
 		stale := name == ".a.png.tmp-123" || name == ".m.csv.tmp-99999"
 		if os.IsNotExist(err) != stale {
 			t.Errorf("%s: removed %v, stale %v", name, os.IsNotExist(err), stale)
+		}
+	}
+}
+
+// TestCreateErrors: a target in a missing folder, or under a file, is an
+// error that names the target and the folder, not the temporary file.
+func TestCreateErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		filepath.Join(dir, "no", "x.png"): filepath.Join(dir, "no", "x.png") + ": folder " + filepath.Join(dir, "no") + " does not exist",
+		filepath.Join(file, "x.png"):      filepath.Join(file, "x.png") + ": " + file + " is not a folder",
+	} {
+		err := WriteFile(path, func(io.Writer) error { return nil })
+		if err == nil || err.Error() != want || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("%s: %v, want %q", path, err, want)
 		}
 	}
 }

@@ -95,9 +95,14 @@ func Run(f *cmdutil.Factory, o *Options) error {
 	if dopt.MarkDisagreements && len(p.Lanes) < 2 {
 		return cmdutil.Usagef("--mark-disagreements: %s has %d annotation lanes, want two (--annotator atr,qrs or --beats)", o.Record, len(p.Lanes))
 	}
-	err = atomicfile.WriteFile(o.Out, func(w io.Writer) error { return figure.DrawPaper(w, p, dopt) })
+	err = atomicfile.WriteFile(o.Out, func(w io.Writer) error {
+		if err := figure.DrawPaper(w, p, dopt); err != nil {
+			return fmt.Errorf("%s: %w", o.Out, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("%s: %w", o.Out, err)
+		return err // names o.Out
 	}
 	if f.Informational() {
 		fmt.Fprintf(f.IO.ErrOut, "ecg plot: wrote %s (%s, %s, %s)\n", o.Out, figure.Clock(float64(p.To-p.From)/p.Fs),

@@ -131,7 +131,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{demo100, "--out", out, "--dpi", "100", "--width", "500"}, 2, "give one"},
 		{[]string{demo100, "--out", filepath.Join(dir, "x.svg"), "--dpi", "100"}, 2, "for PNG files"},
 		{[]string{"nosuch", "--out", out}, 1, "nosuch.hea"},
-		{[]string{demo100, "--out", filepath.Join(dir, "no", "dir", "x.png")}, 1, "x.png"},
+		{[]string{demo100, "--out", filepath.Join(dir, "no", "dir", "x.png")}, 1, "x.png: folder " + filepath.Join(dir, "no", "dir") + " does not exist"},
 	} {
 		_, err := run(t, false, c.args...)
 		if err == nil || cmdutil.ExitCode(err) != c.code || !strings.Contains(err.Error(), c.want) {

@@ -44,7 +44,7 @@ func publishFleet(ctx context.Context, f *cmdutil.Factory, o *Options, base synt
 	}
 	devices, err := fleet.PlanFleet(o.Devices, counts, base, o.DevicePrefix)
 	if err != nil {
-		return cmdutil.Usagef("%v", err)
+		return optionsError(err)
 	}
 	errOut := &iostreams.SyncWriter{W: f.IO.ErrOut}
 	logf := func(s string) {
@@ -58,7 +58,7 @@ func publishFleet(ctx context.Context, f *cmdutil.Factory, o *Options, base synt
 	}
 	sim, err := fleet.NewSimulation(devices, opt)
 	if err != nil {
-		return cmdutil.Usagef("%v", err)
+		return optionsError(err)
 	}
 	if err := sim.Connect(); err != nil {
 		return err

@@ -6,6 +6,7 @@ package simulate
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -100,7 +101,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	}
 	g, err := synth.NewGenerator(opt)
 	if err != nil {
-		return cmdutil.Usagef("%v", err)
+		return optionsError(err)
 	}
 	return g.WriteText(ctx, f.IO.Out, synth.TextOptions{CSV: o.Format == "csv", Realtime: o.Realtime})
 }
@@ -115,7 +116,7 @@ func writeRecord(f *cmdutil.Factory, o *Options, opt synth.Options) error {
 	}
 	rec, err := synth.Generate(opt)
 	if err != nil {
-		return cmdutil.Usagef("%v", err)
+		return optionsError(err)
 	}
 	dir, name := filepath.Split(strings.TrimSuffix(o.Out, ".hea"))
 	if dir == "" {
@@ -132,4 +133,17 @@ func writeRecord(f *cmdutil.Factory, o *Options, opt synth.Options) error {
 			filepath.Join(dir, name), opt.Rhythm, len(rec.MV), rec.Fs, len(rec.Beats))
 	}
 	return nil
+}
+
+// flagOf is the flag of each field of synth.Options that ecg simulate sets.
+var flagOf = map[string]string{"Rhythm": "rhythm", "HR": "hr", "Fs": "fs", "Noise": "noise", "Wander": "wander", "Duration": "duration"}
+
+// optionsError turns synth's error for an invalid option into a usage
+// error that names the flag: "--hr 500: heart rate ...".
+func optionsError(err error) error {
+	var oe *synth.OptionError
+	if errors.As(err, &oe) && flagOf[oe.Field] != "" {
+		return cmdutil.Usagef("--%s: %s", flagOf[oe.Field], oe.Msg)
+	}
+	return cmdutil.Usagef("%v", err)
 }

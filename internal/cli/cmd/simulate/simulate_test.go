@@ -120,6 +120,18 @@ func TestSimulateUsage(t *testing.T) {
 	if _, _, errOut := runSim(t, "--duration", "-5s"); errOut != "--duration -5s: want 0 (until interrupted) or more" {
 		t.Errorf("--duration -5s: %q", errOut)
 	}
+	// A value the generator refuses names its flag.
+	for flag, args := range map[string][]string{
+		"--fs: ":     {"--fs", "5"},
+		"--hr: ":     {"--rhythm", "brady", "--hr", "80"},
+		"--rhythm: ": {"--rhythm", "vfib"},
+		"--noise: ":  {"--noise", "-1"},
+		"--wander: ": {"--wander", "101", "--mqtt", "tcp://127.0.0.1:1"},
+	} {
+		if _, _, errOut := runSim(t, args...); !strings.HasPrefix(errOut, flag) {
+			t.Errorf("%v: %q, want it to start with %q", args, errOut, flag)
+		}
+	}
 }
 
 // TestSimulateFleet publishes a small fleet to a real broker: the plan on
