@@ -114,7 +114,7 @@ func TestReadBeatSignalMITDB(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := RemoveBaseline(fillInvalid(x), fs)
-		got, _, err := ReadBeatSignal(path, nil)
+		got, _, err := ReadBeatSignal(path)
 		if err != nil {
 			t.Fatal(err)
 		}
