@@ -64,18 +64,23 @@ func beatModelNames() []string {
 }
 
 // beatVectors returns a beat model's feature vector of each beat at
-// samples r of x (as ReadBeatSignal returns it) at fs Hz.
+// samples r of x (as ReadBeatSignal returns it) at fs Hz: the
+// beatModelColumns of BeatFeatures at peakBeats, in one array.
 func beatVectors(x []float64, fs float64, r []int64) [][]float64 {
-	all := BeatFeatures(x, fs, peakBeats(x, fs, r))
-	n := len(beatModelColumns)
-	for i, row := range all {
-		// In place: the columns ascend, so column c goes to j <= c.
+	p := peakBeats(x, fs, r)
+	f := newBeatFeaturer(x, fs, p)
+	k := len(beatModelColumns)
+	all, out := make([]float64, len(p)*k), make([][]float64, len(p))
+	row := make([]float64, 0, len(BeatFeatureNames))
+	for i := range p {
+		row = f.row(row[:0], i)
+		v := all[i*k : (i+1)*k : (i+1)*k]
 		for j, c := range beatModelColumns {
-			row[j] = row[c]
+			v[j] = row[c]
 		}
-		all[i] = row[:n:n]
+		out[i] = v
 	}
-	return all
+	return out
 }
 
 // BeatOptions say how ReadBeats reads the reference beats of records.
