@@ -52,6 +52,85 @@ func RemoveBaseline(x []float64, fs float64) []float64 {
 	return out
 }
 
+// BeatSettings are the settings of a beat model's features, stored in
+// the model (FeatureSpec.Beats) so that classifying computes them as
+// training did. A model without them (nil: beat models before session
+// 20) runs the baseline's filters at the signal's rate.
+type BeatSettings struct {
+	// BaselineHz is the rate, in Hz, the baseline's two median filters
+	// (RemoveBaseline's 200 and 600 ms) run at: on every D-th sample,
+	// D = floor(fs / BaselineHz) (at least 1; 1 is the signal's rate),
+	// the baseline between those samples interpolated linearly. 0 runs
+	// them at the signal's rate.
+	BaselineHz float64 `json:"baseline_hz,omitempty"`
+}
+
+// maxBaselineHz bounds BeatSettings.BaselineHz (the highest rate a
+// record may have, beats.CheckRate's).
+const maxBaselineHz = 1e5
+
+func (b *BeatSettings) check() error {
+	if b != nil && !(b.BaselineHz >= 0 && b.BaselineHz <= maxBaselineHz) {
+		return fmt.Errorf("features: beat baseline rate %v Hz (want 0 to %g)", b.BaselineHz, float64(maxBaselineHz))
+	}
+	return nil
+}
+
+// baselineStep returns D, the step between the samples the baseline's
+// filters see in a signal at fs Hz (1 for all of them).
+func (b *BeatSettings) baselineStep(fs float64) int {
+	if b == nil || b.BaselineHz <= 0 || !(fs > b.BaselineHz) {
+		return 1
+	}
+	return max(int(math.Min(fs/b.BaselineHz, 1<<20)), 1)
+}
+
+// removeBaseline removes from x (physical values, NaN where invalid) its
+// baseline as the settings b say and returns the result, x itself when it
+// could; keys are x's digital samples after keyRoom(fs) spare int32s (as
+// BeatSignal keeps them), overwritten.
+func (b *BeatSettings) removeBaseline(x []float64, keys []int32, fs float64) []float64 {
+	if d := b.baselineStep(fs); d > 1 {
+		return removeBaselineDecimated(fillInvalid(x), keys[len(keys)-len(x):], fs, d)
+	}
+	if !removeBaselineKeyed(x, keys, fs) {
+		x = RemoveBaseline(fillInvalid(x), fs)
+	}
+	return x
+}
+
+// removeBaselineDecimated subtracts from x in place the baseline of its
+// every d-th sample (samples 0, d, 2d, ...; RemoveBaseline's filters at
+// fs/d Hz), linearly interpolated between them and held after the last,
+// and returns x. keys are x's digital samples (the keyed medians when they
+// qualify, removeBaselineKeyed; else the sorted windows).
+func removeBaselineDecimated(x []float64, keys []int32, fs float64, d int) []float64 {
+	n := len(x)
+	m := (n + d - 1) / d
+	fd := fs / float64(d)
+	room := keyRoom(fd)
+	xd, kd := make([]float64, m), make([]int32, room+m)
+	for j := range xd {
+		xd[j], kd[room+j] = x[j*d], keys[j*d]
+	}
+	yd := slices.Clone(xd)
+	if !removeBaselineKeyed(yd, kd, fd) {
+		yd = RemoveBaseline(xd, fd)
+	}
+	for j := range m {
+		b := xd[j] - yd[j]
+		step := 0.0
+		if j+1 < m {
+			step = ((xd[j+1] - yd[j+1]) - b) / float64(d)
+		}
+		seg := x[j*d : min(j*d+d, n)]
+		for i := range seg {
+			seg[i] -= b + step*float64(i)
+		}
+	}
+	return x
+}
+
 // baselineWidths returns the odd widths, in samples, of RemoveBaseline's
 // two median filters at fs Hz.
 func baselineWidths(fs float64) (w1, w2 int) {

@@ -30,10 +30,29 @@ const (
 // aamiOrder is the order of the AAMI classes in a beat model's labels.
 const aamiOrder = "NSVFQ"
 
-// BeatSpec returns the feature settings of a beat model: the scale-free
-// columns of BeatFeatures (beatModelColumns) at each beat of the first
-// ECG signal.
-func BeatSpec() FeatureSpec { return FeatureSpec{Input: InputBeats} }
+// BeatSpec returns the feature settings of a new beat model: the
+// scale-free columns of BeatFeatures (beatModelColumns) at each beat of
+// the first ECG signal, its baseline found at BeatBaselineHz.
+func BeatSpec() FeatureSpec { return beatSpec(DefaultBeatSettings()) }
+
+// BeatBaselineHz is the rate the baseline of a new beat model's signal is
+// found at (BeatSettings.BaselineHz), chosen by 5-fold CV grouped by
+// record on de Chazal's DS1 against the signal's rate (docs/beats.md).
+const BeatBaselineHz = 45
+
+// DefaultBeatSettings returns the beat feature settings of a new beat
+// model.
+func DefaultBeatSettings() *BeatSettings { return &BeatSettings{BaselineHz: BeatBaselineHz} }
+
+// beatSpec returns the feature settings of a beat model with beat
+// settings b: nil for b at the signal's rate (BaselineHz 0), as beat
+// models before the settings store them.
+func beatSpec(b *BeatSettings) FeatureSpec {
+	if b == nil || b.BaselineHz == 0 {
+		return FeatureSpec{Input: InputBeats}
+	}
+	return FeatureSpec{Input: InputBeats, Beats: &BeatSettings{BaselineHz: b.BaselineHz}}
+}
 
 // BeatMinLeaf is the forest's minimum leaf size for beat models, chosen
 // with the features by 5-fold CV grouped by record on de Chazal's DS1
@@ -93,6 +112,10 @@ type BeatOptions struct {
 	Jobs int
 	// Progress, when set, is told of each record read (StageFeatures).
 	Progress Progress
+	// Settings are the features' settings; nil selects
+	// DefaultBeatSettings (a BaselineHz of 0, the signal's rate, is the
+	// setting of beat models before session 20).
+	Settings *BeatSettings
 }
 
 // BeatDataset is the beats of records with their reference labels and
@@ -109,6 +132,9 @@ type BeatDataset struct {
 	X      [][]float64
 	Y      []int
 	Groups []string
+	// Spec is the feature settings X was computed with (beatSpec), which a
+	// model trained on X stores.
+	Spec FeatureSpec
 }
 
 // ReadBeats reads the reference beats of the WFDB records at paths and
@@ -121,6 +147,13 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 	if len(paths) == 0 {
 		return nil, errors.New("classify: no records to read beats from")
 	}
+	if opt.Settings == nil {
+		opt.Settings = DefaultBeatSettings()
+	}
+	if err := opt.Settings.check(); err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	spec := beatSpec(opt.Settings)
 	type recordBeats struct {
 		X   [][]float64
 		lab []string
@@ -135,7 +168,7 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 	if err != nil {
 		return nil, err
 	}
-	ds := &BeatDataset{Source: filepath.Base(filepath.Clean(paths[0]))}
+	ds := &BeatDataset{Source: filepath.Base(filepath.Clean(paths[0])), Spec: spec}
 	if len(paths) > 1 {
 		ds.Source = filepath.Base(filepath.Dir(filepath.Clean(paths[0])))
 	}
@@ -222,7 +255,7 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 		}
 		r, labs = append(r, a.Sample), append(labs, l)
 	}
-	x, fs, err := ReadBeatSignal(path)
+	x, fs, err := ReadBeatSignal(path, opt.Settings)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -231,13 +264,15 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 
 // ReadBeatSignal reads the signal BeatFeatures takes from the WFDB record
 // at path: its first ECG signal (ReadSignal) in mV, invalid samples
-// filled and the baseline removed (RemoveBaseline); and its rate in Hz.
-func ReadBeatSignal(path string) ([]float64, float64, error) {
+// filled and the baseline removed as the settings b say (nil: at the
+// signal's rate, RemoveBaseline; a model's are Info.Features.Beats); and
+// its rate in Hz.
+func ReadBeatSignal(path string, b *BeatSettings) ([]float64, float64, error) {
 	s, err := readFirstECG(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Signal(path)
+	return s.Signal(path, b)
 }
 
 // BeatSignal gathers the signal ReadBeatSignal reads from the chunks of a
@@ -269,19 +304,16 @@ func (s *BeatSignal) Add(c *wfdb.Record) {
 	s.key, s.x = append(s.key, c.Digital(s.sig)...), c.AppendPhysical(s.x, s.sig)
 }
 
-// Signal returns the signal ReadBeatSignal returns from the chunks added
-// (filled, its baseline removed) and its rate in Hz; path names the
-// record in errors. It takes over what s holds: call it once.
-func (s *BeatSignal) Signal(path string) ([]float64, float64, error) {
+// Signal returns the signal ReadBeatSignal(path, b) returns from the
+// chunks added (filled, its baseline removed) and its rate in Hz; path
+// names the record in errors. It takes over what s holds: call it once.
+func (s *BeatSignal) Signal(path string, b *BeatSettings) ([]float64, float64, error) {
 	buf, x, fs := s.key, s.x, s.fs
 	*s = BeatSignal{}
 	if len(x) == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	if !removeBaselineKeyed(x, buf, fs) {
-		x = RemoveBaseline(fillInvalid(x), fs)
-	}
-	return x, fs, nil
+	return b.removeBaseline(x, buf, fs), fs, nil
 }
 
 // readFirstECG reads the signal ReadSignal reads, a chunk at a time
@@ -334,7 +366,7 @@ func TrainBeats(ctx context.Context, ds *BeatDataset, opt BeatTrainOptions) (*Tr
 	if len(ds.Labels) < 2 {
 		return &TrainResult{}, fmt.Errorf("%s: need at least 2 beat classes (found %v)", ds.Source, ds.Labels)
 	}
-	spec := BeatSpec()
+	spec := ds.Spec
 	sp, err := beatHoldOut(ds, opt)
 	res := &TrainResult{Skipped: sp.skipped, Heldout: len(sp.testX)}
 	if err != nil {
@@ -432,7 +464,7 @@ func CrossValidateBeats(ctx context.Context, ds *BeatDataset, opt CVOptions) (*C
 	if err != nil {
 		return nil, err
 	}
-	res, err := crossValidateRows(ctx, ds.Labels, BeatSpec(), ds.X, ds.Y, ds.Groups, plan, opt)
+	res, err := crossValidateRows(ctx, ds.Labels, ds.Spec, ds.X, ds.Y, ds.Groups, plan, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ds.Source, err)
 	}

@@ -58,7 +58,7 @@ func BenchmarkLoadBeatModel(b *testing.B) {
 func BenchmarkReadBeatSignal(b *testing.B) {
 	path, _ := benchDetected(b)
 	for b.Loop() {
-		if _, _, err := ReadBeatSignal(path); err != nil {
+		if _, _, err := ReadBeatSignal(path, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,7 +69,7 @@ func BenchmarkReadBeatSignal(b *testing.B) {
 func benchSignal(b *testing.B) ([]float64, float64, []int64) {
 	b.Helper()
 	path, r := benchDetected(b)
-	x, fs, err := ReadBeatSignal(path)
+	x, fs, err := ReadBeatSignal(path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
