@@ -92,7 +92,7 @@ func TestBeatFeaturesGolden(t *testing.T) {
 	dir := refdata.MITDB(t)
 	for _, rec := range []string{"100", "208", "232"} {
 		path := filepath.Join(dir, rec)
-		x, fs, err := ReadBeatSignal(path)
+		x, fs, err := ReadBeatSignal(path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
