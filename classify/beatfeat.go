@@ -91,12 +91,26 @@ func (b *BeatSettings) baselineStep(fs float64) int {
 // BeatSignal keeps them), overwritten.
 func (b *BeatSettings) removeBaseline(x []float64, keys []int32, fs float64) []float64 {
 	if d := b.baselineStep(fs); d > 1 {
-		return removeBaselineDecimated(fillInvalid(x), keys[len(keys)-len(x):], fs, d)
+		if !finite(x) {
+			x = fillInvalid(x)
+		}
+		return removeBaselineDecimated(x, keys[len(keys)-len(x):], fs, d)
 	}
 	if !removeBaselineKeyed(x, keys, fs) {
 		x = RemoveBaseline(fillInvalid(x), fs)
 	}
 	return x
+}
+
+// finite reports whether every value of x is a number other than an
+// infinity (fillInvalid's test, with one comparison a sample).
+func finite(x []float64) bool {
+	for _, v := range x {
+		if v-v != 0 { // NaN or an infinity
+			return false
+		}
+	}
+	return true
 }
 
 // removeBaselineDecimated subtracts from x in place the baseline of its

@@ -87,6 +87,14 @@ func TestBeatSettings(t *testing.T) {
 			t.Errorf("%+v at %v Hz: step %d, want %d", c.b, c.fs, got, c.want)
 		}
 	}
+	for _, c := range []struct {
+		x    []float64
+		want bool
+	}{{nil, true}, {[]float64{1, -2, 0}, true}, {[]float64{1, math.NaN()}, false}, {[]float64{math.Inf(1)}, false}, {[]float64{0, math.Inf(-1)}, false}} {
+		if got := finite(c.x); got != c.want {
+			t.Errorf("finite(%v) = %v", c.x, got)
+		}
+	}
 	if s := beatSpec(&BeatSettings{}); s.Beats != nil {
 		t.Errorf("rate 0: spec %+v, want no beat settings", s)
 	}
