@@ -22,6 +22,8 @@ import (
 // the mean F1 of S and V (the criterion that chose the beat features), and
 // a 2-fold split of DS1 by record (odd lines of its list against even)
 // scored at the detected beats with EC57's gross VEB and SVEB statistics.
+// ECG_BEAT_TREES and ECG_BEAT_DEPTH set the forest's trees and depth
+// (default 100 and 32).
 //
 //	ECG_SHARED=../shared go test -tags harness -run BeatBaselineRateDS1 -v -timeout 2h ./classify
 func TestBeatBaselineRateDS1(t *testing.T) {
@@ -37,6 +39,7 @@ func TestBeatBaselineRateDS1(t *testing.T) {
 			even = append(even, p)
 		}
 	}
+	forest := ForestOptions{MinLeaf: BeatMinLeaf, Trees: int(envFloats(t, "ECG_BEAT_TREES", "100")[0]), MaxDepth: int(envFloats(t, "ECG_BEAT_DEPTH", "32")[0])}
 	for _, hz := range envFloats(t, "ECG_BEAT_BASELINE_HZ", "0,45,90") {
 		set := &BeatSettings{BaselineHz: hz}
 		ds, err := ReadBeats(ctx, paths, BeatOptions{Jobs: 2, Settings: set})
@@ -47,7 +50,9 @@ func TestBeatBaselineRateDS1(t *testing.T) {
 		seeds := envFloats(t, "ECG_BEAT_SEEDS", "1,2,3")
 		for _, s := range seeds {
 			seed := uint64(s)
-			cv, err := CrossValidateBeats(ctx, ds, CVOptions{Folds: 5, Seed: seed, Forest: ForestOptions{MinLeaf: BeatMinLeaf, Seed: seed}})
+			fo := forest
+			fo.Seed = seed
+			cv, err := CrossValidateBeats(ctx, ds, CVOptions{Folds: 5, Seed: seed, Forest: fo})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +66,9 @@ func TestBeatBaselineRateDS1(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			to := learnerOptions(LearnerForest, ForestOptions{MinLeaf: BeatMinLeaf, Seed: 1}, GBDTOptions{}, nil, len(tr.Spec.Names()), len(tr.Labels), 1)
+			fo := forest
+			fo.Seed = 1
+			to := learnerOptions(LearnerForest, fo, GBDTOptions{}, nil, len(tr.Spec.Names()), len(tr.Labels), 1)
 			m, err := Train(tr.Labels, tr.Spec, tr.X, tr.Y, to)
 			if err != nil {
 				t.Fatal(err)
