@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ecgkit/ecg/datasets/beats"
 )
 
 // Beat features in the manner of de Chazal et al. (2004): the RR context
@@ -65,9 +67,9 @@ type BeatSettings struct {
 	BaselineHz float64 `json:"baseline_hz,omitempty"`
 }
 
-// maxBaselineHz bounds BeatSettings.BaselineHz (the highest rate a
-// record may have, beats.CheckRate's).
-const maxBaselineHz = 1e5
+// maxBaselineHz bounds BeatSettings.BaselineHz: no rate beats.CheckRate
+// accepts is higher.
+const maxBaselineHz = beats.MaxFs
 
 func (b *BeatSettings) check() error {
 	if b != nil && !(b.BaselineHz >= 0 && b.BaselineHz <= maxBaselineHz) {

@@ -132,8 +132,9 @@ type BeatDataset struct {
 	X      [][]float64
 	Y      []int
 	Groups []string
-	// Spec is the feature settings X was computed with (beatSpec), which a
-	// model trained on X stores.
+	// Spec is the feature settings X was computed with, which a model
+	// trained on X stores (ReadBeats sets it; the zero value stands for
+	// BeatSpec()).
 	Spec FeatureSpec
 }
 
@@ -189,6 +190,14 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 		ds.Y[i] = slices.Index(ds.Labels, l)
 	}
 	return ds, nil
+}
+
+// spec returns ds.Spec, BeatSpec() for the zero value.
+func (ds *BeatDataset) spec() FeatureSpec {
+	if ds.Spec.Input == "" {
+		return BeatSpec()
+	}
+	return ds.Spec
 }
 
 // String describes ds in a line: its beats, records and beats per class.
@@ -366,7 +375,7 @@ func TrainBeats(ctx context.Context, ds *BeatDataset, opt BeatTrainOptions) (*Tr
 	if len(ds.Labels) < 2 {
 		return &TrainResult{}, fmt.Errorf("%s: need at least 2 beat classes (found %v)", ds.Source, ds.Labels)
 	}
-	spec := ds.Spec
+	spec := ds.spec()
 	sp, err := beatHoldOut(ds, opt)
 	res := &TrainResult{Skipped: sp.skipped, Heldout: len(sp.testX)}
 	if err != nil {
@@ -464,7 +473,7 @@ func CrossValidateBeats(ctx context.Context, ds *BeatDataset, opt CVOptions) (*C
 	if err != nil {
 		return nil, err
 	}
-	res, err := crossValidateRows(ctx, ds.Labels, ds.Spec, ds.X, ds.Y, ds.Groups, plan, opt)
+	res, err := crossValidateRows(ctx, ds.Labels, ds.spec(), ds.X, ds.Y, ds.Groups, plan, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ds.Source, err)
 	}
