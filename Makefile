@@ -81,7 +81,8 @@ check-imports:
 # it; the report is a 5-fold CV grouped by patient. Same data and seed, same
 # bytes; internal/defaultmodel/reproduce_test.go runs the same steps. Then the
 # beat model (ecg beats --classify default): ecg train --beats on every mitdb
-# record, trained on all of them, the report a 5-fold CV grouped by record.
+# record, trained on all of them, the report a 5-fold CV grouped by record; 50
+# trees of depth 10 at most, for speed (chosen on DS1, docs/beats.md).
 MODEL_DATA = .cache/rhythm-model
 model: build
 	rm -rf $(MODEL_DATA)
@@ -90,7 +91,8 @@ model: build
 	$(BIN) train $(MODEL_DATA) --labels $(MODEL_DATA)/labels.csv --out internal/defaultmodel/rhythm.model \
 		--label-map 'A=AFIB,O=OTHER,~=NOISY' --folds 5 --score-labels N,AFIB,OTHER --seed 1 \
 		--learner forest --class-weight none --min-leaf 2
-	$(BIN) train --beats $(SHARED)/data/mitdb --out internal/defaultmodel/beats.model --folds 5 --seed 1 --quiet
+	$(BIN) train --beats $(SHARED)/data/mitdb --out internal/defaultmodel/beats.model --folds 5 --seed 1 --quiet \
+		--trees 50 --max-depth 10
 
 # The whole path on data embedded in the binary.
 # The tour of ecg demo, then a short fleet (broker, ecg serve, five

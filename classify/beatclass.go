@@ -30,7 +30,8 @@ func CheckBeatModel(m *Model) error {
 }
 
 // ClassifyBeats classifies the beats at samples r (ascending) of x, a
-// signal as ReadBeatSignal returns it, at fs Hz.
+// signal as ReadBeatSignal returns it with m's settings
+// (m.Info.Features.Beats), at fs Hz.
 func (m *Model) ClassifyBeats(x []float64, fs float64, r []int64) (*BeatClasses, error) {
 	if err := CheckBeatModel(m); err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func (m *Model) ClassifyRecordBeats(path string, r []int64) (*BeatClasses, error
 	if err := CheckBeatModel(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	x, fs, err := ReadBeatSignal(path)
+	x, fs, err := ReadBeatSignal(path, m.Info.Features.Beats)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (m *Model) ClassifyBeatSignal(path string, s *BeatSignal, r []int64) (*Beat
 	if err := CheckBeatModel(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	x, fs, err := s.Signal(path)
+	x, fs, err := s.Signal(path, m.Info.Features.Beats)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ecgkit/ecg/datasets/beats"
 )
 
 // Beat features in the manner of de Chazal et al. (2004): the RR context
@@ -50,6 +52,99 @@ func RemoveBaseline(x []float64, fs float64) []float64 {
 		out[i] = x[i] - b[i]
 	}
 	return out
+}
+
+// BeatSettings are the settings of a beat model's features, stored in
+// the model (FeatureSpec.Beats) so that classifying computes them as
+// training did. A model without them (nil: beat models before session
+// 20) runs the baseline's filters at the signal's rate.
+type BeatSettings struct {
+	// BaselineHz is the rate, in Hz, the baseline's two median filters
+	// (RemoveBaseline's 200 and 600 ms) run at: on every D-th sample,
+	// D = floor(fs / BaselineHz) (at least 1; 1 is the signal's rate),
+	// the baseline between those samples interpolated linearly. 0 runs
+	// them at the signal's rate.
+	BaselineHz float64 `json:"baseline_hz,omitempty"`
+}
+
+// maxBaselineHz bounds BeatSettings.BaselineHz: no rate beats.CheckRate
+// accepts is higher.
+const maxBaselineHz = beats.MaxFs
+
+func (b *BeatSettings) check() error {
+	if b != nil && !(b.BaselineHz >= 0 && b.BaselineHz <= maxBaselineHz) {
+		return fmt.Errorf("features: beat baseline rate %v Hz (want 0 to %g)", b.BaselineHz, float64(maxBaselineHz))
+	}
+	return nil
+}
+
+// baselineStep returns D, the step between the samples the baseline's
+// filters see in a signal at fs Hz (1 for all of them).
+func (b *BeatSettings) baselineStep(fs float64) int {
+	if b == nil || b.BaselineHz <= 0 || !(fs > b.BaselineHz) {
+		return 1
+	}
+	return max(int(math.Min(fs/b.BaselineHz, 1<<20)), 1)
+}
+
+// removeBaseline removes from x (physical values, NaN where invalid) its
+// baseline as the settings b say and returns the result, x itself when it
+// could; keys are x's digital samples after keyRoom(fs) spare int32s (as
+// BeatSignal keeps them), overwritten.
+func (b *BeatSettings) removeBaseline(x []float64, keys []int32, fs float64) []float64 {
+	if d := b.baselineStep(fs); d > 1 {
+		if !finite(x) {
+			x = fillInvalid(x)
+		}
+		return removeBaselineDecimated(x, keys[len(keys)-len(x):], fs, d)
+	}
+	if !removeBaselineKeyed(x, keys, fs) {
+		x = RemoveBaseline(fillInvalid(x), fs)
+	}
+	return x
+}
+
+// finite reports whether every value of x is a number other than an
+// infinity (fillInvalid's test, with one comparison a sample).
+func finite(x []float64) bool {
+	for _, v := range x {
+		if v-v != 0 { // NaN or an infinity
+			return false
+		}
+	}
+	return true
+}
+
+// removeBaselineDecimated subtracts from x in place the baseline of its
+// every d-th sample (samples 0, d, 2d, ...; RemoveBaseline's filters at
+// fs/d Hz), linearly interpolated between them and held after the last,
+// and returns x. keys are x's digital samples (the keyed medians when they
+// qualify, removeBaselineKeyed; else the sorted windows).
+func removeBaselineDecimated(x []float64, keys []int32, fs float64, d int) []float64 {
+	n := len(x)
+	m := (n + d - 1) / d
+	fd := fs / float64(d)
+	room := keyRoom(fd)
+	xd, kd := make([]float64, m), make([]int32, room+m)
+	for j := range xd {
+		xd[j], kd[room+j] = x[j*d], keys[j*d]
+	}
+	yd := slices.Clone(xd)
+	if !removeBaselineKeyed(yd, kd, fd) {
+		yd = RemoveBaseline(xd, fd)
+	}
+	for j := range m {
+		b := xd[j] - yd[j]
+		step := 0.0
+		if j+1 < m {
+			step = ((xd[j+1] - yd[j+1]) - b) / float64(d)
+		}
+		seg := x[j*d : min(j*d+d, n)]
+		for i := range seg {
+			seg[i] -= b + step*float64(i)
+		}
+	}
+	return x
 }
 
 // baselineWidths returns the odd widths, in samples, of RemoveBaseline's
@@ -195,59 +290,94 @@ func lowerBound(s []float64, v float64) int {
 // RemoveBaseline). The first beat has no previous RR and the last no
 // next RR: those features are NaN.
 func BeatFeatures(x []float64, fs float64, r []int64) [][]float64 {
-	nan := math.NaN()
-	n := len(r)
-	rr := make([]float64, n) // rr[i]: interval ending at beat i
-	for i := range rr {
-		rr[i] = nan
-		if i > 0 {
-			rr[i] = float64(r[i]-r[i-1]) / fs
-		}
-	}
-	avg := 0.0
-	if n > 1 {
-		avg = float64(r[n-1]-r[0]) / fs / float64(n-1)
-	}
-	at := func(s int64) float64 { return sampleAt(x, s) }
-	shapes, amps, medShape, medAmp := beatShapes(x, fs, r)
-
-	out := make([][]float64, n)
-	for i, p := range r {
-		prev, next := rr[i], nan
-		if i+1 < n {
-			next = rr[i+1]
-		}
-		local, cnt := 0.0, 0
-		for j := i; j > 0 && j > i-localBeats; j-- {
-			local += rr[j]
-			cnt++
-		}
-		if cnt > 0 {
-			local /= float64(cnt)
-		} else {
-			local = nan
-		}
-		div := func(a, b float64) float64 {
-			if !(b > 0) {
-				return nan
-			}
-			return a / b
-		}
-		v := make([]float64, 0, len(BeatFeatureNames))
-		v = append(v, prev, next, local, avg, div(prev, avg), div(next, avg), div(local, avg),
-			div(prev, next), div(prev, local), div(next, local))
-		v = append(v, shapes[i]...)
-		for _, off := range tOffsets {
-			v = append(v, at(p+int64(math.Round(off*fs))))
-		}
-		for _, s := range shapes[i] {
-			v = append(v, div(s, amps[i]))
-		}
-		w, e := qrsWidthEnergy(x, fs, p)
-		v = append(v, float64(w)/fs, e/fs, amps[i], div(amps[i], medAmp), pearsonNaN(shapes[i], medShape))
-		out[i] = v
+	f := newBeatFeaturer(x, fs, r)
+	out := make([][]float64, len(r))
+	for i := range r {
+		out[i] = f.row(make([]float64, 0, len(BeatFeatureNames)), i)
 	}
 	return out
+}
+
+// beatFeaturer holds what the feature rows of a record's beats need: the
+// RR intervals (rr[i] ends at beat i), their record average, the offsets
+// in samples of the QRS and T-wave samples, every beat's QRS samples
+// (shapes, flat), amplitude, width and energy, and the record's median
+// QRS shape and amplitude.
+type beatFeaturer struct {
+	x            []float64
+	fs           float64
+	r            []int64
+	rr           []float64
+	avg          float64
+	qrsAt, tAt   []int64
+	shapes, amps []float64
+	widths       []int
+	energies     []float64
+	medShape     []float64
+	medAmp       float64
+}
+
+func newBeatFeaturer(x []float64, fs float64, r []int64) *beatFeaturer {
+	n := len(r)
+	f := &beatFeaturer{x: x, fs: fs, r: r, rr: make([]float64, n)}
+	for i := range f.rr {
+		f.rr[i] = math.NaN()
+		if i > 0 {
+			f.rr[i] = float64(r[i]-r[i-1]) / fs
+		}
+	}
+	if n > 1 {
+		f.avg = float64(r[n-1]-r[0]) / fs / float64(n-1)
+	}
+	for _, off := range qrsOffsets {
+		f.qrsAt = append(f.qrsAt, int64(math.Round(off*fs)))
+	}
+	for _, off := range tOffsets {
+		f.tAt = append(f.tAt, int64(math.Round(off*fs)))
+	}
+	f.shapesOf()
+	return f
+}
+
+// row appends beat i's feature row (BeatFeatureNames) to v.
+func (f *beatFeaturer) row(v []float64, i int) []float64 {
+	nan := math.NaN()
+	n, p := len(f.r), f.r[i]
+	prev, next := f.rr[i], nan
+	if i+1 < n {
+		next = f.rr[i+1]
+	}
+	local, cnt := 0.0, 0
+	for j := i; j > 0 && j > i-localBeats; j-- {
+		local += f.rr[j]
+		cnt++
+	}
+	if cnt > 0 {
+		local /= float64(cnt)
+	} else {
+		local = nan
+	}
+	avg := f.avg
+	v = append(v, prev, next, local, avg, posRatio(prev, avg), posRatio(next, avg), posRatio(local, avg),
+		posRatio(prev, next), posRatio(prev, local), posRatio(next, local))
+	shape := f.shapes[i*len(qrsOffsets) : (i+1)*len(qrsOffsets)]
+	v = append(v, shape...)
+	for _, d := range f.tAt {
+		v = append(v, sampleAt(f.x, p+d))
+	}
+	amp := f.amps[i]
+	for _, s := range shape {
+		v = append(v, posRatio(s, amp))
+	}
+	return append(v, float64(f.widths[i])/f.fs, f.energies[i]/f.fs, amp, posRatio(amp, f.medAmp), pearsonNaN(shape, f.medShape))
+}
+
+// posRatio is a/b, NaN unless b > 0.
+func posRatio(a, b float64) float64 {
+	if !(b > 0) {
+		return math.NaN()
+	}
+	return a / b
 }
 
 // sampleAt returns x[s], NaN outside x.
@@ -258,39 +388,33 @@ func sampleAt(x []float64, s int64) float64 {
 	return x[s]
 }
 
-// beatShapes returns every beat's samples at qrsOffsets and its QRS
-// amplitude (peak to peak within -50..+100 ms), and the record-level shape
-// reference: the median beat over those samples and the median QRS
-// amplitude.
-func beatShapes(x []float64, fs float64, r []int64) (shapes [][]float64, amps, medShape []float64, medAmp float64) {
-	n := len(r)
-	shapes = make([][]float64, n)
-	amps = make([]float64, n)
-	for i, p := range r {
-		s := make([]float64, len(qrsOffsets))
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for j, off := range qrsOffsets {
-			s[j] = sampleAt(x, p+int64(math.Round(off*fs)))
+// shapesOf finds every beat's samples at qrsOffsets, its QRS amplitude
+// (peak to peak within -50..+100 ms), width and energy (qrsWidthEnergy),
+// and the record-level shape reference: the median beat over those
+// samples and the median QRS amplitude.
+func (f *beatFeaturer) shapesOf() {
+	x, fs, n, k := f.x, f.fs, len(f.r), len(qrsOffsets)
+	f.shapes, f.amps = make([]float64, n*k), make([]float64, n)
+	f.widths, f.energies = make([]int, n), make([]float64, n)
+	for i, p := range f.r {
+		s := f.shapes[i*k : (i+1)*k]
+		for j, d := range f.qrsAt {
+			s[j] = sampleAt(x, p+d)
 		}
-		for _, v := range span(x, p-int64(0.05*fs), p+int64(0.1*fs)) {
-			if v == v { // (min and max as math.Min and math.Max)
-				lo, hi = min(lo, v), max(hi, v)
-			}
-		}
-		shapes[i], amps[i] = s, hi-lo
+		f.amps[i], f.widths[i], f.energies[i] = qrsMeasures(span(x, p-int64(0.05*fs), p+int64(0.1*fs)))
 	}
-	medShape = make([]float64, len(qrsOffsets))
+	f.medShape = make([]float64, k)
 	col := make([]float64, 0, n)
-	for j := range medShape {
+	for j := range f.medShape {
 		col = col[:0]
-		for i := range shapes {
-			if v := shapes[i][j]; !math.IsNaN(v) {
+		for i := range n {
+			if v := f.shapes[i*k+j]; !math.IsNaN(v) {
 				col = append(col, v)
 			}
 		}
-		medShape[j] = sortedMedian(col)
+		f.medShape[j] = sortedMedian(col)
 	}
-	return shapes, amps, medShape, sortedMedian(slices.Clone(amps))
+	f.medAmp = sortedMedian(slices.Clone(f.amps))
 }
 
 // span returns the samples of x from a to b (inclusive) that x has.
@@ -324,14 +448,16 @@ func sortedMedian(s []float64) float64 {
 	return a*(1-f) + b*f // as quantileSorted
 }
 
-// qrsWidthEnergy returns the QRS width of the beat at p, in samples: how
-// long the rectified signal stays at or above half its peak within
-// -50..+100 ms; and the energy over that window.
-func qrsWidthEnergy(x []float64, fs float64, p int64) (w int, e float64) {
-	peak := 0.0
-	win := span(x, p-int64(0.05*fs), p+int64(0.1*fs)) // NaN outside x: neither counted nor summed
+// qrsMeasures returns, over win (a beat's samples from -50 to +100 ms
+// that the signal has; NaN neither counted nor summed), the QRS amplitude
+// (peak to peak, min and max as math.Min and math.Max), the QRS width in
+// samples (how long the rectified signal stays at or above half its peak)
+// and the energy.
+func qrsMeasures(win []float64) (amp float64, w int, e float64) {
+	lo, hi, peak := math.Inf(1), math.Inf(-1), 0.0
 	for _, v := range win {
 		if a := math.Abs(v); a == a {
+			lo, hi = min(lo, v), max(hi, v)
 			peak = max(peak, a) // as math.Max
 			e += a * a
 		}
@@ -341,7 +467,7 @@ func qrsWidthEnergy(x []float64, fs float64, p int64) (w int, e float64) {
 			w++
 		}
 	}
-	return w, e
+	return hi - lo, w, e
 }
 
 // pearsonNaN is the correlation of a and b, NaN when either has NaN or

@@ -30,10 +30,29 @@ const (
 // aamiOrder is the order of the AAMI classes in a beat model's labels.
 const aamiOrder = "NSVFQ"
 
-// BeatSpec returns the feature settings of a beat model: the scale-free
-// columns of BeatFeatures (beatModelColumns) at each beat of the first
-// ECG signal.
-func BeatSpec() FeatureSpec { return FeatureSpec{Input: InputBeats} }
+// BeatSpec returns the feature settings of a new beat model: the
+// scale-free columns of BeatFeatures (beatModelColumns) at each beat of
+// the first ECG signal, its baseline found at BeatBaselineHz.
+func BeatSpec() FeatureSpec { return beatSpec(DefaultBeatSettings()) }
+
+// BeatBaselineHz is the rate the baseline of a new beat model's signal is
+// found at (BeatSettings.BaselineHz), chosen by 5-fold CV grouped by
+// record on de Chazal's DS1 against the signal's rate (docs/beats.md).
+const BeatBaselineHz = 45
+
+// DefaultBeatSettings returns the beat feature settings of a new beat
+// model.
+func DefaultBeatSettings() *BeatSettings { return &BeatSettings{BaselineHz: BeatBaselineHz} }
+
+// beatSpec returns the feature settings of a beat model with beat
+// settings b: nil for b at the signal's rate (BaselineHz 0), as beat
+// models before the settings store them.
+func beatSpec(b *BeatSettings) FeatureSpec {
+	if b == nil || b.BaselineHz == 0 {
+		return FeatureSpec{Input: InputBeats}
+	}
+	return FeatureSpec{Input: InputBeats, Beats: &BeatSettings{BaselineHz: b.BaselineHz}}
+}
 
 // BeatMinLeaf is the forest's minimum leaf size for beat models, chosen
 // with the features by 5-fold CV grouped by record on de Chazal's DS1
@@ -64,18 +83,23 @@ func beatModelNames() []string {
 }
 
 // beatVectors returns a beat model's feature vector of each beat at
-// samples r of x (as ReadBeatSignal returns it) at fs Hz.
+// samples r of x (as ReadBeatSignal returns it) at fs Hz: the
+// beatModelColumns of BeatFeatures at peakBeats, in one array.
 func beatVectors(x []float64, fs float64, r []int64) [][]float64 {
-	all := BeatFeatures(x, fs, peakBeats(x, fs, r))
-	n := len(beatModelColumns)
-	for i, row := range all {
-		// In place: the columns ascend, so column c goes to j <= c.
+	p := peakBeats(x, fs, r)
+	f := newBeatFeaturer(x, fs, p)
+	k := len(beatModelColumns)
+	all, out := make([]float64, len(p)*k), make([][]float64, len(p))
+	row := make([]float64, 0, len(BeatFeatureNames))
+	for i := range p {
+		row = f.row(row[:0], i)
+		v := all[i*k : (i+1)*k : (i+1)*k]
 		for j, c := range beatModelColumns {
-			row[j] = row[c]
+			v[j] = row[c]
 		}
-		all[i] = row[:n:n]
+		out[i] = v
 	}
-	return all
+	return out
 }
 
 // BeatOptions say how ReadBeats reads the reference beats of records.
@@ -88,6 +112,10 @@ type BeatOptions struct {
 	Jobs int
 	// Progress, when set, is told of each record read (StageFeatures).
 	Progress Progress
+	// Settings are the features' settings; nil selects
+	// DefaultBeatSettings (a BaselineHz of 0, the signal's rate, is the
+	// setting of beat models before session 20).
+	Settings *BeatSettings
 }
 
 // BeatDataset is the beats of records with their reference labels and
@@ -104,6 +132,10 @@ type BeatDataset struct {
 	X      [][]float64
 	Y      []int
 	Groups []string
+	// Spec is the feature settings X was computed with, which a model
+	// trained on X stores (ReadBeats sets it; the zero value stands for
+	// BeatSpec()).
+	Spec FeatureSpec
 }
 
 // ReadBeats reads the reference beats of the WFDB records at paths and
@@ -116,6 +148,13 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 	if len(paths) == 0 {
 		return nil, errors.New("classify: no records to read beats from")
 	}
+	if opt.Settings == nil {
+		opt.Settings = DefaultBeatSettings()
+	}
+	if err := opt.Settings.check(); err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	spec := beatSpec(opt.Settings)
 	type recordBeats struct {
 		X   [][]float64
 		lab []string
@@ -130,7 +169,7 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 	if err != nil {
 		return nil, err
 	}
-	ds := &BeatDataset{Source: filepath.Base(filepath.Clean(paths[0]))}
+	ds := &BeatDataset{Source: filepath.Base(filepath.Clean(paths[0])), Spec: spec}
 	if len(paths) > 1 {
 		ds.Source = filepath.Base(filepath.Dir(filepath.Clean(paths[0])))
 	}
@@ -151,6 +190,14 @@ func ReadBeats(ctx context.Context, paths []string, opt BeatOptions) (*BeatDatas
 		ds.Y[i] = slices.Index(ds.Labels, l)
 	}
 	return ds, nil
+}
+
+// spec returns ds.Spec, BeatSpec() for the zero value.
+func (ds *BeatDataset) spec() FeatureSpec {
+	if ds.Spec.Input == "" {
+		return BeatSpec()
+	}
+	return ds.Spec
 }
 
 // String describes ds in a line: its beats, records and beats per class.
@@ -217,7 +264,7 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 		}
 		r, labs = append(r, a.Sample), append(labs, l)
 	}
-	x, fs, err := ReadBeatSignal(path)
+	x, fs, err := ReadBeatSignal(path, opt.Settings)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,13 +273,15 @@ func referenceBeats(path string, opt BeatOptions) ([][]float64, []string, error)
 
 // ReadBeatSignal reads the signal BeatFeatures takes from the WFDB record
 // at path: its first ECG signal (ReadSignal) in mV, invalid samples
-// filled and the baseline removed (RemoveBaseline); and its rate in Hz.
-func ReadBeatSignal(path string) ([]float64, float64, error) {
+// filled and the baseline removed as the settings b say (nil: at the
+// signal's rate, RemoveBaseline; a model's are Info.Features.Beats); and
+// its rate in Hz.
+func ReadBeatSignal(path string, b *BeatSettings) ([]float64, float64, error) {
 	s, err := readFirstECG(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Signal(path)
+	return s.Signal(path, b)
 }
 
 // BeatSignal gathers the signal ReadBeatSignal reads from the chunks of a
@@ -264,19 +313,16 @@ func (s *BeatSignal) Add(c *wfdb.Record) {
 	s.key, s.x = append(s.key, c.Digital(s.sig)...), c.AppendPhysical(s.x, s.sig)
 }
 
-// Signal returns the signal ReadBeatSignal returns from the chunks added
-// (filled, its baseline removed) and its rate in Hz; path names the
-// record in errors. It takes over what s holds: call it once.
-func (s *BeatSignal) Signal(path string) ([]float64, float64, error) {
+// Signal returns the signal ReadBeatSignal(path, b) returns from the
+// chunks added (filled, its baseline removed) and its rate in Hz; path
+// names the record in errors. It takes over what s holds: call it once.
+func (s *BeatSignal) Signal(path string, b *BeatSettings) ([]float64, float64, error) {
 	buf, x, fs := s.key, s.x, s.fs
 	*s = BeatSignal{}
 	if len(x) == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	if !removeBaselineKeyed(x, buf, fs) {
-		x = RemoveBaseline(fillInvalid(x), fs)
-	}
-	return x, fs, nil
+	return b.removeBaseline(x, buf, fs), fs, nil
 }
 
 // readFirstECG reads the signal ReadSignal reads, a chunk at a time
@@ -329,7 +375,7 @@ func TrainBeats(ctx context.Context, ds *BeatDataset, opt BeatTrainOptions) (*Tr
 	if len(ds.Labels) < 2 {
 		return &TrainResult{}, fmt.Errorf("%s: need at least 2 beat classes (found %v)", ds.Source, ds.Labels)
 	}
-	spec := BeatSpec()
+	spec := ds.spec()
 	sp, err := beatHoldOut(ds, opt)
 	res := &TrainResult{Skipped: sp.skipped, Heldout: len(sp.testX)}
 	if err != nil {
@@ -427,7 +473,7 @@ func CrossValidateBeats(ctx context.Context, ds *BeatDataset, opt CVOptions) (*C
 	if err != nil {
 		return nil, err
 	}
-	res, err := crossValidateRows(ctx, ds.Labels, BeatSpec(), ds.X, ds.Y, ds.Groups, plan, opt)
+	res, err := crossValidateRows(ctx, ds.Labels, ds.spec(), ds.X, ds.Y, ds.Groups, plan, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ds.Source, err)
 	}

@@ -57,19 +57,20 @@ func BenchmarkLoadBeatModel(b *testing.B) {
 
 func BenchmarkReadBeatSignal(b *testing.B) {
 	path, _ := benchDetected(b)
+	set := benchBeatModel(b).Info.Features.Beats
 	for b.Loop() {
-		if _, _, err := ReadBeatSignal(path); err != nil {
+		if _, _, err := ReadBeatSignal(path, set); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// benchSignal returns mitdb 208's signal as ReadBeatSignal reads it, its
-// rate and the samples of its detected beats.
+// benchSignal returns mitdb 208's signal as ReadBeatSignal reads it for
+// the embedded beat model, its rate and the samples of its detected beats.
 func benchSignal(b *testing.B) ([]float64, float64, []int64) {
 	b.Helper()
 	path, r := benchDetected(b)
-	x, fs, err := ReadBeatSignal(path)
+	x, fs, err := ReadBeatSignal(path, benchBeatModel(b).Info.Features.Beats)
 	if err != nil {
 		b.Fatal(err)
 	}

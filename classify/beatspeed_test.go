@@ -1,10 +1,16 @@
 package classify
 
 import (
+	"encoding/binary"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/internal/refdata"
 )
 
 // TestPredictRows checks that the forest's tree-major scoring of many
@@ -69,4 +75,48 @@ func TestSortedMedian(t *testing.T) {
 			t.Fatalf("%v: sortedMedian %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestBeatFeaturesGolden pins the beat features bit for bit: a hash of
+// every value (IEEE bits) of the model's vectors (beatVectors) and of all
+// the features (BeatFeatures) at the detected beats of mitdb 100, 208 and
+// 232, as computed before the features were made in one pass per record
+// (session 20); a model file's predictions rest on them. It skips without
+// the shared data.
+func TestBeatFeaturesGolden(t *testing.T) {
+	want := map[string][2]uint64{
+		"100": {0x75825220fcbc464e, 0xacd4f601ea581288},
+		"208": {0xf541ef60cac3de24, 0x904daf87ea92773c},
+		"232": {0x39ddb841f83b6f0c, 0x55da2221fcc0c130},
+	}
+	dir := refdata.MITDB(t)
+	for _, rec := range []string{"100", "208", "232"} {
+		path := filepath.Join(dir, rec)
+		x, fs, err := ReadBeatSignal(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := beats.AnalyzeRecord(path, beats.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := a.Samples()
+		if got := [2]uint64{bitsHash(beatVectors(x, fs, r)), bitsHash(BeatFeatures(x, fs, r))}; got != want[rec] {
+			t.Errorf("%s: feature hashes %#x, want %#x", rec, got, want[rec])
+		}
+	}
+}
+
+// bitsHash is the FNV-1a hash of the IEEE bits of every value of rows, in
+// order.
+func bitsHash(rows [][]float64) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, row := range rows {
+		for _, v := range row {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+	}
+	return h.Sum64()
 }

@@ -28,6 +28,9 @@ type FeatureSpec struct {
 	// (a subset of ExtraColumns), in order. Ratios derived from them are
 	// added after them (see ExtraNames).
 	Extra []string `json:"extra,omitempty"`
+	// Beats holds the beat feature settings (Input == InputBeats); nil
+	// for the settings of beat models before they had any (BeatSettings).
+	Beats *BeatSettings `json:"beats,omitempty"`
 }
 
 // ExtraColumns are the manifest.csv columns a model may use as features:
@@ -42,6 +45,9 @@ func ImageSpec(o ImageFeatures, extra []string) FeatureSpec {
 }
 
 func (s FeatureSpec) check() error {
+	if s.Beats != nil && s.Input != InputBeats {
+		return fmt.Errorf("features: beat settings for %s input", s.Input)
+	}
 	switch s.Input {
 	case InputImage:
 		if s.Image == nil || s.Signal != nil {
@@ -63,7 +69,10 @@ func (s FeatureSpec) check() error {
 		}
 	case InputBeats:
 		if s.Image != nil || s.Signal != nil || len(s.Extra) > 0 {
-			return fmt.Errorf("features: beats input takes no settings")
+			return fmt.Errorf("features: beats input takes beat settings only")
+		}
+		if err := s.Beats.check(); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("features: input %q (want image, signal, signal+image or beats)", s.Input)

@@ -114,7 +114,7 @@ func TestReadBeatSignalMITDB(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := RemoveBaseline(fillInvalid(x), fs)
-		got, _, err := ReadBeatSignal(path)
+		got, _, err := ReadBeatSignal(path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

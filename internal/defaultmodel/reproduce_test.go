@@ -43,7 +43,8 @@ func TestConformanceModelReproducible(t *testing.T) {
 	run(append([]string{"run", "../../cmd/ecg", "train", data, "--labels", filepath.Join(data, "labels.csv"),
 		"--out", rebuilt, "--quiet"}, trainFlags...)...)
 	beatsRebuilt := filepath.Join(dir, "beats.model")
-	run("run", "../../cmd/ecg", "train", "--beats", db, "--out", beatsRebuilt, "--folds", "5", "--seed", "1", "--quiet")
+	run("run", "../../cmd/ecg", "train", "--beats", db, "--out", beatsRebuilt, "--folds", "5", "--seed", "1", "--quiet",
+		"--trees", "50", "--max-depth", "10")
 	if got, err := os.ReadFile(beatsRebuilt); err != nil || !bytes.Equal(got, beatModel) {
 		t.Errorf("rebuilt beat model (%d bytes, %v) differs from the embedded one (%d bytes): run make model", len(got), err, len(beatModel))
 	}
