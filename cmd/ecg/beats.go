@@ -182,8 +182,9 @@ func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{RecordBeats: datasets.RecordBeats{Name: filepath.Base(path)}}
 	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip},
 		NoFreqHRV: o.noFreqHRV}
-	sig := &classify.BeatSignal{} // the features' lead, kept as the beats are read
+	var sig *classify.BeatSignal // the features' lead, kept as the beats are read
 	if o.model != nil {
+		sig = o.model.BeatSignal()
 		opt.Tap = sig.Add
 	}
 	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)
