@@ -121,13 +121,25 @@ func finite(x []float64) bool {
 // and returns x. keys are x's digital samples (the keyed medians when they
 // qualify, removeBaselineKeyed; else the sorted windows).
 func removeBaselineDecimated(x []float64, keys []int32, fs float64, d int) []float64 {
+	m := (len(x) + d - 1) / d
+	room := keyRoom(fs / float64(d))
+	kd := make([]int32, room+m)
+	for j := range m {
+		kd[room+j] = keys[j*d]
+	}
+	return subtractDecimated(x, kd, fs, d)
+}
+
+// subtractDecimated is removeBaselineDecimated given the keys of x's
+// every d-th sample alone, after keyRoom(fs/d) spare int32s (as
+// Model.BeatSignal keeps them), overwritten.
+func subtractDecimated(x []float64, kd []int32, fs float64, d int) []float64 {
 	n := len(x)
 	m := (n + d - 1) / d
 	fd := fs / float64(d)
-	room := keyRoom(fd)
-	xd, kd := make([]float64, m), make([]int32, room+m)
+	xd := make([]float64, m)
 	for j := range xd {
-		xd[j], kd[room+j] = x[j*d], keys[j*d]
+		xd[j] = x[j*d]
 	}
 	yd := slices.Clone(xd)
 	if !removeBaselineKeyed(yd, kd, fd) {

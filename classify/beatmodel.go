@@ -288,13 +288,27 @@ func ReadBeatSignal(path string, b *BeatSettings) ([]float64, float64, error) {
 // WFDB record as a reader hands them over (wfdb.Header.ReadChunks, or
 // beats.Options.Tap while the beats are detected), keeping the first ECG
 // signal alone: a record read once gives both its beats and their
-// features. The zero value is ready to use.
+// features. The zero value is ready to use and serves any settings;
+// Model.BeatSignal's keeps only what its model's settings read.
 type BeatSignal struct {
-	key []int32   // digital samples, after keyRoom(fs) int32s of room
-	x   []float64 // their physical values, as ReadSignal's
+	key []int32   // digital samples (every step-th), after keyRoom(fs/step) int32s of room
+	x   []float64 // the physical values of every sample, as ReadSignal's
 	fs  float64
 	sig int // the signal kept, once a chunk with signals was seen
 	set bool
+	// With planned, the keys are kept for Signal with the settings b
+	// alone: every step-th (the samples a decimated baseline reads).
+	planned bool
+	b       *BeatSettings
+	step    int
+}
+
+// BeatSignal returns a BeatSignal for ClassifyBeatSignal with m: it keeps
+// only the digital samples m's beat settings read (every D-th of a
+// decimated baseline, BeatSettings.BaselineHz), and gives the same
+// signal as the zero BeatSignal.
+func (m *Model) BeatSignal() *BeatSignal {
+	return &BeatSignal{planned: true, b: m.Info.Features.Beats}
 }
 
 // Add keeps the first ECG signal of chunk c, the next chunk of the
@@ -305,24 +319,48 @@ func (s *BeatSignal) Add(c *wfdb.Record) {
 	}
 	if !s.set {
 		s.sig, s.fs, s.set = signal.FirstECG(wfdb.Descriptions(c.Header.Signals)), c.Header.Fs, true
+		s.step = 1
+		if s.planned {
+			s.step = s.b.baselineStep(s.fs)
+		}
 		// The keys after the room the baseline's filters work in
 		// (removeBaselineKeyed), their length from the header, a hint.
-		room, n := int64(keyRoom(s.fs)), min(max(c.Header.NSamples, 0), 1<<24)
-		s.key, s.x = make([]int32, room, room+n), make([]float64, 0, n)
+		n := min(max(c.Header.NSamples, 0), 1<<24)
+		room := int64(keyRoom(s.fs / float64(s.step)))
+		s.key, s.x = make([]int32, room, room+(n+int64(s.step)-1)/int64(s.step)), make([]float64, 0, n)
 	}
-	s.key, s.x = append(s.key, c.Digital(s.sig)...), c.AppendPhysical(s.x, s.sig)
+	dig := c.Digital(s.sig)
+	if s.step == 1 {
+		s.key = append(s.key, dig...)
+	} else {
+		// The samples of the record at multiples of step.
+		for i := (s.step - len(s.x)%s.step) % s.step; i < len(dig); i += s.step {
+			s.key = append(s.key, dig[i])
+		}
+	}
+	s.x = c.AppendPhysical(s.x, s.sig)
 }
 
 // Signal returns the signal ReadBeatSignal(path, b) returns from the
 // chunks added (filled, its baseline removed) and its rate in Hz; path
 // names the record in errors. It takes over what s holds: call it once.
+// A BeatSignal of Model.BeatSignal takes its model's settings alone.
 func (s *BeatSignal) Signal(path string, b *BeatSettings) ([]float64, float64, error) {
-	buf, x, fs := s.key, s.x, s.fs
+	buf, x, fs, step := s.key, s.x, s.fs, s.step
 	*s = BeatSignal{}
 	if len(x) == 0 {
 		return nil, 0, fmt.Errorf("%s: record has no samples", path)
 	}
-	return b.removeBaseline(x, buf, fs), fs, nil
+	if step <= 1 {
+		return b.removeBaseline(x, buf, fs), fs, nil
+	}
+	if d := b.baselineStep(fs); d != step {
+		return nil, 0, fmt.Errorf("%s: beat signal kept for a baseline step of %d samples, the settings want %d", path, step, d)
+	}
+	if !finite(x) {
+		x = fillInvalid(x)
+	}
+	return subtractDecimated(x, buf, fs, step), fs, nil
 }
 
 // readFirstECG reads the signal ReadSignal reads, a chunk at a time

@@ -34,6 +34,9 @@ type beatsOptions struct {
 	jobs         int
 	classify     string
 	model        *classify.Model
+	// the frequency HRV is printed by --summary and by the comment line a
+	// record's beats have on stderr unless quiet (none with --compare)
+	noFreqHRV bool
 	// a CSV or EDF file instead of a record
 	cmdutil.DeviceFlags
 }
@@ -91,6 +94,7 @@ func runBeats(ctx context.Context, a *app, o beatsOptions) error {
 			return err
 		}
 	}
+	o.noFreqHRV = !o.summary && (o.compare != "" || a.quiet)
 	if o.out != "" {
 		if err := os.MkdirAll(o.out, 0o755); err != nil { // as ecg spectro --out and ingest --out do
 			return fmt.Errorf("--out: %w", err)
@@ -176,9 +180,11 @@ func writeResults(a *app, results []beatsResult, o beatsOptions, several bool) e
 // as annotations as asked.
 func beatsRecord(path string, o beatsOptions) beatsResult {
 	res := beatsResult{RecordBeats: datasets.RecordBeats{Name: filepath.Base(path)}}
-	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip}}
-	sig := &classify.BeatSignal{} // the features' lead, kept as the beats are read
+	opt := beats.Options{Signal: o.signal, Compare: o.compare, Match: beats.MatchOptions{Window: o.window, Skip: o.skip},
+		NoFreqHRV: o.noFreqHRV}
+	var sig *classify.BeatSignal // the features' lead, kept as the beats are read
 	if o.model != nil {
+		sig = o.model.BeatSignal()
 		opt.Tap = sig.Add
 	}
 	res.Analysis, res.err = o.DeviceFlags.Options.AnalyzeInput(path, opt)

@@ -344,3 +344,18 @@ func TestBeatsReadsDeviceFiles(t *testing.T) {
 		t.Errorf("empty folder: exit %d err %q", code, errOut)
 	}
 }
+
+// The frequency HRV, computed only where it is shown, is shown by the
+// summary (quiet or not) and by the comment line of the beats table.
+func TestBeatsFreqHRVShown(t *testing.T) {
+	dir := synthRecords(t, map[string]synth.Options{"r": {Rhythm: "normal", HR: 70, Fs: 250, Duration: 400, Seed: 5}})
+	rec := filepath.Join(dir, "r")
+	code, out, errOut := runECG(t, "", "beats", rec, "--summary", "-q", "--format", "csv")
+	if f := strings.Split(strings.TrimSpace(out), ","); code != 0 || len(f) < 3 || f[len(f)-3] == "NaN" || f[len(f)-1] == "NaN" {
+		t.Errorf("summary -q: exit %d %q %s, want LF and HF", code, out, errOut)
+	}
+	code, _, errOut = runECG(t, "", "beats", rec)
+	if code != 0 || !strings.Contains(errOut, ", LF ") || !strings.Contains(errOut, "LF/HF") {
+		t.Errorf("beats: exit %d, comment line %q, want LF and HF", code, errOut)
+	}
+}

@@ -29,6 +29,9 @@ type Options struct {
 	// keep samples for beat features without reading the record again.
 	// It must not change the chunk, nor keep it past the call.
 	Tap func(*wfdb.Record)
+	// NoFreqHRV leaves Analysis.Freq NaN, FrequencyHRV not computed: for
+	// callers that do not show it.
+	NoFreqHRV bool
 }
 
 // Analysis is what Analyze finds in a record.
@@ -123,7 +126,7 @@ func AnalyzeRecord(path string, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := an.finish()
+	a := an.finish(opt)
 	if opt.Compare != "" {
 		ref, err := wfdb.ReadAnnotations(path, opt.Compare)
 		if err != nil {
@@ -154,7 +157,7 @@ func Analyze(rec *wfdb.Record, opt Options) (*Analysis, error) {
 		opt.Tap(rec)
 	}
 	an.write(rec)
-	return an.finish(), nil
+	return an.finish(opt), nil
 }
 
 // analyzer feeds a record's chunks to a detector and a polarity vote.
@@ -207,12 +210,16 @@ func (an *analyzer) write(r *wfdb.Record) {
 	}
 }
 
-// finish ends the signal and summarises the beats.
-func (an *analyzer) finish() *Analysis {
+// finish ends the signal and summarises the beats (the frequency HRV
+// unless opt.NoFreqHRV).
+func (an *analyzer) finish(opt Options) *Analysis {
 	an.d.Flush(an.emit)
 	a := an.a
 	a.HRV = SummarizeBeats(a.Beats, a.Fs)
-	a.Freq = FrequencyHRV(a.Beats, a.Fs)
+	a.Freq = FreqHRV{LF: math.NaN(), HF: math.NaN(), LFHF: math.NaN()}
+	if !opt.NoFreqHRV {
+		a.Freq = FrequencyHRV(a.Beats, a.Fs)
+	}
 	a.Polarity, a.Agreement = an.vote.result()
 	return a
 }

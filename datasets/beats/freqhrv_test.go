@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -189,5 +190,28 @@ func TestLombScargleGridMatchesDefinition(t *testing.T) {
 		if math.Abs(grid[k]-want) > 1e-8*math.Max(want, 1) {
 			t.Errorf("%.4f Hz: grid %g, definition %g", f0+float64(k)*df, grid[k], want)
 		}
+	}
+}
+
+// NoFreqHRV leaves the frequency HRV NaN and changes nothing else.
+func TestAnalyzeNoFreqHRV(t *testing.T) {
+	path, _, _ := testRecord(t, 360, 400)
+	with, err := AnalyzeRecord(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.IsNaN(with.Freq.LF) || math.IsNaN(with.Freq.HF) {
+		t.Fatalf("400 s: frequency HRV %+v, want LF and HF", with.Freq)
+	}
+	without, err := AnalyzeRecord(path, Options{NoFreqHRV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := without.Freq; !math.IsNaN(f.LF) || !math.IsNaN(f.HF) || !math.IsNaN(f.LFHF) || f.Segments != 0 {
+		t.Errorf("NoFreqHRV: frequency HRV %+v, want NaN", f)
+	}
+	without.Freq = with.Freq
+	if !reflect.DeepEqual(with, without) {
+		t.Errorf("NoFreqHRV changed more than Freq")
 	}
 }

@@ -3,9 +3,10 @@
 // header row, then a row per line) and json (JSON lines: an object per
 // row, keyed by the column names in order).
 //
-// A row is made of cells that carry their text and their JSON value, so
-// that one row serves every format: numbers have a fixed number of
-// decimals as text and are rounded to 4 decimals in JSON, NaN is "NaN" as
-// text and null in JSON, flags are 1 or 0 as text and true or false in
-// JSON.
+// A row is made of typed cells, each formatted as text or as JSON as the
+// format asks, so that one row serves every format: numbers have a fixed
+// number of decimals as text and are rounded to 4 decimals in JSON, NaN is
+// "NaN" as text and null in JSON, flags are 1 or 0 as text and true or
+// false in JSON. Rows are appended to one buffer with strconv and written
+// in large blocks (Flush writes the rest).
 package table

@@ -3,30 +3,49 @@ package table
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
-// Writer writes rows of named columns in one format. The first error is
-// kept and returned by every later Row and by Flush.
+// bufSize is how many bytes of rows a tsv or json Writer gathers before
+// it writes them: one write per so many rows, not one per row.
+const bufSize = 32 << 10
+
+// Writer writes rows of named columns in one format. Rows are buffered:
+// call Flush after the last. The first error is kept and returned by
+// every later Row and by Flush.
 type Writer struct {
 	format string
 	cols   []string
 	csv    *csv.Writer
 	tab    *tabwriter.Writer
 	w      io.Writer
-	line   []byte
+	buf    []byte   // tsv and json: rows not yet written; text: one line
+	texts  []string // csv: the row's cells as text
 	err    error
 }
 
-// Cell is one value of a row: as text (text, tsv, csv) and as JSON.
+// cellKind says which of a Cell's fields holds its value.
+type cellKind uint8
+
+const (
+	kindText cellKind = iota
+	kindInt
+	kindNum
+	kindBool
+)
+
+// Cell is one value of a row, formatted as the Writer's format asks: as
+// text (text, tsv, csv) or as JSON.
 type Cell struct {
+	kind cellKind
+	prec int // kindNum: decimals as text
 	text string
-	json []byte
+	num  float64 // kindNum
+	i    int64   // kindInt; kindBool: 0 or 1
 }
 
 // New returns a Writer of columns cols writing to w in format (text, tsv,
@@ -44,7 +63,7 @@ func New(w io.Writer, format string, cols ...string) *Writer {
 	}
 	head := make([]Cell, len(cols))
 	for i, c := range cols {
-		head[i] = Cell{text: c}
+		head[i] = Text(c)
 	}
 	t.Row(head...)
 	return t
@@ -60,36 +79,58 @@ func (t *Writer) Row(cells ...Cell) error {
 
 // write writes one row.
 func (t *Writer) write(cells []Cell) error {
-	if t.format == "json" {
-		t.line = append(t.line[:0], '{')
+	switch t.format {
+	case "json":
+		t.buf = append(t.buf, '{')
 		for i, c := range cells {
 			if i > 0 {
-				t.line = append(t.line, ',')
+				t.buf = append(t.buf, ',')
 			}
-			t.line = strconv.AppendQuote(t.line, t.cols[i])
-			t.line = append(append(t.line, ':'), c.json...)
+			t.buf = strconv.AppendQuote(t.buf, t.cols[i])
+			t.buf = c.appendJSON(append(t.buf, ':'))
 		}
-		t.line = append(t.line, "}\n"...)
-		_, err := t.w.Write(t.line)
-		return err
-	}
-	cols := make([]string, len(cells))
-	for i, c := range cells {
-		cols[i] = c.text
-	}
-	switch t.format {
+		t.buf = append(t.buf, "}\n"...)
 	case "csv":
-		return t.csv.Write(cols)
+		t.texts = t.texts[:0]
+		for _, c := range cells {
+			s := c.text
+			if c.kind != kindText {
+				s = string(c.appendText(nil))
+			}
+			t.texts = append(t.texts, s)
+		}
+		return t.csv.Write(t.texts)
 	case "text":
-		_, err := fmt.Fprintln(t.tab, strings.Join(cols, "\t"))
+		_, err := t.tab.Write(t.appendTSV(t.buf[:0], cells))
 		return err
+	default:
+		t.buf = t.appendTSV(t.buf, cells)
 	}
-	_, err := fmt.Fprintln(t.w, strings.Join(cols, "\t"))
+	if len(t.buf) >= bufSize {
+		return t.writeBuf()
+	}
+	return nil
+}
+
+// appendTSV appends cells to b as text, tab-separated, and a newline.
+func (t *Writer) appendTSV(b []byte, cells []Cell) []byte {
+	for i, c := range cells {
+		if i > 0 {
+			b = append(b, '\t')
+		}
+		b = c.appendText(b)
+	}
+	return append(b, '\n')
+}
+
+// writeBuf writes the buffered rows.
+func (t *Writer) writeBuf() error {
+	_, err := t.w.Write(t.buf)
+	t.buf = t.buf[:0]
 	return err
 }
 
-// Flush writes what the Writer buffers (text and csv); call it after the
-// last row.
+// Flush writes what the Writer buffers; call it after the last row.
 func (t *Writer) Flush() error {
 	if t.err != nil {
 		return t.err
@@ -97,46 +138,91 @@ func (t *Writer) Flush() error {
 	switch t.format {
 	case "csv":
 		t.csv.Flush()
-		return t.csv.Error()
+		t.err = t.csv.Error()
 	case "text":
-		return t.tab.Flush()
+		t.err = t.tab.Flush()
+	default:
+		if len(t.buf) > 0 {
+			t.err = t.writeBuf()
+		}
 	}
-	return nil
+	return t.err
 }
 
 // Text is a string cell (a JSON string).
-func Text(s string) Cell {
-	b, _ := json.Marshal(s)
-	return Cell{text: s, json: b}
-}
+func Text(s string) Cell { return Cell{kind: kindText, text: s} }
 
 // Int is an integer cell.
-func Int(v int64) Cell {
-	s := strconv.FormatInt(v, 10)
-	return Cell{text: s, json: []byte(s)}
-}
+func Int(v int64) Cell { return Cell{kind: kindInt, i: v} }
 
 // Num is a float cell: with prec decimals as text (FormatFloat), rounded
 // to 4 decimals in JSON (Number; NaN is null).
-func Num(v float64, prec int) Cell {
-	b, _ := Number(v).MarshalJSON()
-	return Cell{text: FormatFloat(v, prec), json: b}
-}
+func Num(v float64, prec int) Cell { return Cell{kind: kindNum, num: v, prec: prec} }
 
 // Bool is a flag cell: 1 or 0 as text, true or false in JSON.
 func Bool(v bool) Cell {
 	if v {
-		return Cell{text: "1", json: []byte("true")}
+		return Cell{kind: kindBool, i: 1}
 	}
-	return Cell{text: "0", json: []byte("false")}
+	return Cell{kind: kindBool}
+}
+
+// appendText appends c as text to b.
+func (c Cell) appendText(b []byte) []byte {
+	switch c.kind {
+	case kindInt:
+		return strconv.AppendInt(b, c.i, 10)
+	case kindNum:
+		return appendFloat(b, c.num, c.prec)
+	case kindBool:
+		return append(b, byte('0'+c.i))
+	}
+	return append(b, c.text...)
+}
+
+// appendJSON appends c as JSON to b.
+func (c Cell) appendJSON(b []byte) []byte {
+	switch c.kind {
+	case kindInt:
+		return strconv.AppendInt(b, c.i, 10)
+	case kindNum:
+		return Number(c.num).appendJSON(b)
+	case kindBool:
+		if c.i != 0 {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	}
+	return appendJSONString(b, c.text)
+}
+
+// appendJSONString appends s as encoding/json writes it: plain ASCII
+// directly, anything else (quotes, escapes, HTML's <, > and &, non-ASCII)
+// through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			m, _ := json.Marshal(s)
+			return append(b, m...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // FormatFloat formats v with prec decimals, NaN (and infinities) as "NaN".
 func FormatFloat(v float64, prec int) string {
+	return string(appendFloat(nil, v, prec))
+}
+
+// appendFloat appends v with prec decimals to b, NaN (and infinities) as
+// "NaN".
+func appendFloat(b []byte, v float64, prec int) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "NaN"
+		return append(b, "NaN"...)
 	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return strconv.AppendFloat(b, v, 'f', prec, 64)
 }
 
 // Number is a float that marshals as JSON rounded to 4 decimals, NaN and
@@ -145,8 +231,13 @@ type Number float64
 
 // MarshalJSON writes v rounded to 4 decimals, NaN and infinities as null.
 func (v Number) MarshalJSON() ([]byte, error) {
+	return v.appendJSON(nil), nil
+}
+
+// appendJSON appends v as MarshalJSON writes it to b.
+func (v Number) appendJSON(b []byte) []byte {
 	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return strconv.AppendFloat(nil, math.Round(float64(v)*1e4)/1e4, 'f', -1, 64), nil
+	return strconv.AppendFloat(b, math.Round(float64(v)*1e4)/1e4, 'f', -1, 64)
 }

@@ -3,7 +3,9 @@ package table
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
+	"strconv"
 	"testing"
 )
 
@@ -49,17 +51,76 @@ func (f *failWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// The first write error comes back from every later row and from Flush.
+// The first write error comes back from every later row and from Flush:
+// at Flush when the rows fit the buffer, at a Row when they outgrow it.
 func TestFirstErrorKept(t *testing.T) {
+	for _, format := range []string{"tsv", "json", "csv"} { // text: tabwriter writes a one-column line at once
+		w := New(&failWriter{}, format, "a")
+		if err := w.Row(Int(1)); err != nil {
+			t.Errorf("%s: Row before any write: %v", format, err)
+		}
+		if err := w.Flush(); !errors.Is(err, errFull) {
+			t.Errorf("%s: Flush: %v", format, err)
+		}
+		if err := w.Row(Int(2)); !errors.Is(err, errFull) {
+			t.Errorf("%s: Row after a failed Flush: %v", format, err)
+		}
+	}
 	for _, format := range []string{"tsv", "json"} {
 		w := New(&failWriter{n: 1}, format, "a")
-		w.Row(Int(1))
-		w.Row(Int(2))
+		var err error
+		for i := 0; i < bufSize && err == nil; i++ {
+			err = w.Row(Int(int64(i)))
+		}
+		if !errors.Is(err, errFull) {
+			t.Errorf("%s: %d rows and no error: %v", format, bufSize, err)
+		}
 		if err := w.Row(Int(3)); !errors.Is(err, errFull) {
 			t.Errorf("%s: Row after a failed write: %v", format, err)
 		}
 		if err := w.Flush(); !errors.Is(err, errFull) {
 			t.Errorf("%s: Flush: %v", format, err)
+		}
+	}
+}
+
+type countWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
+}
+
+// Many rows are written in few writes, and the same bytes as row by row.
+func TestBuffered(t *testing.T) {
+	for _, format := range []string{"tsv", "json"} {
+		var w countWriter
+		tw := New(&w, format, "record", "sample", "hr")
+		var want bytes.Buffer
+		if format == "tsv" {
+			want.WriteString("record\tsample\thr\n")
+		}
+		const rows = 10000
+		for i := range rows {
+			tw.Row(Text("r<1>"), Int(int64(i)), Num(float64(i)/7, 1))
+			if format == "tsv" {
+				fmt.Fprintf(&want, "r<1>\t%d\t%.1f\n", i, float64(i)/7)
+			} else {
+				fmt.Fprintf(&want, `{"record":"r\u003c1\u003e","sample":%d,"hr":%s}`+"\n", i,
+					strconv.FormatFloat(math.Round(float64(i)/7*1e4)/1e4, 'f', -1, 64))
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if w.String() != want.String() {
+			t.Errorf("%s: the rows differ from row-by-row formatting", format)
+		}
+		if w.writes > rows/100 {
+			t.Errorf("%s: %d rows in %d writes", format, rows, w.writes)
 		}
 	}
 }
