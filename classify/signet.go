@@ -56,24 +56,22 @@ type SignetOptions struct {
 }
 
 func (o SignetOptions) withDefaults() SignetOptions {
-	orInt := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
+	for _, d := range []struct {
+		v   *int
+		def int
+	}{{&o.Epochs, 20}, {&o.Batch, 32}, {&o.Hidden, 32}, {&o.Patience, 5}} {
+		if *d.v <= 0 {
+			*d.v = d.def
 		}
 	}
-	orFloat := func(v *float64, d float64) {
-		if *v <= 0 {
-			*v = d
+	for _, d := range []struct {
+		v   *float64
+		def float64
+	}{{&o.LR, 0.002}, {&o.Rate, 100}, {&o.Crop, 16}, {&o.Validation, 0.15}} {
+		if *d.v <= 0 {
+			*d.v = d.def
 		}
 	}
-	orInt(&o.Epochs, 20)
-	orInt(&o.Batch, 32)
-	orInt(&o.Hidden, 32)
-	orInt(&o.Patience, 5)
-	orFloat(&o.LR, 0.002)
-	orFloat(&o.Rate, 100)
-	orFloat(&o.Crop, 16)
-	orFloat(&o.Validation, 0.15)
 	if len(o.Filters) == 0 {
 		o.Filters = []int{8, 16, 16, 32, 32, 64}
 	}

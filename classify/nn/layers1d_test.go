@@ -65,31 +65,7 @@ func TestNet1DGradient(t *testing.T) {
 	for _, avg := range []bool{false, true} {
 		a := arch1D
 		a.AvgPool, a.Extra = avg, 2
-		n, err := New(a, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rng := rand.New(rand.NewPCG(5, 6))
-		x, extra := randVec(rng, a.In.Size()), randVec(rng, 2)
-		ws := n.newWorkspace()
-		last := len(ws.grad) - 1
-		CrossEntropy(n.forward(ws, x, extra), 1, 1.3, ws.probs, ws.grad[last])
-		g := make([]float64, len(n.Params))
-		n.backward(ws, x, g)
-		for i := range n.Params {
-			old := n.Params[i]
-			n.Params[i] = old + 1e-6
-			up := CrossEntropy(n.forward(ws, x, extra), 1, 1.3, ws.probs, nil)
-			n.Params[i] = old - 1e-6
-			down := CrossEntropy(n.forward(ws, x, extra), 1, 1.3, ws.probs, nil)
-			n.Params[i] = old
-			if num := (up - down) / 2e-6; math.Abs(num-g[i]) > 1e-5*max(1, math.Abs(num)) {
-				t.Errorf("avg pool %v: parameter %d: gradient %.9g, finite difference %.9g", avg, i, g[i], num)
-			}
-		}
-		if a.NumParams() != len(n.Params) {
-			t.Errorf("NumParams %d, network has %d", a.NumParams(), len(n.Params))
-		}
+		checkNetGradient(t, a, 3, 1, 1.3)
 	}
 }
 
