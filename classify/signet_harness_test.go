@@ -30,12 +30,14 @@ import (
 )
 
 var (
-	signetOut    = flag.String("signet-out", "/tmp/signet-oof", "folder of each fold's out-of-fold network probabilities")
-	signetFolds  = flag.String("signet-folds", "0,1,2,3,4", "folds to train (those already in -signet-out are read)")
-	signetEpochs = flag.Int("signet-epochs", 0, "most epochs (0: the default)")
-	signetLimit  = flag.Int("signet-limit", 0, "train on at most this many recordings (timing runs; 0: all)")
-	signetJobs   = flag.Int("signet-jobs", 2, "recordings run at once")
-	signetArch   = flag.String("signet-arch", "", "filters/kernels, e.g. 8,16,16,32,32,64/7,7,7,5,5,3 (empty: the default)")
+	signetOut      = flag.String("signet-out", "/tmp/signet-oof", "folder of each fold's out-of-fold network probabilities")
+	signetFolds    = flag.String("signet-folds", "0,1,2,3,4", "folds to train (those already in -signet-out are read)")
+	signetEpochs   = flag.Int("signet-epochs", 0, "most epochs (0: the default)")
+	signetLimit    = flag.Int("signet-limit", 0, "train on at most this many recordings (timing runs; 0: all)")
+	signetJobs     = flag.Int("signet-jobs", 2, "recordings run at once")
+	signetArch     = flag.String("signet-arch", "", "filters/kernels, e.g. 8,16,16,32,32,64/7,7,7,5,5,3 (empty: the default)")
+	signetWeight   = flag.String("signet-class-weight", "", "balanced or none (empty: the default)")
+	signetPatience = flag.Int("signet-patience", 0, "epochs without a lower validation loss before stopping (0: the default)")
 )
 
 // signetFold is what one fold's training saved.
@@ -48,7 +50,7 @@ type signetFold struct {
 
 func TestSignetHarness(t *testing.T) {
 	ds, spec := harnessCinC(t)
-	o := SignetOptions{Seed: 1, Jobs: *signetJobs, Epochs: *signetEpochs}
+	o := SignetOptions{Seed: 1, Jobs: *signetJobs, Epochs: *signetEpochs, ClassWeight: *signetWeight, Patience: *signetPatience}
 	if *signetArch != "" {
 		f, k, _ := strings.Cut(*signetArch, "/")
 		o.Filters, o.Kernels = parseInts(t, f), parseInts(t, k)

@@ -55,9 +55,9 @@ func BenchmarkPredict(b *testing.B) {
 	}
 }
 
-// sig1D is a 1-D network of the size classify's signal network uses:
+// sig1D is the network of classify's signet (its defaults):
 // 16 s at 100 Hz through six blocks.
-var sig1D = Arch{In: Shape{1, 1, 1600}, Filters: []int{16, 16, 32, 32, 64, 64}, Kernels: []int{7, 7, 7, 5, 5, 3},
+var sig1D = Arch{In: Shape{1, 1, 1600}, Filters: []int{8, 16, 16, 32, 32, 64}, Kernels: []int{7, 7, 7, 5, 5, 3},
 	Strides: []int{2}, Pool: 2, Hidden: 32, Classes: 4, OneD: true}
 
 // BenchmarkSignal1DBatch32 is a training step of sig1D on a batch of 32,
