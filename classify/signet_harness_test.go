@@ -37,6 +37,7 @@ var (
 	signetJobs     = flag.Int("signet-jobs", 2, "recordings run at once")
 	signetArch     = flag.String("signet-arch", "", "filters/kernels, e.g. 8,16,16,32,32,64/7,7,7,5,5,3 (empty: the default)")
 	signetWeight   = flag.String("signet-class-weight", "", "balanced or none (empty: the default)")
+	signetAlso     = flag.String("signet-also", "", "folder of another run's saved folds: its probabilities are averaged with this run's (equal weights)")
 	signetPatience = flag.Int("signet-patience", 0, "epochs without a lower validation loss before stopping (0: the default)")
 )
 
@@ -82,6 +83,9 @@ func TestSignetHarness(t *testing.T) {
 		if p == nil {
 			t.Skip("not every fold trained: no CV report")
 		}
+	}
+	if *signetAlso != "" {
+		net = signetAverage(t, net, *signetAlso)
 	}
 	gb := signetGBDTOOF(t, ds, spec, y, fold)
 	score, _ := labelIndexes(ds.Labels, []string{"N", "AF", "Other"})
@@ -269,4 +273,24 @@ func signetFusion(t *testing.T, labels []string, y, fold, score []int, net, gb [
 		}
 	}
 	report("fusion, weight chosen per fold on the other four folds (nested)", nested)
+}
+
+// signetAverage returns the mean of net and the probabilities saved in
+// the folds of dir (another run), row by row.
+func signetAverage(t *testing.T, net [][]float64, dir string) [][]float64 {
+	out := make([][]float64, len(net))
+	for f := 0; f < 5; f++ {
+		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("fold-%d.json", f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sf signetFold
+		if err := json.Unmarshal(b, &sf); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range sf.Probs {
+			out[i] = fuse(net[i:i+1], [][]float64{p}, 0.5)[0]
+		}
+	}
+	return out
 }
