@@ -36,7 +36,7 @@ var (
 	signetLimit    = flag.Int("signet-limit", 0, "train on at most this many recordings (timing runs; 0: all)")
 	signetJobs     = flag.Int("signet-jobs", 2, "recordings run at once")
 	signetArch     = flag.String("signet-arch", "", "filters/kernels, e.g. 8,16,16,32,32,64/7,7,7,5,5,3 (empty: the default)")
-	signetWeight   = flag.String("signet-class-weight", "", "balanced or none (empty: the default)")
+	signetWeight   = flag.String("signet-class-weight", "", "balanced or none (empty: the default, none)")
 	signetAlso     = flag.String("signet-also", "", "folder of another run's saved folds: its probabilities are averaged with this run's (equal weights)")
 	signetPatience = flag.Int("signet-patience", 0, "epochs without a lower validation loss before stopping (0: the default)")
 )
