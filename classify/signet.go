@@ -95,14 +95,9 @@ func (o SignetOptions) Validate() error {
 		return &OptionError{"rate", o.Rate, "25 to 1000 Hz"}
 	case !(o.Crop >= 2 && o.Crop <= 120):
 		return &OptionError{"crop", o.Crop, "2 to 120 s"}
-	case o.Epochs < 1 || o.Epochs > 10000:
-		return &OptionError{"epochs", o.Epochs, "1 to 10000"}
-	case o.Batch < 1 || o.Batch > 4096:
-		return &OptionError{"batch", o.Batch, "1 to 4096"}
-	case !(o.LR > 0 && o.LR <= 1):
-		return &OptionError{"lr", o.LR, "more than 0, at most 1"}
 	}
-	return checkClassWeight(o.ClassWeight)
+	// The bounds of the image network's settings.
+	return CNNOptions{Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, ClassWeight: o.ClassWeight}.Validate()
 }
 
 // arch is the network of o (after withDefaults) for k classes.
