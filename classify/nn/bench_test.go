@@ -54,3 +54,22 @@ func BenchmarkPredict(b *testing.B) {
 		n.Probs(dst, x, nil)
 	}
 }
+
+// sig1D is the network of classify's signet (its defaults):
+// 16 s at 100 Hz through six blocks.
+var sig1D = Arch{In: Shape{1, 1, 1600}, Filters: []int{8, 16, 16, 32, 32, 64}, Kernels: []int{7, 7, 7, 5, 5, 3},
+	Strides: []int{2}, Pool: 2, Hidden: 32, Classes: 4, OneD: true}
+
+// BenchmarkSignal1DBatch32 is a training step of sig1D on a batch of 32,
+// one job.
+func BenchmarkSignal1DBatch32(b *testing.B) { benchStep(b, sig1D, 32, 1) }
+
+// BenchmarkSignal1DPredict is one forward pass of sig1D.
+func BenchmarkSignal1DPredict(b *testing.B) {
+	n, _ := New(sig1D, 1)
+	x := randVec(rand.New(rand.NewPCG(1, 1)), sig1D.In.Size())
+	dst := make([]float64, 4)
+	for i := 0; i < b.N; i++ {
+		n.Logits(dst, x, nil)
+	}
+}

@@ -126,33 +126,41 @@ func TestCrossEntropyGradient(t *testing.T) {
 func TestNetGradient(t *testing.T) {
 	for _, avg := range []bool{false, true} {
 		a := Arch{In: Shape{1, 8, 12}, Filters: []int{3, 4}, Kernel: 3, Pool: 2, AvgPool: avg, Extra: 2, Hidden: 5, Classes: 3}
-		n, err := New(a, 3)
-		if err != nil {
-			t.Fatal(err)
+		checkNetGradient(t, a, 3, 2, 1.7)
+	}
+}
+
+// checkNetGradient compares the parameter gradient of network a's
+// cross-entropy (label y, weight w) on a random sample with central
+// differences.
+func checkNetGradient(t *testing.T, a Arch, seed uint64, y int, w float64) {
+	t.Helper()
+	n, err := New(a, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, seed+2))
+	x, extra := randVec(rng, a.In.Size()), randVec(rng, a.Extra)
+	ws := n.newWorkspace()
+	loss := func() float64 {
+		return CrossEntropy(n.forward(ws, x, extra), y, w, ws.probs, nil)
+	}
+	last := len(ws.grad) - 1
+	CrossEntropy(n.forward(ws, x, extra), y, w, ws.probs, ws.grad[last])
+	g := make([]float64, len(n.Params))
+	n.backward(ws, x, g)
+	for i := range n.Params {
+		old := n.Params[i]
+		n.Params[i] = old + 1e-6
+		up := loss()
+		n.Params[i] = old - 1e-6
+		down := loss()
+		n.Params[i] = old
+		if num := (up - down) / 2e-6; math.Abs(num-g[i]) > 1e-5*max(1, math.Abs(num)) {
+			t.Errorf("%+v: parameter %d: gradient %.9g, finite difference %.9g", a, i, g[i], num)
 		}
-		rng := rand.New(rand.NewPCG(5, 5))
-		x, extra := randVec(rng, a.In.Size()), randVec(rng, 2)
-		ws := n.newWorkspace()
-		loss := func() float64 {
-			return CrossEntropy(n.forward(ws, x, extra), 2, 1.7, ws.probs, nil)
-		}
-		last := len(ws.grad) - 1
-		CrossEntropy(n.forward(ws, x, extra), 2, 1.7, ws.probs, ws.grad[last])
-		g := make([]float64, len(n.Params))
-		n.backward(ws, x, g)
-		for i := range n.Params {
-			old := n.Params[i]
-			n.Params[i] = old + 1e-6
-			up := loss()
-			n.Params[i] = old - 1e-6
-			down := loss()
-			n.Params[i] = old
-			if num := (up - down) / 2e-6; math.Abs(num-g[i]) > 1e-5*max(1, math.Abs(num)) {
-				t.Errorf("avg pool %v: parameter %d: gradient %.9g, finite difference %.9g", avg, i, g[i], num)
-			}
-		}
-		if a.NumParams() != len(n.Params) {
-			t.Errorf("NumParams %d, network has %d", a.NumParams(), len(n.Params))
-		}
+	}
+	if a.NumParams() != len(n.Params) {
+		t.Errorf("NumParams %d, network has %d", a.NumParams(), len(n.Params))
 	}
 }

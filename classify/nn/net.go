@@ -29,6 +29,15 @@ type Arch struct {
 	Hidden int `json:"hidden"`
 	// Classes is the number of outputs.
 	Classes int `json:"classes"`
+	// OneD makes the blocks one-dimensional, for a signal of In.C leads
+	// of In.W samples (In.H 1): convolutions of Kernel taps (Conv1D) with
+	// the block's stride, then pooling over Pool samples (Pool1D).
+	OneD bool `json:"one_d,omitempty"`
+	// Kernels, when set (1-D only), are each block's kernel instead of
+	// Kernel; Strides (1-D only) each block's convolution stride
+	// (missing or empty: 1).
+	Kernels []int `json:"kernels,omitempty"`
+	Strides []int `json:"strides,omitempty"`
 }
 
 // Bounds of an Arch (Check).
@@ -46,6 +55,11 @@ const (
 	// MaxActivations bounds the values a network computes for one
 	// sample (the outputs of its layers).
 	MaxActivations = 1 << 24
+	// MaxLength, MaxKernel1D and MaxStride bound a 1-D network's input
+	// samples, kernels and strides.
+	MaxLength   = 1 << 17
+	MaxKernel1D = 63
+	MaxStride   = 8
 )
 
 // ErrArch is wrapped by the errors of Check.
@@ -54,46 +68,121 @@ var ErrArch = errors.New("nn: bad architecture")
 // Check reports whether a is within the bounds and its pooling leaves at
 // least one row and column.
 func (a Arch) Check() error {
-	bad := func(f string, v ...any) error { return fmt.Errorf("%w: %s", ErrArch, fmt.Sprintf(f, v...)) }
+	if a.OneD {
+		return a.check1D()
+	}
 	switch {
 	case a.In.C < 1 || a.In.C > MaxChannel || a.In.H < 1 || a.In.H > MaxSide || a.In.W < 1 || a.In.W > MaxSide:
-		return bad("input %v out of 1..%d channels of 1..%d sides", a.In, MaxChannel, MaxSide)
-	case len(a.Filters) > MaxBlocks:
-		return bad("%d blocks (at most %d)", len(a.Filters), MaxBlocks)
+		return archErr("input %v out of 1..%d channels of 1..%d sides", a.In, MaxChannel, MaxSide)
 	case a.Kernel < 1 || a.Kernel > MaxKernel || a.Kernel%2 == 0:
-		return bad("kernel %d (odd, 1 to %d)", a.Kernel, MaxKernel)
-	case a.Pool < 1 || a.Pool > 4:
-		return bad("pool %d (1 to 4)", a.Pool)
-	case a.Extra < 0 || a.Extra > MaxExtra || a.Hidden < 0 || a.Hidden > MaxHidden:
-		return bad("extra %d or hidden %d out of range", a.Extra, a.Hidden)
-	case a.Classes < 1 || a.Classes > MaxClasses:
-		return bad("%d classes (1 to %d)", a.Classes, MaxClasses)
+		return archErr("kernel %d (odd, 1 to %d)", a.Kernel, MaxKernel)
+	case len(a.Kernels) > 0 || len(a.Strides) > 0:
+		return archErr("kernels %v and strides %v are for 1-D networks", a.Kernels, a.Strides)
+	}
+	if err := a.checkCommon(); err != nil {
+		return err
 	}
 	h, w, act := a.In.H, a.In.W, 0
 	for _, f := range a.Filters {
-		if f < 1 || f > MaxFilters {
-			return bad("%d filters (1 to %d)", f, MaxFilters)
-		}
 		if act += 2 * f * h * w; act > MaxActivations {
-			return bad("more than %d values computed per sample", MaxActivations)
+			return archErr("more than %d values computed per sample", MaxActivations)
 		}
 		h, w = h/a.Pool, w/a.Pool
 		if h < 1 || w < 1 {
-			return bad("input %v pooled away by %d blocks of %d", a.In, len(a.Filters), a.Pool)
+			return archErr("input %v pooled away by %d blocks of %d", a.In, len(a.Filters), a.Pool)
 		}
 	}
 	if n := a.NumParams(); n > MaxParams {
-		return bad("%d parameters (at most %d)", n, MaxParams)
+		return archErr("%d parameters (at most %d)", n, MaxParams)
 	}
 	return nil
+}
+
+func archErr(f string, v ...any) error { return fmt.Errorf("%w: %s", ErrArch, fmt.Sprintf(f, v...)) }
+
+// checkCommon checks what 1-D and 2-D networks share: the blocks and
+// their filters, the pooling, the extra values, the hidden layer and the
+// classes.
+func (a Arch) checkCommon() error {
+	switch {
+	case len(a.Filters) > MaxBlocks:
+		return archErr("%d blocks (at most %d)", len(a.Filters), MaxBlocks)
+	case a.Pool < 1 || a.Pool > 4:
+		return archErr("pool %d (1 to 4)", a.Pool)
+	case a.Extra < 0 || a.Extra > MaxExtra || a.Hidden < 0 || a.Hidden > MaxHidden:
+		return archErr("extra %d or hidden %d out of range", a.Extra, a.Hidden)
+	case a.Classes < 1 || a.Classes > MaxClasses:
+		return archErr("%d classes (1 to %d)", a.Classes, MaxClasses)
+	}
+	for _, f := range a.Filters {
+		if f < 1 || f > MaxFilters {
+			return archErr("%d filters (1 to %d)", f, MaxFilters)
+		}
+	}
+	return nil
+}
+
+// check1D is Check of a 1-D network: In.H 1, In.W up to MaxLength, odd
+// kernels up to MaxKernel1D, strides 1 to MaxStride, at least one sample
+// left after every block.
+func (a Arch) check1D() error {
+	switch {
+	case a.In.C < 1 || a.In.C > MaxChannel || a.In.H != 1 || a.In.W < 1 || a.In.W > MaxLength:
+		return archErr("1-D input %v: 1..%d channels of 1 row of 1..%d samples", a.In, MaxChannel, MaxLength)
+	case len(a.Kernels) > 0 && len(a.Kernels) != len(a.Filters):
+		return archErr("%d kernels for %d blocks", len(a.Kernels), len(a.Filters))
+	case len(a.Strides) > len(a.Filters):
+		return archErr("%d strides for %d blocks", len(a.Strides), len(a.Filters))
+	}
+	if err := a.checkCommon(); err != nil {
+		return err
+	}
+	w, act := a.In.W, 0
+	for i, f := range a.Filters {
+		k, s := a.block1D(i)
+		if k < 1 || k > MaxKernel1D || k%2 == 0 {
+			return archErr("block %d: kernel %d (odd, 1 to %d)", i+1, k, MaxKernel1D)
+		}
+		if s < 1 || s > MaxStride {
+			return archErr("block %d: stride %d (1 to %d)", i+1, s, MaxStride)
+		}
+		w = conv1DLen(w, s)
+		if act += 2 * f * w; act > MaxActivations {
+			return archErr("more than %d values computed per sample", MaxActivations)
+		}
+		if w /= a.Pool; w < 1 {
+			return archErr("input %v strided and pooled away by block %d", a.In, i+1)
+		}
+	}
+	if n := a.NumParams(); n > MaxParams {
+		return archErr("%d parameters (at most %d)", n, MaxParams)
+	}
+	return nil
+}
+
+// block1D returns the kernel and stride of 1-D block i.
+func (a Arch) block1D(i int) (kernel, stride int) {
+	kernel, stride = a.Kernel, 1
+	if len(a.Kernels) > i {
+		kernel = a.Kernels[i]
+	}
+	if len(a.Strides) > i {
+		stride = a.Strides[i]
+	}
+	return kernel, stride
 }
 
 // NumParams is the number of parameters of a network of architecture a
 // (which Check has accepted, or whose sizes are small).
 func (a Arch) NumParams() int {
 	n, c, k := 0, a.In.C, a.Kernel
-	for _, f := range a.Filters {
-		n += f*c*k*k + f
+	for i, f := range a.Filters {
+		if a.OneD {
+			k1, _ := a.block1D(i)
+			n += f*c*k1 + f
+		} else {
+			n += f*c*k*k + f
+		}
 		c = f
 	}
 	in := c + a.Extra
@@ -151,12 +240,18 @@ func build(a Arch) (*Net, error) {
 	}
 	n := &Net{Arch: a}
 	s := a.In
-	for _, f := range a.Filters {
-		conv := NewConv2D(s, f, a.Kernel)
+	for i, f := range a.Filters {
+		var conv Layer = NewConv2D(s, f, a.Kernel)
+		if a.OneD {
+			k, stride := a.block1D(i)
+			conv = NewConv1D(s, f, k, stride)
+		}
 		n.trunk = append(n.trunk, conv, NewReLU(conv.Out()))
-		if a.Pool > 1 {
-			p := NewPool(conv.Out(), a.Pool, !a.AvgPool)
-			n.trunk = append(n.trunk, p)
+		switch {
+		case a.Pool > 1 && a.OneD:
+			n.trunk = append(n.trunk, NewPool1D(conv.Out(), a.Pool, !a.AvgPool))
+		case a.Pool > 1:
+			n.trunk = append(n.trunk, NewPool(conv.Out(), a.Pool, !a.AvgPool))
 		}
 		s = n.trunk[len(n.trunk)-1].Out()
 	}
@@ -261,5 +356,18 @@ func (n *Net) Probs(dst, x, extra []float64) []float64 {
 		dst = make([]float64, n.Arch.Classes)
 	}
 	Softmax(dst, logits)
+	return dst
+}
+
+// Logits writes the logits of one sample (the network's outputs before
+// the softmax) into dst (allocated when nil) and returns it. x has
+// In.Size() values, extra has Extra.
+func (n *Net) Logits(dst, x, extra []float64) []float64 {
+	ws := n.getWorkspace()
+	defer n.pool.Put(ws)
+	if dst == nil {
+		dst = make([]float64, n.Arch.Classes)
+	}
+	copy(dst, n.forward(ws, x, extra))
 	return dst
 }

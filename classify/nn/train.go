@@ -36,8 +36,11 @@ type FitOptions struct {
 	// does not depend on it.
 	Jobs int
 	// Augment, when set, writes an altered copy of a training input x
-	// into dst, drawing from rng (seeded by Seed, the epoch and the
-	// sample, so that the same seed gives the same draws).
+	// into dst (Arch.In.Size() values), drawing from rng (seeded by Seed,
+	// the epoch and the sample, so that the same seed gives the same
+	// draws). With Augment the training samples' X may have any length
+	// of at least one value (a whole recording to crop from, say);
+	// validation samples always have Arch.In.Size().
 	Augment func(dst, x []float64, rng *rand.Rand)
 	// Patience stops training after that many epochs without a lower
 	// validation loss (0: never stop early); the parameters of the epoch
@@ -70,10 +73,10 @@ func (n *Net) Fit(ctx context.Context, train, val []Sample, opt FitOptions) (*Fi
 	if len(train) == 0 {
 		return nil, ErrNoSamples
 	}
-	if err := n.checkSamples(train); err != nil {
+	if err := n.checkSamples(train, opt.Augment != nil); err != nil {
 		return nil, err
 	}
-	if err := n.checkSamples(val); err != nil {
+	if err := n.checkSamples(val, false); err != nil {
 		return nil, err
 	}
 	optim, err := NewOptimizer(opt.Optimizer, opt.LR, opt.Decay)
@@ -117,9 +120,13 @@ func (n *Net) Fit(ctx context.Context, train, val []Sample, opt FitOptions) (*Fi
 	return res, nil
 }
 
-func (n *Net) checkSamples(s []Sample) error {
+// checkSamples checks the samples' sizes and labels; anyLength accepts
+// inputs of any length of at least one value (training inputs that an
+// augmentation turns into the network's input).
+func (n *Net) checkSamples(s []Sample, anyLength bool) error {
 	for i, x := range s {
-		if len(x.X) != n.Arch.In.Size() || len(x.Extra) != n.Arch.Extra || x.Label < 0 || x.Label >= n.Arch.Classes {
+		size := len(x.X) == n.Arch.In.Size() || anyLength && len(x.X) > 0
+		if !size || len(x.Extra) != n.Arch.Extra || x.Label < 0 || x.Label >= n.Arch.Classes {
 			return fmt.Errorf("nn: sample %d: %d inputs, %d extra values, label %d (want %d, %d, 0 to %d)",
 				i, len(x.X), len(x.Extra), x.Label, n.Arch.In.Size(), n.Arch.Extra, n.Arch.Classes-1)
 		}
