@@ -230,14 +230,16 @@ func TestStreamAlertExec(t *testing.T) {
 	}
 }
 
-// TestStreamWindowLatency measures the time from the arrival of the last
-// sample of a window to its window event, with a model loaded.
-func TestStreamWindowLatency(t *testing.T) {
+// TestStreamWindowOnItsLastLine: with a model loaded, a window's event
+// comes while the line that ends the window is written.
+func TestStreamWindowOnItsLastLine(t *testing.T) {
 	model := trainSimModel(t)
+	// Every window is scored within the write of the line that ends it
+	// (its event comes before Write returns): 60 s then a window every
+	// 10 s. How long that takes is BenchmarkWindowLatency's to measure.
 	lat := windowLatencies(t, model, 10)
-	t.Logf("window latency with a model (60 s window at 360 Hz): median %v, max %v", lat[len(lat)/2], lat[len(lat)-1])
-	if lat[len(lat)/2] > 200*time.Millisecond { // 50 ms is the goal; leave room for a loaded machine
-		t.Errorf("median latency %v", lat[len(lat)/2])
+	if len(lat) != 11 {
+		t.Errorf("%d windows scored within the write of their last line, want 11", len(lat))
 	}
 }
 
