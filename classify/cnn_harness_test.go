@@ -4,15 +4,41 @@
 // settings the command does not expose. Run with
 //
 //	CNN_DIR=/tmp/cnn/mitdb-png CNN_PER_IMAGE=1 go test -tags harness -run TestCNNHarness -v -timeout 2h ./classify
+//
+// Other settings: CNN_EPOCHS, CNN_ROWS, CNN_COLS, CNN_FILTERS (e.g.
+// 16,32,64), CNN_HIDDEN, CNN_LR, CNN_BATCH, CNN_PATIENCE,
+// CNN_SCORE_LABELS (N,AF,Other), CNN_CLASS_WEIGHT, CNN_NO_AUGMENT=1,
+// CNN_FROM (a model to start from), and CNN_OOF=FILE, which writes the
+// pooled out-of-fold probabilities as CSV (file, label, one column per
+// label) for late fusion (TestFusionHarness).
 package classify
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecgkit/ecg/datasets"
 )
+
+func envInt(name string, d int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return d
+}
+
+func envFloat(name string, d float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return d
+}
 
 func TestCNNHarness(t *testing.T) {
 	dir := os.Getenv("CNN_DIR")
@@ -23,20 +49,79 @@ func TestCNNHarness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache, err := NewFeatureCache(os.Getenv("ECG_FEATURE_CACHE"))
-	if err != nil {
-		cache = nil
+	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: 1, Jobs: 2,
+		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
+		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
+		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT")}
+	if f := os.Getenv("CNN_FILTERS"); f != "" {
+		for _, s := range strings.Split(f, ",") {
+			n, _ := strconv.Atoi(s)
+			o.Filters = append(o.Filters, n)
+		}
 	}
-	o := CNNOptions{Epochs: 20, Batch: 16, Seed: 1, Jobs: 2, PerImage: os.Getenv("CNN_PER_IMAGE") == "1"}
-	if os.Getenv("CNN_CLASS_WEIGHT") != "" {
-		o.ClassWeight = os.Getenv("CNN_CLASS_WEIGHT")
-	}
-	res, err := CrossValidateDataset(context.Background(), ds, CVOptions{Folds: 5, Seed: 1, Learner: LearnerCNN, CNN: o, Jobs: 2, Cache: cache})
+	spec, err := CNNSpecFor(ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("settings %+v, train time %v", o, res.TrainTime)
+	spec.Image.Rows, spec.Image.Cols = envInt("CNN_ROWS", spec.Image.Rows), envInt("CNN_COLS", spec.Image.Cols)
+	var score []string
+	if s := os.Getenv("CNN_SCORE_LABELS"); s != "" {
+		score = strings.Split(s, ",")
+	}
+	opt := CVOptions{Folds: 5, Seed: 1, Learner: LearnerCNN, CNN: o, Jobs: 2, Spec: &spec, ScoreLabels: score}
+	start := time.Now()
+	res, scores, err := crossValidateScores(context.Background(), ds, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("settings %+v, image %dx%d, wall %v", o, spec.Image.Rows, spec.Image.Cols, time.Since(start))
 	if err := res.WriteReport(os.Stdout, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if p := os.Getenv("CNN_OOF"); p != "" {
+		writeOOF(t, p, ds, scores)
+	}
+}
+
+// crossValidateScores is CrossValidateDataset that also returns the
+// pooled out-of-fold scores.
+func crossValidateScores(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions) (*CVResult, [][]float64, error) {
+	spec, err := datasetSpec(ds, opt.Spec, opt.Learner)
+	if err != nil {
+		return nil, nil, err
+	}
+	y, groups := ds.LabelIndex(), fileGroups(ds)
+	plan, err := planCV(ds.Labels, y, groups, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	X, err := FeaturizeCached(ctx, spec, ds.Files, opt.Jobs, nil, opt.Cache)
+	if err != nil {
+		return nil, nil, err
+	}
+	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, nil, len(spec.Names()), len(ds.Labels), opt.Folds)
+	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, nil, opt.Folds), groups
+	scores, err := crossValidate(ctx, ds.Labels, spec, X, y, plan.fold, opt.Folds, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
+	return res, scores, res.evaluate(ds.Labels, y, groups, plan.fold, scores, plan.score)
+}
+
+// writeOOF writes out-of-fold scores as CSV: record group, label, then
+// one probability per label.
+func writeOOF(t *testing.T, path string, ds *datasets.LabelFolders, scores [][]float64) {
+	var b strings.Builder
+	b.WriteString("group,label," + strings.Join(ds.Labels, ",") + "\n")
+	for i, f := range ds.Files {
+		fmt.Fprintf(&b, "%s,%s", f.Group, f.Label)
+		for _, v := range scores[i] {
+			fmt.Fprintf(&b, ",%.6g", v)
+		}
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Clean(path), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
