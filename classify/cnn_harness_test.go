@@ -59,6 +59,17 @@ func TestCNNHarness(t *testing.T) {
 			o.Filters = append(o.Filters, n)
 		}
 	}
+	if p := os.Getenv("CNN_FROM"); p != "" {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.From, o.FromName = nil, p
+		if o.From, err = LoadModel(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
 	spec, err := CNNSpecFor(ds)
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +133,116 @@ func writeOOF(t *testing.T, path string, ds *datasets.LabelFolders, scores [][]f
 		b.WriteByte('\n')
 	}
 	if err := os.WriteFile(filepath.Clean(path), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFusionHarness fuses the network's out-of-fold probabilities
+// (FUSE_OOF, written by TestCNNHarness with CNN_OOF) with those of the
+// signal gbdt of ecg train on the records (FUSE_RECORDS, FUSE_LABELS, the
+// CinC label map; 5 folds, seed 1, gbdt defaults): p = w p_cnn + (1-w)
+// p_signal, w chosen for each fold on the other folds (0 to 1 by 0.05) by
+// the Challenge F1 (N, AF, Other), then evaluated pooled.
+//
+//	FUSE_OOF=/tmp/oof.csv FUSE_RECORDS=.../records FUSE_LABELS=.../REFERENCE.csv go test -tags harness -run TestFusionHarness -v ./classify
+func TestFusionHarness(t *testing.T) {
+	oofPath, recs := os.Getenv("FUSE_OOF"), os.Getenv("FUSE_RECORDS")
+	if oofPath == "" || recs == "" {
+		t.Skip("FUSE_OOF and FUSE_RECORDS not set")
+	}
+	lm, err := datasets.ParseLabelMap("A=AF,~=Noisy,O=Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := datasets.ReadLabeled(recs, datasets.LabelSource{CSV: os.Getenv("FUSE_LABELS"), Map: lm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, _ := NewFeatureCache(os.Getenv("ECG_FEATURE_CACHE"))
+	score := []string{"N", "AF", "Other"}
+	opt := CVOptions{Folds: 5, Seed: 1, Learner: LearnerGBDT, Jobs: 2, ScoreLabels: score, Cache: cache,
+		GBDT: GBDTOptions{Seed: 1, Jobs: 2, MaxDepth: 6, ClassWeight: "none", MinHessian: 1, Lambda: 1}}
+	res, sig, err := crossValidateScores(context.Background(), ds, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("signal gbdt: pooled challenge F1 %.4f", res.PooledScore)
+	b, err := os.ReadFile(oofPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if strings.Join(strings.Split(lines[0], ",")[2:], ",") != strings.Join(ds.Labels, ",") {
+		t.Fatalf("labels %s, records %v", lines[0], ds.Labels)
+	}
+	img := map[string][]float64{}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		var p []float64
+		for _, v := range f[2:] {
+			x, _ := strconv.ParseFloat(v, 64)
+			p = append(p, x)
+		}
+		img[f[0]] = p
+	}
+	y, groups := ds.LabelIndex(), fileGroups(ds)
+	plan, err := planCV(ds.Labels, y, groups, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fused := func(w float64, rows func(i int) bool) ([]int, [][]float64) {
+		var fy []int
+		var fs [][]float64
+		for i := range y {
+			if !rows(i) {
+				continue
+			}
+			pi, ok := img[groups[i]]
+			if !ok {
+				t.Fatalf("record %s: no network probabilities", groups[i])
+			}
+			p := make([]float64, len(pi))
+			for c := range p {
+				p[c] = w*pi[c] + (1-w)*sig[i][c]
+			}
+			fy, fs = append(fy, y[i]), append(fs, p)
+		}
+		return fy, fs
+	}
+	challenge := func(fy []int, fs [][]float64) float64 {
+		rep, err := Evaluate(ds.Labels, fy, fs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return meanF1(rep, plan.score)
+	}
+	for _, w := range []float64{0, 0.2, 0.3, 0.5, 1} {
+		t.Logf("w %.2f: pooled challenge F1 %.4f", w, challenge(fused(w, func(int) bool { return true })))
+	}
+	out := make([][]float64, len(y))
+	for f := 0; f < opt.Folds; f++ {
+		best, bestW := -1.0, 0.0
+		for k := 0; k <= 20; k++ {
+			w := float64(k) / 20
+			if s := challenge(fused(w, func(i int) bool { return plan.fold[i] != f })); s > best {
+				best, bestW = s, w
+			}
+		}
+		t.Logf("fold %d: w %.2f (other folds' challenge F1 %.4f)", f+1, bestW, best)
+		_, fs := fused(bestW, func(i int) bool { return plan.fold[i] == f })
+		j := 0
+		for i := range y {
+			if plan.fold[i] == f {
+				out[i] = fs[j]
+				j++
+			}
+		}
+	}
+	fres := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(y), Records: countDistinct(groups), ScoreLabels: score}
+	if err := fres.evaluate(ds.Labels, y, groups, plan.fold, out, plan.score); err != nil {
+		t.Fatal(err)
+	}
+	if err := fres.WriteReport(os.Stdout, "text"); err != nil {
 		t.Fatal(err)
 	}
 }
