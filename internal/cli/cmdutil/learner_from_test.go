@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -31,14 +30,7 @@ func TestLearnerFlagsFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	forest := filepath.Join(t.TempDir(), "forest.ecgm")
-	f, err := os.Create(forest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Save(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	saveModelFile(t, m, forest)
 	for _, from := range []string{forest, filepath.Join(t.TempDir(), "missing.ecgm")} {
 		l, ok := parseLearner(t, []string{"--from", from}, ExitOK)
 		if !ok {

@@ -28,14 +28,7 @@ func TestLoadScorerImageModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, c.name+".ecgm")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Save(f); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		saveModelFile(t, m, path)
 		sc, err := LoadScorer(path, "stream")
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -44,5 +37,18 @@ func TestLoadScorerImageModel(t *testing.T) {
 		if isImage != (c.name == "image") {
 			t.Errorf("%s model: scorer %T", c.name, sc)
 		}
+	}
+}
+
+// saveModelFile writes m to path.
+func saveModelFile(t *testing.T, m *classify.Model, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := m.Save(f); err != nil {
+		t.Fatal(err)
 	}
 }
