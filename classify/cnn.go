@@ -54,6 +54,14 @@ type CNNOptions struct {
 	// model does not depend on it).
 	Seed uint64
 	Jobs int
+	// From, when set, is a cnn model whose network starts training (a
+	// warm start, ecg train --from): its convolution blocks, weights
+	// included, and its pixel standardisation are kept (Filters and
+	// PerImage are then its), the dense layers after the pooling start
+	// afresh for the new labels. The images must be of its size.
+	From *Model
+	// FromName names From in the model's record ("default" or a file).
+	FromName string
 	// Progress, when set, is called after each epoch.
 	Progress func(epoch, epochs int)
 	// Context, when set, stops training between steps when it is done.
@@ -150,6 +158,9 @@ type CNNInfo struct {
 	// PerImage: each image is standardised by its own mean and deviation
 	// (CNNOptions.PerImage).
 	PerImage bool `json:"per_image,omitempty"`
+	// From names the network whose convolution blocks training started
+	// from (CNNOptions.From; empty: fresh weights).
+	From string `json:"from,omitempty"`
 }
 
 // CNN is a trained convolutional network with the standardisation of its
@@ -256,15 +267,24 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	n := img.Rows * img.Cols
 	arch := nn.Arch{In: nn.Shape{C: 1, H: img.Rows, W: img.Cols}, Filters: o.Filters, Kernel: 3, Pool: 2,
 		Extra: len(X[0]) - n, Hidden: o.Hidden, Classes: k}
+	from, err := warmStart(&arch, o.From)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	net, err := nn.New(arch, o.Seed)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
 	}
 	c := cnnStandardization(X, n)
 	c.Net = net
-	if o.PerImage {
+	switch {
+	case from != nil:
+		copy(net.Params, from.Net.Params[:trunkParams(arch)])
+		c.Mean, c.SD, c.PerImage = from.Mean, from.SD, from.PerImage
+	case o.PerImage:
 		c.Mean, c.SD, c.PerImage = 0, 1, true
 	}
+	o.PerImage = c.PerImage
 	samples := make([]nn.Sample, len(X))
 	for i, row := range X {
 		px := make([]float64, n)
@@ -302,6 +322,12 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	}
 	info := &CNNInfo{Arch: arch, Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Validation: o.Validation, Patience: o.Patience,
 		Augment: !o.NoAugment, BestEpoch: res.Best, Ran: len(res.Epochs), PerImage: o.PerImage}
+	if from != nil {
+		info.From = o.FromName
+		if info.From == "" {
+			info.From = "a network"
+		}
+	}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
 	}
@@ -449,4 +475,31 @@ func (m *Model) FitSummary() string {
 		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
 	}
 	return fmt.Sprintf("%d trees", m.NumTrees())
+}
+
+// warmStart sets the convolution blocks of arch to those of the network
+// of model from (nil: fresh weights, nothing changes) and returns that
+// network; the input must be of the same size.
+func warmStart(arch *nn.Arch, from *Model) (*CNN, error) {
+	if from == nil {
+		return nil, nil
+	}
+	c := from.cnn
+	if c == nil {
+		return nil, fmt.Errorf("classify: cnn: the model to start from is a %s model, not a network", from.Info.Learner.Kind)
+	}
+	fa := c.Net.Arch
+	if fa.In != arch.In {
+		return nil, fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
+	}
+	arch.Filters, arch.Kernel, arch.Pool, arch.AvgPool = fa.Filters, fa.Kernel, fa.Pool, fa.AvgPool
+	return c, nil
+}
+
+// trunkParams is the number of parameters of the convolution blocks of
+// a, which come first in nn.Net.Params.
+func trunkParams(a nn.Arch) int {
+	t := a
+	t.Extra, t.Hidden, t.Classes = 0, 0, 0
+	return t.NumParams()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
 // LearnerFlags are the flags of the learner ecg train fits: --learner and
@@ -31,13 +32,16 @@ type LearnerFlags struct {
 	// FeatureSet is --feature-set: the signal feature set of records (0:
 	// classify.DefaultSignalFeatureSet).
 	FeatureSet int
+	// From is --from: the network a cnn starts from ("default": the
+	// image network embedded in ecg; empty: fresh weights).
+	From string
 }
 
 // Flags only one learner has.
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
-	cnnOnly    = []string{"epochs", "batch", "lr"}
+	cnnOnly    = []string{"epochs", "batch", "lr", "from"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -65,6 +69,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
 	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
+	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
 
@@ -218,6 +223,9 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 		if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindImage {
 			return "", Usagef("--learner cnn reads images; %s holds records", ds.Dir)
 		}
+		if err := l.loadFrom(); err != nil {
+			return "", err
+		}
 		return classify.LearnerCNN, l.validate("cnn")
 	}
 	name := l.Name
@@ -283,4 +291,23 @@ func cacheMax(s string) int64 {
 		return 0
 	}
 	return n * mult
+}
+
+// loadFrom loads the network of --from into CNN.From.
+func (l *LearnerFlags) loadFrom() error {
+	if l.From == "" {
+		return nil
+	}
+	m, err := defaultmodel.LoadImage(l.From)
+	if err != nil {
+		return err
+	}
+	if m.CNN() == nil {
+		return Usagef("--from %s: a %s model, not a network (ecg train --learner cnn)", l.From, m.Info.Learner.Kind)
+	}
+	l.CNN.From, l.CNN.FromName = m, l.From
+	if l.From == defaultmodel.Name {
+		l.CNN.FromName = "default (embedded image network)"
+	}
+	return nil
 }

@@ -1,0 +1,85 @@
+package defaultmodel
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/ecgkit/ecg/internal/refdata"
+)
+
+// The label map of `make model-image` (Makefile): keep them the same.
+const imageLabelMap = "AFIB=AF,AFL=Other,B=Other,BII=Other,IVR=Other,NOD=Other,P=Other,PREX=Other,SBR=Other,SVTA=Other,T=Other,VFL=Other,VT=Other"
+
+// TestConformanceImageModelReproducible rebuilds the embedded image
+// network the way `make model-image` does and checks that it is byte for
+// byte the embedded one.
+func TestConformanceImageModelReproducible(t *testing.T) {
+	if os.Getenv("ECG_CONFORMANCE") == "" {
+		t.Skip("set ECG_CONFORMANCE=1 to rebuild the default image network")
+	}
+	db, cinc := refdata.MITDB(t), refdata.CinC2017(t)
+	dir := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("go", append([]string{"run", "../../cmd/ecg"}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("ecg %v: %v\n%s", args, err, stderr.String())
+		}
+	}
+	run("spectro", filepath.Join(cinc, "records"), "--labels", filepath.Join(cinc, "REFERENCE.csv"),
+		"--label-map", "A=AF,~=Noisy,O=Other", "--stride", "record", "--out", filepath.Join(dir, "cinc"), "--quiet")
+	run("spectro", db, "--label", "rhythm", "--signals", "MLII", "--out", filepath.Join(dir, "mitdb"), "--quiet")
+	// The data folder is named as in the Makefile: its name is recorded
+	// in the model.
+	images := filepath.Join(dir, "images")
+	var manifest []byte
+	for _, src := range []string{"cinc", "mitdb"} {
+		linkImages(t, filepath.Join(dir, src), images)
+		b, err := os.ReadFile(filepath.Join(dir, src, "manifest.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if manifest != nil { // one header line
+			_, b, _ = bytes.Cut(b, []byte("\n"))
+		}
+		manifest = append(manifest, b...)
+	}
+	if err := os.WriteFile(filepath.Join(images, "manifest.csv"), manifest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := filepath.Join(dir, "image.model")
+	run("train", images, "--label-map", imageLabelMap, "--learner", "cnn", "--epochs", "8", "--seed", "1", "--out", rebuilt, "--quiet")
+	got, err := os.ReadFile(rebuilt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, imageModel) {
+		t.Fatalf("rebuilt image network (%d bytes) differs from the embedded one (%d bytes): run make model-image", len(got), len(imageModel))
+	}
+}
+
+// linkImages hard-links the PNGs of the label folders of archive src
+// into the same folders under dst (cp -Rl src/*/ dst/).
+func linkImages(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".png" {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.Link(p, out)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
