@@ -190,59 +190,20 @@ func TestFusionHarness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fused := func(w float64, rows func(i int) bool) ([]int, [][]float64) {
-		var fy []int
-		var fs [][]float64
-		for i := range y {
-			if !rows(i) {
-				continue
-			}
-			pi, ok := img[groups[i]]
-			if !ok {
-				t.Fatalf("record %s: no network probabilities", groups[i])
-			}
-			p := make([]float64, len(pi))
-			for c := range p {
-				p[c] = w*pi[c] + (1-w)*sig[i][c]
-			}
-			fy, fs = append(fy, y[i]), append(fs, p)
+	net := make([][]float64, len(y))
+	for i := range y {
+		if net[i] = img[groups[i]]; net[i] == nil {
+			t.Fatalf("record %s: no network probabilities", groups[i])
 		}
-		return fy, fs
 	}
-	challenge := func(fy []int, fs [][]float64) float64 {
-		rep, err := Evaluate(ds.Labels, fy, fs, 0)
-		if err != nil {
+	lateFusion(t, ds.Labels, y, plan.fold, plan.score, net, sig, func(name string, out [][]float64) {
+		fres := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(y), Records: countDistinct(groups), ScoreLabels: score}
+		if err := fres.evaluate(ds.Labels, y, groups, plan.fold, out, plan.score); err != nil {
 			t.Fatal(err)
 		}
-		return meanF1(rep, plan.score)
-	}
-	for _, w := range []float64{0, 0.2, 0.3, 0.5, 1} {
-		t.Logf("w %.2f: pooled challenge F1 %.4f", w, challenge(fused(w, func(int) bool { return true })))
-	}
-	out := make([][]float64, len(y))
-	for f := 0; f < opt.Folds; f++ {
-		best, bestW := -1.0, 0.0
-		for k := 0; k <= 20; k++ {
-			w := float64(k) / 20
-			if s := challenge(fused(w, func(i int) bool { return plan.fold[i] != f })); s > best {
-				best, bestW = s, w
-			}
+		fmt.Println(name)
+		if err := fres.WriteReport(os.Stdout, "text"); err != nil {
+			t.Fatal(err)
 		}
-		t.Logf("fold %d: w %.2f (other folds' challenge F1 %.4f)", f+1, bestW, best)
-		_, fs := fused(bestW, func(i int) bool { return plan.fold[i] == f })
-		j := 0
-		for i := range y {
-			if plan.fold[i] == f {
-				out[i] = fs[j]
-				j++
-			}
-		}
-	}
-	fres := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(y), Records: countDistinct(groups), ScoreLabels: score}
-	if err := fres.evaluate(ds.Labels, y, groups, plan.fold, out, plan.score); err != nil {
-		t.Fatal(err)
-	}
-	if err := fres.WriteReport(os.Stdout, "text"); err != nil {
-		t.Fatal(err)
-	}
+	})
 }

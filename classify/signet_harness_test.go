@@ -102,7 +102,7 @@ func TestSignetHarness(t *testing.T) {
 	}
 	report("gbdt (ecg train defaults)", gb)
 	report("network alone", net)
-	signetFusion(t, ds.Labels, y, fold, score, net, gb, report)
+	lateFusion(t, ds.Labels, y, fold, score, net, gb, report)
 }
 
 func parseInts(t *testing.T, s string) []int {
@@ -249,10 +249,11 @@ func bestWeight(t *testing.T, labels []string, y []int, score []int, net, gb [][
 	return bw, bs
 }
 
-// signetFusion reports the fusion at the weight best on all out-of-fold
-// predictions (optimistic) and nested: each fold fused with the weight
-// best on the other four folds' out-of-fold predictions.
-func signetFusion(t *testing.T, labels []string, y, fold, score []int, net, gb [][]float64, report func(string, [][]float64)) {
+// lateFusion reports the fusion of a network's out-of-fold probabilities
+// net with gb's at the weight best on all of them (optimistic) and
+// nested: each fold fused with the weight best on the other four folds'
+// out-of-fold predictions. The signet and cnn harnesses share it.
+func lateFusion(t *testing.T, labels []string, y, fold, score []int, net, gb [][]float64, report func(string, [][]float64)) {
 	for s := 0; s <= 20; s += 2 {
 		w := float64(s) / 20
 		r, err := Evaluate(labels, y, fuse(net, gb, w), 0)
