@@ -43,14 +43,7 @@ func TestBlendHarness(t *testing.T) {
 	for _, fo := range []ForestOptions{{Seed: 1, ClassWeight: "balanced"}, {Seed: 1, ClassWeight: "none", Trees: 300}} {
 		f := oof(TrainOptions{Forest: fo})
 		for _, w := range []float64{0, 0.25, 0.5, 0.75, 1} {
-			b := make([][]float64, len(X))
-			for i := range b {
-				b[i] = make([]float64, len(ds.Labels))
-				for c := range b[i] {
-					b[i][c] = w*g[i][c] + (1-w)*f[i][c]
-				}
-			}
-			r, err := Evaluate(ds.Labels, y, b, 0)
+			r, err := Evaluate(ds.Labels, y, fuse(g, f, w), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
