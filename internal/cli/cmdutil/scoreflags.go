@@ -121,19 +121,6 @@ func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string) error {
 	return nil
 }
 
-// LoadSignalModel loads a model file ("default": the embedded one) that
-// command (stream, serve) can use: one trained on signals.
-func LoadSignalModel(path, command string) (*classify.Model, error) {
-	m, err := defaultmodel.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	if m.Info.Features.Input != classify.InputSignal {
-		return nil, Usagef("%s takes %s input; %s needs a model trained on signals (WFDB records)", path, m.Info.Features.Input, command)
-	}
-	return m, nil
-}
-
 // LoadScorer loads a model file ("default": the embedded one) that
 // command (stream, serve) scores windows with: a signal model as it is,
 // an image model (forest or cnn trained on ecg spectro's PNGs) through
