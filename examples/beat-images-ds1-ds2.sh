@@ -13,13 +13,16 @@ keep=${3:-5}
 ds1="101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230"
 ds2="100 103 105 111 113 117 121 123 200 202 210 212 213 214 219 221 222 228 231 232 233 234"
 mkdir -p "$work"
+db=$(cd "$db" && pwd)
 
-# 1. One beat window per reference beat (0.25 s before, 0.45 s after), lead MLII, one archive
-#    per record set: DS1 51,474 images (N 45,848, S 944, V 4,260, F 414, Q 8), DS2 49,692.
+# 1. Folders of links to each set's records (as docs/classify.md's ds1/ and ds2/), then one
+#    beat window per reference beat (0.25 s before, 0.45 s after), lead MLII, one archive per
+#    set: DS1 51,474 images (N 45,848, S 944, V 4,260, F 414, Q 8), DS2 49,692.
 for set in ds1 ds2; do
-  recs=()
-  for r in ${!set}; do recs+=("$db/$r"); done
-  ecg spectro "${recs[@]}" --out "$work/$set" --label aami --signals MLII -q
+  mkdir -p "$work/records-$set"
+  printf '%s\n' ${!set} > "$work/records-$set/RECORDS"
+  while read -r r; do ln -sf "$db/$r".{hea,dat,atr} "$work/records-$set/"; done < "$work/records-$set/RECORDS"
+  ecg spectro "$work/records-$set" --out "$work/$set" --label aami --signals MLII -q
 done
 
 # 2. The training archive: every KEEP_N-th N beat of DS1 in manifest order, every other beat,
@@ -39,4 +42,5 @@ ecg train "$sub" --learner cnn --test "$work/ds2" --seed 1 --out "$work/cnn.mode
 ecg train "$work/ds1" --learner forest --test "$work/ds2" --seed 1 --out "$work/forest.model" > "$work/forest-ds2.txt"
 cat "$work/cnn-ds2.txt" "$work/forest-ds2.txt"
 
-# The signal route for comparison: ecg train --beats DS1_RECORDS... --test DS2_DIR (docs/classify.md).
+# The signal route on the same records, for comparison (docs/classify.md):
+#   ecg train --beats "$work/records-ds1" --test "$work/records-ds2" --out "$work/beats.model"
