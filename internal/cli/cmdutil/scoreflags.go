@@ -12,7 +12,6 @@ import (
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
-	"github.com/ecgkit/ecg/spectro"
 )
 
 // ScoreFlags are the flags of live scoring that `ecg stream` and `ecg
@@ -124,15 +123,20 @@ func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string) error {
 // LoadScorer loads a model file ("default": the embedded one) that
 // command (stream, serve) scores windows with: a signal model as it is,
 // an image model (forest or cnn trained on ecg spectro's PNGs) through
-// classify.ImageScorer, which renders each window's spectrogram as ecg
-// spectro's default flags write it.
+// classify.ImageScorer, which renders each window's spectrogram as the
+// archive the model was trained on rendered its PNGs (the settings the
+// model records; ecg spectro's default flags when it records none).
 func LoadScorer(path, command string) (stream.Scorer, error) {
 	m, err := defaultmodel.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	if m.Info.Features.Input == classify.InputImage {
-		return classify.NewImageScorer(m, spectro.StrideOptions{})
+		opt, err := m.StrideOptions()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return classify.NewImageScorer(m, opt)
 	}
 	if m.Info.Features.Input != classify.InputSignal {
 		return nil, Usagef("%s takes %s input; %s needs a model trained on signals (WFDB records) or on spectrogram images", path, m.Info.Features.Input, command)
