@@ -24,10 +24,11 @@ func longWindowOptions() spectro.StrideOptions {
 }
 
 // rhythmArchive writes two AF and two normal synthetic recordings (30 s
-// at 300 Hz) and the archive of their 10 s strides, labelled by rhythm,
-// as ecg spectro --label rhythm makes it with r; it returns the records'
-// paths and the archive's folder.
-func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (recs []string, out string) {
+// at 300 Hz, r0 to r3) and the archive of their 10 s strides, labelled
+// by rhythm, as ecg spectro --label rhythm makes it with r; it returns
+// the archive as a dataset, its manifest rows (image path, record,
+// start, end) and the records' paths.
+func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelFolders, rows [][]string, recs []string) {
 	t.Helper()
 	dir := t.TempDir()
 	for i, rh := range []string{synth.AFib, synth.Normal, synth.AFib, synth.Normal} {
@@ -41,13 +42,37 @@ func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (recs []string, out 
 		}
 		recs = append(recs, filepath.Join(dir, name))
 	}
-	out = filepath.Join(dir, "archive")
+	out := filepath.Join(dir, "archive")
 	opt := datasets.ArchiveOptions{Out: out, Label: datasets.LabelRhythm, Annotator: "atr", Stride: 10, Hop: 10,
 		Outputs: []datasets.Output{r.PNG()}, OutputParams: r.Parameters(), MinSamples: r.MinSamples}
 	if _, err := datasets.Archive(context.Background(), recs, opt); err != nil {
 		t.Fatal(err)
 	}
-	return recs, out
+	ds, err := datasets.ReadLabeled(out, datasets.LabelSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, manifestRows(t, out, 12), recs
+}
+
+// trainSaveLoad trains a model on ds as ecg train --test ds does, and
+// returns it as its file loads.
+func trainSaveLoad(t *testing.T, ds *datasets.LabelFolders, opt classify.DatasetOptions) *classify.Model {
+	t.Helper()
+	opt.Test, opt.Jobs = ds, 1
+	res, err := classify.TrainDataset(context.Background(), ds, opt)
+	if err != nil {
+		t.Fatalf("%s: %v", opt.Learner, err)
+	}
+	var buf bytes.Buffer
+	if err := res.Model.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := classify.LoadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // TestImageScorerArchiveSettings trains image models as ecg train does
@@ -61,28 +86,11 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, out := rhythmArchive(t, r)
-	ds, err := datasets.ReadLabeled(out, datasets.LabelSource{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := manifestRows(t, out, 12)
+	ds, rows, recs := rhythmArchive(t, r)
 	text, fs := samplesText(t, recs[0])
 	for _, learner := range []string{classify.LearnerForest, classify.LearnerCNN} {
-		res, err := classify.TrainDataset(context.Background(), ds, classify.DatasetOptions{Test: ds, Learner: learner, Jobs: 1,
-			Forest: classify.ForestOptions{Trees: 5, Seed: 1},
-			CNN:    classify.CNNOptions{Epochs: 2, Filters: []int{2, 2}, Hidden: 4, Seed: 1, Validation: 0.01}})
-		if err != nil {
-			t.Fatalf("%s: %v", learner, err)
-		}
-		var buf bytes.Buffer
-		if err := res.Model.Save(&buf); err != nil {
-			t.Fatal(err)
-		}
-		m, err := classify.LoadModel(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := trainSaveLoad(t, ds, classify.DatasetOptions{Learner: learner, Forest: classify.ForestOptions{Trees: 5, Seed: 1},
+			CNN: classify.CNNOptions{Epochs: 2, Filters: []int{2, 2}, Hidden: 4, Seed: 1, Validation: 0.01}})
 		sp := m.Info.Features.Spectrogram
 		if sp == nil || sp.STFT.NPerSeg != 1024 || sp.STFT.NOverlap != 896 || sp.STFT.FMax != 20 || sp.Image.Width != 96 || sp.Image.DBMin != -85 {
 			t.Fatalf("%s: recorded settings %+v", learner, sp)
@@ -148,10 +156,8 @@ func TestLoadModelSpectrogramBounds(t *testing.T) {
 		{"noverlap", image, func(s *classify.SpectrogramSettings) { s.STFT.NOverlap = 1024 }, false},
 		{"signal input", signal, func(*classify.SpectrogramSettings) {}, false},
 	} {
-		n := len(c.spec.Names())
-		X := [][]float64{make([]float64, n), make([]float64, n)}
-		X[1][0] = 1
-		m, err := classify.Train([]string{"AF", "N"}, c.spec, X, []int{0, 1}, classify.TrainOptions{Forest: classify.ForestOptions{Trees: 2, Seed: 1}})
+		m, err := classify.Train([]string{"AF", "N"}, c.spec, [][]float64{zeros(c.spec), zeros(c.spec)}, []int{0, 1},
+			classify.TrainOptions{Forest: classify.ForestOptions{Trees: 1, Seed: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,3 +184,6 @@ func TestLoadModelSpectrogramBounds(t *testing.T) {
 		}
 	}
 }
+
+// zeros returns a feature vector of spec of zeros.
+func zeros(spec classify.FeatureSpec) []float64 { return make([]float64, len(spec.Names())) }
