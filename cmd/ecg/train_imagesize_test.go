@@ -107,10 +107,23 @@ func TestTrainImageSizeUsage(t *testing.T) {
 			t.Errorf("train %v: exit %d, %q; want 2 and %q", c.args, code, errOut, c.want)
 		}
 	}
-	for _, args := range [][]string{{"--image-size", "16x24"}, {"--image-size", "8x40", "--learner", "cnn", "--epochs", "1"}} {
-		if code, _, errOut := runECG(t, "", append([]string{"train", imgs, "--out", filepath.Join(dir, "m"), "--quiet"}, args...)...); code != 0 {
+	// Sizes that train; the default size given is the default model, byte
+	// for byte.
+	models := map[string][]byte{}
+	for _, args := range [][]string{{"--image-size", "16x24"}, {"--image-size", "8x40", "--learner", "cnn", "--epochs", "1"},
+		{"--trees", "3"}, {"--trees", "3", "--image-size", "32x64"}} {
+		out := filepath.Join(dir, strings.Join(args, ""))
+		if code, _, errOut := runECG(t, "", append([]string{"train", imgs, "--out", out, "--quiet"}, args...)...); code != 0 {
 			t.Errorf("train %v: exit %d %s", args, code, errOut)
 		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[strings.Join(args, " ")] = b
+	}
+	if !bytes.Equal(models["--trees 3"], models["--trees 3 --image-size 32x64"]) {
+		t.Errorf("--image-size 32x64 (the forest's default) changed the model")
 	}
 }
 
