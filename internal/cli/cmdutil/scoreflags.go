@@ -46,7 +46,7 @@ func AddScoreFlags(cmd *cobra.Command, o *ScoreFlags) {
 	f.Float64Var(&o.Fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
 	f.StringVar(&o.Window, "window", "60s", "length of the scored window")
 	f.StringVar(&o.Hop, "hop", "10s", "step between windows")
-	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as ecg spectro writes its PNG); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
+	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as its archive's PNGs were, with the ecg spectro flags the model records); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.Threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.Windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
 	f.Float64Var(&o.MaxNoisy, "max-noisy", stream.DefaultMaxNoisy, "largest share of noisy beats in a window that still counts for alerts (1: no limit)")
