@@ -107,8 +107,13 @@ type SpectrogramImage struct {
 }
 
 // maxSpectrogramSide bounds the width and height of the images a model's
-// settings render (ecg spectro --size's bound).
-const maxSpectrogramSide = 8192
+// settings render (ecg spectro --size's bound); maxSpectrogramSegment
+// bounds their nperseg and nfft (65,536 samples: 3 minutes at 360 Hz), so
+// that checking a model's settings, which makes an STFT plan, stays cheap.
+const (
+	maxSpectrogramSide    = 8192
+	maxSpectrogramSegment = 1 << 16
+)
 
 // errNoSpectrogram: a parameter file without the STFT and image sections
 // (not written by ecg spectro's stride renderer).
@@ -153,8 +158,9 @@ func ArchiveStrideOptions(r io.Reader) (spectro.StrideOptions, error) {
 // for noverlap and nfft, the value a given nperseg implies) is taken as
 // the default, which follows each window's rate as ecg spectro's does;
 // any other is set at every rate, as the flag that made it was. It fails
-// for settings no renderer takes, and for images over 8192 pixels a side
-// or a decibel range that is not finite and increasing.
+// for settings no renderer takes, for segments over 65,536 samples, and
+// for images over 8192 pixels a side or a decibel range that is not
+// finite and increasing.
 func (s *SpectrogramSettings) StrideOptions() (spectro.StrideOptions, error) {
 	im := s.Image
 	switch {
@@ -164,6 +170,8 @@ func (s *SpectrogramSettings) StrideOptions() (spectro.StrideOptions, error) {
 		return spectro.StrideOptions{}, fmt.Errorf("image decibel range %g to %g (want finite, increasing)", im.DBMin, im.DBMax)
 	case math.IsInf(s.STFT.FMin, 0) || math.IsInf(s.STFT.FMax, 0):
 		return spectro.StrideOptions{}, fmt.Errorf("band %g to %g Hz (want finite)", s.STFT.FMin, s.STFT.FMax)
+	case s.STFT.NPerSeg > maxSpectrogramSegment || s.STFT.NFFT > maxSpectrogramSegment:
+		return spectro.StrideOptions{}, fmt.Errorf("nperseg %d, nfft %d: at most %d samples", s.STFT.NPerSeg, s.STFT.NFFT, maxSpectrogramSegment)
 	}
 	cm, err := spectro.ParseColormap(im.Colormap)
 	if err != nil {

@@ -130,7 +130,8 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 }
 
 // TestLoadModelSpectrogramBounds: the spectrogram settings of a model
-// file are checked when it loads (images of at most 8192 pixels a side,
+// file are checked when it loads (segments of at most 65,536 samples,
+// images of at most 8192 pixels a side,
 // a finite increasing decibel range, a known colour map, STFT parameters
 // a renderer takes, image input only); good ones load and render.
 func TestLoadModelSpectrogramBounds(t *testing.T) {
@@ -153,6 +154,7 @@ func TestLoadModelSpectrogramBounds(t *testing.T) {
 		{"db range", image, func(s *classify.SpectrogramSettings) { s.Image.DBMin = -10 }, false},
 		{"colormap", image, func(s *classify.SpectrogramSettings) { s.Image.Colormap = "rainbow" }, false},
 		{"nperseg", image, func(s *classify.SpectrogramSettings) { s.STFT.NPerSeg = 1 << 30 }, false},
+		{"nfft", image, func(s *classify.SpectrogramSettings) { s.STFT.NFFT = 1<<16 + 2 }, false},
 		{"noverlap", image, func(s *classify.SpectrogramSettings) { s.STFT.NOverlap = 1024 }, false},
 		{"signal input", signal, func(*classify.SpectrogramSettings) {}, false},
 	} {
