@@ -165,18 +165,27 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 }
 
 // datasetSpec checks that ds has labels to learn (at least 2) and returns
-// *spec, or when spec is nil SpecFor(ds) (for LearnerCNN, CNNSpecFor(ds)).
+// *spec, or when spec is nil SpecFor(ds) (for LearnerCNN, CNNSpecFor(ds)),
+// with the rendering settings of the archive when it reads images
+// (withArchiveSpectrogram).
 func datasetSpec(ds *datasets.LabelFolders, spec *FeatureSpec, learner string) (FeatureSpec, error) {
 	if len(ds.Labels) < 2 {
 		return FeatureSpec{}, fmt.Errorf("%s: need at least 2 labels (found %d: %v)", ds.Dir, len(ds.Labels), ds.Labels)
 	}
-	if spec != nil {
-		return *spec, nil
+	var s FeatureSpec
+	var err error
+	switch {
+	case spec != nil:
+		s = *spec
+	case learner == LearnerCNN:
+		s, err = CNNSpecFor(ds)
+	default:
+		s, err = SpecFor(ds)
 	}
-	if learner == LearnerCNN {
-		return CNNSpecFor(ds)
+	if err != nil {
+		return s, err
 	}
-	return SpecFor(ds)
+	return withArchiveSpectrogram(ds, s)
 }
 
 // fileGroups returns the record group of every file of ds.

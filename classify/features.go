@@ -31,6 +31,12 @@ type FeatureSpec struct {
 	// Beats holds the beat feature settings (Input == InputBeats); nil
 	// for the settings of beat models before they had any (BeatSettings).
 	Beats *BeatSettings `json:"beats,omitempty"`
+	// Spectrogram, for images, records how the archive the model was
+	// trained on rendered them (its spectro-params.json), so that live
+	// windows are rendered alike (Model.StrideOptions); nil for ecg
+	// spectro's default flags, for images made elsewhere and for models
+	// made before it was recorded.
+	Spectrogram *SpectrogramSettings `json:"spectrogram,omitempty"`
 }
 
 // ExtraColumns are the manifest.csv columns a model may use as features:
@@ -47,6 +53,9 @@ func ImageSpec(o ImageFeatures, extra []string) FeatureSpec {
 func (s FeatureSpec) check() error {
 	if s.Beats != nil && s.Input != InputBeats {
 		return fmt.Errorf("features: beat settings for %s input", s.Input)
+	}
+	if err := s.checkSpectrogram(); err != nil {
+		return err
 	}
 	switch s.Input {
 	case InputImage:

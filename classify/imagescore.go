@@ -1,11 +1,18 @@
 package classify
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
 
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/spectro"
 )
 
@@ -22,9 +29,10 @@ type ImageScorer struct {
 }
 
 // NewImageScorer returns a scorer of windows with image model m, their
-// images rendered with opt (the zero value: ecg spectro's defaults at
-// each window's rate, 224x224 grayscale, -80 to -10 dB). It fails for a
-// model that does not read images.
+// images rendered with opt: m.StrideOptions() renders them as the archive
+// m was trained on rendered its images; the zero value gives ecg
+// spectro's defaults at each window's rate (224x224 grayscale, -80 to
+// -10 dB). It fails for a model that does not read images.
 func NewImageScorer(m *Model, opt spectro.StrideOptions) (*ImageScorer, error) {
 	if m.Info.Features.Input != InputImage {
 		return nil, fmt.Errorf("classify: the model takes %s input, not spectrogram images", m.Info.Features.Input)
@@ -38,6 +46,9 @@ func NewImageScorer(m *Model, opt spectro.StrideOptions) (*ImageScorer, error) {
 
 // Model returns the scorer's model.
 func (s *ImageScorer) Model() *Model { return s.model }
+
+// Renderer returns the renderer of the windows' images.
+func (s *ImageScorer) Renderer() *spectro.StrideRenderer { return s.r }
 
 // PredictSignal classifies a single-lead window x in mV sampled at fs Hz
 // by its spectrogram image. The model's manifest columns (beat RR
@@ -56,54 +67,127 @@ func (s *ImageScorer) PredictSignal(x []float64, fs float64) (Prediction, error)
 	return p, nil
 }
 
-// archiveParams is the part of an archive's parameter file
-// (datasets.ParamsName, as spectro.StrideRenderer.Parameters writes it)
-// that says how its images were rendered.
-type archiveParams struct {
-	Label string `json:"label"`
-	STFT  *struct {
-		Window   string  `json:"window"`
-		NPerSeg  int     `json:"nperseg"`
-		NOverlap int     `json:"noverlap"`
-		NFFT     int     `json:"nfft"`
-		Detrend  string  `json:"detrend"`
-		Scaling  string  `json:"scaling"`
-		Mode     string  `json:"mode"`
-		FMin     float64 `json:"fmin"`
-		FMax     float64 `json:"fmax"`
-	} `json:"stft_at_360hz"`
-	Image *struct {
-		Width    int     `json:"width"`
-		Height   int     `json:"height"`
-		Colormap string  `json:"colormap"`
-		DBMin    float64 `json:"db_min"`
-		DBMax    float64 `json:"db_max"`
-	} `json:"image"`
+// SpectrogramSettings record how the images of an image model were
+// rendered, as the archive's parameter file (datasets.ParamsName, written
+// by spectro.StrideRenderer.Parameters) says: the STFT at 360 Hz and the
+// raw image. A model keeps them (FeatureSpec.Spectrogram) so that live
+// windows (ImageScorer) are rendered as its training images were.
+// StrideOptions turns them back into the renderer's options.
+type SpectrogramSettings struct {
+	// Beat says the archive is of beat windows (ecg spectro --label
+	// aami), whose defaults are spectro.BeatParams.
+	Beat  bool             `json:"beat,omitempty"`
+	STFT  SpectrogramSTFT  `json:"stft_at_360hz"`
+	Image SpectrogramImage `json:"image"`
+}
+
+// SpectrogramSTFT are the STFT parameters of an archive at 360 Hz, named
+// as spectro.Params's (scipy's) are.
+type SpectrogramSTFT struct {
+	Window   string  `json:"window"`
+	NPerSeg  int     `json:"nperseg"`
+	NOverlap int     `json:"noverlap"`
+	NFFT     int     `json:"nfft"`
+	Detrend  string  `json:"detrend"`
+	Scaling  string  `json:"scaling"`
+	Mode     string  `json:"mode"`
+	FMin     float64 `json:"fmin"` // Hz
+	FMax     float64 `json:"fmax"` // Hz
+}
+
+// SpectrogramImage are the raw image options of an archive
+// (spectro.ImageOptions): pixels, colour map and the decibel range mapped
+// to levels 0 and 255.
+type SpectrogramImage struct {
+	Width    int     `json:"width"`
+	Height   int     `json:"height"`
+	Colormap string  `json:"colormap"`
+	DBMin    float64 `json:"db_min"`
+	DBMax    float64 `json:"db_max"`
+}
+
+// maxSpectrogramSide bounds the width and height of the images a model's
+// settings render (ecg spectro --size's bound); maxSpectrogramSegment
+// bounds their nperseg and nfft (65,536 samples: 3 minutes at 360 Hz), so
+// that checking a model's settings, which makes an STFT plan, stays cheap.
+const (
+	maxSpectrogramSide    = 8192
+	maxSpectrogramSegment = 1 << 16
+)
+
+// errNoSpectrogram: a parameter file without the STFT and image sections
+// (not written by ecg spectro's stride renderer).
+var errNoSpectrogram = errors.New("no stft_at_360hz or image (not made by ecg spectro)")
+
+// ReadArchiveSpectrogram reads an archive's parameter file
+// (spectro-params.json, at most 1 MiB of it) and returns its rendering
+// settings.
+func ReadArchiveSpectrogram(r io.Reader) (*SpectrogramSettings, error) {
+	var ap struct {
+		Label string            `json:"label"`
+		STFT  *SpectrogramSTFT  `json:"stft_at_360hz"`
+		Image *SpectrogramImage `json:"image"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&ap); err != nil {
+		return nil, fmt.Errorf("archive parameters: %w", err)
+	}
+	if ap.STFT == nil || ap.Image == nil {
+		return nil, fmt.Errorf("archive parameters: %w", errNoSpectrogram)
+	}
+	s := &SpectrogramSettings{Beat: ap.Label == string(datasets.LabelAAMI), STFT: *ap.STFT, Image: *ap.Image}
+	if _, err := s.StrideOptions(); err != nil {
+		return nil, fmt.Errorf("archive parameters: %w", err)
+	}
+	return s, nil
 }
 
 // ArchiveStrideOptions reads an archive's parameter file
 // (spectro-params.json) and returns the options that render windows as
-// its images were rendered. The file records the STFT at 360 Hz; a value
-// equal to the default there (DefaultParams, or BeatParams for a beat
-// archive) is taken as the default, which follows each window's rate as
-// ecg spectro's does; any other is set at every rate, as the flag that
-// made it was.
+// its images were rendered (ReadArchiveSpectrogram, then StrideOptions).
 func ArchiveStrideOptions(r io.Reader) (spectro.StrideOptions, error) {
-	var ap archiveParams
-	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&ap); err != nil {
-		return spectro.StrideOptions{}, fmt.Errorf("archive parameters: %w", err)
+	s, err := ReadArchiveSpectrogram(r)
+	if err != nil {
+		return spectro.StrideOptions{}, err
 	}
-	if ap.STFT == nil || ap.Image == nil {
-		return spectro.StrideOptions{}, fmt.Errorf("archive parameters: no stft_at_360hz or image (not made by ecg spectro)")
+	return s.StrideOptions()
+}
+
+// StrideOptions returns the options that render windows as s says. The
+// settings are of the STFT at 360 Hz: a value equal to ecg spectro's
+// default there (spectro.DefaultParams, or BeatParams for beat windows;
+// for noverlap and nfft, the value a given nperseg implies) is taken as
+// the default, which follows each window's rate as ecg spectro's does;
+// any other is set at every rate, as the flag that made it was. It fails
+// for settings no renderer takes, for segments over 65,536 samples, and
+// for images over 8192 pixels a side or a decibel range that is not
+// finite and increasing.
+func (s *SpectrogramSettings) StrideOptions() (spectro.StrideOptions, error) {
+	im := s.Image
+	switch {
+	case im.Width < 1 || im.Width > maxSpectrogramSide || im.Height < 1 || im.Height > maxSpectrogramSide:
+		return spectro.StrideOptions{}, fmt.Errorf("image of %d x %d pixels (1 to %d a side)", im.Width, im.Height, maxSpectrogramSide)
+	case !(im.DBMin < im.DBMax) || math.IsInf(im.DBMin, 0) || math.IsInf(im.DBMax, 0):
+		return spectro.StrideOptions{}, fmt.Errorf("image decibel range %g to %g (want finite, increasing)", im.DBMin, im.DBMax)
+	case math.IsInf(s.STFT.FMin, 0) || math.IsInf(s.STFT.FMax, 0):
+		return spectro.StrideOptions{}, fmt.Errorf("band %g to %g Hz (want finite)", s.STFT.FMin, s.STFT.FMax)
+	case s.STFT.NPerSeg > maxSpectrogramSegment || s.STFT.NFFT > maxSpectrogramSegment:
+		return spectro.StrideOptions{}, fmt.Errorf("nperseg %d, nfft %d: at most %d samples", s.STFT.NPerSeg, s.STFT.NFFT, maxSpectrogramSegment)
 	}
-	opt := spectro.StrideOptions{Beat: ap.Label == "aami"}
+	cm, err := spectro.ParseColormap(im.Colormap)
+	if err != nil {
+		return spectro.StrideOptions{}, err
+	}
+	opt := spectro.StrideOptions{Beat: s.Beat, Image: spectro.ImageOptions{Width: im.Width, Height: im.Height, Colormap: cm, DBMin: im.DBMin, DBMax: im.DBMax}}
 	def := spectro.DefaultParams(360)
-	if opt.Beat {
+	if s.Beat {
 		def = spectro.BeatParams(360)
 	}
-	st, set := ap.STFT, &opt.Set
+	st, set := s.STFT, &opt.Set
 	set.Window = ifChanged(st.Window, def.Window)
-	set.NPerSeg = ifChanged(st.NPerSeg, def.NPerSeg)
+	if set.NPerSeg = ifChanged(st.NPerSeg, def.NPerSeg); set.NPerSeg != nil {
+		// A given nperseg sets noverlap and nfft too (spectro.Overrides.Apply).
+		def.NOverlap, def.NFFT = st.NPerSeg/2, st.NPerSeg
+	}
 	set.NOverlap = ifChanged(st.NOverlap, def.NOverlap)
 	set.NFFT = ifChanged(st.NFFT, def.NFFT)
 	set.Detrend = ifChanged(spectro.Detrend(st.Detrend), def.Detrend)
@@ -111,16 +195,81 @@ func ArchiveStrideOptions(r io.Reader) (spectro.StrideOptions, error) {
 	set.Mode = ifChanged(spectro.Mode(st.Mode), def.Mode)
 	set.FMin = ifChanged(st.FMin, def.FMin)
 	set.FMax = ifChanged(st.FMax, def.FMax)
-	im := ap.Image
-	cm, err := spectro.ParseColormap(im.Colormap)
-	if err != nil {
-		return spectro.StrideOptions{}, fmt.Errorf("archive parameters: %w", err)
-	}
-	opt.Image = spectro.ImageOptions{Width: im.Width, Height: im.Height, Colormap: cm, DBMin: im.DBMin, DBMax: im.DBMax}
 	if _, err := spectro.NewStrideRenderer(opt); err != nil {
-		return spectro.StrideOptions{}, fmt.Errorf("archive parameters: %w", err)
+		return spectro.StrideOptions{}, err
 	}
 	return opt, nil
+}
+
+// isDefault reports whether s renders as ecg spectro's default flags do
+// (StrideOptions's zero value), at every rate.
+func (s *SpectrogramSettings) isDefault() bool {
+	opt, err := s.StrideOptions()
+	if err != nil || opt.Beat || opt.Set != (spectro.Overrides{}) {
+		return false
+	}
+	r, err1 := spectro.NewStrideRenderer(opt)
+	r0, err0 := spectro.NewStrideRenderer(spectro.StrideOptions{})
+	return err1 == nil && err0 == nil && r.Image() == r0.Image()
+}
+
+// StrideOptions returns the options that render a window's spectrogram as
+// the images model m was trained on were rendered: the settings the model
+// records (FeatureSpec.Spectrogram), or the zero value (ecg spectro's
+// default flags) when it records none, as models trained on an archive
+// made with the defaults, on images from elsewhere, or before models
+// recorded them do.
+func (m *Model) StrideOptions() (spectro.StrideOptions, error) {
+	s := m.Info.Features.Spectrogram
+	if s == nil {
+		return spectro.StrideOptions{}, nil
+	}
+	return s.StrideOptions()
+}
+
+// withArchiveSpectrogram returns spec with the rendering settings of the
+// archive ds is (its parameter file, datasets.ParamsName) when spec reads
+// images, records none yet and the archive's differ from ecg spectro's
+// defaults. A folder without the file, or whose file has no rendering
+// settings, adds none; a file that cannot be read or is invalid is an
+// error naming it.
+func withArchiveSpectrogram(ds *datasets.LabelFolders, spec FeatureSpec) (FeatureSpec, error) {
+	if spec.Input != InputImage || spec.Spectrogram != nil || ds.Dir == "" {
+		return spec, nil
+	}
+	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return spec, nil
+	}
+	if err != nil {
+		return spec, err
+	}
+	s, err := ReadArchiveSpectrogram(bytes.NewReader(b))
+	switch {
+	case errors.Is(err, errNoSpectrogram):
+		return spec, nil
+	case err != nil:
+		return spec, fmt.Errorf("%s: %w", path, err)
+	case !s.isDefault():
+		spec.Spectrogram = s
+	}
+	return spec, nil
+}
+
+// checkSpectrogram checks the rendering settings of a spec: images only,
+// and settings that make a renderer (StrideOptions).
+func (s FeatureSpec) checkSpectrogram() error {
+	if s.Spectrogram == nil {
+		return nil
+	}
+	if s.Input != InputImage {
+		return fmt.Errorf("features: spectrogram settings for %s input", s.Input)
+	}
+	if _, err := s.Spectrogram.StrideOptions(); err != nil {
+		return fmt.Errorf("features: spectrogram: %w", err)
+	}
+	return nil
 }
 
 // ifChanged returns &v when v differs from the default d, else nil.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,19 +42,41 @@ func imageArchive(t *testing.T, r *spectro.StrideRenderer) (recs []string, rows 
 	if _, err := datasets.Archive(context.Background(), recs, opt); err != nil {
 		t.Fatal(err)
 	}
+	return recs, manifestRows(t, out, 6)
+}
+
+// manifestRows returns the rows of the manifest of archive out (image
+// path, record, start, end), at least n of them.
+func manifestRows(t *testing.T, out string, n int) (rows [][]string) {
+	t.Helper()
 	f, err := os.Open(filepath.Join(out, "manifest.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	all, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(all) < 7 {
+	if err != nil || len(all) < n+1 {
 		t.Fatalf("manifest: %d rows, %v", len(all), err)
 	}
 	for _, row := range all[1:] {
 		rows = append(rows, []string{filepath.Join(out, row[0]), row[1], row[3], row[4]})
 	}
-	return recs, rows
+	return rows
+}
+
+// samplesText returns record rec's samples as text, one value a line,
+// and its rate.
+func samplesText(t *testing.T, rec string) (string, float64) {
+	t.Helper()
+	x, fs, err := classify.ReadSignal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, v := range x {
+		text.WriteString(strconv.FormatFloat(v, 'g', -1, 64) + "\n")
+	}
+	return text.String(), fs
 }
 
 // imageModels trains a forest on image features and a small network on
@@ -99,60 +122,78 @@ func TestImageScorerStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs, rows := imageArchive(t, r)
-	x, fs, err := classify.ReadSignal(recs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text strings.Builder
-	for _, v := range x {
-		text.WriteString(strconv.FormatFloat(v, 'g', -1, 64) + "\n")
-	}
+	text, fs := samplesText(t, recs[0])
 	for name, m := range imageModels(t, rows) {
 		sc, err := classify.NewImageScorer(m, spectro.StrideOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []*stream.WindowBody
-		cfg := stream.Config{Fs: fs, Window: 10, Hop: 10, Model: sc, Now: func() time.Time { return time.Time{} },
-			Emit: func(e stream.Event) {
-				if b, ok := e.Body.(*stream.WindowBody); ok && !b.Final {
-					got = append(got, b)
-				}
-			}}
-		s, err := stream.New(stream.InputOptions{}, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := stream.Run(context.Background(), strings.NewReader(text.String()), s, nil); err != nil {
-			t.Fatal(err)
-		}
+		got := liveWindows(t, sc, text, fs, 10)
 		if len(got) != 3 {
 			t.Fatalf("%s: %d windows, want 3", name, len(got))
 		}
 		for _, w := range got {
-			png := ""
-			for _, row := range rows {
-				if row[1] == "af" && row[2] == strconv.FormatInt(w.Start, 10) && row[3] == strconv.FormatInt(w.End, 10) {
-					png = row[0]
-				}
-			}
-			if png == "" || w.Error != "" {
-				t.Fatalf("%s: window %d-%d: no PNG in the archive (%q)", name, w.Start, w.End, w.Error)
-			}
-			want, err := m.PredictFile(png, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if w.Label != want.Label || len(w.Scores) != len(want.Scores) {
-				t.Fatalf("%s: window %d-%d: live %s %v, PNG %s %v", name, w.Start, w.End, w.Label, w.Scores, want.Label, want.Scores)
-			}
-			for _, ls := range want.Scores {
-				if w.Scores[ls.Label] != ls.Score {
-					t.Errorf("%s: window %d-%d: live %s %v, PNG %v", name, w.Start, w.End, ls.Label, w.Scores[ls.Label], ls.Score)
-				}
+			if d := livePNGDiff(t, m, w, archivePNG(rows, "af", w)); d != "" {
+				t.Errorf("%s: %s", name, d)
 			}
 		}
 	}
+}
+
+// liveWindows streams the samples of text (one value a line, at fs Hz)
+// through stream.Run with scorer sc and windows of win seconds, and
+// returns the scored windows.
+func liveWindows(t *testing.T, sc stream.Scorer, text string, fs, win float64) []*stream.WindowBody {
+	t.Helper()
+	var got []*stream.WindowBody
+	cfg := stream.Config{Fs: fs, Window: win, Hop: win, Model: sc, Now: func() time.Time { return time.Time{} },
+		Emit: func(e stream.Event) {
+			if b, ok := e.Body.(*stream.WindowBody); ok && !b.Final {
+				got = append(got, b)
+			}
+		}}
+	s, err := stream.New(stream.InputOptions{}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.Run(context.Background(), strings.NewReader(text), s, nil); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// archivePNG returns the image of the manifest rows (image path, record,
+// start, end) of record rec whose span is window w's ("" for none).
+func archivePNG(rows [][]string, rec string, w *stream.WindowBody) string {
+	for _, row := range rows {
+		if row[1] == rec && row[2] == strconv.FormatInt(w.Start, 10) && row[3] == strconv.FormatInt(w.End, 10) {
+			return row[0]
+		}
+	}
+	return ""
+}
+
+// livePNGDiff says how window w's live scores differ from model m's
+// prediction of the archive's PNG of the same span ("" when they are
+// equal, exactly).
+func livePNGDiff(t *testing.T, m *classify.Model, w *stream.WindowBody, png string) string {
+	t.Helper()
+	if png == "" || w.Error != "" {
+		return fmt.Sprintf("window %d-%d: no PNG in the archive (%q)", w.Start, w.End, w.Error)
+	}
+	want, err := m.PredictFile(png, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Label != want.Label || len(w.Scores) != len(want.Scores) {
+		return fmt.Sprintf("window %d-%d: live %s %v, PNG %s %v", w.Start, w.End, w.Label, w.Scores, want.Label, want.Scores)
+	}
+	for _, ls := range want.Scores {
+		if w.Scores[ls.Label] != ls.Score {
+			return fmt.Sprintf("window %d-%d: live %s %v, PNG %v", w.Start, w.End, ls.Label, w.Scores[ls.Label], ls.Score)
+		}
+	}
+	return ""
 }
 
 // TestImageScorerRefusesSignalModel: a signal model is no image model.
@@ -174,9 +215,15 @@ func TestImageScorerRefusesSignalModel(t *testing.T) {
 // they did.
 func TestArchiveStrideOptions(t *testing.T) {
 	nps, nov, fmax := 1024, 896, 20.0
+	// A given nperseg sets noverlap and nfft too: values equal to ecg
+	// spectro's defaults at 360 Hz (128, 256) given with another nperseg
+	// are given, not defaults.
+	nps512, nov128, nps128, nfft256 := 512, 128, 128, 256
 	for _, so := range []spectro.StrideOptions{
 		{},
 		{Set: spectro.Overrides{NPerSeg: &nps, NOverlap: &nov, FMax: &fmax}, Image: spectro.ImageOptions{Width: 64, Height: 96, DBMin: -90, DBMax: -20}},
+		{Set: spectro.Overrides{NPerSeg: &nps512, NOverlap: &nov128}},
+		{Set: spectro.Overrides{NPerSeg: &nps128, NFFT: &nfft256}},
 		{Beat: true},
 	} {
 		r, err := spectro.NewStrideRenderer(so)

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ecgkit/ecg/spectro"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata files")
@@ -62,6 +64,7 @@ func FuzzLoadModel(f *testing.F) {
 	}
 	f.Add(cnn)
 	f.Add(cnn[:len(cnn)-100])
+	f.Add(withSpectrogram(f, cnn))
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -81,6 +84,11 @@ func FuzzLoadModel(f *testing.F) {
 			x := make([]float64, len(m2.Info.FeatureNames))
 			if _, err := m2.Predict(x); err != nil {
 				t.Fatal(err)
+			}
+			if opt, err := m2.StrideOptions(); err != nil {
+				t.Fatalf("loaded spectrogram settings refused: %v", err)
+			} else if _, err := spectro.NewStrideRenderer(opt); err != nil {
+				t.Fatalf("loaded spectrogram settings make no renderer: %v", err)
 			}
 		}
 	})
@@ -142,4 +150,22 @@ func TestLoadModelReadsHeaderFirst(t *testing.T) {
 	if _, err := LoadModel(bytes.NewReader(good)); err != nil {
 		t.Errorf("the good model: %v", err)
 	}
+}
+
+// withSpectrogram returns the model file b with spectrogram settings in
+// its header (ecg spectro --nperseg 1024 --noverlap 896 --fmax 20 --size
+// 96x64).
+func withSpectrogram(tb testing.TB, b []byte) []byte {
+	m, err := LoadModel(bytes.NewReader(b))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.Info.Features.Spectrogram = &SpectrogramSettings{
+		STFT:  SpectrogramSTFT{Window: "hann", NPerSeg: 1024, NOverlap: 896, NFFT: 1024, Detrend: "constant", Scaling: "density", Mode: "psd", FMin: 0.5, FMax: 20},
+		Image: SpectrogramImage{Width: 96, Height: 64, Colormap: "gray", DBMin: -80, DBMax: -10}}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }

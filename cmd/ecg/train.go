@@ -77,6 +77,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.StringSliceVar(&o.scoreLabels, "score-labels", nil, "with --folds, also report the mean F1 of these labels (e.g. N,AF,Other)")
 	f.Int64Var(&o.seed, "seed", 1, "seed of the split (or folds) and of the forest")
 	o.learner.Declare(cmd)
+	o.learner.DeclareImageSize(cmd)
 	cmdutil.JobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	cmdutil.FormatFlag(cmd, &o.format, "report format", "text", "text", "json")
 	return cmd

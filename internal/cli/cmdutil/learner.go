@@ -35,6 +35,9 @@ type LearnerFlags struct {
 	// From is --from: the network a cnn starts from ("default": the
 	// image network embedded in ecg; empty: fresh weights).
 	From string
+	// ImageSize is --image-size ROWSxCOLS (DeclareImageSize; empty: the
+	// learner's default).
+	ImageSize string
 }
 
 // Flags only one learner has.
@@ -150,10 +153,16 @@ func (l *LearnerFlags) checkTrees() error {
 	return nil
 }
 
-// Spec returns the feature spec that --feature-set asks for on ds (nil,
-// the dataset's default, without it); a feature set for images is a usage
-// error.
+// Spec returns the feature spec that --feature-set or --image-size asks
+// for on ds (nil, the dataset's default, without them); a feature set for
+// images, or an image size for records, is a usage error.
 func (l *LearnerFlags) Spec(ds *datasets.LabelFolders) (*classify.FeatureSpec, error) {
+	if l.ImageSize != "" {
+		if l.FeatureSet != 0 {
+			return nil, Usagef("--feature-set (records) and --image-size (images) do not go together")
+		}
+		return l.imageSpec(ds)
+	}
 	if l.FeatureSet == 0 {
 		return nil, nil
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/ecgkit/ecg/classify/stream"
 	"github.com/ecgkit/ecg/datasets/beats"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
-	"github.com/ecgkit/ecg/spectro"
 )
 
 // ScoreFlags are the flags of live scoring that `ecg stream` and `ecg
@@ -47,7 +46,7 @@ func AddScoreFlags(cmd *cobra.Command, o *ScoreFlags) {
 	f.Float64Var(&o.Fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
 	f.StringVar(&o.Window, "window", "60s", "length of the scored window")
 	f.StringVar(&o.Hop, "hop", "10s", "step between windows")
-	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as ecg spectro writes its PNG); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
+	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as its archive's PNGs were, with the ecg spectro flags the model records); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.Threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.Windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
 	f.Float64Var(&o.MaxNoisy, "max-noisy", stream.DefaultMaxNoisy, "largest share of noisy beats in a window that still counts for alerts (1: no limit)")
@@ -124,15 +123,20 @@ func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string) error {
 // LoadScorer loads a model file ("default": the embedded one) that
 // command (stream, serve) scores windows with: a signal model as it is,
 // an image model (forest or cnn trained on ecg spectro's PNGs) through
-// classify.ImageScorer, which renders each window's spectrogram as ecg
-// spectro's default flags write it.
+// classify.ImageScorer, which renders each window's spectrogram as the
+// archive the model was trained on rendered its PNGs (the settings the
+// model records; ecg spectro's default flags when it records none).
 func LoadScorer(path, command string) (stream.Scorer, error) {
 	m, err := defaultmodel.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	if m.Info.Features.Input == classify.InputImage {
-		return classify.NewImageScorer(m, spectro.StrideOptions{})
+		opt, err := m.StrideOptions()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return classify.NewImageScorer(m, opt)
 	}
 	if m.Info.Features.Input != classify.InputSignal {
 		return nil, Usagef("%s takes %s input; %s needs a model trained on signals (WFDB records) or on spectrogram images", path, m.Info.Features.Input, command)

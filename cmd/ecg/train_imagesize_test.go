@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecgkit/ecg/internal/cli/cmdutil"
+)
+
+// TestTrainImageSizeStream is the story of a long-window image model:
+// ecg spectro with other STFT and image flags, ecg train --learner cnn
+// --image-size on the archive, then ecg stream with the model: every
+// window scores exactly as ecg predict scores the archive's PNG of the
+// same span (the model carries the archive's spectrogram settings).
+func TestTrainImageSizeStream(t *testing.T) {
+	dir := t.TempDir()
+	recs := filepath.Join(dir, "recs")
+	for i, rh := range []string{"afib", "normal", "afib", "normal"} {
+		out := filepath.Join(recs, fmt.Sprintf("r%d", i))
+		if code, _, errOut := runECG(t, "", "simulate", "--rhythm", rh, "--fs", "300", "--duration", "30s", "--seed", fmt.Sprint(i+1), "--out", out); code != 0 {
+			t.Fatalf("simulate: %d %s", code, errOut)
+		}
+	}
+	arch, model := filepath.Join(dir, "arch"), filepath.Join(dir, "m.ecgm")
+	if code, _, errOut := runECG(t, "", "spectro", recs, "--label", "rhythm", "--stride", "10s", "--nperseg", "1024", "--noverlap", "896",
+		"--fmax", "20", "--size", "96x64", "--out", arch, "--quiet"); code != 0 {
+		t.Fatalf("spectro: %d %s", code, errOut)
+	}
+	if code, _, errOut := runECG(t, "", "train", arch, "--learner", "cnn", "--image-size", "20x50", "--epochs", "2", "--test", arch, "--out", model, "--quiet"); code != 0 {
+		t.Fatalf("train: %d %s", code, errOut)
+	}
+	code, csv, _ := runECG(t, "", "export", filepath.Join(recs, "r0"), "--physical", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export: %d", code)
+	}
+	var samples strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(csv), "\n") {
+		_, v, _ := strings.Cut(line, ",")
+		samples.WriteString(v + "\n")
+	}
+	code, events, errOut := runECG(t, samples.String(), "stream", "--model", model, "--fs", "300", "--window", "10s", "--hop", "10s")
+	if code != 0 {
+		t.Fatalf("stream: %d %s", code, errOut)
+	}
+	n := 0
+	for _, line := range strings.Split(events, "\n") {
+		var w struct {
+			Type   string             `json:"type"`
+			Start  int64              `json:"start"`
+			Scores map[string]float64 `json:"scores"`
+		}
+		if json.Unmarshal([]byte(line), &w) != nil || w.Type != "window" {
+			continue
+		}
+		png := filepath.Join(arch, "AFIB", fmt.Sprintf("r0_0000m%02ds_MLII.png", w.Start/300))
+		code, out, errOut := runECG(t, "", "predict", model, png, "--top", "2", "--format", "json")
+		var p struct {
+			Top []struct {
+				Label string
+				Score float64
+			}
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &p) != nil || len(p.Top) != 2 {
+			t.Fatalf("predict %s: %d %s %s", png, code, out, errOut)
+		}
+		for _, ls := range p.Top {
+			if w.Scores[ls.Label] != ls.Score {
+				t.Errorf("window at %d: live %v, PNG %v", w.Start, w.Scores, p.Top)
+			}
+		}
+		n++
+	}
+	if n != 3 {
+		t.Errorf("%d windows scored, want 3:\n%s", n, events)
+	}
+}
+
+// TestTrainImageSizeUsage: a size that is not ROWSxCOLS of 4 to 1024, one
+// the network's pooling would empty, an image size for records or with
+// --beats, is a usage error naming the flag.
+func TestTrainImageSizeUsage(t *testing.T) {
+	dir := t.TempDir()
+	writeSynthFolders(t, filepath.Join(dir, "recs"), []string{"normal", "afib"}, 2, 1)
+	imgs := filepath.Join(dir, "img")
+	writeImageFolders(t, imgs)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{imgs, "--image-size", "32"}, "--image-size \"32\": want ROWSxCOLS"},
+		{[]string{imgs, "--image-size", "3x64"}, "each 4 to 1024"},
+		{[]string{imgs, "--image-size", "32x2000"}, "each 4 to 1024"},
+		{[]string{imgs, "--image-size", "4x64", "--learner", "cnn"}, "--image-size 4x64: the network's 3 blocks of 2x2 pooling need images of at least 8 x 8"},
+		{[]string{imgs, "--image-size", "200x200", "--learner", "cnn"}, "--image-size 200x200: image pixels"},
+		{[]string{filepath.Join(dir, "recs"), "--image-size", "32x64"}, "--image-size is for images"},
+		{[]string{filepath.Join(dir, "recs", "normal"), "--beats", "--image-size", "32x64"}, "--image-size is for folders of images, not --beats"},
+	} {
+		code, _, errOut := runECG(t, "", append([]string{"train", "--out", filepath.Join(dir, "m")}, c.args...)...)
+		if code != cmdutil.ExitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("train %v: exit %d, %q; want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+	// Sizes that train; the default size given is the default model, byte
+	// for byte.
+	models := map[string][]byte{}
+	for _, args := range [][]string{{"--image-size", "16x24"}, {"--image-size", "8x40", "--learner", "cnn", "--epochs", "1"},
+		{"--trees", "3"}, {"--trees", "3", "--image-size", "32x64"}} {
+		out := filepath.Join(dir, strings.Join(args, ""))
+		if code, _, errOut := runECG(t, "", append([]string{"train", imgs, "--out", out, "--quiet"}, args...)...); code != 0 {
+			t.Errorf("train %v: exit %d %s", args, code, errOut)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[strings.Join(args, " ")] = b
+	}
+	if !bytes.Equal(models["--trees 3"], models["--trees 3 --image-size 32x64"]) {
+		t.Errorf("--image-size 32x64 (the forest's default) changed the model")
+	}
+}
+
+// writeImageFolders writes 6 small PNGs in each of dir/low and dir/high
+// (dark and bright noise), each its own record.
+func writeImageFolders(t *testing.T, dir string) {
+	t.Helper()
+	for li, label := range []string{"low", "high"} {
+		if err := os.MkdirAll(filepath.Join(dir, label), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for r := 0; r < 6; r++ {
+			img := image.NewGray(image.Rect(0, 0, 48, 24))
+			for i := range img.Pix {
+				img.Pix[i] = uint8(30 + 160*li + (i*7+r*13)%40)
+			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, img); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, label, fmt.Sprintf("%s%d_0.png", label, r)), buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
