@@ -281,3 +281,52 @@ func FuzzLoadFusionModel(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFusionPredict30s predicts a 30 s record at 300 Hz with a
+// gbdt+signet model of ecg train's defaults: set-5 features and 150
+// rounds of 4 trees (trained on synthetic records), then the default
+// network (untrained weights: the cost does not depend on them), fused
+// (issue 20 asks for at most 5 ms).
+func BenchmarkFusionPredict30s(b *testing.B) {
+	o := DefaultSignalFeatures()
+	o.FeatureSet = 5
+	spec := SignalSpec(o)
+	rhythms := []string{synth.Normal, synth.AFib, synth.PVC, synth.Bigeminy}
+	var X [][]float64
+	var y []int
+	var target []float64
+	for k, rh := range rhythms {
+		for seed := int64(1); seed <= 7; seed++ {
+			rec, err := synth.Generate(synth.Options{Rhythm: rh, Fs: 300, Duration: 30, Seed: seed, Noise: 0.02})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if seed == 7 { // not trained on
+				target = rec.MV
+				continue
+			}
+			v, err := spec.SignalVector(rec.MV, rec.Fs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			X, y = append(X, v), append(y, k)
+		}
+	}
+	m, err := Train(rhythms, spec, X, y, TrainOptions{Learner: LearnerGBDT, GBDT: GBDTOptions{Seed: 1, MaxDepth: 6, MinHessian: 1, Lambda: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	so := SignetOptions{}.withDefaults()
+	net, err := nn.New(so.arch(len(rhythms)), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.signet = &Signet{Net: net, Rate: so.Rate}
+	m.Info.Learner.Kind, m.Info.Learner.FusionWeight = LearnerGBDTSignet, DefaultFusionWeight
+	b.ResetTimer()
+	for range b.N {
+		if _, err := m.PredictSignal(target, 300); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
