@@ -44,10 +44,10 @@ func (m *Model) saveFusion(w io.Writer) error {
 	return err
 }
 
-// signetArch checks the network and fusion weight described in the
+// signetHeaderArch checks the network and fusion weight described in the
 // header of a gbdt+signet model against its features and labels, and
 // returns the network's architecture.
-func signetArch(in *ModelInfo) (nn.Arch, error) {
+func signetHeaderArch(in *ModelInfo) (nn.Arch, error) {
 	si, l := in.Learner.Signet, in.Learner
 	switch {
 	case si == nil || in.Features.Input != InputSignal:
@@ -72,7 +72,7 @@ func signetArch(in *ModelInfo) (nn.Arch, error) {
 // fusion reads the body of a gbdt+signet model whose header is in: the
 // trees, then the network.
 func (l *modelReader) fusion(in *ModelInfo) (*GBDT, *Signet, error) {
-	a, err := signetArch(in)
+	a, err := signetHeaderArch(in)
 	if err != nil {
 		return nil, nil, err
 	}
