@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ecgkit/ecg/classify/nn"
 	"github.com/ecgkit/ecg/datasets"
+	"github.com/ecgkit/ecg/internal/pool"
 )
 
 // LearnerGBDTSignet names the late fusion of gradient-boosted trees on the
@@ -92,10 +91,8 @@ func trainFusionModel(spec FeatureSpec, X [][]float64, y []int, k int, opt Train
 	m.signet = s
 	l := &m.Info.Learner
 	l.Kind, l.Signet, l.FusionWeight = LearnerGBDTSignet, info, fo.Weight
-	net := make([][]float64, len(X))
-	err = forEachIndex(ctx, len(X), fo.Signet.Jobs, func(i int) error {
-		net[i] = s.Probs(nil, opt.Signals[i])
-		return nil
+	net, err := mapRows(ctx, len(X), fo.Signet.Jobs, func(i int) ([]float64, error) {
+		return s.Probs(nil, opt.Signals[i]), nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -170,15 +167,13 @@ func (m *Model) scoreFiles(ctx context.Context, X [][]float64, files []datasets.
 	if m.signet == nil {
 		return m.ScoreRows(X), nil
 	}
-	scores := make([][]float64, len(X))
-	err := forEachIndex(ctx, len(files), jobs, func(i int) error {
+	return mapRows(ctx, len(files), jobs, func(i int) ([]float64, error) {
 		in, err := fileSignetInput(files[i], m.signet.Rate)
-		if err == nil {
-			scores[i] = m.fusedScores(X[i], in)
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return m.fusedScores(X[i], in), nil
 	})
-	return scores, err
 }
 
 // scoreRow returns the scores of row x whose network input is in (used
@@ -214,42 +209,35 @@ func fusionInputs(ctx context.Context, learner string, o FusionOptions, files []
 		return nil, nil
 	}
 	rate := o.Signet.withDefaults().Rate
-	in := make([][]float64, len(files))
-	err := forEachIndex(ctx, len(files), jobs, func(i int) error {
-		var err error
-		in[i], err = fileSignetInput(files[i], rate)
-		return err
-	})
-	return in, err
+	return mapRows(ctx, len(files), jobs, func(i int) ([]float64, error) { return fileSignetInput(files[i], rate) })
 }
 
-// forEachIndex calls fn(i) for every i in [0, n) from jobs goroutines (at
-// least 1) and returns the first error, after which no new call starts;
-// it stops early when ctx is done.
-func forEachIndex(ctx context.Context, n, jobs int, fn func(i int) error) error {
-	var next atomic.Int64
-	var once sync.Once
-	var first error
-	var wg sync.WaitGroup
-	for range min(max(jobs, 1), max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				err := ctx.Err()
-				if err == nil {
-					err = fn(i)
-				}
-				if err != nil {
-					once.Do(func() { first = err })
-					next.Store(int64(n))
-					return
-				}
-			}
-		}()
+// mapRows returns fn(i) for every i in [0, n), in order, computed by
+// jobs goroutines (pool.Map), or the first error in that order.
+func mapRows(ctx context.Context, n, jobs int, fn func(i int) ([]float64, error)) ([][]float64, error) {
+	type row struct {
+		v   []float64
+		err error
 	}
-	wg.Wait()
-	return first
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	res, err := pool.Map(ctx, idx, jobs, func(i int) row {
+		v, err := fn(i)
+		return row{v, err}
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, n)
+	for i, r := range res {
+		if r.err != nil {
+			return nil, r.err
+		}
+		out[i] = r.v
+	}
+	return out, nil
 }
 
 // fusionRunOptions returns o for runs trainings of learner with ctx, and
