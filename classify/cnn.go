@@ -471,6 +471,9 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 // FitSummary says in a few words what was fitted: "100 trees", or for a
 // network "network, 12 of 30 epochs (kept 6)".
 func (m *Model) FitSummary() string {
+	if si := m.Info.Learner.Signet; m.signet != nil && si != nil {
+		return fmt.Sprintf("%d trees and a network, %d of %d epochs (kept %d)", m.NumTrees(), si.Ran, si.Epochs, si.BestEpoch)
+	}
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
 		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
 	}

@@ -35,6 +35,8 @@ type CVOptions struct {
 	Forest  ForestOptions
 	GBDT    GBDTOptions
 	CNN     CNNOptions
+	// Fusion holds the settings of LearnerGBDTSignet beyond GBDT's.
+	Fusion FusionOptions
 	// Jobs is the number of files featurised at once (at least 1).
 	Jobs int
 	// ScoreLabels, when set, are the labels whose mean F1 is reported as
@@ -47,6 +49,8 @@ type CVOptions struct {
 	// Progress, when set, is told of featurising and of growing trees
 	// (one StageTrees count over every fold and the final model).
 	Progress Progress
+	// signals are the network inputs of the rows (LearnerGBDTSignet).
+	signals [][]float64
 }
 
 // ErrUnknownLabel is wrapped by CrossValidateDataset's error when a label
@@ -128,6 +132,9 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 	if err != nil {
 		return nil, err
 	}
+	if opt.signals, err = fusionInputs(ctx, opt.Learner, opt.Fusion, ds.Files, opt.Jobs); err != nil {
+		return nil, err
+	}
 	featureTime := time.Since(start)
 	res, err := crossValidateRows(ctx, ds.Labels, spec, X, y, groups, plan, opt)
 	if err != nil {
@@ -171,6 +178,7 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 	}
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(labels), runs)
 	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, opt.Progress, runs), groups
+	to.Fusion, to.Signals = fusionRunOptions(ctx, opt.Fusion, opt.Learner, opt.Progress, runs), opt.signals
 	scores, err := crossValidate(ctx, labels, spec, X, y, fold, opt.Folds, to)
 	if err != nil {
 		return nil, err

@@ -80,6 +80,8 @@ type DatasetOptions struct {
 	Forest  ForestOptions
 	GBDT    GBDTOptions
 	CNN     CNNOptions
+	// Fusion holds the settings of LearnerGBDTSignet beyond GBDT's.
+	Fusion FusionOptions
 	// Jobs is the number of files featurised at once (at least 1). The
 	// learner grows Forest.Jobs (GBDT.Jobs) trees at once.
 	Jobs int
@@ -128,19 +130,25 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 	if err != nil {
 		return res, err
 	}
-	res.FeatureTime = time.Since(start)
 
 	trX := make([][]float64, len(h.train))
 	trY := make([]int, len(h.train))
 	trG := make([]string, len(h.train))
+	trF := make([]datasets.LabeledFile, len(h.train))
 	trGroups := map[string]bool{}
 	for j, i := range h.train {
-		trX[j], trY[j], trG[j] = X[i], y[i], groups[i]
+		trX[j], trY[j], trG[j], trF[j] = X[i], y[i], groups[i], ds.Files[i]
 		trGroups[groups[i]] = true
 	}
+	signals, err := fusionInputs(ctx, opt.Learner, opt.Fusion, trF, opt.Jobs)
+	if err != nil {
+		return res, err
+	}
+	res.FeatureTime = time.Since(start)
 	start = time.Now()
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, opt.Progress, len(spec.Names()), len(ds.Labels), 1)
 	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, opt.Progress, 1), trG
+	to.Fusion, to.Signals = fusionRunOptions(ctx, opt.Fusion, opt.Learner, opt.Progress, 1), signals
 	m, err := Train(ds.Labels, spec, trX, trY, to)
 	if err != nil {
 		return res, err
@@ -155,7 +163,11 @@ func TrainDataset(ctx context.Context, ds *datasets.LabelFolders, opt DatasetOpt
 	}
 	res.Heldout = len(testX)
 	if len(testX) > 0 {
-		rep, err := Evaluate(m.Info.Labels, h.testY, m.ScoreRows(testX), 0)
+		scores, err := m.scoreFiles(ctx, testX, h.testFiles, opt.Jobs)
+		if err != nil {
+			return res, err
+		}
+		rep, err := Evaluate(m.Info.Labels, h.testY, scores, 0)
 		if err != nil {
 			return res, err
 		}
@@ -228,7 +240,7 @@ func learnerOptions(learner string, fo ForestOptions, gbo GBDTOptions, p Progres
 		return to
 	}
 	perRun := fo.withDefaults(nFeatures).Trees
-	if learner == LearnerGBDT {
+	if learner == LearnerGBDT || learner == LearnerGBDTSignet {
 		perRun = gbo.withDefaults().Rounds * k
 	}
 	total, grown := perRun*runs, 0
@@ -365,7 +377,9 @@ func EvaluateDataset(ctx context.Context, m *Model, ds *datasets.LabelFolders, o
 	if err != nil {
 		return e, err
 	}
-	e.Scores = m.ScoreRows(X)
+	if e.Scores, err = m.scoreFiles(ctx, X, e.Files, opt.Jobs); err != nil {
+		return e, err
+	}
 	e.Report, err = Evaluate(m.Info.Labels, e.Truth, e.Scores, opt.Threshold)
 	if err != nil {
 		return e, err
@@ -391,12 +405,15 @@ func crossValidate(ctx context.Context, labels []string, spec FeatureSpec, X [][
 		var trX [][]float64
 		var trY []int
 		fo := opt
-		fo.Groups = nil
+		fo.Groups, fo.Signals = nil, nil
 		for i := range X {
 			if fold[i] != f {
 				trX, trY = append(trX, X[i]), append(trY, y[i])
 				if opt.Groups != nil {
 					fo.Groups = append(fo.Groups, opt.Groups[i])
+				}
+				if opt.Signals != nil {
+					fo.Signals = append(fo.Signals, opt.Signals[i])
 				}
 			}
 		}
@@ -406,7 +423,7 @@ func crossValidate(ctx context.Context, labels []string, spec FeatureSpec, X [][
 		}
 		for i := range X {
 			if fold[i] == f {
-				scores[i] = m.Scores(nil, X[i])
+				scores[i] = m.scoreRow(X[i], rowOf(opt.Signals, i))
 			}
 		}
 	}

@@ -17,5 +17,9 @@
 // EvaluateDataset is ecg eval, Model.PredictFile one file of ecg predict.
 //
 // The learner was chosen by measurement against golearn; see
-// docs/classify.md.
+// docs/classify.md. Besides the forest: gradient-boosted trees
+// (LearnerGBDT), a network on image pixels (LearnerCNN) and
+// LearnerGBDTSignet, gradient-boosted trees fused with a 1-D network on
+// the signal itself (its models score signals: PredictSignal,
+// PredictFile, EvaluateDataset; not feature vectors alone).
 package classify

@@ -264,6 +264,9 @@ func (s FeatureSpec) UsesManifest() bool { return len(s.Extra) > 0 }
 // model does not take, is an error saying what was found and what the
 // model takes.
 func (m *Model) PredictFile(path string, row *datasets.ManifestRow) (Prediction, error) {
+	if m.signet != nil {
+		return m.predictFusedFile(path)
+	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return Prediction{}, m.Info.Features.folderError(path)
 	}

@@ -20,6 +20,8 @@ type Model struct {
 	forest *Forest
 	gbdt   *GBDT
 	cnn    *CNN
+	// signet is the network of a gbdt+signet model (with gbdt; fusion.go).
+	signet *Signet
 }
 
 // ModelInfo is the self-describing header of a model file (stored as
@@ -68,6 +70,10 @@ type LearnerInfo struct {
 	ColSample    float64 `json:"colsample,omitempty"`
 	// CNN describes the network of the cnn learner.
 	CNN *CNNInfo `json:"cnn,omitempty"`
+	// Signet describes the network of the gbdt+signet learner and
+	// FusionWeight its share of the fused probabilities (fusion.go).
+	Signet       *SignetInfo `json:"signet,omitempty"`
+	FusionWeight float64     `json:"fusion_weight,omitempty"`
 }
 
 // TrainingSummary describes the training data.
@@ -132,11 +138,16 @@ type TrainOptions struct {
 	// Groups are the record groups of the rows (nil: unknown), which the
 	// cnn learner's validation split keeps apart.
 	Groups []string
+	// Fusion holds the settings of LearnerGBDTSignet beyond GBDT's, and
+	// Signals the network input (SignetInput at Fusion.Signet's rate) of
+	// every row, which that learner's network trains on.
+	Fusion  FusionOptions
+	Signals [][]float64
 }
 
 // ErrUnknownLearner is wrapped by Train's error for a learner it does not
 // know.
-var ErrUnknownLearner = errors.New("unknown learner (want random-forest, gbdt or cnn)")
+var ErrUnknownLearner = errors.New("unknown learner (want random-forest, gbdt, cnn or gbdt+signet)")
 
 // Train fits a model on feature vectors X (made with spec) and label
 // indices y into labels.
@@ -163,6 +174,8 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 		m, oob, err = trainGBDTModel(X, y, len(labels), opt.GBDT.withDefaults())
 	case LearnerCNN:
 		m, oob, err = trainCNNModel(spec, X, y, len(labels), opt)
+	case LearnerGBDTSignet:
+		m, oob, err = trainFusionModel(spec, X, y, len(labels), opt)
 	default:
 		err = fmt.Errorf("classify: learner %q: %w", opt.Learner, ErrUnknownLearner)
 	}
@@ -290,8 +303,12 @@ func (m *Model) Scores(dst, x []float64) []float64 {
 	return m.forest.PredictProba(dst, x)
 }
 
-// Predict scores a feature vector made with the model's FeatureSpec.
+// Predict scores a feature vector made with the model's FeatureSpec. A
+// gbdt+signet model also needs the signal (PredictSignal, PredictFile).
 func (m *Model) Predict(x []float64) (Prediction, error) {
+	if m.signet != nil {
+		return Prediction{}, errFusionNeedsSignal
+	}
 	if n := len(m.Info.FeatureNames); len(x) != n {
 		return Prediction{}, fmt.Errorf("classify: %d features, the model needs %d", len(x), n)
 	}
@@ -323,6 +340,9 @@ func (m *Model) PredictImage(img image.Image, extra map[string]float64) (Predict
 // at fs Hz, of any length and rate. It fails when the model was trained on
 // images.
 func (m *Model) PredictSignal(x []float64, fs float64) (Prediction, error) {
+	if m.signet != nil {
+		return m.predictFusedSignal(x, fs)
+	}
 	v, err := m.Info.Features.SignalVector(x, fs)
 	if err != nil {
 		return Prediction{}, err

@@ -46,6 +46,9 @@ import (
 // convolutional network, package nn), whose body saveCNN describes;
 // Save writes version 3 for networks only.
 //
+// Version 4 holds a "gbdt+signet" model only, whose body saveFusion
+// describes.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -58,6 +61,8 @@ const (
 	modelVersionKinds = 2
 	// modelVersionCNN is the version that may hold a network.
 	modelVersionCNN = 3
+	// modelVersionFusion is the version of gbdt+signet models.
+	modelVersionFusion = 4
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -97,6 +102,9 @@ func IsModelFile(r io.Reader) bool {
 // Save writes the model in the model file format. The same model writes
 // the same bytes.
 func (m *Model) Save(w io.Writer) error {
+	if m.signet != nil {
+		return m.saveFusion(w)
+	}
 	if m.cnn != nil {
 		return m.saveCNN(w)
 	}
@@ -217,8 +225,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version != modelVersion && version != modelVersionKinds && version != modelVersionCNN {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionCNN)
+	if version != modelVersion && version != modelVersionKinds && version != modelVersionCNN && version != modelVersionFusion {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionFusion)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -243,10 +251,12 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.gbdt, err = l.gbdt(k, nf)
 	case kind == LearnerCNN && version == modelVersionCNN:
 		m.cnn, err = l.cnn(&m.Info)
+	case kind == LearnerGBDTSignet && version == modelVersionFusion:
+		m.gbdt, m.signet, err = l.fusion(&m.Info)
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q in version %d (this program knows %q, %q and, from version %d, %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN)
+		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in version %d %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, LearnerGBDTSignet)
 	}
 	if err != nil {
 		return nil, err

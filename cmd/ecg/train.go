@@ -105,7 +105,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
+	opt := classify.DatasetOptions{Split: o.split, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Fusion: o.learner.Fusion, Jobs: o.jobs,
 		Cache: cmdutil.FeatureCache(a.io.Environ), Spec: o.spec}
 	if o.testDir != "" {
 		test := datasets.LabelSource{CSV: o.testLabels, Map: o.labels.Source.Map}
@@ -172,7 +172,7 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 	}
 	bars := a.newStages()
 	res, err := classify.CrossValidateDataset(ctx, ds, classify.CVOptions{
-		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Jobs: o.jobs,
+		Folds: o.folds, Seed: uint64(o.seed), Learner: learner, Forest: o.learner.Forest, GBDT: o.learner.GBDT, CNN: o.learner.CNN, Fusion: o.learner.Fusion, Jobs: o.jobs,
 		Cache: cmdutil.FeatureCache(a.io.Environ), Spec: o.spec,
 		ScoreLabels: o.scoreLabels, Final: o.out != "", Progress: bars.Update,
 	})

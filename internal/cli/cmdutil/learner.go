@@ -21,11 +21,15 @@ import (
 // for images (the measured best of each; see docs/classify.md), unless a
 // flag only one learner has is given, which picks that learner.
 type LearnerFlags struct {
-	// Name is the --learner value: auto, forest, gbdt or cnn.
+	// Name is the --learner value: auto, forest, gbdt, cnn or
+	// gbdt+signet.
 	Name   string
 	Forest classify.ForestOptions
 	GBDT   classify.GBDTOptions
 	CNN    classify.CNNOptions
+	// Fusion holds --fusion-weight and the network's settings of
+	// gbdt+signet (its trees' are GBDT).
+	Fusion classify.FusionOptions
 	// Bins is --bins, the quantile bins of either tree learner (0: the
 	// learners' default).
 	Bins int
@@ -53,8 +57,8 @@ var (
 // chosen is a usage error.
 func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest), gbdt (gradient-boosted trees) or cnn (convolutional network, images only)")
-	CompleteValues(cmd, "learner", "auto", "forest", "gbdt", "cnn")
+	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest), gbdt (gradient-boosted trees), cnn (convolutional network, images only) or gbdt+signet (gbdt fused with a 1-D network on the signal, records only)")
+	CompleteValues(cmd, "learner", "auto", "forest", "gbdt", "cnn", classify.LearnerGBDTSignet)
 	f.IntVar(&l.Forest.Trees, "trees", 100, "forest: number of trees")
 	f.IntVar(&l.Forest.MaxDepth, "max-depth", 32, "maximum tree depth (gbdt default: 6)")
 	f.IntVar(&l.Forest.MinLeaf, "min-leaf", 1, "forest: minimum samples per leaf")
@@ -69,7 +73,8 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.GBDT.MinHessian, "min-hessian", 1, "gbdt: least hessian sum in a leaf")
 	f.IntVar(&l.Bins, "bins", 0, "forest and gbdt: quantile bins each feature is cut into, 2 to 256 (0: 64)")
 	f.IntVar(&l.FeatureSet, "feature-set", 0, fmt.Sprintf("records: signal feature set, 1 to %d (default %d; docs/rhythm.md)", classify.LatestSignalFeatureSet, classify.DefaultSignalFeatureSet))
-	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn: most passes over the training images (stops early on a record-grouped validation split)")
+	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn, gbdt+signet: most passes of the network over the training images or records (stops early on a record-grouped validation split)")
+	f.Float64Var(&l.Fusion.Weight, "fusion-weight", classify.DefaultFusionWeight, "gbdt+signet: the network's share of the fused probabilities, more than 0 and at most 1 (0.4: chosen by nested CV on CinC 2017)")
 	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
@@ -101,18 +106,24 @@ func changed(cmd *cobra.Command, names []string) string {
 
 func (l *LearnerFlags) check(cmd *cobra.Command) error {
 	fo, gb, cn := changed(cmd, forestOnly), changed(cmd, gbdtOnly), changed(cmd, cnnOnly)
+	if err := l.checkFusion(cmd); err != nil {
+		return err
+	}
+	if l.Name == classify.LearnerGBDTSignet {
+		cn = "" // --epochs, the only network flag it takes (checkFusion)
+	}
 	if err := l.checkCNN(cmd, fo, gb, cn); err != nil || l.Name == "cnn" {
 		return err
 	}
 	switch {
-	case l.Name != "auto" && l.Name != "forest" && l.Name != "gbdt":
-		return Usagef("--learner %q: want auto, forest, gbdt or cnn", l.Name)
+	case l.Name != "auto" && l.Name != "forest" && l.Name != "gbdt" && l.Name != classify.LearnerGBDTSignet:
+		return Usagef("--learner %q: want auto, forest, gbdt, cnn or %s", l.Name, classify.LearnerGBDTSignet)
 	case fo != "" && gb != "":
 		return Usagef("--%s (forest) and --%s (gbdt) do not go together", fo, gb)
 	case l.Name == "forest" && gb != "":
 		return Usagef("--%s does not go with --learner forest", gb)
-	case l.Name == "gbdt" && fo != "":
-		return Usagef("--%s does not go with --learner gbdt", fo)
+	case (l.Name == "gbdt" || l.Name == classify.LearnerGBDTSignet) && fo != "":
+		return Usagef("--%s does not go with --learner %s", fo, l.Name)
 	case l.Name == "auto" && fo != "":
 		l.Name = "forest"
 	case l.Name == "auto" && gb != "":
@@ -209,6 +220,10 @@ func (l *LearnerFlags) validate(name string) error {
 	switch name {
 	case "gbdt":
 		err = l.GBDT.Validate()
+	case classify.LearnerGBDTSignet:
+		if err = l.GBDT.Validate(); err == nil {
+			err = l.Fusion.Validate()
+		}
 	case "cnn":
 		err = l.CNN.Validate()
 	default:
@@ -220,8 +235,8 @@ func (l *LearnerFlags) validate(name string) error {
 	return nil
 }
 
-// Resolve returns the learner (classify.LearnerForest, LearnerGBDT or
-// LearnerCNN) for the dataset ds (auto: gbdt when its first file is a
+// Resolve returns the learner (classify.LearnerForest, LearnerGBDT,
+// LearnerCNN or LearnerGBDTSignet) for the dataset ds (auto: gbdt when its first file is a
 // record), with seed and jobs set in every learner's options; options the
 // chosen learner refuses, and cnn for records, are a usage error.
 func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
@@ -236,6 +251,9 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 			return "", err
 		}
 		return classify.LearnerCNN, l.validate("cnn")
+	}
+	if l.Name == classify.LearnerGBDTSignet {
+		return l.resolveFusion(ds, seed, jobs)
 	}
 	name := l.Name
 	if name == "auto" {
@@ -319,4 +337,36 @@ func (l *LearnerFlags) loadFrom() error {
 		l.CNN.FromName = "default (embedded image network)"
 	}
 	return nil
+}
+
+// checkFusion checks the flags of --learner gbdt+signet: of the network
+// flags only --epochs (the network's), --fusion-weight more than 0 and
+// at most 1, and --fusion-weight with no other learner.
+func (l *LearnerFlags) checkFusion(cmd *cobra.Command) error {
+	if l.Name != classify.LearnerGBDTSignet {
+		if cmd.Flags().Changed("fusion-weight") {
+			return Usagef("--fusion-weight goes with --learner %s only", classify.LearnerGBDTSignet)
+		}
+		return nil
+	}
+	for _, n := range cnnOnly {
+		if n != "epochs" && cmd.Flags().Changed(n) {
+			return Usagef("--%s does not go with --learner %s (of the network flags it takes --epochs)", n, classify.LearnerGBDTSignet)
+		}
+	}
+	if !(l.Fusion.Weight > 0 && l.Fusion.Weight <= 1) {
+		return Usagef("--fusion-weight %g: want more than 0 and at most 1 (1: the network alone)", l.Fusion.Weight)
+	}
+	l.Fusion.Signet.Epochs = l.CNN.Epochs
+	return nil
+}
+
+// resolveFusion is Resolve for --learner gbdt+signet, which reads
+// records only.
+func (l *LearnerFlags) resolveFusion(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
+	if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindRecord {
+		return "", Usagef("--learner %s reads WFDB records; %s holds other files", classify.LearnerGBDTSignet, ds.Dir)
+	}
+	l.Fusion.Signet.Seed, l.Fusion.Signet.Jobs = seed, jobs
+	return classify.LearnerGBDTSignet, l.validate(classify.LearnerGBDTSignet)
 }

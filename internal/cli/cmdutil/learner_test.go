@@ -153,3 +153,44 @@ func TestLearnerFlagsCNN(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnerFlagsFusion: --learner gbdt+signet takes the trees' flags,
+// --epochs for its network and --fusion-weight (default 0.4, more than 0
+// and at most 1); forest flags, the other network flags, images, and
+// --fusion-weight with another learner are usage errors.
+func TestLearnerFlagsFusion(t *testing.T) {
+	records := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
+	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		weight float64
+		epochs int
+	}{
+		{[]string{"--learner", "gbdt+signet"}, ExitOK, 0.4, 20},
+		{[]string{"--learner", "gbdt+signet", "--fusion-weight", "0.3", "--epochs", "5", "--rounds", "40", "--max-depth", "4"}, ExitOK, 0.3, 5},
+		{[]string{"--learner", "gbdt+signet", "--fusion-weight", "1"}, ExitOK, 1, 20},
+		{[]string{"--learner", "gbdt+signet", "--fusion-weight", "0"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt+signet", "--fusion-weight", "1.1"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt+signet", "--trees", "5"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt+signet", "--batch", "8"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt", "--fusion-weight", "0.5"}, ExitUsage, 0, 0},
+		{[]string{"--fusion-weight", "0.5"}, ExitUsage, 0, 0},
+	} {
+		name := strings.Join(tc.args, " ")
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
+			continue
+		}
+		got, err := l.Resolve(records, 3, 2)
+		if err != nil || got != classify.LearnerGBDTSignet {
+			t.Errorf("%q: records %s (%v)", name, got, err)
+		}
+		if l.Fusion.Weight != tc.weight || l.Fusion.Signet.Epochs != tc.epochs || l.Fusion.Signet.Seed != 3 || l.GBDT.Seed != 3 || l.GBDT.ClassWeight != "none" {
+			t.Errorf("%q: weight %g epochs %d seeds %d/%d class weight %q", name, l.Fusion.Weight, l.Fusion.Signet.Epochs, l.Fusion.Signet.Seed, l.GBDT.Seed, l.GBDT.ClassWeight)
+		}
+		if _, err := l.Resolve(images, 3, 2); ExitCode(err) != ExitUsage {
+			t.Errorf("%q: images: %v", name, err)
+		}
+	}
+}

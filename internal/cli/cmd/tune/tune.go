@@ -133,6 +133,9 @@ func (o *Options) search(f *cmdutil.Factory) (*datasets.LabelFolders, ctune.Opti
 	if err != nil {
 		return nil, lo, err
 	}
+	if learner == classify.LearnerGBDTSignet {
+		return nil, lo, cmdutil.Usagef("--learner %s: tune searches the settings of trees (--learner gbdt or forest)", learner)
+	}
 	if _, err := o.Learner.Spec(ds); err != nil {
 		return nil, lo, err
 	}
