@@ -40,7 +40,7 @@ func (m *Model) saveCNN(w io.Writer) error {
 	le := binary.LittleEndian
 	var b bytes.Buffer
 	b.WriteString(modelMagic)
-	b.Write(le.AppendUint32(nil, modelVersionCNN))
+	b.Write(le.AppendUint32(nil, m.Info.fileVersion(modelVersionCNN)))
 	b.Write(le.AppendUint32(nil, uint32(len(info))))
 	b.Write(info)
 	buf := le.AppendUint32(nil, uint32(len(c.Net.Params)))

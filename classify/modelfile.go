@@ -49,6 +49,12 @@ import (
 // Version 4 holds a "gbdt+signet" model only, whose body saveFusion
 // describes.
 //
+// Version 5 holds a "random-forest", "gbdt" or "cnn" body as above, and
+// is what Save writes (for those alone) when the header records the
+// spectrogram settings of the archive the model was trained on
+// (features.spectrogram): an older program, which would render live
+// windows with ecg spectro's defaults instead, then refuses the file.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -63,6 +69,9 @@ const (
 	modelVersionCNN = 3
 	// modelVersionFusion is the version of gbdt+signet models.
 	modelVersionFusion = 4
+	// modelVersionSettings is the version of models whose header records
+	// spectrogram settings.
+	modelVersionSettings = 5
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -121,6 +130,7 @@ func (m *Model) Save(w io.Writer) error {
 	if m.gbdt != nil {
 		version = modelVersionKinds
 	}
+	version = m.Info.fileVersion(version)
 	b.WriteString(modelMagic)
 	b.Write(le.AppendUint32(nil, version))
 	b.Write(le.AppendUint32(nil, uint32(len(info))))
@@ -225,8 +235,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version != modelVersion && version != modelVersionKinds && version != modelVersionCNN && version != modelVersionFusion {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionFusion)
+	if version < modelVersion || version > modelVersionSettings {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionSettings)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -249,7 +259,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && version == modelVersionCNN:
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings):
 		m.cnn, err = l.cnn(&m.Info)
 	case kind == LearnerGBDTSignet && version == modelVersionFusion:
 		m.gbdt, m.signet, err = l.fusion(&m.Info)
@@ -261,10 +271,23 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings {
+		return nil, formatErr("spectrogram settings in version %d (they come in version %d)", version, modelVersionSettings)
+	}
 	if err := l.end(); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// fileVersion returns the version Save writes for a model of info whose
+// body is of version v: modelVersionSettings when the header records
+// spectrogram settings, else v.
+func (info *ModelInfo) fileVersion(v uint32) uint32 {
+	if info.Features.Spectrogram != nil {
+		return modelVersionSettings
+	}
+	return v
 }
 
 // modelReader reads a model file part by part, keeping the CRC of every

@@ -169,3 +169,40 @@ func withSpectrogram(tb testing.TB, b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestSpectrogramSettingsVersion: a model whose header records spectrogram
+// settings is written as version 5 (forest and cnn alike), so that an
+// older program refuses it instead of rendering live windows with the
+// defaults; the same header in an older version's file is refused, and
+// without settings the versions stay as they were.
+func TestSpectrogramSettingsVersion(t *testing.T) {
+	forest, err := os.ReadFile(filepath.Join("testdata", "small.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnn, err := os.ReadFile(filepath.Join("testdata", "small-cnn.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		file []byte
+		was  uint32
+	}{{"forest", forest, modelVersion}, {"cnn", cnn, modelVersionCNN}} {
+		if v := binary.LittleEndian.Uint32(c.file[8:]); v != c.was {
+			t.Errorf("%s without settings: version %d, want %d", c.name, v, c.was)
+		}
+		b := withSpectrogram(t, c.file)
+		if v := binary.LittleEndian.Uint32(b[8:]); v != modelVersionSettings {
+			t.Errorf("%s with settings: version %d, want %d", c.name, v, modelVersionSettings)
+		}
+		if _, err := LoadModel(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s with settings: %v", c.name, err)
+		}
+		old := bytes.Clone(b)
+		binary.LittleEndian.PutUint32(old[8:], c.was)
+		if _, err := LoadModel(bytes.NewReader(withCRC(old))); !errors.Is(err, ErrModelFormat) || !strings.Contains(err.Error(), "spectrogram settings in version") {
+			t.Errorf("%s: settings in version %d loaded (%v)", c.name, c.was, err)
+		}
+	}
+}
