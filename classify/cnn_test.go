@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -281,6 +282,22 @@ func TestTrainDatasetCNN(t *testing.T) {
 	}
 	if ev.Report.Accuracy < 0.9 {
 		t.Errorf("accuracy of the loaded model on its data %.2f", ev.Report.Accuracy)
+	}
+	// In chunks of 5 files (72 files: the last chunk short), the same
+	// files, scores and progress as in one.
+	defer func(n int) { evalChunk = n }(evalChunk)
+	evalChunk = 5
+	ticks := 0
+	chunked, err := EvaluateDataset(context.Background(), loaded(t, m), ds, EvalOptions{Jobs: 2,
+		Progress: func(s string, done, total int) { ticks++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(chunked.Scores, ev.Scores) || !reflect.DeepEqual(chunked.Files, ev.Files) || chunked.Report.Accuracy != ev.Report.Accuracy {
+		t.Errorf("in chunks of 5: accuracy %v, scores differ from one chunk's", chunked.Report.Accuracy)
+	}
+	if len(ds.Files)%evalChunk == 0 || ticks < len(ds.Files) {
+		t.Errorf("%d files, %d progress calls", len(ds.Files), ticks)
 	}
 }
 
