@@ -1,18 +1,16 @@
 //go:build harness
 
-// The CinC short-window harness: TestCNNHarness's cross-validation (the
-// folds of ecg train --folds 5 --seed 1 --learner cnn) on archives whose
-// spectrograms keep the beats, with two settings the command has no flag
-// for. Run with
+// Settings of TestCNNHarness for the CinC short-window archives
+// (docs/rhythm.md, "Spectrograms that keep the beats"), whose images the
+// command has no flag for. Run with
 //
-//	CNN_DIR=cinc-short CNN_ROWS=16 CNN_COLS=256 CNN_EPOCHS=12 CNN_PATIENCE=4 \
-//	  CNN_SCORE_LABELS=N,AF,Other nice -n 10 go test -tags harness -run TestCNNCinCHarness -v -timeout 3h ./classify
+//	CNN_DIR=cinc-short CNN_ROWS=16 CNN_COLS=256 CNN_EPOCHS=12 CNN_PATIENCE=4 CNN_CLASS_WEIGHT=none \
+//	  CNN_SCORE_LABELS=N,AF,Other nice -n 10 go test -tags harness -run 'TestCNNHarness$' -v -timeout 3h ./classify
 //
-// Besides TestCNNHarness's settings: CNN_ROW_NORM=1 standardises each
-// frequency row of each image by its own mean and deviation over time
-// (before the network's standardisation by the training pixels), and
-// CNN_ONE_FOLD=F trains and scores fold F only (0-based; to estimate the
-// cost of a full run from a short one).
+// CNN_ROW_NORM=1 standardises each frequency row of each image by its own
+// mean and deviation over time (before the network's standardisation by
+// the training pixels), and CNN_ONE_FOLD=F trains and scores fold F only
+// (0-based; to estimate the cost of a full run from a short one).
 package classify
 
 import (
@@ -20,51 +18,9 @@ import (
 	"math"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/ecgkit/ecg/datasets"
 )
-
-func TestCNNCinCHarness(t *testing.T) {
-	dir := os.Getenv("CNN_DIR")
-	if dir == "" {
-		t.Skip("CNN_DIR not set")
-	}
-	ds, err := datasets.ReadLabelFolders(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt, spec := harnessCNNOptions(t, ds)
-	one := envInt("CNN_ONE_FOLD", -1)
-	var prep func([][]float64)
-	if os.Getenv("CNN_ROW_NORM") == "1" {
-		prep = func(X [][]float64) { standardizeRows(X, spec.Image.Rows, spec.Image.Cols) }
-	}
-	start := time.Now()
-	if one < 0 {
-		res, scores, err := crossValidateScoresPrep(context.Background(), ds, opt, prep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("settings %+v, image %dx%d, row norm %v, wall %v", opt.CNN, spec.Image.Rows, spec.Image.Cols, prep != nil, time.Since(start))
-		if err := res.WriteReport(os.Stdout, "text"); err != nil {
-			t.Fatal(err)
-		}
-		if p := os.Getenv("CNN_OOF"); p != "" {
-			writeOOF(t, p, ds, scores)
-		}
-		return
-	}
-	rep, score, err := oneFoldCV(context.Background(), ds, opt, prep, one)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("fold %d only: settings %+v, image %dx%d, row norm %v, wall %v: challenge F1 %.4f",
-		one, opt.CNN, spec.Image.Rows, spec.Image.Cols, prep != nil, time.Since(start), score)
-	if err := rep.WriteText(os.Stdout); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // standardizeRows standardises, in each row of X, each of the rows x
 // cols image's rows by its own mean and deviation (a flat row becomes
@@ -89,21 +45,22 @@ func standardizeRows(X [][]float64, rows, cols int) {
 	}
 }
 
-// oneFoldCV trains on every fold but fold f of the cross-validation of
-// opt, scores fold f and returns its report and challenge score.
-func oneFoldCV(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions, prep func([][]float64), f int) (*Report, float64, error) {
+// oneFoldHarness trains on every fold but fold f of the cross-validation
+// of opt, scores fold f and prints its report and challenge score.
+func oneFoldHarness(t *testing.T, ds *datasets.LabelFolders, opt CVOptions, prep func([][]float64), f int) {
+	ctx := context.Background()
 	spec, err := datasetSpec(ds, opt.Spec, opt.Learner)
 	if err != nil {
-		return nil, 0, err
+		t.Fatal(err)
 	}
 	y, groups := ds.LabelIndex(), fileGroups(ds)
 	plan, err := planCV(ds.Labels, y, groups, opt)
 	if err != nil {
-		return nil, 0, err
+		t.Fatal(err)
 	}
 	X, err := FeaturizeCached(ctx, spec, ds.Files, opt.Jobs, nil, opt.Cache)
 	if err != nil {
-		return nil, 0, err
+		t.Fatal(err)
 	}
 	if prep != nil {
 		prep(X)
@@ -119,7 +76,7 @@ func oneFoldCV(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions, pr
 	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, nil, 1), groups
 	scores, err := crossValidate(ctx, ds.Labels, spec, X, y, fold, 1, to)
 	if err != nil {
-		return nil, 0, err
+		t.Fatal(err)
 	}
 	var fy []int
 	var fs [][]float64
@@ -130,7 +87,11 @@ func oneFoldCV(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions, pr
 	}
 	rep, err := Evaluate(ds.Labels, fy, fs, 0)
 	if err != nil {
-		return nil, 0, err
+		t.Fatal(err)
 	}
-	return rep, meanF1(rep, plan.score), nil
+	t.Logf("fold %d only: settings %+v, image %dx%d, row norm %v: challenge F1 %.4f",
+		f, opt.CNN, spec.Image.Rows, spec.Image.Cols, prep != nil, meanF1(rep, plan.score))
+	if err := rep.WriteText(os.Stdout); err != nil {
+		t.Fatal(err)
+	}
 }

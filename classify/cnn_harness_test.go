@@ -8,9 +8,10 @@
 // Other settings: CNN_EPOCHS, CNN_ROWS, CNN_COLS, CNN_FILTERS (e.g.
 // 16,32,64), CNN_HIDDEN, CNN_LR, CNN_BATCH, CNN_PATIENCE,
 // CNN_SCORE_LABELS (N,AF,Other), CNN_CLASS_WEIGHT, CNN_NO_AUGMENT=1,
-// CNN_FROM (a model to start from), and CNN_OOF=FILE, which writes the
+// CNN_FROM (a model to start from), CNN_OOF=FILE, which writes the
 // pooled out-of-fold probabilities as CSV (file, label, one column per
-// label) for late fusion (TestFusionHarness).
+// label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
+// CNN_ONE_FOLD (cnn_cinc_harness_test.go).
 package classify
 
 import (
@@ -50,12 +51,20 @@ func TestCNNHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt, spec := harnessCNNOptions(t, ds)
+	var prep func([][]float64)
+	if os.Getenv("CNN_ROW_NORM") == "1" {
+		prep = func(X [][]float64) { standardizeRows(X, spec.Image.Rows, spec.Image.Cols) }
+	}
 	start := time.Now()
-	res, scores, err := crossValidateScores(context.Background(), ds, opt)
+	if one := envInt("CNN_ONE_FOLD", -1); one >= 0 {
+		oneFoldHarness(t, ds, opt, prep, one)
+		return
+	}
+	res, scores, err := crossValidateScoresPrep(context.Background(), ds, opt, prep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("settings %+v, image %dx%d, wall %v", opt.CNN, spec.Image.Rows, spec.Image.Cols, time.Since(start))
+	t.Logf("settings %+v, image %dx%d, row norm %v, wall %v", opt.CNN, spec.Image.Rows, spec.Image.Cols, prep != nil, time.Since(start))
 	if err := res.WriteReport(os.Stdout, "text"); err != nil {
 		t.Fatal(err)
 	}
