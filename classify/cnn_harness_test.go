@@ -8,9 +8,10 @@
 // Other settings: CNN_EPOCHS, CNN_ROWS, CNN_COLS, CNN_FILTERS (e.g.
 // 16,32,64), CNN_HIDDEN, CNN_LR, CNN_BATCH, CNN_PATIENCE,
 // CNN_SCORE_LABELS (N,AF,Other), CNN_CLASS_WEIGHT, CNN_NO_AUGMENT=1,
-// CNN_FROM (a model to start from), and CNN_OOF=FILE, which writes the
+// CNN_FROM (a model to start from), CNN_OOF=FILE, which writes the
 // pooled out-of-fold probabilities as CSV (file, label, one column per
-// label) for late fusion (TestFusionHarness).
+// label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
+// CNN_ONE_FOLD (cnn_cinc_harness_test.go).
 package classify
 
 import (
@@ -49,6 +50,33 @@ func TestCNNHarness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	opt, spec := harnessCNNOptions(t, ds)
+	var prep func([][]float64)
+	if os.Getenv("CNN_ROW_NORM") == "1" {
+		prep = func(X [][]float64) { standardizeRows(X, spec.Image.Rows, spec.Image.Cols) }
+	}
+	start := time.Now()
+	if one := envInt("CNN_ONE_FOLD", -1); one >= 0 {
+		oneFoldHarness(t, ds, opt, prep, one)
+		return
+	}
+	res, scores, err := crossValidateScoresPrep(context.Background(), ds, opt, prep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("settings %+v, image %dx%d, row norm %v, wall %v", opt.CNN, spec.Image.Rows, spec.Image.Cols, prep != nil, time.Since(start))
+	if err := res.WriteReport(os.Stdout, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if p := os.Getenv("CNN_OOF"); p != "" {
+		writeOOF(t, p, ds, scores)
+	}
+}
+
+// harnessCNNOptions returns the cross-validation of the cnn harnesses
+// (5 folds, seed 1) with the settings of the CNN_* variables, and its
+// feature spec (also in the options).
+func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *FeatureSpec) {
 	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: 1, Jobs: 2,
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
@@ -79,24 +107,18 @@ func TestCNNHarness(t *testing.T) {
 	if s := os.Getenv("CNN_SCORE_LABELS"); s != "" {
 		score = strings.Split(s, ",")
 	}
-	opt := CVOptions{Folds: 5, Seed: 1, Learner: LearnerCNN, CNN: o, Jobs: 2, Spec: &spec, ScoreLabels: score}
-	start := time.Now()
-	res, scores, err := crossValidateScores(context.Background(), ds, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("settings %+v, image %dx%d, wall %v", o, spec.Image.Rows, spec.Image.Cols, time.Since(start))
-	if err := res.WriteReport(os.Stdout, "text"); err != nil {
-		t.Fatal(err)
-	}
-	if p := os.Getenv("CNN_OOF"); p != "" {
-		writeOOF(t, p, ds, scores)
-	}
+	return CVOptions{Folds: 5, Seed: 1, Learner: LearnerCNN, CNN: o, Jobs: 2, Spec: &spec, ScoreLabels: score}, &spec
 }
 
 // crossValidateScores is CrossValidateDataset that also returns the
 // pooled out-of-fold scores.
 func crossValidateScores(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions) (*CVResult, [][]float64, error) {
+	return crossValidateScoresPrep(ctx, ds, opt, nil)
+}
+
+// crossValidateScoresPrep is crossValidateScores with prep (when not nil)
+// applied to the feature rows before the folds are trained.
+func crossValidateScoresPrep(ctx context.Context, ds *datasets.LabelFolders, opt CVOptions, prep func([][]float64)) (*CVResult, [][]float64, error) {
 	spec, err := datasetSpec(ds, opt.Spec, opt.Learner)
 	if err != nil {
 		return nil, nil, err
@@ -109,6 +131,9 @@ func crossValidateScores(ctx context.Context, ds *datasets.LabelFolders, opt CVO
 	X, err := FeaturizeCached(ctx, spec, ds.Files, opt.Jobs, nil, opt.Cache)
 	if err != nil {
 		return nil, nil, err
+	}
+	if prep != nil {
+		prep(X)
 	}
 	to := learnerOptions(opt.Learner, opt.Forest, opt.GBDT, nil, len(spec.Names()), len(ds.Labels), opt.Folds)
 	to.CNN, to.Groups = cnnRunOptions(ctx, opt.CNN, opt.Learner, nil, opt.Folds), groups
