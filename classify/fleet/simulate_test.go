@@ -239,13 +239,16 @@ func TestSimulationBrokerLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	restarted := make(chan struct{})
 	go func() {
+		defer close(restarted)
 		time.Sleep(time.Second)
 		b.Stop()
 		time.Sleep(500 * time.Millisecond)
 		b.Restart()
 	}()
 	res, err := s.Run(context.Background())
+	<-restarted // the broker's cleanup must not race with the restart
 	mu.Lock()
 	defer mu.Unlock()
 	t.Logf("%+v", res)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,6 +21,7 @@ type Broker struct {
 	conf string
 	// Port is the loopback port it listens on.
 	Port int
+	mu   sync.Mutex // guards cmd: a test may stop or restart it from another goroutine
 	cmd  *exec.Cmd
 }
 
@@ -68,8 +70,11 @@ func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port)
 // time), and waits until it listens.
 func (b *Broker) Restart() {
 	b.t.Helper()
+	b.mu.Lock()
 	b.cmd = exec.Command(b.bin, "-c", b.conf)
-	if err := b.cmd.Start(); err != nil {
+	err := b.cmd.Start()
+	b.mu.Unlock()
+	if err != nil {
 		b.t.Fatal(err)
 	}
 	for range 100 {
@@ -85,6 +90,8 @@ func (b *Broker) Restart() {
 
 // Stop kills the broker.
 func (b *Broker) Stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.cmd != nil && b.cmd.Process != nil {
 		b.cmd.Process.Kill()
 		b.cmd.Wait()
