@@ -7,15 +7,16 @@ package classify
 // model? go test -tags harness -run TestBeatClassFeatHarness -v ./classify
 
 import (
+	"context"
 	"encoding/gob"
 	"math"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/datasets/beats"
+	"github.com/ecgkit/ecg/internal/pool"
 )
 
 func beatClassFeatures(m *Model, path string) []float64 {
@@ -79,18 +80,9 @@ func TestBeatClassFeatHarness(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		B = make([][]float64, len(ds.Files))
-		var wg sync.WaitGroup
-		for w := 0; w < 2; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(ds.Files); i += 2 {
-					B[i] = beatClassFeatures(m, ds.Files[i].Path)
-				}
-			}()
-		}
-		wg.Wait()
+		B, _ = pool.Map(context.Background(), ds.Files, 2, func(f datasets.LabeledFile) []float64 {
+			return beatClassFeatures(m, f.Path)
+		}, nil)
 		t.Logf("beat classes of %d files: %v", len(B), time.Since(start))
 		if f, err := os.Create(cache); err == nil {
 			gob.NewEncoder(f).Encode(B)
