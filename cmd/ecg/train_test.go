@@ -128,6 +128,14 @@ func TestTrainUsageAndBadModel(t *testing.T) {
 			t.Errorf("train %v: exit %d, want 2", bad, code)
 		}
 	}
+	// Learners of images or signals with --beats: usage errors naming
+	// the learner, before any record is read.
+	for _, l := range []string{"cnn", "gbdt+signet"} {
+		code, _, errOut := runECG(t, "", "train", "--beats", filepath.Join(dir, "100"), "--learner", l, "--out", "x")
+		if code != cmdutil.ExitUsage || !strings.Contains(errOut, "--learner "+l+" does not go with --beats") {
+			t.Errorf("train --beats --learner %s: exit %d, %s", l, code, errOut)
+		}
+	}
 	bad := filepath.Join(dir, "bad.ecgm")
 	os.WriteFile(bad, []byte("ECGMODEL\x01\x00\x00\x00garbage"), 0o644)
 	code, _, errOut := runECG(t, "", "eval", bad, dir)

@@ -28,7 +28,8 @@ func (b *BeatFlags) Declare(cmd *cobra.Command) {
 
 // Check checks the flags: --annotator and --beat-labels need --beats,
 // --beat-labels is aami or symbols; without --beats there must be one
-// argument (nargs). With --beats the forest's --min-leaf defaults to
+// argument (nargs). With --beats the learner is not one of images or
+// signals (cnn, gbdt+signet), and the forest's --min-leaf defaults to
 // classify.BeatMinLeaf in l.
 func (b *BeatFlags) Check(cmd *cobra.Command, nargs int, l *LearnerFlags) error {
 	if !b.Beats {
@@ -44,6 +45,9 @@ func (b *BeatFlags) Check(cmd *cobra.Command, nargs int, l *LearnerFlags) error 
 	}
 	if b.Labels != classify.BeatLabelsAAMI && b.Labels != classify.BeatLabelsSymbols {
 		return Usagef("--beat-labels %q: want aami or symbols", b.Labels)
+	}
+	if l.Name == classify.LearnerCNN || l.Name == classify.LearnerGBDTSignet {
+		return Usagef("--learner %s does not go with --beats (a beat model learns beat features: use auto, forest or gbdt)", l.Name)
 	}
 	if !cmd.Flags().Changed("min-leaf") {
 		l.Forest.MinLeaf = classify.BeatMinLeaf
