@@ -227,6 +227,70 @@ func (m *Model) StrideOptions() (spectro.StrideOptions, error) {
 	return s.StrideOptions()
 }
 
+// CheckArchiveRendering reports, for a model m of images and a folder ds
+// of images to score, whether ds's archive was rendered as the one m was
+// trained on: an error describing both settings when ds's parameter file
+// (datasets.ParamsName) records other spectrogram settings than m does
+// (ecg spectro's defaults when m records none), so that scores of images
+// the model cannot read are not taken for its accuracy. A model of
+// another input, or a folder without the file or whose file has no
+// rendering settings (images made elsewhere), is not checked (nil).
+func CheckArchiveRendering(m *Model, ds *datasets.LabelFolders) error {
+	if m.Info.Features.Input != InputImage {
+		return nil
+	}
+	folder, found, err := archiveSpectrogram(ds)
+	if err != nil || !found {
+		return err
+	}
+	model := m.Info.Features.Spectrogram
+	if model == nil && folder == nil || model != nil && folder != nil && *model == *folder {
+		return nil
+	}
+	return fmt.Errorf("%s: the images were rendered with %s, the model's archive with %s: render them with the same ecg spectro flags",
+		filepath.Join(ds.Dir, datasets.ParamsName), folder.describe(), model.describe())
+}
+
+// describe names the settings in ecg spectro's terms ("ecg spectro's
+// default flags" for nil).
+func (s *SpectrogramSettings) describe() string {
+	if s == nil {
+		return "ecg spectro's default flags"
+	}
+	st, im := s.STFT, s.Image
+	return fmt.Sprintf("nperseg %d, noverlap %d, nfft %d at 360 Hz, %g-%g Hz, %dx%d pixels, %g to %g dB",
+		st.NPerSeg, st.NOverlap, st.NFFT, st.FMin, st.FMax, im.Width, im.Height, im.DBMin, im.DBMax)
+}
+
+// archiveSpectrogram reads the rendering settings of the archive ds is
+// (its parameter file, datasets.ParamsName): nil for ecg spectro's
+// defaults; found false for a folder without the file, or whose file has
+// no rendering settings; an error naming the file for one that cannot be
+// read or is invalid.
+func archiveSpectrogram(ds *datasets.LabelFolders) (s *SpectrogramSettings, found bool, err error) {
+	if ds.Dir == "" {
+		return nil, false, nil
+	}
+	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	s, err = ReadArchiveSpectrogram(bytes.NewReader(b))
+	switch {
+	case errors.Is(err, errNoSpectrogram):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	case s.isDefault():
+		return nil, true, nil
+	}
+	return s, true, nil
+}
+
 // withArchiveSpectrogram returns spec with the rendering settings of the
 // archive ds is (its parameter file, datasets.ParamsName) when spec reads
 // images, records none yet and the archive's differ from ecg spectro's
@@ -234,27 +298,12 @@ func (m *Model) StrideOptions() (spectro.StrideOptions, error) {
 // settings, adds none; a file that cannot be read or is invalid is an
 // error naming it.
 func withArchiveSpectrogram(ds *datasets.LabelFolders, spec FeatureSpec) (FeatureSpec, error) {
-	if spec.Input != InputImage || spec.Spectrogram != nil || ds.Dir == "" {
+	if spec.Input != InputImage || spec.Spectrogram != nil {
 		return spec, nil
 	}
-	path := filepath.Join(ds.Dir, datasets.ParamsName)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return spec, nil
-	}
-	if err != nil {
-		return spec, err
-	}
-	s, err := ReadArchiveSpectrogram(bytes.NewReader(b))
-	switch {
-	case errors.Is(err, errNoSpectrogram):
-		return spec, nil
-	case err != nil:
-		return spec, fmt.Errorf("%s: %w", path, err)
-	case !s.isDefault():
-		spec.Spectrogram = s
-	}
-	return spec, nil
+	s, _, err := archiveSpectrogram(ds)
+	spec.Spectrogram = s
+	return spec, err
 }
 
 // checkSpectrogram checks the rendering settings of a spec: images only,

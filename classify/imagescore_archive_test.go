@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ecgkit/ecg/classify"
@@ -189,3 +191,78 @@ func TestLoadModelSpectrogramBounds(t *testing.T) {
 
 // zeros returns a feature vector of spec of zeros.
 func zeros(spec classify.FeatureSpec) []float64 { return make([]float64, len(spec.Names())) }
+
+// TestCheckArchiveRendering: an image model trained on an archive of
+// other spectrogram flags than the defaults accepts a folder rendered
+// alike, and names both settings for a folder rendered with the
+// defaults (and the other way round); folders without a parameter file
+// and models of records are not checked.
+func TestCheckArchiveRendering(t *testing.T) {
+	long, err := spectro.NewStrideRenderer(longWindowOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	longDS, _, recs := rhythmArchive(t, long)
+	defDS, _, _ := rhythmArchive(t, def)
+	train := func(ds *datasets.LabelFolders) *classify.Model {
+		return trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerForest, Forest: classify.ForestOptions{Trees: 3, Seed: 1}})
+	}
+	longM, defM := train(longDS), train(defDS)
+	for _, c := range []struct {
+		name string
+		m    *classify.Model
+		ds   *datasets.LabelFolders
+		want []string // substrings of the error; none: no error
+	}{
+		{"long on long", longM, longDS, nil},
+		{"default on default", defM, defDS, nil},
+		{"long on default", longM, defDS, []string{datasets.ParamsName, "rendered with ecg spectro's default flags", "model's archive with nperseg 1024, noverlap 896", "96x64 pixels"}},
+		{"default on long", defM, longDS, []string{"rendered with nperseg 1024", "the model's archive with ecg spectro's default flags"}},
+		{"no parameter file", longM, &datasets.LabelFolders{Dir: t.TempDir()}, nil},
+		{"records model", trainRecordsModel(t, recs), longDS, nil},
+	} {
+		err := classify.CheckArchiveRendering(c.m, c.ds)
+		switch {
+		case len(c.want) == 0 && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case len(c.want) > 0 && err == nil:
+			t.Errorf("%s: no error", c.name)
+		case len(c.want) > 0:
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s: %q lacks %q", c.name, err, w)
+				}
+			}
+		}
+	}
+}
+
+// trainRecordsModel trains a forest on the records recs, two labels.
+func trainRecordsModel(t *testing.T, recs []string) *classify.Model {
+	t.Helper()
+	dir := t.TempDir()
+	for i, r := range recs {
+		label := []string{"af", "n"}[i%2]
+		for _, ext := range []string{".hea", ".dat", ".atr"} {
+			b, err := os.ReadFile(r + ext)
+			if err != nil {
+				continue
+			}
+			if err := os.MkdirAll(filepath.Join(dir, label), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, label, filepath.Base(r)+ext), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ds, err := datasets.ReadLabeled(dir, datasets.LabelSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerForest, Forest: classify.ForestOptions{Trees: 3, Seed: 1}})
+}

@@ -82,6 +82,9 @@ func runEval(ctx context.Context, a *app, o *evalOptions) error {
 		return err
 	}
 	a.noteFolders("eval", ds)
+	if err := classify.CheckArchiveRendering(m, ds); err != nil {
+		fmt.Fprintf(a.io.ErrOut, "ecg eval: warning: %v\n", err)
+	}
 	bars := a.newStages()
 	e, err := classify.EvaluateDataset(ctx, m, ds, classify.EvalOptions{Threshold: o.threshold, Jobs: o.jobs, Progress: bars.Update,
 		Cache: cmdutil.FeatureCache(a.io.Environ)})
