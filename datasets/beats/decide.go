@@ -278,11 +278,18 @@ func (d *Detector) noise(p peak) {
 		}
 		d.updateGains()
 	}
-	if len(d.pending) == maxPending {
-		copy(d.pending, d.pending[1:])
-		d.pending = d.pending[:maxPending-1]
+	d.pending = pushPeak(d.pending, p)
+	d.since = pushPeak(d.since, p)
+}
+
+// pushPeak appends p to pks (of capacity maxPending), dropping the oldest
+// peak when full.
+func pushPeak(pks []peak, p peak) []peak {
+	if len(pks) == maxPending {
+		copy(pks, pks[1:])
+		pks = pks[:maxPending-1]
 	}
-	d.pending = append(d.pending, p)
+	return append(pks, p)
 }
 
 // accept takes p as a beat: the beats the rhythm expects before it are
@@ -302,7 +309,8 @@ func (d *Detector) accept(p peak, emit func(Beat)) {
 	}
 	d.lastBeat = p.at
 	d.lastSlope = p.slope
-	d.pending = d.pending[:0]
+	d.learnt++
+	d.pending, d.since = d.pending[:0], d.since[:0]
 	if len(d.env.leads) > 1 {
 		for i := range d.env.leads {
 			d.env.leads[i].q.push(p.lv[i])
@@ -401,7 +409,11 @@ func (d *Detector) searchBack(n int64, emit func(Beat)) {
 	}
 	if best < 0 {
 		// Nothing to take: forget the peaks so that the next search starts
-		// afresh.
+		// afresh, after learning the levels again if the detector is lost.
+		if d.lost(n) {
+			d.relearn(n, emit)
+			return
+		}
 		d.pending = d.pending[:0]
 		return
 	}
@@ -419,12 +431,69 @@ func (d *Detector) searchBack(n int64, emit func(Beat)) {
 // decides those peaks.
 func (d *Detector) endLearning(emit func(Beat)) {
 	d.learning = false
+	d.learnLevels(d.learnPks)
+	for _, p := range d.learnPks {
+		d.classify(p, emit)
+	}
+	d.learnPks = d.learnPks[:0]
+}
+
+// lost reports whether the detector has lost the QRS at sample n, a
+// search-back having found nothing to take: no beat for lostLong, or for
+// maxSearch while fewer than lostBeats beats were accepted since the
+// levels were learnt. A transient many times the QRS in the learning
+// period (electrodes settling at the start of a wearable recording) or
+// an amplitude that drops several times (a loosening electrode) leaves
+// the QRS level where no beat reaches even the search-back's threshold,
+// for good, which the levels learnt again from the last seconds' peaks
+// undo. The pauses of MIT-BIH's records are at most 5.9 s long.
+func (d *Detector) lost(n int64) bool {
+	gap := n - d.lastBeat
+	return gap >= d.lostLong || gap >= d.maxSearch && d.learnt < lostBeats
+}
+
+// relearn learns the levels again, as at the end of the learning period,
+// from the noise peaks of the learning period's length before sample n,
+// forgets what was learnt from the beats before (the clean QRS level, the
+// narrow envelope, the wavelet level, the matched filter's template, the
+// rhythm), and decides those peaks again (all less than maxSearch old, so
+// within the detector's Delay). With no such peak nothing changes but
+// that the pending peaks are forgotten.
+func (d *Detector) relearn(n int64, emit func(Beat)) {
+	var buf [maxPending]peak
+	pks := buf[:0]
+	for _, p := range d.since {
+		if p.at >= n-d.learnEnd {
+			pks = append(pks, p)
+		}
+	}
+	d.pending, d.since = d.pending[:0], d.since[:0]
+	if len(pks) == 0 {
+		return
+	}
+	d.learnLevels(pks)
+	d.lv.clean.clear()
+	d.lv.update()
+	d.nq.clear()
+	d.wv.level.clear()
+	d.mf.reset()
+	d.rhythm.reset()
+	d.learnt = 0
+	for _, p := range pks {
+		d.classify(p, emit)
+	}
+}
+
+// learnLevels sets the QRS level to the largest of the peaks pks (and
+// each lead's, and their weights, from the largest of each lead's) and
+// the noise level to zero.
+func (d *Detector) learnLevels(pks []peak) {
 	if leads := d.env.leads; len(leads) > 1 {
 		// Each lead's QRS level is its largest peak; the combined values
 		// of the stored peaks are recomputed with the new weights.
 		for i := range leads {
 			var mx float64
-			for _, p := range d.learnPks {
+			for _, p := range pks {
 				mx = math.Max(mx, p.lv[i])
 			}
 			if mx > 0 {
@@ -432,8 +501,8 @@ func (d *Detector) endLearning(emit func(Beat)) {
 			}
 		}
 		d.updateGains()
-		for k := range d.learnPks {
-			p := &d.learnPks[k]
+		for k := range pks {
+			p := &pks[k]
 			var c float64
 			for i := range leads {
 				c += leads[i].gain * math.Min(p.lv[i], leads[i].clip)
@@ -443,16 +512,12 @@ func (d *Detector) endLearning(emit func(Beat)) {
 		}
 	}
 	var mx float64
-	for _, p := range d.learnPks {
+	for _, p := range pks {
 		mx = math.Max(mx, p.value)
 	}
 	if mx > 0 {
 		d.lv.start(mx)
 	}
-	for _, p := range d.learnPks {
-		d.classify(p, emit)
-	}
-	d.learnPks = d.learnPks[:0]
 }
 
 // noisyBeat reports whether the envelope stays at or above noisyFloor of

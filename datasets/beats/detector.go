@@ -111,6 +111,7 @@ type Detector struct {
 	twave     int64
 	maxSearch int64
 	learnEnd  int64
+	lostLong  int64
 	settle    int64
 	span      int64 // samples the rings hold
 	insTol    int64
@@ -130,12 +131,14 @@ type Detector struct {
 	// decision state
 	learning  bool
 	learnPks  []peak
+	learnt    int  // beats accepted since the levels were last learnt (relearn)
 	tent      peak // a beat that a larger peak within refract may replace
 	hasTent   bool
 	lastBeat  int64 // envelope index of the last beat, -1 if none
 	lastFid   int64
 	lastSlope float64
 	pending   []peak     // noise peaks since the last beat, for search-back
+	since     []peak     // the same, kept when a search-back forgets them (relearn)
 	emitOut   func(Beat) // the emit of the current Write or Flush
 	qEmit     func(Beat) // d.queue, bound once
 }
@@ -179,6 +182,7 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	d.twave = d.samples(twaveWindow)
 	d.maxSearch = d.samples(maxSearch)
 	d.learnEnd = d.samples(learnTime)
+	d.lostLong = d.samples(lostLong)
 	d.settle = d.samples(settleTime)
 	nw := max(1, int(math.Round(p.narrowWin*fs)))
 	d.insTol = d.samples(p.insTol)
@@ -217,6 +221,7 @@ func newDetector(fs float64, nleads int, p params) *Detector {
 	}
 	d.rhythm = rhythm{tol: p.rhythmTol, maxPeriod: maxPeriod * fs, refract: d.refract, insTol: d.insTol, refine: p.refineK > 0, pll: p.mfPLL}
 	d.pending = make([]peak, 0, maxPending)
+	d.since = make([]peak, 0, maxPending)
 	d.learnPks = make([]peak, 0, maxLearn)
 	d.reset()
 	return d
@@ -234,12 +239,14 @@ func (d *Detector) reset() {
 	d.hasCand = false
 	d.learning = true
 	d.learnPks = d.learnPks[:0]
+	d.learnt = 0
 	d.lv.reset()
 	d.hasTent = false
 	d.lastBeat = -1
 	d.lastFid = -1
 	d.lastSlope = 0
 	d.pending = d.pending[:0]
+	d.since = d.since[:0]
 	d.mf.reset()
 	d.wv.reset()
 	d.hold.reset()

@@ -8,6 +8,8 @@ const (
 	twaveSlope  = 0.5   // fraction of the previous beat's slope
 	maxSearch   = 3.0   // s, search back no later than this after a beat
 	learnTime   = 2.0   // s, initial learning period
+	lostLong    = 8.0   // s, no beat for this long: the levels are learnt again (relearn)
+	lostBeats   = 3     // fewer beats than this since the levels were learnt: after maxSearch already
 	settleTime  = 0.6   // s, a lead is ignored this long after an invalid sample
 	history     = 8     // peaks and intervals kept for the thresholds
 	maxPending  = 64    // candidate peaks kept for search-back
