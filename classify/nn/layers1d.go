@@ -60,36 +60,45 @@ func (l *Conv1D) valid(k, outW int) (x0, x1, shift int) {
 }
 
 // Forward convolves: out[o][x] = bias[o] + sum over c and k of
-// w[o,c,k] * in[c][x*Stride + k - K/2] (0 outside the signal).
+// w[o,c,k] * in[c][x*Stride + k - K/2] (0 outside the signal), the terms
+// of each output added in that order, those outside the signal left out.
 func (l *Conv1D) Forward(p, in, out []float64) {
-	W, oW, s := l.in.W, l.Out().W, l.Stride
+	W, oW, C, K, pad := l.in.W, l.Out().W, l.in.C, l.K, l.K/2
 	w, b := p[:l.nW], p[l.nW:]
+	_, hi := interior(W, K)
 	for o := 0; o < l.OutC; o++ {
 		dst := out[o*oW : (o+1)*oW]
 		for i := range dst {
 			dst[i] = b[o]
 		}
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*W : (c+1)*W]
-			for k := 0; k < l.K; k++ {
-				wv := w[(o*l.in.C+c)*l.K+k]
-				x0, x1, shift := l.valid(k, oW)
-				if x0 >= x1 {
-					continue
-				}
-				d := dst[x0:x1]
-				if s == 1 {
-					sv := src[x0+shift : x1+shift]
-					for i := range d {
-						d[i] += wv * sv[i]
-					}
-					continue
-				}
-				j := x0*s + shift
-				for i := range d {
-					d[i] += wv * src[j]
-					j += s
-				}
+		if l.Stride != 1 {
+			l.forwardStrided(w, in, dst, o)
+			continue
+		}
+		// Taps k0 to k1 see the signal: all of them from x to hi.
+		for x, n := 0, 1; x < oW; x += n {
+			k0, k1 := max(0, pad-x), min(K, W-x+pad)
+			if n = 1; k0 == 0 && k1 == K {
+				n = hi - x
+			}
+			corr(dst[x:x+n], in, x+k0-pad, w, o*C*K+k0, corrArgs{n: n, na: C, ia: W, wa: K, nb: 1, wb: K, nk: k1 - k0, ik: 1})
+		}
+	}
+}
+
+// forwardStrided adds the terms of filter o to its outputs dst when the
+// stride is more than 1, tap by tap.
+func (l *Conv1D) forwardStrided(w, in, dst []float64, o int) {
+	W, s := l.in.W, l.Stride
+	for c := 0; c < l.in.C; c++ {
+		src := in[c*W : (c+1)*W]
+		for k := 0; k < l.K; k++ {
+			wv := w[(o*l.in.C+c)*l.K+k]
+			x0, x1, shift := l.valid(k, len(dst))
+			j := x0*s + shift
+			for i := x0; i < x1; i++ {
+				dst[i] += float64(wv * src[j])
+				j += s
 			}
 		}
 	}
@@ -98,17 +107,79 @@ func (l *Conv1D) Forward(p, in, out []float64) {
 // Backward adds the weight and bias gradients to g and writes the input
 // gradient to din.
 func (l *Conv1D) Backward(p, in, _, dout, din, g []float64) {
-	W, oW := l.in.W, l.Out().W
+	oW := l.Out().W
 	w := p[:l.nW]
 	gw, gb := g[:l.nW], g[l.nW:]
-	clear(din)
 	for o := 0; o < l.OutC; o++ {
-		dd := dout[o*oW : (o+1)*oW]
 		s := 0.0
-		for _, v := range dd {
+		for _, v := range dout[o*oW : (o+1)*oW] {
 			s += v
 		}
 		gb[o] += s
+	}
+	if l.Stride != 1 {
+		l.backwardStrided(w, in, dout, din, gw)
+		return
+	}
+	l.weightGrads(in, dout, gw)
+	if din != nil {
+		l.inputGrads(w, dout, din)
+	}
+}
+
+// weightGrads adds to gw the gradient of every weight (a stride of 1):
+// the sum of dout times the shifted input over the valid outputs, in the
+// four partial sums of dot, for up to dotMax filters at once.
+func (l *Conv1D) weightGrads(in, dout, gw []float64) {
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
+	var res [dotMax]float64
+	for c := 0; c < C; c++ {
+		for k := 0; k < K; k++ {
+			x0, x1, shift := l.valid(k, oW)
+			if x0 >= x1 {
+				continue
+			}
+			for o := 0; o < l.OutC; {
+				nf := dotRuns(l.OutC - o)
+				dot(res[:], dout, o*oW+x0, in, c*W+x0+shift, nf, dotArgs{n: x1 - x0, rows: 1, rs: x1 - x0, fs: oW})
+				for f, v := range res[:nf] {
+					gw[((o+f)*C+c)*K+k] += v
+				}
+				o += nf
+			}
+		}
+	}
+}
+
+// inputGrads writes the input gradient (a stride of 1): din[c][j] is the
+// sum over o and k of w[o,c,k] * dout[o][j-k+K/2], the terms added in
+// that order, those outside the output left out.
+func (l *Conv1D) inputGrads(w, dout, din []float64) {
+	W, oW, C, K, pad := l.in.W, l.Out().W, l.in.C, l.K, l.K/2
+	clear(din)
+	_, hi := interior(W, K)
+	for c := 0; c < C; c++ {
+		dsrc := din[c*W : (c+1)*W]
+		// Taps k0 to k1 reach the output: all of them from j to hi.
+		for j, n := 0, 1; j < W; j += n {
+			k0, k1 := max(0, j+pad-oW+1), min(K, j+pad+1)
+			if n = 1; k0 == 0 && k1 == K {
+				n = hi - j
+			}
+			corr(dsrc[j:j+n], dout, j-k0+pad, w, c*K+k0, corrArgs{n: n, na: l.OutC, ia: oW, wa: C * K, nb: 1, wb: K, nk: k1 - k0, ik: -1})
+		}
+	}
+}
+
+// backwardStrided adds the weight gradients to gw and writes the input
+// gradient to din (when not nil) when the stride is more than 1, tap by
+// tap: one sum per weight, and the input gradient's terms in the order
+// filter, tap.
+func (l *Conv1D) backwardStrided(w, in, dout, din, gw []float64) {
+	W, oW, s := l.in.W, l.Out().W, l.Stride
+	clear(din)
+	for o := 0; o < l.OutC; o++ {
+		dd := dout[o*oW : (o+1)*oW]
 		for c := 0; c < l.in.C; c++ {
 			src := in[c*W : (c+1)*W]
 			var dsrc []float64
@@ -121,48 +192,18 @@ func (l *Conv1D) Backward(p, in, _, dout, din, g []float64) {
 				if x0 >= x1 {
 					continue
 				}
-				gw[wi] += l.tapBackward(dd[x0:x1], src, dsrc, w[wi], x0*l.Stride+shift)
+				a, j, wv := 0.0, x0*s+shift, w[wi]
+				for _, v := range dd[x0:x1] {
+					a += float64(v * src[j])
+					if dsrc != nil {
+						dsrc[j] += float64(wv * v)
+					}
+					j += s
+				}
+				gw[wi] += a
 			}
 		}
 	}
-}
-
-// tapBackward is the backward pass of one tap over the output gradient
-// d (of consecutive output samples whose first input sample is j0): it
-// returns the sum of d times the input and adds wv times d to the input
-// gradient dsrc (when not nil).
-func (l *Conv1D) tapBackward(d, src, dsrc []float64, wv float64, j0 int) float64 {
-	s := l.Stride
-	if s == 1 {
-		sv := src[j0 : j0+len(d)]
-		var a0, a1, a2, a3 float64
-		i := 0
-		for ; i+4 <= len(d); i += 4 {
-			a0 += d[i] * sv[i]
-			a1 += d[i+1] * sv[i+1]
-			a2 += d[i+2] * sv[i+2]
-			a3 += d[i+3] * sv[i+3]
-		}
-		for ; i < len(d); i++ {
-			a0 += d[i] * sv[i]
-		}
-		if dsrc != nil {
-			ds := dsrc[j0 : j0+len(d)]
-			for i, v := range d {
-				ds[i] += wv * v
-			}
-		}
-		return (a0 + a1) + (a2 + a3)
-	}
-	a, j := 0.0, j0
-	for _, v := range d {
-		a += v * src[j]
-		if dsrc != nil {
-			dsrc[j] += wv * v
-		}
-		j += s
-	}
-	return a
 }
 
 // Pool1D pools a signal of In.C channels of In.W samples (In.H 1) over
@@ -196,9 +237,7 @@ func (l *Pool1D) Init([]float64, *rand.Rand) {}
 func (l *Pool1D) argmax(in []float64, base int) int {
 	best := base
 	for i := base + 1; i < base+l.Size; i++ {
-		if in[i] > in[best] {
-			best = i
-		}
+		best = firstMax(in, best, i)
 	}
 	return best
 }

@@ -1,0 +1,126 @@
+package nn
+
+import "fmt"
+
+// The inner loops of the convolutions. Each has a pure-Go version (the
+// reference: kernels_test.go holds the assembly ones to its bits) and,
+// on amd64 with AVX2, an assembly one that computes the same sums in
+// the same order with vector instructions: a multiply rounded to float64
+// then an add rounded to float64 for every term (never a fused
+// multiply-add), each output's terms added in the order of the reference.
+// The conversions float64(x*y) in the reference make that rounding
+// explicit, so that no compiler fuses them on any architecture.
+
+// corrArgs describes a correlation over a run of n consecutive outputs:
+//
+//	dst[t] += sum over a < na, b < nb, k < nk of
+//	          w[w0 + a*wa + b*wb + k] * in[i0 + a*ia + b*ib + k*ik + t]
+//
+// for t in [0, n), each output's terms added in (a, b, k) order to its
+// current value. Every index must lie inside the slices.
+type corrArgs struct {
+	n, na, ia, wa, nb, ib, wb, nk, ik int
+}
+
+// corr runs the correlation c into dst from in at i0 and w at w0.
+func corr(dst, in []float64, i0 int, w []float64, w0 int, c corrArgs) {
+	if c.n <= 0 || c.na <= 0 || c.nb <= 0 || c.nk <= 0 {
+		return
+	}
+	c.checkBounds(len(dst), len(in), i0, len(w), w0)
+	if useAVX2 {
+		corrAVX2(&dst[0], &in[i0], &w[w0], c.n, c.na, c.ia, c.wa, c.nb, c.ib, c.wb, c.nk, c.ik)
+		return
+	}
+	corrGo(dst, in, i0, w, w0, c)
+}
+
+// checkBounds panics when c would read or write outside the slices (the
+// assembly does not check).
+func (c corrArgs) checkBounds(nDst, nIn, i0, nW, w0 int) {
+	lo, hi := i0, i0+c.n-1
+	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
+		if e < 0 {
+			lo += e
+		} else {
+			hi += e
+		}
+	}
+	wLast := w0 + (c.na-1)*c.wa + (c.nb-1)*c.wb + c.nk - 1
+	if c.n > nDst || lo < 0 || hi >= nIn || w0 < 0 || wLast >= nW || c.wa < 0 || c.wb < 0 {
+		panic(fmt.Sprintf("nn: correlation %+v out of range (dst %d, in %d at %d, w %d at %d)", c, nDst, nIn, i0, nW, w0))
+	}
+}
+
+// corrGo is the reference of corr.
+func corrGo(dst, in []float64, i0 int, w []float64, w0 int, c corrArgs) {
+	for t := range dst[:c.n] {
+		acc := dst[t]
+		for a := 0; a < c.na; a++ {
+			for b := 0; b < c.nb; b++ {
+				wi := w0 + a*c.wa + b*c.wb
+				j := i0 + a*c.ia + b*c.ib + t
+				for k := 0; k < c.nk; k++ {
+					acc += float64(w[wi+k] * in[j])
+					j += c.ik
+				}
+			}
+		}
+		dst[t] = acc
+	}
+}
+
+// dotArgs describes the dot products of nf runs of d with one run of s:
+// rows rows of n values, row r of run f at d[d0 + f*fs + r*rs] and of s
+// at s[s0 + r*rs]. Each product has four partial sums: value i of a row
+// goes to sum i%4 when i < n-n%4, else to sum 0, rows after rows, and the
+// result is (sum0+sum1)+(sum2+sum3).
+type dotArgs struct {
+	n, rows, rs, fs int
+}
+
+// dotMax is the most runs of one dot call.
+const dotMax = 8
+
+// dot writes the nf (1 to dotMax) dot products a describes into res.
+func dot(res []float64, d []float64, d0 int, s []float64, s0 int, nf int, a dotArgs) {
+	res = res[:nf]
+	if a.n <= 0 || a.rows <= 0 {
+		clear(res)
+		return
+	}
+	last := (a.rows-1)*a.rs + a.n - 1
+	if d0 < 0 || s0 < 0 || a.rs < 0 || a.fs < 0 || d0+(nf-1)*a.fs+last >= len(d) || s0+last >= len(s) {
+		panic(fmt.Sprintf("nn: dot %+v of %d runs out of range (d %d at %d, s %d at %d)", a, nf, len(d), d0, len(s), s0))
+	}
+	switch {
+	case useAVX2 && nf == 8:
+		dot8AVX2((*[8]float64)(res), &d[d0], &s[s0], a.n, a.rows, a.rs, a.fs)
+	case useAVX2 && nf == 4:
+		dot4AVX2((*[4]float64)(res), &d[d0], &s[s0], a.n, a.rows, a.rs, a.fs)
+	default:
+		for f := range res {
+			res[f] = dotGo(d, d0+f*a.fs, s, s0, a)
+		}
+	}
+}
+
+// dotGo is the reference of one run of dot.
+func dotGo(d []float64, d0 int, s []float64, s0 int, a dotArgs) float64 {
+	var a0, a1, a2, a3 float64
+	for r := 0; r < a.rows; r++ {
+		dr := d[d0+r*a.rs : d0+r*a.rs+a.n]
+		sr := s[s0+r*a.rs : s0+r*a.rs+a.n]
+		i := 0
+		for ; i+4 <= len(dr); i += 4 {
+			a0 += float64(dr[i] * sr[i])
+			a1 += float64(dr[i+1] * sr[i+1])
+			a2 += float64(dr[i+2] * sr[i+2])
+			a3 += float64(dr[i+3] * sr[i+3])
+		}
+		for ; i < len(dr); i++ {
+			a0 += float64(dr[i] * sr[i])
+		}
+	}
+	return (a0 + a1) + (a2 + a3)
+}

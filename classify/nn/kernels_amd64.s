@@ -1,0 +1,441 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The AVX2 kernels of kernels.go (see corrGo and dotGo, their
+// references). Every term is a VMULPD (rounded product) then a VADDPD
+// (rounded sum), never a fused multiply-add, and each output's terms are
+// added in the reference's order, so that the results are the same bits.
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+// 0, 1, ..., 15: the lanes of the masks of corr's last outputs.
+DATA iota<>+0(SB)/8, $0
+DATA iota<>+8(SB)/8, $1
+DATA iota<>+16(SB)/8, $2
+DATA iota<>+24(SB)/8, $3
+DATA iota<>+32(SB)/8, $4
+DATA iota<>+40(SB)/8, $5
+DATA iota<>+48(SB)/8, $6
+DATA iota<>+56(SB)/8, $7
+DATA iota<>+64(SB)/8, $8
+DATA iota<>+72(SB)/8, $9
+DATA iota<>+80(SB)/8, $10
+DATA iota<>+88(SB)/8, $11
+DATA iota<>+96(SB)/8, $12
+DATA iota<>+104(SB)/8, $13
+DATA iota<>+112(SB)/8, $14
+DATA iota<>+120(SB)/8, $15
+GLOBL iota<>(SB), RODATA|NOPTR, $128
+
+// func corrAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik int)
+//
+// Outputs in tiles of 32 and 16 kept in registers (Y0-Y7) across all
+// taps, then the last 1 to 15 with masked loads and stores (Y4-Y7 the
+// masks; masked-off lanes are neither read nor written). Registers: DI
+// dst tile, SI in tile, CX outputs left, R9 the weight, R10/R11 row a
+// (pointer, count), R12/R13 row b, AX/BX tap k, R8 ik, DX ib, R15 ia
+// (bytes), R14 the weight step from one a to the next after its nb rows,
+// wstep the step from one b to the next after its nk weights.
+TEXT ·corrAVX2(SB), NOSPLIT, $8-96
+	MOVQ dst+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ n+24(FP), CX
+	MOVQ ik+88(FP), R8
+	SHLQ $3, R8
+	MOVQ ib+64(FP), DX
+	SHLQ $3, DX
+	MOVQ ia+40(FP), R15
+	SHLQ $3, R15
+	MOVQ wb+72(FP), R14
+	SUBQ nk+80(FP), R14
+	SHLQ $3, R14
+	MOVQ R14, wstep-8(SP)
+	MOVQ nb+56(FP), R14
+	IMULQ wb+72(FP), R14
+	NEGQ R14
+	ADDQ wa+48(FP), R14
+	SHLQ $3, R14
+tile8:
+	CMPQ CX, $32
+	JLT tile4
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 128(DI), Y4
+	VMOVUPD 160(DI), Y5
+	VMOVUPD 192(DI), Y6
+	VMOVUPD 224(DI), Y7
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+av8:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bv8:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kv8:
+	VBROADCASTSD (R9), Y15
+	VMULPD 0(AX), Y15, Y8
+	VADDPD Y8, Y0, Y0
+	VMULPD 32(AX), Y15, Y9
+	VADDPD Y9, Y1, Y1
+	VMULPD 64(AX), Y15, Y10
+	VADDPD Y10, Y2, Y2
+	VMULPD 96(AX), Y15, Y11
+	VADDPD Y11, Y3, Y3
+	VMULPD 128(AX), Y15, Y12
+	VADDPD Y12, Y4, Y4
+	VMULPD 160(AX), Y15, Y13
+	VADDPD Y13, Y5, Y5
+	VMULPD 192(AX), Y15, Y14
+	VADDPD Y14, Y6, Y6
+	VMULPD 224(AX), Y15, Y8
+	VADDPD Y8, Y7, Y7
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kv8
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bv8
+	ADDQ R14, R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ av8
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ $256, DI
+	ADDQ $256, SI
+	SUBQ $32, CX
+	JMP tile8
+tile4:
+	CMPQ CX, $16
+	JLT tailm
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+av4:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bv4:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kv4:
+	VBROADCASTSD (R9), Y15
+	VMULPD 0(AX), Y15, Y8
+	VADDPD Y8, Y0, Y0
+	VMULPD 32(AX), Y15, Y9
+	VADDPD Y9, Y1, Y1
+	VMULPD 64(AX), Y15, Y10
+	VADDPD Y10, Y2, Y2
+	VMULPD 96(AX), Y15, Y11
+	VADDPD Y11, Y3, Y3
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kv4
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bv4
+	ADDQ R14, R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ av4
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ $128, DI
+	ADDQ $128, SI
+	SUBQ $16, CX
+	JMP tile4
+tailm:
+	TESTQ CX, CX
+	JZ corrdone
+	MOVQ CX, X15
+	VPBROADCASTQ X15, Y15
+	VPCMPGTQ iota<>+0(SB), Y15, Y4
+	VPCMPGTQ iota<>+32(SB), Y15, Y5
+	VPCMPGTQ iota<>+64(SB), Y15, Y6
+	VPCMPGTQ iota<>+96(SB), Y15, Y7
+	VMASKMOVPD 0(DI), Y4, Y0
+	VMASKMOVPD 32(DI), Y5, Y1
+	VMASKMOVPD 64(DI), Y6, Y2
+	VMASKMOVPD 96(DI), Y7, Y3
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+am:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bm:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+km:
+	VBROADCASTSD (R9), Y15
+	VMASKMOVPD 0(AX), Y4, Y8
+	VMULPD Y8, Y15, Y8
+	VADDPD Y8, Y0, Y0
+	VMASKMOVPD 32(AX), Y5, Y9
+	VMULPD Y9, Y15, Y9
+	VADDPD Y9, Y1, Y1
+	VMASKMOVPD 64(AX), Y6, Y10
+	VMULPD Y10, Y15, Y10
+	VADDPD Y10, Y2, Y2
+	VMASKMOVPD 96(AX), Y7, Y11
+	VMULPD Y11, Y15, Y11
+	VADDPD Y11, Y3, Y3
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ km
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bm
+	ADDQ R14, R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ am
+	VMASKMOVPD Y0, Y4, 0(DI)
+	VMASKMOVPD Y1, Y5, 32(DI)
+	VMASKMOVPD Y2, Y6, 64(DI)
+	VMASKMOVPD Y3, Y7, 96(DI)
+corrdone:
+	VZEROUPPER
+	RET
+
+// Lane 0 zero, lanes 1-3 negative zero: ORed into a product in lane 0
+// (and zeros above) it makes a vector that adds the product to lane 0
+// and leaves the other lanes exactly as they are (x + -0 is x).
+DATA lane0<>+0(SB)/8, $0x0000000000000000
+DATA lane0<>+8(SB)/8, $0x8000000000000000
+DATA lane0<>+16(SB)/8, $0x8000000000000000
+DATA lane0<>+24(SB)/8, $0x8000000000000000
+GLOBL lane0<>(SB), RODATA|NOPTR, $32
+
+// REDUCE stores (a0+a1)+(a2+a3) of the four lanes of Y (X its low half).
+#define REDUCE(Y, X, dst) \
+	VEXTRACTF128 $1, Y, X12; \
+	VUNPCKLPD X12, X, X13; \
+	VUNPCKHPD X12, X, X14; \
+	VADDPD X14, X13, X13; \
+	VUNPCKHPD X13, X13, X14; \
+	VADDSD X14, X13, X13; \
+	VMOVSD X13, dst
+
+// func dot8AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs int)
+//
+// The 8 dot products of dot, one accumulator of four lanes each
+// (Y0-Y7). Registers: DI (and SI: run 4) the runs of d, DX s, R8 fs
+// and R9 3*fs (bytes), R10 rows left, R11 values left, R12 the step from
+// a row's end to the next row.
+TEXT ·dot8AVX2(SB), NOSPLIT, $0-56
+	MOVQ d+8(FP), DI
+	MOVQ s+16(FP), DX
+	MOVQ fs+48(FP), R8
+	SHLQ $3, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (DI)(R8*4), SI
+	MOVQ rs+40(FP), R12
+	SUBQ n+24(FP), R12
+	SHLQ $3, R12
+	MOVQ rows+32(FP), R10
+	VMOVUPD lane0<>(SB), Y11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+row8:
+	MOVQ n+24(FP), R11
+	SHRQ $2, R11
+	JZ tails8
+vec8:
+	VMOVUPD (DX), Y8
+	VMULPD (DI), Y8, Y9
+	VADDPD Y9, Y0, Y0
+	VMULPD (DI)(R8*1), Y8, Y10
+	VADDPD Y10, Y1, Y1
+	VMULPD (DI)(R8*2), Y8, Y9
+	VADDPD Y9, Y2, Y2
+	VMULPD (DI)(R9*1), Y8, Y10
+	VADDPD Y10, Y3, Y3
+	VMULPD (SI), Y8, Y9
+	VADDPD Y9, Y4, Y4
+	VMULPD (SI)(R8*1), Y8, Y10
+	VADDPD Y10, Y5, Y5
+	VMULPD (SI)(R8*2), Y8, Y9
+	VADDPD Y9, Y6, Y6
+	VMULPD (SI)(R9*1), Y8, Y10
+	VADDPD Y10, Y7, Y7
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ R11
+	JNZ vec8
+tails8:
+	MOVQ n+24(FP), R11
+	ANDQ $3, R11
+	JZ rowend8
+tail8:
+	VMOVSD (DX), X8
+	VMULSD (DI), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y0, Y0
+	VMULSD (DI)(R8*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y1, Y1
+	VMULSD (DI)(R8*2), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y2, Y2
+	VMULSD (DI)(R9*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y3, Y3
+	VMULSD (SI), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y4, Y4
+	VMULSD (SI)(R8*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y5, Y5
+	VMULSD (SI)(R8*2), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y6, Y6
+	VMULSD (SI)(R9*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y7, Y7
+	ADDQ $8, DI
+	ADDQ $8, SI
+	ADDQ $8, DX
+	DECQ R11
+	JNZ tail8
+rowend8:
+	ADDQ R12, DI
+	ADDQ R12, SI
+	ADDQ R12, DX
+	DECQ R10
+	JNZ row8
+	MOVQ res+0(FP), AX
+	REDUCE(Y0, X0, 0(AX))
+	REDUCE(Y1, X1, 8(AX))
+	REDUCE(Y2, X2, 16(AX))
+	REDUCE(Y3, X3, 24(AX))
+	REDUCE(Y4, X4, 32(AX))
+	REDUCE(Y5, X5, 40(AX))
+	REDUCE(Y6, X6, 48(AX))
+	REDUCE(Y7, X7, 56(AX))
+	VZEROUPPER
+	RET
+
+// func dot4AVX2(res *[4]float64, d, s *float64, n, rows, rs, fs int)
+//
+// The 4 dot products of dot, one accumulator of four lanes each
+// (Y0-Y3). Registers: DI (and SI: run 4) the runs of d, DX s, R8 fs
+// and R9 3*fs (bytes), R10 rows left, R11 values left, R12 the step from
+// a row's end to the next row.
+TEXT ·dot4AVX2(SB), NOSPLIT, $0-56
+	MOVQ d+8(FP), DI
+	MOVQ s+16(FP), DX
+	MOVQ fs+48(FP), R8
+	SHLQ $3, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (DI)(R8*4), SI
+	MOVQ rs+40(FP), R12
+	SUBQ n+24(FP), R12
+	SHLQ $3, R12
+	MOVQ rows+32(FP), R10
+	VMOVUPD lane0<>(SB), Y11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+row4:
+	MOVQ n+24(FP), R11
+	SHRQ $2, R11
+	JZ tails4
+vec4:
+	VMOVUPD (DX), Y8
+	VMULPD (DI), Y8, Y9
+	VADDPD Y9, Y0, Y0
+	VMULPD (DI)(R8*1), Y8, Y10
+	VADDPD Y10, Y1, Y1
+	VMULPD (DI)(R8*2), Y8, Y9
+	VADDPD Y9, Y2, Y2
+	VMULPD (DI)(R9*1), Y8, Y10
+	VADDPD Y10, Y3, Y3
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ R11
+	JNZ vec4
+tails4:
+	MOVQ n+24(FP), R11
+	ANDQ $3, R11
+	JZ rowend4
+tail4:
+	VMOVSD (DX), X8
+	VMULSD (DI), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y0, Y0
+	VMULSD (DI)(R8*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y1, Y1
+	VMULSD (DI)(R8*2), X8, X9
+	VORPD Y11, Y9, Y9
+	VADDPD Y9, Y2, Y2
+	VMULSD (DI)(R9*1), X8, X10
+	VORPD Y11, Y10, Y10
+	VADDPD Y10, Y3, Y3
+	ADDQ $8, DI
+	ADDQ $8, SI
+	ADDQ $8, DX
+	DECQ R11
+	JNZ tail4
+rowend4:
+	ADDQ R12, DI
+	ADDQ R12, SI
+	ADDQ R12, DX
+	DECQ R10
+	JNZ row4
+	MOVQ res+0(FP), AX
+	REDUCE(Y0, X0, 0(AX))
+	REDUCE(Y1, X1, 8(AX))
+	REDUCE(Y2, X2, 16(AX))
+	REDUCE(Y3, X3, 24(AX))
+	VZEROUPPER
+	RET

@@ -1,0 +1,19 @@
+//go:build purego || !amd64
+
+package nn
+
+// Without the assembly kernels (other architectures, or the purego build
+// tag) every convolution runs the Go reference kernels.
+var useAVX2, haveAVX2 = false, false
+
+func corrAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik int) {
+	panic("nn: no assembly kernels")
+}
+
+func dot8AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs int) {
+	panic("nn: no assembly kernels")
+}
+
+func dot4AVX2(res *[4]float64, d, s *float64, n, rows, rs, fs int) {
+	panic("nn: no assembly kernels")
+}

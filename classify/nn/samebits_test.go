@@ -1,0 +1,90 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// mulAdd is x*y + z as this build compiles it (not inlined, so that the
+// compiler cannot fold it).
+//
+//go:noinline
+func mulAdd(x, y, z float64) float64 { return x*y + z }
+
+// compilerFuses reports whether this build turns x*y + z into a fused
+// multiply-add (as Go may on arm64, or on amd64 with GOAMD64=v3): the
+// rounded product gives 0 here, the fused one 2^-60.
+func compilerFuses() bool { return mulAdd(1+0x1p-30, 1+0x1p-30, -(1+0x1p-29)) != 0 }
+
+// convPass is one forward and backward pass of a layer: its output, the
+// parameter gradient (added to a random start) and the input gradient.
+type convPass struct{ out, g, din []float64 }
+
+func runConv(l Layer, forward func(p, in, out []float64), backward func(p, in, out, dout, din, g []float64),
+	p, x, dout, g0 []float64, withDin bool) convPass {
+	r := convPass{out: make([]float64, l.Out().Size()), g: append([]float64(nil), g0...)}
+	forward(p, x, r.out)
+	if withDin {
+		r.din = make([]float64, len(x))
+		for i := range r.din {
+			r.din[i] = 7 // overwritten
+		}
+	}
+	backward(p, x, r.out, dout, r.din, r.g)
+	return r
+}
+
+// compareConv runs l's passes with the assembly kernels, with the Go
+// kernels and with the code before the kernels (oldconv_test.go) on the
+// same random values, and reports any value whose bits differ.
+func compareConv(t *testing.T, name string, l Layer, oldF func(p, in, out []float64),
+	oldB func(p, in, out, dout, din, g []float64), rng *rand.Rand) {
+	t.Helper()
+	p := kernelVec(rng, l.NumParams())
+	x := kernelVec(rng, l.In().Size())
+	dout := kernelVec(rng, l.Out().Size())
+	g0 := kernelVec(rng, l.NumParams())
+	withDin := rng.IntN(4) > 0
+	old := runConv(l, oldF, oldB, p, x, dout, g0, withDin)
+	check := func(kind string, got convPass) {
+		for _, c := range []struct {
+			what      string
+			got, want []float64
+		}{{"output", got.out, old.out}, {"parameter gradient", got.g, old.g}, {"input gradient", got.din, old.din}} {
+			if i, ok := sameBits(c.got, c.want); !ok {
+				t.Fatalf("%s, %s kernels: %s %d: %v, before %v", name, kind, c.what, i, c.got[i], c.want[i])
+			}
+		}
+	}
+	defer func(v bool) { useAVX2 = v }(useAVX2)
+	for _, asm := range []bool{false, true} {
+		if asm && !haveAVX2 {
+			continue
+		}
+		useAVX2 = asm
+		kind := map[bool]string{false: "Go", true: "assembly"}[asm]
+		check(kind, runConv(l, l.Forward, l.Backward, p, x, dout, g0, withDin))
+	}
+}
+
+// The convolutions give the same bits as before the kernels, with the
+// Go and the assembly kernels, on random shapes (every filter count to 17
+// for the 8-, 4- and 1-filter dot products, signals shorter than the
+// kernel, strides, edges) and values (signed zeros, tiny and huge ones).
+func TestConvSameBitsAsBefore(t *testing.T) {
+	if compilerFuses() {
+		t.Skip("this build fuses x*y+z (GOAMD64=v3, arm64...): the code before the kernels had other bits here")
+	}
+	rng := rand.New(rand.NewPCG(11, 3))
+	for i := 0; i < 400; i++ {
+		in := Shape{1 + rng.IntN(4), 1, 1 + rng.IntN(45)}
+		k := 1 + 2*rng.IntN(8)
+		l := NewConv1D(in, 1+rng.IntN(17), k, 1+rng.IntN(3)*rng.IntN(2))
+		compareConv(t, "conv1d "+in.String(), l, l.oldForward, l.oldBackward, rng)
+	}
+	for i := 0; i < 200; i++ {
+		in := Shape{1 + rng.IntN(3), 1 + rng.IntN(9), 1 + rng.IntN(40)}
+		l := NewConv2D(in, 1+rng.IntN(17), 1+2*rng.IntN(3))
+		compareConv(t, "conv2d "+in.String(), l, l.oldForward, l.oldBackward, rng)
+	}
+}
