@@ -47,6 +47,17 @@ func interior(n, k int) (lo, hi int) {
 	return lo, max(lo, n-k/2)
 }
 
+// validTaps is the range [k0, k1) of the taps of a kernel of k (zero
+// padding k/2, stride 1) at position pos that reach inside [0, n): tap k
+// reads pos + s*(k - k/2), s 1 (a convolution) or -1 (its gradient).
+func validTaps(pos, n, k, s int) (k0, k1 int) {
+	pad := k / 2
+	if s > 0 {
+		return max(0, pad-pos), min(k, n-pos+pad)
+	}
+	return max(0, pos+pad-n+1), min(k, pos+pad+1)
+}
+
 // tap is one weight of a filter: its index in the weights, the shift of
 // its input position from the output position in the flat plane
 // (dy*W + dx), and the output rows [y0, y1) and columns [x0, x1) whose
@@ -73,27 +84,86 @@ func (l *Conv2D) taps(dst []tap, o, c int) []tap {
 // w[o,c,ky,kx] * in[c] shifted by (ky-K/2, kx-K/2), the terms of each
 // output added in that order, those outside the input left out.
 func (l *Conv2D) Forward(p, in, out []float64) {
-	H, W, C, K, P, pad := l.in.H, l.in.W, l.in.C, l.K, l.planes, l.K/2
+	C, K, P := l.in.C, l.K, l.planes
 	w, b := p[:l.nW], p[l.nW:]
-	_, hi := interior(W, K)
 	for o := 0; o < l.OutC; o++ {
 		dst := out[o*P : (o+1)*P]
 		for i := range dst {
 			dst[i] = b[o]
 		}
-		for y := 0; y < H; y++ {
-			// Rows ky0 to ky1 of the kernel see input rows, columns kx0
-			// to kx1 input columns: all of them from x to hi inside.
-			ky0, ky1 := max(0, pad-y), min(K, H-y+pad)
-			row := dst[y*W : (y+1)*W]
-			for x, n := 0, 1; x < W; x += n {
-				kx0, kx1 := max(0, pad-x), min(K, W-x+pad)
-				if n = 1; kx0 == 0 && kx1 == K {
-					n = hi - x
+	}
+	for o := 0; o < l.OutC; o += 2 {
+		d1, w1 := pairOf(o, l.OutC, P, C*K*K)
+		init1 := 0.0
+		if d1 >= 0 {
+			init1 = b[o+1]
+		}
+		l.plane(out, planePair{o * P, o * C * K * K, b[o], d1, w1, init1}, in, w, C, K*K, 1)
+	}
+}
+
+// planePair is one output plane (its offset in the outputs, that of its
+// weights, its initial value) and optionally a second (d1 < 0: none).
+type planePair struct {
+	d0, w0 int
+	init0  float64
+	d1, w1 int
+	init1  float64
+}
+
+// at returns the offsets of the pair moved by d outputs and wd weights.
+func (pp planePair) at(d, wd int) (d0, d1, w0, w1 int) {
+	d1 = pp.d1
+	if d1 >= 0 {
+		d1 += d
+	}
+	return pp.d0 + d, d1, pp.w0 + wd, pp.w1 + wd
+}
+
+// reset sets the output at d of both planes to their initial values.
+func (pp planePair) reset(dst []float64, d int) {
+	dst[pp.d0+d] = pp.init0
+	if pp.d1 >= 0 {
+		dst[pp.d1+d] = pp.init1
+	}
+}
+
+// plane adds to the output planes pp of dst (every value its initial
+// one) their terms: at (y, x) the sum over a < na, ky, kx of
+// w[w0 + a*wa + ky*K + kx] times in's plane a at (y + s*(ky-K/2),
+// x + s*(kx-K/2)), s 1 (Forward) or -1 (the input gradient), in that
+// order, those outside the plane left out. The rows whose every kernel
+// row is inside run as one stretch from their first inside column to
+// their last: its edge columns, where taps wrap to the next row, are
+// reset and redone one by one with the taps inside.
+func (l *Conv2D) plane(dst []float64, pp planePair, in, w []float64, na, wa, s int) {
+	H, W, K, P, pad := l.in.H, l.in.W, l.K, l.planes, l.K/2
+	lo, hi := interior(W, K)
+	f0, f1 := pad, H-pad
+	if hi <= lo || f1 <= f0 {
+		f0, f1 = 0, 0
+	}
+	if f1 > f0 {
+		start, end := f0*W+lo, (f1-1)*W+hi
+		d0, d1, w0, w1 := pp.at(start, 0)
+		corrPair(dst, d0, d1, in, start-s*(pad*W+pad), w, w0, w1,
+			corrArgs{n: end - start, na: na, ia: P, wa: wa, nb: K, ib: s * W, wb: K, nk: K, ik: s})
+	}
+	for y := 0; y < H; y++ {
+		stretch := y >= f0 && y < f1
+		ky0, ky1 := validTaps(y, H, K, s)
+		for x, n := 0, 1; x < W; x += n {
+			kx0, kx1 := validTaps(x, W, K, s)
+			if n = 1; kx0 == 0 && kx1 == K {
+				if n = hi - x; stretch {
+					continue
 				}
-				corr(row[x:x+n], in, (y+ky0-pad)*W+x+kx0-pad, w, (o*C*K+ky0)*K+kx0,
-					corrArgs{n: n, na: C, ia: P, wa: K * K, nb: ky1 - ky0, ib: W, wb: K, nk: kx1 - kx0, ik: 1})
+			} else if stretch {
+				pp.reset(dst, y*W+x)
 			}
+			d0, d1, w0, w1 := pp.at(y*W+x, ky0*K+kx0)
+			corrPair(dst, d0, d1, in, (y+s*(ky0-pad))*W+x+s*(kx0-pad), w, w0, w1,
+				corrArgs{n: n, na: na, ia: P, wa: wa, nb: ky1 - ky0, ib: s * W, wb: K, nk: kx1 - kx0, ik: s})
 		}
 	}
 }
@@ -158,23 +228,10 @@ func dotRuns(left int) int {
 // terms added in that order (that of Forward's taps, filter by filter),
 // those outside the output left out.
 func (l *Conv2D) inputGrads(w, dout, din []float64) {
-	H, W, C, K, P, pad := l.in.H, l.in.W, l.in.C, l.K, l.planes, l.K/2
+	C, K, P := l.in.C, l.K, l.planes
 	clear(din)
-	_, hi := interior(W, K)
-	for c := 0; c < C; c++ {
-		for y := 0; y < H; y++ {
-			// Rows ky0 to ky1 of the kernel reach output rows, columns kx0
-			// to kx1 output columns: all of them from x to hi inside.
-			ky0, ky1 := max(0, y+pad-H+1), min(K, y+pad+1)
-			row := din[(c*H+y)*W : (c*H+y+1)*W]
-			for x, n := 0, 1; x < W; x += n {
-				kx0, kx1 := max(0, x+pad-W+1), min(K, x+pad+1)
-				if n = 1; kx0 == 0 && kx1 == K {
-					n = hi - x
-				}
-				corr(row[x:x+n], dout, (y-ky0+pad)*W+x-kx0+pad, w, (c*K+ky0)*K+kx0,
-					corrArgs{n: n, na: l.OutC, ia: P, wa: C * K * K, nb: ky1 - ky0, ib: -W, wb: K, nk: kx1 - kx0, ik: -1})
-			}
-		}
+	for c := 0; c < C; c += 2 {
+		d1, w1 := pairOf(c, C, P, K*K)
+		l.plane(din, planePair{c * P, c * K * K, 0, d1, w1, 0}, dout, w, l.OutC, C*K*K, -1)
 	}
 }

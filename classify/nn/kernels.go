@@ -52,6 +52,49 @@ func (c corrArgs) checkBounds(nDst, nIn, i0, nW, w0 int) {
 	}
 }
 
+// corrPair runs the correlation c twice on the same inputs: into dst
+// from d0 with the weights from w0, and into dst from d1 with the
+// weights from w1 (two filters, or two channels of an input gradient;
+// only the first when d1 < 0). The assembly loads each input once for
+// both.
+func corrPair(dst []float64, d0, d1 int, in []float64, i0 int, w []float64, w0, w1 int, c corrArgs) {
+	if d1 < 0 {
+		corr(dst[d0:], in, i0, w, w0, c)
+		return
+	}
+	if c.n <= 0 || c.na <= 0 || c.nb <= 0 || c.nk <= 0 {
+		return
+	}
+	both := c
+	if useAVX2 {
+		both.n = c.n &^ 15
+	} else {
+		both.n = 0
+	}
+	if both.n > 0 {
+		if d0 < 0 || max(d0, d1)-min(d0, d1) < c.n {
+			panic(fmt.Sprintf("nn: correlation outputs at %d and %d overlap or are out of range", d0, d1))
+		}
+		both.checkBounds(len(dst)-d0, len(in), i0, len(w), w0)
+		both.checkBounds(len(dst)-d1, len(in), i0, len(w), w1)
+		corrPairAVX2(&dst[d0], &in[i0], &w[w0], both.n, c.na, c.ia, c.wa, c.nb, c.ib, c.wb, c.nk, c.ik, d1-d0, w1-w0)
+	}
+	rest := c
+	rest.n -= both.n
+	corr(dst[d0+both.n:], in, i0+both.n, w, w0, rest)
+	corr(dst[d1+both.n:], in, i0+both.n, w, w1, rest)
+}
+
+// pairOf returns the output and weight offsets of the second of the
+// outputs i and i+1 of n whose outputs are dstride and weights wstride
+// apart (for corrPair; -1 when i is the last).
+func pairOf(i, n, dstride, wstride int) (d1, w1 int) {
+	if i+1 >= n {
+		return -1, 0
+	}
+	return (i + 1) * dstride, (i + 1) * wstride
+}
+
 // corrGo is the reference of corr.
 func corrGo(dst, in []float64, i0 int, w []float64, w0 int, c corrArgs) {
 	for t := range dst[:c.n] {

@@ -40,3 +40,6 @@ func dot8AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs int)
 
 //go:noescape
 func dot4AVX2(res *[4]float64, d, s *float64, n, rows, rs, fs int)
+
+//go:noescape
+func corrPairAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik, dstride, wstride int)

@@ -48,12 +48,13 @@ GLOBL iota<>(SB), RODATA|NOPTR, $128
 // func corrAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik int)
 //
 // Outputs in tiles of 32 and 16 kept in registers (Y0-Y7) across all
-// taps, then the last 1 to 15 with masked loads and stores (Y4-Y7 the
-// masks; masked-off lanes are neither read nor written). Registers: DI
-// dst tile, SI in tile, CX outputs left, R9 the weight, R10/R11 row a
-// (pointer, count), R12/R13 row b, AX/BX tap k, R8 ik, DX ib, R15 ia
-// (bytes), R14 the weight step from one a to the next after its nb rows,
-// wstep the step from one b to the next after its nk weights.
+// taps, then the last 1 to 15 in 1, 2 or 4 vectors with masked loads and
+// stores (Y4-Y7 the masks; masked-off lanes are neither read nor
+// written). Registers: DI dst tile, SI in tile, CX outputs left, R9 the
+// weight, R10/R11 row a (pointer, count), R12/R13 row b, AX/BX tap k, R8
+// ik, DX ib, R15 ia (bytes), R14 the weight step from one a to the next
+// after its nb rows, wstep the step from one b to the next after its nk
+// weights.
 TEXT ·corrAVX2(SB), NOSPLIT, $8-96
 	MOVQ dst+0(FP), DI
 	MOVQ in+8(FP), SI
@@ -186,6 +187,11 @@ tailm:
 	JZ corrdone
 	MOVQ CX, X15
 	VPBROADCASTQ X15, Y15
+	CMPQ CX, $4
+	JLE tailm1
+	CMPQ CX, $8
+	JLE tailm2
+tailm4:
 	VPCMPGTQ iota<>+0(SB), Y15, Y4
 	VPCMPGTQ iota<>+32(SB), Y15, Y5
 	VPCMPGTQ iota<>+64(SB), Y15, Y6
@@ -197,13 +203,13 @@ tailm:
 	MOVQ w+16(FP), R9
 	MOVQ SI, R10
 	MOVQ na+32(FP), R11
-am:
+am4:
 	MOVQ R10, R12
 	MOVQ nb+56(FP), R13
-bm:
+bm4:
 	MOVQ R12, AX
 	MOVQ nk+80(FP), BX
-km:
+km4:
 	VBROADCASTSD (R9), Y15
 	VMASKMOVPD 0(AX), Y4, Y8
 	VMULPD Y8, Y15, Y8
@@ -220,20 +226,192 @@ km:
 	ADDQ $8, R9
 	ADDQ R8, AX
 	DECQ BX
-	JNZ km
+	JNZ km4
 	ADDQ wstep-8(SP), R9
 	ADDQ DX, R12
 	DECQ R13
-	JNZ bm
+	JNZ bm4
 	ADDQ R14, R9
 	ADDQ R15, R10
 	DECQ R11
-	JNZ am
+	JNZ am4
 	VMASKMOVPD Y0, Y4, 0(DI)
 	VMASKMOVPD Y1, Y5, 32(DI)
 	VMASKMOVPD Y2, Y6, 64(DI)
 	VMASKMOVPD Y3, Y7, 96(DI)
+	JMP corrdone
+tailm2:
+	VPCMPGTQ iota<>+0(SB), Y15, Y4
+	VPCMPGTQ iota<>+32(SB), Y15, Y5
+	VMASKMOVPD 0(DI), Y4, Y0
+	VMASKMOVPD 32(DI), Y5, Y1
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+am2:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bm2:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+km2:
+	VBROADCASTSD (R9), Y15
+	VMASKMOVPD 0(AX), Y4, Y8
+	VMULPD Y8, Y15, Y8
+	VADDPD Y8, Y0, Y0
+	VMASKMOVPD 32(AX), Y5, Y9
+	VMULPD Y9, Y15, Y9
+	VADDPD Y9, Y1, Y1
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ km2
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bm2
+	ADDQ R14, R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ am2
+	VMASKMOVPD Y0, Y4, 0(DI)
+	VMASKMOVPD Y1, Y5, 32(DI)
+	JMP corrdone
+tailm1:
+	VPCMPGTQ iota<>+0(SB), Y15, Y4
+	VMASKMOVPD 0(DI), Y4, Y0
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+am1:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bm1:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+km1:
+	VBROADCASTSD (R9), Y15
+	VMASKMOVPD 0(AX), Y4, Y8
+	VMULPD Y8, Y15, Y8
+	VADDPD Y8, Y0, Y0
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ km1
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bm1
+	ADDQ R14, R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ am1
+	VMASKMOVPD Y0, Y4, 0(DI)
+	JMP corrdone
 corrdone:
+	VZEROUPPER
+	RET
+
+// func corrPairAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik, dstride, wstride int)
+//
+// corrAVX2 for two outputs at once, dst and dst+dstride with the weights
+// w and w+wstride, on the same inputs (each input load feeds both), in
+// tiles of 16 (n a multiple of 16): Y0-Y3 the first, Y4-Y7 the second.
+// Registers as corrAVX2's, with R14 wstride and astep on the stack.
+TEXT ·corrPairAVX2(SB), NOSPLIT, $16-112
+	MOVQ dst+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ n+24(FP), CX
+	MOVQ ik+88(FP), R8
+	SHLQ $3, R8
+	MOVQ ib+64(FP), DX
+	SHLQ $3, DX
+	MOVQ ia+40(FP), R15
+	SHLQ $3, R15
+	MOVQ wb+72(FP), R14
+	SUBQ nk+80(FP), R14
+	SHLQ $3, R14
+	MOVQ R14, wstep-8(SP)
+	MOVQ nb+56(FP), R14
+	IMULQ wb+72(FP), R14
+	NEGQ R14
+	ADDQ wa+48(FP), R14
+	SHLQ $3, R14
+	MOVQ R14, astep-16(SP)
+	MOVQ wstride+104(FP), R14
+	SHLQ $3, R14
+pairtile:
+	CMPQ CX, $16
+	JLT pairdone
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 0(DI)(BX*1), Y4
+	VMOVUPD 32(DI)(BX*1), Y5
+	VMOVUPD 64(DI)(BX*1), Y6
+	VMOVUPD 96(DI)(BX*1), Y7
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+ap:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bp:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kp:
+	VBROADCASTSD (R9), Y12
+	VBROADCASTSD (R9)(R14*1), Y13
+	VMOVUPD 0(AX), Y8
+	VMOVUPD 32(AX), Y9
+	VMOVUPD 64(AX), Y10
+	VMOVUPD 96(AX), Y11
+	VMULPD Y8, Y12, Y14
+	VADDPD Y14, Y0, Y0
+	VMULPD Y9, Y12, Y15
+	VADDPD Y15, Y1, Y1
+	VMULPD Y10, Y12, Y14
+	VADDPD Y14, Y2, Y2
+	VMULPD Y11, Y12, Y15
+	VADDPD Y15, Y3, Y3
+	VMULPD Y8, Y13, Y14
+	VADDPD Y14, Y4, Y4
+	VMULPD Y9, Y13, Y15
+	VADDPD Y15, Y5, Y5
+	VMULPD Y10, Y13, Y14
+	VADDPD Y14, Y6, Y6
+	VMULPD Y11, Y13, Y15
+	VADDPD Y15, Y7, Y7
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kp
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bp
+	ADDQ astep-16(SP), R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ ap
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 0(DI)(BX*1)
+	VMOVUPD Y5, 32(DI)(BX*1)
+	VMOVUPD Y6, 64(DI)(BX*1)
+	VMOVUPD Y7, 96(DI)(BX*1)
+	ADDQ $128, DI
+	ADDQ $128, SI
+	SUBQ $16, CX
+	JMP pairtile
+pairdone:
 	VZEROUPPER
 	RET
 

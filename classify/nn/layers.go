@@ -75,63 +75,56 @@ func (l *Pool) NumParams() int { return 0 }
 // Init does nothing.
 func (l *Pool) Init([]float64, *rand.Rand) {}
 
-// each calls f for every output value j with the input index of its
-// window's top-left value.
-func (l *Pool) each(f func(j, base int)) {
-	o := l.Out()
-	H, W, S := l.in.H, l.in.W, l.Size
-	for c := 0; c < o.C; c++ {
-		for oy := 0; oy < o.H; oy++ {
-			for ox := 0; ox < o.W; ox++ {
-				f((c*o.H+oy)*o.W+ox, c*H*W+oy*S*W+ox*S)
-			}
-		}
-	}
-}
+// rowBase is the input index of the first window of output row r of
+// every channel's oH rows (channel r/oH, row r%oH).
+func (l *Pool) rowBase(r, oH int) int { return (r/oH*l.in.H + r%oH*l.Size) * l.in.W }
 
-// firstMax returns i when in[i] is greater than in[best], else best: a
-// step of an argmax that keeps the first maximum on ties, written for a
-// conditional move (a branch on noisy values is mispredicted half of the
-// time).
-func firstMax(in []float64, best, i int) int {
-	v, bv := in[i], in[best]
-	gt := 0
+// pickGreater returns v and i when v > bv, else bv and bi: a step of an
+// argmax that keeps the first maximum on ties, with a mask rather than
+// a branch (mispredicted half of the time on noisy values).
+func pickGreater(bv float64, bi int, v float64, i int) (float64, int) {
+	var m uint64
 	if v > bv {
-		gt = 1
+		m = ^uint64(0)
 	}
-	return best + (i-best)*gt
+	b := math.Float64bits(bv)
+	return math.Float64frombits(b ^ (b^math.Float64bits(v))&m), bi ^ (bi^i)&int(m)
 }
 
 // argmax returns the input index of the maximum of the window at base,
 // the first in row order on ties.
 func (l *Pool) argmax(in []float64, base int) int {
 	W, S := l.in.W, l.Size
-	best := base
+	bv, bi := in[base], base
 	for y := 0; y < S; y++ {
 		for x := 0; x < S; x++ {
-			best = firstMax(in, best, base+y*W+x)
+			i := base + y*W + x
+			bv, bi = pickGreater(bv, bi, in[i], i)
 		}
 	}
-	return best
+	return bi
 }
 
 // Forward pools.
 func (l *Pool) Forward(_, in, out []float64) {
-	W, S := l.in.W, l.Size
+	o, W, S := l.Out(), l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	l.each(func(j, base int) {
-		if l.Max {
-			out[j] = in[l.argmax(in, base)]
-			return
-		}
-		s := 0.0
-		for y := 0; y < S; y++ {
-			for _, v := range in[base+y*W : base+y*W+S] {
-				s += v
+	for r := range o.C * o.H {
+		base := l.rowBase(r, o.H)
+		for j := r * o.W; j < (r+1)*o.W; j, base = j+1, base+S {
+			if l.Max {
+				out[j] = in[l.argmax(in, base)]
+				continue
 			}
+			s := 0.0
+			for y := 0; y < S; y++ {
+				for _, v := range in[base+y*W : base+y*W+S] {
+					s += v
+				}
+			}
+			out[j] = s * inv
 		}
-		out[j] = s * inv
-	})
+	}
 }
 
 // Backward routes each output gradient to the window's maximum (Max) or
@@ -141,20 +134,22 @@ func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
 		return
 	}
 	clear(din)
-	W, S := l.in.W, l.Size
+	o, W, S := l.Out(), l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	l.each(func(j, base int) {
-		if l.Max {
-			din[l.argmax(in, base)] += dout[j]
-			return
-		}
-		row := din[base:]
-		for y := 0; y < S; y++ {
-			for x := 0; x < S; x++ {
-				row[y*W+x] += dout[j] * inv
+	for r := range o.C * o.H {
+		base := l.rowBase(r, o.H)
+		for j, d := range dout[r*o.W : (r+1)*o.W] {
+			if at := base + j*S; l.Max {
+				din[l.argmax(in, at)] += d
+			} else {
+				for y := 0; y < S; y++ {
+					for x := 0; x < S; x++ {
+						din[at+y*W+x] += d * inv
+					}
+				}
 			}
 		}
-	})
+	}
 }
 
 // ReLU is max(0, x), value by value. It has no parameters.

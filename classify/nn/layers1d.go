@@ -63,9 +63,8 @@ func (l *Conv1D) valid(k, outW int) (x0, x1, shift int) {
 // w[o,c,k] * in[c][x*Stride + k - K/2] (0 outside the signal), the terms
 // of each output added in that order, those outside the signal left out.
 func (l *Conv1D) Forward(p, in, out []float64) {
-	W, oW, C, K, pad := l.in.W, l.Out().W, l.in.C, l.K, l.K/2
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
 	w, b := p[:l.nW], p[l.nW:]
-	_, hi := interior(W, K)
 	for o := 0; o < l.OutC; o++ {
 		dst := out[o*oW : (o+1)*oW]
 		for i := range dst {
@@ -73,16 +72,34 @@ func (l *Conv1D) Forward(p, in, out []float64) {
 		}
 		if l.Stride != 1 {
 			l.forwardStrided(w, in, dst, o)
-			continue
 		}
-		// Taps k0 to k1 see the signal: all of them from x to hi.
-		for x, n := 0, 1; x < oW; x += n {
-			k0, k1 := max(0, pad-x), min(K, W-x+pad)
-			if n = 1; k0 == 0 && k1 == K {
-				n = hi - x
-			}
-			corr(dst[x:x+n], in, x+k0-pad, w, o*C*K+k0, corrArgs{n: n, na: C, ia: W, wa: K, nb: 1, wb: K, nk: k1 - k0, ik: 1})
+	}
+	for o := 0; o < l.OutC && l.Stride == 1; o += 2 {
+		d1, w1 := pairOf(o, l.OutC, oW, C*K)
+		l.line(out, o*oW, o*C*K, d1, w1, in, w, C, W, K, 1)
+	}
+}
+
+// line adds to the W outputs of dst at d0 (weights from w0) and, when
+// d1 >= 0, at d1 (weights from w1) their terms, a stride of 1: at x the
+// sum over a < na and k of w[w0 + a*wa + k] * in[a*ia + x + s*(k-K/2)],
+// s 1 (Forward) or -1 (the input gradient), in that order, those outside
+// [0, W) left out.
+func (l *Conv1D) line(dst []float64, d0, w0, d1, w1 int, in, w []float64, na, ia, wa, s int) {
+	K, n, pad := l.K, l.in.W, l.K/2
+	_, hi := interior(n, K)
+	// Taps k0 to k1 reach inside: all of them from x to hi.
+	for x, m := 0, 1; x < n; x += m {
+		k0, k1 := validTaps(x, n, K, s)
+		if m = 1; k0 == 0 && k1 == K {
+			m = hi - x
 		}
+		e1 := d1
+		if d1 >= 0 {
+			e1 = d1 + x
+		}
+		corrPair(dst, d0+x, e1, in, x+s*(k0-pad), w, w0+k0, w1+k0,
+			corrArgs{n: m, na: na, ia: ia, wa: wa, nb: 1, wb: K, nk: k1 - k0, ik: s})
 	}
 }
 
@@ -155,19 +172,11 @@ func (l *Conv1D) weightGrads(in, dout, gw []float64) {
 // sum over o and k of w[o,c,k] * dout[o][j-k+K/2], the terms added in
 // that order, those outside the output left out.
 func (l *Conv1D) inputGrads(w, dout, din []float64) {
-	W, oW, C, K, pad := l.in.W, l.Out().W, l.in.C, l.K, l.K/2
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
 	clear(din)
-	_, hi := interior(W, K)
-	for c := 0; c < C; c++ {
-		dsrc := din[c*W : (c+1)*W]
-		// Taps k0 to k1 reach the output: all of them from j to hi.
-		for j, n := 0, 1; j < W; j += n {
-			k0, k1 := max(0, j+pad-oW+1), min(K, j+pad+1)
-			if n = 1; k0 == 0 && k1 == K {
-				n = hi - j
-			}
-			corr(dsrc[j:j+n], dout, j-k0+pad, w, c*K+k0, corrArgs{n: n, na: l.OutC, ia: oW, wa: C * K, nb: 1, wb: K, nk: k1 - k0, ik: -1})
-		}
+	for c := 0; c < C; c += 2 {
+		d1, w1 := pairOf(c, C, W, K)
+		l.line(din, c*W, c*K, d1, w1, dout, w, l.OutC, oW, C*K, -1)
 	}
 }
 
@@ -235,11 +244,11 @@ func (l *Pool1D) Init([]float64, *rand.Rand) {}
 // argmax returns the index of the largest of in[base:base+Size], the
 // first on ties.
 func (l *Pool1D) argmax(in []float64, base int) int {
-	best := base
+	bv, bi := in[base], base
 	for i := base + 1; i < base+l.Size; i++ {
-		best = firstMax(in, best, i)
+		bv, bi = pickGreater(bv, bi, in[i], i)
 	}
-	return best
+	return bi
 }
 
 // Forward pools.
