@@ -114,6 +114,63 @@ func TestCorrKernelBits(t *testing.T) {
 	}
 }
 
+// The paired correlation gives the bits of two single ones: lengths 0 to
+// 70 (the 16-wide pairs and the single remainders), both orders of the
+// two outputs and of their weights.
+func TestCorrPairKernelBits(t *testing.T) {
+	skipWithoutAVX2(t)
+	rng := rand.New(rand.NewPCG(9, 1))
+	for n := 0; n <= 70; n++ {
+		for trial := 0; trial < 4; trial++ {
+			c := corrArgs{n: n, na: 1 + rng.IntN(4), nb: 1 + rng.IntN(3), nk: 1 + rng.IntN(9), ik: 1 - 2*rng.IntN(2)}
+			c.ia = rng.IntN(2*n+40) - n - 20
+			c.ib = rng.IntN(2*n+20) - n - 10
+			c.wb = c.nk + rng.IntN(3)
+			c.wa = c.nb*c.wb + rng.IntN(4)
+			corrPairCase(t, rng, c)
+		}
+	}
+}
+
+func corrPairCase(t testing.TB, rng *rand.Rand, c corrArgs) {
+	t.Helper()
+	lo, hi := 0, c.n-1
+	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
+		if e < 0 {
+			lo += e
+		} else {
+			hi += e
+		}
+	}
+	in := kernelVec(rng, hi-lo+1)
+	wn := (c.na-1)*c.wa + (c.nb-1)*c.wb + c.nk
+	w := kernelVec(rng, 2*wn+rng.IntN(3))
+	w0, w1 := 0, wn+rng.IntN(len(w)-2*wn+1)
+	d0, d1 := rng.IntN(3), 0
+	d1 = d0 + c.n + rng.IntN(3)
+	if rng.IntN(2) == 0 {
+		w0, w1 = w1, w0
+	}
+	if rng.IntN(2) == 0 {
+		d0, d1 = d1, d0
+	}
+	dst0 := kernelVec(rng, max(d0, d1)+c.n+1)
+	pair := func() []float64 {
+		dst := append([]float64(nil), dst0...)
+		corrPair(dst, d0, d1, in, -lo, w, w0, w1, c)
+		return dst
+	}
+	asm, ref := withAVX2(t, pair)
+	single := append([]float64(nil), dst0...)
+	corr(single[d0:], in, -lo, w, w0, c)
+	corr(single[d1:], in, -lo, w, w1, c)
+	for _, got := range [][]float64{asm, ref} {
+		if i, ok := sameBits(got, single); !ok {
+			t.Fatalf("corrPair %+v (outputs %d, %d; weights %d, %d): value %d: %v, single %v", c, d0, d1, w0, w1, i, got[i], single[i])
+		}
+	}
+}
+
 // dotCase runs one dot call with the assembly and the Go kernel.
 func dotCase(t testing.TB, rng *rand.Rand, nf int, a dotArgs, d0, s0 int) {
 	t.Helper()
@@ -186,6 +243,7 @@ func FuzzKernels(f *testing.F) {
 		c.wb = nk + int(b[7]>>4)%3
 		c.wa = nb*c.wb + int(b[7])%3
 		corrCase(t, rng, c, int(b[6]>>1)%5, int(b[7]>>2)%5)
+		corrPairCase(t, rng, c)
 		a := dotArgs{n: n, rows: na, rs: n + int(b[5])%5, fs: int(b[4])}
 		dotCase(t, rng, []int{1, 4, 8}[int(b[2])%3], a, int(b[6]>>1)%5, int(b[7]>>2)%5)
 	})

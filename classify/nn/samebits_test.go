@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -86,5 +87,50 @@ func TestConvSameBitsAsBefore(t *testing.T) {
 		in := Shape{1 + rng.IntN(3), 1 + rng.IntN(9), 1 + rng.IntN(40)}
 		l := NewConv2D(in, 1+rng.IntN(17), 1+2*rng.IntN(3))
 		compareConv(t, "conv2d "+in.String(), l, l.oldForward, l.oldBackward, rng)
+	}
+}
+
+// The poolings and the ReLU gradient give the same bits as before the
+// branch-free argmax, on values with ties, signed zeros and NaNs (the
+// first maximum in row order wins; a NaN never does).
+func TestPoolSameBitsAsBefore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 3))
+	value := func() float64 {
+		if rng.IntN(10) == 0 {
+			return math.NaN()
+		}
+		return kernelValue(rng)
+	}
+	for i := 0; i < 300; i++ {
+		in := Shape{1 + rng.IntN(3), 1 + rng.IntN(9), 1 + rng.IntN(20)}
+		size, isMax := 1+rng.IntN(3), rng.IntN(4) > 0
+		var l, old Layer
+		var oldF func(p, in, out []float64)
+		var oldB func(p, in, out, dout, din, g []float64)
+		switch rng.IntN(3) {
+		case 0:
+			size = min(size, in.H, in.W)
+			pl := NewPool(in, size, isMax)
+			l, old, oldF, oldB = pl, pl, pl.oldForward, pl.oldBackward
+		case 1:
+			in.H = 1
+			pl := NewPool1D(in, min(size, in.W), isMax)
+			l, old, oldF, oldB = pl, pl, pl.oldForward, pl.oldBackward
+		default:
+			r := NewReLU(in)
+			l, old, oldF, oldB = r, r, r.Forward, r.oldBackward
+		}
+		x := make([]float64, l.In().Size())
+		for j := range x {
+			x[j] = value()
+		}
+		dout := kernelVec(rng, l.Out().Size())
+		want := runConv(old, oldF, oldB, nil, x, dout, nil, true)
+		got := runConv(l, l.Forward, l.Backward, nil, x, dout, nil, true)
+		for _, c := range [][2][]float64{{got.out, want.out}, {got.din, want.din}} {
+			if j, ok := sameBits(c[0], c[1]); !ok {
+				t.Fatalf("%T %v size %d max %v: value %d: %v, before %v", l, in, size, isMax, j, c[0][j], c[1][j])
+			}
+		}
 	}
 }
