@@ -91,10 +91,13 @@ func pickGreater(bv float64, bi int, v float64, i int) (float64, int) {
 	return math.Float64frombits(b ^ (b^math.Float64bits(v))&m), bi ^ (bi^i)&int(m)
 }
 
-// argmax returns the input index of the maximum of the window at base,
+// argmax returns the maximum of the window at base and its input index,
 // the first in row order on ties.
-func (l *Pool) argmax(in []float64, base int) int {
+func (l *Pool) argmax(in []float64, base int) (float64, int) {
 	W, S := l.in.W, l.Size
+	if S == 2 {
+		return max2x2(in, base, W)
+	}
 	bv, bi := in[base], base
 	for y := 0; y < S; y++ {
 		for x := 0; x < S; x++ {
@@ -102,7 +105,14 @@ func (l *Pool) argmax(in []float64, base int) int {
 			bv, bi = pickGreater(bv, bi, in[i], i)
 		}
 	}
-	return bi
+	return bv, bi
+}
+
+// max2x2 is argmax of a 2 x 2 window of rows W apart.
+func max2x2(in []float64, base, W int) (float64, int) {
+	v, i := pickGreater(in[base], base, in[base+1], base+1)
+	v, i = pickGreater(v, i, in[base+W], base+W)
+	return pickGreater(v, i, in[base+W+1], base+W+1)
 }
 
 // Forward pools.
@@ -113,7 +123,7 @@ func (l *Pool) Forward(_, in, out []float64) {
 		base := l.rowBase(r, o.H)
 		for j := r * o.W; j < (r+1)*o.W; j, base = j+1, base+S {
 			if l.Max {
-				out[j] = in[l.argmax(in, base)]
+				out[j], _ = l.argmax(in, base)
 				continue
 			}
 			s := 0.0
@@ -140,7 +150,8 @@ func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
 		base := l.rowBase(r, o.H)
 		for j, d := range dout[r*o.W : (r+1)*o.W] {
 			if at := base + j*S; l.Max {
-				din[l.argmax(in, at)] += d
+				_, i := l.argmax(in, at)
+				din[i] += d
 			} else {
 				for y := 0; y < S; y++ {
 					for x := 0; x < S; x++ {

@@ -1,6 +1,9 @@
 package nn
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"sync"
+)
 
 // Conv1D is a one-dimensional convolution of a signal of In.C channels
 // (leads or feature maps) of In.W samples (In.H is 1): Out filters of K
@@ -15,6 +18,7 @@ type Conv1D struct {
 	K      int
 	Stride int
 	nW     int
+	cols   sync.Pool // *[]float64 of colsSize values (a stride over 1)
 }
 
 // NewConv1D returns a convolution of in (In.H 1) with outC filters of k
@@ -70,11 +74,12 @@ func (l *Conv1D) Forward(p, in, out []float64) {
 		for i := range dst {
 			dst[i] = b[o]
 		}
-		if l.Stride != 1 {
-			l.forwardStrided(w, in, dst, o)
-		}
 	}
-	for o := 0; o < l.OutC && l.Stride == 1; o += 2 {
+	if l.Stride != 1 {
+		l.forwardStrided(w, in, out)
+		return
+	}
+	for o := 0; o < l.OutC; o += 2 {
 		d1, w1 := pairOf(o, l.OutC, oW, C*K)
 		l.line(out, o*oW, o*C*K, d1, w1, in, w, C, W, K, 1)
 	}
@@ -100,24 +105,6 @@ func (l *Conv1D) line(dst []float64, d0, w0, d1, w1 int, in, w []float64, na, ia
 		}
 		corrPair(dst, d0+x, e1, in, x+s*(k0-pad), w, w0+k0, w1+k0,
 			corrArgs{n: m, na: na, ia: ia, wa: wa, nb: 1, wb: K, nk: k1 - k0, ik: s})
-	}
-}
-
-// forwardStrided adds the terms of filter o to its outputs dst when the
-// stride is more than 1, tap by tap.
-func (l *Conv1D) forwardStrided(w, in, dst []float64, o int) {
-	W, s := l.in.W, l.Stride
-	for c := 0; c < l.in.C; c++ {
-		src := in[c*W : (c+1)*W]
-		for k := 0; k < l.K; k++ {
-			wv := w[(o*l.in.C+c)*l.K+k]
-			x0, x1, shift := l.valid(k, len(dst))
-			j := x0*s + shift
-			for i := x0; i < x1; i++ {
-				dst[i] += float64(wv * src[j])
-				j += s
-			}
-		}
 	}
 }
 
@@ -180,41 +167,6 @@ func (l *Conv1D) inputGrads(w, dout, din []float64) {
 	}
 }
 
-// backwardStrided adds the weight gradients to gw and writes the input
-// gradient to din (when not nil) when the stride is more than 1, tap by
-// tap: one sum per weight, and the input gradient's terms in the order
-// filter, tap.
-func (l *Conv1D) backwardStrided(w, in, dout, din, gw []float64) {
-	W, oW, s := l.in.W, l.Out().W, l.Stride
-	clear(din)
-	for o := 0; o < l.OutC; o++ {
-		dd := dout[o*oW : (o+1)*oW]
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*W : (c+1)*W]
-			var dsrc []float64
-			if din != nil {
-				dsrc = din[c*W : (c+1)*W]
-			}
-			for k := 0; k < l.K; k++ {
-				wi := (o*l.in.C+c)*l.K + k
-				x0, x1, shift := l.valid(k, oW)
-				if x0 >= x1 {
-					continue
-				}
-				a, j, wv := 0.0, x0*s+shift, w[wi]
-				for _, v := range dd[x0:x1] {
-					a += float64(v * src[j])
-					if dsrc != nil {
-						dsrc[j] += float64(wv * v)
-					}
-					j += s
-				}
-				gw[wi] += a
-			}
-		}
-	}
-}
-
 // Pool1D pools a signal of In.C channels of In.W samples (In.H 1) over
 // windows of Size samples with stride Size (samples that do not fill a
 // window are dropped): the maximum of each window (Max) or its mean. It
@@ -241,14 +193,14 @@ func (l *Pool1D) NumParams() int { return 0 }
 // Init does nothing.
 func (l *Pool1D) Init([]float64, *rand.Rand) {}
 
-// argmax returns the index of the largest of in[base:base+Size], the
+// argmax returns the largest of in[base:base+Size] and its index, the
 // first on ties.
-func (l *Pool1D) argmax(in []float64, base int) int {
+func (l *Pool1D) argmax(in []float64, base int) (float64, int) {
 	bv, bi := in[base], base
 	for i := base + 1; i < base+l.Size; i++ {
 		bv, bi = pickGreater(bv, bi, in[i], i)
 	}
-	return bi
+	return bv, bi
 }
 
 // Forward pools.
@@ -259,7 +211,11 @@ func (l *Pool1D) Forward(_, in, out []float64) {
 		for x := 0; x < oW; x++ {
 			base := c*W + x*S
 			if l.Max {
-				out[c*oW+x] = in[l.argmax(in, base)]
+				if S == 2 {
+					out[c*oW+x], _ = pickGreater(in[base], base, in[base+1], base+1)
+				} else {
+					out[c*oW+x], _ = l.argmax(in, base)
+				}
 				continue
 			}
 			s := 0.0
@@ -284,7 +240,13 @@ func (l *Pool1D) Backward(_, in, _, dout, din, _ []float64) {
 		for x := 0; x < oW; x++ {
 			base, d := c*W+x*S, dout[c*oW+x]
 			if l.Max {
-				din[l.argmax(in, base)] += d
+				var i int
+				if S == 2 {
+					_, i = pickGreater(in[base], base, in[base+1], base+1)
+				} else {
+					_, i = l.argmax(in, base)
+				}
+				din[i] += d
 				continue
 			}
 			for i := base; i < base+S; i++ {
