@@ -167,3 +167,80 @@ func dotGo(d []float64, d0 int, s []float64, s0 int, a dotArgs) float64 {
 	}
 	return (a0 + a1) + (a2 + a3)
 }
+
+// pool2Max writes to out[x] the maximum of in[2x] and in[2x+1], the
+// first on ties (in[2x+1] only when greater; never a NaN second).
+func pool2Max(out, in []float64) {
+	n := len(out)
+	in = in[:2*n]
+	m := 0
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		pool2MaxAVX2(&out[0], &in[0], m)
+	}
+	for x := m; x < n; x++ {
+		out[x], _ = pickGreater(in[2*x], 0, in[2*x+1], 1)
+	}
+}
+
+// pool2MaxBack routes dout[x] to the maximum of in[2x] and in[2x+1] as
+// pool2Max chose it: din there is 0 + dout[x], the other value 0.
+func pool2MaxBack(din, in, dout []float64) {
+	n := len(dout)
+	in, din = in[:2*n], din[:2*n]
+	m := 0
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		pool2MaxBackAVX2(&din[0], &in[0], &dout[0], m)
+	}
+	for x := m; x < n; x++ {
+		_, i := pickGreater(in[2*x], 2*x, in[2*x+1], 2*x+1)
+		din[2*x], din[2*x+1] = 0, 0
+		din[i] += dout[x]
+	}
+}
+
+// pool2x2Max writes to out[x] the maximum of the window of in0[2x],
+// in0[2x+1], in1[2x], in1[2x+1], the first in that order on ties.
+func pool2x2Max(out, in0, in1 []float64) {
+	n := len(out)
+	in0, in1 = in0[:2*n], in1[:2*n]
+	m := 0
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		pool2x2MaxAVX2(&out[0], &in0[0], &in1[0], m)
+	}
+	for x := m; x < n; x++ {
+		out[x], _ = max2x2(in0[2*x:2*x+2], in1[2*x:2*x+2])
+	}
+}
+
+// pool2x2MaxBack routes dout[x] to the maximum of its window as
+// pool2x2Max chose it: din0 or din1 there is 0 + dout[x], 0 elsewhere.
+func pool2x2MaxBack(din0, din1, in0, in1, dout []float64) {
+	n := len(dout)
+	in0, in1, din0, din1 = in0[:2*n], in1[:2*n], din0[:2*n], din1[:2*n]
+	m := 0
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		pool2x2MaxBackAVX2(&din0[0], &din1[0], &in0[0], &in1[0], &dout[0], m)
+	}
+	for x := m; x < n; x++ {
+		_, i := max2x2(in0[2*x:2*x+2], in1[2*x:2*x+2])
+		din0[2*x], din0[2*x+1], din1[2*x], din1[2*x+1] = 0, 0, 0, 0
+		if i < 2 {
+			din0[2*x+i] += dout[x]
+		} else {
+			din1[2*x+i-2] += dout[x]
+		}
+	}
+}
+
+// max2x2 returns the maximum of a, b (the first row of a 2 x 2 window)
+// then c, d (the second) and its place in that order (0 to 3), the first
+// on ties.
+func max2x2(r0, r1 []float64) (float64, int) {
+	v, i := pickGreater(r0[0], 0, r0[1], 1)
+	v, i = pickGreater(v, i, r1[0], 2)
+	return pickGreater(v, i, r1[1], 3)
+}

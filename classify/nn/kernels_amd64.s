@@ -617,3 +617,148 @@ rowend4:
 	REDUCE(Y3, X3, 24(AX))
 	VZEROUPPER
 	RET
+
+
+// The max poolings of 2 and 2x2 (pool.go): four outputs at a time. A
+// window's values are taken in order, each replacing the maximum so far
+// only when greater: VMAXPD v, m (v first) is exactly that (v when v > m,
+// else m, also when either is NaN or both are zeros). Pairs of inputs are
+// split into their first and second values with VUNPCKLPD/VUNPCKHPD,
+// which leaves the windows in the order 0, 2, 1, 3 (VPERMPD $0xD8 puts
+// them back, and back again).
+
+// SPLIT loads the 8 values at p into the first (E) and second (O) values
+// of four pairs, windows in the order 0, 2, 1, 3.
+#define SPLIT(p, E, O) \
+	VMOVUPD (p), E; \
+	VMOVUPD 32(p), Y15; \
+	VUNPCKHPD Y15, E, O; \
+	VUNPCKLPD Y15, E, E
+
+// JOIN stores the first (E) and second (O) values of four pairs, windows
+// in the order 0, 2, 1, 3, as the 8 values at p.
+#define JOIN(E, O, p) \
+	VUNPCKLPD O, E, Y15; \
+	VMOVUPD Y15, (p); \
+	VUNPCKHPD O, E, Y15; \
+	VMOVUPD Y15, 32(p)
+
+// func pool2MaxAVX2(out, in *float64, n int)
+TEXT ·pool2MaxAVX2(SB), NOSPLIT, $0-24
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ p2done
+p2loop:
+	SPLIT(SI, Y0, Y1)
+	VMAXPD Y0, Y1, Y2
+	VPERMPD $0xD8, Y2, Y2
+	VMOVUPD Y2, (DI)
+	ADDQ $32, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ p2loop
+p2done:
+	VZEROUPPER
+	RET
+
+// func pool2MaxBackAVX2(din, in, dout *float64, n int)
+//
+// din gets 0 + dout (as the zero the gradient was cleared to plus it)
+// at the first maximum of each pair and zero at the other.
+TEXT ·pool2MaxBackAVX2(SB), NOSPLIT, $0-32
+	MOVQ din+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ dout+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $2, CX
+	JZ p2bdone
+	VXORPD Y14, Y14, Y14
+p2bloop:
+	SPLIT(SI, Y0, Y1)
+	VCMPPD $0x1e, Y0, Y1, Y2
+	VPERMPD $0xD8, (DX), Y3
+	VADDPD Y3, Y14, Y3
+	VANDPD Y3, Y2, Y5
+	VANDNPD Y3, Y2, Y4
+	JOIN(Y4, Y5, DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ p2bloop
+p2bdone:
+	VZEROUPPER
+	RET
+
+// func pool2x2MaxAVX2(out, in0, in1 *float64, n int)
+//
+// Windows of the pairs of in0 then those of in1 below them.
+TEXT ·pool2x2MaxAVX2(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), DI
+	MOVQ in0+8(FP), SI
+	MOVQ in1+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $2, CX
+	JZ p22done
+p22loop:
+	SPLIT(SI, Y0, Y1)
+	SPLIT(DX, Y2, Y3)
+	VMAXPD Y0, Y1, Y4
+	VMAXPD Y4, Y2, Y4
+	VMAXPD Y4, Y3, Y4
+	VPERMPD $0xD8, Y4, Y4
+	VMOVUPD Y4, (DI)
+	ADDQ $32, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JNZ p22loop
+p22done:
+	VZEROUPPER
+	RET
+
+// func pool2x2MaxBackAVX2(din0, din1, in0, in1, dout *float64, n int)
+//
+// Masks of the window's values a, b (in0), c, d (in1): g1 = b > a,
+// g2 = c > max(a, b), g3 = d > max(a, b, c); d wins on g3, c on g2 and
+// not g3, b on g1 and neither, a on none.
+TEXT ·pool2x2MaxBackAVX2(SB), NOSPLIT, $0-48
+	MOVQ din0+0(FP), DI
+	MOVQ din1+8(FP), R8
+	MOVQ in0+16(FP), SI
+	MOVQ in1+24(FP), DX
+	MOVQ dout+32(FP), R9
+	MOVQ n+40(FP), CX
+	SHRQ $2, CX
+	JZ p22bdone
+	VXORPD Y14, Y14, Y14
+p22bloop:
+	SPLIT(SI, Y0, Y1)
+	SPLIT(DX, Y2, Y3)
+	VCMPPD $0x1e, Y0, Y1, Y4
+	VMAXPD Y0, Y1, Y8
+	VCMPPD $0x1e, Y8, Y2, Y5
+	VMAXPD Y8, Y2, Y8
+	VCMPPD $0x1e, Y8, Y3, Y6
+	VPERMPD $0xD8, (R9), Y7
+	VADDPD Y7, Y14, Y7
+	VANDPD Y7, Y6, Y11
+	VANDNPD Y7, Y6, Y7
+	VANDPD Y7, Y5, Y10
+	VANDNPD Y7, Y5, Y7
+	VANDPD Y7, Y4, Y9
+	VANDNPD Y7, Y4, Y8
+	JOIN(Y8, Y9, DI)
+	JOIN(Y10, Y11, R8)
+	ADDQ $64, DI
+	ADDQ $64, R8
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $32, R9
+	DECQ CX
+	JNZ p22bloop
+p22bdone:
+	VZEROUPPER
+	RET

@@ -21,3 +21,11 @@ func dot4AVX2(res *[4]float64, d, s *float64, n, rows, rs, fs int) {
 func corrPairAVX2(dst, in, w *float64, n, na, ia, wa, nb, ib, wb, nk, ik, dstride, wstride int) {
 	panic("nn: no assembly kernels")
 }
+
+func pool2MaxAVX2(out, in *float64, n int) { panic("nn: no assembly kernels") }
+
+func pool2MaxBackAVX2(din, in, dout *float64, n int) { panic("nn: no assembly kernels") }
+
+func pool2x2MaxAVX2(out, in0, in1 *float64, n int) { panic("nn: no assembly kernels") }
+
+func pool2x2MaxBackAVX2(din0, din1, in0, in1, dout *float64, n int) { panic("nn: no assembly kernels") }

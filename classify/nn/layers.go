@@ -95,9 +95,6 @@ func pickGreater(bv float64, bi int, v float64, i int) (float64, int) {
 // the first in row order on ties.
 func (l *Pool) argmax(in []float64, base int) (float64, int) {
 	W, S := l.in.W, l.Size
-	if S == 2 {
-		return max2x2(in, base, W)
-	}
 	bv, bi := in[base], base
 	for y := 0; y < S; y++ {
 		for x := 0; x < S; x++ {
@@ -108,19 +105,16 @@ func (l *Pool) argmax(in []float64, base int) (float64, int) {
 	return bv, bi
 }
 
-// max2x2 is argmax of a 2 x 2 window of rows W apart.
-func max2x2(in []float64, base, W int) (float64, int) {
-	v, i := pickGreater(in[base], base, in[base+1], base+1)
-	v, i = pickGreater(v, i, in[base+W], base+W)
-	return pickGreater(v, i, in[base+W+1], base+W+1)
-}
-
 // Forward pools.
 func (l *Pool) Forward(_, in, out []float64) {
 	o, W, S := l.Out(), l.in.W, l.Size
 	inv := 1 / float64(S*S)
 	for r := range o.C * o.H {
 		base := l.rowBase(r, o.H)
+		if l.Max && S == 2 {
+			pool2x2Max(out[r*o.W:(r+1)*o.W], in[base:], in[base+W:])
+			continue
+		}
 		for j := r * o.W; j < (r+1)*o.W; j, base = j+1, base+S {
 			if l.Max {
 				out[j], _ = l.argmax(in, base)
@@ -148,6 +142,10 @@ func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
 	inv := 1 / float64(S*S)
 	for r := range o.C * o.H {
 		base := l.rowBase(r, o.H)
+		if l.Max && S == 2 {
+			pool2x2MaxBack(din[base:], din[base+W:], in[base:], in[base+W:], dout[r*o.W:(r+1)*o.W])
+			continue
+		}
 		for j, d := range dout[r*o.W : (r+1)*o.W] {
 			if at := base + j*S; l.Max {
 				_, i := l.argmax(in, at)

@@ -208,14 +208,14 @@ func (l *Pool1D) Forward(_, in, out []float64) {
 	W, oW, S := l.in.W, l.Out().W, l.Size
 	inv := 1 / float64(S)
 	for c := 0; c < l.in.C; c++ {
+		if l.Max && S == 2 {
+			pool2Max(out[c*oW:(c+1)*oW], in[c*W:])
+			continue
+		}
 		for x := 0; x < oW; x++ {
 			base := c*W + x*S
 			if l.Max {
-				if S == 2 {
-					out[c*oW+x], _ = pickGreater(in[base], base, in[base+1], base+1)
-				} else {
-					out[c*oW+x], _ = l.argmax(in, base)
-				}
+				out[c*oW+x], _ = l.argmax(in, base)
 				continue
 			}
 			s := 0.0
@@ -237,15 +237,14 @@ func (l *Pool1D) Backward(_, in, _, dout, din, _ []float64) {
 	W, oW, S := l.in.W, l.Out().W, l.Size
 	inv := 1 / float64(S)
 	for c := 0; c < l.in.C; c++ {
+		if l.Max && S == 2 {
+			pool2MaxBack(din[c*W:], in[c*W:], dout[c*oW:(c+1)*oW])
+			continue
+		}
 		for x := 0; x < oW; x++ {
 			base, d := c*W+x*S, dout[c*oW+x]
 			if l.Max {
-				var i int
-				if S == 2 {
-					_, i = pickGreater(in[base], base, in[base+1], base+1)
-				} else {
-					_, i = l.argmax(in, base)
-				}
+				_, i := l.argmax(in, base)
 				din[i] += d
 				continue
 			}
