@@ -55,3 +55,9 @@ func pool2x2MaxAVX2(out, in0, in1 *float64, n int)
 
 //go:noescape
 func pool2x2MaxBackAVX2(din0, din1, in0, in1, dout *float64, n int)
+
+//go:noescape
+func reluAVX2(out, in *float64, n int)
+
+//go:noescape
+func reluBackAVX2(din, out, dout *float64, n int)

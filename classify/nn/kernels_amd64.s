@@ -762,3 +762,53 @@ p22bloop:
 p22bdone:
 	VZEROUPPER
 	RET
+
+
+// func reluAVX2(out, in *float64, n int)
+//
+// out = max(in, 0) as Go's max: VMAXPD in, 0 with 0 first gives 0 when
+// 0 > in, else in (NaN included), and adding +0 turns a -0 into +0.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $2, CX
+	JZ reludone
+	VXORPD Y15, Y15, Y15
+reluloop:
+	VMOVUPD (SI), Y0
+	VMAXPD Y0, Y15, Y0
+	VADDPD Y15, Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ reluloop
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluBackAVX2(din, out, dout *float64, n int)
+//
+// din = dout where out > 0, else +0.
+TEXT ·reluBackAVX2(SB), NOSPLIT, $0-32
+	MOVQ din+0(FP), DI
+	MOVQ out+8(FP), SI
+	MOVQ dout+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $2, CX
+	JZ relubdone
+	VXORPD Y15, Y15, Y15
+relubloop:
+	VMOVUPD (SI), Y0
+	VCMPPD $0x1e, Y15, Y0, Y0
+	VANDPD (DX), Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ relubloop
+relubdone:
+	VZEROUPPER
+	RET

@@ -29,3 +29,7 @@ func pool2MaxBackAVX2(din, in, dout *float64, n int) { panic("nn: no assembly ke
 func pool2x2MaxAVX2(out, in0, in1 *float64, n int) { panic("nn: no assembly kernels") }
 
 func pool2x2MaxBackAVX2(din0, din1, in0, in1, dout *float64, n int) { panic("nn: no assembly kernels") }
+
+func reluAVX2(out, in *float64, n int) { panic("nn: no assembly kernels") }
+
+func reluBackAVX2(din, out, dout *float64, n int) { panic("nn: no assembly kernels") }

@@ -182,8 +182,13 @@ func (l *ReLU) Init([]float64, *rand.Rand) {}
 // Forward writes max(0, in) to out.
 func (l *ReLU) Forward(_, in, out []float64) {
 	out = out[:len(in)]
-	for i, v := range in {
-		out[i] = max(v, 0)
+	m := 0
+	if useAVX2 && len(in) >= 4 {
+		m = len(in) &^ 3
+		reluAVX2(&out[0], &in[0], m)
+	}
+	for i, v := range in[m:] {
+		out[m+i] = max(v, 0)
 	}
 }
 
@@ -194,14 +199,19 @@ func (l *ReLU) Backward(_, _, out, dout, din, _ []float64) {
 		return
 	}
 	din, dout = din[:len(out)], dout[:len(out)]
-	for i, v := range out {
+	m := 0
+	if useAVX2 && len(out) >= 4 {
+		m = len(out) &^ 3
+		reluBackAVX2(&din[0], &out[0], &dout[0], m)
+	}
+	for i := m; i < len(out); i++ {
 		// A mask rather than a branch (mispredicted half of the time
-		// on noisy values): all ones where v > 0, else zero (+0).
-		var m uint64
-		if v > 0 {
-			m = ^uint64(0)
+		// on noisy values): all ones where out > 0, else zero (+0).
+		var mask uint64
+		if out[i] > 0 {
+			mask = ^uint64(0)
 		}
-		din[i] = math.Float64frombits(math.Float64bits(dout[i]) & m)
+		din[i] = math.Float64frombits(math.Float64bits(dout[i]) & mask)
 	}
 }
 

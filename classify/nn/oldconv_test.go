@@ -286,6 +286,14 @@ func (l *Pool) oldBackward(_, in, _, dout, din, _ []float64) {
 	})
 }
 
+// oldForward writes max(0, in) to out.
+func (l *ReLU) oldForward(_, in, out []float64) {
+	out = out[:len(in)]
+	for i, v := range in {
+		out[i] = max(v, 0)
+	}
+}
+
 // Backward passes dout where the output is positive (the gradient at 0
 // is taken as 0).
 func (l *ReLU) oldBackward(_, _, out, dout, din, _ []float64) {
