@@ -173,13 +173,7 @@ func (l *Conv2D) plane(dst []float64, pp planePair, in, w []float64, na, wa, s i
 func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 	w := p[:l.nW]
 	gw, gb := g[:l.nW], g[l.nW:]
-	for o := 0; o < l.OutC; o++ {
-		s := 0.0
-		for _, v := range dout[o*l.planes : (o+1)*l.planes] {
-			s += v
-		}
-		gb[o] += s
-	}
+	addSums(gb[:l.OutC], dout, l.planes)
 	l.weightGrads(in, dout, gw)
 	if din != nil {
 		l.inputGrads(w, dout, din)

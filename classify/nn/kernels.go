@@ -244,3 +244,31 @@ func max2x2(r0, r1 []float64) (float64, int) {
 	v, i = pickGreater(v, i, r1[0], 2)
 	return pickGreater(v, i, r1[1], 3)
 }
+
+// addSums adds to dst[o] the sum of the n values of run o of d (from
+// o*n), each in order: four runs at a time, so that their additions
+// overlap (a bias gradient).
+func addSums(dst, d []float64, n int) {
+	o := 0
+	for ; o+4 <= len(dst); o += 4 {
+		r0, r1, r2, r3 := d[o*n:(o+1)*n], d[(o+1)*n:(o+2)*n], d[(o+2)*n:(o+3)*n], d[(o+3)*n:(o+4)*n]
+		var s0, s1, s2, s3 float64
+		for i, v := range r0 {
+			s0 += v
+			s1 += r1[i]
+			s2 += r2[i]
+			s3 += r3[i]
+		}
+		dst[o] += s0
+		dst[o+1] += s1
+		dst[o+2] += s2
+		dst[o+3] += s3
+	}
+	for ; o < len(dst); o++ {
+		s := 0.0
+		for _, v := range d[o*n : (o+1)*n] {
+			s += v
+		}
+		dst[o] += s
+	}
+}

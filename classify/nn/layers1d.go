@@ -114,13 +114,7 @@ func (l *Conv1D) Backward(p, in, _, dout, din, g []float64) {
 	oW := l.Out().W
 	w := p[:l.nW]
 	gw, gb := g[:l.nW], g[l.nW:]
-	for o := 0; o < l.OutC; o++ {
-		s := 0.0
-		for _, v := range dout[o*oW : (o+1)*oW] {
-			s += v
-		}
-		gb[o] += s
-	}
+	addSums(gb[:l.OutC], dout, oW)
 	if l.Stride != 1 {
 		l.backwardStrided(w, in, dout, din, gw)
 		return
