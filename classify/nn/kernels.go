@@ -65,24 +65,17 @@ func corrPair(dst []float64, d0, d1 int, in []float64, i0 int, w []float64, w0, 
 	if c.n <= 0 || c.na <= 0 || c.nb <= 0 || c.nk <= 0 {
 		return
 	}
-	both := c
-	if useAVX2 {
-		both.n = c.n &^ 15
-	} else {
-		both.n = 0
+	if !useAVX2 {
+		corr(dst[d0:], in, i0, w, w0, c)
+		corr(dst[d1:], in, i0, w, w1, c)
+		return
 	}
-	if both.n > 0 {
-		if d0 < 0 || max(d0, d1)-min(d0, d1) < c.n {
-			panic(fmt.Sprintf("nn: correlation outputs at %d and %d overlap or are out of range", d0, d1))
-		}
-		both.checkBounds(len(dst)-d0, len(in), i0, len(w), w0)
-		both.checkBounds(len(dst)-d1, len(in), i0, len(w), w1)
-		corrPairAVX2(&dst[d0], &in[i0], &w[w0], both.n, c.na, c.ia, c.wa, c.nb, c.ib, c.wb, c.nk, c.ik, d1-d0, w1-w0)
+	if d0 < 0 || d1 < 0 || max(d0, d1)-min(d0, d1) < c.n {
+		panic(fmt.Sprintf("nn: correlation outputs at %d and %d overlap or are out of range", d0, d1))
 	}
-	rest := c
-	rest.n -= both.n
-	corr(dst[d0+both.n:], in, i0+both.n, w, w0, rest)
-	corr(dst[d1+both.n:], in, i0+both.n, w, w1, rest)
+	c.checkBounds(len(dst)-d0, len(in), i0, len(w), w0)
+	c.checkBounds(len(dst)-d1, len(in), i0, len(w), w1)
+	corrPairAVX2(&dst[d0], &in[i0], &w[w0], c.n, c.na, c.ia, c.wa, c.nb, c.ib, c.wb, c.nk, c.ik, d1-d0, w1-w0)
 }
 
 // pairOf returns the output and weight offsets of the second of the

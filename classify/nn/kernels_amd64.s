@@ -316,8 +316,10 @@ corrdone:
 //
 // corrAVX2 for two outputs at once, dst and dst+dstride with the weights
 // w and w+wstride, on the same inputs (each input load feeds both), in
-// tiles of 16 (n a multiple of 16): Y0-Y3 the first, Y4-Y7 the second.
-// Registers as corrAVX2's, with R14 wstride and astep on the stack.
+// tiles of 16, then the last 1 to 15 in 1, 2 or 4 vectors with masked
+// loads and stores (Y8-Y11 the masks): Y0-Y3 the first, Y4-Y7 the
+// second. Registers as corrAVX2's, with R14 wstride and astep on the
+// stack.
 TEXT ·corrPairAVX2(SB), NOSPLIT, $16-112
 	MOVQ dst+0(FP), DI
 	MOVQ in+8(FP), SI
@@ -342,7 +344,7 @@ TEXT ·corrPairAVX2(SB), NOSPLIT, $16-112
 	SHLQ $3, R14
 pairtile:
 	CMPQ CX, $16
-	JLT pairdone
+	JLT pairtail
 	MOVQ dstride+96(FP), BX
 	SHLQ $3, BX
 	VMOVUPD 0(DI), Y0
@@ -411,6 +413,171 @@ kp:
 	ADDQ $128, SI
 	SUBQ $16, CX
 	JMP pairtile
+pairtail:
+	TESTQ CX, CX
+	JZ pairdone
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	MOVQ CX, X15
+	VPBROADCASTQ X15, Y15
+	CMPQ CX, $4
+	JLE pairm1
+	CMPQ CX, $8
+	JLE pairm2
+pairm4:
+	VPCMPGTQ iota<>+0(SB), Y15, Y8
+	VPCMPGTQ iota<>+32(SB), Y15, Y9
+	VPCMPGTQ iota<>+64(SB), Y15, Y10
+	VPCMPGTQ iota<>+96(SB), Y15, Y11
+	VMASKMOVPD 0(DI), Y8, Y0
+	VMASKMOVPD 0(DI)(BX*1), Y8, Y4
+	VMASKMOVPD 32(DI), Y9, Y1
+	VMASKMOVPD 32(DI)(BX*1), Y9, Y5
+	VMASKMOVPD 64(DI), Y10, Y2
+	VMASKMOVPD 64(DI)(BX*1), Y10, Y6
+	VMASKMOVPD 96(DI), Y11, Y3
+	VMASKMOVPD 96(DI)(BX*1), Y11, Y7
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+appairm4:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bppairm4:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kppairm4:
+	VBROADCASTSD (R9), Y12
+	VBROADCASTSD (R9)(R14*1), Y13
+	VMASKMOVPD 0(AX), Y8, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y0, Y0
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y4, Y4
+	VMASKMOVPD 32(AX), Y9, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y1, Y1
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y5, Y5
+	VMASKMOVPD 64(AX), Y10, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y2, Y2
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y6, Y6
+	VMASKMOVPD 96(AX), Y11, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y3, Y3
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y7, Y7
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kppairm4
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bppairm4
+	ADDQ astep-16(SP), R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ appairm4
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	VMASKMOVPD Y0, Y8, 0(DI)
+	VMASKMOVPD Y4, Y8, 0(DI)(BX*1)
+	VMASKMOVPD Y1, Y9, 32(DI)
+	VMASKMOVPD Y5, Y9, 32(DI)(BX*1)
+	VMASKMOVPD Y2, Y10, 64(DI)
+	VMASKMOVPD Y6, Y10, 64(DI)(BX*1)
+	VMASKMOVPD Y3, Y11, 96(DI)
+	VMASKMOVPD Y7, Y11, 96(DI)(BX*1)
+	JMP pairdone
+pairm2:
+	VPCMPGTQ iota<>+0(SB), Y15, Y8
+	VPCMPGTQ iota<>+32(SB), Y15, Y9
+	VMASKMOVPD 0(DI), Y8, Y0
+	VMASKMOVPD 0(DI)(BX*1), Y8, Y4
+	VMASKMOVPD 32(DI), Y9, Y1
+	VMASKMOVPD 32(DI)(BX*1), Y9, Y5
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+appairm2:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bppairm2:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kppairm2:
+	VBROADCASTSD (R9), Y12
+	VBROADCASTSD (R9)(R14*1), Y13
+	VMASKMOVPD 0(AX), Y8, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y0, Y0
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y4, Y4
+	VMASKMOVPD 32(AX), Y9, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y1, Y1
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y5, Y5
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kppairm2
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bppairm2
+	ADDQ astep-16(SP), R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ appairm2
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	VMASKMOVPD Y0, Y8, 0(DI)
+	VMASKMOVPD Y4, Y8, 0(DI)(BX*1)
+	VMASKMOVPD Y1, Y9, 32(DI)
+	VMASKMOVPD Y5, Y9, 32(DI)(BX*1)
+	JMP pairdone
+pairm1:
+	VPCMPGTQ iota<>+0(SB), Y15, Y8
+	VMASKMOVPD 0(DI), Y8, Y0
+	VMASKMOVPD 0(DI)(BX*1), Y8, Y4
+	MOVQ w+16(FP), R9
+	MOVQ SI, R10
+	MOVQ na+32(FP), R11
+appairm1:
+	MOVQ R10, R12
+	MOVQ nb+56(FP), R13
+bppairm1:
+	MOVQ R12, AX
+	MOVQ nk+80(FP), BX
+kppairm1:
+	VBROADCASTSD (R9), Y12
+	VBROADCASTSD (R9)(R14*1), Y13
+	VMASKMOVPD 0(AX), Y8, Y14
+	VMULPD Y14, Y12, Y15
+	VADDPD Y15, Y0, Y0
+	VMULPD Y14, Y13, Y15
+	VADDPD Y15, Y4, Y4
+	ADDQ $8, R9
+	ADDQ R8, AX
+	DECQ BX
+	JNZ kppairm1
+	ADDQ wstep-8(SP), R9
+	ADDQ DX, R12
+	DECQ R13
+	JNZ bppairm1
+	ADDQ astep-16(SP), R9
+	ADDQ R15, R10
+	DECQ R11
+	JNZ appairm1
+	MOVQ dstride+96(FP), BX
+	SHLQ $3, BX
+	VMASKMOVPD Y0, Y8, 0(DI)
+	VMASKMOVPD Y4, Y8, 0(DI)(BX*1)
+	JMP pairdone
 pairdone:
 	VZEROUPPER
 	RET
