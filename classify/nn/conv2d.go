@@ -182,25 +182,34 @@ func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 
 // weightGrads adds to gw the gradient of every weight: the sum over the
 // valid rows and columns of dout times the shifted input, in the four
-// partial sums of dot (its rows the plane's rows), for up to dotMax
-// filters at once.
+// partial sums of dot (its rows the plane's rows): four filters and two
+// channels at once, then the filters left up to dotMax at once.
 func (l *Conv2D) weightGrads(in, dout, gw []float64) {
-	W, C, P := l.in.W, l.in.C, l.planes
+	W, C, P, KK := l.in.W, l.in.C, l.planes, l.K*l.K
 	var ts []tap
 	var res [dotMax]float64
-	for c := 0; c < C; c++ {
+	for c := 0; c < C; c += 2 {
 		ts = l.taps(ts, 0, c)
-		for o := 0; o < l.OutC; {
-			nf := dotRuns(l.OutC - o)
-			for _, t := range ts {
-				d0 := o*P + t.y0*W + t.x0
-				dot(res[:], dout, d0, in, c*P+t.y0*W+t.x0+t.shift, nf,
-					dotArgs{n: t.x1 - t.x0, rows: t.y1 - t.y0, rs: W, fs: P})
-				for f, v := range res[:nf] {
-					gw[t.wi+(o+f)*C*l.K*l.K] += v
+		for _, t := range ts {
+			a := dotArgs{n: t.x1 - t.x0, rows: t.y1 - t.y0, rs: W, fs: P}
+			s0 := c*P + t.y0*W + t.x0 + t.shift
+			o := 0
+			for ; c+1 < C && o+4 <= l.OutC; o += 4 {
+				dot4x2(res[:], dout, o*P+t.y0*W+t.x0, in, s0, P, a)
+				for f := 0; f < 8; f++ {
+					gw[t.wi+(o+f/2)*C*KK+f%2*KK] += res[f]
 				}
 			}
-			o += nf
+			for ch := c; ch < min(c+2, C); ch++ {
+				for o := o; o < l.OutC; {
+					nf := dotRuns(l.OutC - o)
+					dot(res[:], dout, o*P+t.y0*W+t.x0, in, s0+(ch-c)*P, nf, a)
+					for f, v := range res[:nf] {
+						gw[t.wi+(o+f)*C*KK+(ch-c)*KK] += v
+					}
+					o += nf
+				}
+			}
 		}
 	}
 }

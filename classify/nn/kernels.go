@@ -141,6 +141,30 @@ func dot(res []float64, d []float64, d0 int, s []float64, s0 int, nf int, a dotA
 	}
 }
 
+// dot4x2 writes to res[2f+c] the dot product of run f < 4 of d (as dot's)
+// with run c < 2 of s, the second cs values after the first (two input
+// channels): each load of d feeds both.
+func dot4x2(res []float64, d []float64, d0 int, s []float64, s0, cs int, a dotArgs) {
+	res = res[:8]
+	if a.n <= 0 || a.rows <= 0 {
+		clear(res)
+		return
+	}
+	last := (a.rows-1)*a.rs + a.n - 1
+	if d0 < 0 || s0 < 0 || cs < 0 || a.rs < 0 || a.fs < 0 || d0+3*a.fs+last >= len(d) || s0+cs+last >= len(s) {
+		panic(fmt.Sprintf("nn: dot %+v of 4x2 runs out of range (d %d at %d, s %d at %d and %d)", a, len(d), d0, len(s), s0, s0+cs))
+	}
+	if useAVX2 {
+		dot4x2AVX2((*[8]float64)(res), &d[d0], &s[s0], a.n, a.rows, a.rs, a.fs, cs)
+		return
+	}
+	for f := 0; f < 4; f++ {
+		for c := 0; c < 2; c++ {
+			res[2*f+c] = dotGo(d, d0+f*a.fs, s, s0+c*cs, a)
+		}
+	}
+}
+
 // dotGo is the reference of one run of dot.
 func dotGo(d []float64, d0 int, s []float64, s0 int, a dotArgs) float64 {
 	var a0, a1, a2, a3 float64

@@ -61,3 +61,6 @@ func reluAVX2(out, in *float64, n int)
 
 //go:noescape
 func reluBackAVX2(din, out, dout *float64, n int)
+
+//go:noescape
+func dot4x2AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs, cs int)

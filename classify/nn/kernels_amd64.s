@@ -979,3 +979,121 @@ relubloop:
 relubdone:
 	VZEROUPPER
 	RET
+
+// func dot4x2AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs, cs int)
+//
+// The dot products of dot of four runs of d (fs apart) with two runs of
+// s (cs apart: two input channels), res[2f+c]: each load of d feeds two
+// products. Registers: DI the runs of d, DX and SI those of s, R8 fs and
+// R9 3*fs (bytes), R10 rows left, R11 values left, R12 the step from a
+// row's end to the next row; Y0-Y7 the sums, Y8 and Y9 s, Y10 d.
+TEXT ·dot4x2AVX2(SB), NOSPLIT, $0-64
+	MOVQ d+8(FP), DI
+	MOVQ s+16(FP), DX
+	MOVQ cs+56(FP), SI
+	LEAQ (DX)(SI*8), SI
+	MOVQ fs+48(FP), R8
+	SHLQ $3, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ rs+40(FP), R12
+	SUBQ n+24(FP), R12
+	SHLQ $3, R12
+	MOVQ rows+32(FP), R10
+	VMOVUPD lane0<>(SB), Y11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+row42:
+	MOVQ n+24(FP), R11
+	SHRQ $2, R11
+	JZ tails42
+vec42:
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI), Y9
+	VMOVUPD (DI), Y10
+	VMULPD Y10, Y8, Y12
+	VADDPD Y12, Y0, Y0
+	VMULPD Y10, Y9, Y13
+	VADDPD Y13, Y1, Y1
+	VMOVUPD (DI)(R8*1), Y10
+	VMULPD Y10, Y8, Y12
+	VADDPD Y12, Y2, Y2
+	VMULPD Y10, Y9, Y13
+	VADDPD Y13, Y3, Y3
+	VMOVUPD (DI)(R8*2), Y10
+	VMULPD Y10, Y8, Y12
+	VADDPD Y12, Y4, Y4
+	VMULPD Y10, Y9, Y13
+	VADDPD Y13, Y5, Y5
+	VMOVUPD (DI)(R9*1), Y10
+	VMULPD Y10, Y8, Y12
+	VADDPD Y12, Y6, Y6
+	VMULPD Y10, Y9, Y13
+	VADDPD Y13, Y7, Y7
+	ADDQ $32, DI
+	ADDQ $32, DX
+	ADDQ $32, SI
+	DECQ R11
+	JNZ vec42
+tails42:
+	MOVQ n+24(FP), R11
+	ANDQ $3, R11
+	JZ rowend42
+tail42:
+	VMOVSD (DX), X8
+	VMOVSD (SI), X9
+	VMOVSD (DI), X10
+	VMULSD X10, X8, X12
+	VORPD Y11, Y12, Y12
+	VADDPD Y12, Y0, Y0
+	VMULSD X10, X9, X13
+	VORPD Y11, Y13, Y13
+	VADDPD Y13, Y1, Y1
+	VMOVSD (DI)(R8*1), X10
+	VMULSD X10, X8, X12
+	VORPD Y11, Y12, Y12
+	VADDPD Y12, Y2, Y2
+	VMULSD X10, X9, X13
+	VORPD Y11, Y13, Y13
+	VADDPD Y13, Y3, Y3
+	VMOVSD (DI)(R8*2), X10
+	VMULSD X10, X8, X12
+	VORPD Y11, Y12, Y12
+	VADDPD Y12, Y4, Y4
+	VMULSD X10, X9, X13
+	VORPD Y11, Y13, Y13
+	VADDPD Y13, Y5, Y5
+	VMOVSD (DI)(R9*1), X10
+	VMULSD X10, X8, X12
+	VORPD Y11, Y12, Y12
+	VADDPD Y12, Y6, Y6
+	VMULSD X10, X9, X13
+	VORPD Y11, Y13, Y13
+	VADDPD Y13, Y7, Y7
+	ADDQ $8, DI
+	ADDQ $8, DX
+	ADDQ $8, SI
+	DECQ R11
+	JNZ tail42
+rowend42:
+	ADDQ R12, DI
+	ADDQ R12, DX
+	ADDQ R12, SI
+	DECQ R10
+	JNZ row42
+	MOVQ res+0(FP), AX
+	REDUCE(Y0, X0, 0(AX))
+	REDUCE(Y1, X1, 8(AX))
+	REDUCE(Y2, X2, 16(AX))
+	REDUCE(Y3, X3, 24(AX))
+	REDUCE(Y4, X4, 32(AX))
+	REDUCE(Y5, X5, 40(AX))
+	REDUCE(Y6, X6, 48(AX))
+	REDUCE(Y7, X7, 56(AX))
+	VZEROUPPER
+	RET

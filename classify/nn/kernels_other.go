@@ -33,3 +33,7 @@ func pool2x2MaxBackAVX2(din0, din1, in0, in1, dout *float64, n int) { panic("nn:
 func reluAVX2(out, in *float64, n int) { panic("nn: no assembly kernels") }
 
 func reluBackAVX2(din, out, dout *float64, n int) { panic("nn: no assembly kernels") }
+
+func dot4x2AVX2(res *[8]float64, d, s *float64, n, rows, rs, fs, cs int) {
+	panic("nn: no assembly kernels")
+}

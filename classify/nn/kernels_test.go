@@ -205,6 +205,37 @@ func TestDotKernelBits(t *testing.T) {
 	}
 }
 
+// The 4x2 dot products give the Go one's bits at every row length from
+// 0 to 40, several rows, any channel distance.
+func TestDot4x2KernelBits(t *testing.T) {
+	skipWithoutAVX2(t)
+	rng := rand.New(rand.NewPCG(11, 1))
+	for n := 0; n <= 40; n++ {
+		for trial := 0; trial < 8; trial++ {
+			a := dotArgs{n: n, rows: 1 + rng.IntN(4)}
+			a.rs = n + rng.IntN(5)
+			a.fs = rng.IntN(3*n + 10)
+			dot4x2Case(t, rng, a, rng.IntN(3*n+10), rng.IntN(5), rng.IntN(5))
+		}
+	}
+}
+
+func dot4x2Case(t testing.TB, rng *rand.Rand, a dotArgs, cs, d0, s0 int) {
+	t.Helper()
+	last := max(0, (a.rows-1)*a.rs+a.n)
+	d := kernelVec(rng, d0+3*a.fs+last+rng.IntN(3))
+	s := kernelVec(rng, s0+cs+last+rng.IntN(3))
+	run := func() []float64 {
+		res := make([]float64, 8)
+		dot4x2(res, d, d0, s, s0, cs, a)
+		return res
+	}
+	asm, ref := withAVX2(t, run)
+	if i, ok := sameBits(asm, ref); !ok {
+		t.Fatalf("dot4x2 %+v channels %d apart at %d, %d: product %d: assembly %v, Go %v", a, cs, d0, s0, i, asm[i], ref[i])
+	}
+}
+
 // The kernels refuse shapes that reach outside their slices.
 func TestKernelBounds(t *testing.T) {
 	mustPanic := func(name string, f func()) {
@@ -246,5 +277,6 @@ func FuzzKernels(f *testing.F) {
 		corrPairCase(t, rng, c)
 		a := dotArgs{n: n, rows: na, rs: n + int(b[5])%5, fs: int(b[4])}
 		dotCase(t, rng, []int{1, 4, 8}[int(b[2])%3], a, int(b[6]>>1)%5, int(b[7]>>2)%5)
+		dot4x2Case(t, rng, a, int(b[3]), int(b[6]>>1)%5, int(b[7]>>2)%5)
 	})
 }

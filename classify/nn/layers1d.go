@@ -127,23 +127,34 @@ func (l *Conv1D) Backward(p, in, _, dout, din, g []float64) {
 
 // weightGrads adds to gw the gradient of every weight (a stride of 1):
 // the sum of dout times the shifted input over the valid outputs, in the
-// four partial sums of dot, for up to dotMax filters at once.
+// four partial sums of dot: four filters and two channels at once, then
+// the filters left up to dotMax at once.
 func (l *Conv1D) weightGrads(in, dout, gw []float64) {
 	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
 	var res [dotMax]float64
-	for c := 0; c < C; c++ {
+	for c := 0; c < C; c += 2 {
 		for k := 0; k < K; k++ {
 			x0, x1, shift := l.valid(k, oW)
 			if x0 >= x1 {
 				continue
 			}
-			for o := 0; o < l.OutC; {
-				nf := dotRuns(l.OutC - o)
-				dot(res[:], dout, o*oW+x0, in, c*W+x0+shift, nf, dotArgs{n: x1 - x0, rows: 1, rs: x1 - x0, fs: oW})
-				for f, v := range res[:nf] {
-					gw[((o+f)*C+c)*K+k] += v
+			a := dotArgs{n: x1 - x0, rows: 1, rs: x1 - x0, fs: oW}
+			o := 0
+			for ; c+1 < C && o+4 <= l.OutC; o += 4 {
+				dot4x2(res[:], dout, o*oW+x0, in, c*W+x0+shift, W, a)
+				for f := 0; f < 8; f++ {
+					gw[((o+f/2)*C+c+f%2)*K+k] += res[f]
 				}
-				o += nf
+			}
+			for ch := c; ch < min(c+2, C); ch++ {
+				for o := o; o < l.OutC; {
+					nf := dotRuns(l.OutC - o)
+					dot(res[:], dout, o*oW+x0, in, ch*W+x0+shift, nf, a)
+					for f, v := range res[:nf] {
+						gw[((o+f)*C+ch)*K+k] += v
+					}
+					o += nf
+				}
 			}
 		}
 	}
