@@ -186,10 +186,10 @@ func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
 // channels at once, then the filters left up to dotMax at once.
 func (l *Conv2D) weightGrads(in, dout, gw []float64) {
 	W, C, P, KK := l.in.W, l.in.C, l.planes, l.K*l.K
-	var ts []tap
+	var buf [MaxKernel * MaxKernel]tap
 	var res [dotMax]float64
 	for c := 0; c < C; c += 2 {
-		ts = l.taps(ts, 0, c)
+		ts := l.taps(buf[:0], 0, c)
 		for _, t := range ts {
 			a := dotArgs{n: t.x1 - t.x0, rows: t.y1 - t.y0, rs: W, fs: P}
 			s0 := c*P + t.y0*W + t.x0 + t.shift
