@@ -38,18 +38,21 @@ func corr(dst, in []float64, i0 int, w []float64, w0 int, c corrArgs) {
 // checkBounds panics when c would read or write outside the slices (the
 // assembly does not check).
 func (c corrArgs) checkBounds(nDst, nIn, i0, nW, w0 int) {
-	lo, hi := i0, i0+c.n-1
-	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
-		if e < 0 {
-			lo += e
-		} else {
-			hi += e
-		}
-	}
+	lo, hi := c.span()
+	lo, hi = lo+i0, hi+i0
 	wLast := w0 + (c.na-1)*c.wa + (c.nb-1)*c.wb + c.nk - 1
 	if c.n > nDst || lo < 0 || hi >= nIn || w0 < 0 || wLast >= nW || c.wa < 0 || c.wb < 0 {
 		panic(fmt.Sprintf("nn: correlation %+v out of range (dst %d, in %d at %d, w %d at %d)", c, nDst, nIn, i0, nW, w0))
 	}
+}
+
+// span is the range [lo, hi] of the inputs c reads, from its first.
+func (c corrArgs) span() (lo, hi int) {
+	hi = c.n - 1
+	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
+		lo, hi = lo+min(e, 0), hi+max(e, 0)
+	}
+	return lo, hi
 }
 
 // corrPair runs the correlation c twice on the same inputs: into dst
@@ -185,14 +188,22 @@ func dotGo(d []float64, d0 int, s []float64, s0 int, a dotArgs) float64 {
 	return (a0 + a1) + (a2 + a3)
 }
 
+// vectorPart is how many of n values the assembly takes four at a time
+// (0 without it); the Go code does the rest.
+func vectorPart(n int) int {
+	if !useAVX2 {
+		return 0
+	}
+	return n &^ 3
+}
+
 // pool2Max writes to out[x] the maximum of in[2x] and in[2x+1], the
 // first on ties (in[2x+1] only when greater; never a NaN second).
 func pool2Max(out, in []float64) {
 	n := len(out)
 	in = in[:2*n]
-	m := 0
-	if useAVX2 && n >= 4 {
-		m = n &^ 3
+	m := vectorPart(n)
+	if m > 0 {
 		pool2MaxAVX2(&out[0], &in[0], m)
 	}
 	for x := m; x < n; x++ {
@@ -205,9 +216,8 @@ func pool2Max(out, in []float64) {
 func pool2MaxBack(din, in, dout []float64) {
 	n := len(dout)
 	in, din = in[:2*n], din[:2*n]
-	m := 0
-	if useAVX2 && n >= 4 {
-		m = n &^ 3
+	m := vectorPart(n)
+	if m > 0 {
 		pool2MaxBackAVX2(&din[0], &in[0], &dout[0], m)
 	}
 	for x := m; x < n; x++ {
@@ -222,9 +232,8 @@ func pool2MaxBack(din, in, dout []float64) {
 func pool2x2Max(out, in0, in1 []float64) {
 	n := len(out)
 	in0, in1 = in0[:2*n], in1[:2*n]
-	m := 0
-	if useAVX2 && n >= 4 {
-		m = n &^ 3
+	m := vectorPart(n)
+	if m > 0 {
 		pool2x2MaxAVX2(&out[0], &in0[0], &in1[0], m)
 	}
 	for x := m; x < n; x++ {
@@ -237,9 +246,8 @@ func pool2x2Max(out, in0, in1 []float64) {
 func pool2x2MaxBack(din0, din1, in0, in1, dout []float64) {
 	n := len(dout)
 	in0, in1, din0, din1 = in0[:2*n], in1[:2*n], din0[:2*n], din1[:2*n]
-	m := 0
-	if useAVX2 && n >= 4 {
-		m = n &^ 3
+	m := vectorPart(n)
+	if m > 0 {
 		pool2x2MaxBackAVX2(&din0[0], &din1[0], &in0[0], &in1[0], &dout[0], m)
 	}
 	for x := m; x < n; x++ {

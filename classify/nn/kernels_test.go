@@ -71,14 +71,7 @@ func skipWithoutAVX2(t testing.TB) {
 // the Go kernel and reports a difference.
 func corrCase(t testing.TB, rng *rand.Rand, c corrArgs, dstOff, margin int) {
 	t.Helper()
-	lo, hi := 0, c.n-1
-	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
-		if e < 0 {
-			lo += e
-		} else {
-			hi += e
-		}
-	}
+	lo, hi := c.span()
 	in := kernelVec(rng, hi-lo+1+2*margin)
 	i0 := margin - lo
 	w0 := rng.IntN(3)
@@ -134,14 +127,7 @@ func TestCorrPairKernelBits(t *testing.T) {
 
 func corrPairCase(t testing.TB, rng *rand.Rand, c corrArgs) {
 	t.Helper()
-	lo, hi := 0, c.n-1
-	for _, e := range [3]int{(c.na - 1) * c.ia, (c.nb - 1) * c.ib, (c.nk - 1) * c.ik} {
-		if e < 0 {
-			lo += e
-		} else {
-			hi += e
-		}
-	}
+	lo, hi := c.span()
 	in := kernelVec(rng, hi-lo+1)
 	wn := (c.na-1)*c.wa + (c.nb-1)*c.wb + c.nk
 	w := kernelVec(rng, 2*wn+rng.IntN(3))

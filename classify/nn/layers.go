@@ -182,9 +182,8 @@ func (l *ReLU) Init([]float64, *rand.Rand) {}
 // Forward writes max(0, in) to out.
 func (l *ReLU) Forward(_, in, out []float64) {
 	out = out[:len(in)]
-	m := 0
-	if useAVX2 && len(in) >= 4 {
-		m = len(in) &^ 3
+	m := vectorPart(len(in))
+	if m > 0 {
 		reluAVX2(&out[0], &in[0], m)
 	}
 	for i, v := range in[m:] {
@@ -199,9 +198,8 @@ func (l *ReLU) Backward(_, _, out, dout, din, _ []float64) {
 		return
 	}
 	din, dout = din[:len(out)], dout[:len(out)]
-	m := 0
-	if useAVX2 && len(out) >= 4 {
-		m = len(out) &^ 3
+	m := vectorPart(len(out))
+	if m > 0 {
 		reluBackAVX2(&din[0], &out[0], &dout[0], m)
 	}
 	for i := m; i < len(out); i++ {

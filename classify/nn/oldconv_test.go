@@ -1,9 +1,8 @@
 package nn
 
-// The convolutions, poolings and the ReLU gradient as they were before
-// the kernels (kernels.go) and the branch-free argmax: the reference whose
-// bits the layers must keep (TestConvSameBitsAsBefore,
-// TestPoolSameBitsAsBefore),
+// The convolutions and the ReLU as they were before the kernels
+// (kernels.go): the reference whose bits the layers must keep
+// (TestConvSameBitsAsBefore, TestPoolSameBitsAsBefore),
 // so that stored models predict and `make model` trains exactly as
 // before. Frozen: do not edit.
 
@@ -215,77 +214,6 @@ func oldConvTap(dd, src, dsrc []float64, wv float64, W int, t tap) float64 {
 	return (a0 + a1) + (a2 + a3)
 }
 
-// each calls f for every output value j with the input index of its
-// window's top-left value.
-func (l *Pool) oldEach(f func(j, base int)) {
-	o := l.Out()
-	H, W, S := l.in.H, l.in.W, l.Size
-	for c := 0; c < o.C; c++ {
-		for oy := 0; oy < o.H; oy++ {
-			for ox := 0; ox < o.W; ox++ {
-				f((c*o.H+oy)*o.W+ox, c*H*W+oy*S*W+ox*S)
-			}
-		}
-	}
-}
-
-// argmax returns the input index of the maximum of the window at base,
-// the first in row order on ties.
-func (l *Pool) oldArgmax(in []float64, base int) int {
-	W, S := l.in.W, l.Size
-	best := base
-	for y := 0; y < S; y++ {
-		for x := 0; x < S; x++ {
-			if i := base + y*W + x; in[i] > in[best] {
-				best = i
-			}
-		}
-	}
-	return best
-}
-
-// Forward pools.
-func (l *Pool) oldForward(_, in, out []float64) {
-	W, S := l.in.W, l.Size
-	inv := 1 / float64(S*S)
-	l.oldEach(func(j, base int) {
-		if l.Max {
-			out[j] = in[l.oldArgmax(in, base)]
-			return
-		}
-		s := 0.0
-		for y := 0; y < S; y++ {
-			for _, v := range in[base+y*W : base+y*W+S] {
-				s += v
-			}
-		}
-		out[j] = s * inv
-	})
-}
-
-// Backward routes each output gradient to the window's maximum (Max) or
-// spreads it evenly over the window.
-func (l *Pool) oldBackward(_, in, _, dout, din, _ []float64) {
-	if din == nil {
-		return
-	}
-	clear(din)
-	W, S := l.in.W, l.Size
-	inv := 1 / float64(S*S)
-	l.oldEach(func(j, base int) {
-		if l.Max {
-			din[l.oldArgmax(in, base)] += dout[j]
-			return
-		}
-		row := din[base:]
-		for y := 0; y < S; y++ {
-			for x := 0; x < S; x++ {
-				row[y*W+x] += dout[j] * inv
-			}
-		}
-	})
-}
-
 // oldForward writes max(0, in) to out.
 func (l *ReLU) oldForward(_, in, out []float64) {
 	out = out[:len(in)]
@@ -306,61 +234,6 @@ func (l *ReLU) oldBackward(_, _, out, dout, din, _ []float64) {
 			din[i] = dout[i]
 		} else {
 			din[i] = 0
-		}
-	}
-}
-
-// argmax returns the index of the largest of in[base:base+Size], the
-// first on ties.
-func (l *Pool1D) oldArgmax(in []float64, base int) int {
-	best := base
-	for i := base + 1; i < base+l.Size; i++ {
-		if in[i] > in[best] {
-			best = i
-		}
-	}
-	return best
-}
-
-// Forward pools.
-func (l *Pool1D) oldForward(_, in, out []float64) {
-	W, oW, S := l.in.W, l.Out().W, l.Size
-	inv := 1 / float64(S)
-	for c := 0; c < l.in.C; c++ {
-		for x := 0; x < oW; x++ {
-			base := c*W + x*S
-			if l.Max {
-				out[c*oW+x] = in[l.oldArgmax(in, base)]
-				continue
-			}
-			s := 0.0
-			for _, v := range in[base : base+S] {
-				s += v
-			}
-			out[c*oW+x] = s * inv
-		}
-	}
-}
-
-// Backward routes each output gradient to its window's maximum (Max) or
-// spreads it evenly over the window.
-func (l *Pool1D) oldBackward(_, in, _, dout, din, _ []float64) {
-	if din == nil {
-		return
-	}
-	clear(din)
-	W, oW, S := l.in.W, l.Out().W, l.Size
-	inv := 1 / float64(S)
-	for c := 0; c < l.in.C; c++ {
-		for x := 0; x < oW; x++ {
-			base, d := c*W+x*S, dout[c*oW+x]
-			if l.Max {
-				din[l.oldArgmax(in, base)] += d
-				continue
-			}
-			for i := base; i < base+S; i++ {
-				din[i] += d * inv
-			}
 		}
 	}
 }

@@ -114,28 +114,31 @@ func TestPoolSameBitsAsBefore(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		in := Shape{1 + rng.IntN(3), 1 + rng.IntN(9), 1 + rng.IntN(24)}
 		size, isMax := 1+rng.IntN(3), rng.IntN(4) > 0
-		var l, old Layer
-		var oldF func(p, in, out []float64)
-		var oldB func(p, in, out, dout, din, g []float64)
+		var l Layer
+		var sy, sx int
 		switch rng.IntN(3) {
 		case 0:
 			size = min(size, in.H, in.W)
-			pl := NewPool(in, size, isMax)
-			l, old, oldF, oldB = pl, pl, pl.oldForward, pl.oldBackward
+			l, sy, sx = NewPool(in, size, isMax), size, size
 		case 1:
 			in.H = 1
-			pl := NewPool1D(in, min(size, in.W), isMax)
-			l, old, oldF, oldB = pl, pl, pl.oldForward, pl.oldBackward
+			size = min(size, in.W)
+			l, sy, sx = NewPool1D(in, size, isMax), 1, size
 		default:
-			r := NewReLU(in)
-			l, old, oldF, oldB = r, r, r.oldForward, r.oldBackward
+			l = NewReLU(in)
+		}
+		r := refPool{in: in, sy: sy, sx: sx, max: isMax}
+		oldF, oldB := r.forward, r.backward
+		if sy == 0 {
+			rl := l.(*ReLU)
+			oldF, oldB = rl.oldForward, rl.oldBackward
 		}
 		x := make([]float64, l.In().Size())
 		for j := range x {
 			x[j] = value()
 		}
 		dout := kernelVec(rng, l.Out().Size())
-		want := runConv(old, oldF, oldB, nil, x, dout, nil, true)
+		want := runConv(l, oldF, oldB, nil, x, dout, nil, true)
 		got, goRef := withAVX2Pass(func() convPass { return runConv(l, l.Forward, l.Backward, nil, x, dout, nil, true) })
 		for _, c := range [][2][]float64{{got.out, want.out}, {got.din, want.din}, {goRef.out, want.out}, {goRef.din, want.din}} {
 			if j, ok := sameBits(c[0], c[1]); !ok {
@@ -143,4 +146,73 @@ func TestPoolSameBitsAsBefore(t *testing.T) {
 			}
 		}
 	}
+}
+
+// refPool is the definition of the poolings as they were written before
+// the branch-free argmax: windows of sy x sx with stride sy, sx, their
+// values in row order, the maximum replaced only by a greater value (a
+// NaN never is), the mean as the sum times 1/(sy*sx).
+type refPool struct {
+	in     Shape
+	sy, sx int
+	max    bool
+}
+
+// windows calls f for every output j with the input indexes of its
+// window in row order.
+func (r refPool) windows(f func(j int, idx []int)) {
+	oh, ow := r.in.H/r.sy, r.in.W/r.sx
+	idx := make([]int, 0, r.sy*r.sx)
+	for c := 0; c < r.in.C; c++ {
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				idx = idx[:0]
+				for y := 0; y < r.sy; y++ {
+					for x := 0; x < r.sx; x++ {
+						idx = append(idx, (c*r.in.H+oy*r.sy+y)*r.in.W+ox*r.sx+x)
+					}
+				}
+				f((c*oh+oy)*ow+ox, idx)
+			}
+		}
+	}
+}
+
+func (r refPool) argmax(in []float64, idx []int) int {
+	best := idx[0]
+	for _, i := range idx {
+		if in[i] > in[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func (r refPool) forward(_, in, out []float64) {
+	inv := 1 / float64(r.sy*r.sx)
+	r.windows(func(j int, idx []int) {
+		if r.max {
+			out[j] = in[r.argmax(in, idx)]
+			return
+		}
+		s := 0.0
+		for _, i := range idx {
+			s += in[i]
+		}
+		out[j] = s * inv
+	})
+}
+
+func (r refPool) backward(_, in, _, dout, din, _ []float64) {
+	clear(din)
+	inv := 1 / float64(r.sy*r.sx)
+	r.windows(func(j int, idx []int) {
+		if r.max {
+			din[r.argmax(in, idx)] += dout[j]
+			return
+		}
+		for _, i := range idx {
+			din[i] += dout[j] * inv
+		}
+	})
 }
