@@ -6,6 +6,9 @@
 // references). Every term is a VMULPD (rounded product) then a VADDPD
 // (rounded sum), never a fused multiply-add, and each output's terms are
 // added in the reference's order, so that the results are the same bits.
+// The loops over registers are written out (a tile of 8 vectors is 8
+// lines); kernels_test.go and FuzzKernels hold each kernel to its Go
+// reference.
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
@@ -786,7 +789,8 @@ rowend4:
 	RET
 
 
-// The max poolings of 2 and 2x2 (pool.go): four outputs at a time. A
+// The max poolings of 2 and 2x2 (pool2Max and the others in kernels.go):
+// four outputs at a time. A
 // window's values are taken in order, each replacing the maximum so far
 // only when greater: VMAXPD v, m (v first) is exactly that (v when v > m,
 // else m, also when either is NaN or both are zeros). Pairs of inputs are
