@@ -15,6 +15,7 @@ build:
 # ../shared/data is absent.
 test:
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags purego ./classify/nn # the Go kernels the assembly must match
 
 # The tests under the race detector (about 4 minutes on 2 cores; the
 # detector needs cgo, unlike the builds).

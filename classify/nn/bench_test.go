@@ -73,3 +73,35 @@ func BenchmarkSignal1DPredict(b *testing.B) {
 		n.Logits(dst, x, nil)
 	}
 }
+
+// benchLayer runs the forward (or forward and backward) pass of one
+// layer b.N times and reports the multiply-adds per nanosecond of the
+// convolution (macs per pass).
+func benchLayer(b *testing.B, l Layer, macs int, backward bool) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	p, x := randVec(rng, l.NumParams()), randVec(rng, l.In().Size())
+	out, dout := make([]float64, l.Out().Size()), randVec(rng, l.Out().Size())
+	din, g := make([]float64, len(x)), make([]float64, len(p))
+	passes := 1
+	if backward {
+		passes = 3
+	}
+	for b.Loop() {
+		l.Forward(p, x, out)
+		if backward {
+			l.Backward(p, x, out, dout, din, g)
+		}
+	}
+	b.ReportMetric(float64(macs*passes*b.N)/float64(b.Elapsed().Nanoseconds()), "GMAC/s")
+}
+
+// The second block of sig1D (8 to 16 filters of 7 taps over 400 samples)
+// and of the default image network (8 to 16 filters of 3x3 over 16x64).
+func BenchmarkConvLayer(b *testing.B) {
+	c1 := NewConv1D(Shape{8, 1, 400}, 16, 7, 1)
+	c2 := NewConv2D(Shape{8, 16, 64}, 16, 3)
+	b.Run("1d/forward", func(b *testing.B) { benchLayer(b, c1, 16*8*7*400, false) })
+	b.Run("1d/both", func(b *testing.B) { benchLayer(b, c1, 16*8*7*400, true) })
+	b.Run("2d/forward", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, false) })
+	b.Run("2d/both", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, true) })
+}

@@ -15,6 +15,15 @@
 // buffers are summed in sample order; the shuffle and every augmentation
 // draw from sources seeded by (seed, epoch, sample).
 //
+// The convolutions, the max poolings of 2 and 2x2 and the ReLU run
+// AVX2 assembly kernels on amd64 CPUs that have it (kernels_amd64.s), and
+// their Go references elsewhere, without AVX2 or with the purego build
+// tag (kernels.go). Both give the same bits: every term is a product
+// rounded to float64 and then a sum rounded to float64 (never a fused
+// multiply-add), each output's terms added in one fixed order, so that a
+// network trains and predicts the same whichever runs (and as before the
+// kernels: TestConvSameBitsAsBefore).
+//
 // It imports nothing of this module: classify builds its image learner
 // (the cnn learner of ecg train) on it.
 package nn

@@ -50,167 +50,6 @@ func heInit(w []float64, fanIn int, rng *rand.Rand) {
 	}
 }
 
-// Conv2D is a 2-D convolution with Out filters of K x K (K odd) over all
-// input channels, stride 1 and zero padding K/2, so that the output has
-// the input's rows and columns. Its parameters are the weights, filter by
-// filter, channel by channel, row by row (Out*In.C*K*K), then one bias
-// per filter.
-type Conv2D struct {
-	in     Shape
-	OutC   int
-	K      int
-	nW     int
-	planes int // H*W
-}
-
-// NewConv2D returns a convolution of in with outC filters of k x k.
-func NewConv2D(in Shape, outC, k int) *Conv2D {
-	return &Conv2D{in: in, OutC: outC, K: k, nW: outC * in.C * k * k, planes: in.H * in.W}
-}
-
-// In is the input shape.
-func (l *Conv2D) In() Shape { return l.in }
-
-// Out is the output shape: OutC channels of the input's size.
-func (l *Conv2D) Out() Shape { return Shape{l.OutC, l.in.H, l.in.W} }
-
-// NumParams counts the weights and biases.
-func (l *Conv2D) NumParams() int { return l.nW + l.OutC }
-
-// Init draws He-normal weights (fan-in In.C*K*K) and zero biases.
-func (l *Conv2D) Init(p []float64, rng *rand.Rand) {
-	heInit(p[:l.nW], l.in.C*l.K*l.K, rng)
-	clear(p[l.nW:l.NumParams()])
-}
-
-// span is the range [lo, hi) of output positions whose input position
-// (output + d) is inside [0, n).
-func span(d, n int) (lo, hi int) { return max(0, -d), min(n, n-d) }
-
-// tap is one weight of a filter: its index in the weights, the shift of
-// its input position from the output position in the flat plane
-// (dy*W + dx), and the output rows [y0, y1) and columns [x0, x1) whose
-// shifted input lies inside the plane (zero padding outside).
-type tap struct{ wi, shift, y0, y1, x0, x1 int }
-
-// taps returns the K*K taps of filter o over input channel c.
-func (l *Conv2D) taps(dst []tap, o, c int) []tap {
-	H, W, C, K, pad := l.in.H, l.in.W, l.in.C, l.K, l.K/2
-	dst = dst[:0]
-	for ky := 0; ky < K; ky++ {
-		dy := ky - pad
-		y0, y1 := span(dy, H)
-		for kx := 0; kx < K; kx++ {
-			dx := kx - pad
-			x0, x1 := span(dx, W)
-			dst = append(dst, tap{((o*C+c)*K+ky)*K + kx, dy*W + dx, y0, y1, x0, x1})
-		}
-	}
-	return dst
-}
-
-// Forward convolves: out[o] = bias[o] + sum over c, ky, kx of
-// w[o,c,ky,kx] * in[c] shifted by (ky-K/2, kx-K/2).
-func (l *Conv2D) Forward(p, in, out []float64) {
-	W := l.in.W
-	w, b := p[:l.nW], p[l.nW:]
-	var ts []tap
-	for o := 0; o < l.OutC; o++ {
-		dst := out[o*l.planes : (o+1)*l.planes]
-		for i := range dst {
-			dst[i] = b[o]
-		}
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*l.planes : (c+1)*l.planes]
-			ts = l.taps(ts, o, c)
-			for _, t := range ts {
-				wv := w[t.wi]
-				for y := t.y0; y < t.y1; y++ {
-					d := dst[y*W+t.x0 : y*W+t.x1]
-					s := src[y*W+t.x0+t.shift:]
-					s = s[:len(d)]
-					for i := range d {
-						d[i] += wv * s[i]
-					}
-				}
-			}
-		}
-	}
-}
-
-// Backward adds the weight and bias gradients to g and writes the input
-// gradient to din.
-func (l *Conv2D) Backward(p, in, out, dout, din, g []float64) {
-	w := p[:l.nW]
-	gw, gb := g[:l.nW], g[l.nW:]
-	clear(din)
-	var ts []tap
-	for o := 0; o < l.OutC; o++ {
-		dd := dout[o*l.planes : (o+1)*l.planes]
-		s := 0.0
-		for _, v := range dd {
-			s += v
-		}
-		gb[o] += s
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*l.planes : (c+1)*l.planes]
-			var dsrc []float64
-			if din != nil {
-				dsrc = din[c*l.planes : (c+1)*l.planes]
-			}
-			ts = l.taps(ts, o, c)
-			for _, t := range ts {
-				gw[t.wi] += convTap(dd, src, dsrc, w[t.wi], l.in.W, t)
-			}
-		}
-	}
-}
-
-// convTap is the backward pass of one filter tap: it returns the sum of
-// dout times the shifted input over the valid rows and columns, and adds
-// wv times dout to the shifted input gradient dsrc (when not nil).
-func convTap(dd, src, dsrc []float64, wv float64, W int, t tap) float64 {
-	y0, y1, x0, x1, shift := t.y0, t.y1, t.x0, t.x1, t.shift
-	var a0, a1, a2, a3 float64 // four sums, to overlap the additions
-	for y := y0; y < y1; y++ {
-		d := dd[y*W+x0 : y*W+x1]
-		s := src[y*W+x0+shift:]
-		s = s[:len(d)]
-		if dsrc == nil {
-			i := 0
-			for ; i+4 <= len(d); i += 4 {
-				a0 += d[i] * s[i]
-				a1 += d[i+1] * s[i+1]
-				a2 += d[i+2] * s[i+2]
-				a3 += d[i+3] * s[i+3]
-			}
-			for ; i < len(d); i++ {
-				a0 += d[i] * s[i]
-			}
-			continue
-		}
-		ds := dsrc[y*W+x0+shift:]
-		ds = ds[:len(d)]
-		i := 0
-		for ; i+4 <= len(d); i += 4 {
-			v0, v1, v2, v3 := d[i], d[i+1], d[i+2], d[i+3]
-			a0 += v0 * s[i]
-			a1 += v1 * s[i+1]
-			a2 += v2 * s[i+2]
-			a3 += v3 * s[i+3]
-			ds[i] += wv * v0
-			ds[i+1] += wv * v1
-			ds[i+2] += wv * v2
-			ds[i+3] += wv * v3
-		}
-		for ; i < len(d); i++ {
-			a0 += d[i] * s[i]
-			ds[i] += wv * d[i]
-		}
-	}
-	return (a0 + a1) + (a2 + a3)
-}
-
 // Pool is a pooling layer over Size x Size windows with stride Size
 // (rows and columns that do not fill a window are dropped): the maximum
 // of each window (Max) or its mean. It has no parameters.
@@ -236,52 +75,60 @@ func (l *Pool) NumParams() int { return 0 }
 // Init does nothing.
 func (l *Pool) Init([]float64, *rand.Rand) {}
 
-// each calls f for every output value j with the input index of its
-// window's top-left value.
-func (l *Pool) each(f func(j, base int)) {
-	o := l.Out()
-	H, W, S := l.in.H, l.in.W, l.Size
-	for c := 0; c < o.C; c++ {
-		for oy := 0; oy < o.H; oy++ {
-			for ox := 0; ox < o.W; ox++ {
-				f((c*o.H+oy)*o.W+ox, c*H*W+oy*S*W+ox*S)
-			}
-		}
+// rowBase is the input index of the first window of output row r of
+// every channel's oH rows (channel r/oH, row r%oH).
+func (l *Pool) rowBase(r, oH int) int { return (r/oH*l.in.H + r%oH*l.Size) * l.in.W }
+
+// pickGreater returns v and i when v > bv, else bv and bi: a step of an
+// argmax that keeps the first maximum on ties, with a mask rather than
+// a branch (mispredicted half of the time on noisy values).
+func pickGreater(bv float64, bi int, v float64, i int) (float64, int) {
+	var m uint64
+	if v > bv {
+		m = ^uint64(0)
 	}
+	b := math.Float64bits(bv)
+	return math.Float64frombits(b ^ (b^math.Float64bits(v))&m), bi ^ (bi^i)&int(m)
 }
 
-// argmax returns the input index of the maximum of the window at base,
+// argmax returns the maximum of the window at base and its input index,
 // the first in row order on ties.
-func (l *Pool) argmax(in []float64, base int) int {
+func (l *Pool) argmax(in []float64, base int) (float64, int) {
 	W, S := l.in.W, l.Size
-	best := base
+	bv, bi := in[base], base
 	for y := 0; y < S; y++ {
 		for x := 0; x < S; x++ {
-			if i := base + y*W + x; in[i] > in[best] {
-				best = i
-			}
+			i := base + y*W + x
+			bv, bi = pickGreater(bv, bi, in[i], i)
 		}
 	}
-	return best
+	return bv, bi
 }
 
 // Forward pools.
 func (l *Pool) Forward(_, in, out []float64) {
-	W, S := l.in.W, l.Size
+	o, W, S := l.Out(), l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	l.each(func(j, base int) {
-		if l.Max {
-			out[j] = in[l.argmax(in, base)]
-			return
+	for r := range o.C * o.H {
+		base := l.rowBase(r, o.H)
+		if l.Max && S == 2 {
+			pool2x2Max(out[r*o.W:(r+1)*o.W], in[base:], in[base+W:])
+			continue
 		}
-		s := 0.0
-		for y := 0; y < S; y++ {
-			for _, v := range in[base+y*W : base+y*W+S] {
-				s += v
+		for j := r * o.W; j < (r+1)*o.W; j, base = j+1, base+S {
+			if l.Max {
+				out[j], _ = l.argmax(in, base)
+				continue
 			}
+			s := 0.0
+			for y := 0; y < S; y++ {
+				for _, v := range in[base+y*W : base+y*W+S] {
+					s += v
+				}
+			}
+			out[j] = s * inv
 		}
-		out[j] = s * inv
-	})
+	}
 }
 
 // Backward routes each output gradient to the window's maximum (Max) or
@@ -291,20 +138,27 @@ func (l *Pool) Backward(_, in, _, dout, din, _ []float64) {
 		return
 	}
 	clear(din)
-	W, S := l.in.W, l.Size
+	o, W, S := l.Out(), l.in.W, l.Size
 	inv := 1 / float64(S*S)
-	l.each(func(j, base int) {
-		if l.Max {
-			din[l.argmax(in, base)] += dout[j]
-			return
+	for r := range o.C * o.H {
+		base := l.rowBase(r, o.H)
+		if l.Max && S == 2 {
+			pool2x2MaxBack(din[base:], din[base+W:], in[base:], in[base+W:], dout[r*o.W:(r+1)*o.W])
+			continue
 		}
-		row := din[base:]
-		for y := 0; y < S; y++ {
-			for x := 0; x < S; x++ {
-				row[y*W+x] += dout[j] * inv
+		for j, d := range dout[r*o.W : (r+1)*o.W] {
+			if at := base + j*S; l.Max {
+				_, i := l.argmax(in, at)
+				din[i] += d
+			} else {
+				for y := 0; y < S; y++ {
+					for x := 0; x < S; x++ {
+						din[at+y*W+x] += d * inv
+					}
+				}
 			}
 		}
-	})
+	}
 }
 
 // ReLU is max(0, x), value by value. It has no parameters.
@@ -328,8 +182,12 @@ func (l *ReLU) Init([]float64, *rand.Rand) {}
 // Forward writes max(0, in) to out.
 func (l *ReLU) Forward(_, in, out []float64) {
 	out = out[:len(in)]
-	for i, v := range in {
-		out[i] = max(v, 0)
+	m := vectorPart(len(in))
+	if m > 0 {
+		reluAVX2(&out[0], &in[0], m)
+	}
+	for i, v := range in[m:] {
+		out[m+i] = max(v, 0)
 	}
 }
 
@@ -339,13 +197,19 @@ func (l *ReLU) Backward(_, _, out, dout, din, _ []float64) {
 	if din == nil {
 		return
 	}
-	din = din[:len(out)]
-	for i, v := range out {
-		if v > 0 {
-			din[i] = dout[i]
-		} else {
-			din[i] = 0
+	din, dout = din[:len(out)], dout[:len(out)]
+	m := vectorPart(len(out))
+	if m > 0 {
+		reluBackAVX2(&din[0], &out[0], &dout[0], m)
+	}
+	for i := m; i < len(out); i++ {
+		// A mask rather than a branch (mispredicted half of the time
+		// on noisy values): all ones where out > 0, else zero (+0).
+		var mask uint64
+		if out[i] > 0 {
+			mask = ^uint64(0)
 		}
+		din[i] = math.Float64frombits(math.Float64bits(dout[i]) & mask)
 	}
 }
 

@@ -1,6 +1,9 @@
 package nn
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"sync"
+)
 
 // Conv1D is a one-dimensional convolution of a signal of In.C channels
 // (leads or feature maps) of In.W samples (In.H is 1): Out filters of K
@@ -15,6 +18,7 @@ type Conv1D struct {
 	K      int
 	Stride int
 	nW     int
+	cols   sync.Pool // *[]float64 of colsSize values (a stride over 1)
 }
 
 // NewConv1D returns a convolution of in (In.H 1) with outC filters of k
@@ -60,109 +64,112 @@ func (l *Conv1D) valid(k, outW int) (x0, x1, shift int) {
 }
 
 // Forward convolves: out[o][x] = bias[o] + sum over c and k of
-// w[o,c,k] * in[c][x*Stride + k - K/2] (0 outside the signal).
+// w[o,c,k] * in[c][x*Stride + k - K/2] (0 outside the signal), the terms
+// of each output added in that order, those outside the signal left out.
 func (l *Conv1D) Forward(p, in, out []float64) {
-	W, oW, s := l.in.W, l.Out().W, l.Stride
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
 	w, b := p[:l.nW], p[l.nW:]
 	for o := 0; o < l.OutC; o++ {
 		dst := out[o*oW : (o+1)*oW]
 		for i := range dst {
 			dst[i] = b[o]
 		}
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*W : (c+1)*W]
-			for k := 0; k < l.K; k++ {
-				wv := w[(o*l.in.C+c)*l.K+k]
-				x0, x1, shift := l.valid(k, oW)
-				if x0 >= x1 {
-					continue
-				}
-				d := dst[x0:x1]
-				if s == 1 {
-					sv := src[x0+shift : x1+shift]
-					for i := range d {
-						d[i] += wv * sv[i]
-					}
-					continue
-				}
-				j := x0*s + shift
-				for i := range d {
-					d[i] += wv * src[j]
-					j += s
-				}
-			}
+	}
+	if l.Stride != 1 {
+		l.forwardStrided(w, in, out)
+		return
+	}
+	for o := 0; o < l.OutC; o += 2 {
+		d1, w1 := pairOf(o, l.OutC, oW, C*K)
+		l.line(out, o*oW, o*C*K, d1, w1, in, w, C, W, K, 1)
+	}
+}
+
+// line adds to the W outputs of dst at d0 (weights from w0) and, when
+// d1 >= 0, at d1 (weights from w1) their terms, a stride of 1: at x the
+// sum over a < na and k of w[w0 + a*wa + k] * in[a*ia + x + s*(k-K/2)],
+// s 1 (Forward) or -1 (the input gradient), in that order, those outside
+// [0, W) left out.
+func (l *Conv1D) line(dst []float64, d0, w0, d1, w1 int, in, w []float64, na, ia, wa, s int) {
+	K, n, pad := l.K, l.in.W, l.K/2
+	_, hi := interior(n, K)
+	// Taps k0 to k1 reach inside: all of them from x to hi.
+	for x, m := 0, 1; x < n; x += m {
+		k0, k1 := validTaps(x, n, K, s)
+		if m = 1; k0 == 0 && k1 == K {
+			m = hi - x
 		}
+		e1 := d1
+		if d1 >= 0 {
+			e1 = d1 + x
+		}
+		corrPair(dst, d0+x, e1, in, x+s*(k0-pad), w, w0+k0, w1+k0,
+			corrArgs{n: m, na: na, ia: ia, wa: wa, nb: 1, wb: K, nk: k1 - k0, ik: s})
 	}
 }
 
 // Backward adds the weight and bias gradients to g and writes the input
 // gradient to din.
 func (l *Conv1D) Backward(p, in, _, dout, din, g []float64) {
-	W, oW := l.in.W, l.Out().W
+	oW := l.Out().W
 	w := p[:l.nW]
 	gw, gb := g[:l.nW], g[l.nW:]
-	clear(din)
-	for o := 0; o < l.OutC; o++ {
-		dd := dout[o*oW : (o+1)*oW]
-		s := 0.0
-		for _, v := range dd {
-			s += v
-		}
-		gb[o] += s
-		for c := 0; c < l.in.C; c++ {
-			src := in[c*W : (c+1)*W]
-			var dsrc []float64
-			if din != nil {
-				dsrc = din[c*W : (c+1)*W]
+	addSums(gb[:l.OutC], dout, oW)
+	if l.Stride != 1 {
+		l.backwardStrided(w, in, dout, din, gw)
+		return
+	}
+	l.weightGrads(in, dout, gw)
+	if din != nil {
+		l.inputGrads(w, dout, din)
+	}
+}
+
+// weightGrads adds to gw the gradient of every weight (a stride of 1):
+// the sum of dout times the shifted input over the valid outputs, in the
+// four partial sums of dot: four filters and two channels at once, then
+// the filters left up to dotMax at once.
+func (l *Conv1D) weightGrads(in, dout, gw []float64) {
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
+	var res [dotMax]float64
+	for c := 0; c < C; c += 2 {
+		for k := 0; k < K; k++ {
+			x0, x1, shift := l.valid(k, oW)
+			if x0 >= x1 {
+				continue
 			}
-			for k := 0; k < l.K; k++ {
-				wi := (o*l.in.C+c)*l.K + k
-				x0, x1, shift := l.valid(k, oW)
-				if x0 >= x1 {
-					continue
+			a := dotArgs{n: x1 - x0, rows: 1, rs: x1 - x0, fs: oW}
+			o := 0
+			for ; c+1 < C && o+4 <= l.OutC; o += 4 {
+				dot4x2(res[:], dout, o*oW+x0, in, c*W+x0+shift, W, a)
+				for f := 0; f < 8; f++ {
+					gw[((o+f/2)*C+c+f%2)*K+k] += res[f]
 				}
-				gw[wi] += l.tapBackward(dd[x0:x1], src, dsrc, w[wi], x0*l.Stride+shift)
+			}
+			for ch := c; ch < min(c+2, C); ch++ {
+				for o := o; o < l.OutC; {
+					nf := dotRuns(l.OutC - o)
+					dot(res[:], dout, o*oW+x0, in, ch*W+x0+shift, nf, a)
+					for f, v := range res[:nf] {
+						gw[((o+f)*C+ch)*K+k] += v
+					}
+					o += nf
+				}
 			}
 		}
 	}
 }
 
-// tapBackward is the backward pass of one tap over the output gradient
-// d (of consecutive output samples whose first input sample is j0): it
-// returns the sum of d times the input and adds wv times d to the input
-// gradient dsrc (when not nil).
-func (l *Conv1D) tapBackward(d, src, dsrc []float64, wv float64, j0 int) float64 {
-	s := l.Stride
-	if s == 1 {
-		sv := src[j0 : j0+len(d)]
-		var a0, a1, a2, a3 float64
-		i := 0
-		for ; i+4 <= len(d); i += 4 {
-			a0 += d[i] * sv[i]
-			a1 += d[i+1] * sv[i+1]
-			a2 += d[i+2] * sv[i+2]
-			a3 += d[i+3] * sv[i+3]
-		}
-		for ; i < len(d); i++ {
-			a0 += d[i] * sv[i]
-		}
-		if dsrc != nil {
-			ds := dsrc[j0 : j0+len(d)]
-			for i, v := range d {
-				ds[i] += wv * v
-			}
-		}
-		return (a0 + a1) + (a2 + a3)
+// inputGrads writes the input gradient (a stride of 1): din[c][j] is the
+// sum over o and k of w[o,c,k] * dout[o][j-k+K/2], the terms added in
+// that order, those outside the output left out.
+func (l *Conv1D) inputGrads(w, dout, din []float64) {
+	W, oW, C, K := l.in.W, l.Out().W, l.in.C, l.K
+	clear(din)
+	for c := 0; c < C; c += 2 {
+		d1, w1 := pairOf(c, C, W, K)
+		l.line(din, c*W, c*K, d1, w1, dout, w, l.OutC, oW, C*K, -1)
 	}
-	a, j := 0.0, j0
-	for _, v := range d {
-		a += v * src[j]
-		if dsrc != nil {
-			dsrc[j] += wv * v
-		}
-		j += s
-	}
-	return a
 }
 
 // Pool1D pools a signal of In.C channels of In.W samples (In.H 1) over
@@ -191,16 +198,14 @@ func (l *Pool1D) NumParams() int { return 0 }
 // Init does nothing.
 func (l *Pool1D) Init([]float64, *rand.Rand) {}
 
-// argmax returns the index of the largest of in[base:base+Size], the
+// argmax returns the largest of in[base:base+Size] and its index, the
 // first on ties.
-func (l *Pool1D) argmax(in []float64, base int) int {
-	best := base
+func (l *Pool1D) argmax(in []float64, base int) (float64, int) {
+	bv, bi := in[base], base
 	for i := base + 1; i < base+l.Size; i++ {
-		if in[i] > in[best] {
-			best = i
-		}
+		bv, bi = pickGreater(bv, bi, in[i], i)
 	}
-	return best
+	return bv, bi
 }
 
 // Forward pools.
@@ -208,10 +213,14 @@ func (l *Pool1D) Forward(_, in, out []float64) {
 	W, oW, S := l.in.W, l.Out().W, l.Size
 	inv := 1 / float64(S)
 	for c := 0; c < l.in.C; c++ {
+		if l.Max && S == 2 {
+			pool2Max(out[c*oW:(c+1)*oW], in[c*W:])
+			continue
+		}
 		for x := 0; x < oW; x++ {
 			base := c*W + x*S
 			if l.Max {
-				out[c*oW+x] = in[l.argmax(in, base)]
+				out[c*oW+x], _ = l.argmax(in, base)
 				continue
 			}
 			s := 0.0
@@ -233,10 +242,15 @@ func (l *Pool1D) Backward(_, in, _, dout, din, _ []float64) {
 	W, oW, S := l.in.W, l.Out().W, l.Size
 	inv := 1 / float64(S)
 	for c := 0; c < l.in.C; c++ {
+		if l.Max && S == 2 {
+			pool2MaxBack(din[c*W:], in[c*W:], dout[c*oW:(c+1)*oW])
+			continue
+		}
 		for x := 0; x < oW; x++ {
 			base, d := c*W+x*S, dout[c*oW+x]
 			if l.Max {
-				din[l.argmax(in, base)] += d
+				_, i := l.argmax(in, base)
+				din[i] += d
 				continue
 			}
 			for i := base; i < base+S; i++ {
