@@ -84,3 +84,36 @@ func foundAfter(times []float64, m MatchResult, from float64) (late, found int) 
 	}
 	return late, found
 }
+
+// TestRelearnLeads: the multi-lead detector learns its levels again as
+// well, each lead's from its own peaks: two leads that open with the
+// transient (the second at half the gain) give every beat from 2.5 s on
+// (the peaks decided again lose their slopes to the new weights, as at
+// the end of learning, so the first one or two may be wrong) with at
+// most one false beat besides the transient.
+func TestRelearnLeads(t *testing.T) {
+	fs := 360.0
+	rng := rand.New(rand.NewPCG(5, 5))
+	times, ect := beatTimes(30, rng)
+	x := synthECG(fs, times, 30, ect, rng)
+	for i := 0; i < int(0.4*fs); i++ {
+		tt := float64(i) / fs
+		x[i] += 8 * math.Sin(math.Pi*tt/0.4) * math.Sin(2*math.Pi*6*tt)
+	}
+	y := make([]float64, len(x))
+	for i := range x {
+		y[i] = x[i] / 2
+	}
+	m := Match(toSamples(times, fs), beatSamples(DetectLeads([][]float64{x, y}, fs)), fs, MatchOptions{Window: 0.05})
+	late, found := foundAfter(times, m, 2.5)
+	if found < late || m.FP > 2 {
+		got := DetectLeads([][]float64{x, y}, fs)
+		for _, i := range m.Missed {
+			t.Logf("missed %.3f", times[i])
+		}
+		for _, i := range m.Extra {
+			t.Logf("extra %.3f", float64(got[i].Sample)/fs)
+		}
+		t.Errorf("two leads: %d of the %d beats after 2.5 s found, %d extra", found, late, m.FP)
+	}
+}
