@@ -11,7 +11,8 @@
 // CNN_FROM (a model to start from), CNN_OOF=FILE, which writes the
 // pooled out-of-fold probabilities as CSV (file, label, one column per
 // label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
-// CNN_ONE_FOLD (cnn_cinc_harness_test.go).
+// CNN_ONE_FOLD (cnn_cinc_harness_test.go), CNN_ARCH (2d or temporal) and
+// CNN_KERNEL.
 package classify
 
 import (
@@ -80,7 +81,7 @@ func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *Fea
 	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: 1, Jobs: 2,
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
-		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT")}
+		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0)}
 	if f := os.Getenv("CNN_FILTERS"); f != "" {
 		for _, s := range strings.Split(f, ",") {
 			n, _ := strconv.Atoi(s)
