@@ -11,7 +11,8 @@
 // CNN_FROM (a model to start from), CNN_OOF=FILE, which writes the
 // pooled out-of-fold probabilities as CSV (file, label, one column per
 // label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
-// CNN_ONE_FOLD (cnn_cinc_harness_test.go), CNN_ARCH (2d or temporal) and
+// CNN_ONE_FOLD (cnn_cinc_harness_test.go; with CNN_OOF, the fold's rows
+// only), CNN_ARCH (2d or temporal) and
 // CNN_KERNEL.
 package classify
 
@@ -147,11 +148,15 @@ func crossValidateScoresPrep(ctx context.Context, ds *datasets.LabelFolders, opt
 }
 
 // writeOOF writes out-of-fold scores as CSV: record group, label, then
-// one probability per label.
+// one probability per label; rows without scores (not in a fold scored)
+// are left out.
 func writeOOF(t *testing.T, path string, ds *datasets.LabelFolders, scores [][]float64) {
 	var b strings.Builder
 	b.WriteString("group,label," + strings.Join(ds.Labels, ",") + "\n")
 	for i, f := range ds.Files {
+		if scores[i] == nil {
+			continue
+		}
 		fmt.Fprintf(&b, "%s,%s", f.Group, f.Label)
 		for _, v := range scores[i] {
 			fmt.Fprintf(&b, ",%.6g", v)

@@ -55,26 +55,7 @@ func TestTemporalCNN(t *testing.T) {
 	if v := binary.LittleEndian.Uint32(b[8:]); v != modelVersionCNN {
 		t.Errorf("file version %d, want %d", v, modelVersionCNN)
 	}
-	m2 := loaded(t, m)
-	for _, x := range X[:10] {
-		if got, want := m2.Scores(nil, x), m.Scores(nil, x); !slices.Equal(got, want) {
-			t.Fatalf("loaded model scores %v, trained model %v", got, want)
-		}
-	}
-	if !bytes.Equal(saved(t, m2), b) {
-		t.Error("a loaded model saves different bytes")
-	}
-}
-
-// The temporal seed of FuzzLoadModel.
-func TestSmallTemporalCNNModelGolden(t *testing.T) {
-	X, y, groups := cnnRows(16, 1)
-	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
-		CNN: CNNOptions{Arch: CNNArchTemporal, Epochs: 1, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkGolden(t, "small-cnn-temporal.model", saved(t, m))
+	checkLoaded(t, b, m, X[:10])
 }
 
 // A temporal network's header must match its image: as many channels as
