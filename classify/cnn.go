@@ -32,6 +32,11 @@ type CNNOptions struct {
 	// before the output (default 32).
 	Filters []int
 	Hidden  int
+	// Arch is the architecture: CNNArch2D (default, "" too) or
+	// CNNArchTemporal, whose default filters are 32, 32, 64, 64. Kernel is
+	// the convolution size (default 3 for 2d, 7 columns for temporal).
+	Arch   string
+	Kernel int
 	// Validation is the share of the record groups held out of training
 	// to stop early on (default 0.15); Patience the epochs without a lower
 	// validation loss before stopping (default 6).
@@ -85,8 +90,17 @@ func (o CNNOptions) withDefaults() CNNOptions {
 	orInt(&o.Patience, 6)
 	orFloat(&o.LR, 0.003)
 	orFloat(&o.Validation, 0.15)
-	if len(o.Filters) == 0 {
+	switch {
+	case len(o.Filters) == 0 && o.Arch == CNNArchTemporal:
+		o.Filters = temporalFilters
+	case len(o.Filters) == 0:
 		o.Filters = []int{8, 16, 32}
+	}
+	switch {
+	case o.Kernel <= 0 && o.Arch == CNNArchTemporal:
+		o.Kernel = temporalKernel
+	case o.Kernel <= 0:
+		o.Kernel = 3
 	}
 	if o.ClassWeight == "" {
 		o.ClassWeight = "balanced"
@@ -105,6 +119,9 @@ func (o CNNOptions) Validate() error {
 		return &OptionError{"batch", o.Batch, "1 to 4096"}
 	case !(o.LR > 0 && o.LR <= 1):
 		return &OptionError{"lr", o.LR, "more than 0, at most 1"}
+	}
+	if err := checkArch(o.Arch); err != nil {
+		return err
 	}
 	return checkClassWeight(o.ClassWeight)
 }
@@ -265,10 +282,12 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		return nil, nil, nil, fmt.Errorf("classify: cnn: no training rows")
 	}
 	n := img.Rows * img.Cols
-	arch := nn.Arch{In: nn.Shape{C: 1, H: img.Rows, W: img.Cols}, Filters: o.Filters, Kernel: 3, Pool: 2,
-		Extra: len(X[0]) - n, Hidden: o.Hidden, Classes: k}
-	from, err := warmStart(&arch, o.From)
+	from, err := warmStartOptions(&o)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	arch := cnnArchitecture(o, img, len(X[0])-n, k)
+	if err := warmStart(&arch, from); err != nil {
 		return nil, nil, nil, err
 	}
 	net, err := nn.New(arch, o.Seed)
@@ -480,23 +499,34 @@ func (m *Model) FitSummary() string {
 	return fmt.Sprintf("%d trees", m.NumTrees())
 }
 
-// warmStart sets the convolution blocks of arch to those of the network
-// of model from (nil: fresh weights, nothing changes) and returns that
-// network; the input must be of the same size.
-func warmStart(arch *nn.Arch, from *Model) (*CNN, error) {
-	if from == nil {
+// warmStartOptions returns the network of o.From (nil: fresh weights,
+// nothing changes) and sets o's architecture, filters and kernel to its.
+func warmStartOptions(o *CNNOptions) (*CNN, error) {
+	if o.From == nil {
 		return nil, nil
 	}
-	c := from.cnn
+	c := o.From.cnn
 	if c == nil {
-		return nil, fmt.Errorf("classify: cnn: the model to start from is a %s model, not a network", from.Info.Learner.Kind)
+		return nil, fmt.Errorf("classify: cnn: the model to start from is a %s model, not a network", o.From.Info.Learner.Kind)
 	}
 	fa := c.Net.Arch
-	if fa.In != arch.In {
-		return nil, fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
-	}
-	arch.Filters, arch.Kernel, arch.Pool, arch.AvgPool = fa.Filters, fa.Kernel, fa.Pool, fa.AvgPool
+	o.Arch, o.Filters, o.Kernel = archName(fa), fa.Filters, fa.Kernel
 	return c, nil
+}
+
+// warmStart sets the convolution blocks of arch (made with the settings
+// warmStartOptions set) to those of the network from (nil: nothing
+// changes); the input must be of the same size.
+func warmStart(arch *nn.Arch, from *CNN) error {
+	if from == nil {
+		return nil
+	}
+	fa := from.Net.Arch
+	if fa.In != arch.In {
+		return fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
+	}
+	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides
+	return nil
 }
 
 // trunkParams is the number of parameters of the convolution blocks of

@@ -94,4 +94,7 @@ func oneFoldHarness(t *testing.T, ds *datasets.LabelFolders, opt CVOptions, prep
 	if err := rep.WriteText(os.Stdout); err != nil {
 		t.Fatal(err)
 	}
+	if p := os.Getenv("CNN_OOF"); p != "" {
+		writeOOF(t, p, ds, scores)
+	}
 }

@@ -11,7 +11,9 @@
 // CNN_FROM (a model to start from), CNN_OOF=FILE, which writes the
 // pooled out-of-fold probabilities as CSV (file, label, one column per
 // label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
-// CNN_ONE_FOLD (cnn_cinc_harness_test.go).
+// CNN_ONE_FOLD (cnn_cinc_harness_test.go; with CNN_OOF, the fold's rows
+// only), CNN_ARCH (2d or temporal) and
+// CNN_KERNEL.
 package classify
 
 import (
@@ -80,7 +82,7 @@ func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *Fea
 	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: 1, Jobs: 2,
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
-		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT")}
+		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0)}
 	if f := os.Getenv("CNN_FILTERS"); f != "" {
 		for _, s := range strings.Split(f, ",") {
 			n, _ := strconv.Atoi(s)
@@ -146,11 +148,15 @@ func crossValidateScoresPrep(ctx context.Context, ds *datasets.LabelFolders, opt
 }
 
 // writeOOF writes out-of-fold scores as CSV: record group, label, then
-// one probability per label.
+// one probability per label; rows without scores (not in a fold scored)
+// are left out.
 func writeOOF(t *testing.T, path string, ds *datasets.LabelFolders, scores [][]float64) {
 	var b strings.Builder
 	b.WriteString("group,label," + strings.Join(ds.Labels, ",") + "\n")
 	for i, f := range ds.Files {
+		if scores[i] == nil {
+			continue
+		}
 		fmt.Fprintf(&b, "%s,%s", f.Group, f.Label)
 		for _, v := range scores[i] {
 			fmt.Fprintf(&b, ",%.6g", v)

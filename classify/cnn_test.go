@@ -102,32 +102,40 @@ func TestCNNSaveLoad(t *testing.T) {
 	if v := binary.LittleEndian.Uint32(a[8:]); v != modelVersionCNN {
 		t.Errorf("file version %d, want %d", v, modelVersionCNN)
 	}
-	m, err := LoadModel(bytes.NewReader(a))
+	X, _, _ := cnnRows(10, 5)
+	X[0][len(X[0])-1] = math.NaN() // a missing RR value
+	checkLoaded(t, a, cnnTestModel(t, 1), X)
+}
+
+// checkLoaded checks that model file b loads, scores the rows X exactly
+// as the trained model orig does, and saves as the same bytes.
+func checkLoaded(t *testing.T, b []byte, orig *Model, X [][]float64) {
+	t.Helper()
+	m, err := LoadModel(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig := cnnTestModel(t, 1)
-	X, _, _ := cnnRows(10, 5)
-	X[0][len(X[0])-1] = math.NaN() // a missing RR value
 	for _, x := range X {
 		if got, want := m.Scores(nil, x), orig.Scores(nil, x); !slices.Equal(got, want) {
 			t.Fatalf("loaded model scores %v, trained model %v", got, want)
 		}
 	}
-	if !bytes.Equal(saved(t, m), a) {
+	if !bytes.Equal(saved(t, m), b) {
 		t.Error("a loaded model saves different bytes")
 	}
 }
 
-// The cnn seed of FuzzLoadModel.
+// The cnn seeds of FuzzLoadModel: a 2-D and a temporal network.
 func TestSmallCNNModelGolden(t *testing.T) {
 	X, y, groups := cnnRows(16, 1)
-	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
-		CNN: CNNOptions{Epochs: 1, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1}})
-	if err != nil {
-		t.Fatal(err)
+	for name, arch := range map[string]string{"small-cnn.model": "", "small-cnn-temporal.model": CNNArchTemporal} {
+		m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
+			CNN: CNNOptions{Arch: arch, Epochs: 1, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, name, saved(t, m))
 	}
-	checkGolden(t, "small-cnn.model", saved(t, m))
 }
 
 // checkGolden compares b with testdata/name (rewritten with -update).

@@ -28,7 +28,9 @@ const MaxWeight = 1e6
 //	crc       uint32   CRC-32 (IEEE) of every byte before it
 //
 // The architecture must read images of 1 channel of the rows and columns
-// of info.features.image (with pixels), join as many extra values as
+// of info.features.image (with pixels), or, a temporal network (1-D,
+// CNNArchTemporal), as many channels as the image has rows of its
+// columns each, join as many extra values as
 // the features name after the pixels, and have one output per label.
 // Every value must be finite, weights and means at most MaxWeight in size.
 func (m *Model) saveCNN(w io.Writer) error {
@@ -70,7 +72,7 @@ func cnnArch(in *ModelInfo) (nn.Arch, error) {
 	if err := a.Check(); err != nil {
 		return nn.Arch{}, formatErr("network: %v", err)
 	}
-	want := nn.Shape{C: 1, H: f.Image.Rows, W: f.Image.Cols}
+	want := networkInput(archName(a), f.Image.Rows, f.Image.Cols)
 	if a.In != want || a.Extra != len(in.FeatureNames)-want.Size() || a.Classes != len(in.Labels) {
 		return nn.Arch{}, formatErr("network of input %v, %d extra values and %d classes; the features and labels make %v, %d and %d",
 			a.In, a.Extra, a.Classes, want, len(in.FeatureNames)-want.Size(), len(in.Labels))

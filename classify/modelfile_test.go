@@ -65,6 +65,11 @@ func FuzzLoadModel(f *testing.F) {
 	f.Add(cnn)
 	f.Add(cnn[:len(cnn)-100])
 	f.Add(withSpectrogram(f, cnn))
+	temporal, err := os.ReadFile(filepath.Join("testdata", "small-cnn-temporal.model"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(temporal)
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

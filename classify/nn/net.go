@@ -43,7 +43,7 @@ type Arch struct {
 // Bounds of an Arch (Check).
 const (
 	MaxSide    = 1024
-	MaxChannel = 16
+	MaxChannel = 64
 	MaxBlocks  = 8
 	MaxFilters = 256
 	MaxKernel  = 9

@@ -20,6 +20,24 @@ import (
 // window scores exactly as ecg predict scores the archive's PNG of the
 // same span (the model carries the archive's spectrogram settings).
 func TestTrainImageSizeStream(t *testing.T) {
+	imageModelStream(t, "--image-size", "20x50")
+}
+
+// TestTrainTemporalStream is TestTrainImageSizeStream for the temporal
+// network (--cnn-arch temporal: the image rows as channels), whose model
+// ecg eval also scores.
+func TestTrainTemporalStream(t *testing.T) {
+	b, err := os.ReadFile(imageModelStream(t, "--image-size", "20x64", "--cnn-arch", "temporal"))
+	if err != nil || !bytes.Contains(b, []byte(`"in":{"c":20,"h":1,"w":64}`)) || !bytes.Contains(b, []byte(`"one_d":true`)) {
+		t.Errorf("the model is not a temporal network of 20 channels (%v)", err)
+	}
+}
+
+// imageModelStream trains a cnn with the train flags args on a
+// long-window archive of simulated records and checks that ecg stream
+// scores each live window as ecg predict scores its PNG, and that ecg
+// eval reads the model; it returns the model's path.
+func imageModelStream(t *testing.T, args ...string) string {
 	dir := t.TempDir()
 	recs := filepath.Join(dir, "recs")
 	for i, rh := range []string{"afib", "normal", "afib", "normal"} {
@@ -33,8 +51,11 @@ func TestTrainImageSizeStream(t *testing.T) {
 		"--fmax", "20", "--size", "96x64", "--out", arch, "--quiet"); code != 0 {
 		t.Fatalf("spectro: %d %s", code, errOut)
 	}
-	if code, _, errOut := runECG(t, "", "train", arch, "--learner", "cnn", "--image-size", "20x50", "--epochs", "2", "--test", arch, "--out", model, "--quiet"); code != 0 {
+	if code, _, errOut := runECG(t, "", append([]string{"train", arch, "--learner", "cnn", "--epochs", "2", "--test", arch, "--out", model, "--quiet"}, args...)...); code != 0 {
 		t.Fatalf("train: %d %s", code, errOut)
+	}
+	if code, out, errOut := runECG(t, "", "eval", model, arch); code != 0 || !strings.Contains(out, "accuracy") {
+		t.Fatalf("eval: %d %s %s", code, out, errOut)
 	}
 	code, csv, _ := runECG(t, "", "export", filepath.Join(recs, "r0"), "--physical", "--format", "csv")
 	if code != 0 {
@@ -80,6 +101,7 @@ func TestTrainImageSizeStream(t *testing.T) {
 	if n != 3 {
 		t.Errorf("%d windows scored, want 3:\n%s", n, events)
 	}
+	return model
 }
 
 // TestTrainImageSizeUsage: a size that is not ROWSxCOLS of 4 to 1024, one
@@ -99,6 +121,10 @@ func TestTrainImageSizeUsage(t *testing.T) {
 		{[]string{imgs, "--image-size", "32x2000"}, "each 4 to 1024"},
 		{[]string{imgs, "--image-size", "4x64", "--learner", "cnn"}, "--image-size 4x64: the network's 3 blocks of 2x2 pooling need images of at least 8 x 8"},
 		{[]string{imgs, "--image-size", "200x200", "--learner", "cnn"}, "--image-size 200x200: image pixels"},
+		{[]string{imgs, "--image-size", "65x64", "--cnn-arch", "temporal"}, "--image-size 65x64: the temporal network reads each image row as a channel: at most 64 rows"},
+		{[]string{imgs, "--image-size", "16x8", "--cnn-arch", "temporal"}, "need images of at least 16 columns"},
+		{[]string{imgs, "--cnn-arch", "lstm"}, "--cnn-arch lstm: want 2d or temporal"},
+		{[]string{imgs, "--cnn-arch", "temporal", "--trees", "3"}, "--trees does not go with --learner cnn"},
 		{[]string{filepath.Join(dir, "recs"), "--image-size", "32x64"}, "--image-size is for images"},
 		{[]string{filepath.Join(dir, "recs", "normal"), "--beats", "--image-size", "32x64"}, "--image-size is for folders of images, not --beats"},
 	} {

@@ -63,15 +63,15 @@ func (l *LearnerFlags) imageSpec(ds *datasets.LabelFolders) (*classify.FeatureSp
 	if spec.Input != classify.InputImage {
 		return nil, Usagef("--image-size is for images; %s holds %s files", ds.Dir, spec.Input)
 	}
-	var filters []int
+	net := l.CNN
 	if from := l.CNN.From; from != nil && from.CNN() != nil {
-		in := from.CNN().Net.Arch.In
-		if in.H != rows || in.W != cols {
-			return nil, Usagef("--image-size %s: the network of --from %s reads %dx%d images", l.ImageSize, l.From, in.H, in.W)
+		fr, fc := from.CNN().ImageSize()
+		if fr != rows || fc != cols {
+			return nil, Usagef("--image-size %s: the network of --from %s reads %dx%d images", l.ImageSize, l.From, fr, fc)
 		}
-		filters = from.CNN().Net.Arch.Filters
+		net.Filters = from.CNN().Net.Arch.Filters
 	}
-	spec, err = spec.WithImageSize(rows, cols, filters)
+	spec, err = spec.WithNetworkImageSize(rows, cols, net)
 	if err != nil {
 		return nil, Usagef("--image-size %s: %v", l.ImageSize, err)
 	}

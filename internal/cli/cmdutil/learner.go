@@ -42,13 +42,16 @@ type LearnerFlags struct {
 	// ImageSize is --image-size ROWSxCOLS (DeclareImageSize; empty: the
 	// learner's default).
 	ImageSize string
+	// archGiven: --cnn-arch was given (CNN.Arch is otherwise the --from
+	// network's).
+	archGiven bool
 }
 
 // Flags only one learner has.
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
-	cnnOnly    = []string{"epochs", "batch", "lr", "from"}
+	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -77,6 +80,8 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.Fusion.Weight, "fusion-weight", classify.DefaultFusionWeight, "gbdt+signet: the network's share of the fused probabilities, more than 0 and at most 1 (0.4: chosen by nested CV on CinC 2017)")
 	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
+	f.StringVar(&l.CNN.Arch, "cnn-arch", classify.CNNArch2D, "cnn: 2d (3x3 convolutions over frequency and time) or temporal (the image rows as channels, 1-D convolutions over time; for spectrograms that resolve each beat, docs/rhythm.md)")
+	CompleteValues(cmd, "cnn-arch", classify.CNNArch2D, classify.CNNArchTemporal)
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
@@ -211,6 +216,7 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 		return nil
 	}
 	l.CNN.ClassWeight = l.Forest.ClassWeight
+	l.archGiven = cmd.Flags().Changed("cnn-arch")
 	return l.validate("cnn")
 }
 
@@ -332,6 +338,10 @@ func (l *LearnerFlags) loadFrom() error {
 	if m.CNN() == nil {
 		return Usagef("--from %s: a %s model, not a network (ecg train --learner cnn)", l.From, m.Info.Learner.Kind)
 	}
+	if a := m.CNN().Arch(); a != l.CNN.Arch && l.archGiven {
+		return Usagef("--cnn-arch %s: the network of --from %s is %s", l.CNN.Arch, l.From, a)
+	}
+	l.CNN.Arch = m.CNN().Arch()
 	l.CNN.From, l.CNN.FromName = m, l.From
 	if l.From == defaultmodel.Name {
 		l.CNN.FromName = "default (embedded image network)"

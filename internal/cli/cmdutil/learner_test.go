@@ -139,6 +139,11 @@ func TestLearnerFlagsCNN(t *testing.T) {
 		{[]string{"--rounds", "5", "--batch", "5"}, ExitUsage},
 		{[]string{"--learner", "cnn", "--lr", "0"}, ExitUsage},
 		{[]string{"--learner", "cnn", "--epochs", "0"}, ExitUsage},
+		{[]string{"--cnn-arch", "temporal"}, ExitOK},
+		{[]string{"--learner", "cnn", "--cnn-arch", "2d"}, ExitOK},
+		{[]string{"--learner", "cnn", "--cnn-arch", "1d"}, ExitUsage},
+		{[]string{"--learner", "gbdt", "--cnn-arch", "temporal"}, ExitUsage},
+		{[]string{"--learner", "gbdt+signet", "--cnn-arch", "temporal"}, ExitUsage},
 	} {
 		name := strings.Join(tc.args, " ")
 		l, ok := parseLearner(t, tc.args, tc.code)
@@ -191,6 +196,43 @@ func TestLearnerFlagsFusion(t *testing.T) {
 		}
 		if _, err := l.Resolve(images, 3, 2); ExitCode(err) != ExitUsage {
 			t.Errorf("%q: images: %v", name, err)
+		}
+	}
+}
+
+// TestLearnerFlagsCNNArch: --cnn-arch picks the network's architecture
+// (2d by default), a bad one is a usage error naming the flag, and a
+// --from network of the other architecture is refused only when
+// --cnn-arch is given (else its architecture is taken).
+func TestLearnerFlagsCNNArch(t *testing.T) {
+	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	for _, tc := range []struct {
+		args []string
+		want string // the architecture, or a usage error's text
+	}{
+		{[]string{"--learner", "cnn"}, classify.CNNArch2D},
+		{[]string{"--cnn-arch", "temporal"}, classify.CNNArchTemporal},
+		{[]string{"--learner", "cnn", "--cnn-arch", "rnn"}, "--cnn-arch rnn: want 2d or temporal"},
+		{[]string{"--learner", "cnn", "--from", "default"}, classify.CNNArch2D},
+		{[]string{"--cnn-arch", "temporal", "--from", "default"}, "--cnn-arch temporal: the network of --from default is 2d"},
+	} {
+		name := strings.Join(tc.args, " ")
+		var l LearnerFlags
+		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+		cmd.SilenceUsage, cmd.SilenceErrors = true, true
+		l.Declare(cmd)
+		cmd.SetArgs(tc.args)
+		err := cmd.Execute()
+		if err == nil {
+			_, err = l.Resolve(images, 1, 1)
+		}
+		switch {
+		case strings.HasPrefix(tc.want, "--"):
+			if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%q: %v, want a usage error %q", name, err, tc.want)
+			}
+		case err != nil || l.CNN.Arch != tc.want:
+			t.Errorf("%q: arch %q (%v), want %q", name, l.CNN.Arch, err, tc.want)
 		}
 	}
 }

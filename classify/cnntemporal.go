@@ -1,0 +1,88 @@
+package classify
+
+import (
+	"fmt"
+
+	"github.com/ecgkit/ecg/classify/nn"
+)
+
+// Architectures of the cnn learner (CNNOptions.Arch; ecg train
+// --cnn-arch).
+const (
+	// CNNArch2D is the image network: 2-D convolution blocks (3x3, ReLU,
+	// 2x2 max pooling) over the frequency rows and time columns alike.
+	CNNArch2D = "2d"
+	// CNNArchTemporal is the temporal network: the image's frequency rows
+	// are channels and its columns a 1-D signal in time; 1-D convolution
+	// blocks (7 columns, ReLU, max pooling of 2 columns) see several beats
+	// of a beat-resolving spectrogram, pooling time only.
+	CNNArchTemporal = "temporal"
+)
+
+// temporalDefaults are the settings of the temporal network that
+// withDefaults fills in: its filters and kernel (columns).
+var (
+	temporalFilters = []int{32, 32, 64, 64}
+	temporalKernel  = 7
+)
+
+// checkArch checks CNNOptions.Arch ("" is CNNArch2D).
+func checkArch(a string) error {
+	if a != "" && a != CNNArch2D && a != CNNArchTemporal {
+		return &OptionError{"cnn-arch", a, CNNArch2D + " or " + CNNArchTemporal}
+	}
+	return nil
+}
+
+// cnnArchitecture returns the network of o (with defaults) for images of
+// img joined with extra values, into k classes: 2-D blocks over a
+// 1-channel image, or (CNNArchTemporal) 1-D blocks over img.Rows channels
+// of img.Cols columns, the same values in the same order.
+func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
+	return nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
+		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
+}
+
+// networkInput returns the input shape of a network of architecture a
+// ("" or CNNArch2D, or CNNArchTemporal) over images of rows x cols.
+func networkInput(a string, rows, cols int) nn.Shape {
+	if a == CNNArchTemporal {
+		return nn.Shape{C: rows, H: 1, W: cols}
+	}
+	return nn.Shape{C: 1, H: rows, W: cols}
+}
+
+// archName names the architecture of network a: CNNArchTemporal for a
+// 1-D network, else CNNArch2D.
+func archName(a nn.Arch) string {
+	if a.OneD {
+		return CNNArchTemporal
+	}
+	return CNNArch2D
+}
+
+// checkTemporalImage checks that a temporal network of blocks blocks can
+// read images of rows x cols: at most nn.MaxChannel rows (its channels)
+// and columns that survive the blocks' pooling of 2.
+func checkTemporalImage(rows, cols, blocks int) error {
+	if rows > nn.MaxChannel {
+		return fmt.Errorf("the temporal network reads each image row as a channel: at most %d rows, not %d", nn.MaxChannel, rows)
+	}
+	if least := 1 << blocks; cols < least {
+		return fmt.Errorf("the temporal network's %d blocks of pooling by 2 need images of at least %d columns, not %d", blocks, least, cols)
+	}
+	return nil
+}
+
+// Arch names the architecture of the network: CNNArch2D or
+// CNNArchTemporal.
+func (c *CNN) Arch() string { return archName(c.Net.Arch) }
+
+// ImageSize returns the rows and columns of the images the network reads.
+func (c *CNN) ImageSize() (rows, cols int) {
+	in := c.Net.Arch.In
+	if c.Net.Arch.OneD {
+		return in.C, in.W
+	}
+	return in.H, in.W
+}
