@@ -420,11 +420,13 @@ func (d *Detector) searchBack(n int64, emit func(Beat)) {
 	p := d.pending[best]
 	k := copy(d.pending, d.pending[best+1:])
 	rest := d.pending[:k]
-	// accept empties pending; keep the later peaks as candidates.
+	// accept empties pending and since; keep the later peaks as candidates
+	// (and for a relearn).
 	var keep [maxPending]peak
 	nk := copy(keep[:], rest)
 	d.accept(p, emit)
 	d.pending = append(d.pending, keep[:nk]...)
+	d.since = append(d.since, keep[:nk]...)
 }
 
 // endLearning sets the levels from the peaks of the first seconds and

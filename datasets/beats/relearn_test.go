@@ -117,3 +117,40 @@ func TestRelearnLeads(t *testing.T) {
 		t.Errorf("two leads: %d of the %d beats after 2.5 s found, %d extra", found, late, m.FP)
 	}
 }
+
+// TestSearchBackKeepsSinceForRelearn: the peaks after the one a
+// search-back takes stay candidates for the next search-back and stay
+// among the peaks a relearn would learn from; before, accept emptied
+// since and only pending got them back, so a relearn soon after a
+// successful search-back learnt from fewer peaks than it had seen.
+func TestSearchBackKeepsSinceForRelearn(t *testing.T) {
+	fs := 300.0
+	rng := rand.New(rand.NewPCG(3, 3))
+	times, ect := beatTimes(10, rng)
+	x := synthECG(fs, times, 10, ect, rng)
+	d := NewDetector(fs)
+	var got []Beat
+	emit := func(b Beat) { got = append(got, b) }
+	d.Write(x, emit)
+	if d.lastBeat < 0 {
+		t.Fatal("no beat in 10 s of synthetic ECG")
+	}
+	th := d.p.searchBackTh * d.lv.threshold()
+	at := d.lastBeat + d.samples(0.5)
+	pks := []peak{
+		{at: at, fid: at, value: 2 * th, slope: math.Inf(1)},
+		{at: at + d.samples(0.4), fid: at + d.samples(0.4), value: 1.5 * th, slope: math.Inf(1)},
+		{at: at + d.samples(0.8), fid: at + d.samples(0.8), value: 0.5 * th, slope: math.Inf(1)},
+	}
+	d.pending = append(d.pending[:0], pks...)
+	d.since = append(d.since[:0], pks...)
+	d.searchBack(d.lastBeat+d.maxSearch, emit)
+	if d.lastBeat != pks[0].at {
+		t.Fatalf("search-back took the beat at %d, want the largest peak at %d", d.lastBeat, pks[0].at)
+	}
+	for name, got := range map[string][]peak{"pending": d.pending, "since": d.since} {
+		if len(got) != 2 || got[0].at != pks[1].at || got[1].at != pks[2].at {
+			t.Errorf("%s after the search-back: %d peaks %v, want the 2 after the beat taken", name, len(got), got)
+		}
+	}
+}
