@@ -57,7 +57,7 @@ func DefaultSignalFeatures() SignalFeatures {
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = 5
+const LatestSignalFeatureSet = 6
 
 // DefaultSignalFeatureSet is the feature set of DefaultSignalFeatures
 // (what ecg train and make model use).
@@ -122,6 +122,9 @@ func (o SignalFeatures) Names() []string {
 			n = append(n, beatShapeFeatureNames...)
 			n = append(n, qualityFeatureNames...)
 		}
+		if o.set() >= 6 {
+			n = append(n, templateFeatureNames...)
+		}
 		return n
 	}
 	for i := 0; i < qrsPoints; i++ {
@@ -181,7 +184,7 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 		}
 		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, bp, at, fs)...)
 		if o.set() >= 5 {
-			v = wearableFeatures(v, x, bp, bs, at, clean, fs)
+			v = wearableFeatures(v, o.set(), x, bp, bs, at, clean, fs)
 		}
 		return v, nil
 	}
@@ -193,16 +196,25 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 }
 
 // wearableFeatures appends the features set 5 adds to set 4 (ectopy and
-// rate extremes, beat shape, signal quality) of x (mV at fs Hz),
+// rate extremes, beat shape, signal quality), and set 6's template
+// features after them when set is 6 or more, of x (mV at fs Hz),
 // band-passed 0.5-40 Hz as bp, with beats bs at (samples) and clean as
 // set 4 takes them; an Inf becomes NaN.
-func wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
+func wearableFeatures(v []float64, set int, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
 	n0 := len(v)
 	rr, next := rrIntervals(at, clean, fs)
 	all, nextAll := rrIntervals(at, nil, fs)
 	v = ectopyFeatures(v, rr, next, all, nextAll, float64(len(x))/fs)
-	v = beatShapeFeatures(v, bp, at, fs)
+	wins, pre := beatWindows(bp, at, fs)
+	var tmpl []float64
+	if len(wins) >= 3 {
+		tmpl = medianTemplate(wins)
+	}
+	v = beatShapeFeatures(v, wins, tmpl, pre, fs)
 	v = qualityFeatures(v, x, bp, bs, fs)
+	if set >= 6 {
+		v = templateFeatures(v, tmpl, pre, fs)
+	}
 	for i := n0; i < len(v); i++ {
 		if math.IsInf(v[i], 0) {
 			v[i] = math.NaN()

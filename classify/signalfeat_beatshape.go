@@ -44,18 +44,17 @@ var beatShapeFeatureNames = []string{
 	"beat.qrs.width", "beat.qrs.width.iqr",
 }
 
-// beatShapeFeatures appends the beat shape features of bp (band-passed
-// 0.5-40 Hz at fs Hz) with beats at (samples).
-func beatShapeFeatures(v []float64, bp []float64, at []int64, fs float64) []float64 {
+// beatShapeFeatures appends the beat shape features of the aligned beat
+// windows wins of the signal band-passed 0.5-40 Hz at fs Hz (beatWindows:
+// the fiducial point at index pre) and their median, tmpl.
+func beatShapeFeatures(v []float64, wins [][]float64, tmpl []float64, pre int, fs float64) []float64 {
 	n0 := len(v)
 	for range beatShapeFeatureNames {
 		v = append(v, math.NaN())
 	}
-	wins, pre := beatWindows(bp, at, fs)
 	if len(wins) < 3 {
 		return v
 	}
-	tmpl := medianTemplate(wins)
 	q := int(math.Round(0.1 * fs))
 	qlo, qhi := max(pre-q, 0), min(pre+q+1, len(tmpl))
 	tw := qrsWidth(tmpl, pre, fs)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ecgkit/ecg/classify"
 )
 
 // Kind is the type of a hyperparameter's values.
@@ -52,7 +54,7 @@ var defs = map[string]paramDef{
 	"max-features":  {kind: Int, min: 1, max: 1e4, doc: "forest: features tried per split"},
 	"class-weight":  {kind: Categorical, values: []string{"balanced", "none"}, doc: "class weighting (both learners)"},
 	"bins":          {kind: Int, min: 2, max: 256, doc: "quantile bins per feature (both learners)"},
-	"feature-set":   {kind: Int, min: 1, max: 5, doc: "signal feature set (records only)"},
+	"feature-set":   {kind: Int, min: 1, max: classify.LatestSignalFeatureSet, doc: "signal feature set (records only)"},
 	"rounds":        {kind: Int, min: 1, max: 5000, doc: "gbdt: boosting rounds"},
 	"learning-rate": {kind: Float, min: 1e-4, max: 1, doc: "gbdt: shrinkage"},
 	"subsample":     {kind: Float, min: 0.01, max: 1, doc: "gbdt: share of rows per round"},
