@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkSignalFeatures computes the features of a 30 s record at 300
-// Hz (the length and rate of the CinC 2017 recordings) with sets 4 and 5:
+// Hz (the length and rate of the CinC 2017 recordings) with sets 4, 5 and 6:
 // a synthetic one, and the shared set's A00001 (30 s, 300 Hz) when it is
 // there.
 func BenchmarkSignalFeatures(b *testing.B) {
@@ -29,7 +29,7 @@ func BenchmarkSignalFeatures(b *testing.B) {
 		}{"A00001", x, fs})
 	}
 	for _, in := range inputs {
-		for _, set := range []int{4, 5} {
+		for _, set := range []int{4, 5, 6} {
 			o := DefaultSignalFeatures()
 			o.FeatureSet = set
 			spec := SignalSpec(o)
