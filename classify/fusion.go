@@ -31,6 +31,11 @@ type FusionOptions struct {
 	Weight float64
 	// Signet holds the settings of the network.
 	Signet SignetOptions
+	// Stack fuses the two by a Stacker instead of Weight: a logistic
+	// regression on their log-probabilities fitted on record-grouped
+	// out-of-fold probabilities of the training rows (fusion_stack.go),
+	// which trains each of the two stackRuns times.
+	Stack bool
 	// Context, when set, stops the network's training between steps.
 	Context context.Context
 }
@@ -91,6 +96,11 @@ func trainFusionModel(spec FeatureSpec, X [][]float64, y []int, k int, opt Train
 	m.signet = s
 	l := &m.Info.Learner
 	l.Kind, l.Signet, l.FusionWeight = LearnerGBDTSignet, info, fo.Weight
+	if fo.Stack {
+		if l.Stack, err = fitFusionStacker(ctx, X, y, k, opt, fo); err != nil {
+			return nil, nil, err
+		}
+	}
 	net, err := mapRows(ctx, len(X), fo.Signet.Jobs, func(i int) ([]float64, error) {
 		return s.Probs(nil, opt.Signals[i]), nil
 	})
@@ -98,7 +108,7 @@ func trainFusionModel(spec FeatureSpec, X [][]float64, y []int, k int, opt Train
 		return nil, nil, err
 	}
 	for i := range gb {
-		fuseProbs(gb[i], net[i], gb[i], fo.Weight)
+		m.fuse(gb[i], net[i])
 	}
 	return m, gb, nil
 }
@@ -119,8 +129,17 @@ func (m *Model) Signet() *Signet { return m.signet }
 // fusedScores returns the fused probabilities of a gbdt+signet model for
 // a record's feature vector x and network input in.
 func (m *Model) fusedScores(x, in []float64) []float64 {
-	g := m.gbdt.PredictProba(nil, x)
-	return fuseProbs(g, m.signet.Probs(nil, in), g, m.Info.Learner.FusionWeight)
+	return m.fuse(m.gbdt.PredictProba(nil, x), m.signet.Probs(nil, in))
+}
+
+// fuse writes the fused probabilities of a gbdt+signet model whose trees
+// give gb and network net into gb and returns it: by its Stacker when it
+// has one, else weighted by FusionWeight.
+func (m *Model) fuse(gb, net []float64) []float64 {
+	if st := m.Info.Learner.Stack; st != nil {
+		return st.Probs(gb, gb, net)
+	}
+	return fuseProbs(gb, net, gb, m.Info.Learner.FusionWeight)
 }
 
 // predictFusedSignal is PredictSignal for a gbdt+signet model.
@@ -247,6 +266,9 @@ func fusionRunOptions(ctx context.Context, o FusionOptions, learner string, p Pr
 	o.Context = ctx
 	if p == nil || learner != LearnerGBDTSignet {
 		return o
+	}
+	if o.Stack {
+		runs *= stackRuns
 	}
 	total, done := o.Signet.withDefaults().Epochs*runs, 0
 	p(StageEpochs, 0, total)

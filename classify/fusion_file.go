@@ -10,11 +10,12 @@ import (
 	"github.com/ecgkit/ecg/classify/nn"
 )
 
-// saveFusion writes a gbdt+signet model as file version 4: what Save
-// writes for its gradient-boosted trees alone (version 2: the magic
-// bytes, version, header length and header, then the trees' body), with
-// the version set to 4 and the checksum replaced by the network. All
-// values are little-endian.
+// saveFusion writes a gbdt+signet model as file version 4 (6 when a
+// Stacker fuses it: the header's learner.stack): what Save writes for
+// its gradient-boosted trees alone (version 2: the magic bytes, version,
+// header length and header, then the trees' body), with the version set
+// to 4 (6) and the checksum replaced by the network. All values are
+// little-endian.
 //
 //	params    uint32   number of network parameters; must equal what
 //	                   info.learner.signet.arch makes (<= nn.MaxParams)
@@ -24,8 +25,9 @@ import (
 // The header must describe the network (info.learner.signet: a 1-D
 // architecture reading 1 channel of 2 to 120 s at its rate_hz of 25 to
 // 1000 Hz, with no extra values and one output per label), a
-// fusion_weight in (0, 1] and signal features. Every weight must be
-// finite and at most MaxWeight in size.
+// fusion_weight in (0, 1] and signal features; a stack (version 6 only)
+// of 2 members and one class per label (Stacker.Check). Every weight
+// must be finite and at most MaxWeight in size.
 func (m *Model) saveFusion(w io.Writer) error {
 	var b bytes.Buffer
 	if err := (&Model{Info: m.Info, gbdt: m.gbdt}).Save(&b); err != nil {
@@ -33,7 +35,11 @@ func (m *Model) saveFusion(w io.Writer) error {
 	}
 	le := binary.LittleEndian
 	out := b.Bytes()[:b.Len()-4] // the trees' file without its checksum
-	le.PutUint32(out[len(modelMagic):], modelVersionFusion)
+	version := uint32(modelVersionFusion)
+	if m.Info.Learner.Stack != nil {
+		version = modelVersionStack
+	}
+	le.PutUint32(out[len(modelMagic):], version)
 	p := m.signet.Net.Params
 	out = le.AppendUint32(out, uint32(len(p)))
 	for _, v := range p {
@@ -56,6 +62,14 @@ func signetHeaderArch(in *ModelInfo) (nn.Arch, error) {
 		return nn.Arch{}, formatErr("fusion weight %v (want more than 0, at most 1)", l.FusionWeight)
 	case !(si.Rate >= 25 && si.Rate <= 1000):
 		return nn.Arch{}, formatErr("network input rate %v Hz (want 25 to 1000)", si.Rate)
+	}
+	if st := l.Stack; st != nil {
+		if err := st.Check(); err != nil {
+			return nn.Arch{}, formatErr("%v", err)
+		}
+		if st.Members != 2 || st.Classes != len(in.Labels) {
+			return nn.Arch{}, formatErr("stacker of %d members and %d classes (want 2 and %d)", st.Members, st.Classes, len(in.Labels))
+		}
 	}
 	a := si.Arch
 	if err := a.Check(); err != nil {

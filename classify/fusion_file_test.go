@@ -74,6 +74,9 @@ func FuzzLoadFusionModel(f *testing.F) {
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add(good[:len(good)-300])
+	stacked := fusionToyModel(f)
+	stacked.Info.Learner.Stack = &Stacker{Members: 2, Classes: 2, W: [][]float64{{1, 0, 1, 0}, {0, 1, 0, 1}}, B: []float64{0.5, 0}}
+	f.Add(saveModel(f, stacked))
 	rec, err := synth.Generate(synth.Options{Rhythm: synth.AFib, Fs: 100, Duration: 10, Seed: 1})
 	if err != nil {
 		f.Fatal(err)

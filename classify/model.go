@@ -74,6 +74,9 @@ type LearnerInfo struct {
 	// FusionWeight its share of the fused probabilities (fusion.go).
 	Signet       *SignetInfo `json:"signet,omitempty"`
 	FusionWeight float64     `json:"fusion_weight,omitempty"`
+	// Stack, when set, fuses a gbdt+signet model's trees and network
+	// instead of FusionWeight (FusionOptions.Stack; file version 6).
+	Stack *Stacker `json:"stack,omitempty"`
 }
 
 // TrainingSummary describes the training data.

@@ -72,6 +72,9 @@ const (
 	// modelVersionSettings is the version of models whose header records
 	// spectrogram settings.
 	modelVersionSettings = 5
+	// modelVersionStack is the version of gbdt+signet models fused by a
+	// Stacker (the layout of modelVersionFusion).
+	modelVersionStack = 6
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -235,8 +238,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionSettings {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionSettings)
+	if version < modelVersion || version > modelVersionStack {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionStack)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -261,12 +264,13 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.gbdt, err = l.gbdt(k, nf)
 	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings):
 		m.cnn, err = l.cnn(&m.Info)
-	case kind == LearnerGBDTSignet && version == modelVersionFusion:
+	case kind == LearnerGBDTSignet && version == modelVersionFusion && m.Info.Learner.Stack == nil,
+		kind == LearnerGBDTSignet && version == modelVersionStack && m.Info.Learner.Stack != nil:
 		m.gbdt, m.signet, err = l.fusion(&m.Info)
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in version %d %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, LearnerGBDTSignet)
+		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in versions %d and %d (stacked) %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, modelVersionStack, LearnerGBDTSignet)
 	}
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,7 +163,8 @@ func TestLearnerFlagsCNN(t *testing.T) {
 // TestLearnerFlagsFusion: --learner gbdt+signet takes the trees' flags,
 // --epochs for its network and --fusion-weight (default 0.4, more than 0
 // and at most 1); forest flags, the other network flags, images, and
-// --fusion-weight with another learner are usage errors.
+// --fusion-weight or --stack with another learner, and --stack with
+// --fusion-weight, are usage errors.
 func TestLearnerFlagsFusion(t *testing.T) {
 	records := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
 	images := &datasets.LabelFolders{Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
@@ -181,6 +183,10 @@ func TestLearnerFlagsFusion(t *testing.T) {
 		{[]string{"--learner", "gbdt+signet", "--batch", "8"}, ExitUsage, 0, 0},
 		{[]string{"--learner", "gbdt", "--fusion-weight", "0.5"}, ExitUsage, 0, 0},
 		{[]string{"--fusion-weight", "0.5"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt+signet", "--stack"}, ExitOK, 0.4, 20},
+		{[]string{"--learner", "gbdt+signet", "--stack", "--fusion-weight", "0.5"}, ExitUsage, 0, 0},
+		{[]string{"--learner", "gbdt", "--stack"}, ExitUsage, 0, 0},
+		{[]string{"--stack"}, ExitUsage, 0, 0},
 	} {
 		name := strings.Join(tc.args, " ")
 		l, ok := parseLearner(t, tc.args, tc.code)
@@ -190,6 +196,9 @@ func TestLearnerFlagsFusion(t *testing.T) {
 		got, err := l.Resolve(records, 3, 2)
 		if err != nil || got != classify.LearnerGBDTSignet {
 			t.Errorf("%q: records %s (%v)", name, got, err)
+		}
+		if stack := slices.Contains(tc.args, "--stack"); l.Fusion.Stack != stack {
+			t.Errorf("%q: stack %v", name, l.Fusion.Stack)
 		}
 		if l.Fusion.Weight != tc.weight || l.Fusion.Signet.Epochs != tc.epochs || l.Fusion.Signet.Seed != 3 || l.GBDT.Seed != 3 || l.GBDT.ClassWeight != "none" {
 			t.Errorf("%q: weight %g epochs %d seeds %d/%d class weight %q", name, l.Fusion.Weight, l.Fusion.Signet.Epochs, l.Fusion.Signet.Seed, l.GBDT.Seed, l.GBDT.ClassWeight)

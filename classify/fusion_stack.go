@@ -1,0 +1,82 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ecgkit/ecg/datasets"
+)
+
+// stackFolds is the number of record-grouped folds whose out-of-fold
+// probabilities a stacked gbdt+signet model's Stacker is fitted on.
+const stackFolds = 5
+
+// stackRuns is the number of trainings of each member a stacked
+// gbdt+signet model takes: one per fold, then one on every row.
+const stackRuns = stackFolds + 1
+
+// fitFusionStacker fits the Stacker of a stacked gbdt+signet model: the
+// rows X (network inputs opt.Signals, record groups opt.Groups, classes
+// y of k) are cut into stackFolds record-grouped folds (seeded by the
+// network's seed), the trees and the network are trained on every fold's
+// complement and score the fold, and a Stacker is fitted on those
+// out-of-fold probabilities.
+func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions) (*Stacker, error) {
+	groups := opt.Groups
+	if groups == nil {
+		groups = make([]string, len(X))
+		for i := range groups {
+			groups[i] = fmt.Sprint(i)
+		}
+	}
+	folds := min(stackFolds, countDistinct(groups))
+	if folds < 2 {
+		return nil, fmt.Errorf("classify: stacking the %s learner needs records of 2 groups or more", LearnerGBDTSignet)
+	}
+	fold, err := datasets.GroupKFold(y, groups, k, folds, fo.Signet.Seed)
+	if err != nil {
+		return nil, err
+	}
+	gb, net := make([][]float64, len(X)), make([][]float64, len(X))
+	for f := range folds {
+		var tr, te []int
+		for i, g := range fold {
+			if g == f {
+				te = append(te, i)
+			} else {
+				tr = append(tr, i)
+			}
+		}
+		if err := stackFold(ctx, X, y, k, opt, fo, groups, tr, te, gb, net); err != nil {
+			return nil, err
+		}
+	}
+	return FitStacker([][][]float64{gb, net}, y, k, DefaultStackLambda)
+}
+
+// stackFold trains the trees and the network of a gbdt+signet model on
+// rows tr and writes their probabilities of rows te into gb and net.
+func stackFold(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, groups []string, tr, te []int, gb, net [][]float64) error {
+	Xt, yt, st, gt := make([][]float64, len(tr)), make([]int, len(tr)), make([][]float64, len(tr)), make([]string, len(tr))
+	for j, i := range tr {
+		Xt[j], yt[j], st[j], gt[j] = X[i], y[i], opt.Signals[i], groups[i]
+	}
+	g, _, err := TrainGBDT(Xt, yt, k, opt.GBDT.withDefaults())
+	if err != nil {
+		return err
+	}
+	s, _, err := TrainSignet(ctx, st, yt, gt, k, fo.Signet)
+	if err != nil {
+		return err
+	}
+	probs, err := mapRows(ctx, len(te), fo.Signet.Jobs, func(j int) ([]float64, error) {
+		return s.Probs(nil, opt.Signals[te[j]]), nil
+	})
+	if err != nil {
+		return err
+	}
+	for j, i := range te {
+		gb[i], net[i] = g.PredictProba(nil, X[i]), probs[j]
+	}
+	return nil
+}
