@@ -40,6 +40,8 @@ var (
 	signetAlso     = flag.String("signet-also", "", "folder of another run's saved folds: its probabilities are averaged with this run's (equal weights)")
 	signetSeed     = flag.Uint64("signet-seed", 1, "the network's seed (weights, validation split, shuffles, crops); the folds keep seed 1")
 	signetPatience = flag.Int("signet-patience", 0, "epochs without a lower validation loss before stopping (0: the default)")
+	signetCrop     = flag.Float64("signet-crop", 0, "the network's input in seconds (0: the default)")
+	signetAnnealEp = flag.Int("signet-anneal", 0, "most epochs of a second stage at a tenth of the learning rate (0: the default)")
 )
 
 // signetFold is what one fold's training saved.
@@ -52,7 +54,8 @@ type signetFold struct {
 
 func TestSignetHarness(t *testing.T) {
 	ds, spec := harnessCinC(t)
-	o := SignetOptions{Seed: *signetSeed, Jobs: *signetJobs, Epochs: *signetEpochs, ClassWeight: *signetWeight, Patience: *signetPatience}
+	o := SignetOptions{Seed: *signetSeed, Jobs: *signetJobs, Epochs: *signetEpochs, ClassWeight: *signetWeight, Patience: *signetPatience,
+		Crop: *signetCrop, Anneal: *signetAnnealEp}
 	if *signetArch != "" {
 		f, k, _ := strings.Cut(*signetArch, "/")
 		o.Filters, o.Kernels = parseInts(t, f), parseInts(t, k)

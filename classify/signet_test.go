@@ -173,3 +173,47 @@ func BenchmarkSignetPredict30s(b *testing.B) {
 }
 
 func nnNew(a nn.Arch) (*nn.Net, error) { return nn.New(a, 1) }
+
+// The second stage (Anneal) starts from the first stage's best weights,
+// numbers its epochs after the first stage's, and keeps its own weights
+// only when their validation loss is lower.
+func TestTrainSignetAnneal(t *testing.T) {
+	sig, fs, y, groups := synthSegments(t, []string{synth.Normal, synth.AFib}, 30, 1, 20, 1)
+	var in [][]float64
+	for i := range sig {
+		v, err := SignetInput(sig[i], fs[i], signetToy.Rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, v)
+	}
+	o := signetToy
+	o.Epochs = 4
+	first, fi, err := TrainSignet(context.Background(), in, y, groups, 2, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Anneal != 0 {
+		t.Errorf("no second stage asked, info %+v", fi)
+	}
+	o.Anneal = 3
+	var seen []int
+	o.Progress = func(e nn.EpochResult) { seen = append(seen, e.Epoch) }
+	s, info, err := TrainSignet(context.Background(), in, y, groups, 2, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 || len(seen) != info.Ran || seen[len(seen)-1] != info.Ran {
+		t.Fatalf("first stage %+v, both %+v, epochs seen %v", fi, info, seen)
+	}
+	if info.ValLoss > fi.ValLoss {
+		t.Errorf("validation loss %v after the second stage, %v before", info.ValLoss, fi.ValLoss)
+	}
+	same := slices.Equal(s.Net.Params, first.Net.Params)
+	if kept := info.BestEpoch <= fi.Ran; kept != same {
+		t.Errorf("best epoch %d of %d (first stage %d): the first stage's weights kept %v", info.BestEpoch, info.Ran, fi.Ran, same)
+	}
+	if info.BestEpoch <= fi.Ran && info.ValLoss != fi.ValLoss {
+		t.Errorf("first stage's weights kept with validation loss %v, not %v", info.ValLoss, fi.ValLoss)
+	}
+}
