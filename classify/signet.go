@@ -41,6 +41,11 @@ type SignetOptions struct {
 	// lower validation loss before stopping (default 5).
 	Validation float64
 	Patience   int
+	// Anneal, when positive, is the most epochs of a second stage of
+	// training at a tenth of LR from the first stage's best weights, with
+	// the same early stopping (default 0: none). The second stage's best
+	// weights are kept only when their validation loss is lower.
+	Anneal int
 	// NoAugment turns off the random crops' gain change (±20 %).
 	NoAugment bool
 	// ClassWeight is "none" (default: on CinC 2017 it scored better alone
@@ -252,6 +257,10 @@ type SignetInfo struct {
 	BestEpoch int     `json:"best_epoch"`
 	Ran       int     `json:"ran"`
 	ValLoss   float64 `json:"val_loss,omitempty"`
+	// Anneal is the most epochs of the second stage at a tenth of LR
+	// (SignetOptions.Anneal; 0: none). Ran and BestEpoch count both
+	// stages' epochs.
+	Anneal int `json:"anneal,omitempty"`
 }
 
 // TrainSignet trains a 1-D network on inputs (from SignetInput at
@@ -296,8 +305,42 @@ func TrainSignet(ctx context.Context, inputs [][]float64, y []int, groups []stri
 		BestEpoch: res.Best, Ran: len(res.Epochs)}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
+		if o.Anneal > 0 {
+			if err := signetAnneal(ctx, net, train, val, fo, o.Anneal, info); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	return &Signet{Net: net, Rate: o.Rate}, info, nil
+}
+
+// signetAnneal runs the second stage of TrainSignet: at most epochs
+// epochs at a tenth of fo's learning rate (a fresh Adam, shuffles and
+// crops of another seed) from the net's weights, keeping its best epoch
+// when its validation loss is lower than info's, the first stage's
+// weights otherwise. Progress sees the epochs numbered after the first
+// stage's; info records the stage.
+func signetAnneal(ctx context.Context, net *nn.Net, train, val []nn.Sample, fo nn.FitOptions, epochs int, info *SignetInfo) error {
+	first := slices.Clone(net.Params)
+	ran, progress := info.Ran, fo.Epoch
+	fo.LR, fo.Epochs, fo.Seed = fo.LR/10, epochs, fo.Seed^0x616e6e65616c // "anneal"
+	fo.Epoch = func(e nn.EpochResult) {
+		if progress != nil {
+			e.Epoch += ran
+			progress(e)
+		}
+	}
+	res, err := net.Fit(ctx, train, val, fo)
+	if err != nil {
+		return fmt.Errorf("classify: signet: %w", err)
+	}
+	info.Anneal, info.Ran = epochs, ran+len(res.Epochs)
+	if l := res.Epochs[res.Best-1].ValLoss; l < info.ValLoss {
+		info.ValLoss, info.BestEpoch = l, ran+res.Best
+	} else {
+		copy(net.Params, first)
+	}
+	return nil
 }
 
 // signetAugment returns the augmentation of training recordings: a crop

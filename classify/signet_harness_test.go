@@ -40,6 +40,9 @@ var (
 	signetAlso     = flag.String("signet-also", "", "folder of another run's saved folds: its probabilities are averaged with this run's (equal weights)")
 	signetSeed     = flag.Uint64("signet-seed", 1, "the network's seed (weights, validation split, shuffles, crops); the folds keep seed 1")
 	signetPatience = flag.Int("signet-patience", 0, "epochs without a lower validation loss before stopping (0: the default)")
+	signetDump     = flag.String("signet-dump", "", "file to write the labels, folds and both models' out-of-fold probabilities to (JSON)")
+	signetCrop     = flag.Float64("signet-crop", 0, "the network's input in seconds (0: the default)")
+	signetAnnealEp = flag.Int("signet-anneal", 0, "most epochs of a second stage at a tenth of the learning rate (0: the default)")
 )
 
 // signetFold is what one fold's training saved.
@@ -52,7 +55,8 @@ type signetFold struct {
 
 func TestSignetHarness(t *testing.T) {
 	ds, spec := harnessCinC(t)
-	o := SignetOptions{Seed: *signetSeed, Jobs: *signetJobs, Epochs: *signetEpochs, ClassWeight: *signetWeight, Patience: *signetPatience}
+	o := SignetOptions{Seed: *signetSeed, Jobs: *signetJobs, Epochs: *signetEpochs, ClassWeight: *signetWeight, Patience: *signetPatience,
+		Crop: *signetCrop, Anneal: *signetAnnealEp}
 	if *signetArch != "" {
 		f, k, _ := strings.Cut(*signetArch, "/")
 		o.Filters, o.Kernels = parseInts(t, f), parseInts(t, k)
@@ -75,7 +79,7 @@ func TestSignetHarness(t *testing.T) {
 		if sf == nil {
 			continue
 		}
-		t.Logf("fold %d: %.0f s, %d of %d epochs, kept %d (validation loss %.4f)", f, sf.Seconds, sf.Info.Ran, sf.Info.Epochs, sf.Info.BestEpoch, sf.Info.ValLoss)
+		t.Logf("fold %d: %.0f s, %d of %d epochs, kept %d (validation loss %.4f)", f, sf.Seconds, sf.Info.Ran, sf.Info.Epochs+sf.Info.Anneal, sf.Info.BestEpoch, sf.Info.ValLoss)
 		for i, p := range sf.Probs {
 			net[i] = p
 		}
@@ -90,6 +94,12 @@ func TestSignetHarness(t *testing.T) {
 		net = signetAverage(t, net, *signetAlso)
 	}
 	gb := signetGBDTOOF(t, ds, spec, y, fold)
+	if *signetDump != "" {
+		b, _ := json.Marshal(map[string]any{"labels": ds.Labels, "y": y, "fold": fold, "gbdt": gb, "net": net})
+		if err := os.WriteFile(*signetDump, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	score, _ := labelIndexes(ds.Labels, []string{"N", "AF", "Other"})
 	report := func(name string, s [][]float64) {
 		r := &CVResult{Folds: 5, Seed: 1, Files: len(y), Records: len(y), ScoreLabels: []string{"N", "AF", "Other"}}

@@ -88,11 +88,11 @@ func TestCropOffsets(t *testing.T) {
 var signetToy = SignetOptions{Rate: 50, Crop: 8, Filters: []int{8, 8, 16, 16}, Kernels: []int{7, 5, 5, 3}, Hidden: 8, Epochs: 20,
 	Batch: 8, LR: 0.005, Seed: 1}
 
-// A small network tells synthetic AF from sinus rhythm on recordings it
-// did not see, and the same seed gives the same network with 1 and 2
-// jobs.
-func TestTrainSignetSynthetic(t *testing.T) {
-	sig, fs, y, groups := synthSegments(t, []string{synth.Normal, synth.AFib}, 40, 1, 20, 1)
+// synthSignetInputs returns the network inputs (at signetToy's rate),
+// labels and groups of n synthetic 20 s recordings of sinus rhythm and
+// AF each.
+func synthSignetInputs(t *testing.T, n int) ([][]float64, []int, []string) {
+	sig, fs, y, groups := synthSegments(t, []string{synth.Normal, synth.AFib}, n, 1, 20, 1)
 	var in [][]float64
 	for i := range sig {
 		v, err := SignetInput(sig[i], fs[i], signetToy.Rate)
@@ -101,6 +101,14 @@ func TestTrainSignetSynthetic(t *testing.T) {
 		}
 		in = append(in, v)
 	}
+	return in, y, groups
+}
+
+// A small network tells synthetic AF from sinus rhythm on recordings it
+// did not see, and the same seed gives the same network with 1 and 2
+// jobs.
+func TestTrainSignetSynthetic(t *testing.T) {
+	in, y, groups := synthSignetInputs(t, 40)
 	test := func(i int) bool { return i%5 == 0 }
 	var trIn [][]float64
 	var trY []int
@@ -173,3 +181,50 @@ func BenchmarkSignetPredict30s(b *testing.B) {
 }
 
 func nnNew(a nn.Arch) (*nn.Net, error) { return nn.New(a, 1) }
+
+// The second stage (Anneal) starts from the first stage's best weights,
+// numbers its epochs after the first stage's, and keeps its own weights
+// only when their validation loss is lower. With labels at random the
+// first stage's weights are kept (each of these settings takes the
+// branch it names, so both are tested).
+func TestTrainSignetAnneal(t *testing.T) {
+	in, y, groups := synthSignetInputs(t, 30)
+	random := slices.Clone(y)
+	rand.New(rand.NewPCG(5, 5)).Shuffle(len(random), func(i, j int) { random[i], random[j] = random[j], random[i] })
+	for _, c := range []struct {
+		name      string
+		y         []int
+		keepFirst bool
+	}{{"labels", y, false}, {"labels at random", random, true}} {
+		o := signetToy
+		o.Epochs = 4
+		first, fi, err := TrainSignet(context.Background(), in, c.y, groups, 2, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Anneal != 0 {
+			t.Errorf("%s: no second stage asked, info %+v", c.name, fi)
+		}
+		o.Anneal = 3
+		var seen []int
+		o.Progress = func(e nn.EpochResult) { seen = append(seen, e.Epoch) }
+		s, info, err := TrainSignet(context.Background(), in, c.y, groups, 2, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 || len(seen) != info.Ran || seen[len(seen)-1] != info.Ran {
+			t.Fatalf("%s: first stage %+v, both %+v, epochs seen %v", c.name, fi, info, seen)
+		}
+		kept := info.BestEpoch <= fi.Ran
+		if kept != c.keepFirst {
+			t.Errorf("%s: best epoch %d of %d (first stage %d, validation loss %v, both %v): want the first stage's kept %v",
+				c.name, info.BestEpoch, info.Ran, fi.Ran, fi.ValLoss, info.ValLoss, c.keepFirst)
+		}
+		if same := slices.Equal(s.Net.Params, first.Net.Params); kept != same {
+			t.Errorf("%s: the first stage's best epoch kept %v, its weights %v", c.name, kept, same)
+		}
+		if kept && info.ValLoss != fi.ValLoss || !kept && !(info.ValLoss < fi.ValLoss) {
+			t.Errorf("%s: validation loss %v after the second stage, %v before", c.name, info.ValLoss, fi.ValLoss)
+		}
+	}
+}
