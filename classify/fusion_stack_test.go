@@ -45,17 +45,8 @@ func TestFusionStackRoundTrip(t *testing.T) {
 	}
 	weighted := 0.0
 	for i, f := range ds.Files {
-		x, fs, err := ReadSignal(f.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, fs, g, net := fusionMembers(t, m, f.Path)
 		p, err := m2.PredictSignal(x, fs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _ := m.Info.Features.SignalVector(x, fs)
-		g := m.GBDT().PredictProba(nil, v)
-		net, err := m.Signet().PredictSignal(x, fs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,4 +96,23 @@ func TestLoadFusionStackErrors(t *testing.T) {
 			t.Errorf("%s: loaded", name)
 		}
 	}
+}
+
+// fusionMembers reads the record at path and returns its signal and rate
+// and the probabilities of the gbdt+signet model m's trees and network.
+func fusionMembers(t *testing.T, m *Model, path string) (x []float64, fs float64, g, net []float64) {
+	t.Helper()
+	x, fs, err := ReadSignal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Info.Features.SignalVector(x, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g = m.GBDT().PredictProba(nil, v)
+	if net, err = m.Signet().PredictSignal(x, fs); err != nil {
+		t.Fatal(err)
+	}
+	return x, fs, g, net
 }

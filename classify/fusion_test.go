@@ -105,17 +105,8 @@ func TestFusionRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x, fs, err := ReadSignal(f.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, fs, g, net := fusionMembers(t, m, f.Path)
 		p3, err := m2.PredictSignal(x, fs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _ := m.Info.Features.SignalVector(x, fs)
-		g := m.GBDT().PredictProba(nil, v)
-		net, err := m.Signet().PredictSignal(x, fs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -108,7 +108,7 @@ func stackLoss(grad, w []float64, X [][]float64, y []int, k, d int, lambda float
 				z[c] += wc[j] * v
 			}
 		}
-		softmaxInPlace(z)
+		softmax(z)
 		loss -= math.Log(math.Max(z[y[i]], 1e-300)) / n
 		if grad == nil {
 			continue
@@ -136,22 +136,6 @@ func stackLoss(grad, w []float64, X [][]float64, y []int, k, d int, lambda float
 		}
 	}
 	return loss
-}
-
-// softmaxInPlace replaces z by its softmax.
-func softmaxInPlace(z []float64) {
-	mx := math.Inf(-1)
-	for _, v := range z {
-		mx = math.Max(mx, v)
-	}
-	sum := 0.0
-	for i, v := range z {
-		z[i] = math.Exp(v - mx)
-		sum += z[i]
-	}
-	for i := range z {
-		z[i] /= sum
-	}
 }
 
 // inputs appends the logarithms of the members' probabilities (member m's
@@ -182,7 +166,7 @@ func (s *Stacker) Probs(dst []float64, p ...[]float64) []float64 {
 			dst[c] += s.W[c][j] * v
 		}
 	}
-	softmaxInPlace(dst)
+	softmax(dst)
 	return dst
 }
 
