@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/optimize"
 )
 
 // Stacker combines the class probabilities of several models (its
@@ -49,7 +47,8 @@ var errStackRows = errors.New("classify: stacking needs at least one row of ever
 // FitStacker fits a Stacker to the probabilities P[m][i] of member m for
 // row i (each of k classes) and the rows' classes y, with L2 penalty
 // lambda per row on the weights (not the biases). It is deterministic:
-// limited-memory BFGS from zero weights.
+// Newton's method from zero weights (the loss is convex and has few
+// parameters: Members*k+1 per class).
 func FitStacker(P [][][]float64, y []int, k int, lambda float64) (*Stacker, error) {
 	if len(P) == 0 || len(P) > maxStackMembers || len(y) == 0 || k < 2 {
 		return nil, errStackRows
@@ -68,16 +67,12 @@ func FitStacker(P [][][]float64, y []int, k int, lambda float64) (*Stacker, erro
 		}
 		X[i] = s.inputs(nil, func(m int) []float64 { return P[m][i] })
 	}
-	f := func(grad, w []float64) float64 { return stackLoss(grad, w, X, y, k, d, lambda) }
-	prob := optimize.Problem{
-		Func: func(w []float64) float64 { return f(nil, w) },
-		Grad: func(g, w []float64) { f(g, w) },
+	w, err := minimizeNewton(func(grad []float64, hess [][]float64, w []float64) float64 {
+		return stackLoss(grad, hess, w, X, y, k, d, lambda)
+	}, k*(d+1))
+	if err != nil {
+		return nil, err
 	}
-	res, err := optimize.Minimize(prob, make([]float64, k*(d+1)), &optimize.Settings{MajorIterations: 500}, &optimize.LBFGS{})
-	if err != nil && res == nil {
-		return nil, fmt.Errorf("classify: stacking: %w", err)
-	}
-	w := res.X
 	s.W, s.B = make([][]float64, k), make([]float64, k)
 	for c := range k {
 		s.W[c] = append([]float64(nil), w[c*(d+1):c*(d+1)+d]...)
@@ -91,40 +86,44 @@ func FitStacker(P [][][]float64, y []int, k int, lambda float64) (*Stacker, erro
 
 // stackLoss returns the mean cross-entropy of weights w (per class d
 // weights then a bias) on rows X of classes y plus lambda times the sum
-// of the squared weights, and writes its gradient into grad when it is
-// not nil.
-func stackLoss(grad, w []float64, X [][]float64, y []int, k, d int, lambda float64) float64 {
+// of the squared weights, and writes its gradient into grad and its
+// Hessian into hess when they are not nil.
+func stackLoss(grad []float64, hess [][]float64, w []float64, X [][]float64, y []int, k, d int, lambda float64) float64 {
 	if grad != nil {
 		clear(grad)
 	}
+	for _, row := range hess {
+		clear(row)
+	}
 	n := float64(len(X))
 	z := make([]float64, k)
+	xb := make([]float64, d+1) // the row with the bias's 1
 	loss := 0.0
 	for i, x := range X {
+		copy(xb, x)
+		xb[d] = 1
 		for c := range k {
 			wc := w[c*(d+1) : (c+1)*(d+1)]
-			z[c] = wc[d]
-			for j, v := range x {
+			z[c] = 0
+			for j, v := range xb {
 				z[c] += wc[j] * v
 			}
 		}
 		softmax(z)
 		loss -= math.Log(math.Max(z[y[i]], 1e-300)) / n
-		if grad == nil {
-			continue
-		}
-		for c := range k {
-			e := z[c]
-			if c == y[i] {
-				e--
+		if grad != nil {
+			for c := range k {
+				e := z[c]
+				if c == y[i] {
+					e--
+				}
+				gc := grad[c*(d+1) : (c+1)*(d+1)]
+				for j, v := range xb {
+					gc[j] += e * v / n
+				}
 			}
-			e /= n
-			gc := grad[c*(d+1) : (c+1)*(d+1)]
-			for j, v := range x {
-				gc[j] += e * v
-			}
-			gc[d] += e
 		}
+		stackHessRow(hess, z, xb, n)
 	}
 	for c := range k {
 		for j := range d {
@@ -133,9 +132,127 @@ func stackLoss(grad, w []float64, X [][]float64, y []int, k, d int, lambda float
 			if grad != nil {
 				grad[c*(d+1)+j] += 2 * lambda * v
 			}
+			if hess != nil {
+				hess[c*(d+1)+j][c*(d+1)+j] += 2 * lambda
+			}
 		}
 	}
 	return loss
+}
+
+// stackHessRow adds one row's part of the cross-entropy's Hessian to
+// hess (nil: nothing): p_c (delta_cc' - p_c') x_j x_j' / n for the
+// weights (c, j) and (c', j') of probabilities p and inputs x.
+func stackHessRow(hess [][]float64, p, x []float64, n float64) {
+	if hess == nil {
+		return
+	}
+	m := len(x)
+	for c, pc := range p {
+		for c2, pc2 := range p {
+			a := -pc * pc2
+			if c == c2 {
+				a += pc
+			}
+			a /= n
+			for j, xj := range x {
+				row := hess[c*m+j][c2*m : (c2+1)*m]
+				for j2, xj2 := range x {
+					row[j2] += a * xj * xj2
+				}
+			}
+		}
+	}
+}
+
+// minimizeNewton minimises the smooth convex function f of n parameters
+// (f writes its gradient and Hessian when asked) by Newton's method from
+// zero, each step halved until the value falls enough (Armijo), a small
+// ridge added to the Hessian (which the softmax leaves singular along
+// the biases). It stops when the gradient or the step vanishes, after
+// at most 100 steps.
+func minimizeNewton(f func(grad []float64, hess [][]float64, w []float64) float64, n int) ([]float64, error) {
+	w, grad, step, trial := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	hess := make([][]float64, n)
+	for i := range hess {
+		hess[i] = make([]float64, n)
+	}
+	for range 100 {
+		val := f(grad, hess, w)
+		if !(val < math.Inf(1)) {
+			return nil, fmt.Errorf("classify: stacking: loss %v", val)
+		}
+		gmax := 0.0
+		for i := range hess {
+			hess[i][i] += 1e-9
+			gmax = math.Max(gmax, math.Abs(grad[i]))
+		}
+		if gmax < 1e-12 {
+			break
+		}
+		if !choleskySolve(hess, grad, step) {
+			return nil, errors.New("classify: stacking: the Hessian is not positive definite")
+		}
+		slope := 0.0
+		for i := range step {
+			slope += step[i] * grad[i]
+		}
+		t, moved := 1.0, false
+		for range 40 {
+			for i := range w {
+				trial[i] = w[i] - t*step[i]
+			}
+			if f(nil, nil, trial) <= val-1e-4*t*slope {
+				copy(w, trial)
+				moved = true
+				break
+			}
+			t /= 2
+		}
+		if !moved {
+			break
+		}
+	}
+	return w, nil
+}
+
+// choleskySolve solves a x = b for the symmetric positive definite a
+// (overwritten by its Cholesky factor) and reports whether a was
+// positive definite.
+func choleskySolve(a [][]float64, b, x []float64) bool {
+	n := len(a)
+	for j := range n {
+		s := a[j][j]
+		for k := range j {
+			s -= a[j][k] * a[j][k]
+		}
+		if !(s > 0) {
+			return false
+		}
+		a[j][j] = math.Sqrt(s)
+		for i := j + 1; i < n; i++ {
+			s := a[i][j]
+			for k := range j {
+				s -= a[i][k] * a[j][k]
+			}
+			a[i][j] = s / a[j][j]
+		}
+	}
+	for i := range n { // L y = b
+		s := b[i]
+		for k := range i {
+			s -= a[i][k] * x[k]
+		}
+		x[i] = s / a[i][i]
+	}
+	for i := n - 1; i >= 0; i-- { // L^T x = y
+		s := x[i]
+		for k := i + 1; k < n; k++ {
+			s -= a[k][i] * x[k]
+		}
+		x[i] = s / a[i][i]
+	}
+	return true
 }
 
 // inputs appends the logarithms of the members' probabilities (member m's

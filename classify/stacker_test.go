@@ -76,8 +76,9 @@ func TestStackerCombinesMembers(t *testing.T) {
 	}
 }
 
-// stackLoss's gradient matches central differences of the loss.
-func TestStackLossGradient(t *testing.T) {
+// stackLoss's gradient matches central differences of the loss, and its
+// Hessian central differences of the gradient.
+func TestStackLossDerivatives(t *testing.T) {
 	P, y := stackToy(40, 3)
 	s := &Stacker{Members: 2, Classes: 3}
 	X := make([][]float64, len(y))
@@ -85,21 +86,32 @@ func TestStackLossGradient(t *testing.T) {
 		X[i] = s.inputs(nil, func(m int) []float64 { return P[m][i] })
 	}
 	d, k := 6, 3
+	n := k * (d + 1)
 	rng := rand.New(rand.NewPCG(4, 4))
-	w := make([]float64, k*(d+1))
+	w := make([]float64, n)
 	for i := range w {
 		w[i] = rng.NormFloat64() * 0.3
 	}
-	g := make([]float64, len(w))
-	stackLoss(g, w, X, y, k, d, 0.05)
+	g := make([]float64, n)
+	hess := make([][]float64, n)
+	for i := range hess {
+		hess[i] = make([]float64, n)
+	}
+	stackLoss(g, hess, w, X, y, k, d, 0.05)
+	gp, gm := make([]float64, n), make([]float64, n)
 	for i := range w {
 		const h = 1e-6
 		wp, wm := slices.Clone(w), slices.Clone(w)
 		wp[i] += h
 		wm[i] -= h
-		num := (stackLoss(nil, wp, X, y, k, d, 0.05) - stackLoss(nil, wm, X, y, k, d, 0.05)) / (2 * h)
+		num := (stackLoss(gp, nil, wp, X, y, k, d, 0.05) - stackLoss(gm, nil, wm, X, y, k, d, 0.05)) / (2 * h)
 		if math.Abs(num-g[i]) > 1e-6*math.Max(1, math.Abs(num)) {
 			t.Errorf("weight %d: gradient %v, central difference %v", i, g[i], num)
+		}
+		for j := range w {
+			if num := (gp[j] - gm[j]) / (2 * h); math.Abs(num-hess[i][j]) > 1e-5*math.Max(1, math.Abs(num)) {
+				t.Errorf("Hessian (%d, %d): %v, central difference of the gradient %v", i, j, hess[i][j], num)
+			}
 		}
 	}
 }
