@@ -38,6 +38,9 @@ type Arch struct {
 	// (missing or empty: 1).
 	Kernels []int `json:"kernels,omitempty"`
 	Strides []int `json:"strides,omitempty"`
+	// GlobalPool is the global pooling after the blocks: GlobalAvg (""),
+	// GlobalMax or GlobalAvgMax (globalpool.go).
+	GlobalPool string `json:"global_pool,omitempty"`
 }
 
 // Bounds of an Arch (Check).
@@ -114,6 +117,9 @@ func (a Arch) checkCommon() error {
 	case a.Classes < 1 || a.Classes > MaxClasses:
 		return archErr("%d classes (1 to %d)", a.Classes, MaxClasses)
 	}
+	if err := a.checkGlobalPool(); err != nil {
+		return err
+	}
 	for _, f := range a.Filters {
 		if f < 1 || f > MaxFilters {
 			return archErr("%d filters (1 to %d)", f, MaxFilters)
@@ -185,7 +191,7 @@ func (a Arch) NumParams() int {
 		}
 		c = f
 	}
-	in := c + a.Extra
+	in := a.pooledValues(c) + a.Extra
 	if a.Hidden > 0 {
 		n += a.Hidden*in + a.Hidden
 		in = a.Hidden
@@ -255,8 +261,8 @@ func build(a Arch) (*Net, error) {
 		}
 		s = n.trunk[len(n.trunk)-1].Out()
 	}
-	n.trunk = append(n.trunk, NewGlobalAvgPool(s))
-	s = Shape{s.C + a.Extra, 1, 1}
+	n.trunk = append(n.trunk, a.newGlobalPool(s))
+	s = Shape{a.pooledValues(s.C) + a.Extra, 1, 1}
 	if a.Hidden > 0 {
 		d := NewDense(s, a.Hidden)
 		n.head = append(n.head, d, NewReLU(d.Out()))
