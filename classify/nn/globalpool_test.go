@@ -25,7 +25,7 @@ func TestGlobalPoolGradients(t *testing.T) {
 // The values of the poolings: the averages first, then the maxima; the
 // maximum's gradient goes to the first of equal largest values only.
 func TestGlobalPoolValues(t *testing.T) {
-	in := []float64{1, 5, 5, -2, /* channel 2 */ -3, -1, -4, -1}
+	in := []float64{1, 5, 5, -2 /* channel 2 */, -3, -1, -4, -1}
 	s := Shape{2, 1, 4}
 	out := make([]float64, 4)
 	NewGlobalAvgMaxPool(s).Forward(nil, in, out)
