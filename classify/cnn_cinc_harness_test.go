@@ -19,7 +19,9 @@
 // CNN_STRIDES (e.g. 2: the first block's convolution steps 2 columns)
 // and CNN_GLOBAL_POOL (max or avgmax) set the strides and global pooling
 // of the temporal networks the harness makes (temporalStrides,
-// temporalGlobalPool).
+// temporalGlobalPool). CNN_SEED (default 1) seeds the networks (their
+// initial weights, validation split, shuffles and augmentation) and not
+// the folds, which stay those of --seed 1.
 package classify
 
 import (
