@@ -234,3 +234,19 @@ func TestTemporalImageStrides(t *testing.T) {
 		t.Errorf("32 columns: %v", err)
 	}
 }
+
+// A small temporal network with a strided first block and joined average
+// and max pooling, as written (testdata/small-cnn-temporal-avgmax.model,
+// also a seed of FuzzLoadModel in testdata/fuzz).
+func TestSmallTemporalAvgMaxGolden(t *testing.T) {
+	withTemporalArch(t, []int{2}, nn.GlobalAvgMax)
+	X, y, groups := cnnRows(16, 1)
+	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
+		CNN: CNNOptions{Arch: CNNArchTemporal, Epochs: 1, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := saved(t, m)
+	checkGolden(t, "small-cnn-temporal-avgmax.model", b)
+	checkLoaded(t, b, m, X[:4])
+}
