@@ -37,15 +37,7 @@ func TestTemporalCNN(t *testing.T) {
 		t.Errorf("image size %dx%d", r, c)
 	}
 	X, y, _ := cnnRows(60, 2)
-	ok := 0
-	for i, x := range X {
-		if p, err := m.Predict(x); err != nil {
-			t.Fatal(err)
-		} else if p.Label == m.Info.Labels[y[i]] {
-			ok++
-		}
-	}
-	if acc := float64(ok) / float64(len(X)); acc < 0.9 {
+	if acc := accuracyOn(t, m, X, y); acc < 0.9 {
 		t.Errorf("held-out accuracy %.2f (info %+v)", acc, m.Info.Learner.CNN)
 	}
 	b := saved(t, m)
@@ -147,6 +139,21 @@ func TestTemporalWarmStart(t *testing.T) {
 	}
 }
 
+// accuracyOn returns the share of the rows X whose label m predicts as
+// y says.
+func accuracyOn(t *testing.T, m *Model, X [][]float64, y []int) float64 {
+	t.Helper()
+	ok := 0
+	for i, x := range X {
+		if p, err := m.Predict(x); err != nil {
+			t.Fatal(err)
+		} else if p.Label == m.Info.Labels[y[i]] {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(X))
+}
+
 // withTemporalArch sets the strides and global pooling of the temporal
 // networks Train makes, for the rest of the test.
 func withTemporalArch(t *testing.T, strides []int, pool string) {
@@ -168,15 +175,7 @@ func TestTemporalStridedAvgMax(t *testing.T) {
 		t.Fatalf("arch %+v", a)
 	}
 	X, y, groups := cnnRows(60, 2)
-	ok := 0
-	for i, x := range X {
-		if p, err := m.Predict(x); err != nil {
-			t.Fatal(err)
-		} else if p.Label == m.Info.Labels[y[i]] {
-			ok++
-		}
-	}
-	if acc := float64(ok) / float64(len(X)); acc < 0.9 {
+	if acc := accuracyOn(t, m, X, y); acc < 0.9 {
 		t.Errorf("held-out accuracy %.2f", acc)
 	}
 	b := saved(t, m)

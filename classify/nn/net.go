@@ -8,10 +8,11 @@ import (
 )
 
 // Arch describes a network: convolution blocks (a K x K convolution with
-// Filters[i] filters, ReLU, then Pool x Pool pooling), global average
-// pooling, the Extra values of the sample joined to the pooled channels,
-// an optional hidden dense layer with ReLU, and a dense layer to one
-// logit per class. It is stored in model files as JSON.
+// Filters[i] filters, ReLU, then Pool x Pool pooling), global pooling
+// (average unless GlobalPool says otherwise), the Extra values of the
+// sample joined to the pooled values, an optional hidden dense layer
+// with ReLU, and a dense layer to one logit per class. It is stored in
+// model files as JSON.
 type Arch struct {
 	// In is the input shape (channels x rows x columns).
 	In Shape `json:"in"`
