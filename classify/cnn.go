@@ -525,7 +525,7 @@ func warmStart(arch *nn.Arch, from *CNN) error {
 	if fa.In != arch.In {
 		return fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
 	}
-	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides
+	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides, arch.GlobalPool = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides, fa.GlobalPool
 	return nil
 }
 

@@ -15,16 +15,38 @@
 // mean and deviation over time (before the network's standardisation by
 // the training pixels), and CNN_ONE_FOLD=F trains and scores fold F only
 // (0-based; to estimate the cost of a full run from a short one).
+//
+// CNN_STRIDES (e.g. 2: the first block's convolution steps 2 columns)
+// and CNN_GLOBAL_POOL (max or avgmax) set the strides and global pooling
+// of the temporal networks the harness makes (temporalStrides,
+// temporalGlobalPool). CNN_SEED (default 1) seeds the networks (their
+// initial weights, validation split, shuffles and augmentation) and not
+// the folds, which stay those of --seed 1.
 package classify
 
 import (
 	"context"
 	"math"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ecgkit/ecg/datasets"
 )
+
+func init() {
+	if v := os.Getenv("CNN_STRIDES"); v != "" {
+		temporalStrides = nil
+		for _, f := range strings.Split(v, ",") {
+			n, _ := strconv.Atoi(f)
+			temporalStrides = append(temporalStrides, n)
+		}
+	}
+	if v, ok := os.LookupEnv("CNN_GLOBAL_POOL"); ok {
+		temporalGlobalPool = v
+	}
+}
 
 // standardizeRows standardises, in each row of X, each of the rows x
 // cols image's rows by its own mean and deviation (a flat row becomes

@@ -79,7 +79,7 @@ func TestCNNHarness(t *testing.T) {
 // (5 folds, seed 1) with the settings of the CNN_* variables, and its
 // feature spec (also in the options).
 func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *FeatureSpec) {
-	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: 1, Jobs: 2,
+	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: uint64(envInt("CNN_SEED", 1)), Jobs: 2,
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
 		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0)}

@@ -20,10 +20,15 @@ const (
 )
 
 // temporalDefaults are the settings of the temporal network that
-// withDefaults fills in: its filters and kernel (columns).
+// withDefaults fills in: its filters and kernel (columns); and those
+// cnnArchitecture gives a new temporal network: the blocks' convolution
+// strides (nil: 1) and the global pooling (nn.GlobalAvg ""). A network
+// started from a model (--from) keeps the model's.
 var (
-	temporalFilters = []int{32, 32, 64, 64}
-	temporalKernel  = 7
+	temporalFilters    = []int{32, 32, 64, 64}
+	temporalKernel     = 7
+	temporalStrides    []int
+	temporalGlobalPool = nn.GlobalAvg
 )
 
 // checkArch checks CNNOptions.Arch ("" is CNNArch2D).
@@ -39,8 +44,12 @@ func checkArch(a string) error {
 // 1-channel image, or (CNNArchTemporal) 1-D blocks over img.Rows channels
 // of img.Cols columns, the same values in the same order.
 func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
-	return nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
+	a := nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
 		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
+	if a.OneD {
+		a.Strides, a.GlobalPool = temporalStrides, temporalGlobalPool
+	}
+	return a
 }
 
 // networkInput returns the input shape of a network of architecture a
@@ -61,15 +70,23 @@ func archName(a nn.Arch) string {
 	return CNNArch2D
 }
 
-// checkTemporalImage checks that a temporal network of blocks blocks can
-// read images of rows x cols: at most nn.MaxChannel rows (its channels)
-// and columns that survive the blocks' pooling of 2.
+// checkTemporalImage checks that a new temporal network of blocks blocks
+// can read images of rows x cols: at most nn.MaxChannel rows (its
+// channels) and columns that survive the blocks' strides and pooling of
+// 2.
 func checkTemporalImage(rows, cols, blocks int) error {
 	if rows > nn.MaxChannel {
 		return fmt.Errorf("the temporal network reads each image row as a channel: at most %d rows, not %d", nn.MaxChannel, rows)
 	}
-	if least := 1 << blocks; cols < least {
-		return fmt.Errorf("the temporal network's %d blocks of pooling by 2 need images of at least %d columns, not %d", blocks, least, cols)
+	least := 1 << blocks
+	for i, s := range temporalStrides {
+		if i < blocks {
+			least *= s
+		}
+	}
+	if cols < least {
+		return fmt.Errorf("the temporal network's %d blocks of pooling by 2 (and strides %v) need images of at least %d columns, not %d",
+			blocks, temporalStrides, least, cols)
 	}
 	return nil
 }

@@ -37,15 +37,7 @@ func TestTemporalCNN(t *testing.T) {
 		t.Errorf("image size %dx%d", r, c)
 	}
 	X, y, _ := cnnRows(60, 2)
-	ok := 0
-	for i, x := range X {
-		if p, err := m.Predict(x); err != nil {
-			t.Fatal(err)
-		} else if p.Label == m.Info.Labels[y[i]] {
-			ok++
-		}
-	}
-	if acc := float64(ok) / float64(len(X)); acc < 0.9 {
+	if acc := accuracyOn(t, m, X, y); acc < 0.9 {
 		t.Errorf("held-out accuracy %.2f (info %+v)", acc, m.Info.Learner.CNN)
 	}
 	b := saved(t, m)
@@ -145,4 +137,115 @@ func TestTemporalWarmStart(t *testing.T) {
 	if p, fp := m.CNN().Net.Params[0], from.CNN().Net.Params[0]; p-fp > 1e-6 || fp-p > 1e-6 {
 		t.Errorf("first weight %g, started from %g", p, fp)
 	}
+}
+
+// accuracyOn returns the share of the rows X whose label m predicts as
+// y says.
+func accuracyOn(t *testing.T, m *Model, X [][]float64, y []int) float64 {
+	t.Helper()
+	ok := 0
+	for i, x := range X {
+		if p, err := m.Predict(x); err != nil {
+			t.Fatal(err)
+		} else if p.Label == m.Info.Labels[y[i]] {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(X))
+}
+
+// withTemporalArch sets the strides and global pooling of the temporal
+// networks Train makes, for the rest of the test.
+func withTemporalArch(t *testing.T, strides []int, pool string) {
+	t.Helper()
+	old, oldPool := temporalStrides, temporalGlobalPool
+	temporalStrides, temporalGlobalPool = strides, pool
+	t.Cleanup(func() { temporalStrides, temporalGlobalPool = old, oldPool })
+}
+
+// A temporal network with a strided first block and the channels'
+// averages and maxima joined learns the stripes, loads and scores exactly
+// as trained, and a network started from it keeps both settings whatever
+// the defaults.
+func TestTemporalStridedAvgMax(t *testing.T) {
+	withTemporalArch(t, []int{2}, nn.GlobalAvgMax)
+	m := temporalTestModel(t, 2)
+	a := m.CNN().Net.Arch
+	if !slices.Equal(a.Strides, []int{2}) || a.GlobalPool != nn.GlobalAvgMax {
+		t.Fatalf("arch %+v", a)
+	}
+	X, y, groups := cnnRows(60, 2)
+	if acc := accuracyOn(t, m, X, y); acc < 0.9 {
+		t.Errorf("held-out accuracy %.2f", acc)
+	}
+	b := saved(t, m)
+	if !strings.Contains(string(b), `"strides":[2],"global_pool":"avgmax"`) {
+		t.Error("the header does not record the strides and global pooling")
+	}
+	checkLoaded(t, b, m, X[:10])
+	withTemporalArch(t, nil, nn.GlobalAvg)
+	w, err := Train([]string{"beats", "band"}, cnnTestSpec, X[:24], y[:24], TrainOptions{Learner: LearnerCNN, Groups: groups[:24],
+		CNN: CNNOptions{Epochs: 1, Batch: 8, LR: 1e-12, Seed: 1, From: m, FromName: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wa := w.CNN().Net.Arch; !slices.Equal(wa.Strides, a.Strides) || wa.GlobalPool != a.GlobalPool {
+		t.Errorf("warm-started arch %+v, from %+v", wa, a)
+	}
+}
+
+// A temporal model file of session 22 (no strides, global average
+// pooling; the golden small-cnn-temporal.model of then) loads with that
+// network, saves the same bytes and scores what session 22's code scored
+// (the values below, printed by the code at 7dfdbd0).
+func TestTemporalSession22File(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "small-cnn-temporal-s22.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadModel(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := m.CNN().Net.Arch; a.Strides != nil || a.GlobalPool != nn.GlobalAvg || !a.OneD {
+		t.Fatalf("arch %+v", a)
+	}
+	if !bytes.Equal(saved(t, m), b) {
+		t.Error("the session 22 file saves other bytes")
+	}
+	want := [][]float64{{0.5013794940945071, 0.4986205059054929}, {0.474692375743816, 0.5253076242561839},
+		{0.5013794940945071, 0.4986205059054929}}
+	X, _, _ := cnnRows(3, 9)
+	for i, x := range X {
+		if got := m.Scores(nil, x); !slices.Equal(got, want[i]) {
+			t.Errorf("image %d: scores %v, session 22 %v", i, got, want[i])
+		}
+	}
+}
+
+// The columns a new temporal network needs count its strides.
+func TestTemporalImageStrides(t *testing.T) {
+	withTemporalArch(t, []int{2}, nn.GlobalAvg)
+	if err := checkTemporalImage(16, 31, 4); err == nil || !strings.Contains(err.Error(), "at least 32 columns") {
+		t.Errorf("31 columns: %v", err)
+	}
+	if err := checkTemporalImage(16, 32, 4); err != nil {
+		t.Errorf("32 columns: %v", err)
+	}
+}
+
+// A small temporal network with a strided first block and joined average
+// and max pooling, as written (testdata/small-cnn-temporal-avgmax.model,
+// also a seed of FuzzLoadModel in testdata/fuzz).
+func TestSmallTemporalAvgMaxGolden(t *testing.T) {
+	withTemporalArch(t, []int{2}, nn.GlobalAvgMax)
+	X, y, groups := cnnRows(16, 1)
+	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
+		CNN: CNNOptions{Arch: CNNArchTemporal, Epochs: 1, Batch: 8, Filters: []int{2}, Hidden: 2, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := saved(t, m)
+	checkGolden(t, "small-cnn-temporal-avgmax.model", b)
+	checkLoaded(t, b, m, X[:4])
 }

@@ -8,10 +8,11 @@ import (
 )
 
 // Arch describes a network: convolution blocks (a K x K convolution with
-// Filters[i] filters, ReLU, then Pool x Pool pooling), global average
-// pooling, the Extra values of the sample joined to the pooled channels,
-// an optional hidden dense layer with ReLU, and a dense layer to one
-// logit per class. It is stored in model files as JSON.
+// Filters[i] filters, ReLU, then Pool x Pool pooling), global pooling
+// (average unless GlobalPool says otherwise), the Extra values of the
+// sample joined to the pooled values, an optional hidden dense layer
+// with ReLU, and a dense layer to one logit per class. It is stored in
+// model files as JSON.
 type Arch struct {
 	// In is the input shape (channels x rows x columns).
 	In Shape `json:"in"`
@@ -38,6 +39,9 @@ type Arch struct {
 	// (missing or empty: 1).
 	Kernels []int `json:"kernels,omitempty"`
 	Strides []int `json:"strides,omitempty"`
+	// GlobalPool is the global pooling after the blocks: GlobalAvg (""),
+	// GlobalMax or GlobalAvgMax (globalpool.go).
+	GlobalPool string `json:"global_pool,omitempty"`
 }
 
 // Bounds of an Arch (Check).
@@ -114,6 +118,9 @@ func (a Arch) checkCommon() error {
 	case a.Classes < 1 || a.Classes > MaxClasses:
 		return archErr("%d classes (1 to %d)", a.Classes, MaxClasses)
 	}
+	if err := a.checkGlobalPool(); err != nil {
+		return err
+	}
 	for _, f := range a.Filters {
 		if f < 1 || f > MaxFilters {
 			return archErr("%d filters (1 to %d)", f, MaxFilters)
@@ -185,7 +192,7 @@ func (a Arch) NumParams() int {
 		}
 		c = f
 	}
-	in := c + a.Extra
+	in := a.pooledValues(c) + a.Extra
 	if a.Hidden > 0 {
 		n += a.Hidden*in + a.Hidden
 		in = a.Hidden
@@ -255,8 +262,8 @@ func build(a Arch) (*Net, error) {
 		}
 		s = n.trunk[len(n.trunk)-1].Out()
 	}
-	n.trunk = append(n.trunk, NewGlobalAvgPool(s))
-	s = Shape{s.C + a.Extra, 1, 1}
+	n.trunk = append(n.trunk, a.newGlobalPool(s))
+	s = Shape{a.pooledValues(s.C) + a.Extra, 1, 1}
 	if a.Hidden > 0 {
 		d := NewDense(s, a.Hidden)
 		n.head = append(n.head, d, NewReLU(d.Out()))
