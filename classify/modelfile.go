@@ -75,6 +75,11 @@ const (
 	// modelVersionStack is the version of gbdt+signet models fused by a
 	// Stacker (the layout of modelVersionFusion).
 	modelVersionStack = 6
+	// modelVersionPool is the version of networks whose architecture
+	// sets a global pooling other than the average (nn.Arch.GlobalPool),
+	// which an older reader would ignore; the header may record
+	// spectrogram settings as in modelVersionSettings.
+	modelVersionPool = 7
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -238,8 +243,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionStack {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionStack)
+	if version < modelVersion || version > modelVersionPool {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionPool)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -262,8 +267,11 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings):
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool):
 		m.cnn, err = l.cnn(&m.Info)
+		if err == nil && (m.cnn.Net.Arch.GlobalPool != "") != (version == modelVersionPool) {
+			err = formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", m.cnn.Net.Arch.GlobalPool, version, modelVersionPool)
+		}
 	case kind == LearnerGBDTSignet && version == modelVersionFusion && m.Info.Learner.Stack == nil,
 		kind == LearnerGBDTSignet && version == modelVersionStack && m.Info.Learner.Stack != nil:
 		m.gbdt, m.signet, err = l.fusion(&m.Info)
@@ -275,7 +283,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings {
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool {
 		return nil, formatErr("spectrogram settings in version %d (they come in version %d)", version, modelVersionSettings)
 	}
 	if err := l.end(); err != nil {
