@@ -360,17 +360,24 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	return c, info, scores, nil
 }
 
+// rowGroups returns groups, or when it is nil a group of its own for
+// each of n rows.
+func rowGroups(groups []string, n int) []string {
+	if groups != nil {
+		return groups
+	}
+	groups = make([]string, n)
+	for i := range groups {
+		groups[i] = fmt.Sprint(i)
+	}
+	return groups
+}
+
 // cnnValidationSplit holds o.Validation of the record groups out of
 // training (datasets.SplitByGroup); with one group, or a split that
 // fails, every row trains.
 func cnnValidationSplit(y []int, groups []string, k int, o CNNOptions) (train, val []int) {
-	if groups == nil {
-		groups = make([]string, len(y))
-		for i := range groups {
-			groups[i] = fmt.Sprint(i)
-		}
-	}
-	train, val, err := datasets.SplitByGroup(y, groups, k, 1-o.Validation, o.Seed)
+	train, val, err := datasets.SplitByGroup(y, rowGroups(groups, len(y)), k, 1-o.Validation, o.Seed)
 	if err != nil || len(train) == 0 {
 		train, val = make([]int, len(y)), nil
 		for i := range train {

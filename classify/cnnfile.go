@@ -42,11 +42,7 @@ func (m *Model) saveCNN(w io.Writer) error {
 	le := binary.LittleEndian
 	var b bytes.Buffer
 	b.WriteString(modelMagic)
-	version := m.Info.fileVersion(modelVersionCNN)
-	if c.Net.Arch.GlobalPool != "" {
-		version = modelVersionPool
-	}
-	b.Write(le.AppendUint32(nil, version))
+	b.Write(le.AppendUint32(nil, m.Info.fileVersion(modelVersionCNN)))
 	b.Write(le.AppendUint32(nil, uint32(len(info))))
 	b.Write(info)
 	buf := le.AppendUint32(nil, uint32(len(c.Net.Params)))

@@ -35,11 +35,7 @@ func (m *Model) saveFusion(w io.Writer) error {
 	}
 	le := binary.LittleEndian
 	out := b.Bytes()[:b.Len()-4] // the trees' file without its checksum
-	version := uint32(modelVersionFusion)
-	if m.Info.Learner.Stack != nil {
-		version = modelVersionStack
-	}
-	le.PutUint32(out[len(modelMagic):], version)
+	le.PutUint32(out[len(modelMagic):], m.Info.fileVersion(modelVersionFusion))
 	p := m.signet.Net.Params
 	out = le.AppendUint32(out, uint32(len(p)))
 	for _, v := range p {

@@ -22,13 +22,7 @@ const stackRuns = stackFolds + 1
 // complement and score the fold, and a Stacker is fitted on those
 // out-of-fold probabilities.
 func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions) (*Stacker, error) {
-	groups := opt.Groups
-	if groups == nil {
-		groups = make([]string, len(X))
-		for i := range groups {
-			groups[i] = fmt.Sprint(i)
-		}
-	}
+	groups := rowGroups(opt.Groups, len(X))
 	folds := min(stackFolds, countDistinct(groups))
 	if folds < 2 {
 		return nil, fmt.Errorf("classify: stacking the %s learner needs records of 2 groups or more", LearnerGBDTSignet)

@@ -284,7 +284,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		return nil, err
 	}
 	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool {
-		return nil, formatErr("spectrogram settings in version %d (they come in version %d)", version, modelVersionSettings)
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d and %d)", version, modelVersionSettings, modelVersionPool)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -293,10 +293,19 @@ func LoadModel(rd io.Reader) (*Model, error) {
 }
 
 // fileVersion returns the version Save writes for a model of info whose
-// body is of version v: modelVersionSettings when the header records
-// spectrogram settings, else v.
+// body is of version v: modelVersionStack for a gbdt+signet model fused
+// by a Stacker, modelVersionPool for a network whose global pooling is
+// not the average (its header may also record spectrogram settings),
+// modelVersionSettings when the header records spectrogram settings,
+// else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
-	if info.Features.Spectrogram != nil {
+	l := info.Learner
+	switch {
+	case l.Stack != nil:
+		return modelVersionStack
+	case l.CNN != nil && l.CNN.Arch.GlobalPool != "":
+		return modelVersionPool
+	case info.Features.Spectrogram != nil:
 		return modelVersionSettings
 	}
 	return v
