@@ -92,7 +92,7 @@ type specCache struct {
 
 // forSpec returns the cache as spec's vectors are kept in it.
 func (c *FeatureCache) forSpec(spec FeatureSpec) *specCache {
-	sc := &specCache{c: c, spec: spec, n: len(spec.Names())}
+	sc := &specCache{c: c, spec: spec, n: spec.VectorLen()}
 	if c != nil && c.Dir != "" {
 		if js, err := json.Marshal(spec); err == nil {
 			sc.js = js

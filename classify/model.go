@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -158,10 +159,10 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	if err := spec.check(); err != nil {
 		return nil, err
 	}
-	names := spec.Names()
+	names, n := spec.Names(), spec.VectorLen()
 	for i, row := range X {
-		if len(row) != len(names) {
-			return nil, fmt.Errorf("classify: row %d has %d features, the feature settings make %d", i, len(row), len(names))
+		if len(row) != n {
+			return nil, fmt.Errorf("classify: row %d has %d features, the feature settings make %d", i, len(row), n)
 		}
 	}
 	if err := checkLabels(labels); err != nil {
@@ -170,11 +171,18 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	var m *Model
 	var oob [][]float64
 	var err error
+	views := spec.views()
+	if views > 1 && opt.Learner != LearnerGBDT {
+		// The forest's out-of-bag rows would include views of records
+		// other views of which are in the bag.
+		return nil, fmt.Errorf("classify: crops of the signal go with gbdt, not %s", cmp.Or(opt.Learner, LearnerForest))
+	}
+	rows, ry, _ := expandViews(X, y, nil, len(names), views)
 	switch opt.Learner {
 	case "", LearnerForest:
-		m, oob, err = trainForestModel(X, y, len(labels), opt.Forest.withDefaults(len(names)))
+		m, oob, err = trainForestModel(rows, ry, len(labels), opt.Forest.withDefaults(len(names)))
 	case LearnerGBDT:
-		m, oob, err = trainGBDTModel(X, y, len(labels), opt.GBDT.withDefaults())
+		m, oob, err = trainGBDTModel(rows, ry, len(labels), opt.GBDT.withDefaults())
 	case LearnerCNN:
 		m, oob, err = trainCNNModel(spec, X, y, len(labels), opt)
 	case LearnerGBDTSignet:
@@ -184,6 +192,9 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	}
 	if err != nil {
 		return nil, err
+	}
+	if views > 1 {
+		oob = meanViews(oob, views)
 	}
 	m.Info.Labels, m.Info.Features, m.Info.FeatureNames = append([]string(nil), labels...), spec, names
 	t := &m.Info.Training
@@ -297,6 +308,14 @@ func (m *Model) NumTrees() int {
 // Scores writes the per-label scores of feature vector x into dst
 // (allocated when nil) and returns it.
 func (m *Model) Scores(dst, x []float64) []float64 {
+	if v := m.Info.Features.views(); v > 1 {
+		return m.viewScores(dst, x, v)
+	}
+	return m.scores1(dst, x)
+}
+
+// scores1 is Scores of a vector of one view.
+func (m *Model) scores1(dst, x []float64) []float64 {
 	if m.cnn != nil {
 		return m.cnn.PredictProba(dst, x)
 	}
@@ -312,7 +331,7 @@ func (m *Model) Predict(x []float64) (Prediction, error) {
 	if m.signet != nil {
 		return Prediction{}, errFusionNeedsSignal
 	}
-	if n := len(m.Info.FeatureNames); len(x) != n {
+	if n := len(m.Info.FeatureNames) * m.Info.Features.views(); len(x) != n {
 		return Prediction{}, fmt.Errorf("classify: %d features, the model needs %d", len(x), n)
 	}
 	return m.prediction(m.Scores(nil, x)), nil

@@ -55,6 +55,11 @@ import (
 // (features.spectrogram): an older program, which would render live
 // windows with ecg spectro's defaults instead, then refuses the file.
 //
+// Version 10 holds a "random-forest" or "gbdt" body as above, and is what
+// Save writes for them when their signal features have crop views
+// (features.signal.crops): an older program would score the whole signal
+// only, so it refuses the file. (Versions 8 and 9 are other branches'.)
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -80,6 +85,11 @@ const (
 	// which an older reader would ignore; the header may record
 	// spectrogram settings as in modelVersionSettings.
 	modelVersionPool = 7
+	// modelVersionCrops is the version of random-forest and gbdt models
+	// whose signal features have crop views (SignalFeatures.Crops): an
+	// older program would score the whole signal only. (Versions 8 and
+	// 9 are kept for the learners of session 24's other branches.)
+	modelVersionCrops = 10
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -243,8 +253,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionPool {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionPool)
+	if version < modelVersion || version > modelVersionCrops {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionCrops)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -283,6 +293,9 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if (m.Info.Features.views() > 1) != (version == modelVersionCrops) {
+		return nil, formatErr("crops of the signal (%d views) in version %d (they come in version %d, only there)", m.Info.Features.views(), version, modelVersionCrops)
+	}
 	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool {
 		return nil, formatErr("spectrogram settings in version %d (they come in versions %d and %d)", version, modelVersionSettings, modelVersionPool)
 	}
@@ -297,7 +310,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 // by a Stacker, modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
-// else v.
+// modelVersionCrops for signal features with crop views, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
 	switch {
@@ -307,6 +320,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 		return modelVersionPool
 	case info.Features.Spectrogram != nil:
 		return modelVersionSettings
+	case info.Features.views() > 1:
+		return modelVersionCrops
 	}
 	return v
 }

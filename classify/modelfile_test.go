@@ -70,6 +70,7 @@ func FuzzLoadModel(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(temporal)
+	f.Add(cropModelFile(f))
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -86,7 +87,7 @@ func FuzzLoadModel(f *testing.F) {
 			if err != nil {
 				t.Fatalf("re-load of a saved model: %v", err)
 			}
-			x := make([]float64, len(m2.Info.FeatureNames))
+			x := make([]float64, m2.Info.Features.VectorLen())
 			if _, err := m2.Predict(x); err != nil {
 				t.Fatal(err)
 			}

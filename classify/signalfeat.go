@@ -47,6 +47,18 @@ type SignalFeatures struct {
 	Window         string  `json:"window"`
 	SegmentSeconds float64 `json:"segment_seconds"`
 	Overlap        float64 `json:"overlap"`
+	// Crops, when more than 0, makes a signal's vector hold 1+Crops
+	// views of it, one after the other: the features of the whole signal,
+	// then those of Crops windows of CropShare of its length spread evenly
+	// from its start to its end (a window shorter than MinCropSeconds is
+	// the whole signal again). A model trains on each view as a row of its
+	// own and scores a signal by the normalised geometric mean of its
+	// views' probabilities (signalfeat_views.go; docs/rhythm.md, session
+	// 24); gbdt only. 0 (models before crops): the whole signal only.
+	Crops int `json:"crops,omitempty"`
+	// CropShare is the crops' share of the signal's length, 0.3 to 0.95
+	// (0 without crops).
+	CropShare float64 `json:"crop_share,omitempty"`
 }
 
 // DefaultSignalFeatures returns the default signal feature settings, of
@@ -97,7 +109,7 @@ func (o SignalFeatures) check() error {
 	if _, err := spectro.Window(o.Window, 16); err != nil {
 		return fmt.Errorf("signal features: %w", err)
 	}
-	return nil
+	return o.checkCrops()
 }
 
 var rrFeatureNames = []string{
@@ -160,7 +172,15 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 		return nil, fmt.Errorf("classify: signal of %.2f s is shorter than 2 s", float64(len(x))/fs)
 	}
 	x = fillInvalid(x)
-	o := s.Signal
+	if s.Signal.Crops > 0 {
+		return s.Signal.viewsVector(x, fs), nil
+	}
+	return s.Signal.vector(x, fs), nil
+}
+
+// vector returns the features of the whole of x (mV at fs Hz, no NaN,
+// at least 2 s): one view.
+func (o SignalFeatures) vector(x []float64, fs float64) []float64 {
 	bs := beats.Detect(x, fs)
 	at := make([]int64, len(bs))
 	var clean []bool // set 4: intervals between clean beats only
@@ -186,13 +206,13 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 		if o.set() >= 5 {
 			v = wearableFeatures(v, o.set(), x, bp, bs, at, clean, fs)
 		}
-		return v, nil
+		return v
 	}
 	v = o.spectralFeatures(v, x, fs)
 	if o.set() >= 2 {
 		v = rhythmFeatures(v, x, nil, at, fs)
 	}
-	return v, nil
+	return v
 }
 
 // wearableFeatures appends the features set 5 adds to set 4 (ectopy and

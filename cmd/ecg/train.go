@@ -29,7 +29,7 @@ type trainOptions struct {
 	folds             int
 	scoreLabels       []string
 	beat              cmdutil.BeatFlags
-	spec              *classify.FeatureSpec // of --feature-set; nil: the default
+	spec              *classify.FeatureSpec // of --feature-set, --crops; nil: the default
 }
 
 func newTrainCmd(a *app) *cobra.Command {
@@ -95,7 +95,7 @@ func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 	}
 	learner, err := o.learner.Resolve(ds, uint64(o.seed), o.jobs)
 	if err == nil {
-		o.spec, err = o.learner.Spec(ds)
+		o.spec, err = o.learner.Spec(ds, learner)
 	}
 	return ds, learner, err
 }

@@ -57,6 +57,9 @@ func (b *BeatFlags) Check(cmd *cobra.Command, nargs int, l *LearnerFlags) error 
 			return Usagef("--%s does not go with --beats (the beats are labelled by --annotator)", n)
 		}
 	}
+	if n := changed(cmd, cropFlags); n != "" {
+		return Usagef("--%s crops records for rhythm models; it does not go with --beats", n)
+	}
 	return nil
 }
 

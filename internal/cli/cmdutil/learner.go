@@ -36,6 +36,12 @@ type LearnerFlags struct {
 	// FeatureSet is --feature-set: the signal feature set of records (0:
 	// classify.DefaultSignalFeatureSet).
 	FeatureSet int
+	// Crops and CropShare are --crops and --crop-share: the crop views of
+	// records (classify.SignalFeatures.Crops) for the forest and gbdt.
+	Crops     int
+	CropShare float64
+	// cropsGiven is the first of them given on the command line.
+	cropsGiven string
 	// From is --from: the network a cnn starts from ("default": the
 	// image network embedded in ecg; empty: fresh weights).
 	From string
@@ -84,6 +90,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.StringVar(&l.CNN.Arch, "cnn-arch", classify.CNNArch2D, "cnn: 2d (3x3 convolutions over frequency and time) or temporal (the image rows as channels, 1-D convolutions over time; for spectrograms that resolve each beat, docs/rhythm.md)")
 	CompleteValues(cmd, "cnn-arch", classify.CNNArch2D, classify.CNNArchTemporal)
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
+	l.declareCrops(cmd)
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
 
@@ -110,7 +117,16 @@ func changed(cmd *cobra.Command, names []string) string {
 	return ""
 }
 
+// check checks the learner flags, then the crops once the learner is
+// settled.
 func (l *LearnerFlags) check(cmd *cobra.Command) error {
+	if err := l.checkLearner(cmd); err != nil {
+		return err
+	}
+	return l.checkCrops(cmd)
+}
+
+func (l *LearnerFlags) checkLearner(cmd *cobra.Command) error {
 	fo, gb, cn := changed(cmd, forestOnly), changed(cmd, gbdtOnly), changed(cmd, cnnOnly)
 	if err := l.checkFusion(cmd); err != nil {
 		return err
@@ -170,28 +186,41 @@ func (l *LearnerFlags) checkTrees() error {
 	return nil
 }
 
-// Spec returns the feature spec that --feature-set or --image-size asks
-// for on ds (nil, the dataset's default, without them); a feature set for
+// Spec returns the feature spec that --feature-set, --crops or
+// --image-size asks for on ds with learner (as Resolve returned it; nil,
+// the dataset's default, when none applies); a feature set or crops for
 // images, or an image size for records, is a usage error.
-func (l *LearnerFlags) Spec(ds *datasets.LabelFolders) (*classify.FeatureSpec, error) {
+func (l *LearnerFlags) Spec(ds *datasets.LabelFolders, learner string) (*classify.FeatureSpec, error) {
+	records := ""
+	if l.FeatureSet != 0 {
+		records = "feature-set"
+	} else if l.cropsGiven != "" {
+		records = l.cropsGiven
+	}
 	if l.ImageSize != "" {
-		if l.FeatureSet != 0 {
-			return nil, Usagef("--feature-set (records) and --image-size (images) do not go together")
+		if records != "" {
+			return nil, Usagef("--%s (records) and --image-size (images) do not go together", records)
 		}
 		return l.imageSpec(ds)
-	}
-	if l.FeatureSet == 0 {
-		return nil, nil
 	}
 	spec, err := classify.SpecFor(ds)
 	if err != nil {
 		return nil, err
 	}
 	if spec.Input != classify.InputSignal || spec.Signal == nil {
-		return nil, Usagef("--feature-set is for records (signal features); %s holds %s files", ds.Dir, spec.Input)
+		if records != "" {
+			return nil, Usagef("--%s is for records (signal features); %s holds %s files", records, ds.Dir, spec.Input)
+		}
+		return nil, nil
 	}
 	sig := *spec.Signal
-	sig.FeatureSet = l.FeatureSet
+	if l.FeatureSet != 0 {
+		sig.FeatureSet = l.FeatureSet
+	}
+	sig = l.withCrops(sig, learner)
+	if l.FeatureSet == 0 && sig.Crops == 0 {
+		return nil, nil
+	}
 	spec = classify.SignalSpec(sig)
 	return &spec, nil
 }

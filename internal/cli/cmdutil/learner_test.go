@@ -73,7 +73,7 @@ func TestLearnerFlagsTreeSettings(t *testing.T) {
 	if l.GBDT.Lambda != 1 || l.GBDT.MinHessian != 1 || l.GBDT.Bins != 0 || l.Forest.Bins != 0 {
 		t.Errorf("defaults: lambda %g min-hessian %g bins %d/%d", l.GBDT.Lambda, l.GBDT.MinHessian, l.GBDT.Bins, l.Forest.Bins)
 	}
-	if spec, err := l.Spec(&datasets.LabelFolders{}); spec != nil || err != nil {
+	if spec, err := l.Spec(&datasets.LabelFolders{}, ""); spec != nil || err != nil {
 		t.Errorf("no --feature-set: spec %v (%v), want the default (nil)", spec, err)
 	}
 	l, ok = parseLearner(t, []string{"--lambda", "3", "--min-hessian", "0.25", "--bins", "40", "--feature-set", "3"}, ExitOK)
@@ -84,12 +84,12 @@ func TestLearnerFlagsTreeSettings(t *testing.T) {
 		t.Errorf("lambda %g min-hessian %g bins %d/%d", l.GBDT.Lambda, l.GBDT.MinHessian, l.GBDT.Bins, l.Forest.Bins)
 	}
 	records := &datasets.LabelFolders{Dir: "r", Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
-	spec, err := l.Spec(records)
+	spec, err := l.Spec(records, "")
 	if err != nil || spec == nil || spec.Signal == nil || spec.Signal.FeatureSet != 3 {
 		t.Errorf("--feature-set 3 on records: %+v (%v)", spec, err)
 	}
 	images := &datasets.LabelFolders{Dir: "i", Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
-	if _, err := l.Spec(images); ExitCode(err) != ExitUsage {
+	if _, err := l.Spec(images, ""); ExitCode(err) != ExitUsage {
 		t.Errorf("--feature-set on images: %v, want a usage error", err)
 	}
 	parseLearner(t, []string{"--learner", "cnn", "--bins", "8"}, ExitUsage)

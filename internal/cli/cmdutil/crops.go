@@ -1,0 +1,49 @@
+package cmdutil
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/classify"
+)
+
+// cropFlags are the names of the flags of crop views.
+var cropFlags = []string{"crops", "crop-share"}
+
+// declareCrops adds --crops and --crop-share (records, gbdt).
+func (l *LearnerFlags) declareCrops(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.IntVar(&l.Crops, "crops", classify.DefaultCrops, fmt.Sprintf("records, gbdt: also learn from and score this many windows of each record, 0 to %d (0: the whole record only; docs/rhythm.md)", classify.MaxCrops))
+	f.Float64Var(&l.CropShare, "crop-share", classify.DefaultCropShare, "records: the --crops windows' share of the record's length, 0.3 to 0.95")
+}
+
+// checkCrops checks --crops and --crop-share: in range, and not given
+// with a learner that does not take them (forest, cnn, gbdt+signet).
+func (l *LearnerFlags) checkCrops(cmd *cobra.Command) error {
+	given := changed(cmd, cropFlags)
+	switch {
+	case l.Crops < 0 || l.Crops > classify.MaxCrops:
+		return Usagef("--crops %d: want 0 to %d", l.Crops, classify.MaxCrops)
+	case !(l.CropShare >= 0.3 && l.CropShare <= 0.95):
+		return Usagef("--crop-share %v: want 0.3 to 0.95", l.CropShare)
+	case given != "" && l.Name != "auto" && l.Name != "gbdt":
+		return Usagef("--%s goes with gbdt on records, not --learner %s", given, l.Name)
+	}
+	l.cropsGiven = given
+	return nil
+}
+
+// withCrops returns sig with the crops of the flags when learner (as
+// Resolve returned it) takes them (gbdt: the forest's out-of-bag scores
+// would mix views of one record in and out of the bag).
+func (l *LearnerFlags) withCrops(sig classify.SignalFeatures, learner string) classify.SignalFeatures {
+	if l.Crops > 0 && learner == classify.LearnerGBDT {
+		sig.Crops, sig.CropShare = l.Crops, l.CropShare
+	}
+	return sig
+}
+
+// CropsGiven returns the first of --crops and --crop-share given on the
+// command line ("" for none).
+func (l *LearnerFlags) CropsGiven() string { return l.cropsGiven }
