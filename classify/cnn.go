@@ -503,7 +503,7 @@ func (m *Model) FitSummary() string {
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
 		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
 	}
-	return fmt.Sprintf("%d trees", m.NumTrees())
+	return fmt.Sprintf("%d trees", m.NumTrees()) + m.viewsSummary()
 }
 
 // warmStartOptions returns the network of o.From (nil: fresh weights,

@@ -176,3 +176,13 @@ func (m *Model) viewScores(dst, x []float64, views int) []float64 {
 	}
 	return geometricMean(dst, ps)
 }
+
+// viewsSummary describes the crop views FitSummary's trees learnt from
+// ("" without them).
+func (m *Model) viewsSummary() string {
+	o := m.Info.Features.Signal
+	if o == nil || o.Crops == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" on each record and %d windows of %g %%", o.Crops, 100*o.CropShare)
+}
