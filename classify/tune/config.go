@@ -34,6 +34,9 @@ type Config struct {
 	Shard      int    `json:"shard"`
 	Shards     int    `json:"shards"`
 	Base       string `json:"base"`
+	// Crops are the records' crop views ("2x0.75": 2 windows of 0.75 of
+	// each record; empty for none, as searches before them had).
+	Crops string `json:"crops,omitempty"`
 }
 
 // readConfig reads dir's search.json; nil when there is none.

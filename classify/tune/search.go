@@ -166,6 +166,9 @@ func (o *Options) config(ds *datasets.LabelFolders) *Config {
 	if o.Strategy == StrategyGrid {
 		c.GridPoints = o.GridPoints
 	}
+	if sp := o.Spec; sp != nil && sp.Signal != nil && sp.Signal.Crops > 0 {
+		c.Crops = fmt.Sprintf("%dx%g", sp.Signal.Crops, sp.Signal.CropShare)
+	}
 	for _, p := range o.Space {
 		c.Space = append(c.Space, p.String())
 	}

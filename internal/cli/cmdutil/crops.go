@@ -44,6 +44,3 @@ func (l *LearnerFlags) withCrops(sig classify.SignalFeatures, learner string) cl
 	return sig
 }
 
-// CropsGiven returns the first of --crops and --crop-share given on the
-// command line ("" for none).
-func (l *LearnerFlags) CropsGiven() string { return l.cropsGiven }

@@ -98,7 +98,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 // aside) as --NAME=VALUE arguments, in a fixed order.
 func (l *LearnerFlags) Given(cmd *cobra.Command) []string {
 	var out []string
-	names := append(append(append([]string{"max-depth", "class-weight", "bins", "feature-set"}, forestOnly...), gbdtOnly...), cnnOnly...)
+	names := append(append(append(append([]string{"max-depth", "class-weight", "bins", "feature-set"}, forestOnly...), gbdtOnly...), cnnOnly...), cropFlags...)
 	for _, n := range names {
 		if f := cmd.Flags().Lookup(n); f != nil && f.Changed {
 			out = append(out, "--"+n+"="+f.Value.String())

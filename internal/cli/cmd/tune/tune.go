@@ -136,10 +136,7 @@ func (o *Options) search(f *cmdutil.Factory) (*datasets.LabelFolders, ctune.Opti
 	if learner == classify.LearnerGBDTSignet {
 		return nil, lo, cmdutil.Usagef("--learner %s: tune searches the settings of trees (--learner gbdt or forest)", learner)
 	}
-	if n := o.Learner.CropsGiven(); n != "" {
-		return nil, lo, cmdutil.Usagef("--%s: tune searches whole-record features (ecg train takes crops)", n)
-	}
-	if _, err := o.Learner.Spec(ds, ""); err != nil {
+	if lo.Spec, err = o.Learner.Spec(ds, learner); err != nil {
 		return nil, lo, err
 	}
 	lo.Base = ctune.Settings{Learner: learner, Forest: o.Learner.Forest, GBDT: o.Learner.GBDT, FeatureSet: o.Learner.FeatureSet}

@@ -92,6 +92,35 @@ func TestTuneRun(t *testing.T) {
 	}
 }
 
+// TestTuneCrops: records tuned with gbdt get ecg train's crop views; the
+// search's config records them (a search without them is another one),
+// and crops given are among the printed ecg train flags.
+func TestTuneCrops(t *testing.T) {
+	data := t.TempDir()
+	writeRecords(t, data, 4, synth.Normal, synth.AFib)
+	for _, tc := range []struct {
+		flags []string
+		crops string
+	}{{nil, `"crops": "2x0.75"`}, {[]string{"--crops", "0"}, ""}, {[]string{"--crops", "1", "--crop-share", "0.6"}, `"crops": "1x0.6"`}} {
+		out := filepath.Join(t.TempDir(), "search")
+		args := append([]string{data, "--out", out, "--trials", "2", "--folds", "2", "--param", "rounds=5:10"}, tc.flags...)
+		code, stdout, stderr := run(context.Background(), args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.flags, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "search.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(b), `"crops"`); got != (tc.crops != "") || !strings.Contains(string(b), tc.crops) {
+			t.Errorf("%v: search.json lacks %q or has crops it should not:\n%s", tc.flags, tc.crops, b)
+		}
+		if len(tc.flags) > 2 && !strings.Contains(stdout, "--crops=1 --crop-share=0.6") {
+			t.Errorf("%v: the printed train flags lack the crops:\n%s", tc.flags, stdout)
+		}
+	}
+}
+
 func TestTuneInterrupted(t *testing.T) {
 	data := t.TempDir()
 	writeRecords(t, data, 4, synth.Normal, synth.AFib)
