@@ -43,4 +43,3 @@ func (l *LearnerFlags) withCrops(sig classify.SignalFeatures, learner string) cl
 	}
 	return sig
 }
-
