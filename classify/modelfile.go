@@ -80,6 +80,10 @@ const (
 	// which an older reader would ignore; the header may record
 	// spectrogram settings as in modelVersionSettings.
 	modelVersionPool = 7
+	// modelVersionEnsemble is the version of a seed ensemble of networks
+	// (CNNInfo.Members; saveCNN), whatever their global pooling; the
+	// header may record spectrogram settings as in modelVersionSettings.
+	modelVersionEnsemble = 9
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -243,8 +247,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionPool {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionPool)
+	if version < modelVersion || version > modelVersionPool && version != modelVersionEnsemble {
+		return nil, formatErr("version %d (this program reads versions %d to %d and %d)", version, modelVersion, modelVersionPool, modelVersionEnsemble)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -267,11 +271,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool):
-		m.cnn, err = l.cnn(&m.Info)
-		if err == nil && (m.cnn.Net.Arch.GlobalPool != "") != (version == modelVersionPool) {
-			err = formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", m.cnn.Net.Arch.GlobalPool, version, modelVersionPool)
-		}
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble):
+		m.cnn, err = l.cnn(&m.Info, version)
 	case kind == LearnerGBDTSignet && version == modelVersionFusion && m.Info.Learner.Stack == nil,
 		kind == LearnerGBDTSignet && version == modelVersionStack && m.Info.Learner.Stack != nil:
 		m.gbdt, m.signet, err = l.fusion(&m.Info)
@@ -283,8 +284,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool {
-		return nil, formatErr("spectrogram settings in version %d (they come in versions %d and %d)", version, modelVersionSettings, modelVersionPool)
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble {
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -294,7 +295,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 
 // fileVersion returns the version Save writes for a model of info whose
 // body is of version v: modelVersionStack for a gbdt+signet model fused
-// by a Stacker, modelVersionPool for a network whose global pooling is
+// by a Stacker, modelVersionEnsemble for a seed ensemble of networks,
+// modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
 // else v.
@@ -303,6 +305,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	switch {
 	case l.Stack != nil:
 		return modelVersionStack
+	case l.CNN != nil && len(l.CNN.Members) > 0:
+		return modelVersionEnsemble
 	case l.CNN != nil && l.CNN.Arch.GlobalPool != "":
 		return modelVersionPool
 	case info.Features.Spectrogram != nil:
