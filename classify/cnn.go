@@ -67,6 +67,12 @@ type CNNOptions struct {
 	From *Model
 	// FromName names From in the model's record ("default" or a file).
 	FromName string
+	// Ensemble is the number of networks trained (0 or 1: one; at most
+	// MaxCNNEnsemble), a seed ensemble: network i takes Seed+i (its
+	// initial weights, validation split, shuffles and augmentation), and
+	// the model's probabilities are the mean of the networks' (CNN.Members;
+	// model file version 9).
+	Ensemble int
 	// Progress, when set, is called after each epoch.
 	Progress func(epoch, epochs int)
 	// Context, when set, stops training between steps when it is done.
@@ -123,6 +129,9 @@ func (o CNNOptions) Validate() error {
 	if err := checkArch(o.Arch); err != nil {
 		return err
 	}
+	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
+		return &OptionError{"cnn-ensemble", o.Ensemble, fmt.Sprintf("1 to %d", MaxCNNEnsemble)}
+	}
 	return checkClassWeight(o.ClassWeight)
 }
 
@@ -178,22 +187,43 @@ type CNNInfo struct {
 	// From names the network whose convolution blocks training started
 	// from (CNNOptions.From; empty: fresh weights).
 	From string `json:"from,omitempty"`
+	// Members describes the networks after the first of a seed ensemble
+	// (CNNOptions.Ensemble; the first is described above), in the order
+	// of CNN.Members; empty for one network.
+	Members []CNNMemberInfo `json:"members,omitempty"`
 }
 
 // CNN is a trained convolutional network with the standardisation of its
 // inputs: pixels (luminance) minus Mean divided by SD (with PerImage, the
 // image's own mean and deviation); extra value i minus ExtraMean[i]
 // divided by ExtraSD[i], missing values 0.
+//
+// Members, when set, are the further networks of a seed ensemble
+// (CNNOptions.Ensemble), of the same architecture, each with its own
+// standardisation and no members: PredictProba is then the mean of every
+// network's probabilities.
 type CNN struct {
 	Net                *nn.Net
 	Mean, SD           float64
 	PerImage           bool
 	ExtraMean, ExtraSD []float64
+	Members            []*CNN
 }
 
 // PredictProba writes the class probabilities of feature vector x (the
-// pixels, then the extra values) into dst (allocated when nil).
+// pixels, then the extra values) into dst (allocated when nil): those of
+// the network, or the mean of those of an ensemble's networks.
 func (c *CNN) PredictProba(dst, x []float64) []float64 {
+	dst = c.probs(dst, x)
+	if len(c.Members) > 0 {
+		dst = c.meanOfMembers(dst, x)
+	}
+	return dst
+}
+
+// probs writes the class probabilities of network c alone (not of its
+// members) for x into dst.
+func (c *CNN) probs(dst, x []float64) []float64 {
 	n := c.Net.Arch.In.Size()
 	px := make([]float64, n, n+len(c.ExtraMean))
 	c.standardize(px, x[:n])
@@ -457,6 +487,9 @@ func trainCNNModel(spec FeatureSpec, X [][]float64, y []int, k int, opt TrainOpt
 	}
 	o := opt.CNN.withDefaults()
 	c, info, scores, err := TrainCNN(ctx, X, y, opt.Groups, k, *spec.Image, o)
+	if err == nil {
+		err = trainCNNMembers(ctx, c, info, scores, X, y, opt.Groups, k, *spec.Image, o)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -488,17 +521,21 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 	if p == nil || learner != LearnerCNN {
 		return o
 	}
-	total, done := o.withDefaults().Epochs*runs, 0
+	total, done := o.withDefaults().Epochs*runs*max(o.Ensemble, 1), 0
 	p(StageEpochs, 0, total)
 	o.Progress = func(int, int) { done++; p(StageEpochs, done, total) }
 	return o
 }
 
-// FitSummary says in a few words what was fitted: "100 trees", or for a
-// network "network, 12 of 30 epochs (kept 6)".
+// FitSummary says in a few words what was fitted: "100 trees", for a
+// network "network, 12 of 30 epochs (kept 6)", for an ensemble "3
+// networks, 12/9/14 of 30 epochs (kept 6/3/8)".
 func (m *Model) FitSummary() string {
 	if si := m.Info.Learner.Signet; m.signet != nil && si != nil {
 		return fmt.Sprintf("%d trees and a network, %d of %d epochs (kept %d)", m.NumTrees(), si.Ran, si.Epochs, si.BestEpoch)
+	}
+	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil && len(ci.Members) > 0 {
+		return ci.ensembleSummary()
 	}
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
 		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)

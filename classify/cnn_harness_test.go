@@ -12,8 +12,9 @@
 // pooled out-of-fold probabilities as CSV (file, label, one column per
 // label) for late fusion (TestFusionHarness), and CNN_ROW_NORM and
 // CNN_ONE_FOLD (cnn_cinc_harness_test.go; with CNN_OOF, the fold's rows
-// only), CNN_ARCH (2d or temporal) and
-// CNN_KERNEL.
+// only), CNN_ARCH (2d or temporal),
+// CNN_KERNEL and CNN_ENSEMBLE (networks of a seed ensemble, ecg train
+// --cnn-ensemble).
 package classify
 
 import (
@@ -82,7 +83,8 @@ func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *Fea
 	o := CNNOptions{Epochs: envInt("CNN_EPOCHS", 20), Batch: envInt("CNN_BATCH", 16), Seed: uint64(envInt("CNN_SEED", 1)), Jobs: 2,
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
-		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0)}
+		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0),
+		Ensemble: envInt("CNN_ENSEMBLE", 0)}
 	if f := os.Getenv("CNN_FILTERS"); f != "" {
 		for _, s := range strings.Split(f, ",") {
 			n, _ := strconv.Atoi(s)

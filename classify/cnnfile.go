@@ -33,18 +33,34 @@ const MaxWeight = 1e6
 // columns each, join as many extra values as
 // the features name after the pixels, and have one output per label.
 // Every value must be finite, weights and means at most MaxWeight in size.
+//
+// A seed ensemble (info.learner.cnn.members, at most MaxCNNEnsemble-1 of
+// them, CNN.Members) is file version 9: after the first network's params,
+// standardisation and weights, each member's, laid out alike (the same
+// architecture), then the crc.
 func (m *Model) saveCNN(w io.Writer) error {
 	info, err := json.Marshal(&m.Info)
 	if err != nil {
 		return fmt.Errorf("classify: encoding model header: %w", err)
 	}
-	c := m.cnn
 	le := binary.LittleEndian
 	var b bytes.Buffer
 	b.WriteString(modelMagic)
 	b.Write(le.AppendUint32(nil, m.Info.fileVersion(modelVersionCNN)))
 	b.Write(le.AppendUint32(nil, uint32(len(info))))
 	b.Write(info)
+	for _, c := range append([]*CNN{m.cnn}, m.cnn.Members...) {
+		writeCNNBody(&b, c)
+	}
+	b.Write(le.AppendUint32(nil, crc32.ChecksumIEEE(b.Bytes())))
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// writeCNNBody appends network c's parameter count, standardisation and
+// weights (not its members') to b.
+func writeCNNBody(b *bytes.Buffer, c *CNN) {
+	le := binary.LittleEndian
 	buf := le.AppendUint32(nil, uint32(len(c.Net.Params)))
 	for _, v := range append(append([]float64{c.Mean, c.SD}, c.ExtraMean...), c.ExtraSD...) {
 		buf = le.AppendUint64(buf, math.Float64bits(v))
@@ -55,9 +71,6 @@ func (m *Model) saveCNN(w io.Writer) error {
 		buf = le.AppendUint64(buf, math.Float64bits(v))
 	}
 	b.Write(buf)
-	b.Write(le.AppendUint32(nil, crc32.ChecksumIEEE(b.Bytes())))
-	_, err = w.Write(b.Bytes())
-	return err
 }
 
 // cnnArch checks the network described in the header of a model against
@@ -80,30 +93,69 @@ func cnnArch(in *ModelInfo) (nn.Arch, error) {
 	return a, nil
 }
 
-// cnn reads the body of a network model whose header is in.
-func (l *modelReader) cnn(in *ModelInfo) (*CNN, error) {
+// cnn reads the body of a network model whose header is in, written in
+// file version v: one network, or (version 9 only) the networks of a seed
+// ensemble.
+func (l *modelReader) cnn(in *ModelInfo, v uint32) (*CNN, error) {
 	a, err := cnnArch(in)
 	if err != nil {
 		return nil, err
 	}
+	ci := in.Learner.CNN
+	if err := checkCNNVersion(a, len(ci.Members), v); err != nil {
+		return nil, err
+	}
+	c, err := l.cnnBody(a, ci.PerImage, "")
+	for i := 0; err == nil && i < len(ci.Members); i++ {
+		var mc *CNN
+		mc, err = l.cnnBody(a, ci.PerImage, fmt.Sprintf("network %d of %d: ", i+2, len(ci.Members)+1))
+		c.Members = append(c.Members, mc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkCNNVersion checks that a network of architecture a with members
+// further networks may be in file version v: an ensemble (at most
+// MaxCNNEnsemble networks) in version 9 and only there; a global pooling
+// other than the average in version 7 or 9, and version 7 only with one.
+func checkCNNVersion(a nn.Arch, members int, v uint32) error {
+	switch {
+	case members > MaxCNNEnsemble-1:
+		return formatErr("an ensemble of %d networks (at most %d)", members+1, MaxCNNEnsemble)
+	case members > 0 && v != modelVersionEnsemble:
+		return formatErr("%d networks in version %d (an ensemble comes in version %d, only there)", members+1, v, modelVersionEnsemble)
+	case members == 0 && v == modelVersionEnsemble:
+		return formatErr("one network in version %d (it holds ensembles of 2 to %d networks)", v, MaxCNNEnsemble)
+	case v != modelVersionEnsemble && (a.GlobalPool != "") != (v == modelVersionPool):
+		return formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", a.GlobalPool, v, modelVersionPool)
+	}
+	return nil
+}
+
+// cnnBody reads one network of architecture a: its parameter count,
+// standardisation and weights; errors start with what.
+func (l *modelReader) cnnBody(a nn.Arch, perImage bool, what string) (*CNN, error) {
 	np := a.NumParams()
-	b, err := l.read(4+16+16*a.Extra, "network size")
+	b, err := l.read(4+16+16*a.Extra, what+"network size")
 	if err != nil {
 		return nil, err
 	}
 	r := &reader{b: b}
 	if n := r.u32(""); int(n) != np {
-		return nil, formatErr("%d network parameters, the architecture has %d", n, np)
+		return nil, formatErr("%s%d network parameters, the architecture has %d", what, n, np)
 	}
 	vals := make([]float64, 2+2*a.Extra)
 	for i := range vals {
 		vals[i] = math.Float64frombits(r.u64(""))
 		if !(math.Abs(vals[i]) <= MaxWeight) || (i == 1 || i >= 2+a.Extra) && !(vals[i] > 0) {
-			return nil, formatErr("network standardisation value %d: %v", i, vals[i])
+			return nil, formatErr("%snetwork standardisation value %d: %v", what, i, vals[i])
 		}
 	}
-	c := &CNN{Mean: vals[0], SD: vals[1], PerImage: in.Learner.CNN.PerImage, ExtraMean: vals[2 : 2+a.Extra], ExtraSD: vals[2+a.Extra:]}
-	if b, err = l.read(8*np, "network weights"); err != nil {
+	c := &CNN{Mean: vals[0], SD: vals[1], PerImage: perImage, ExtraMean: vals[2 : 2+a.Extra], ExtraSD: vals[2+a.Extra:]}
+	if b, err = l.read(8*np, what+"network weights"); err != nil {
 		return nil, err
 	}
 	r = &reader{b: b}
@@ -111,11 +163,11 @@ func (l *modelReader) cnn(in *ModelInfo) (*CNN, error) {
 	for i := range p {
 		p[i] = math.Float64frombits(r.u64(""))
 		if !(math.Abs(p[i]) <= MaxWeight) {
-			return nil, formatErr("network weight %d: %v", i, p[i])
+			return nil, formatErr("%snetwork weight %d: %v", what, i, p[i])
 		}
 	}
 	if c.Net, err = nn.FromParams(a, p); err != nil {
-		return nil, formatErr("%v", err)
+		return nil, formatErr("%s%v", what, err)
 	}
 	return c, nil
 }

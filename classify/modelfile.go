@@ -85,10 +85,13 @@ const (
 	// which an older reader would ignore; the header may record
 	// spectrogram settings as in modelVersionSettings.
 	modelVersionPool = 7
+	// modelVersionEnsemble is the version of a seed ensemble of networks
+	// (CNNInfo.Members; saveCNN), whatever their global pooling; the
+	// header may record spectrogram settings as in modelVersionSettings.
+	modelVersionEnsemble = 9
 	// modelVersionCrops is the version of random-forest and gbdt models
 	// whose signal features have crop views (SignalFeatures.Crops): an
-	// older program would score the whole signal only. (Versions 8 and
-	// 9 are kept for the learners of session 24's other branches.)
+	// older program would score the whole signal only.
 	modelVersionCrops = 10
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
@@ -277,11 +280,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool):
-		m.cnn, err = l.cnn(&m.Info)
-		if err == nil && (m.cnn.Net.Arch.GlobalPool != "") != (version == modelVersionPool) {
-			err = formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", m.cnn.Net.Arch.GlobalPool, version, modelVersionPool)
-		}
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble):
+		m.cnn, err = l.cnn(&m.Info, version)
 	case kind == LearnerGBDTSignet && version == modelVersionFusion && m.Info.Learner.Stack == nil,
 		kind == LearnerGBDTSignet && version == modelVersionStack && m.Info.Learner.Stack != nil:
 		m.gbdt, m.signet, err = l.fusion(&m.Info)
@@ -296,8 +296,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if (m.Info.Features.views() > 1) != (version == modelVersionCrops) {
 		return nil, formatErr("crops of the signal (%d views) in version %d (they come in version %d, only there)", m.Info.Features.views(), version, modelVersionCrops)
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool {
-		return nil, formatErr("spectrogram settings in version %d (they come in versions %d and %d)", version, modelVersionSettings, modelVersionPool)
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble {
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -307,7 +307,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 
 // fileVersion returns the version Save writes for a model of info whose
 // body is of version v: modelVersionStack for a gbdt+signet model fused
-// by a Stacker, modelVersionPool for a network whose global pooling is
+// by a Stacker, modelVersionEnsemble for a seed ensemble of networks,
+// modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
 // modelVersionCrops for signal features with crop views, else v.
@@ -316,6 +317,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	switch {
 	case l.Stack != nil:
 		return modelVersionStack
+	case l.CNN != nil && len(l.CNN.Members) > 0:
+		return modelVersionEnsemble
 	case l.CNN != nil && l.CNN.Arch.GlobalPool != "":
 		return modelVersionPool
 	case info.Features.Spectrogram != nil:

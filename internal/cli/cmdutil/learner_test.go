@@ -145,6 +145,12 @@ func TestLearnerFlagsCNN(t *testing.T) {
 		{[]string{"--learner", "cnn", "--cnn-arch", "1d"}, ExitUsage},
 		{[]string{"--learner", "gbdt", "--cnn-arch", "temporal"}, ExitUsage},
 		{[]string{"--learner", "gbdt+signet", "--cnn-arch", "temporal"}, ExitUsage},
+		{[]string{"--cnn-ensemble", "3"}, ExitOK},
+		{[]string{"--learner", "cnn", "--cnn-ensemble", "16"}, ExitOK},
+		{[]string{"--learner", "cnn", "--cnn-ensemble", "0"}, ExitUsage},
+		{[]string{"--learner", "cnn", "--cnn-ensemble", "17"}, ExitUsage},
+		{[]string{"--learner", "gbdt", "--cnn-ensemble", "2"}, ExitUsage},
+		{[]string{"--learner", "gbdt+signet", "--cnn-ensemble", "2"}, ExitUsage},
 	} {
 		name := strings.Join(tc.args, " ")
 		l, ok := parseLearner(t, tc.args, tc.code)
