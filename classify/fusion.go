@@ -98,7 +98,7 @@ func trainFusionModel(spec FeatureSpec, X [][]float64, y []int, k int, opt Train
 	}
 	plan, err := newStackPlan(spec, fo)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("classify: %s: %w", LearnerGBDTSignet, err)
 	}
 	m, gb, err := trainGBDTModel(plan.treeRows(X, 0), y, k, opt.GBDT.withDefaults())
 	if err != nil {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -58,11 +59,11 @@ func newStackPlan(spec FeatureSpec, fo FusionOptions) (stackPlan, error) {
 	nf := len(spec.Names())
 	p := stackPlan{cols: []int{nf}, nets: max(fo.Networks, 1), apart: fo.NetworksApart && fo.Networks > 1}
 	if !fo.Stack && (len(fo.StackSets) > 0 || fo.Networks > 1) {
-		return p, fmt.Errorf("classify: %s: more feature sets or networks need a stack (FusionOptions.Stack)", LearnerGBDTSignet)
+		return p, errors.New("more feature sets or networks need a stack (FusionOptions.Stack)")
 	}
 	switch {
 	case len(fo.StackSets) == 1 && fo.StackSets[0] != spec.signalSet():
-		return p, fmt.Errorf("classify: one stacked feature set (%d) must be the model's (%d)", fo.StackSets[0], spec.signalSet())
+		return p, fmt.Errorf("one stacked feature set (%d) must be the model's (%d)", fo.StackSets[0], spec.signalSet())
 	case len(fo.StackSets) <= 1:
 		return p, p.checkMembers()
 	}
@@ -73,7 +74,7 @@ func newStackPlan(spec FeatureSpec, fo FusionOptions) (stackPlan, error) {
 			return p, err
 		}
 		if slices.Index(p.sets, s) != t {
-			return p, fmt.Errorf("classify: stacked feature set %d given twice", s)
+			return p, fmt.Errorf("stacked feature set %d given twice", s)
 		}
 		p.cols[t] = n
 	}
@@ -84,7 +85,7 @@ func newStackPlan(spec FeatureSpec, fo FusionOptions) (stackPlan, error) {
 // bounds.
 func (p stackPlan) checkMembers() error {
 	if p.nets > maxStackNetworks || p.members() > maxStackMembers {
-		return fmt.Errorf("classify: a stack of %d networks and %d members (at most %d and %d)", p.nets, p.members(), maxStackNetworks, maxStackMembers)
+		return fmt.Errorf("a stack of %d networks and %d members (at most %d and %d)", p.nets, p.members(), maxStackNetworks, maxStackMembers)
 	}
 	return nil
 }
@@ -104,7 +105,7 @@ func (spec FeatureSpec) signalSet() int {
 func (spec FeatureSpec) prefixFeatures(s int) (int, error) {
 	top := spec.signalSet()
 	if s < 4 || s > top {
-		return 0, fmt.Errorf("classify: stacked feature set %d: want 4 to %d (the model's feature set; each extends the one before)", s, top)
+		return 0, fmt.Errorf("stacked feature set %d: want 4 to %d (the model's feature set; each extends the one before)", s, top)
 	}
 	sig := *spec.Signal
 	sig.FeatureSet = s
