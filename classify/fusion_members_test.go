@@ -185,19 +185,22 @@ func TestLoadFusionMembersErrors(t *testing.T) {
 	good := saveModel(t, fusionMembersToyModel(t, false))
 	refused := map[string][]byte{"version 6": withCRC(v6), "truncated": withCRC(good[:len(good)-1000]), "long": withCRC(append(bytes.Clone(good), 0, 0, 0, 0))}
 	for name, edit := range map[string]func(m *Model){
-		"members 2":       func(m *Model) { m.Info.Learner.Stack.Members = 2 },
-		"one set":         func(m *Model) { m.Info.Learner.StackSets = []int{6} },
-		"set 3":           func(m *Model) { m.Info.Learner.StackSets = []int{3, 6} },
-		"set 7":           func(m *Model) { m.Info.Learner.StackSets = []int{5, 7} },
-		"set twice":       func(m *Model) { m.Info.Learner.StackSets = []int{6, 6} },
-		"one network":     func(m *Model) { m.Info.Learner.Networks = 1 },
-		"9 networks":      func(m *Model) { m.Info.Learner.Networks = 9 },
-		"3 networks":      func(m *Model) { m.Info.Learner.Networks = 3 },
-		"-2 networks":     func(m *Model) { m.Info.Learner.Networks = -2 },
-		"apart, one":      func(m *Model) { m.Info.Learner.Networks, m.Info.Learner.NetworksApart = 0, true },
-		"sets swapped":    func(m *Model) { m.Info.Learner.StackSets = []int{6, 5} },
-		"no stacker":      func(m *Model) { m.Info.Learner.Stack = nil },
-		"feature set 5":   func(m *Model) { m.Info.Features = SignalSpec(DefaultSignalFeatures()); m.Info.FeatureNames = m.Info.Features.Names() },
+		"members 2":    func(m *Model) { m.Info.Learner.Stack.Members = 2 },
+		"one set":      func(m *Model) { m.Info.Learner.StackSets = []int{6} },
+		"set 3":        func(m *Model) { m.Info.Learner.StackSets = []int{3, 6} },
+		"set 7":        func(m *Model) { m.Info.Learner.StackSets = []int{5, 7} },
+		"set twice":    func(m *Model) { m.Info.Learner.StackSets = []int{6, 6} },
+		"one network":  func(m *Model) { m.Info.Learner.Networks = 1 },
+		"9 networks":   func(m *Model) { m.Info.Learner.Networks = 9 },
+		"3 networks":   func(m *Model) { m.Info.Learner.Networks = 3 },
+		"-2 networks":  func(m *Model) { m.Info.Learner.Networks = -2 },
+		"apart, one":   func(m *Model) { m.Info.Learner.Networks, m.Info.Learner.NetworksApart = 0, true },
+		"sets swapped": func(m *Model) { m.Info.Learner.StackSets = []int{6, 5} },
+		"no stacker":   func(m *Model) { m.Info.Learner.Stack = nil },
+		"feature set 5": func(m *Model) {
+			m.Info.Features = SignalSpec(DefaultSignalFeatures())
+			m.Info.FeatureNames = m.Info.Features.Names()
+		},
 		"second net NaN":  func(m *Model) { m.members.nets[1].Net.Params[0] = math.NaN() },
 		"second tree bad": func(m *Model) { m.members.trees[1].Trees[0].Feature[0] = 1 << 20 },
 	} {
