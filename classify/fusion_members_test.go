@@ -48,22 +48,7 @@ func TestFusionStackMembersRoundTrip(t *testing.T) {
 		if ms.trees[0].NumFeatures != n5 || ms.trees[1].NumFeatures != len(spec.Names()) || n5 >= len(spec.Names()) {
 			t.Fatalf("tree members read %d and %d features (set 5 has %d)", ms.trees[0].NumFeatures, ms.trees[1].NumFeatures, n5)
 		}
-		b := saveModel(t, m)
-		if v := b[len(modelMagic)]; v != modelVersionMembers {
-			t.Errorf("file version %d, want %d", v, modelVersionMembers)
-		}
-		again, err := TrainDataset(context.Background(), ds, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(saveModel(t, again.Model), b) {
-			t.Error("the same data and seed gave another model file")
-		}
-		m2, err := LoadModel(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkMemberScores(t, m2, ds, apart)
+		checkMemberScores(t, retrainReload(t, m, ds, o, modelVersionMembers), ds, apart)
 	}
 }
 
@@ -238,4 +223,27 @@ func TestStackPlanRefuses(t *testing.T) {
 	if err != nil || p.members() != 3 || !p.more() || p.cols[0] != len(spec.Names()) || p.cols[1] >= p.cols[0] {
 		t.Errorf("plan %+v, %v", p, err)
 	}
+}
+
+// retrainReload checks that m, trained on ds with o, is written as file
+// version and that o trains the same bytes again, and returns m loaded
+// from its bytes.
+func retrainReload(t *testing.T, m *Model, ds *datasets.LabelFolders, o DatasetOptions, version byte) *Model {
+	t.Helper()
+	b := saveModel(t, m)
+	if v := b[len(modelMagic)]; v != version {
+		t.Errorf("file version %d, want %d", v, version)
+	}
+	again, err := TrainDataset(context.Background(), ds, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(saveModel(t, again.Model), b) {
+		t.Error("the same data and seed gave another model file")
+	}
+	m2, err := LoadModel(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m2
 }

@@ -74,20 +74,7 @@ func TestFusionRoundTrip(t *testing.T) {
 		t.Fatal("no held-out evaluation")
 	}
 	b := saveModel(t, m)
-	if binary := b[len(modelMagic)]; binary != modelVersionFusion {
-		t.Errorf("file version %d", binary)
-	}
-	again, err := TrainDataset(context.Background(), ds, fusionOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(saveModel(t, again.Model), b) {
-		t.Error("the same data and seed gave another model file")
-	}
-	m2, err := LoadModel(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := retrainReload(t, m, ds, fusionOptions(), modelVersionFusion)
 	if !bytes.Equal(saveModel(t, m2), b) {
 		t.Error("a loaded model saves other bytes")
 	}
