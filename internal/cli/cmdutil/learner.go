@@ -42,6 +42,9 @@ type LearnerFlags struct {
 	// ImageSize is --image-size ROWSxCOLS (DeclareImageSize; empty: the
 	// learner's default).
 	ImageSize string
+	// signetMean is --signet-mean: the networks of --signet-seeds one
+	// member of the stack (learner_stack.go).
+	signetMean bool
 	// archGiven: --cnn-arch was given (CNN.Arch is otherwise the --from
 	// network's).
 	archGiven bool

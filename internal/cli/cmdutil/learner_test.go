@@ -247,11 +247,11 @@ func TestLearnerFlagsCNNArch(t *testing.T) {
 }
 
 // TestLearnerFlagsStackMembers: --stack-feature-sets and --signet-seeds
-// (and --signet-apart) add members to --stack: the sets become the
-// feature set (their highest) and the networks the fusion's; without
-// --stack or gbdt+signet, one set, a set out of 4-6 or given twice, with
-// --feature-set, seeds out of 1-8, apart with one network, or more than 8
-// members, they are usage errors.
+// add members to --stack: the sets become the feature set (their
+// highest) and the networks the fusion's, each its own member unless
+// --signet-mean; without --stack or gbdt+signet, one set, a set out of
+// 4-6 or given twice, with --feature-set, seeds out of 1-8, --signet-mean
+// with one network, or more than 8 members, they are usage errors.
 func TestLearnerFlagsStackMembers(t *testing.T) {
 	stack := []string{"--learner", "gbdt+signet", "--stack"}
 	for _, tc := range []struct {
@@ -263,10 +263,11 @@ func TestLearnerFlagsStackMembers(t *testing.T) {
 		apart      bool
 	}{
 		{append(stack, "--stack-feature-sets", "5,6"), ExitOK, []int{5, 6}, 6, 1, false},
-		{append(stack, "--stack-feature-sets", "6,4", "--signet-seeds", "3"), ExitOK, []int{6, 4}, 6, 3, false},
-		{append(stack, "--signet-seeds", "5", "--signet-apart"), ExitOK, nil, 0, 5, true},
-		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "5", "--signet-apart"), ExitOK, []int{4, 5, 6}, 6, 5, true},
-		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "6", "--signet-apart"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "6,4", "--signet-seeds", "3"), ExitOK, []int{6, 4}, 6, 3, true},
+		{append(stack, "--signet-seeds", "5", "--signet-mean"), ExitOK, nil, 0, 5, false},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "5"), ExitOK, []int{4, 5, 6}, 6, 5, true},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "6", "--signet-mean"), ExitOK, []int{4, 5, 6}, 6, 6, false},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "6"), ExitUsage, nil, 0, 0, false},
 		{append(stack, "--stack-feature-sets", "6"), ExitUsage, nil, 0, 0, false},
 		{append(stack, "--stack-feature-sets", "3,6"), ExitUsage, nil, 0, 0, false},
 		{append(stack, "--stack-feature-sets", "5,7"), ExitUsage, nil, 0, 0, false},
@@ -274,7 +275,7 @@ func TestLearnerFlagsStackMembers(t *testing.T) {
 		{append(stack, "--stack-feature-sets", "5,6", "--feature-set", "6"), ExitUsage, nil, 0, 0, false},
 		{append(stack, "--signet-seeds", "0"), ExitUsage, nil, 0, 0, false},
 		{append(stack, "--signet-seeds", "9"), ExitUsage, nil, 0, 0, false},
-		{append(stack, "--signet-apart"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--signet-mean"), ExitUsage, nil, 0, 0, false},
 		{[]string{"--learner", "gbdt+signet", "--signet-seeds", "2"}, ExitUsage, nil, 0, 0, false},
 		{[]string{"--learner", "gbdt", "--stack-feature-sets", "5,6"}, ExitUsage, nil, 0, 0, false},
 		{[]string{"--stack-feature-sets", "5,6"}, ExitUsage, nil, 0, 0, false},
