@@ -133,39 +133,14 @@ func TestStackMembersHarness(t *testing.T) {
 // config's Stacker and writes its scores of fold f's rows.
 func membersOuterFold(t *testing.T, ctx context.Context, X [][]float64, y []int, groups []string, signals [][]float64, fold []int, f, k int,
 	gopt GBDTOptions, fo FusionOptions, plan stackPlan, configs []memberConfig, scores [][][]float64) {
-	var tr, te []int
-	for i, g := range fold {
-		if g == f {
-			te = append(te, i)
-		} else {
-			tr = append(tr, i)
-		}
-	}
+	tr, te := splitFold(fold, f)
 	Xt, yt, st, gt := make([][]float64, len(tr)), make([]int, len(tr)), make([][]float64, len(tr)), make([]string, len(tr))
 	for j, i := range tr {
 		Xt[j], yt[j], st[j], gt[j] = X[i], y[i], signals[i], groups[i]
 	}
-	inner, err := datasets.GroupKFold(yt, gt, k, stackFolds, fo.Signet.Seed)
+	P, err := stackOOF(ctx, Xt, yt, k, TrainOptions{GBDT: gopt, Signals: st, Groups: gt}, fo, plan)
 	if err != nil {
 		t.Fatal(err)
-	}
-	P := make([][][]float64, plan.members())
-	for m := range P {
-		P[m] = make([][]float64, len(tr))
-	}
-	opt := TrainOptions{GBDT: gopt, Signals: st}
-	for g := range stackFolds {
-		var itr, ite []int
-		for i, h := range inner {
-			if h == g {
-				ite = append(ite, i)
-			} else {
-				itr = append(itr, i)
-			}
-		}
-		if err := stackFold(ctx, Xt, yt, k, opt, fo, plan, gt, itr, ite, P); err != nil {
-			t.Fatal(err)
-		}
 	}
 	ms, err := trainStackMembers(ctx, Xt, yt, st, gt, k, gopt, fo, plan, 0)
 	if err != nil {

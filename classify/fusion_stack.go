@@ -16,12 +16,21 @@ const stackFolds = 5
 const stackRuns = stackFolds + 1
 
 // fitFusionStacker fits the Stacker of a stacked gbdt+signet model of
-// members plan: the rows X (network inputs opt.Signals, record groups
-// opt.Groups, classes y of k) are cut into stackFolds record-grouped
-// folds (seeded by the network's seed), every member is trained on every
-// fold's complement and scores the fold, and a Stacker is fitted on those
-// out-of-fold probabilities.
+// members plan on the out-of-fold probabilities stackOOF returns.
 func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan) (*Stacker, error) {
+	P, err := stackOOF(ctx, X, y, k, opt, fo, plan)
+	if err != nil {
+		return nil, err
+	}
+	return FitStacker(P, y, k, DefaultStackLambda)
+}
+
+// stackOOF returns the out-of-fold probabilities P[m][i] of member m of
+// plan for row i: the rows X (network inputs opt.Signals, record groups
+// opt.Groups, classes y of k) are cut into stackFolds record-grouped
+// folds (seeded by the network's seed), and every member is trained on
+// every fold's complement and scores the fold.
+func stackOOF(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan) ([][][]float64, error) {
 	groups := rowGroups(opt.Groups, len(X))
 	folds := min(stackFolds, countDistinct(groups))
 	if folds < 2 {
@@ -36,19 +45,25 @@ func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt Tr
 		P[m] = make([][]float64, len(X))
 	}
 	for f := range folds {
-		var tr, te []int
-		for i, g := range fold {
-			if g == f {
-				te = append(te, i)
-			} else {
-				tr = append(tr, i)
-			}
-		}
+		tr, te := splitFold(fold, f)
 		if err := stackFold(ctx, X, y, k, opt, fo, plan, groups, tr, te, P); err != nil {
 			return nil, err
 		}
 	}
-	return FitStacker(P, y, k, DefaultStackLambda)
+	return P, nil
+}
+
+// splitFold returns the rows whose fold is not f and those whose fold is
+// f.
+func splitFold(fold []int, f int) (tr, te []int) {
+	for i, g := range fold {
+		if g == f {
+			te = append(te, i)
+		} else {
+			tr = append(tr, i)
+		}
+	}
+	return tr, te
 }
 
 // stackFold trains the members plan of a gbdt+signet model on rows tr and
