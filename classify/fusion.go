@@ -36,6 +36,17 @@ type FusionOptions struct {
 	// out-of-fold probabilities of the training rows (fusion_stack.go),
 	// which trains each of the two stackRuns times.
 	Stack bool
+	// StackSets, with Stack, are the signal feature sets of the stack's
+	// gradient-boosted trees, one model per set, the first the model's
+	// gbdt (nil: one on the model's features). Each set is 4 or more and
+	// at most the model's feature set, whose vector starts with its
+	// values bit for bit, so the features are computed once.
+	StackSets []int
+	// Networks, with Stack, is the number of networks (0 or 1: one), of
+	// seeds Signet.Seed, Signet.Seed+1, ...; their mean log-probabilities
+	// are one member of the stack, or each its own with NetworksApart.
+	Networks      int
+	NetworksApart bool
 	// Context, when set, stops the network's training between steps.
 	Context context.Context
 }
@@ -53,6 +64,9 @@ func (o FusionOptions) withDefaults() FusionOptions {
 func (o FusionOptions) Validate() error {
 	if !(o.Weight >= 0 && o.Weight <= 1) {
 		return &OptionError{"fusion-weight", o.Weight, "0 to 1"}
+	}
+	if o.Networks < 0 || o.Networks > maxStackNetworks {
+		return &OptionError{"networks", o.Networks, fmt.Sprintf("1 to %d", maxStackNetworks)}
 	}
 	return o.Signet.withDefaults().Validate()
 }
@@ -82,35 +96,67 @@ func trainFusionModel(spec FeatureSpec, X [][]float64, y []int, k int, opt Train
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	m, gb, err := trainGBDTModel(X, y, k, opt.GBDT.withDefaults())
+	plan, err := newStackPlan(spec, fo)
+	if err != nil {
+		return nil, nil, fmt.Errorf("classify: %s: %w", LearnerGBDTSignet, err)
+	}
+	m, gb, err := trainGBDTModel(plan.treeRows(X, 0), y, k, opt.GBDT.withDefaults())
 	if err != nil {
 		return nil, nil, err
 	}
-	s, info, err := TrainSignet(ctx, opt.Signals, y, opt.Groups, k, fo.Signet)
+	s, info, err := trainSignetMember(ctx, opt.Signals, y, opt.Groups, k, fo.Signet)
 	if err != nil {
 		return nil, nil, err
-	}
-	for e := info.Ran + 1; fo.Signet.Progress != nil && e <= fo.Signet.Epochs; e++ {
-		fo.Signet.Progress(nn.EpochResult{Epoch: e}) // stopped early: the epochs not run
 	}
 	m.signet = s
 	l := &m.Info.Learner
 	l.Kind, l.Signet, l.FusionWeight = LearnerGBDTSignet, info, fo.Weight
-	if fo.Stack {
-		if l.Stack, err = fitFusionStacker(ctx, X, y, k, opt, fo); err != nil {
-			return nil, nil, err
-		}
+	if err := m.trainStack(ctx, X, y, k, opt, fo, plan); err != nil {
+		return nil, nil, err
 	}
 	net, err := mapRows(ctx, len(X), fo.Signet.Jobs, func(i int) ([]float64, error) {
+		if m.members != nil {
+			return m.members.netProbs(opt.Signals[i]), nil
+		}
 		return s.Probs(nil, opt.Signals[i]), nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	for i := range gb {
+		if m.members != nil {
+			gb[i] = l.Stack.Probs(gb[i], m.members.probs(X[i], net[i])...)
+			continue
+		}
 		m.fuse(gb[i], net[i])
 	}
 	return m, gb, nil
+}
+
+// trainStack fits the Stacker of a gbdt+signet model m (with its gbdt
+// and network) when fo.Stack, after training the further members of plan
+// on every row, and records them in m's header.
+func (m *Model) trainStack(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan) error {
+	if !fo.Stack {
+		return nil
+	}
+	l := &m.Info.Learner
+	if plan.more() {
+		ms, err := trainStackMembers(ctx, X, y, opt.Signals, opt.Groups, k, opt.GBDT.withDefaults(), fo, plan, 1)
+		if err != nil {
+			return err
+		}
+		ms.trees = append([]*GBDT{m.gbdt}, ms.trees...)
+		ms.nets = append([]*Signet{m.signet}, ms.nets...)
+		m.members = ms
+		l.StackSets, l.NetworksApart = plan.sets, plan.apart
+		if plan.nets > 1 {
+			l.Networks = plan.nets
+		}
+	}
+	var err error
+	l.Stack, err = fitFusionStacker(ctx, X, y, k, opt, fo, plan)
+	return err
 }
 
 // fuseProbs writes w times net plus 1-w times gb into dst (which may be
@@ -129,6 +175,9 @@ func (m *Model) Signet() *Signet { return m.signet }
 // fusedScores returns the fused probabilities of a gbdt+signet model for
 // a record's feature vector x and network input in.
 func (m *Model) fusedScores(x, in []float64) []float64 {
+	if ms := m.members; ms != nil {
+		return m.Info.Learner.Stack.Probs(nil, ms.probs(x, ms.netProbs(in))...)
+	}
 	return m.fuse(m.gbdt.PredictProba(nil, x), m.signet.Probs(nil, in))
 }
 
@@ -268,7 +317,7 @@ func fusionRunOptions(ctx context.Context, o FusionOptions, learner string, p Pr
 		return o
 	}
 	if o.Stack {
-		runs *= stackRuns
+		runs *= stackRuns * max(o.Networks, 1)
 	}
 	total, done := o.Signet.withDefaults().Epochs*runs, 0
 	p(StageEpochs, 0, total)

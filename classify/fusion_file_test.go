@@ -77,6 +77,11 @@ func FuzzLoadFusionModel(f *testing.F) {
 	stacked := fusionToyModel(f)
 	stacked.Info.Learner.Stack = &Stacker{Members: 2, Classes: 2, W: [][]float64{{1, 0, 1, 0}, {0, 1, 0, 1}}, B: []float64{0.5, 0}}
 	f.Add(saveModel(f, stacked))
+	for _, apart := range []bool{false, true} {
+		members := saveModel(f, fusionMembersToyModel(f, apart))
+		f.Add(members)
+		f.Add(members[:len(members)-500])
+	}
 	rec, err := synth.Generate(synth.Options{Rhythm: synth.AFib, Fs: 100, Duration: 10, Seed: 1})
 	if err != nil {
 		f.Fatal(err)

@@ -15,13 +15,22 @@ const stackFolds = 5
 // gbdt+signet model takes: one per fold, then one on every row.
 const stackRuns = stackFolds + 1
 
-// fitFusionStacker fits the Stacker of a stacked gbdt+signet model: the
-// rows X (network inputs opt.Signals, record groups opt.Groups, classes
-// y of k) are cut into stackFolds record-grouped folds (seeded by the
-// network's seed), the trees and the network are trained on every fold's
-// complement and score the fold, and a Stacker is fitted on those
-// out-of-fold probabilities.
-func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions) (*Stacker, error) {
+// fitFusionStacker fits the Stacker of a stacked gbdt+signet model of
+// members plan on the out-of-fold probabilities stackOOF returns.
+func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan) (*Stacker, error) {
+	P, err := stackOOF(ctx, X, y, k, opt, fo, plan)
+	if err != nil {
+		return nil, err
+	}
+	return FitStacker(P, y, k, DefaultStackLambda)
+}
+
+// stackOOF returns the out-of-fold probabilities P[m][i] of member m of
+// plan for row i: the rows X (network inputs opt.Signals, record groups
+// opt.Groups, classes y of k) are cut into stackFolds record-grouped
+// folds (seeded by the network's seed), and every member is trained on
+// every fold's complement and scores the fold.
+func stackOOF(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan) ([][][]float64, error) {
 	groups := rowGroups(opt.Groups, len(X))
 	folds := min(stackFolds, countDistinct(groups))
 	if folds < 2 {
@@ -31,46 +40,55 @@ func fitFusionStacker(ctx context.Context, X [][]float64, y []int, k int, opt Tr
 	if err != nil {
 		return nil, err
 	}
-	gb, net := make([][]float64, len(X)), make([][]float64, len(X))
+	P := make([][][]float64, plan.members())
+	for m := range P {
+		P[m] = make([][]float64, len(X))
+	}
 	for f := range folds {
-		var tr, te []int
-		for i, g := range fold {
-			if g == f {
-				te = append(te, i)
-			} else {
-				tr = append(tr, i)
-			}
-		}
-		if err := stackFold(ctx, X, y, k, opt, fo, groups, tr, te, gb, net); err != nil {
+		tr, te := splitFold(fold, f)
+		if err := stackFold(ctx, X, y, k, opt, fo, plan, groups, tr, te, P); err != nil {
 			return nil, err
 		}
 	}
-	return FitStacker([][][]float64{gb, net}, y, k, DefaultStackLambda)
+	return P, nil
 }
 
-// stackFold trains the trees and the network of a gbdt+signet model on
-// rows tr and writes their probabilities of rows te into gb and net.
-func stackFold(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, groups []string, tr, te []int, gb, net [][]float64) error {
+// splitFold returns the rows whose fold is not f and those whose fold is
+// f.
+func splitFold(fold []int, f int) (tr, te []int) {
+	for i, g := range fold {
+		if g == f {
+			te = append(te, i)
+		} else {
+			tr = append(tr, i)
+		}
+	}
+	return tr, te
+}
+
+// stackFold trains the members plan of a gbdt+signet model on rows tr and
+// writes their probabilities of rows te into P (P[m][i]: member m's of
+// row i).
+func stackFold(ctx context.Context, X [][]float64, y []int, k int, opt TrainOptions, fo FusionOptions, plan stackPlan, groups []string, tr, te []int, P [][][]float64) error {
 	Xt, yt, st, gt := make([][]float64, len(tr)), make([]int, len(tr)), make([][]float64, len(tr)), make([]string, len(tr))
 	for j, i := range tr {
 		Xt[j], yt[j], st[j], gt[j] = X[i], y[i], opt.Signals[i], groups[i]
 	}
-	g, _, err := TrainGBDT(Xt, yt, k, opt.GBDT.withDefaults())
-	if err != nil {
-		return err
-	}
-	s, _, err := TrainSignet(ctx, st, yt, gt, k, fo.Signet)
+	ms, err := trainStackMembers(ctx, Xt, yt, st, gt, k, opt.GBDT.withDefaults(), fo, plan, 0)
 	if err != nil {
 		return err
 	}
 	probs, err := mapRows(ctx, len(te), fo.Signet.Jobs, func(j int) ([]float64, error) {
-		return s.Probs(nil, opt.Signals[te[j]]), nil
+		i := te[j]
+		return ms.netProbs(opt.Signals[i]), nil
 	})
 	if err != nil {
 		return err
 	}
 	for j, i := range te {
-		gb[i], net[i] = g.PredictProba(nil, X[i]), probs[j]
+		for m, p := range ms.probs(X[i], probs[j]) {
+			P[m][i] = p
+		}
 	}
 	return nil
 }

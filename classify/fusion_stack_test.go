@@ -24,21 +24,7 @@ func TestFusionStackRoundTrip(t *testing.T) {
 	if st == nil || st.Members != 2 || st.Classes != 2 {
 		t.Fatalf("stacker %+v", st)
 	}
-	b := saveModel(t, m)
-	if v := b[len(modelMagic)]; v != modelVersionStack {
-		t.Errorf("file version %d, want %d", v, modelVersionStack)
-	}
-	again, err := TrainDataset(context.Background(), ds, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(saveModel(t, again.Model), b) {
-		t.Error("the same data and seed gave another model file")
-	}
-	m2, err := LoadModel(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := retrainReload(t, m, ds, o, modelVersionStack)
 	ev, err := EvaluateDataset(context.Background(), m2, ds, EvalOptions{Jobs: 2})
 	if err != nil {
 		t.Fatal(err)

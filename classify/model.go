@@ -23,6 +23,10 @@ type Model struct {
 	cnn    *CNN
 	// signet is the network of a gbdt+signet model (with gbdt; fusion.go).
 	signet *Signet
+	// members are every member of a gbdt+signet model stacked over more
+	// than one tree model or network (its gbdt and signet first;
+	// fusion_members.go), nil for two members.
+	members *stackMembers
 }
 
 // ModelInfo is the self-describing header of a model file (stored as
@@ -78,6 +82,17 @@ type LearnerInfo struct {
 	// Stack, when set, fuses a gbdt+signet model's trees and network
 	// instead of FusionWeight (FusionOptions.Stack; file version 6).
 	Stack *Stacker `json:"stack,omitempty"`
+	// StackSets, when set, are the signal feature sets of a stacked
+	// gbdt+signet model's tree models, one each, the first its gbdt's
+	// (FusionOptions.StackSets; file version 8).
+	StackSets []int `json:"stack_feature_sets,omitempty"`
+	// Networks, when more than one, is the number of a stacked model's
+	// networks (seeds Seed to Seed+Networks-1; Signet describes the
+	// first), and NetworksApart makes each its own member of the Stacker
+	// instead of one member of their mean log-probabilities (file
+	// version 8).
+	Networks      int  `json:"networks,omitempty"`
+	NetworksApart bool `json:"networks_apart,omitempty"`
 }
 
 // TrainingSummary describes the training data.

@@ -85,6 +85,11 @@ const (
 	// which an older reader would ignore; the header may record
 	// spectrogram settings as in modelVersionSettings.
 	modelVersionPool = 7
+	// modelVersionMembers is the version of stacked gbdt+signet models
+	// of more than one tree model or network (the header's
+	// learner.stack_feature_sets, learner.networks): the layout of
+	// modelVersionStack with the further members after the network.
+	modelVersionMembers = 8
 	// modelVersionEnsemble is the version of a seed ensemble of networks
 	// (CNNInfo.Members; saveCNN), whatever their global pooling; the
 	// header may record spectrogram settings as in modelVersionSettings.
@@ -158,14 +163,7 @@ func (m *Model) Save(w io.Writer) error {
 	b.Write(info)
 	buf := make([]byte, 0, 64)
 	if g := m.gbdt; g != nil {
-		buf = le.AppendUint32(buf[:0], uint32(g.Rounds()))
-		buf = le.AppendUint32(buf, uint32(g.NumClasses))
-		buf = le.AppendUint32(buf, uint32(g.NumFeatures))
-		for _, v := range g.Base {
-			buf = le.AppendUint64(buf, math.Float64bits(v))
-		}
-		b.Write(buf)
-		writeTrees(&b, g.Trees, 1)
+		writeGBDT(&b, g)
 	} else {
 		f := m.forest
 		buf = le.AppendUint32(buf[:0], uint32(len(f.Trees)))
@@ -177,6 +175,20 @@ func (m *Model) Save(w io.Writer) error {
 	b.Write(le.AppendUint32(buf[:0], crc32.ChecksumIEEE(b.Bytes())))
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// writeGBDT appends the body of gradient-boosted trees g to b: its round,
+// class and feature counts, base scores and trees.
+func writeGBDT(b *bytes.Buffer, g *GBDT) {
+	le := binary.LittleEndian
+	buf := le.AppendUint32(nil, uint32(g.Rounds()))
+	buf = le.AppendUint32(buf, uint32(g.NumClasses))
+	buf = le.AppendUint32(buf, uint32(g.NumFeatures))
+	for _, v := range g.Base {
+		buf = le.AppendUint64(buf, math.Float64bits(v))
+	}
+	b.Write(buf)
+	writeTrees(b, g.Trees, 1)
 }
 
 // writeTrees appends trees with width values per leaf to b.
@@ -282,13 +294,13 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.gbdt, err = l.gbdt(k, nf)
 	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble):
 		m.cnn, err = l.cnn(&m.Info, version)
-	case kind == LearnerGBDTSignet && version == modelVersionFusion && m.Info.Learner.Stack == nil,
-		kind == LearnerGBDTSignet && version == modelVersionStack && m.Info.Learner.Stack != nil:
-		m.gbdt, m.signet, err = l.fusion(&m.Info)
+	case kind == LearnerGBDTSignet && (version == modelVersionFusion || version == modelVersionStack || version == modelVersionMembers) &&
+		version == m.Info.fileVersion(modelVersionFusion):
+		m.gbdt, m.signet, m.members, err = l.fusion(&m.Info)
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in versions %d and %d (stacked) %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, modelVersionStack, LearnerGBDTSignet)
+		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in versions %d, %d (stacked) and %d (stacked over more members) %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, modelVersionStack, modelVersionMembers, LearnerGBDTSignet)
 	}
 	if err != nil {
 		return nil, err
@@ -306,15 +318,18 @@ func LoadModel(rd io.Reader) (*Model, error) {
 }
 
 // fileVersion returns the version Save writes for a model of info whose
-// body is of version v: modelVersionStack for a gbdt+signet model fused
-// by a Stacker, modelVersionEnsemble for a seed ensemble of networks,
-// modelVersionPool for a network whose global pooling is
+// body is of version v: modelVersionMembers for a gbdt+signet model
+// stacked over more than one tree model or network, modelVersionStack
+// for one fused by a Stacker, modelVersionEnsemble for a seed ensemble
+// of networks, modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
 // modelVersionCrops for signal features with crop views, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
 	switch {
+	case l.Stack != nil && (len(l.StackSets) > 0 || l.Networks != 0 || l.NetworksApart):
+		return modelVersionMembers
 	case l.Stack != nil:
 		return modelVersionStack
 	case l.CNN != nil && len(l.CNN.Members) > 0:

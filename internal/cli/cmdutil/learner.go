@@ -48,6 +48,9 @@ type LearnerFlags struct {
 	// ImageSize is --image-size ROWSxCOLS (DeclareImageSize; empty: the
 	// learner's default).
 	ImageSize string
+	// signetMean is --signet-mean: the networks of --signet-seeds one
+	// member of the stack (learner_stack.go).
+	signetMean bool
 	// archGiven: --cnn-arch was given (CNN.Arch is otherwise the --from
 	// network's).
 	archGiven bool
@@ -85,6 +88,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn, gbdt+signet: most passes of the network over the training images or records (stops early on a record-grouped validation split)")
 	f.Float64Var(&l.Fusion.Weight, "fusion-weight", classify.DefaultFusionWeight, "gbdt+signet: the network's share of the fused probabilities, more than 0 and at most 1 (0.4: chosen by nested CV on CinC 2017)")
 	f.BoolVar(&l.Fusion.Stack, "stack", false, "gbdt+signet: fuse the trees and the network by a logistic regression on their log-probabilities, fitted on 5-fold record-grouped out-of-fold probabilities of the training records (each trained 6 times), instead of --fusion-weight")
+	l.declareStack(cmd)
 	f.IntVar(&l.CNN.Batch, "batch", 16, "cnn: images per training step")
 	f.Float64Var(&l.CNN.LR, "lr", 0.003, "cnn: learning rate (Adam)")
 	f.StringVar(&l.CNN.Arch, "cnn-arch", classify.CNNArch2D, "cnn: 2d (3x3 convolutions over frequency and time) or temporal (the image rows as channels, 1-D convolutions over time; for spectrograms that resolve each beat, docs/rhythm.md)")
@@ -388,6 +392,9 @@ func (l *LearnerFlags) loadFrom() error {
 // at most 1 and not with --stack, and neither --fusion-weight nor
 // --stack with another learner.
 func (l *LearnerFlags) checkFusion(cmd *cobra.Command) error {
+	if err := l.checkStack(cmd, l.Name == classify.LearnerGBDTSignet); err != nil {
+		return err
+	}
 	if l.Name != classify.LearnerGBDTSignet {
 		if n := changed(cmd, []string{"fusion-weight", "stack"}); n != "" {
 			return Usagef("--%s goes with --learner %s only", n, classify.LearnerGBDTSignet)

@@ -251,3 +251,48 @@ func TestLearnerFlagsCNNArch(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnerFlagsStackMembers: --stack-feature-sets and --signet-seeds
+// add members to --stack: the sets become the feature set (their
+// highest) and the networks the fusion's, each its own member unless
+// --signet-mean; without --stack or gbdt+signet, one set, a set out of
+// 4-6 or given twice, with --feature-set, seeds out of 1-8, --signet-mean
+// with one network, or more than 8 members, they are usage errors.
+func TestLearnerFlagsStackMembers(t *testing.T) {
+	stack := []string{"--learner", "gbdt+signet", "--stack"}
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		sets       []int
+		featureSet int
+		nets       int
+		apart      bool
+	}{
+		{append(stack, "--stack-feature-sets", "5,6"), ExitOK, []int{5, 6}, 6, 1, false},
+		{append(stack, "--stack-feature-sets", "6,4", "--signet-seeds", "3"), ExitOK, []int{6, 4}, 6, 3, true},
+		{append(stack, "--signet-seeds", "5", "--signet-mean"), ExitOK, nil, 0, 5, false},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "5"), ExitOK, []int{4, 5, 6}, 6, 5, true},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "6", "--signet-mean"), ExitOK, []int{4, 5, 6}, 6, 6, false},
+		{append(stack, "--stack-feature-sets", "4,5,6", "--signet-seeds", "6"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "6"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "3,6"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "5,7"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "5,5"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--stack-feature-sets", "5,6", "--feature-set", "6"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--signet-seeds", "0"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--signet-seeds", "9"), ExitUsage, nil, 0, 0, false},
+		{append(stack, "--signet-mean"), ExitUsage, nil, 0, 0, false},
+		{[]string{"--learner", "gbdt+signet", "--signet-seeds", "2"}, ExitUsage, nil, 0, 0, false},
+		{[]string{"--learner", "gbdt", "--stack-feature-sets", "5,6"}, ExitUsage, nil, 0, 0, false},
+		{[]string{"--stack-feature-sets", "5,6"}, ExitUsage, nil, 0, 0, false},
+	} {
+		name := strings.Join(tc.args, " ")
+		l, ok := parseLearner(t, tc.args, tc.code)
+		if !ok || tc.code != ExitOK {
+			continue
+		}
+		if !slices.Equal(l.Fusion.StackSets, tc.sets) || l.FeatureSet != tc.featureSet || l.Fusion.Networks != tc.nets || l.Fusion.NetworksApart != tc.apart {
+			t.Errorf("%q: sets %v feature set %d networks %d apart %v", name, l.Fusion.StackSets, l.FeatureSet, l.Fusion.Networks, l.Fusion.NetworksApart)
+		}
+	}
+}
