@@ -2,16 +2,11 @@ package cmdutil
 
 import (
 	"fmt"
-	"math"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
 // LearnerFlags are the flags of the learner ecg train fits: --learner and
@@ -230,34 +225,6 @@ func (l *LearnerFlags) Spec(ds *datasets.LabelFolders, learner string) (*classif
 	return &spec, nil
 }
 
-// checkCNN checks the flags of --learner cnn (the first forest, gbdt and
-// cnn flags given are fo, gb and cn): no flag of the trees, and cnn flags
-// only with --learner cnn (or auto, which they turn into cnn).
-func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
-	if l.Name == "auto" && cn != "" {
-		l.Name = "cnn"
-	}
-	for _, tree := range []string{"max-depth", "bins", "feature-set"} {
-		if cmd.Flags().Changed(tree) && l.Name == "cnn" {
-			fo = tree
-		}
-	}
-	switch {
-	case l.Name == "cnn" && fo+gb != "":
-		return Usagef("--%s does not go with --learner cnn", fo+gb)
-	case l.Name != "cnn" && cn != "":
-		return Usagef("--%s goes with --learner cnn only", cn)
-	case l.Name != "cnn":
-		return nil
-	}
-	if l.CNN.Ensemble < 1 {
-		return Usagef("--cnn-ensemble %d: want 1 to %d networks", l.CNN.Ensemble, classify.MaxCNNEnsemble)
-	}
-	l.CNN.ClassWeight = l.Forest.ClassWeight
-	l.archGiven = cmd.Flags().Changed("cnn-arch")
-	return l.validate("cnn")
-}
-
 // validate checks the options of the learner name (forest, gbdt or cnn).
 func (l *LearnerFlags) validate(name string) error {
 	var err error
@@ -313,115 +280,4 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 		return classify.LearnerGBDT, nil
 	}
 	return classify.LearnerForest, nil
-}
-
-// FeatureCache returns the feature cache of ecg train and ecg eval, from
-// the environment getenv reads: $ECG_FEATURE_CACHE (a folder, or "off"),
-// else ecg/features in $XDG_CACHE_HOME, else in $HOME/.cache; nil (no
-// cache) when it is off or neither variable is set. The cache is kept
-// under $ECG_FEATURE_CACHE_MAX (bytes, or with a K, M or G suffix; "none"
-// for no limit; classify.DefaultFeatureCacheMax when unset or unreadable).
-func FeatureCache(getenv func(string) string) *classify.FeatureCache {
-	dir := getenv("ECG_FEATURE_CACHE")
-	switch {
-	case dir == "off":
-		return nil
-	case dir != "":
-	case getenv("XDG_CACHE_HOME") != "":
-		dir = filepath.Join(getenv("XDG_CACHE_HOME"), "ecg", "features")
-	case getenv("HOME") != "":
-		dir = filepath.Join(getenv("HOME"), ".cache", "ecg", "features")
-	default:
-		return nil
-	}
-	c, err := classify.NewFeatureCache(dir)
-	if err != nil {
-		return nil
-	}
-	c.MaxBytes = cacheMax(getenv("ECG_FEATURE_CACHE_MAX"))
-	return c
-}
-
-// cacheMax reads $ECG_FEATURE_CACHE_MAX: 0 (the default) when empty or
-// unreadable, -1 for "none".
-func cacheMax(s string) int64 {
-	s = strings.TrimSpace(strings.ToUpper(s))
-	if s == "NONE" {
-		return -1
-	}
-	s = strings.TrimSuffix(s, "B")
-	mult := int64(1)
-	for i, suf := range []string{"K", "M", "G"} {
-		if t, ok := strings.CutSuffix(s, suf); ok {
-			s, mult = t, int64(1)<<(10*(i+1))
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || n > math.MaxInt64/mult {
-		return 0
-	}
-	return n * mult
-}
-
-// loadFrom loads the network of --from into CNN.From.
-func (l *LearnerFlags) loadFrom() error {
-	if l.From == "" {
-		return nil
-	}
-	m, err := defaultmodel.LoadImage(l.From)
-	if err != nil {
-		return err
-	}
-	if m.CNN() == nil {
-		return Usagef("--from %s: a %s model, not a network (ecg train --learner cnn)", l.From, m.Info.Learner.Kind)
-	}
-	if a := m.CNN().Arch(); a != l.CNN.Arch && l.archGiven {
-		return Usagef("--cnn-arch %s: the network of --from %s is %s", l.CNN.Arch, l.From, a)
-	}
-	l.CNN.Arch = m.CNN().Arch()
-	l.CNN.From, l.CNN.FromName = m, l.From
-	if l.From == defaultmodel.Name {
-		l.CNN.FromName = "default (embedded image network)"
-	}
-	return nil
-}
-
-// checkFusion checks the flags of --learner gbdt+signet: of the network
-// flags only --epochs (the network's), --fusion-weight more than 0 and
-// at most 1 and not with --stack, and neither --fusion-weight nor
-// --stack with another learner.
-func (l *LearnerFlags) checkFusion(cmd *cobra.Command) error {
-	if err := l.checkStack(cmd, l.Name == classify.LearnerGBDTSignet); err != nil {
-		return err
-	}
-	if l.Name != classify.LearnerGBDTSignet {
-		if n := changed(cmd, []string{"fusion-weight", "stack"}); n != "" {
-			return Usagef("--%s goes with --learner %s only", n, classify.LearnerGBDTSignet)
-		}
-		return nil
-	}
-	if l.Fusion.Stack && cmd.Flags().Changed("fusion-weight") {
-		return Usagef("--stack fits the fusion; it does not go with --fusion-weight")
-	}
-	for _, n := range cnnOnly {
-		if n != "epochs" && cmd.Flags().Changed(n) {
-			return Usagef("--%s does not go with --learner %s (of the network flags it takes --epochs)", n, classify.LearnerGBDTSignet)
-		}
-	}
-	if !(l.Fusion.Weight > 0 && l.Fusion.Weight <= 1) {
-		return Usagef("--fusion-weight %g: want more than 0 and at most 1 (1: the network alone)", l.Fusion.Weight)
-	}
-	l.Fusion.Signet.Epochs = l.CNN.Epochs
-	return nil
-}
-
-// resolveFusion is Resolve for --learner gbdt+signet, which reads
-// records only.
-func (l *LearnerFlags) resolveFusion(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
-	if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindRecord {
-		return "", Usagef("--learner %s reads WFDB records; %s holds other files", classify.LearnerGBDTSignet, ds.Dir)
-	}
-	l.Fusion.Signet.Seed, l.Fusion.Signet.Jobs = seed, jobs
-	return classify.LearnerGBDTSignet, l.validate(classify.LearnerGBDTSignet)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/datasets"
 )
 
 // stackMemberFlags are the flags that add members to --stack: more tree
@@ -78,4 +79,43 @@ func (l *LearnerFlags) checkStackSize(trees int) error {
 		return Usagef("--stack-feature-sets and --signet-seeds make %d members of the stack (at most 8; --signet-mean makes the networks one)", trees+nets)
 	}
 	return nil
+}
+
+// checkFusion checks the flags of --learner gbdt+signet: of the network
+// flags only --epochs (the network's), --fusion-weight more than 0 and
+// at most 1 and not with --stack, and neither --fusion-weight nor
+// --stack with another learner.
+func (l *LearnerFlags) checkFusion(cmd *cobra.Command) error {
+	if err := l.checkStack(cmd, l.Name == classify.LearnerGBDTSignet); err != nil {
+		return err
+	}
+	if l.Name != classify.LearnerGBDTSignet {
+		if n := changed(cmd, []string{"fusion-weight", "stack"}); n != "" {
+			return Usagef("--%s goes with --learner %s only", n, classify.LearnerGBDTSignet)
+		}
+		return nil
+	}
+	if l.Fusion.Stack && cmd.Flags().Changed("fusion-weight") {
+		return Usagef("--stack fits the fusion; it does not go with --fusion-weight")
+	}
+	for _, n := range cnnOnly {
+		if n != "epochs" && cmd.Flags().Changed(n) {
+			return Usagef("--%s does not go with --learner %s (of the network flags it takes --epochs)", n, classify.LearnerGBDTSignet)
+		}
+	}
+	if !(l.Fusion.Weight > 0 && l.Fusion.Weight <= 1) {
+		return Usagef("--fusion-weight %g: want more than 0 and at most 1 (1: the network alone)", l.Fusion.Weight)
+	}
+	l.Fusion.Signet.Epochs = l.CNN.Epochs
+	return nil
+}
+
+// resolveFusion is Resolve for --learner gbdt+signet, which reads
+// records only.
+func (l *LearnerFlags) resolveFusion(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
+	if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindRecord {
+		return "", Usagef("--learner %s reads WFDB records; %s holds other files", classify.LearnerGBDTSignet, ds.Dir)
+	}
+	l.Fusion.Signet.Seed, l.Fusion.Signet.Jobs = seed, jobs
+	return classify.LearnerGBDTSignet, l.validate(classify.LearnerGBDTSignet)
 }

@@ -1,0 +1,59 @@
+package cmdutil
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/internal/defaultmodel"
+)
+
+// checkCNN checks the flags of --learner cnn (the first forest, gbdt and
+// cnn flags given are fo, gb and cn): no flag of the trees, and cnn flags
+// only with --learner cnn (or auto, which they turn into cnn).
+func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
+	if l.Name == "auto" && cn != "" {
+		l.Name = "cnn"
+	}
+	for _, tree := range []string{"max-depth", "bins", "feature-set"} {
+		if cmd.Flags().Changed(tree) && l.Name == "cnn" {
+			fo = tree
+		}
+	}
+	switch {
+	case l.Name == "cnn" && fo+gb != "":
+		return Usagef("--%s does not go with --learner cnn", fo+gb)
+	case l.Name != "cnn" && cn != "":
+		return Usagef("--%s goes with --learner cnn only", cn)
+	case l.Name != "cnn":
+		return nil
+	}
+	if l.CNN.Ensemble < 1 {
+		return Usagef("--cnn-ensemble %d: want 1 to %d networks", l.CNN.Ensemble, classify.MaxCNNEnsemble)
+	}
+	l.CNN.ClassWeight = l.Forest.ClassWeight
+	l.archGiven = cmd.Flags().Changed("cnn-arch")
+	return l.validate("cnn")
+}
+
+// loadFrom loads the network of --from into CNN.From.
+func (l *LearnerFlags) loadFrom() error {
+	if l.From == "" {
+		return nil
+	}
+	m, err := defaultmodel.LoadImage(l.From)
+	if err != nil {
+		return err
+	}
+	if m.CNN() == nil {
+		return Usagef("--from %s: a %s model, not a network (ecg train --learner cnn)", l.From, m.Info.Learner.Kind)
+	}
+	if a := m.CNN().Arch(); a != l.CNN.Arch && l.archGiven {
+		return Usagef("--cnn-arch %s: the network of --from %s is %s", l.CNN.Arch, l.From, a)
+	}
+	l.CNN.Arch = m.CNN().Arch()
+	l.CNN.From, l.CNN.FromName = m, l.From
+	if l.From == defaultmodel.Name {
+		l.CNN.FromName = "default (embedded image network)"
+	}
+	return nil
+}
