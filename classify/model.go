@@ -192,7 +192,7 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 		// other views of which are in the bag.
 		return nil, fmt.Errorf("classify: crops of the signal go with gbdt, not %s", cmp.Or(opt.Learner, LearnerForest))
 	}
-	rows, ry, _ := expandViews(X, y, nil, len(names), views)
+	rows, ry := expandViews(X, y, len(names), views)
 	switch opt.Learner {
 	case "", LearnerForest:
 		m, oob, err = trainForestModel(rows, ry, len(labels), opt.Forest.withDefaults(len(names)))

@@ -20,9 +20,9 @@ const (
 	// MinCropSeconds is the shortest crop: a shorter window is the whole
 	// signal again (the features need a few beats).
 	MinCropSeconds = 5.0
-	// DefaultCrops and DefaultCropShare are ecg train's crops for the
-	// forest and gbdt on records (DefaultSignalFeatures has none, so that
-	// the library's and make model's vectors stay one view).
+	// DefaultCrops and DefaultCropShare are ecg train's crops for gbdt
+	// on records (DefaultSignalFeatures has none, so that the library's
+	// and make model's vectors stay one view).
 	DefaultCrops     = 2
 	DefaultCropShare = 0.75
 )
@@ -104,21 +104,20 @@ func (o SignalFeatures) viewsVector(x []float64, fs float64) []float64 {
 }
 
 // expandViews returns the rows of X split into their views of d features
-// each, with the label (and group, when groups is not nil) of their
-// vector repeated.
-func expandViews(X [][]float64, y []int, groups []string, d, views int) ([][]float64, []int, []string) {
+// each, with the label of their vector repeated (X and y themselves for
+// one view).
+func expandViews(X [][]float64, y []int, d, views int) ([][]float64, []int) {
+	if views == 1 {
+		return X, y
+	}
 	rows := make([][]float64, 0, len(X)*views)
 	ry := make([]int, 0, len(X)*views)
-	var rg []string
 	for i, x := range X {
 		for v := 0; v < views; v++ {
 			rows, ry = append(rows, x[v*d:(v+1)*d:(v+1)*d]), append(ry, y[i])
-			if groups != nil {
-				rg = append(rg, groups[i])
-			}
 		}
 	}
-	return rows, ry, rg
+	return rows, ry
 }
 
 // meanViews returns per vector the normalised geometric mean of its
