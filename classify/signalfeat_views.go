@@ -20,6 +20,9 @@ const (
 	// MinCropSeconds is the shortest crop: a shorter window is the whole
 	// signal again (the features need a few beats).
 	MinCropSeconds = 5.0
+	// MinCropShare and MaxCropShare bound SignalFeatures.CropShare.
+	MinCropShare = 0.3
+	MaxCropShare = 0.95
 	// DefaultCrops and DefaultCropShare are ecg train's crops for gbdt
 	// on records (DefaultSignalFeatures has none, so that the library's
 	// and make model's vectors stay one view).
@@ -34,8 +37,8 @@ func (o SignalFeatures) checkCrops() error {
 		return fmt.Errorf("signal features: %d crops (want 0 to %d)", o.Crops, MaxCrops)
 	case o.Crops == 0 && o.CropShare != 0:
 		return fmt.Errorf("signal features: crop share %v without crops", o.CropShare)
-	case o.Crops > 0 && !(o.CropShare >= 0.3 && o.CropShare <= 0.95):
-		return fmt.Errorf("signal features: crop share %v out of 0.3-0.95", o.CropShare)
+	case o.Crops > 0 && !(o.CropShare >= MinCropShare && o.CropShare <= MaxCropShare):
+		return fmt.Errorf("signal features: crop share %v out of %g-%g", o.CropShare, MinCropShare, MaxCropShare)
 	}
 	return nil
 }

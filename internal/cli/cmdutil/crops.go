@@ -15,7 +15,7 @@ var cropFlags = []string{"crops", "crop-share"}
 func (l *LearnerFlags) declareCrops(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.IntVar(&l.Crops, "crops", classify.DefaultCrops, fmt.Sprintf("records, gbdt: also learn from and score this many windows of each record, 0 to %d (0: the whole record only; docs/rhythm.md)", classify.MaxCrops))
-	f.Float64Var(&l.CropShare, "crop-share", classify.DefaultCropShare, "records: the --crops windows' share of the record's length, 0.3 to 0.95")
+	f.Float64Var(&l.CropShare, "crop-share", classify.DefaultCropShare, fmt.Sprintf("records: the --crops windows' share of the record's length, %g to %g", classify.MinCropShare, classify.MaxCropShare))
 }
 
 // checkCrops checks --crops and --crop-share: in range, and not given
@@ -25,8 +25,8 @@ func (l *LearnerFlags) checkCrops(cmd *cobra.Command) error {
 	switch {
 	case l.Crops < 0 || l.Crops > classify.MaxCrops:
 		return Usagef("--crops %d: want 0 to %d", l.Crops, classify.MaxCrops)
-	case !(l.CropShare >= 0.3 && l.CropShare <= 0.95):
-		return Usagef("--crop-share %v: want 0.3 to 0.95", l.CropShare)
+	case !(l.CropShare >= classify.MinCropShare && l.CropShare <= classify.MaxCropShare):
+		return Usagef("--crop-share %v: want %g to %g", l.CropShare, classify.MinCropShare, classify.MaxCropShare)
 	case given != "" && l.Name != "auto" && l.Name != "gbdt":
 		return Usagef("--%s goes with gbdt on records, not --learner %s", given, l.Name)
 	}
