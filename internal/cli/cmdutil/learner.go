@@ -12,9 +12,10 @@ import (
 // LearnerFlags are the flags of the learner ecg train fits: --learner and
 // the settings of the random forest, of gradient-boosted trees and of the
 // convolutional network (cnn, images only).
-// --learner auto (the default) takes gbdt for WFDB records and the forest
-// for images (the measured best of each; see docs/classify.md), unless a
-// flag only one learner has is given, which picks that learner.
+// --learner auto (the default) takes gbdt for WFDB records and the network
+// for images but archives of beat windows (the measured best of each; see
+// docs/classify.md), unless a flag only one learner has is given, which
+// picks that learner; with --max-depth or --bins images go to the forest.
 type LearnerFlags struct {
 	// Name is the --learner value: auto, forest, gbdt, cnn or
 	// gbdt+signet.
@@ -49,6 +50,12 @@ type LearnerFlags struct {
 	// archGiven: --cnn-arch was given (CNN.Arch is otherwise the --from
 	// network's).
 	archGiven bool
+	// TreesOnly makes --learner auto take the forest for images (ecg
+	// tune, which searches the settings of trees).
+	TreesOnly bool
+	// treeGiven is --max-depth or --bins when given: with auto, images
+	// then go to the forest.
+	treeGiven string
 }
 
 // Flags only one learner has.
@@ -64,7 +71,7 @@ var (
 // chosen is a usage error.
 func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, forest for images), forest (random forest), gbdt (gradient-boosted trees), cnn (convolutional network, images only) or gbdt+signet (gbdt fused with a 1-D network on the signal, records only)")
+	f.StringVar(&l.Name, "learner", "auto", "auto (gbdt for records, cnn for images, forest for beat-window archives), forest (random forest), gbdt (gradient-boosted trees), cnn (convolutional network, images only) or gbdt+signet (gbdt fused with a 1-D network on the signal, records only)")
 	CompleteValues(cmd, "learner", "auto", "forest", "gbdt", "cnn", classify.LearnerGBDTSignet)
 	f.IntVar(&l.Forest.Trees, "trees", 100, "forest: number of trees")
 	f.IntVar(&l.Forest.MaxDepth, "max-depth", 32, "maximum tree depth (gbdt default: 6)")
@@ -128,6 +135,7 @@ func (l *LearnerFlags) check(cmd *cobra.Command) error {
 
 func (l *LearnerFlags) checkLearner(cmd *cobra.Command) error {
 	fo, gb, cn := changed(cmd, forestOnly), changed(cmd, gbdtOnly), changed(cmd, cnnOnly)
+	l.treeGiven = changed(cmd, []string{"max-depth", "bins"})
 	if err := l.checkFusion(cmd); err != nil {
 		return err
 	}
@@ -246,14 +254,27 @@ func (l *LearnerFlags) validate(name string) error {
 	return nil
 }
 
+// autoNetwork reports whether --learner auto takes the network for ds:
+// images (its first file), not an archive of beat windows (where the
+// forest keeps its accuracy and ecg train names --beats), no tree flag
+// given (--max-depth, --bins) and TreesOnly unset.
+func (l *LearnerFlags) autoNetwork(ds *datasets.LabelFolders) bool {
+	return len(ds.Files) > 0 && ds.Files[0].Kind == datasets.KindImage && !l.TreesOnly && l.treeGiven == "" &&
+		!datasets.IsBeatWindowArchive(ds.Dir)
+}
+
 // Resolve returns the learner (classify.LearnerForest, LearnerGBDT,
-// LearnerCNN or LearnerGBDTSignet) for the dataset ds (auto: gbdt when its first file is a
-// record), with seed and jobs set in every learner's options; options the
-// chosen learner refuses, and cnn for records, are a usage error.
+// LearnerCNN or LearnerGBDTSignet) for the dataset ds (auto: gbdt when its
+// first file is a record, the network for images as autoNetwork says, else
+// the forest), with seed and jobs set in every learner's options; options
+// the chosen learner refuses, and cnn for records, are a usage error.
 func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int) (string, error) {
 	l.Forest.Seed, l.Forest.Jobs = seed, jobs
 	l.GBDT.Seed, l.GBDT.Jobs = seed, jobs
 	l.CNN.Seed, l.CNN.Jobs = seed, jobs
+	if l.Name == "auto" && l.autoNetwork(ds) {
+		l.Name, l.CNN.ClassWeight = "cnn", l.Forest.ClassWeight
+	}
 	if l.Name == "cnn" {
 		if len(ds.Files) > 0 && ds.Files[0].Kind != datasets.KindImage {
 			return "", Usagef("--learner cnn reads images; %s holds records", ds.Dir)

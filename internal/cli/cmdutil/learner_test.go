@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,8 +13,9 @@ import (
 	"github.com/ecgkit/ecg/datasets"
 )
 
-// TestLearnerFlags: --learner auto takes gbdt for records and the forest
-// for images unless a flag of one learner picks it; flags of the other
+// TestLearnerFlags: --learner auto takes gbdt for records and the network
+// for images (the forest with --max-depth or --bins) unless a flag of one
+// learner picks it; flags of the other
 // learner, of both, or an unknown learner are usage errors; gbdt's depth
 // and class weight have their own defaults unless given.
 func TestLearnerFlags(t *testing.T) {
@@ -24,7 +27,9 @@ func TestLearnerFlags(t *testing.T) {
 		rec, img string // learner resolved for records and images
 		depth    int    // gbdt depth
 	}{
-		{nil, ExitOK, classify.LearnerGBDT, classify.LearnerForest, 6},
+		{nil, ExitOK, classify.LearnerGBDT, classify.LearnerCNN, 6},
+		{[]string{"--class-weight", "none"}, ExitOK, classify.LearnerGBDT, classify.LearnerCNN, 6},
+		{[]string{"--max-depth", "9"}, ExitOK, classify.LearnerGBDT, classify.LearnerForest, 9},
 		{[]string{"--trees", "50"}, ExitOK, classify.LearnerForest, classify.LearnerForest, 6},
 		{[]string{"--rounds", "50", "--max-depth", "4"}, ExitOK, classify.LearnerGBDT, classify.LearnerGBDT, 4},
 		{[]string{"--learner", "forest"}, ExitOK, classify.LearnerForest, classify.LearnerForest, 6},
@@ -57,6 +62,46 @@ func TestLearnerFlags(t *testing.T) {
 		if l.GBDT.MaxDepth != tc.depth || l.GBDT.Seed != 3 || l.Forest.Jobs != 2 {
 			t.Errorf("%q: gbdt depth %d seed %d, forest jobs %d", name, l.GBDT.MaxDepth, l.GBDT.Seed, l.Forest.Jobs)
 		}
+	}
+}
+
+// TestLearnerAutoImages: auto takes the forest for an archive of beat
+// windows (spectro-params.json says label aami) and for ecg tune
+// (TreesOnly), the network for other image folders; the network gets the
+// --class-weight given.
+func TestLearnerAutoImages(t *testing.T) {
+	dir := t.TempDir()
+	images := &datasets.LabelFolders{Dir: dir, Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
+	resolve := func(args []string, treesOnly bool) (string, *LearnerFlags) {
+		l, ok := parseLearner(t, args, ExitOK)
+		if !ok {
+			return "", nil
+		}
+		l.TreesOnly = treesOnly
+		got, err := l.Resolve(images, 1, 1)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return got, l
+	}
+	if got, l := resolve([]string{"--class-weight", "none"}, false); got != classify.LearnerCNN || l.CNN.ClassWeight != "none" {
+		t.Errorf("images: %s, class weight %q; want cnn, none", got, l.CNN.ClassWeight)
+	}
+	if got, _ := resolve(nil, true); got != classify.LearnerForest {
+		t.Errorf("images, trees only: %s, want the forest", got)
+	}
+	params := filepath.Join(dir, datasets.ParamsName)
+	if err := os.WriteFile(params, []byte(`{"label": "rhythm"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := resolve(nil, false); got != classify.LearnerCNN {
+		t.Errorf("rhythm archive: %s, want cnn", got)
+	}
+	if err := os.WriteFile(params, []byte(`{"label": "aami"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := resolve(nil, false); got != classify.LearnerForest {
+		t.Errorf("beat-window archive: %s, want the forest", got)
 	}
 }
 

@@ -129,6 +129,7 @@ func (o *Options) search(f *cmdutil.Factory) (*datasets.LabelFolders, ctune.Opti
 	if len(ds.Labels) < 2 {
 		return nil, lo, cmdutil.Usagef("%s: need at least 2 labels to tune a classifier (found %d: %v)", o.Data, len(ds.Labels), ds.Labels)
 	}
+	o.Learner.TreesOnly = true // auto: the forest for images
 	learner, err := o.Learner.Resolve(ds, uint64(o.Seed), o.Jobs)
 	if err != nil {
 		return nil, lo, err
