@@ -192,6 +192,9 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 		// other views of which are in the bag.
 		return nil, fmt.Errorf("classify: crops of the signal go with gbdt, not %s", cmp.Or(opt.Learner, LearnerForest))
 	}
+	if spec.mainsNotch() && opt.Learner != "" && opt.Learner != LearnerForest && opt.Learner != LearnerGBDT {
+		return nil, fmt.Errorf("classify: mains removal goes with the forest or gbdt, not %s", opt.Learner)
+	}
 	rows, ry := expandViews(X, y, len(names), views)
 	switch opt.Learner {
 	case "", LearnerForest:

@@ -60,6 +60,11 @@ import (
 // (features.signal.crops): an older program would score the whole signal
 // only, so it refuses the file. (Versions 8 and 9 are other branches'.)
 //
+// Version 13 holds a "random-forest" or "gbdt" body as above, and is what
+// Save writes for them when their signal features remove mains lines
+// (features.signal.mains_notch), with crop views or without: an older
+// program would compute the features of the hum as well.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -98,6 +103,11 @@ const (
 	// whose signal features have crop views (SignalFeatures.Crops): an
 	// older program would score the whole signal only.
 	modelVersionCrops = 10
+	// modelVersionMains is the version of random-forest and gbdt models
+	// whose signal features remove mains lines first
+	// (SignalFeatures.MainsNotch), with or without crop views: an older
+	// program would read a recording's hum as its features.
+	modelVersionMains = 13
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -268,8 +278,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionCrops {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionCrops)
+	if version < modelVersion || version > modelVersionMains || version > modelVersionCrops && version < modelVersionMains {
+		return nil, formatErr("version %d (this program reads versions %d to %d and %d)", version, modelVersion, modelVersionCrops, modelVersionMains)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -305,8 +315,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (m.Info.Features.views() > 1) != (version == modelVersionCrops) {
-		return nil, formatErr("crops of the signal (%d views) in version %d (they come in version %d, only there)", m.Info.Features.views(), version, modelVersionCrops)
+	if err := checkSignalVersion(m.Info.Features, version); err != nil {
+		return nil, err
 	}
 	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble {
 		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble)
@@ -324,6 +334,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 // of networks, modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
+// modelVersionMains for signal features that remove mains lines,
 // modelVersionCrops for signal features with crop views, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
@@ -338,10 +349,25 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 		return modelVersionPool
 	case info.Features.Spectrogram != nil:
 		return modelVersionSettings
+	case info.Features.mainsNotch():
+		return modelVersionMains
 	case info.Features.views() > 1:
 		return modelVersionCrops
 	}
 	return v
+}
+
+// checkSignalVersion checks that the signal settings of spec come in file
+// version v: mains removal in modelVersionMains only, crop views there or
+// in modelVersionCrops, which has them always.
+func checkSignalVersion(spec FeatureSpec, v uint32) error {
+	switch views, mains := spec.views(), spec.mainsNotch(); {
+	case mains != (v == modelVersionMains):
+		return formatErr("mains removal (%v) in version %d (it comes in version %d, only there)", mains, v, modelVersionMains)
+	case views > 1 && v != modelVersionCrops && v != modelVersionMains, views == 1 && v == modelVersionCrops:
+		return formatErr("crops of the signal (%d views) in version %d (they come in versions %d and %d, always in %d)", views, v, modelVersionCrops, modelVersionMains, modelVersionCrops)
+	}
+	return nil
 }
 
 // modelReader reads a model file part by part, keeping the CRC of every

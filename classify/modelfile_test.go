@@ -71,6 +71,7 @@ func FuzzLoadModel(f *testing.F) {
 	}
 	f.Add(temporal)
 	f.Add(cropModelFile(f))
+	f.Add(mainsModelFile(f))
 	f.Add([]byte("ECGMODEL"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -59,6 +59,13 @@ type SignalFeatures struct {
 	// CropShare is the crops' share of the signal's length, 0.3 to 0.95
 	// (0 without crops).
 	CropShare float64 `json:"crop_share,omitempty"`
+	// MainsNotch removes mains interference before any feature (and
+	// before the crops are cut): each line at a multiple of 50 or 60 Hz
+	// that stands MainsRatio times above its neighbours is notched out
+	// (signalfeat_mains.go); a signal without one is read bit for bit as
+	// without the setting. false (models before session 25): the signal
+	// as it is.
+	MainsNotch bool `json:"mains_notch,omitempty"`
 }
 
 // DefaultSignalFeatures returns the default signal feature settings, of
@@ -172,6 +179,9 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 		return nil, fmt.Errorf("classify: signal of %.2f s is shorter than 2 s", float64(len(x))/fs)
 	}
 	x = fillInvalid(x)
+	if s.Signal.MainsNotch {
+		x = removeMains(x, fs)
+	}
 	if s.Signal.Crops > 0 {
 		return s.Signal.viewsVector(x, fs), nil
 	}

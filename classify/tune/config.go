@@ -37,6 +37,9 @@ type Config struct {
 	// Crops are the records' crop views ("2x0.75": 2 windows of 0.75 of
 	// each record; empty for none, as searches before them had).
 	Crops string `json:"crops,omitempty"`
+	// MainsNotch: the records' features remove mains lines first
+	// (classify.SignalFeatures.MainsNotch; false in searches before it).
+	MainsNotch bool `json:"mains_notch,omitempty"`
 }
 
 // readConfig reads dir's search.json; nil when there is none.

@@ -23,7 +23,7 @@ func TestCropFlags(t *testing.T) {
 		spec.Signal.FeatureSet != classify.DefaultSignalFeatureSet {
 		t.Errorf("gbdt on records: %+v (%v), want the default crops", spec, err)
 	}
-	for _, learner := range []string{classify.LearnerForest, classify.LearnerGBDTSignet, classify.LearnerCNN, ""} {
+	for _, learner := range []string{classify.LearnerGBDTSignet, classify.LearnerCNN, ""} {
 		if spec, err := l.Spec(records, learner); spec != nil || err != nil {
 			t.Errorf("%q on records: %+v (%v), want the default spec (nil)", learner, spec, err)
 		}
@@ -39,7 +39,7 @@ func TestCropFlags(t *testing.T) {
 	if err != nil || spec == nil || spec.Signal.Crops != 3 || spec.Signal.CropShare != 0.5 || spec.Signal.FeatureSet != 6 {
 		t.Errorf("--crops 3 --crop-share 0.5 --feature-set 6: %+v (%v)", spec, err)
 	}
-	if l, ok := parseLearner(t, []string{"--crops", "0"}, ExitOK); ok {
+	if l, ok := parseLearner(t, []string{"--crops", "0", "--mains-notch=false"}, ExitOK); ok {
 		if spec, err := l.Spec(records, classify.LearnerGBDT); spec != nil || err != nil {
 			t.Errorf("--crops 0: %+v (%v), want the default spec (nil)", spec, err)
 		}

@@ -38,6 +38,9 @@ type LearnerFlags struct {
 	CropShare float64
 	// cropsGiven is the first of them given on the command line.
 	cropsGiven string
+	// MainsNotch is --mains-notch: records' features remove mains lines
+	// first (classify.SignalFeatures.MainsNotch; forest and gbdt).
+	MainsNotch bool
 	// From is --from: the network a cnn starts from ("default": the
 	// image network embedded in ecg; empty: fresh weights).
 	From string
@@ -98,6 +101,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.IntVar(&l.CNN.Ensemble, "cnn-ensemble", 1, fmt.Sprintf("cnn: train N networks, 1 to %d, seeded --seed to --seed+N-1 (each with its own validation split), and predict the mean of their probabilities (a seed ensemble; docs/rhythm.md)", classify.MaxCNNEnsemble))
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
 	l.declareCrops(cmd)
+	l.declareMains(cmd)
 	AddCheck(cmd, func() error { return l.check(cmd) })
 }
 
@@ -105,7 +109,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 // aside) as --NAME=VALUE arguments, in a fixed order.
 func (l *LearnerFlags) Given(cmd *cobra.Command) []string {
 	var out []string
-	names := append(append(append(append([]string{"max-depth", "class-weight", "bins", "feature-set"}, forestOnly...), gbdtOnly...), cnnOnly...), cropFlags...)
+	names := append(append(append(append([]string{"max-depth", "class-weight", "bins", "feature-set"}, forestOnly...), gbdtOnly...), cnnOnly...), append(cropFlags, "mains-notch")...)
 	for _, n := range names {
 		if f := cmd.Flags().Lookup(n); f != nil && f.Changed {
 			out = append(out, "--"+n+"="+f.Value.String())
@@ -128,6 +132,9 @@ func changed(cmd *cobra.Command, names []string) string {
 // settled.
 func (l *LearnerFlags) check(cmd *cobra.Command) error {
 	if err := l.checkLearner(cmd); err != nil {
+		return err
+	}
+	if err := l.checkMains(cmd); err != nil {
 		return err
 	}
 	return l.checkCrops(cmd)
@@ -225,8 +232,8 @@ func (l *LearnerFlags) Spec(ds *datasets.LabelFolders, learner string) (*classif
 	if l.FeatureSet != 0 {
 		sig.FeatureSet = l.FeatureSet
 	}
-	sig = l.withCrops(sig, learner)
-	if l.FeatureSet == 0 && sig.Crops == 0 {
+	sig = l.withMains(l.withCrops(sig, learner), learner)
+	if l.FeatureSet == 0 && sig.Crops == 0 && !sig.MainsNotch {
 		return nil, nil
 	}
 	spec = classify.SignalSpec(sig)

@@ -92,9 +92,9 @@ func TestTuneRun(t *testing.T) {
 	}
 }
 
-// TestTuneCrops: records tuned with gbdt get ecg train's crop views; the
-// search's config records them (a search without them is another one),
-// and crops given are among the printed ecg train flags.
+// TestTuneCrops: records tuned with gbdt get ecg train's crop views and
+// mains notch; the search's config records them (a search without them is
+// another one), and crops given are among the printed ecg train flags.
 func TestTuneCrops(t *testing.T) {
 	data := t.TempDir()
 	writeRecords(t, data, 4, synth.Normal, synth.AFib)
@@ -118,6 +118,22 @@ func TestTuneCrops(t *testing.T) {
 		if len(tc.flags) > 2 && !strings.Contains(stdout, "--crops=1 --crop-share=0.6") {
 			t.Errorf("%v: the printed train flags lack the crops:\n%s", tc.flags, stdout)
 		}
+		if !strings.Contains(string(b), `"mains_notch": true`) {
+			t.Errorf("%v: search.json lacks the mains notch:\n%s", tc.flags, b)
+		}
+	}
+	// A search begun without the notch (before session 25) is another
+	// search; --mains-notch=false resumes it.
+	out := filepath.Join(t.TempDir(), "search")
+	args := []string{data, "--out", out, "--trials", "1", "--folds", "2", "--param", "rounds=5:10", "--mains-notch=false"}
+	if code, _, stderr := run(context.Background(), args...); code != 0 {
+		t.Fatalf("--mains-notch=false: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(context.Background(), args[:len(args)-1]...); code != 1 || !strings.Contains(stderr, "mains_notch") {
+		t.Errorf("resumed with the notch: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(context.Background(), data, "--out", out, "--trials", "2", "--folds", "2", "--param", "rounds=5:10", "--mains-notch=false"); code != 0 {
+		t.Errorf("resumed without it: exit %d: %s", code, stderr)
 	}
 }
 
