@@ -159,6 +159,16 @@ func TestForestCropModel(t *testing.T) {
 	if got := m.Scores(nil, x); !slices.Equal(got, want) {
 		t.Errorf("scores %v, want the views' geometric mean %v", got, want)
 	}
+	b, back := reloadCrops(t, m)
+	if got := back.Scores(nil, x); !slices.Equal(got, want) || !bytes.Equal(saved(t, back), b) {
+		t.Errorf("reloaded: scores %v, want %v, or saved differently", got, want)
+	}
+}
+
+// reloadCrops saves m, a model with crops, checks that the file is of
+// version 10, and loads it back.
+func reloadCrops(t *testing.T, m *Model) ([]byte, *Model) {
+	t.Helper()
 	b := saved(t, m)
 	if b[len(modelMagic)] != modelVersionCrops {
 		t.Fatalf("version %d, want %d", b[len(modelMagic)], modelVersionCrops)
@@ -167,7 +177,5 @@ func TestForestCropModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := back.Scores(nil, x); !slices.Equal(got, want) || !bytes.Equal(saved(t, back), b) {
-		t.Errorf("reloaded: scores %v, want %v, or saved differently", got, want)
-	}
+	return b, back
 }

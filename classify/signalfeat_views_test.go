@@ -127,14 +127,7 @@ func TestCropModel(t *testing.T) {
 	if _, err := m.Predict(X[0][:d]); err == nil {
 		t.Error("a vector of one view predicted")
 	}
-	b := saved(t, m)
-	if b[len(modelMagic)] != modelVersionCrops {
-		t.Fatalf("version %d, want %d", b[len(modelMagic)], modelVersionCrops)
-	}
-	back, err := LoadModel(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, back := reloadCrops(t, m)
 	if p, q := back.Scores(nil, X[3]), m.Scores(nil, X[3]); !slices.Equal(p, q) || back.Info.Features.Signal.Crops != 1 {
 		t.Errorf("reloaded: %v, want %v", p, q)
 	}
