@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -187,7 +186,7 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	var oob [][]float64
 	var err error
 	views := spec.views()
-	if views > 1 && opt.Learner != LearnerGBDT && cmp.Or(opt.Learner, LearnerForest) != LearnerForest {
+	if views > 1 && opt.Learner != LearnerGBDT && opt.Learner != LearnerForest && opt.Learner != "" {
 		return nil, fmt.Errorf("classify: crops of the signal go with gbdt or the forest, not %s", opt.Learner)
 	}
 	rows, ry := expandViews(X, y, len(names), views)
