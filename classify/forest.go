@@ -284,6 +284,12 @@ func midpoint(a, b float64) float64 {
 // class probabilities of every training row (NaN rows where a sample was
 // in every bootstrap).
 func TrainForest(X [][]float64, y []int, numClasses int, opt ForestOptions) (*Forest, [][]float64, error) {
+	return TrainForestGrouped(X, y, nil, numClasses, opt)
+}
+
+// trainForest is TrainForestGrouped once the groups are checked (bags nil:
+// every row its own group).
+func trainForest(X [][]float64, y []int, bags *bootstrapGroups, numClasses int, opt ForestOptions) (*Forest, [][]float64, error) {
 	nf, err := checkTrainingRows(X, y, numClasses)
 	if err != nil {
 		return nil, nil, err
@@ -308,6 +314,7 @@ func TrainForest(X [][]float64, y []int, numClasses int, opt ForestOptions) (*Fo
 		go func() {
 			defer wg.Done()
 			g := newGrower(bx, y, numClasses, cw, opt)
+			g.bags = bags
 			for t := range next {
 				f.Trees[t], inBag[t] = g.grow(t)
 				if opt.Progress != nil {
@@ -389,6 +396,8 @@ type grower struct {
 	tree   Tree
 	leafWs []float64
 	leftW  []float64
+	// bags are the groups the bootstrap draws (nil: the rows).
+	bags *bootstrapGroups
 }
 
 func newGrower(bx *binned, y []int, k int, cw []float64, opt ForestOptions) *grower {
@@ -405,12 +414,7 @@ func (g *grower) grow(t int) (Tree, []bool) {
 	rng := rand.New(rand.NewPCG(g.opt.Seed, uint64(t)))
 	n := g.bx.n
 	clear(g.w)
-	inBag := make([]bool, n)
-	for j := 0; j < n; j++ {
-		i := rng.IntN(n)
-		g.w[i]++
-		inBag[i] = true
-	}
+	inBag := g.bags.draw(rng, n, g.w)
 	idx := make([]int32, 0, n)
 	for i := 0; i < n; i++ {
 		if inBag[i] {

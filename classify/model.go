@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -187,10 +186,8 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	var oob [][]float64
 	var err error
 	views := spec.views()
-	if views > 1 && opt.Learner != LearnerGBDT {
-		// The forest's out-of-bag rows would include views of records
-		// other views of which are in the bag.
-		return nil, fmt.Errorf("classify: crops of the signal go with gbdt, not %s", cmp.Or(opt.Learner, LearnerForest))
+	if views > 1 && opt.Learner != LearnerGBDT && opt.Learner != LearnerForest && opt.Learner != "" {
+		return nil, fmt.Errorf("classify: crops of the signal go with gbdt or the forest, not %s", opt.Learner)
 	}
 	if spec.mainsNotch() && opt.Learner != "" && opt.Learner != LearnerForest && opt.Learner != LearnerGBDT {
 		return nil, fmt.Errorf("classify: mains removal goes with the forest or gbdt, not %s", opt.Learner)
@@ -198,7 +195,10 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	rows, ry := expandViews(X, y, len(names), views)
 	switch opt.Learner {
 	case "", LearnerForest:
-		m, oob, err = trainForestModel(rows, ry, len(labels), opt.Forest.withDefaults(len(names)))
+		// A record's views are one group of the bootstrap, so that its
+		// out-of-bag score (the views' geometric mean, below) is of trees
+		// that saw none of them.
+		m, oob, err = trainForestModel(rows, ry, viewGroups(len(X), views), len(labels), opt.Forest.withDefaults(len(names)))
 	case LearnerGBDT:
 		m, oob, err = trainGBDTModel(rows, ry, len(labels), opt.GBDT.withDefaults())
 	case LearnerCNN:
@@ -253,10 +253,10 @@ func thresholdsOf(k int, y []int, scores [][]float64) []float64 {
 	return th
 }
 
-// trainForestModel grows the forest of a model; it also returns the
-// out-of-bag scores.
-func trainForestModel(X [][]float64, y []int, k int, fo ForestOptions) (*Model, [][]float64, error) {
-	f, oob, err := TrainForest(X, y, k, fo)
+// trainForestModel grows the forest of a model, bootstrapping groups of
+// rows (nil: rows); it also returns the out-of-bag scores.
+func trainForestModel(X [][]float64, y, groups []int, k int, fo ForestOptions) (*Model, [][]float64, error) {
+	f, oob, err := TrainForestGrouped(X, y, groups, k, fo)
 	if err != nil {
 		return nil, nil, err
 	}

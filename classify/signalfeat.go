@@ -54,7 +54,8 @@ type SignalFeatures struct {
 	// the whole signal again). A model trains on each view as a row of its
 	// own and scores a signal by the normalised geometric mean of its
 	// views' probabilities (signalfeat_views.go; docs/rhythm.md, session
-	// 24); gbdt only. 0 (models before crops): the whole signal only.
+	// 24); gbdt, or the forest (whose bootstrap then draws records:
+	// TrainForestGrouped). 0 (models before crops): the whole signal only.
 	Crops int `json:"crops,omitempty"`
 	// CropShare is the crops' share of the signal's length, 0.3 to 0.95
 	// (0 without crops).

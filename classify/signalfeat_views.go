@@ -25,7 +25,8 @@ const (
 	MaxCropShare = 0.95
 	// DefaultCrops and DefaultCropShare are ecg train's crops for gbdt
 	// on records (DefaultSignalFeatures has none, so that the library's
-	// and make model's vectors stay one view).
+	// and make model's vectors stay one view; the forest takes crops
+	// when asked for them).
 	DefaultCrops     = 2
 	DefaultCropShare = 0.75
 )
@@ -121,6 +122,22 @@ func expandViews(X [][]float64, y []int, d, views int) ([][]float64, []int) {
 		}
 	}
 	return rows, ry
+}
+
+// viewGroups returns the group of each of the n*views rows expandViews
+// makes of n vectors: the vector's index (nil for one view: every row its
+// own group).
+func viewGroups(n, views int) []int {
+	if views == 1 {
+		return nil
+	}
+	g := make([]int, 0, n*views)
+	for i := range n {
+		for range views {
+			g = append(g, i)
+		}
+	}
+	return g
 }
 
 // meanViews returns per vector the normalised geometric mean of its

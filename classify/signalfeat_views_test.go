@@ -96,9 +96,8 @@ func cropRows(t testing.TB, spec FeatureSpec) ([][]float64, []int) {
 // its records with one crop) and scores a vector by the normalised
 // geometric mean of its views' probabilities; it is saved as version 10,
 // loads and scores the same, and the crops in another version (or
-// version 10 without them) are refused. Crops with the forest (whose
-// out-of-bag rows would mix views of one record) or the fusion are
-// refused.
+// version 10 without them) are refused. Crops with the fusion are
+// refused (the forest takes them: forest_groups_test.go).
 func TestCropModel(t *testing.T) {
 	spec := cropSpec(1, 0.6)
 	X, y := cropRows(t, spec)
@@ -128,14 +127,7 @@ func TestCropModel(t *testing.T) {
 	if _, err := m.Predict(X[0][:d]); err == nil {
 		t.Error("a vector of one view predicted")
 	}
-	b := saved(t, m)
-	if b[len(modelMagic)] != modelVersionCrops {
-		t.Fatalf("version %d, want %d", b[len(modelMagic)], modelVersionCrops)
-	}
-	back, err := LoadModel(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, back := reloadCrops(t, m)
 	if p, q := back.Scores(nil, X[3]), m.Scores(nil, X[3]); !slices.Equal(p, q) || back.Info.Features.Signal.Crops != 1 {
 		t.Errorf("reloaded: %v, want %v", p, q)
 	}
@@ -156,10 +148,8 @@ func TestCropModel(t *testing.T) {
 	if _, err := LoadModel(bytes.NewReader(withCRC(pb))); !errors.Is(err, ErrModelFormat) {
 		t.Errorf("version %d without crops: %v", modelVersionCrops, err)
 	}
-	for _, l := range []string{LearnerGBDTSignet, LearnerForest, ""} {
-		if _, err := Train(labels, spec, X, y, TrainOptions{Learner: l, Forest: ForestOptions{Trees: 3}}); err == nil {
-			t.Errorf("crops trained with %q", l)
-		}
+	if _, err := Train(labels, spec, X, y, TrainOptions{Learner: LearnerGBDTSignet}); err == nil {
+		t.Errorf("crops trained with %q", LearnerGBDTSignet)
 	}
 }
 

@@ -32,7 +32,9 @@
 // on K-1 folds and scores the other, and the pooled out-of-fold
 // predictions give per-label precision, recall and F1 and their mean, for
 // each set in -feature-sets, plus the mean F1 by sampling rate and by
-// length:
+// length. -crops N (default 0) gives every file N crop views of
+// -crop-share of its length (classify.SignalFeatures.Crops; the forest
+// then bootstraps files, each with its views):
 //
 //	go run ./internal/modelgen -cv 5 -data .cache/short -feature-sets 1,2
 package main
@@ -75,6 +77,8 @@ type options struct {
 	featureSets    []int
 	ablate         []string
 	trees, jobs    int
+	crops          int     // crop views of each file (-cv; 0: none)
+	cropShare      float64 // their share of the file's length
 	also           string  // a labelled database of short recordings to list with the segments (-also)
 	ectopic        float64 // N segments with at least this share of ectopic beats go to -other (0: off)
 }
@@ -100,6 +104,8 @@ func main() {
 	flag.StringVar(&ablate, "ablate", "", "comma-separated feature name prefixes: also cross-validate the last feature set without each (-cv); a+b leaves out several prefixes at once")
 	flag.IntVar(&o.trees, "trees", 100, "trees per forest (-cv)")
 	flag.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel workers (-cv)")
+	flag.IntVar(&o.crops, "crops", 0, "crop views of each file, 0 to 8 (-cv; 0: the whole file only)")
+	flag.Float64Var(&o.cropShare, "crop-share", classify.DefaultCropShare, "the crop views' share of a file's length (-cv, with -crops)")
 	flag.Float64Var(&o.ectopic, "ectopic-other", 0, "a segment of rhythm N with at least this share of ectopic beats (AAMI S, V, F, Q in atr) is labelled -other, as wearable labellers call sinus rhythm with ectopy (0: off)")
 	flag.StringVar(&o.also, "also", "", "a labelled database (DIR/REFERENCE.csv, DIR/records) to link into -out and list with the segments in OUT/labels.csv (record,label,patient)")
 	flag.Parse()
@@ -134,7 +140,7 @@ func (o *options) parse(rates, keep, sets string) error {
 			}
 			o.featureSets = append(o.featureSets, n)
 		}
-		return nil
+		return o.checkCrops()
 	}
 	if o.db == "" || o.out == "" {
 		return fmt.Errorf("usage: modelgen -db DIR -out DIR [-lengths MIN-MAX -rates native,250,300 -keep N,AFIB -other OTHER -seed N]")
@@ -420,8 +426,8 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	for _, g := range groups {
 		nGroups[g] = true
 	}
-	fmt.Fprintf(w, "%s: %d files, %d records, labels %v; %d-fold CV grouped by record, seed %d, %d trees\n",
-		o.data, len(ds.Files), len(nGroups), ds.Labels, o.cv, o.seed, o.trees)
+	fmt.Fprintf(w, "%s: %d files, %d records, labels %v; %d-fold CV grouped by record, seed %d, %d trees%s\n",
+		o.data, len(ds.Files), len(nGroups), ds.Labels, o.cv, o.seed, o.trees, o.cropsNote())
 	var runs []variant
 	for _, set := range o.featureSets {
 		runs = append(runs, variant{set: set})
@@ -431,7 +437,7 @@ func crossValidate(ctx context.Context, w io.Writer, o options) error {
 	}
 	cache := map[int][][]float64{}
 	for _, run := range runs {
-		spec, X, title, err := run.features(ctx, ds, o.jobs, cache)
+		spec, X, title, err := run.features(ctx, ds, o, cache)
 		if err != nil {
 			return err
 		}
@@ -453,18 +459,21 @@ type variant struct {
 	drop string
 }
 
-// features returns the feature settings of the variant, the feature
-// vectors of the files of ds (featurised once per set, in cache) and a
-// title.
-func (run variant) features(ctx context.Context, ds *datasets.LabelFolders, jobs int, cache map[int][][]float64) (classify.FeatureSpec, [][]float64, string, error) {
+// features returns the feature settings of the variant (with o's crops),
+// the feature vectors of the files of ds (featurised once per set, in
+// cache) and a title.
+func (run variant) features(ctx context.Context, ds *datasets.LabelFolders, o options, cache map[int][][]float64) (classify.FeatureSpec, [][]float64, string, error) {
 	set := run.set
 	sf := classify.DefaultSignalFeatures()
 	sf.FeatureSet = set
+	if o.crops > 0 {
+		sf.Crops, sf.CropShare = o.crops, o.cropShare
+	}
 	spec := classify.SignalSpec(sf)
 	X := cache[set]
 	if X == nil {
 		var err error
-		X, err = classify.Featurize(ctx, spec, ds.Files, jobs, nil)
+		X, err = classify.Featurize(ctx, spec, ds.Files, o.jobs, nil)
 		if err != nil {
 			return spec, nil, "", err
 		}
@@ -487,10 +496,13 @@ func (run variant) features(ctx context.Context, ds *datasets.LabelFolders, jobs
 		}
 	}
 	X2 := make([][]float64, len(X))
+	d := len(spec.Names())
 	for i, row := range X {
 		X2[i] = slices.Clone(row)
-		for _, j := range cols {
-			X2[i][j] = math.NaN()
+		for v := 0; v < len(row); v += d { // every view
+			for _, j := range cols {
+				X2[i][v+j] = math.NaN()
+			}
 		}
 	}
 	title = fmt.Sprintf("feature set %d without %s* (%d features)", set, run.drop, len(spec.Names())-len(cols))

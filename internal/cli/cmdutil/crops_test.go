@@ -8,9 +8,9 @@ import (
 )
 
 // TestCropFlags: records trained by gbdt get the default crops (--crops
-// 0: none, the default spec), the forest, a network or the fusion get none
-// unless asked for (a usage error), and bad values and crops for images
-// are usage errors.
+// 0: none, the default spec), the forest gets none unless asked for, a
+// network or the fusion none (asking is a usage error), and bad values and
+// crops for images are usage errors.
 func TestCropFlags(t *testing.T) {
 	records := &datasets.LabelFolders{Dir: "r", Files: []datasets.LabeledFile{{Kind: datasets.KindRecord}}}
 	images := &datasets.LabelFolders{Dir: "i", Files: []datasets.LabeledFile{{Kind: datasets.KindImage}}}
@@ -49,10 +49,33 @@ func TestCropFlags(t *testing.T) {
 			t.Errorf("--crops on images: %v, want a usage error", err)
 		}
 	}
+	for _, tc := range []struct {
+		args  []string
+		crops int
+		share float64
+	}{
+		{[]string{"--crops", "1", "--learner", "forest"}, 1, classify.DefaultCropShare},
+		{[]string{"--crops", "3", "--crop-share", "0.5", "--trees", "10"}, 3, 0.5},
+		{[]string{"--crop-share", "0.6", "--learner", "forest"}, classify.DefaultCrops, 0.6},
+	} {
+		l, ok := parseLearner(t, tc.args, ExitOK)
+		if !ok {
+			continue
+		}
+		spec, err := l.Spec(records, classify.LearnerForest)
+		if err != nil || spec == nil || spec.Signal.Crops != tc.crops || spec.Signal.CropShare != tc.share {
+			t.Errorf("%v: %+v (%v), want %d crops of %v", tc.args, spec, err, tc.crops, tc.share)
+		}
+	}
+	if l, ok := parseLearner(t, []string{"--crops", "0", "--learner", "forest", "--mains-notch=false"}, ExitOK); ok {
+		if spec, err := l.Spec(records, classify.LearnerForest); spec != nil || err != nil {
+			t.Errorf("forest, --crops 0: %+v (%v), want the default spec (nil)", spec, err)
+		}
+	}
 	for _, args := range [][]string{
 		{"--crops", "-1"}, {"--crops", "9"}, {"--crop-share", "0.2"}, {"--crop-share", "1"},
 		{"--crops", "2", "--learner", classify.LearnerGBDTSignet}, {"--crop-share", "0.5", "--learner", "cnn"},
-		{"--crops", "1", "--learner", "forest"}, {"--crops", "1", "--trees", "10"},
+		{"--crops", "9", "--learner", "forest"},
 	} {
 		parseLearner(t, args, ExitUsage)
 	}

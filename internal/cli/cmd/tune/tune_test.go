@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,18 +93,26 @@ func TestTuneRun(t *testing.T) {
 	}
 }
 
-// TestTuneCrops: records tuned with gbdt get ecg train's crop views and
-// mains notch; the search's config records them (a search without them is
-// another one), and crops given are among the printed ecg train flags.
+// TestTuneCrops: records tuned with gbdt get ecg train's crop views, with
+// the forest only when asked for, and the mains notch; the search's config
+// records them (a search without them is another one), and crops given
+// are among the printed ecg train flags.
 func TestTuneCrops(t *testing.T) {
 	data := t.TempDir()
 	writeRecords(t, data, 4, synth.Normal, synth.AFib)
+	forest := []string{"--learner", "forest", "--param", "trees=3:6"}
 	for _, tc := range []struct {
 		flags []string
 		crops string
-	}{{nil, `"crops": "2x0.75"`}, {[]string{"--crops", "0"}, ""}, {[]string{"--crops", "1", "--crop-share", "0.6"}, `"crops": "1x0.6"`}} {
+	}{
+		{nil, `"crops": "2x0.75"`}, {[]string{"--crops", "0"}, ""}, {[]string{"--crop-share", "0.6", "--crops", "1"}, `"crops": "1x0.6"`},
+		{forest, ""}, {append([]string{"--crop-share", "0.6", "--crops", "1"}, forest...), `"crops": "1x0.6"`},
+	} {
 		out := filepath.Join(t.TempDir(), "search")
-		args := append([]string{data, "--out", out, "--trials", "2", "--folds", "2", "--param", "rounds=5:10"}, tc.flags...)
+		args := append([]string{data, "--out", out, "--trials", "2", "--folds", "2"}, tc.flags...)
+		if !slices.Contains(tc.flags, "forest") {
+			args = append(args, "--param", "rounds=5:10")
+		}
 		code, stdout, stderr := run(context.Background(), args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.flags, code, stderr)
@@ -115,7 +124,7 @@ func TestTuneCrops(t *testing.T) {
 		if got := strings.Contains(string(b), `"crops"`); got != (tc.crops != "") || !strings.Contains(string(b), tc.crops) {
 			t.Errorf("%v: search.json lacks %q or has crops it should not:\n%s", tc.flags, tc.crops, b)
 		}
-		if len(tc.flags) > 2 && !strings.Contains(stdout, "--crops=1 --crop-share=0.6") {
+		if len(tc.flags) > 0 && tc.flags[0] == "--crop-share" && !strings.Contains(stdout, "--crops=1 --crop-share=0.6") {
 			t.Errorf("%v: the printed train flags lack the crops:\n%s", tc.flags, stdout)
 		}
 		if !strings.Contains(string(b), `"mains_notch": true`) {
