@@ -31,8 +31,10 @@ type SignalFeatures struct {
 	// features for the other rhythms and noisy recordings of wearables
 	// after it (ectopy and rate extremes, signalfeat_ectopy.go; beat shape,
 	// signalfeat_beatshape.go; signal quality, signalfeat_quality.go: 68
-	// features). A model predicts with the set it was trained with; a set
-	// this build does not know is refused.
+	// features); 6 is set 5 with the median beat's samples after it
+	// (signalfeat_template.go); 7 is set 5 without its two pacing features
+	// (signalfeat_set7.go: 66). A model predicts with the set it was trained
+	// with; a set this build does not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
@@ -77,11 +79,17 @@ func DefaultSignalFeatures() SignalFeatures {
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = 6
+const LatestSignalFeatureSet = 7
 
 // DefaultSignalFeatureSet is the feature set of DefaultSignalFeatures
-// (what ecg train and make model use).
+// (the library's default, ecg train's for the forest and make model's).
 const DefaultSignalFeatureSet = 5
+
+// TrainSignalFeatureSet is the feature set ecg train gives records it
+// trains gbdt on when --feature-set is not given (since session 25; 5
+// before). The forest keeps DefaultSignalFeatureSet: without the pacing
+// features it found MIT-BIH's AF less well (docs/rhythm.md).
+const TrainSignalFeatureSet = pacingFreeSet
 
 // set returns the feature set, 1 for models written before sets existed.
 func (o SignalFeatures) set() int { return max(o.FeatureSet, 1) }
@@ -133,6 +141,10 @@ var morphFeatureNames = []string{
 
 // Names returns the names of the signal features in order.
 func (o SignalFeatures) Names() []string {
+	if o.set() == pacingFreeSet {
+		n := o.computedAs().Names()
+		return slices.DeleteFunc(n, func(s string) bool { return slices.Contains(pacingFeatureNames, s) })
+	}
 	n := slices.Clone(rrFeatureNames)
 	n = append(n, morphFeatureNames...)
 	if o.set() >= 3 {
@@ -192,6 +204,9 @@ func (s FeatureSpec) SignalVector(x []float64, fs float64) ([]float64, error) {
 // vector returns the features of the whole of x (mV at fs Hz, no NaN,
 // at least 2 s): one view.
 func (o SignalFeatures) vector(x []float64, fs float64) []float64 {
+	if drop := o.leftOut(); drop != nil {
+		return withoutIndices(o.computedAs().vector(x, fs), drop)
+	}
 	bs := beats.Detect(x, fs)
 	at := make([]int64, len(bs))
 	var clean []bool // set 4: intervals between clean beats only

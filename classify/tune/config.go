@@ -40,6 +40,10 @@ type Config struct {
 	// MainsNotch: the records' features remove mains lines first
 	// (classify.SignalFeatures.MainsNotch; false in searches before it).
 	MainsNotch bool `json:"mains_notch,omitempty"`
+	// SignalSet is the records' signal feature set when it is not
+	// classify.DefaultSignalFeatureSet (0: that, as in searches before
+	// ecg train took set 7 for records).
+	SignalSet int `json:"signal_set,omitempty"`
 }
 
 // readConfig reads dir's search.json; nil when there is none.

@@ -169,7 +169,12 @@ func (o *Options) config(ds *datasets.LabelFolders) *Config {
 	if sp := o.Spec; sp != nil && sp.Signal != nil && sp.Signal.Crops > 0 {
 		c.Crops = fmt.Sprintf("%dx%g", sp.Signal.Crops, sp.Signal.CropShare)
 	}
-	c.MainsNotch = o.Spec != nil && o.Spec.Signal != nil && o.Spec.Signal.MainsNotch
+	if sp := o.Spec; sp != nil && sp.Signal != nil {
+		c.MainsNotch = sp.Signal.MainsNotch
+		if sp.Signal.FeatureSet != classify.DefaultSignalFeatureSet {
+			c.SignalSet = sp.Signal.FeatureSet
+		}
+	}
 	for _, p := range o.Space {
 		c.Space = append(c.Space, p.String())
 	}

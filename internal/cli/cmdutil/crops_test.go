@@ -20,7 +20,7 @@ func TestCropFlags(t *testing.T) {
 	}
 	spec, err := l.Spec(records, classify.LearnerGBDT)
 	if err != nil || spec == nil || spec.Signal.Crops != classify.DefaultCrops || spec.Signal.CropShare != classify.DefaultCropShare ||
-		spec.Signal.FeatureSet != classify.DefaultSignalFeatureSet {
+		spec.Signal.FeatureSet != classify.TrainSignalFeatureSet {
 		t.Errorf("gbdt on records: %+v (%v), want the default crops", spec, err)
 	}
 	for _, learner := range []string{classify.LearnerGBDTSignet, classify.LearnerCNN, ""} {
@@ -39,9 +39,9 @@ func TestCropFlags(t *testing.T) {
 	if err != nil || spec == nil || spec.Signal.Crops != 3 || spec.Signal.CropShare != 0.5 || spec.Signal.FeatureSet != 6 {
 		t.Errorf("--crops 3 --crop-share 0.5 --feature-set 6: %+v (%v)", spec, err)
 	}
-	if l, ok := parseLearner(t, []string{"--crops", "0", "--mains-notch=false"}, ExitOK); ok {
+	if l, ok := parseLearner(t, []string{"--crops", "0", "--mains-notch=false", "--feature-set", "5"}, ExitOK); ok {
 		if spec, err := l.Spec(records, classify.LearnerGBDT); spec != nil || err != nil {
-			t.Errorf("--crops 0: %+v (%v), want the default spec (nil)", spec, err)
+			t.Errorf("--crops 0 --feature-set 5 --mains-notch=false: %+v (%v), want the default spec (nil)", spec, err)
 		}
 	}
 	if l, ok := parseLearner(t, []string{"--crops", "1"}, ExitOK); ok {
@@ -67,9 +67,9 @@ func TestCropFlags(t *testing.T) {
 			t.Errorf("%v: %+v (%v), want %d crops of %v", tc.args, spec, err, tc.crops, tc.share)
 		}
 	}
-	if l, ok := parseLearner(t, []string{"--crops", "0", "--learner", "forest", "--mains-notch=false"}, ExitOK); ok {
-		if spec, err := l.Spec(records, classify.LearnerForest); spec != nil || err != nil {
-			t.Errorf("forest, --crops 0: %+v (%v), want the default spec (nil)", spec, err)
+	if l, ok := parseLearner(t, []string{"--crops", "0", "--learner", "forest"}, ExitOK); ok {
+		if spec, err := l.Spec(records, classify.LearnerForest); err != nil || spec.Signal.Crops != 0 {
+			t.Errorf("forest, --crops 0: %+v (%v), want no crops", spec, err)
 		}
 	}
 	for _, args := range [][]string{

@@ -89,7 +89,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.Float64Var(&l.GBDT.Lambda, "lambda", 1, "gbdt: L2 penalty on leaf values")
 	f.Float64Var(&l.GBDT.MinHessian, "min-hessian", 1, "gbdt: least hessian sum in a leaf")
 	f.IntVar(&l.Bins, "bins", 0, "forest and gbdt: quantile bins each feature is cut into, 2 to 256 (0: 64)")
-	f.IntVar(&l.FeatureSet, "feature-set", 0, fmt.Sprintf("records: signal feature set, 1 to %d (default %d; docs/rhythm.md)", classify.LatestSignalFeatureSet, classify.DefaultSignalFeatureSet))
+	f.IntVar(&l.FeatureSet, "feature-set", 0, fmt.Sprintf("records: signal feature set, 1 to %d (default %d for gbdt, %d for the forest and gbdt+signet; docs/rhythm.md)", classify.LatestSignalFeatureSet, classify.TrainSignalFeatureSet, classify.DefaultSignalFeatureSet))
 	f.IntVar(&l.CNN.Epochs, "epochs", 20, "cnn, gbdt+signet: most passes of the network over the training images or records (stops early on a record-grouped validation split)")
 	f.Float64Var(&l.Fusion.Weight, "fusion-weight", classify.DefaultFusionWeight, "gbdt+signet: the network's share of the fused probabilities, more than 0 and at most 1 (0.4: chosen by nested CV on CinC 2017)")
 	f.BoolVar(&l.Fusion.Stack, "stack", false, "gbdt+signet: fuse the trees and the network by a logistic regression on their log-probabilities, fitted on 5-fold record-grouped out-of-fold probabilities of the training records (each trained 6 times), instead of --fusion-weight")
@@ -231,9 +231,11 @@ func (l *LearnerFlags) Spec(ds *datasets.LabelFolders, learner string) (*classif
 	sig := *spec.Signal
 	if l.FeatureSet != 0 {
 		sig.FeatureSet = l.FeatureSet
+	} else if learner == classify.LearnerGBDT {
+		sig.FeatureSet = classify.TrainSignalFeatureSet
 	}
 	sig = l.withMains(l.withCrops(sig, learner), learner)
-	if l.FeatureSet == 0 && sig.Crops == 0 && !sig.MainsNotch {
+	if sig.FeatureSet == spec.Signal.FeatureSet && sig.Crops == 0 && !sig.MainsNotch {
 		return nil, nil
 	}
 	spec = classify.SignalSpec(sig)

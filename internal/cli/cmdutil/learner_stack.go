@@ -57,8 +57,8 @@ func (l *LearnerFlags) checkStack(cmd *cobra.Command, learner bool) error {
 		return Usagef("--stack-feature-sets %v: want 2 sets or more (one set: --feature-set)", sets)
 	}
 	for i, s := range sets {
-		if s < 4 || s > classify.LatestSignalFeatureSet {
-			return Usagef("--stack-feature-sets: set %d: want 4 to %d (each extends the one before, so one computation serves all)", s, classify.LatestSignalFeatureSet)
+		if s < 4 || s > 6 {
+			return Usagef("--stack-feature-sets: set %d: want 4 to 6 (each extends the one before, so one computation serves all)", s)
 		}
 		if slices.Index(sets, s) != i {
 			return Usagef("--stack-feature-sets: set %d given twice", s)

@@ -32,9 +32,9 @@ func TestMainsFlags(t *testing.T) {
 			t.Errorf("%v, %s: %+v (%v), want mains removal %v and %d crops", tc.args, tc.learner, spec, err, tc.mains, tc.crops)
 		}
 	}
-	if l, ok := parseLearner(t, []string{"--mains-notch=false"}, ExitOK); ok {
+	if l, ok := parseLearner(t, []string{"--mains-notch=false", "--feature-set", "5"}, ExitOK); ok {
 		if spec, err := l.Spec(records, classify.LearnerForest); spec != nil || err != nil {
-			t.Errorf("forest, --mains-notch=false: %+v (%v), want the default spec (nil)", spec, err)
+			t.Errorf("forest, --mains-notch=false --feature-set 5: %+v (%v), want the default spec (nil)", spec, err)
 		}
 	}
 	parseLearner(t, []string{"--mains-notch", "--learner", "cnn"}, ExitUsage)

@@ -93,10 +93,10 @@ func TestTuneRun(t *testing.T) {
 	}
 }
 
-// TestTuneCrops: records tuned with gbdt get ecg train's crop views, with
-// the forest only when asked for, and the mains notch; the search's config
-// records them (a search without them is another one), and crops given
-// are among the printed ecg train flags.
+// TestTuneCrops: records tuned with gbdt get ecg train's crop views (with
+// the forest only when asked for), its mains notch and, with gbdt, feature
+// set 7; the search's config records them (a search without them is
+// another one), and crops given are among the printed ecg train flags.
 func TestTuneCrops(t *testing.T) {
 	data := t.TempDir()
 	writeRecords(t, data, 4, synth.Normal, synth.AFib)
@@ -127,8 +127,9 @@ func TestTuneCrops(t *testing.T) {
 		if len(tc.flags) > 0 && tc.flags[0] == "--crop-share" && !strings.Contains(stdout, "--crops=1 --crop-share=0.6") {
 			t.Errorf("%v: the printed train flags lack the crops:\n%s", tc.flags, stdout)
 		}
-		if !strings.Contains(string(b), `"mains_notch": true`) {
-			t.Errorf("%v: search.json lacks the mains notch:\n%s", tc.flags, b)
+		gbdt := !slices.Contains(tc.flags, "forest")
+		if !strings.Contains(string(b), `"mains_notch": true`) || strings.Contains(string(b), `"signal_set": 7`) != gbdt {
+			t.Errorf("%v: search.json lacks the mains notch, or feature set 7 is there and gbdt is not (%v):\n%s", tc.flags, gbdt, b)
 		}
 	}
 	// A search begun without the notch (before session 25) is another
