@@ -91,7 +91,7 @@ model: build
 		-keep N,AFIB -other OTHER -ectopic-other 0.01
 	$(BIN) train $(MODEL_DATA) --labels $(MODEL_DATA)/labels.csv --out internal/defaultmodel/rhythm.model \
 		--label-map 'A=AFIB,O=OTHER,~=NOISY' --folds 5 --score-labels N,AFIB,OTHER --seed 1 \
-		--learner forest --class-weight none --min-leaf 2
+		--learner forest --class-weight none --min-leaf 8 --crops 2 --crop-share 0.75
 	$(BIN) train --beats $(SHARED)/data/mitdb --out internal/defaultmodel/beats.model --folds 5 --seed 1 --quiet \
 		--trees 50 --max-depth 10
 	$(MAKE) model-image

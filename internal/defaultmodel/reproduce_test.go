@@ -14,7 +14,7 @@ import (
 var (
 	modelgenFlags = []string{"-keep", "N,AFIB", "-other", "OTHER", "-ectopic-other", "0.01"}
 	trainFlags    = []string{"--label-map", "A=AFIB,O=OTHER,~=NOISY", "--folds", "5", "--score-labels", "N,AFIB,OTHER", "--seed", "1",
-		"--learner", "forest", "--class-weight", "none", "--min-leaf", "2"}
+		"--learner", "forest", "--class-weight", "none", "--min-leaf", "8", "--crops", "2", "--crop-share", "0.75"}
 )
 
 // TestConformanceModelReproducible rebuilds the embedded model the way
