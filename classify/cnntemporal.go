@@ -47,9 +47,23 @@ func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
 	a := nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
 		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
 	if a.OneD {
-		a.Strides, a.GlobalPool = temporalStrides, temporalGlobalPool
+		a.Strides, a.GlobalPool, a.Recurrent = temporalStrides, temporalGlobalPool, o.Recurrent
 	}
 	return a
+}
+
+// checkRecurrent checks CNNOptions.Recurrent: 0, or 1 to
+// nn.MaxRecurrent units for the temporal network.
+func checkRecurrent(o CNNOptions) error {
+	switch {
+	case o.Recurrent == 0:
+		return nil
+	case o.Recurrent < 0 || o.Recurrent > nn.MaxRecurrent:
+		return &OptionError{"cnn-recurrent", o.Recurrent, fmt.Sprintf("0 to %d", nn.MaxRecurrent)}
+	case o.Arch != CNNArchTemporal:
+		return &OptionError{"cnn-recurrent", o.Recurrent, "0 unless the architecture is " + CNNArchTemporal}
+	}
+	return nil
 }
 
 // networkInput returns the input shape of a network of architecture a

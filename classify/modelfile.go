@@ -60,6 +60,11 @@ import (
 // (features.signal.crops): an older program would score the whole signal
 // only, so it refuses the file. (Versions 8 and 9 are other branches'.)
 //
+// Version 11 holds a "cnn" body as above (one network or a seed
+// ensemble; the header may record spectrogram settings) whose network has
+// a recurrent layer (nn.Arch.Recurrent), which an older program would
+// not build; it is what Save writes for such networks, and only for them.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -98,6 +103,10 @@ const (
 	// whose signal features have crop views (SignalFeatures.Crops): an
 	// older program would score the whole signal only.
 	modelVersionCrops = 10
+	// modelVersionRecurrent is the version of networks with a recurrent
+	// layer (nn.Arch.Recurrent), one or a seed ensemble, whatever else
+	// their header records.
+	modelVersionRecurrent = 11
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -268,8 +277,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionCrops {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionCrops)
+	if version < modelVersion || version > modelVersionRecurrent {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionRecurrent)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -292,7 +301,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble):
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent):
 		m.cnn, err = l.cnn(&m.Info, version)
 	case kind == LearnerGBDTSignet && (version == modelVersionFusion || version == modelVersionStack || version == modelVersionMembers) &&
 		version == m.Info.fileVersion(modelVersionFusion):
@@ -308,8 +317,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if (m.Info.Features.views() > 1) != (version == modelVersionCrops) {
 		return nil, formatErr("crops of the signal (%d views) in version %d (they come in version %d, only there)", m.Info.Features.views(), version, modelVersionCrops)
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble {
-		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble)
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble && version != modelVersionRecurrent {
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble, modelVersionRecurrent)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -324,7 +333,9 @@ func LoadModel(rd io.Reader) (*Model, error) {
 // of networks, modelVersionPool for a network whose global pooling is
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
-// modelVersionCrops for signal features with crop views, else v.
+// modelVersionCrops for signal features with crop views,
+// modelVersionRecurrent (before all but the stacks) for a network with a
+// recurrent layer, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
 	switch {
@@ -332,6 +343,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 		return modelVersionMembers
 	case l.Stack != nil:
 		return modelVersionStack
+	case l.CNN != nil && l.CNN.Arch.Recurrent > 0:
+		return modelVersionRecurrent
 	case l.CNN != nil && len(l.CNN.Members) > 0:
 		return modelVersionEnsemble
 	case l.CNN != nil && l.CNN.Arch.GlobalPool != "":

@@ -105,3 +105,15 @@ func BenchmarkConvLayer(b *testing.B) {
 	b.Run("2d/forward", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, false) })
 	b.Run("2d/both", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, true) })
 }
+
+// The temporal network of classify's cnn learner on 16x512 spectrograms
+// (a batch of 16, one job), with global average pooling and with a
+// bidirectional GRU of 32 units a direction in its place.
+func BenchmarkTemporal16x512(b *testing.B) {
+	a := Arch{In: Shape{16, 1, 512}, OneD: true, Filters: []int{32, 32, 64, 64}, Kernel: 7, Pool: 2, Extra: 3, Hidden: 32, Classes: 4}
+	b.Run("avg", func(b *testing.B) { benchStep(b, a, 16, 1) })
+	a.Recurrent = 32
+	b.Run("gru32", func(b *testing.B) { benchStep(b, a, 16, 1) })
+	a.Recurrent = 64
+	b.Run("gru64", func(b *testing.B) { benchStep(b, a, 16, 1) })
+}
