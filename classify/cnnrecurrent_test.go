@@ -38,7 +38,7 @@ func TestSmallCNNRecurrentGolden(t *testing.T) {
 	if b[len(modelMagic)] != modelVersionRecurrent {
 		t.Fatalf("version %d, want %d", b[len(modelMagic)], modelVersionRecurrent)
 	}
-	if !strings.Contains(string(b), `"recurrent":3`) {
+	if !strings.Contains(string(b), `"recurrent":3,"recurrent_avg":true`) {
 		t.Error("the header does not record the recurrent layer")
 	}
 	checkGolden(t, "small-cnn-recurrent.model", b)
@@ -95,7 +95,8 @@ func TestRecurrentVersion(t *testing.T) {
 }
 
 // The recurrent network learns the stripes; a network started from it
-// keeps its recurrent layer (weights included) whatever the options say.
+// keeps its recurrent layer (weights included) and the averages joined to
+// it whatever the options and defaults say.
 func TestRecurrentLearnsAndWarmStarts(t *testing.T) {
 	X, y, groups := cnnRows(120, 1)
 	m, err := Train([]string{"beats", "band"}, cnnTestSpec, X, y, TrainOptions{Learner: LearnerCNN, Groups: groups,
@@ -107,13 +108,16 @@ func TestRecurrentLearnsAndWarmStarts(t *testing.T) {
 	if acc := accuracyOn(t, m, Xt, yt); acc < 0.9 {
 		t.Errorf("held-out accuracy %.2f", acc)
 	}
+	old := temporalRecurrentAvg
+	temporalRecurrentAvg = false
+	t.Cleanup(func() { temporalRecurrentAvg = old })
 	w, err := Train([]string{"beats", "band"}, cnnTestSpec, X[:24], y[:24], TrainOptions{Learner: LearnerCNN, Groups: groups[:24],
 		CNN: CNNOptions{Epochs: 1, Batch: 8, LR: 1e-12, Seed: 1, From: m, FromName: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := m.CNN().Net.Arch
-	if wa := w.CNN().Net.Arch; wa.Recurrent != a.Recurrent {
+	if wa := w.CNN().Net.Arch; wa.Recurrent != a.Recurrent || !wa.RecurrentAvg || !a.RecurrentAvg {
 		t.Fatalf("warm-started arch %+v, from %+v", wa, a)
 	}
 	n := trunkParams(a)

@@ -22,13 +22,16 @@ const (
 // temporalDefaults are the settings of the temporal network that
 // withDefaults fills in: its filters and kernel (columns); and those
 // cnnArchitecture gives a new temporal network: the blocks' convolution
-// strides (nil: 1) and the global pooling (nn.GlobalAvg ""). A network
-// started from a model (--from) keeps the model's.
+// strides (nil: 1), the global pooling (nn.GlobalAvg "") and, with a
+// recurrent layer (CNNOptions.Recurrent), whether the channels' averages
+// are joined to its states (nn.Arch.RecurrentAvg). A network started from
+// a model (--from) keeps the model's.
 var (
-	temporalFilters    = []int{32, 32, 64, 64}
-	temporalKernel     = 7
-	temporalStrides    []int
-	temporalGlobalPool = nn.GlobalAvg
+	temporalFilters      = []int{32, 32, 64, 64}
+	temporalKernel       = 7
+	temporalStrides      []int
+	temporalGlobalPool   = nn.GlobalAvg
+	temporalRecurrentAvg = true
 )
 
 // checkArch checks CNNOptions.Arch ("" is CNNArch2D).
@@ -48,6 +51,7 @@ func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
 		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
 	if a.OneD {
 		a.Strides, a.GlobalPool, a.Recurrent = temporalStrides, temporalGlobalPool, o.Recurrent
+		a.RecurrentAvg = o.Recurrent > 0 && temporalRecurrentAvg
 	}
 	return a
 }

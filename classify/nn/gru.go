@@ -31,15 +31,28 @@ const MaxRecurrent = 256
 // Backward runs the passes again rather than keeping their states (a
 // layer keeps no state between calls); its scratch buffers come from a
 // pool.
+//
+// With Avg, the output starts with each channel's average over time (the
+// global average pooling), C + 2H values in all.
 type GRU struct {
 	in      Shape
 	H       int
+	Avg     bool
 	scratch sync.Pool // *gruScratch
 }
 
 // NewGRU returns a bidirectional GRU of h hidden units a direction over
-// the in.W steps of in (in.H 1).
-func NewGRU(in Shape, h int) *GRU { return &GRU{in: in, H: h} }
+// the in.W steps of in (in.H 1); avg joins the channels' averages before
+// its states'.
+func NewGRU(in Shape, h int, avg bool) *GRU { return &GRU{in: in, H: h, Avg: avg} }
+
+// avgValues is the number of averages before the states' means.
+func (l *GRU) avgValues() int {
+	if l.Avg {
+		return l.in.C
+	}
+	return 0
+}
 
 // gruParams is the number of parameters of a bidirectional GRU of h
 // hidden units a direction over c channels.
@@ -63,8 +76,8 @@ type gruScratch struct {
 // In is the input shape.
 func (l *GRU) In() Shape { return l.in }
 
-// Out is 2H x 1 x 1.
-func (l *GRU) Out() Shape { return Shape{2 * l.H, 1, 1} }
+// Out is 2H x 1 x 1 (C + 2H with Avg).
+func (l *GRU) Out() Shape { return Shape{l.avgValues() + 2*l.H, 1, 1} }
 
 // NumParams counts both directions' weights and biases.
 func (l *GRU) NumParams() int { return gruParams(l.in.C, l.H) }
@@ -115,6 +128,10 @@ func (l *GRU) Forward(p, in, out []float64) {
 	defer l.scratch.Put(s)
 	transpose(s.x, in, l.in.C, l.in.W)
 	H, T := l.H, l.in.W
+	if l.Avg {
+		NewGlobalAvgPool(l.in).Forward(nil, in, out[:l.in.C])
+		out = out[l.in.C:]
+	}
 	for d := 0; d < 2; d++ {
 		l.run(l.dir(p, d), s, d == 1)
 		mean := out[d*H : (d+1)*H]
@@ -186,9 +203,13 @@ func (l *GRU) Backward(p, in, _, dout, din, g []float64) {
 	s := l.get()
 	defer l.scratch.Put(s)
 	transpose(s.x, in, l.in.C, l.in.W)
-	if din != nil {
+	switch {
+	case din != nil && l.Avg:
+		NewGlobalAvgPool(l.in).Backward(nil, nil, nil, dout[:l.in.C], din, nil)
+	case din != nil:
 		clear(din[:l.in.Size()])
 	}
+	dout = dout[l.avgValues():]
 	H := l.H
 	for d := 0; d < 2; d++ {
 		pd := l.dir(p, d)
@@ -303,6 +324,8 @@ func matVecAdd(dst, tmp, m []float64, m0, rows, n, stride int, v []float64) {
 // the GRU replaces).
 func (a Arch) checkRecurrent() error {
 	switch {
+	case a.Recurrent == 0 && a.RecurrentAvg:
+		return archErr("the averages of a recurrent layer without one")
 	case a.Recurrent == 0:
 		return nil
 	case a.Recurrent < 0 || a.Recurrent > MaxRecurrent:

@@ -25,7 +25,8 @@ func TestGRUGradients(t *testing.T) {
 		{"odd steps", 4, 7, 3},
 		{"wide", 9, 6, 10},
 	} {
-		checkLayer(t, "gru "+c.name, NewGRU(Shape{c.c, 1, c.w}, c.h), 21)
+		checkLayer(t, "gru "+c.name, NewGRU(Shape{c.c, 1, c.w}, c.h, false), 21)
+		checkLayer(t, "gru with averages "+c.name, NewGRU(Shape{c.c, 1, c.w}, c.h, true), 22)
 	}
 }
 
@@ -33,7 +34,7 @@ func TestGRUGradients(t *testing.T) {
 // check (the check can fail).
 func TestGRUGradientCheckCatchesErrors(t *testing.T) {
 	ft := &testing.T{}
-	checkLayer(ft, "broken gru", brokenGRU{NewGRU(Shape{2, 1, 4}, 3)}, 1)
+	checkLayer(ft, "broken gru", brokenGRU{NewGRU(Shape{2, 1, 4}, 3, false)}, 1)
 	if !ft.Failed() {
 		t.Fatal("the gradient check accepted a GRU with a wrong backward pass")
 	}
@@ -55,6 +56,12 @@ func TestNetGradientRecurrent(t *testing.T) {
 	checkNetGradient(t, a, 3, 1, 1.3)
 	a = Arch{In: Shape{2, 1, 20}, OneD: true, Filters: []int{3}, Kernel: 3, Strides: []int{2}, Pool: 2, Classes: 2, Recurrent: 4}
 	checkNetGradient(t, a, 4, 0, 0.7)
+	b := a
+	b.RecurrentAvg = true
+	checkNetGradient(t, b, 5, 1, 1.1)
+	if d := b.NumParams() - a.NumParams(); d != 3*2 {
+		t.Errorf("the averages add %d parameters, want 6 (3 more inputs to 2 outputs)", d)
+	}
 	if d, want := a.NumParams(), (3*2*3+3)+2*3*4*(3+4+1)+2*(2*4)+2; d != want {
 		t.Errorf("NumParams %d, want %d", d, want)
 	}
@@ -62,7 +69,7 @@ func TestNetGradientRecurrent(t *testing.T) {
 
 // Known values: one unit over two steps of one channel, by hand.
 func TestGRUValues(t *testing.T) {
-	l := NewGRU(Shape{1, 1, 2}, 1)
+	l := NewGRU(Shape{1, 1, 2}, 1, false)
 	// Each direction: W (z, r, n), U (z, r, n), b (z, r, n).
 	p := []float64{0.5, -0.5, 1, 0.2, 0.3, -0.4, 0, 0.1, 0.2 /* backward */, 1, 1, 1, 0, 0, 0, 0, 0, 0}
 	x := []float64{1, -2}
@@ -107,7 +114,9 @@ func TestRecurrentJSONAndCheck(t *testing.T) {
 	pooled := a
 	pooled.GlobalPool = GlobalMax
 	long := Arch{In: Shape{64, 1, MaxLength}, OneD: true, Filters: []int{1}, Kernel: 3, Pool: 1, Classes: 2, Recurrent: MaxRecurrent}
-	for _, bad := range []Arch{two, pooled, long, {In: a.In, OneD: true, Kernel: 3, Pool: 2, Classes: 2, Recurrent: -1},
+	avgOnly := a
+	avgOnly.Recurrent, avgOnly.RecurrentAvg = 0, true
+	for _, bad := range []Arch{two, pooled, long, avgOnly, {In: a.In, OneD: true, Kernel: 3, Pool: 2, Classes: 2, Recurrent: -1},
 		{In: a.In, OneD: true, Kernel: 3, Pool: 2, Classes: 2, Recurrent: MaxRecurrent + 1}} {
 		if err := bad.Check(); !errors.Is(err, ErrArch) {
 			t.Errorf("%+v: %v, want ErrArch", bad, err)

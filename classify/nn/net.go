@@ -46,8 +46,10 @@ type Arch struct {
 	// replaces the global pooling by a bidirectional GRU of that many
 	// hidden units a direction over the last block's time steps, whose
 	// states averaged over time (2 x Recurrent values) go to the dense
-	// head (gru.go).
-	Recurrent int `json:"recurrent,omitempty"`
+	// head (gru.go); RecurrentAvg joins the channels' averages over time
+	// (the global average pooling) before them.
+	Recurrent    int  `json:"recurrent,omitempty"`
+	RecurrentAvg bool `json:"recurrent_avg,omitempty"`
 }
 
 // Bounds of an Arch (Check).

@@ -43,7 +43,7 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 
 // declareRecurrent adds --cnn-recurrent to cmd.
 func (l *LearnerFlags) declareRecurrent(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&l.CNN.Recurrent, "cnn-recurrent", 0, fmt.Sprintf("cnn with --cnn-arch temporal: replace the global average pooling by a bidirectional GRU of N hidden units a direction, 1 to %d, over the last block's time steps (0: none; docs/classify.md)", nn.MaxRecurrent))
+	cmd.Flags().IntVar(&l.CNN.Recurrent, "cnn-recurrent", 0, fmt.Sprintf("cnn with --cnn-arch temporal: join to the global average pooling a bidirectional GRU of N hidden units a direction, 1 to %d, over the last block's time steps, its states averaged (0: none; docs/classify.md)", nn.MaxRecurrent))
 }
 
 // loadFrom loads the network of --from into CNN.From.
