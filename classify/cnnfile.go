@@ -37,7 +37,8 @@ const MaxWeight = 1e6
 // A seed ensemble (info.learner.cnn.members, at most MaxCNNEnsemble-1 of
 // them, CNN.Members) is file version 9: after the first network's params,
 // standardisation and weights, each member's, laid out alike (the same
-// architecture), then the crc.
+// architecture), then the crc. A network with a recurrent layer
+// (arch.recurrent), one or an ensemble, is file version 11, laid out alike.
 func (m *Model) saveCNN(w io.Writer) error {
 	info, err := json.Marshal(&m.Info)
 	if err != nil {
