@@ -62,8 +62,8 @@ func TestRecurrentEnsemble(t *testing.T) {
 }
 
 // The recurrent layer in another version, and version 11 without it, are
-// refused naming both; a reader of version 10 (older ecg) refuses version
-// 11 by its version.
+// refused naming both; a version beyond this program's is refused by its
+// number (as an ecg that reads up to version 10 refuses version 11).
 func TestRecurrentVersion(t *testing.T) {
 	m, _ := recurrentGolden(t, 1)
 	rec := saved(t, m)
@@ -86,7 +86,7 @@ func TestRecurrentVersion(t *testing.T) {
 		{"recurrent as version 7", "in version 7", set(rec, modelVersionPool)},
 		{"recurrent ensemble as version 9", "a recurrent layer of 3 units in version 9", set(recEns, modelVersionEnsemble)},
 		{"plain network as version 11", "a recurrent layer of 0 units in version 11", set(plain, modelVersionRecurrent)},
-		{"version 12", "version 12 (this program reads versions 1 to 11)", set(rec, modelVersionRecurrent+1)},
+		{"version 99", "version 99 (this program reads versions 1 to", set(rec, 99)},
 	} {
 		if _, err := LoadModel(bytes.NewReader(c.b)); !errors.Is(err, ErrModelFormat) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error with %q", c.name, err, c.want)
