@@ -67,6 +67,14 @@ type CNNOptions struct {
 	From *Model
 	// FromName names From in the model's record ("default" or a file).
 	FromName string
+	// Recurrent, when above 0 (CNNArchTemporal only; at most
+	// nn.MaxRecurrent), adds to the temporal network's global average
+	// pooling a bidirectional GRU of that many hidden units a direction
+	// over the last block's time steps: its states averaged over time are
+	// joined after the channels' averages (nn.Arch.Recurrent and
+	// RecurrentAvg; model file version 11). A network started from a model
+	// (From) keeps the model's.
+	Recurrent int
 	// Ensemble is the number of networks trained (0 or 1: one; at most
 	// MaxCNNEnsemble), a seed ensemble: network i takes Seed+i (its
 	// initial weights, validation split, shuffles and augmentation), and
@@ -127,6 +135,9 @@ func (o CNNOptions) Validate() error {
 		return &OptionError{"lr", o.LR, "more than 0, at most 1"}
 	}
 	if err := checkArch(o.Arch); err != nil {
+		return err
+	}
+	if err := checkRecurrent(o); err != nil {
 		return err
 	}
 	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
@@ -570,6 +581,7 @@ func warmStart(arch *nn.Arch, from *CNN) error {
 		return fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
 	}
 	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides, arch.GlobalPool = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides, fa.GlobalPool
+	arch.Recurrent, arch.RecurrentAvg = fa.Recurrent, fa.RecurrentAvg
 	return nil
 }
 

@@ -19,7 +19,8 @@
 // CNN_STRIDES (e.g. 2: the first block's convolution steps 2 columns)
 // and CNN_GLOBAL_POOL (max or avgmax) set the strides and global pooling
 // of the temporal networks the harness makes (temporalStrides,
-// temporalGlobalPool). CNN_SEED (default 1) seeds the networks (their
+// temporalGlobalPool); CNN_RECURRENT_AVG (0 or 1) whether a recurrent
+// layer (CNN_RECURRENT) joins the averages (temporalRecurrentAvg). CNN_SEED (default 1) seeds the networks (their
 // initial weights, validation split, shuffles and augmentation) and not
 // the folds, which stay those of --seed 1.
 package classify
@@ -45,6 +46,9 @@ func init() {
 	}
 	if v, ok := os.LookupEnv("CNN_GLOBAL_POOL"); ok {
 		temporalGlobalPool = v
+	}
+	if v, ok := os.LookupEnv("CNN_RECURRENT_AVG"); ok {
+		temporalRecurrentAvg = v == "1"
 	}
 }
 

@@ -186,10 +186,10 @@ func TestLoadModelRefusesBadEnsemble(t *testing.T) {
 		name, want string
 		edit       func(d []byte) []byte
 	}{
-		{"as version 7", "2 networks in version 7 (an ensemble comes in version 9, only there)", setVersion(modelVersionPool)},
+		{"as version 7", "2 networks in version 7 (an ensemble comes in version 9, or 11 with a recurrent layer)", setVersion(modelVersionPool)},
 		{"as version 5", "2 networks in version 5", setVersion(modelVersionSettings)},
 		{"as version 3", "2 networks in version 3", setVersion(modelVersionCNN)},
-		{"as version 11", "version 11 (this program reads versions 1 to 10 and 13)", setVersion(modelVersionCrops + 1)},
+		{"as version 11", "a recurrent layer of 0 units in version 11", setVersion(modelVersionRecurrent)},
 		{"17 networks", "an ensemble of 17 networks (at most 16)", manyMembers},
 		{"second network cut", "truncated", func(d []byte) []byte { return append(d[:len(d)-member/2], 0, 0, 0, 0) }},
 		{"second network's count", "network 2 of 2: 7 network parameters", func(d []byte) []byte {

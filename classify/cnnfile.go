@@ -37,7 +37,8 @@ const MaxWeight = 1e6
 // A seed ensemble (info.learner.cnn.members, at most MaxCNNEnsemble-1 of
 // them, CNN.Members) is file version 9: after the first network's params,
 // standardisation and weights, each member's, laid out alike (the same
-// architecture), then the crc.
+// architecture), then the crc. A network with a recurrent layer
+// (arch.recurrent), one or an ensemble, is file version 11, laid out alike.
 func (m *Model) saveCNN(w io.Writer) error {
 	info, err := json.Marshal(&m.Info)
 	if err != nil {
@@ -118,18 +119,21 @@ func (l *modelReader) cnn(in *ModelInfo, v uint32) (*CNN, error) {
 }
 
 // checkCNNVersion checks that a network of architecture a with members
-// further networks may be in file version v: an ensemble (at most
-// MaxCNNEnsemble networks) in version 9 and only there; a global pooling
+// further networks may be in file version v: a recurrent layer in
+// version 11 and only there; an ensemble (at most MaxCNNEnsemble
+// networks) in version 9, or 11 with a recurrent layer; a global pooling
 // other than the average in version 7 or 9, and version 7 only with one.
 func checkCNNVersion(a nn.Arch, members int, v uint32) error {
 	switch {
 	case members > MaxCNNEnsemble-1:
 		return formatErr("an ensemble of %d networks (at most %d)", members+1, MaxCNNEnsemble)
-	case members > 0 && v != modelVersionEnsemble:
-		return formatErr("%d networks in version %d (an ensemble comes in version %d, only there)", members+1, v, modelVersionEnsemble)
+	case (a.Recurrent > 0) != (v == modelVersionRecurrent):
+		return formatErr("a recurrent layer of %d units in version %d (it comes in version %d, only there)", a.Recurrent, v, modelVersionRecurrent)
+	case members > 0 && v != modelVersionEnsemble && v != modelVersionRecurrent:
+		return formatErr("%d networks in version %d (an ensemble comes in version %d, or %d with a recurrent layer)", members+1, v, modelVersionEnsemble, modelVersionRecurrent)
 	case members == 0 && v == modelVersionEnsemble:
 		return formatErr("one network in version %d (it holds ensembles of 2 to %d networks)", v, MaxCNNEnsemble)
-	case v != modelVersionEnsemble && (a.GlobalPool != "") != (v == modelVersionPool):
+	case v != modelVersionEnsemble && v != modelVersionRecurrent && (a.GlobalPool != "") != (v == modelVersionPool):
 		return formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", a.GlobalPool, v, modelVersionPool)
 	}
 	return nil

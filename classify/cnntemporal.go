@@ -22,13 +22,16 @@ const (
 // temporalDefaults are the settings of the temporal network that
 // withDefaults fills in: its filters and kernel (columns); and those
 // cnnArchitecture gives a new temporal network: the blocks' convolution
-// strides (nil: 1) and the global pooling (nn.GlobalAvg ""). A network
-// started from a model (--from) keeps the model's.
+// strides (nil: 1), the global pooling (nn.GlobalAvg "") and, with a
+// recurrent layer (CNNOptions.Recurrent), whether the channels' averages
+// are joined to its states (nn.Arch.RecurrentAvg). A network started from
+// a model (--from) keeps the model's.
 var (
-	temporalFilters    = []int{32, 32, 64, 64}
-	temporalKernel     = 7
-	temporalStrides    []int
-	temporalGlobalPool = nn.GlobalAvg
+	temporalFilters      = []int{32, 32, 64, 64}
+	temporalKernel       = 7
+	temporalStrides      []int
+	temporalGlobalPool   = nn.GlobalAvg
+	temporalRecurrentAvg = true
 )
 
 // checkArch checks CNNOptions.Arch ("" is CNNArch2D).
@@ -47,9 +50,24 @@ func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
 	a := nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
 		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
 	if a.OneD {
-		a.Strides, a.GlobalPool = temporalStrides, temporalGlobalPool
+		a.Strides, a.GlobalPool, a.Recurrent = temporalStrides, temporalGlobalPool, o.Recurrent
+		a.RecurrentAvg = o.Recurrent > 0 && temporalRecurrentAvg
 	}
 	return a
+}
+
+// checkRecurrent checks CNNOptions.Recurrent: 0, or 1 to
+// nn.MaxRecurrent units for the temporal network.
+func checkRecurrent(o CNNOptions) error {
+	switch {
+	case o.Recurrent == 0:
+		return nil
+	case o.Recurrent < 0 || o.Recurrent > nn.MaxRecurrent:
+		return &OptionError{"cnn-recurrent", o.Recurrent, fmt.Sprintf("0 to %d", nn.MaxRecurrent)}
+	case o.Arch != CNNArchTemporal:
+		return &OptionError{"cnn-recurrent", o.Recurrent, "0 unless the architecture is " + CNNArchTemporal}
+	}
+	return nil
 }
 
 // networkInput returns the input shape of a network of architecture a

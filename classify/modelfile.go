@@ -60,7 +60,12 @@ import (
 // (features.signal.crops): an older program would score the whole signal
 // only, so it refuses the file. (Versions 8 and 9 are other branches'.)
 //
-// Version 13 holds a "random-forest" or "gbdt" body as above, and is what
+// Version 11 holds a "cnn" body as above (one network or a seed
+// ensemble; the header may record spectrogram settings) whose network has
+// a recurrent layer (nn.Arch.Recurrent), which an older program would
+// not build; it is what Save writes for such networks, and only for them.
+//
+// Version 12 holds a "random-forest" or "gbdt" body as above, and is what
 // Save writes for them when their signal features remove mains lines
 // (features.signal.mains_notch), with crop views or without: an older
 // program would compute the features of the hum as well.
@@ -103,11 +108,15 @@ const (
 	// whose signal features have crop views (SignalFeatures.Crops): an
 	// older program would score the whole signal only.
 	modelVersionCrops = 10
+	// modelVersionRecurrent is the version of networks with a recurrent
+	// layer (nn.Arch.Recurrent), one or a seed ensemble, whatever else
+	// their header records.
+	modelVersionRecurrent = 11
 	// modelVersionMains is the version of random-forest and gbdt models
 	// whose signal features remove mains lines first
 	// (SignalFeatures.MainsNotch), with or without crop views: an older
 	// program would read a recording's hum as its features.
-	modelVersionMains = 13
+	modelVersionMains = 12
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -278,8 +287,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionMains || version > modelVersionCrops && version < modelVersionMains {
-		return nil, formatErr("version %d (this program reads versions %d to %d and %d)", version, modelVersion, modelVersionCrops, modelVersionMains)
+	if version < modelVersion || version > modelVersionMains {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionMains)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -302,7 +311,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && version >= modelVersionKinds:
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble):
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent):
 		m.cnn, err = l.cnn(&m.Info, version)
 	case kind == LearnerGBDTSignet && (version == modelVersionFusion || version == modelVersionStack || version == modelVersionMembers) &&
 		version == m.Info.fileVersion(modelVersionFusion):
@@ -318,8 +327,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err := checkSignalVersion(m.Info.Features, version); err != nil {
 		return nil, err
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble {
-		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble)
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble && version != modelVersionRecurrent {
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble, modelVersionRecurrent)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -335,7 +344,9 @@ func LoadModel(rd io.Reader) (*Model, error) {
 // not the average (its header may also record spectrogram settings),
 // modelVersionSettings when the header records spectrogram settings,
 // modelVersionMains for signal features that remove mains lines,
-// modelVersionCrops for signal features with crop views, else v.
+// modelVersionCrops for signal features with crop views,
+// modelVersionRecurrent (before all but the stacks) for a network with a
+// recurrent layer, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
 	switch {
@@ -343,6 +354,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 		return modelVersionMembers
 	case l.Stack != nil:
 		return modelVersionStack
+	case l.CNN != nil && l.CNN.Arch.Recurrent > 0:
+		return modelVersionRecurrent
 	case l.CNN != nil && len(l.CNN.Members) > 0:
 		return modelVersionEnsemble
 	case l.CNN != nil && l.CNN.Arch.GlobalPool != "":

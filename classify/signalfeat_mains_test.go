@@ -96,9 +96,9 @@ func TestMainsNotchFeatures(t *testing.T) {
 	}
 }
 
-// A model whose features remove mains lines is saved as version 13, with
+// A model whose features remove mains lines is saved as version 12, with
 // crops or without, loads and scores the same; the setting in another
-// version, or version 13 without it, is refused; it trains with the forest
+// version, or version 12 without it, is refused; it trains with the forest
 // and gbdt, not with the fusion.
 func TestMainsModelFile(t *testing.T) {
 	labels := []string{"N", "AF"}

@@ -105,3 +105,44 @@ func BenchmarkConvLayer(b *testing.B) {
 	b.Run("2d/forward", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, false) })
 	b.Run("2d/both", func(b *testing.B) { benchLayer(b, c2, 16*8*9*16*64, true) })
 }
+
+// temporal16x512 is the temporal network of classify's cnn learner on
+// 16x512 spectrograms, with the manifest's 3 RR values.
+var temporal16x512 = Arch{In: Shape{16, 1, 512}, OneD: true, Filters: []int{32, 32, 64, 64}, Kernel: 7, Pool: 2, Extra: 3, Hidden: 32, Classes: 4}
+
+// The temporal network's training step (a batch of 16, one job) with
+// global average pooling (avg), with a bidirectional GRU of 32 units a
+// direction joined to it (ecg train --cnn-recurrent 32: avg+gru32), and
+// with the GRU alone (gru32).
+func BenchmarkTemporal16x512(b *testing.B) {
+	for _, c := range temporalVariants() {
+		b.Run(c.name, func(b *testing.B) { benchStep(b, c.a, 16, 1) })
+	}
+}
+
+// One image's forward pass through the same networks (ecg predict's
+// network work).
+func BenchmarkTemporal16x512Predict(b *testing.B) {
+	for _, c := range temporalVariants() {
+		b.Run(c.name, func(b *testing.B) {
+			n, _ := New(c.a, 1)
+			x := randVec(rand.New(rand.NewPCG(1, 1)), c.a.In.Size())
+			dst := make([]float64, c.a.Classes)
+			for i := 0; i < b.N; i++ {
+				n.Probs(dst, x, make([]float64, 3))
+			}
+		})
+	}
+}
+
+type namedArch struct {
+	name string
+	a    Arch
+}
+
+func temporalVariants() []namedArch {
+	joined, alone := temporal16x512, temporal16x512
+	joined.Recurrent, joined.RecurrentAvg = 32, true
+	alone.Recurrent = 32
+	return []namedArch{{"avg", temporal16x512}, {"avg+gru32", joined}, {"gru32", alone}}
+}

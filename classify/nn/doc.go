@@ -1,6 +1,7 @@
 // Package nn is a small convolutional network library in pure Go: the
-// layers a spectrogram classifier needs (2-D convolution, max and average
-// pooling, ReLU, global average pooling, dense), softmax cross-entropy
+// layers a spectrogram classifier needs (2-D and 1-D convolution, max and
+// average pooling, ReLU, global average and max pooling, a bidirectional
+// GRU over time, dense), softmax cross-entropy
 // with class weights, Adam and SGD with momentum, He initialisation from
 // an explicit math/rand/v2 source, and a training loop that runs the
 // samples of a batch in parallel.

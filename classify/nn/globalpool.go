@@ -29,14 +29,24 @@ func (a Arch) checkGlobalPool() error {
 // pooledValues is the number of values the global pooling of a makes
 // from c channels.
 func (a Arch) pooledValues(c int) int {
+	if a.Recurrent > 0 && a.RecurrentAvg {
+		return c + 2*a.Recurrent
+	}
+	if a.Recurrent > 0 {
+		return 2 * a.Recurrent
+	}
 	if a.GlobalPool == GlobalAvgMax {
 		return 2 * c
 	}
 	return c
 }
 
-// newGlobalPool returns the global pooling layer of a over s.
+// newGlobalPool returns the global pooling layer of a over s (the GRU of
+// a recurrent network).
 func (a Arch) newGlobalPool(s Shape) Layer {
+	if a.Recurrent > 0 {
+		return NewGRU(s, a.Recurrent, a.RecurrentAvg)
+	}
 	switch a.GlobalPool {
 	case GlobalMax:
 		return NewGlobalMaxPool(s)

@@ -42,6 +42,14 @@ type Arch struct {
 	// GlobalPool is the global pooling after the blocks: GlobalAvg (""),
 	// GlobalMax or GlobalAvgMax (globalpool.go).
 	GlobalPool string `json:"global_pool,omitempty"`
+	// Recurrent, when above 0 (1-D only, with the average GlobalPool),
+	// replaces the global pooling by a bidirectional GRU of that many
+	// hidden units a direction over the last block's time steps, whose
+	// states averaged over time (2 x Recurrent values) go to the dense
+	// head (gru.go); RecurrentAvg joins the channels' averages over time
+	// (the global average pooling) before them.
+	Recurrent    int  `json:"recurrent,omitempty"`
+	RecurrentAvg bool `json:"recurrent_avg,omitempty"`
 }
 
 // Bounds of an Arch (Check).
@@ -121,6 +129,9 @@ func (a Arch) checkCommon() error {
 	if err := a.checkGlobalPool(); err != nil {
 		return err
 	}
+	if err := a.checkRecurrent(); err != nil {
+		return err
+	}
 	for _, f := range a.Filters {
 		if f < 1 || f > MaxFilters {
 			return archErr("%d filters (1 to %d)", f, MaxFilters)
@@ -161,6 +172,13 @@ func (a Arch) check1D() error {
 			return archErr("input %v strided and pooled away by block %d", a.In, i+1)
 		}
 	}
+	c := a.In.C
+	if len(a.Filters) > 0 {
+		c = a.Filters[len(a.Filters)-1]
+	}
+	if act += gruScratchValues(w, c, a.Recurrent); act > MaxActivations {
+		return archErr("more than %d values computed per sample", MaxActivations)
+	}
 	if n := a.NumParams(); n > MaxParams {
 		return archErr("%d parameters (at most %d)", n, MaxParams)
 	}
@@ -191,6 +209,9 @@ func (a Arch) NumParams() int {
 			n += f*c*k*k + f
 		}
 		c = f
+	}
+	if a.Recurrent > 0 {
+		n += gruParams(c, a.Recurrent)
 	}
 	in := a.pooledValues(c) + a.Extra
 	if a.Hidden > 0 {

@@ -1,9 +1,12 @@
 package cmdutil
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ecgkit/ecg/classify"
+	"github.com/ecgkit/ecg/classify/nn"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
@@ -32,7 +35,15 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 	}
 	l.CNN.ClassWeight = l.Forest.ClassWeight
 	l.archGiven = cmd.Flags().Changed("cnn-arch")
+	if cmd.Flags().Changed("cnn-recurrent") && l.From != "" {
+		return Usagef("--cnn-recurrent does not go with --from: the network started from keeps its own")
+	}
 	return l.validate("cnn")
+}
+
+// declareRecurrent adds --cnn-recurrent to cmd.
+func (l *LearnerFlags) declareRecurrent(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&l.CNN.Recurrent, "cnn-recurrent", 0, fmt.Sprintf("cnn with --cnn-arch temporal: join to the global average pooling a bidirectional GRU of N hidden units a direction, 1 to %d, over the last block's time steps, its states averaged (0: none; docs/classify.md)", nn.MaxRecurrent))
 }
 
 // loadFrom loads the network of --from into CNN.From.
