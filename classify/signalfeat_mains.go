@@ -83,11 +83,7 @@ func lineRatio(freqs, psd []float64, f0 float64) float64 {
 	if len(side) == 0 {
 		return 0
 	}
-	slices.Sort(side)
-	med := side[len(side)/2]
-	if len(side)%2 == 0 {
-		med = (side[len(side)/2-1] + med) / 2
-	}
+	med := median(side)
 	if !(med > 0) {
 		return 0
 	}

@@ -166,10 +166,10 @@ func (o *Options) config(ds *datasets.LabelFolders) *Config {
 	if o.Strategy == StrategyGrid {
 		c.GridPoints = o.GridPoints
 	}
-	if sp := o.Spec; sp != nil && sp.Signal != nil && sp.Signal.Crops > 0 {
-		c.Crops = fmt.Sprintf("%dx%g", sp.Signal.Crops, sp.Signal.CropShare)
-	}
 	if sp := o.Spec; sp != nil && sp.Signal != nil {
+		if sp.Signal.Crops > 0 {
+			c.Crops = fmt.Sprintf("%dx%g", sp.Signal.Crops, sp.Signal.CropShare)
+		}
 		c.MainsNotch = sp.Signal.MainsNotch
 		if sp.Signal.FeatureSet != classify.DefaultSignalFeatureSet {
 			c.SignalSet = sp.Signal.FeatureSet

@@ -28,7 +28,7 @@ func (l *LearnerFlags) checkCrops(cmd *cobra.Command) error {
 		return Usagef("--crops %d: want 0 to %d", l.Crops, classify.MaxCrops)
 	case !(l.CropShare >= classify.MinCropShare && l.CropShare <= classify.MaxCropShare):
 		return Usagef("--crop-share %v: want %g to %g", l.CropShare, classify.MinCropShare, classify.MaxCropShare)
-	case given != "" && l.Name != "auto" && l.Name != "gbdt" && l.Name != "forest":
+	case given != "" && !l.treesOnRecords():
 		return Usagef("--%s goes with gbdt or the forest on records, not --learner %s", given, l.Name)
 	}
 	l.cropsGiven = given

@@ -14,10 +14,17 @@ func (l *LearnerFlags) declareMains(cmd *cobra.Command) {
 // checkMains refuses --mains-notch given with a learner that does not
 // take it (cnn, gbdt+signet).
 func (l *LearnerFlags) checkMains(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("mains-notch") && (l.Name == "cnn" || l.Name == classify.LearnerGBDTSignet) {
+	if cmd.Flags().Changed("mains-notch") && !l.treesOnRecords() {
 		return Usagef("--mains-notch goes with the forest or gbdt on records, not --learner %s", l.Name)
 	}
 	return nil
+}
+
+// treesOnRecords reports whether --learner may train the forest or gbdt
+// on records (auto, forest or gbdt), the learners that take crop views
+// and mains removal.
+func (l *LearnerFlags) treesOnRecords() bool {
+	return l.Name == "auto" || l.Name == "gbdt" || l.Name == "forest"
 }
 
 // withMains returns sig with mains removal as --mains-notch says when
