@@ -104,6 +104,8 @@ type CVResult struct {
 	// beats reports rows that are beats (a beat model's), not files: the
 	// text says so (the JSON keeps the key "files").
 	beats bool
+	// oof holds the out-of-fold scores (WriteOutOfFold).
+	oof outOfFold
 }
 
 // CrossValidateDataset measures the way TrainDataset trains on ds by
@@ -141,6 +143,9 @@ func CrossValidateDataset(ctx context.Context, ds *datasets.LabelFolders, opt CV
 		return nil, fmt.Errorf("%s: %w", ds.Dir, err)
 	}
 	res.Source, res.FeatureTime = filepath.Base(filepath.Clean(ds.Dir)), featureTime
+	for _, f := range ds.Files {
+		res.oof.names = append(res.oof.names, f.Rel)
+	}
 	if res.Model != nil {
 		res.Model.Info.Training.Source = res.Source
 	}
@@ -209,6 +214,7 @@ func (r *CVResult) evaluate(labels []string, y []int, groups []string, fold []in
 	if r.Report, err = Evaluate(labels, y, scores, 0); err != nil {
 		return err
 	}
+	r.oof = outOfFold{labels: labels, y: y, fold: fold, scores: scores}
 	r.PooledScore = meanF1(r.Report, score)
 	var macro, sc []float64
 	for f := 0; f < r.Folds; f++ {

@@ -27,6 +27,7 @@ type trainOptions struct {
 	jobs              int
 	format            string
 	folds             int
+	oof               string
 	scoreLabels       []string
 	beat              cmdutil.BeatFlags
 	spec              *classify.FeatureSpec // of --feature-set, --crops; nil: the default
@@ -74,6 +75,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	f.StringVar(&o.testLabels, "test-labels", "", "labels CSV (record,label) of the records in the --test directory")
 	f.Float64Var(&o.split, "split", 0.8, "fraction of records for training when there is no --test")
 	f.IntVar(&o.folds, "folds", 0, "cross-validate: K folds grouped by record instead of one split (K >= 2)")
+	f.StringVar(&o.oof, "oof", "", "with --folds, write every file's out-of-fold probabilities to this CSV (file,label,fold,predicted,p_LABEL...)")
 	f.StringSliceVar(&o.scoreLabels, "score-labels", nil, "with --folds, also report the mean F1 of these labels (e.g. N,AF,Other)")
 	f.Int64Var(&o.seed, "seed", 1, "seed of the split (or folds) and of the forest")
 	o.learner.Declare(cmd)
@@ -127,7 +129,7 @@ func runTrain(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	m := res.Model
-	if err := writeModel(o.out, m); err != nil {
+	if err := writeFile(o.out, m.Save); err != nil {
 		return err
 	}
 	if !a.quiet {
@@ -149,6 +151,9 @@ func (o *trainOptions) checkFolds(cmd *cobra.Command) error {
 	if o.folds == 0 {
 		if len(o.scoreLabels) > 0 {
 			return cmdutil.Usagef("--score-labels needs --folds K")
+		}
+		if o.oof != "" {
+			return cmdutil.Usagef("--oof needs --folds K")
 		}
 		return nil
 	}
@@ -184,7 +189,12 @@ func runTrainCV(ctx context.Context, a *app, o *trainOptions) error {
 		return err
 	}
 	if res.Model != nil {
-		if err := writeModel(o.out, res.Model); err != nil {
+		if err := writeFile(o.out, res.Model.Save); err != nil {
+			return err
+		}
+	}
+	if o.oof != "" {
+		if err := writeFile(o.oof, res.WriteOutOfFold); err != nil {
 			return err
 		}
 	}
@@ -239,7 +249,7 @@ func runTrainBeats(ctx context.Context, a *app, o *trainOptions, args []string) 
 		m = res.Model
 	}
 	if m != nil {
-		if err := writeModel(o.out, m); err != nil {
+		if err := writeFile(o.out, m.Save); err != nil {
 			return err
 		}
 	}
@@ -252,14 +262,14 @@ func runTrainBeats(ctx context.Context, a *app, o *trainOptions, args []string) 
 	return m.WriteTrainingReport(a.io.Out, o.format)
 }
 
-// writeModel writes m to path, making its folder.
-func writeModel(path string, m *classify.Model) error {
+// writeFile writes path by fn, making its folder, atomically.
+func writeFile(path string, fn func(io.Writer) error) error {
 	if d := filepath.Dir(path); d != "." {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
-	return atomicfile.WriteFile(path, m.Save)
+	return atomicfile.WriteFile(path, fn)
 }
 
 // noteFolders says on stderr which top-level folders of a dataset were
