@@ -176,3 +176,28 @@ func writeImageFolders(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestTrainFromImageSize: --from a network of another input size than
+// the default (a temporal network of 8x32) resizes the folder's images to
+// the network's size when --image-size is not given, and refuses another
+// size with a usage error naming both.
+func TestTrainFromImageSize(t *testing.T) {
+	dir := t.TempDir()
+	imgs := filepath.Join(dir, "img")
+	writeImageFolders(t, imgs)
+	first, warm := filepath.Join(dir, "first.ecgm"), filepath.Join(dir, "warm.ecgm")
+	if code, _, errOut := runECG(t, "", "train", imgs, "--cnn-arch", "temporal", "--image-size", "8x32", "--epochs", "1", "--out", first, "-q"); code != 0 {
+		t.Fatalf("train: %d %s", code, errOut)
+	}
+	if code, _, errOut := runECG(t, "", "train", imgs, "--from", first, "--epochs", "1", "--out", warm, "-q"); code != 0 {
+		t.Fatalf("train --from without --image-size: %d %s", code, errOut)
+	}
+	b, err := os.ReadFile(warm)
+	if err != nil || !bytes.Contains(b, []byte(`"in":{"c":8,"h":1,"w":32}`)) || !bytes.Contains(b, []byte(`"from":`)) {
+		t.Errorf("the warm model is not a temporal network of 8x32 started from the first (%v)", err)
+	}
+	code, _, errOut := runECG(t, "", "train", imgs, "--from", first, "--image-size", "16x32", "--out", warm)
+	if want := "--image-size 16x32: the network of --from " + first + " reads 8x32 images"; code != cmdutil.ExitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("another --image-size: exit %d, %q; want 2 and %q", code, errOut, want)
+	}
+}

@@ -77,3 +77,19 @@ func (l *LearnerFlags) imageSpec(ds *datasets.LabelFolders) (*classify.FeatureSp
 	}
 	return &spec, nil
 }
+
+// fromImageSize makes --image-size the size the network of --from reads
+// when --image-size is not given and it is not the cnn's default (a
+// temporal network of 16x512, say): the folder's images are resized to
+// what the network was trained on, as they must be. records names a
+// flag of records that was given (then Spec refuses the folder anyway).
+func (l *LearnerFlags) fromImageSize(records string) {
+	from := l.CNN.From
+	if l.ImageSize != "" || records != "" || from == nil || from.CNN() == nil {
+		return
+	}
+	rows, cols := from.CNN().ImageSize()
+	if d := classify.CNNImageFeatures(); rows != d.Rows || cols != d.Cols {
+		l.ImageSize = fmt.Sprintf("%dx%d", rows, cols)
+	}
+}

@@ -213,6 +213,7 @@ func (l *LearnerFlags) Spec(ds *datasets.LabelFolders, learner string) (*classif
 	} else if l.cropsGiven != "" {
 		records = l.cropsGiven
 	}
+	l.fromImageSize(records)
 	if l.ImageSize != "" {
 		if records != "" {
 			return nil, Usagef("--%s (records) and --image-size (images) do not go together", records)
