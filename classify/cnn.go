@@ -75,6 +75,12 @@ type CNNOptions struct {
 	// RecurrentAvg; model file version 11). A network started from a model
 	// (From) keeps the model's.
 	Recurrent int
+	// Anneal, when positive, is the most epochs of a second stage of
+	// training at a tenth of LR from the first stage's best weights, with
+	// the same validation split and early stopping; its best weights are
+	// kept only when their validation loss is lower (default 0: none;
+	// needs a validation split). The model records it (CNNInfo.Anneal).
+	Anneal int
 	// Ensemble is the number of networks trained (0 or 1: one; at most
 	// MaxCNNEnsemble), a seed ensemble: network i takes Seed+i (its
 	// initial weights, validation split, shuffles and augmentation), and
@@ -140,6 +146,9 @@ func (o CNNOptions) Validate() error {
 	if err := checkRecurrent(o); err != nil {
 		return err
 	}
+	if o.Anneal < 0 || o.Anneal > 10000 {
+		return &OptionError{"cnn-anneal", o.Anneal, "0 to 10000"}
+	}
 	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
 		return &OptionError{"cnn-ensemble", o.Ensemble, fmt.Sprintf("1 to %d", MaxCNNEnsemble)}
 	}
@@ -195,6 +204,10 @@ type CNNInfo struct {
 	// PerImage: each image is standardised by its own mean and deviation
 	// (CNNOptions.PerImage).
 	PerImage bool `json:"per_image,omitempty"`
+	// Anneal is the most epochs of the second stage at a tenth of LR
+	// (CNNOptions.Anneal; 0: none). Ran and BestEpoch count both
+	// stages' epochs.
+	Anneal int `json:"anneal,omitempty"`
 	// From names the network whose convolution blocks training started
 	// from (CNNOptions.From; empty: fresh weights).
 	From string `json:"from,omitempty"`
@@ -390,6 +403,14 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
+		if o.Anneal > 0 {
+			fo.Epoch = nil
+			st, err := annealStage(ctx, net, train, val, fo, o.Anneal, stageResult{ran: info.Ran, best: info.BestEpoch, valLoss: info.ValLoss})
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
+			}
+			info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = o.Anneal, st.ran, st.best, st.valLoss
+		}
 	}
 	scores := make([][]float64, len(X))
 	for i := range scores {

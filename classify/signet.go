@@ -314,33 +314,52 @@ func TrainSignet(ctx context.Context, inputs [][]float64, y []int, groups []stri
 	return &Signet{Net: net, Rate: o.Rate}, info, nil
 }
 
-// signetAnneal runs the second stage of TrainSignet: at most epochs
-// epochs at a tenth of fo's learning rate (a fresh Adam, shuffles and
-// crops of another seed) from the net's weights, keeping its best epoch
-// when its validation loss is lower than info's, the first stage's
-// weights otherwise. Progress sees the epochs numbered after the first
-// stage's; info records the stage.
+// signetAnneal runs the second stage of TrainSignet (annealStage),
+// recording it in info.
 func signetAnneal(ctx context.Context, net *nn.Net, train, val []nn.Sample, fo nn.FitOptions, epochs int, info *SignetInfo) error {
-	first := slices.Clone(net.Params)
-	ran, progress := info.Ran, fo.Epoch
+	st, err := annealStage(ctx, net, train, val, fo, epochs, stageResult{ran: info.Ran, best: info.BestEpoch, valLoss: info.ValLoss})
+	if err != nil {
+		return fmt.Errorf("classify: signet: %w", err)
+	}
+	info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = epochs, st.ran, st.best, st.valLoss
+	return nil
+}
+
+// stageResult is where training stands after a stage: the epochs run,
+// the epoch whose weights are kept and their validation loss.
+type stageResult struct {
+	ran, best int
+	valLoss   float64
+}
+
+// annealStage runs a second stage of training after first: at most
+// epochs epochs at a tenth of fo's learning rate (a fresh Adam, shuffles
+// and augmentation of another seed) from the net's weights, keeping its
+// best epoch when its validation loss is lower than first's, the first
+// stage's weights otherwise. fo.Epoch sees the epochs numbered after the
+// first stage's.
+func annealStage(ctx context.Context, net *nn.Net, train, val []nn.Sample, fo nn.FitOptions, epochs int, first stageResult) (stageResult, error) {
+	kept := slices.Clone(net.Params)
+	progress := fo.Epoch
 	fo.LR, fo.Epochs, fo.Seed = fo.LR/10, epochs, fo.Seed^0x616e6e65616c // "anneal"
 	fo.Epoch = func(e nn.EpochResult) {
 		if progress != nil {
-			e.Epoch += ran
+			e.Epoch += first.ran
 			progress(e)
 		}
 	}
 	res, err := net.Fit(ctx, train, val, fo)
 	if err != nil {
-		return fmt.Errorf("classify: signet: %w", err)
+		return first, err
 	}
-	info.Anneal, info.Ran = epochs, ran+len(res.Epochs)
-	if l := res.Epochs[res.Best-1].ValLoss; l < info.ValLoss {
-		info.ValLoss, info.BestEpoch = l, ran+res.Best
+	st := first
+	st.ran += len(res.Epochs)
+	if l := res.Epochs[res.Best-1].ValLoss; l < first.valLoss {
+		st.valLoss, st.best = l, first.ran+res.Best
 	} else {
-		copy(net.Params, first)
+		copy(net.Params, kept)
 	}
-	return nil
+	return st, nil
 }
 
 // signetAugment returns the augmentation of training recordings: a crop

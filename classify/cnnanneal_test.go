@@ -1,0 +1,60 @@
+package classify
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestTrainCNNAnneal: a second stage (CNNOptions.Anneal) continues from
+// the first stage's weights at a tenth of the learning rate and keeps its
+// own best weights only when their validation loss is lower. On stripe
+// images it improves the validation loss; on labels at random the first
+// stage's weights are kept, exactly. Both stages' epochs are counted, and
+// a negative stage is refused.
+func TestTrainCNNAnneal(t *testing.T) {
+	X, y, groups := cnnRows(48, 1)
+	random := slices.Clone(y)
+	rand.New(rand.NewPCG(1, 5)).Shuffle(len(random), func(i, j int) { random[i], random[j] = random[j], random[i] })
+	img := *cnnTestSpec.Image
+	for _, c := range []struct {
+		name      string
+		y         []int
+		keepFirst bool
+	}{{"labels", y, false}, {"labels at random", random, true}} {
+		o := ensembleOptions(1, 1)
+		o.Validation, o.Epochs = 0.3, 4
+		first, fi, _, err := TrainCNN(context.Background(), X, c.y, groups, 2, img, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Anneal != 0 {
+			t.Errorf("%s: no second stage asked, info %+v", c.name, fi)
+		}
+		o.Anneal = 3
+		both, info, _, err := TrainCNN(context.Background(), X, c.y, groups, 2, img, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 {
+			t.Fatalf("%s: first stage %+v, both %+v", c.name, fi, info)
+		}
+		kept := info.BestEpoch <= fi.Ran
+		if kept != c.keepFirst {
+			t.Errorf("%s: best epoch %d of %d (first stage %d, validation loss %v, both %v): want the first stage's kept %v",
+				c.name, info.BestEpoch, info.Ran, fi.Ran, fi.ValLoss, info.ValLoss, c.keepFirst)
+		}
+		if same := slices.Equal(both.Net.Params, first.Net.Params); kept != same {
+			t.Errorf("%s: the first stage's best epoch kept %v, its weights %v", c.name, kept, same)
+		}
+		if kept && info.ValLoss != fi.ValLoss || !kept && !(info.ValLoss < fi.ValLoss) {
+			t.Errorf("%s: validation loss %v after the second stage, %v before", c.name, info.ValLoss, fi.ValLoss)
+		}
+	}
+	o := ensembleOptions(1, 1)
+	o.Anneal = -1
+	if err := o.Validate(); err == nil {
+		t.Error("a second stage of -1 epochs was accepted")
+	}
+}
