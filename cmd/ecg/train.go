@@ -82,6 +82,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	o.learner.DeclareImageSize(cmd)
 	cmdutil.JobsFlag(cmd, &o.jobs, "features computed and trees grown")
 	cmdutil.FormatFlag(cmd, &o.format, "report format", "text", "text", "json")
+	cmdutil.OutputFileFlags(cmd, "out", "oof")
 	return cmd
 }
 

@@ -24,8 +24,21 @@ type File struct {
 	noSync bool
 }
 
+// CheckTarget returns an error naming path when it cannot be the target
+// of a write: it is an existing folder. Commands check their output paths
+// with it before long work, so that a mistyped flag fails at once.
+func CheckTarget(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder, not a file", path)
+	}
+	return nil
+}
+
 // Create starts an atomic write of path with permissions 0644.
 func Create(path string) (*File, error) {
+	if err := CheckTarget(path); err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

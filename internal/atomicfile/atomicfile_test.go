@@ -99,6 +99,7 @@ func TestCreateErrors(t *testing.T) {
 	for path, want := range map[string]string{
 		filepath.Join(dir, "no", "x.png"): filepath.Join(dir, "no", "x.png") + ": folder " + filepath.Join(dir, "no") + " does not exist",
 		filepath.Join(file, "x.png"):      filepath.Join(file, "x.png") + ": " + file + " is not a folder",
+		dir:                               dir + " is a folder, not a file",
 	} {
 		err := WriteFile(path, func(io.Writer) error { return nil })
 		if err == nil || err.Error() != want || strings.Contains(err.Error(), ".tmp-") {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecgkit/ecg/internal/atomicfile"
 )
 
 // The flags every command means the same by are declared here, once: their
@@ -130,4 +132,20 @@ func ParseShard(s string) (k, n int, err error) {
 		return 0, 0, Usagef("--shard %q: want K/N with 0 <= K < N", s)
 	}
 	return k, n, nil
+}
+
+// OutputFileFlags makes the named flags of cmd, which name files the
+// command writes when it is done (a model, a CSV), usage errors when they
+// name an existing folder: checked before the work, not after it.
+func OutputFileFlags(cmd *cobra.Command, names ...string) {
+	AddCheck(cmd, func() error {
+		for _, name := range names {
+			if f := cmd.Flags().Lookup(name); f != nil && f.Value.String() != "" {
+				if err := atomicfile.CheckTarget(f.Value.String()); err != nil {
+					return Usagef("--%s %v", name, err)
+				}
+			}
+		}
+		return nil
+	})
 }
