@@ -564,6 +564,9 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 // networks, 12/9/14 of 30 epochs (kept 6/3/8)".
 func (m *Model) FitSummary() string {
 	if si := m.Info.Learner.Signet; m.signet != nil && si != nil {
+		if n := m.Info.Learner.Networks; n > 1 {
+			return fmt.Sprintf("%d trees and %d networks, the first %d of %d epochs (kept %d)", m.NumTrees(), n, si.Ran, si.Epochs, si.BestEpoch)
+		}
 		return fmt.Sprintf("%d trees and a network, %d of %d epochs (kept %d)", m.NumTrees(), si.Ran, si.Epochs, si.BestEpoch)
 	}
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil && len(ci.Members) > 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ecgkit/ecg/classify/nn"
@@ -43,6 +44,9 @@ func TestFusionStackMembersRoundTrip(t *testing.T) {
 		}
 		if st == nil || st.Members != wantMembers || ms == nil || len(ms.trees) != 2 || len(ms.nets) != 2 {
 			t.Fatalf("apart %v: stacker %+v, members %+v", apart, st, ms)
+		}
+		if got := m.FitSummary(); !strings.Contains(got, " trees and 2 networks, the first ") {
+			t.Errorf("apart %v: summary %q, want it to name 2 networks", apart, got)
 		}
 		n5 := len(SignalSpec(DefaultSignalFeatures()).Names())
 		if ms.trees[0].NumFeatures != n5 || ms.trees[1].NumFeatures != len(spec.Names()) || n5 >= len(spec.Names()) {
