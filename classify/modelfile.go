@@ -307,9 +307,9 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	k, nf := len(m.Info.Labels), len(m.Info.FeatureNames)
 	switch kind := m.Info.Learner.Kind; {
-	case kind == LearnerForest:
+	case kind == LearnerForest && treeVersion(kind, version):
 		m.forest, err = l.forest(k, nf)
-	case kind == LearnerGBDT && version >= modelVersionKinds:
+	case kind == LearnerGBDT && treeVersion(kind, version):
 		m.gbdt, err = l.gbdt(k, nf)
 	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent):
 		m.cnn, err = l.cnn(&m.Info, version)
@@ -319,7 +319,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q in version %d (this program knows %q, %q, from version %d %q, and in versions %d, %d (stacked) and %d (stacked over more members) %q)", kind, version, LearnerForest, LearnerGBDT, modelVersionCNN, LearnerCNN, modelVersionFusion, modelVersionStack, modelVersionMembers, LearnerGBDTSignet)
+		err = formatErr("learner %q in version %d (this program reads %q in versions 1, 2, 5, 10 and 12, %q in 2, 5, 10 and 12, %q in 3, 5, 7, 9 and 11, %q in %d, %d (stacked) and %d (stacked over more members))", kind, version, LearnerForest, LearnerGBDT, LearnerCNN, LearnerGBDTSignet, modelVersionFusion, modelVersionStack, modelVersionMembers)
 	}
 	if err != nil {
 		return nil, err
@@ -334,6 +334,22 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// treeVersion reports whether a file of version v may hold a tree model
+// of kind (LearnerForest or LearnerGBDT): the versions Save writes for
+// them (1 for a forest alone, modelVersionSettings, modelVersionCrops,
+// modelVersionMains) and modelVersionKinds, whose body may be of any
+// learner. The versions of networks and fused models hold none, so a
+// forged version byte is refused, not read.
+func treeVersion(kind string, v uint32) bool {
+	switch v {
+	case modelVersion:
+		return kind == LearnerForest
+	case modelVersionKinds, modelVersionSettings, modelVersionCrops, modelVersionMains:
+		return true
+	}
+	return false
 }
 
 // fileVersion returns the version Save writes for a model of info whose
