@@ -40,21 +40,31 @@ func TestTrainCNNAnneal(t *testing.T) {
 		if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 {
 			t.Fatalf("%s: first stage %+v, both %+v", c.name, fi, info)
 		}
-		kept := info.BestEpoch <= fi.Ran
-		if kept != c.keepFirst {
-			t.Errorf("%s: best epoch %d of %d (first stage %d, validation loss %v, both %v): want the first stage's kept %v",
-				c.name, info.BestEpoch, info.Ran, fi.Ran, fi.ValLoss, info.ValLoss, c.keepFirst)
-		}
-		if same := slices.Equal(both.Net.Params, first.Net.Params); kept != same {
-			t.Errorf("%s: the first stage's best epoch kept %v, its weights %v", c.name, kept, same)
-		}
-		if kept && info.ValLoss != fi.ValLoss || !kept && !(info.ValLoss < fi.ValLoss) {
-			t.Errorf("%s: validation loss %v after the second stage, %v before", c.name, info.ValLoss, fi.ValLoss)
-		}
+		checkAnnealed(t, c.name, stageResult{fi.Ran, fi.BestEpoch, fi.ValLoss}, stageResult{info.Ran, info.BestEpoch, info.ValLoss},
+			c.keepFirst, slices.Equal(both.Net.Params, first.Net.Params))
 	}
 	o := ensembleOptions(1, 1)
 	o.Anneal = -1
 	if err := o.Validate(); err == nil {
 		t.Error("a second stage of -1 epochs was accepted")
+	}
+}
+
+// checkAnnealed checks what a second stage of training left (both)
+// against the first stage: the first stage's best epoch kept exactly when
+// keepFirst, its weights (sameWeights) and validation loss then, a lower
+// validation loss otherwise.
+func checkAnnealed(t *testing.T, name string, first, both stageResult, keepFirst, sameWeights bool) {
+	t.Helper()
+	kept := both.best <= first.ran
+	if kept != keepFirst {
+		t.Errorf("%s: best epoch %d of %d (first stage %d, validation loss %v, both %v): want the first stage's kept %v",
+			name, both.best, both.ran, first.ran, first.valLoss, both.valLoss, keepFirst)
+	}
+	if kept != sameWeights {
+		t.Errorf("%s: the first stage's best epoch kept %v, its weights %v", name, kept, sameWeights)
+	}
+	if kept && both.valLoss != first.valLoss || !kept && !(both.valLoss < first.valLoss) {
+		t.Errorf("%s: validation loss %v after the second stage, %v before", name, both.valLoss, first.valLoss)
 	}
 }

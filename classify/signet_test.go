@@ -215,16 +215,7 @@ func TestTrainSignetAnneal(t *testing.T) {
 		if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 || len(seen) != info.Ran || seen[len(seen)-1] != info.Ran {
 			t.Fatalf("%s: first stage %+v, both %+v, epochs seen %v", c.name, fi, info, seen)
 		}
-		kept := info.BestEpoch <= fi.Ran
-		if kept != c.keepFirst {
-			t.Errorf("%s: best epoch %d of %d (first stage %d, validation loss %v, both %v): want the first stage's kept %v",
-				c.name, info.BestEpoch, info.Ran, fi.Ran, fi.ValLoss, info.ValLoss, c.keepFirst)
-		}
-		if same := slices.Equal(s.Net.Params, first.Net.Params); kept != same {
-			t.Errorf("%s: the first stage's best epoch kept %v, its weights %v", c.name, kept, same)
-		}
-		if kept && info.ValLoss != fi.ValLoss || !kept && !(info.ValLoss < fi.ValLoss) {
-			t.Errorf("%s: validation loss %v after the second stage, %v before", c.name, info.ValLoss, fi.ValLoss)
-		}
+		checkAnnealed(t, c.name, stageResult{fi.Ran, fi.BestEpoch, fi.ValLoss}, stageResult{info.Ran, info.BestEpoch, info.ValLoss},
+			c.keepFirst, slices.Equal(s.Net.Params, first.Net.Params))
 	}
 }
