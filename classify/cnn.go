@@ -383,15 +383,16 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		}
 		fo.Augment = spectrogramAugment(img.Rows, img.Cols, offset)
 	}
+	all := o.Epochs + o.Anneal // both stages' epochs, for o.Progress
 	if o.Progress != nil {
-		fo.Epoch = func(e nn.EpochResult) { o.Progress(e.Epoch, o.Epochs) }
+		fo.Epoch = func(e nn.EpochResult) { o.Progress(e.Epoch, all) }
 	}
 	res, err := net.Fit(ctx, train, val, fo)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
 	}
 	for e := len(res.Epochs) + 1; o.Progress != nil && e <= o.Epochs; e++ {
-		o.Progress(e, o.Epochs) // stopped early: the epochs not run
+		o.Progress(e, all) // stopped early: the epochs not run
 	}
 	info := &CNNInfo{Arch: arch, Epochs: o.Epochs, Batch: o.Batch, LR: o.LR, Validation: o.Validation, Patience: o.Patience,
 		Augment: !o.NoAugment, BestEpoch: res.Best, Ran: len(res.Epochs), PerImage: o.PerImage}
@@ -403,14 +404,12 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
-		if o.Anneal > 0 {
-			fo.Epoch = nil
-			st, err := annealStage(ctx, net, train, val, fo, o.Anneal, stageResult{ran: info.Ran, best: info.BestEpoch, valLoss: info.ValLoss})
-			if err != nil {
-				return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
-			}
-			info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = o.Anneal, st.ran, st.best, st.valLoss
+		if err := cnnAnneal(ctx, net, train, val, fo, o, info); err != nil {
+			return nil, nil, nil, err
 		}
+	}
+	for e := info.Ran - len(res.Epochs) + 1; o.Progress != nil && e <= o.Anneal; e++ {
+		o.Progress(o.Epochs+e, all) // the second stage's epochs not run
 	}
 	scores := make([][]float64, len(X))
 	for i := range scores {
@@ -420,6 +419,24 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		scores[i] = net.Probs(nil, samples[i].X, samples[i].Extra)
 	}
 	return c, info, scores, nil
+}
+
+// cnnAnneal runs TrainCNN's second stage (annealStage) when o.Anneal asks
+// for one, telling o.Progress of its epochs, and records it in info.
+func cnnAnneal(ctx context.Context, net *nn.Net, train, val []nn.Sample, fo nn.FitOptions, o CNNOptions, info *CNNInfo) error {
+	if o.Anneal <= 0 {
+		return nil
+	}
+	fo.Epoch = nil
+	if o.Progress != nil {
+		fo.Epoch = func(e nn.EpochResult) { o.Progress(o.Epochs+e.Epoch-info.Ran, o.Epochs+o.Anneal) }
+	}
+	st, err := annealStage(ctx, net, train, val, fo, o.Anneal, stageResult{ran: info.Ran, best: info.BestEpoch, valLoss: info.ValLoss})
+	if err != nil {
+		return fmt.Errorf("classify: cnn: %w", err)
+	}
+	info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = o.Anneal, st.ran, st.best, st.valLoss
+	return nil
 }
 
 // rowGroups returns groups, or when it is nil a group of its own for
@@ -553,7 +570,7 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 	if p == nil || learner != LearnerCNN {
 		return o
 	}
-	total, done := o.withDefaults().Epochs*runs*max(o.Ensemble, 1), 0
+	total, done := (o.withDefaults().Epochs+max(o.Anneal, 0))*runs*max(o.Ensemble, 1), 0
 	p(StageEpochs, 0, total)
 	o.Progress = func(int, int) { done++; p(StageEpochs, done, total) }
 	return o

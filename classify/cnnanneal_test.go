@@ -33,9 +33,18 @@ func TestTrainCNNAnneal(t *testing.T) {
 			t.Errorf("%s: no second stage asked, info %+v", c.name, fi)
 		}
 		o.Anneal = 3
+		ticks := 0
+		o.Progress = func(epoch, epochs int) {
+			if ticks++; epoch != ticks || epochs != 7 {
+				t.Errorf("%s: progress %d of %d at tick %d, want %d of 7", c.name, epoch, epochs, ticks, ticks)
+			}
+		}
 		both, info, _, err := TrainCNN(context.Background(), X, c.y, groups, 2, img, o)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if ticks != 7 {
+			t.Errorf("%s: %d progress ticks, want 4 + 3 (the epochs not run too)", c.name, ticks)
 		}
 		if info.Anneal != 3 || info.Ran <= fi.Ran || info.Ran > fi.Ran+3 {
 			t.Fatalf("%s: first stage %+v, both %+v", c.name, fi, info)
