@@ -75,6 +75,11 @@ type CNNOptions struct {
 	// RecurrentAvg; model file version 11). A network started from a model
 	// (From) keeps the model's.
 	Recurrent int
+	// Norm is the normalisation between each block's convolution and its
+	// ReLU: CNNNormNone ("" too), CNNNormGroup or CNNNormLayer
+	// (nn.Arch.GroupNorm; model file version 13). A network started from
+	// a model (From) keeps the model's.
+	Norm string
 	// Ensemble is the number of networks trained (0 or 1: one; at most
 	// MaxCNNEnsemble), a seed ensemble: network i takes Seed+i (its
 	// initial weights, validation split, shuffles and augmentation), and
@@ -138,6 +143,9 @@ func (o CNNOptions) Validate() error {
 		return err
 	}
 	if err := checkRecurrent(o); err != nil {
+		return err
+	}
+	if err := checkNorm(o.Norm); err != nil {
 		return err
 	}
 	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
@@ -581,7 +589,7 @@ func warmStart(arch *nn.Arch, from *CNN) error {
 		return fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
 	}
 	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides, arch.GlobalPool = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides, fa.GlobalPool
-	arch.Recurrent, arch.RecurrentAvg = fa.Recurrent, fa.RecurrentAvg
+	arch.Recurrent, arch.RecurrentAvg, arch.GroupNorm = fa.Recurrent, fa.RecurrentAvg, fa.GroupNorm
 	return nil
 }
 

@@ -15,7 +15,7 @@
 // only), CNN_ARCH (2d or temporal),
 // CNN_RECURRENT (hidden units of the recurrent layer, ecg train
 // --cnn-recurrent), CNN_KERNEL and CNN_ENSEMBLE (networks of a seed ensemble, ecg train
-// --cnn-ensemble).
+// --cnn-ensemble), CNN_NORM (none, group or layer, ecg train --cnn-norm).
 package classify
 
 import (
@@ -85,7 +85,7 @@ func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *Fea
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
 		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0),
-		Ensemble: envInt("CNN_ENSEMBLE", 0), Recurrent: envInt("CNN_RECURRENT", 0)}
+		Ensemble: envInt("CNN_ENSEMBLE", 0), Recurrent: envInt("CNN_RECURRENT", 0), Norm: os.Getenv("CNN_NORM")}
 	if f := os.Getenv("CNN_FILTERS"); f != "" {
 		for _, s := range strings.Split(f, ",") {
 			n, _ := strconv.Atoi(s)

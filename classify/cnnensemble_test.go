@@ -186,7 +186,7 @@ func TestLoadModelRefusesBadEnsemble(t *testing.T) {
 		name, want string
 		edit       func(d []byte) []byte
 	}{
-		{"as version 7", "2 networks in version 7 (an ensemble comes in version 9, or 11 with a recurrent layer)", setVersion(modelVersionPool)},
+		{"as version 7", "2 networks in version 7 (an ensemble comes in version 9, or 11 with a recurrent layer, or 13 with a group normalisation)", setVersion(modelVersionPool)},
 		{"as version 5", "2 networks in version 5", setVersion(modelVersionSettings)},
 		{"as version 3", "2 networks in version 3", setVersion(modelVersionCNN)},
 		{"as version 11", "a recurrent layer of 0 units in version 11", setVersion(modelVersionRecurrent)},
