@@ -65,7 +65,7 @@ type LearnerFlags struct {
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
-	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent"}
+	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent", "cnn-norm"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -100,6 +100,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	CompleteValues(cmd, "cnn-arch", classify.CNNArch2D, classify.CNNArchTemporal)
 	f.IntVar(&l.CNN.Ensemble, "cnn-ensemble", 1, fmt.Sprintf("cnn: train N networks, 1 to %d, seeded --seed to --seed+N-1 (each with its own validation split), and predict the mean of their probabilities (a seed ensemble; docs/rhythm.md)", classify.MaxCNNEnsemble))
 	l.declareRecurrent(cmd)
+	l.declareNorm(cmd)
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
 	l.declareCrops(cmd)
 	l.declareMains(cmd)
