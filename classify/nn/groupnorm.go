@@ -83,9 +83,12 @@ func (l *GroupNorm) Forward(p, in, out []float64) {
 		x, c0 := l.group(in, g)
 		y, _ := l.group(out, g)
 		mean, inv := moments(x)
-		for i, v := range x {
-			c := c0 + i/hw
-			y[i] = scale[c]*((v-mean)*inv) + shift[c]
+		for j := 0; j < len(x); j += hw {
+			a, b := scale[c0+j/hw], shift[c0+j/hw]
+			yc := y[j : j+hw]
+			for i, v := range x[j : j+hw] {
+				yc[i] = a*((v-mean)*inv) + b
+			}
 		}
 	}
 }
@@ -121,9 +124,12 @@ func (l *GroupNorm) Backward(p, in, _, dout, din, g []float64) {
 		dx, _ := l.group(din, gr)
 		n := float64(len(x))
 		md, mdx := sd/n, sdx/n
-		for i, v := range x {
-			xh := (v - mean) * inv
-			dx[i] = inv * (dy[i]*scale[c0+i/hw] - md - xh*mdx)
+		for j := 0; j < len(x); j += hw {
+			a := scale[c0+j/hw]
+			for i := j; i < j+hw; i++ {
+				xh := (x[i] - mean) * inv
+				dx[i] = inv * (dy[i]*a - md - xh*mdx)
+			}
 		}
 	}
 }
