@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,6 +60,9 @@ func TestCNNHarness(t *testing.T) {
 	if os.Getenv("CNN_ROW_NORM") == "1" {
 		prep = func(X [][]float64) { standardizeRows(X, spec.Image.Rows, spec.Image.Cols) }
 	}
+	var epochs atomic.Int64 // epochs run by all the networks
+	opt.CNN.Progress = func(int, int) { epochs.Add(1) }
+	defer func() { t.Logf("%d epochs run in all", epochs.Load()) }()
 	start := time.Now()
 	if one := envInt("CNN_ONE_FOLD", -1); one >= 0 {
 		oneFoldHarness(t, ds, opt, prep, one)
