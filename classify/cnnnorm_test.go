@@ -39,14 +39,8 @@ func TestSmallCNNNormGolden(t *testing.T) {
 	if !strings.Contains(string(b), `"group_norm":4`) {
 		t.Error("the header does not record the group normalisation")
 	}
-	checkGolden(t, "small-cnn-norm.model", b)
+	checkGoldenSeed(t, "small-cnn-norm.model", "norm", b)
 	checkLoaded(t, b, m, X[:4])
-	if *update {
-		seed := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
-		if err := os.WriteFile(filepath.Join("testdata", "fuzz", "FuzzLoadModel", "norm"), []byte(seed), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // An ensemble, and a network with a recurrent layer as well, are version
@@ -154,6 +148,19 @@ func TestNormOptions(t *testing.T) {
 	} {
 		if g := normGroups(CNNOptions{Arch: c.arch, Norm: c.norm, Filters: c.filters}); g != c.want {
 			t.Errorf("%+v: %d groups", c, g)
+		}
+	}
+}
+
+// checkGoldenSeed is checkGolden of testdata/golden that, with -update,
+// also writes b as the seed of FuzzLoadModel named seed.
+func checkGoldenSeed(t *testing.T, golden, seed string, b []byte) {
+	t.Helper()
+	checkGolden(t, golden, b)
+	if *update {
+		s := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
+		if err := os.WriteFile(filepath.Join("testdata", "fuzz", "FuzzLoadModel", seed), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
