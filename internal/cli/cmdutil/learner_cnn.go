@@ -50,7 +50,7 @@ func (l *LearnerFlags) declareRecurrent(cmd *cobra.Command) {
 
 // declareNorm adds --cnn-norm to cmd.
 func (l *LearnerFlags) declareNorm(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&l.CNN.Norm, "cnn-norm", classify.CNNNormNone, "cnn: normalise each block's convolution outputs before the ReLU, per image: none, group (group normalisation over channels and time, 8 groups for temporal, 4 for 2d) or layer (one group) (docs/classify.md)")
+	cmd.Flags().StringVar(&l.CNN.Norm, "cnn-norm", classify.CNNNormNone, "cnn: normalise each block's convolution outputs per image before the ReLU: none, group (group normalisation over channels and time; 8 groups for temporal, 4 for 2d) or layer (one group). CinC 2017 temporal, 5-fold CV: 0.758/0.754/0.757 at network seeds 1-3 against 0.757/0.747/0.733 without, for about 1.7 times the training CPU (docs/classify.md)")
 	CompleteValues(cmd, "cnn-norm", classify.CNNNormNone, classify.CNNNormGroup, classify.CNNNormLayer)
 }
 
