@@ -81,6 +81,11 @@ type CNNOptions struct {
 	// kept only when their validation loss is lower (default 0: none;
 	// needs a validation split). The model records it (CNNInfo.Anneal).
 	Anneal int
+	// Norm is the normalisation between each block's convolution and its
+	// ReLU: CNNNormNone ("" too), CNNNormGroup or CNNNormLayer
+	// (nn.Arch.GroupNorm; model file version 13). A network started from
+	// a model (From) keeps the model's.
+	Norm string
 	// Ensemble is the number of networks trained (0 or 1: one; at most
 	// MaxCNNEnsemble), a seed ensemble: network i takes Seed+i (its
 	// initial weights, validation split, shuffles and augmentation), and
@@ -148,6 +153,9 @@ func (o CNNOptions) Validate() error {
 	}
 	if o.Anneal < 0 || o.Anneal > 10000 {
 		return &OptionError{"cnn-anneal", o.Anneal, "0 to 10000"}
+	}
+	if err := checkNorm(o.Norm); err != nil {
+		return err
 	}
 	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
 		return &OptionError{"cnn-ensemble", o.Ensemble, fmt.Sprintf("1 to %d", MaxCNNEnsemble)}
@@ -622,7 +630,7 @@ func warmStart(arch *nn.Arch, from *CNN) error {
 		return fmt.Errorf("classify: cnn: the network to start from reads images of %v, these are %v", fa.In, arch.In)
 	}
 	arch.Pool, arch.AvgPool, arch.Kernels, arch.Strides, arch.GlobalPool = fa.Pool, fa.AvgPool, fa.Kernels, fa.Strides, fa.GlobalPool
-	arch.Recurrent, arch.RecurrentAvg = fa.Recurrent, fa.RecurrentAvg
+	arch.Recurrent, arch.RecurrentAvg, arch.GroupNorm = fa.Recurrent, fa.RecurrentAvg, fa.GroupNorm
 	return nil
 }
 

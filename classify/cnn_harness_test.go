@@ -16,7 +16,7 @@
 // CNN_ANNEAL (epochs of a second stage at a tenth of the learning rate,
 // CNNOptions.Anneal), CNN_RECURRENT (hidden units of the recurrent layer, ecg train
 // --cnn-recurrent), CNN_KERNEL and CNN_ENSEMBLE (networks of a seed ensemble, ecg train
-// --cnn-ensemble).
+// --cnn-ensemble), CNN_NORM (none, group or layer, ecg train --cnn-norm).
 package classify
 
 import (
@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,6 +61,9 @@ func TestCNNHarness(t *testing.T) {
 	if os.Getenv("CNN_ROW_NORM") == "1" {
 		prep = func(X [][]float64) { standardizeRows(X, spec.Image.Rows, spec.Image.Cols) }
 	}
+	var epochs atomic.Int64 // epochs run by all the networks
+	opt.CNN.Progress = func(int, int) { epochs.Add(1) }
+	defer func() { t.Logf("%d epochs run in all", epochs.Load()) }()
 	start := time.Now()
 	if one := envInt("CNN_ONE_FOLD", -1); one >= 0 {
 		oneFoldHarness(t, ds, opt, prep, one)
@@ -86,7 +90,8 @@ func harnessCNNOptions(t *testing.T, ds *datasets.LabelFolders) (CVOptions, *Fea
 		PerImage: os.Getenv("CNN_PER_IMAGE") == "1", NoAugment: os.Getenv("CNN_NO_AUGMENT") == "1",
 		Hidden: envInt("CNN_HIDDEN", 0), LR: envFloat("CNN_LR", 0), Patience: envInt("CNN_PATIENCE", 0),
 		ClassWeight: os.Getenv("CNN_CLASS_WEIGHT"), Arch: os.Getenv("CNN_ARCH"), Kernel: envInt("CNN_KERNEL", 0),
-		Ensemble: envInt("CNN_ENSEMBLE", 0), Recurrent: envInt("CNN_RECURRENT", 0), Anneal: envInt("CNN_ANNEAL", 0)}
+		Ensemble: envInt("CNN_ENSEMBLE", 0), Recurrent: envInt("CNN_RECURRENT", 0), Anneal: envInt("CNN_ANNEAL", 0),
+		Norm: os.Getenv("CNN_NORM")}
 	if f := os.Getenv("CNN_FILTERS"); f != "" {
 		for _, s := range strings.Split(f, ",") {
 			n, _ := strconv.Atoi(s)

@@ -15,8 +15,10 @@ import (
 // BenchmarkTemporalEnsemblePredictPNG predicts a 512x32 grey PNG (the size
 // of the beat-resolving CinC spectrograms of docs/rhythm.md) with the
 // temporal network at 16x512 (--cnn-arch temporal --image-size 16x512),
-// alone and as seed ensembles of 3 and 5 (--cnn-ensemble): PNG decoding,
-// box-averaging to 16x512 and the networks, ecg predict's work per image.
+// alone and as seed ensembles of 3 and 5 (--cnn-ensemble), and alone with
+// group normalisation (--cnn-norm group: networks=1,norm=group): PNG
+// decoding, box-averaging to 16x512 and the networks, ecg predict's work
+// per image.
 func BenchmarkTemporalEnsemblePredictPNG(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	img := image.NewGray(image.Rect(0, 0, 512, 32))
@@ -41,13 +43,20 @@ func BenchmarkTemporalEnsemblePredictPNG(b *testing.B) {
 		}
 		y[i] = i % 4
 	}
-	for _, n := range []int{1, 3, 5} {
+	for _, c := range []struct {
+		n    int
+		norm string
+	}{{1, ""}, {3, ""}, {5, ""}, {1, classify.CNNNormGroup}} {
 		m, err := classify.Train([]string{"AF", "N", "Noisy", "Other"}, spec, X, y, classify.TrainOptions{Learner: classify.LearnerCNN,
-			CNN: classify.CNNOptions{Arch: classify.CNNArchTemporal, Epochs: 1, Seed: 1, Ensemble: n}})
+			CNN: classify.CNNOptions{Arch: classify.CNNArchTemporal, Epochs: 1, Seed: 1, Ensemble: c.n, Norm: c.norm}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("networks=%d", n), func(b *testing.B) {
+		name := fmt.Sprintf("networks=%d", c.n)
+		if c.norm != "" {
+			name += ",norm=" + c.norm
+		}
+		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := m.PredictFile(path, nil); err != nil {
 					b.Fatal(err)

@@ -119,21 +119,26 @@ func (l *modelReader) cnn(in *ModelInfo, v uint32) (*CNN, error) {
 }
 
 // checkCNNVersion checks that a network of architecture a with members
-// further networks may be in file version v: a recurrent layer in
-// version 11 and only there; an ensemble (at most MaxCNNEnsemble
-// networks) in version 9, or 11 with a recurrent layer; a global pooling
-// other than the average in version 7 or 9, and version 7 only with one.
+// further networks may be in file version v: a group normalisation in
+// version 13 and only there; a recurrent layer in version 11, or 13 with
+// a group normalisation; an ensemble (at most MaxCNNEnsemble networks) in
+// version 9, or 11 with a recurrent layer, or 13; a global pooling other
+// than the average in version 7, 9, 11 or 13, and version 7 only with
+// one.
 func checkCNNVersion(a nn.Arch, members int, v uint32) error {
+	free := v == modelVersionEnsemble || v == modelVersionRecurrent || v == modelVersionNorm // any members and pooling
 	switch {
 	case members > MaxCNNEnsemble-1:
 		return formatErr("an ensemble of %d networks (at most %d)", members+1, MaxCNNEnsemble)
-	case (a.Recurrent > 0) != (v == modelVersionRecurrent):
-		return formatErr("a recurrent layer of %d units in version %d (it comes in version %d, only there)", a.Recurrent, v, modelVersionRecurrent)
-	case members > 0 && v != modelVersionEnsemble && v != modelVersionRecurrent:
-		return formatErr("%d networks in version %d (an ensemble comes in version %d, or %d with a recurrent layer)", members+1, v, modelVersionEnsemble, modelVersionRecurrent)
+	case (a.GroupNorm > 0) != (v == modelVersionNorm):
+		return formatErr("a group normalisation of %d groups in version %d (it comes in version %d, only there)", a.GroupNorm, v, modelVersionNorm)
+	case v != modelVersionNorm && (a.Recurrent > 0) != (v == modelVersionRecurrent):
+		return formatErr("a recurrent layer of %d units in version %d (it comes in version %d, or %d with a group normalisation)", a.Recurrent, v, modelVersionRecurrent, modelVersionNorm)
+	case members > 0 && !free:
+		return formatErr("%d networks in version %d (an ensemble comes in version %d, or %d with a recurrent layer, or %d with a group normalisation)", members+1, v, modelVersionEnsemble, modelVersionRecurrent, modelVersionNorm)
 	case members == 0 && v == modelVersionEnsemble:
 		return formatErr("one network in version %d (it holds ensembles of 2 to %d networks)", v, MaxCNNEnsemble)
-	case v != modelVersionEnsemble && v != modelVersionRecurrent && (a.GlobalPool != "") != (v == modelVersionPool):
+	case !free && (a.GlobalPool != "") != (v == modelVersionPool):
 		return formatErr("global pooling %q in version %d (other than the average it comes in version %d, only there)", a.GlobalPool, v, modelVersionPool)
 	}
 	return nil

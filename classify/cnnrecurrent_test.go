@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -41,14 +40,8 @@ func TestSmallCNNRecurrentGolden(t *testing.T) {
 	if !strings.Contains(string(b), `"recurrent":3,"recurrent_avg":true`) {
 		t.Error("the header does not record the recurrent layer")
 	}
-	checkGolden(t, "small-cnn-recurrent.model", b)
+	checkGoldenSeed(t, "small-cnn-recurrent.model", "recurrent", b)
 	checkLoaded(t, b, m, X[:4])
-	if *update {
-		seed := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
-		if err := os.WriteFile(filepath.Join("testdata", "fuzz", "FuzzLoadModel", "recurrent"), []byte(seed), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // A recurrent ensemble is version 11 too and loads with its members.
@@ -73,21 +66,36 @@ func TestRecurrentVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := func(b []byte, v uint32) []byte {
-		d := bytes.Clone(b)
-		binary.LittleEndian.PutUint32(d[len(modelMagic):], v)
-		return withCRC(d)
-	}
-	for _, c := range []struct {
-		name, want string
-		b          []byte
-	}{
+	set := withVersion
+	checkRefused(t, []refusedFile{
 		{"recurrent as version 3", "a recurrent layer of 3 units in version 3", set(rec, modelVersionCNN)},
 		{"recurrent as version 7", "in version 7", set(rec, modelVersionPool)},
 		{"recurrent ensemble as version 9", "a recurrent layer of 3 units in version 9", set(recEns, modelVersionEnsemble)},
 		{"plain network as version 11", "a recurrent layer of 0 units in version 11", set(plain, modelVersionRecurrent)},
 		{"version 99", "version 99 (this program reads versions 1 to", set(rec, 99)},
-	} {
+	})
+}
+
+// withVersion returns model file b with its version set to v (and its
+// checksum recomputed).
+func withVersion(b []byte, v uint32) []byte {
+	d := bytes.Clone(b)
+	binary.LittleEndian.PutUint32(d[len(modelMagic):], v)
+	return withCRC(d)
+}
+
+// refusedFile is a model file LoadModel must refuse with an error
+// containing want.
+type refusedFile struct {
+	name, want string
+	b          []byte
+}
+
+// checkRefused checks that LoadModel refuses every file of files with
+// ErrModelFormat and its message.
+func checkRefused(t *testing.T, files []refusedFile) {
+	t.Helper()
+	for _, c := range files {
 		if _, err := LoadModel(bytes.NewReader(c.b)); !errors.Is(err, ErrModelFormat) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error with %q", c.name, err, c.want)
 		}

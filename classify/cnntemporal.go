@@ -48,7 +48,7 @@ func checkArch(a string) error {
 // of img.Cols columns, the same values in the same order.
 func cnnArchitecture(o CNNOptions, img ImageFeatures, extra, k int) nn.Arch {
 	a := nn.Arch{In: networkInput(o.Arch, img.Rows, img.Cols), OneD: o.Arch == CNNArchTemporal, Filters: o.Filters,
-		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k}
+		Kernel: o.Kernel, Pool: 2, Extra: extra, Hidden: o.Hidden, Classes: k, GroupNorm: normGroups(o)}
 	if a.OneD {
 		a.Strides, a.GlobalPool, a.Recurrent = temporalStrides, temporalGlobalPool, o.Recurrent
 		a.RecurrentAvg = o.Recurrent > 0 && temporalRecurrentAvg

@@ -70,6 +70,12 @@ import (
 // (features.signal.mains_notch), with crop views or without: an older
 // program would compute the features of the hum as well.
 //
+// Version 13 holds a "cnn" body as above (one network or a seed
+// ensemble, with a recurrent layer or without; the header may record
+// spectrogram settings) whose network normalises its blocks
+// (nn.Arch.GroupNorm), which an older program would not build; it is
+// what Save writes for such networks, and only for them.
+//
 // LoadModel checks every count against these bounds and against the bytes
 // actually present before allocating, checks that children come after
 // their parent (so that every path ends in a leaf), that features and leaf
@@ -117,6 +123,11 @@ const (
 	// (SignalFeatures.MainsNotch), with or without crop views: an older
 	// program would read a recording's hum as its features.
 	modelVersionMains = 12
+	// modelVersionNorm is the version of networks with a group
+	// normalisation in their blocks (nn.Arch.GroupNorm), one or a seed
+	// ensemble, with a recurrent layer or without, whatever else their
+	// header records.
+	modelVersionNorm = 13
 
 	// MaxModelBytes bounds the size of a model file LoadModel accepts.
 	MaxModelBytes = 1 << 30
@@ -287,8 +298,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	}
 	r := &reader{b: head, off: len(modelMagic)}
 	version := r.u32("version")
-	if version < modelVersion || version > modelVersionMains {
-		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionMains)
+	if version < modelVersion || version > modelVersionNorm {
+		return nil, formatErr("version %d (this program reads versions %d to %d)", version, modelVersion, modelVersionNorm)
 	}
 	infoLen := r.u32("header length")
 	if infoLen > MaxInfoBytes {
@@ -311,7 +322,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		m.forest, err = l.forest(k, nf)
 	case kind == LearnerGBDT && treeVersion(kind, version):
 		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent):
+	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent || version == modelVersionNorm):
 		m.cnn, err = l.cnn(&m.Info, version)
 	case kind == LearnerGBDTSignet && (version == modelVersionFusion || version == modelVersionStack || version == modelVersionMembers) &&
 		version == m.Info.fileVersion(modelVersionFusion):
@@ -319,7 +330,7 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	case version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
 	default:
-		err = formatErr("learner %q in version %d (this program reads %q in versions 1, 2, 5, 10 and 12, %q in 2, 5, 10 and 12, %q in 3, 5, 7, 9 and 11, %q in %d, %d (stacked) and %d (stacked over more members))", kind, version, LearnerForest, LearnerGBDT, LearnerCNN, LearnerGBDTSignet, modelVersionFusion, modelVersionStack, modelVersionMembers)
+		err = formatErr("learner %q in version %d (this program reads %q in versions 1, 2, 5, 10 and 12, %q in 2, 5, 10 and 12, %q in 3, 5, 7, 9, 11 and 13, %q in %d, %d (stacked) and %d (stacked over more members))", kind, version, LearnerForest, LearnerGBDT, LearnerCNN, LearnerGBDTSignet, modelVersionFusion, modelVersionStack, modelVersionMembers)
 	}
 	if err != nil {
 		return nil, err
@@ -327,8 +338,8 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	if err := checkSignalVersion(m.Info.Features, version); err != nil {
 		return nil, err
 	}
-	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble && version != modelVersionRecurrent {
-		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble, modelVersionRecurrent)
+	if m.Info.Features.Spectrogram != nil && version != modelVersionSettings && version != modelVersionPool && version != modelVersionEnsemble && version != modelVersionRecurrent && version != modelVersionNorm {
+		return nil, formatErr("spectrogram settings in version %d (they come in versions %d, %d, %d, %d and %d)", version, modelVersionSettings, modelVersionPool, modelVersionEnsemble, modelVersionRecurrent, modelVersionNorm)
 	}
 	if err := l.end(); err != nil {
 		return nil, err
@@ -361,7 +372,8 @@ func treeVersion(kind string, v uint32) bool {
 // modelVersionSettings when the header records spectrogram settings,
 // modelVersionMains for signal features that remove mains lines,
 // modelVersionCrops for signal features with crop views,
-// modelVersionRecurrent (before all but the stacks) for a network with a
+// modelVersionNorm (before all but the stacks) for a network with a group
+// normalisation, modelVersionRecurrent (then) for a network with a
 // recurrent layer, else v.
 func (info *ModelInfo) fileVersion(v uint32) uint32 {
 	l := info.Learner
@@ -370,6 +382,8 @@ func (info *ModelInfo) fileVersion(v uint32) uint32 {
 		return modelVersionMembers
 	case l.Stack != nil:
 		return modelVersionStack
+	case l.CNN != nil && l.CNN.Arch.GroupNorm > 0:
+		return modelVersionNorm
 	case l.CNN != nil && l.CNN.Arch.Recurrent > 0:
 		return modelVersionRecurrent
 	case l.CNN != nil && len(l.CNN.Members) > 0:

@@ -21,14 +21,14 @@ func TestTreeModelVersions(t *testing.T) {
 		file, kind  string
 		ok, refused []uint32
 	}{
-		{"small.model", LearnerForest, []uint32{1, 2}, []uint32{3, 4, 6, 7, 8, 9, 11}},
-		{"small-gbdt.model", LearnerGBDT, []uint32{2}, []uint32{1, 3, 4, 6, 7, 8, 9, 11}},
+		{"small.model", LearnerForest, []uint32{1, 2}, []uint32{3, 4, 6, 7, 8, 9, 11, 13}},
+		{"small-gbdt.model", LearnerGBDT, []uint32{2}, []uint32{1, 3, 4, 6, 7, 8, 9, 11, 13}},
 	} {
 		b, err := os.ReadFile(filepath.Join("testdata", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for v := uint32(modelVersion); v <= modelVersionMains; v++ {
+		for v := uint32(modelVersion); v <= modelVersionNorm; v++ {
 			d := bytes.Clone(b)
 			binary.LittleEndian.PutUint32(d[len(modelMagic):], v)
 			_, err := LoadModel(bytes.NewReader(withCRC(d)))

@@ -112,8 +112,9 @@ var temporal16x512 = Arch{In: Shape{16, 1, 512}, OneD: true, Filters: []int{32, 
 
 // The temporal network's training step (a batch of 16, one job) with
 // global average pooling (avg), with a bidirectional GRU of 32 units a
-// direction joined to it (ecg train --cnn-recurrent 32: avg+gru32), and
-// with the GRU alone (gru32).
+// direction joined to it (ecg train --cnn-recurrent 32: avg+gru32), with
+// the GRU alone (gru32), and with group normalisation of 8 groups in each
+// block (ecg train --cnn-norm group: avg+gn8).
 func BenchmarkTemporal16x512(b *testing.B) {
 	for _, c := range temporalVariants() {
 		b.Run(c.name, func(b *testing.B) { benchStep(b, c.a, 16, 1) })
@@ -141,8 +142,9 @@ type namedArch struct {
 }
 
 func temporalVariants() []namedArch {
-	joined, alone := temporal16x512, temporal16x512
+	joined, alone, norm := temporal16x512, temporal16x512, temporal16x512
 	joined.Recurrent, joined.RecurrentAvg = 32, true
 	alone.Recurrent = 32
-	return []namedArch{{"avg", temporal16x512}, {"avg+gru32", joined}, {"gru32", alone}}
+	norm.GroupNorm = 8
+	return []namedArch{{"avg", temporal16x512}, {"avg+gru32", joined}, {"gru32", alone}, {"avg+gn8", norm}}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Arch describes a network: convolution blocks (a K x K convolution with
-// Filters[i] filters, ReLU, then Pool x Pool pooling), global pooling
+// Filters[i] filters, optionally a group normalisation, ReLU, then Pool x
+// Pool pooling), global pooling
 // (average unless GlobalPool says otherwise), the Extra values of the
 // sample joined to the pooled values, an optional hidden dense layer
 // with ReLU, and a dense layer to one logit per class. It is stored in
@@ -50,6 +51,10 @@ type Arch struct {
 	// (the global average pooling) before them.
 	Recurrent    int  `json:"recurrent,omitempty"`
 	RecurrentAvg bool `json:"recurrent_avg,omitempty"`
+	// GroupNorm, when above 0, puts a group normalisation of that many
+	// groups (GroupNorm) between each block's convolution and its ReLU;
+	// it must divide every block's filters (1: layer normalisation).
+	GroupNorm int `json:"group_norm,omitempty"`
 }
 
 // Bounds of an Arch (Check).
@@ -96,7 +101,7 @@ func (a Arch) Check() error {
 	}
 	h, w, act := a.In.H, a.In.W, 0
 	for _, f := range a.Filters {
-		if act += 2 * f * h * w; act > MaxActivations {
+		if act += a.blockValues() * f * h * w; act > MaxActivations {
 			return archErr("more than %d values computed per sample", MaxActivations)
 		}
 		h, w = h/a.Pool, w/a.Pool
@@ -132,6 +137,9 @@ func (a Arch) checkCommon() error {
 	if err := a.checkRecurrent(); err != nil {
 		return err
 	}
+	if err := a.checkGroupNorm(); err != nil {
+		return err
+	}
 	for _, f := range a.Filters {
 		if f < 1 || f > MaxFilters {
 			return archErr("%d filters (1 to %d)", f, MaxFilters)
@@ -165,7 +173,7 @@ func (a Arch) check1D() error {
 			return archErr("block %d: stride %d (1 to %d)", i+1, s, MaxStride)
 		}
 		w = conv1DLen(w, s)
-		if act += 2 * f * w; act > MaxActivations {
+		if act += a.blockValues() * f * w; act > MaxActivations {
 			return archErr("more than %d values computed per sample", MaxActivations)
 		}
 		if w /= a.Pool; w < 1 {
@@ -207,6 +215,9 @@ func (a Arch) NumParams() int {
 			n += f*c*k1 + f
 		} else {
 			n += f*c*k*k + f
+		}
+		if a.GroupNorm > 0 {
+			n += 2 * f
 		}
 		c = f
 	}
@@ -274,7 +285,11 @@ func build(a Arch) (*Net, error) {
 			k, stride := a.block1D(i)
 			conv = NewConv1D(s, f, k, stride)
 		}
-		n.trunk = append(n.trunk, conv, NewReLU(conv.Out()))
+		n.trunk = append(n.trunk, conv)
+		if a.GroupNorm > 0 {
+			n.trunk = append(n.trunk, NewGroupNorm(conv.Out(), a.GroupNorm))
+		}
+		n.trunk = append(n.trunk, NewReLU(conv.Out()))
 		switch {
 		case a.Pool > 1 && a.OneD:
 			n.trunk = append(n.trunk, NewPool1D(conv.Out(), a.Pool, !a.AvgPool))

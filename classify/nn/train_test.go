@@ -61,10 +61,21 @@ func TestFitLearnsStripes(t *testing.T) {
 }
 
 // The same seed gives the same parameters whatever the number of jobs,
-// with augmentation and class weights.
+// with augmentation and class weights, with group normalisation too.
 func TestFitDeterministic(t *testing.T) {
+	norm := toyArch
+	norm.GroupNorm = 2
+	for _, a := range []Arch{toyArch, norm} {
+		checkFitDeterministic(t, a)
+	}
+}
+
+// checkFitDeterministic fits networks of arch with 1, 3 and 1 jobs and
+// checks that their parameters are the same.
+func checkFitDeterministic(t *testing.T, arch Arch) {
+	t.Helper()
 	fit := func(jobs int) []float64 {
-		n, err := New(toyArch, 4)
+		n, err := New(arch, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +93,7 @@ func TestFitDeterministic(t *testing.T) {
 	}
 	a, b, c := fit(1), fit(3), fit(1)
 	if !slices.Equal(a, b) || !slices.Equal(a, c) {
-		t.Error("parameters differ between runs with 1 and 3 jobs")
+		t.Errorf("%+v: parameters differ between runs with 1 and 3 jobs", arch)
 	}
 }
 

@@ -65,7 +65,7 @@ type LearnerFlags struct {
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
-	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent", "cnn-anneal"}
+	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent", "cnn-anneal", "cnn-norm"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -101,6 +101,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.IntVar(&l.CNN.Ensemble, "cnn-ensemble", 1, fmt.Sprintf("cnn: train N networks, 1 to %d, seeded --seed to --seed+N-1 (each with its own validation split), and predict the mean of their probabilities (a seed ensemble; docs/rhythm.md)", classify.MaxCNNEnsemble))
 	l.declareRecurrent(cmd)
 	f.IntVar(&l.CNN.Anneal, "cnn-anneal", 0, "cnn: after early stopping, up to N more epochs at a tenth of --lr from the best weights, kept only when their validation loss is lower (0: none; docs/rhythm.md)")
+	l.declareNorm(cmd)
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
 	l.declareCrops(cmd)
 	l.declareMains(cmd)
