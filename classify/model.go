@@ -186,10 +186,11 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	var oob [][]float64
 	var err error
 	views := spec.views()
-	if views > 1 && opt.Learner != LearnerGBDT && opt.Learner != LearnerForest && opt.Learner != "" {
+	trees := opt.Learner == "" || opt.Learner == LearnerForest || opt.Learner == LearnerGBDT
+	if views > 1 && !trees {
 		return nil, fmt.Errorf("classify: crops of the signal go with gbdt or the forest, not %s", opt.Learner)
 	}
-	if spec.mainsNotch() && opt.Learner != "" && opt.Learner != LearnerForest && opt.Learner != LearnerGBDT {
+	if spec.mainsNotch() && !trees {
 		return nil, fmt.Errorf("classify: mains removal goes with the forest or gbdt, not %s", opt.Learner)
 	}
 	rows, ry := expandViews(X, y, len(names), views)
