@@ -10,6 +10,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // The model file format, version 1. All integers are little-endian.
@@ -317,20 +319,23 @@ func LoadModel(rd io.Reader) (*Model, error) {
 		return nil, err
 	}
 	k, nf := len(m.Info.Labels), len(m.Info.FeatureNames)
-	switch kind := m.Info.Learner.Kind; {
-	case kind == LearnerForest && treeVersion(kind, version):
-		m.forest, err = l.forest(k, nf)
-	case kind == LearnerGBDT && treeVersion(kind, version):
-		m.gbdt, err = l.gbdt(k, nf)
-	case kind == LearnerCNN && (version == modelVersionCNN || version == modelVersionSettings || version == modelVersionPool || version == modelVersionEnsemble || version == modelVersionRecurrent || version == modelVersionNorm):
-		m.cnn, err = l.cnn(&m.Info, version)
-	case kind == LearnerGBDTSignet && (version == modelVersionFusion || version == modelVersionStack || version == modelVersionMembers) &&
-		version == m.Info.fileVersion(modelVersionFusion):
-		m.gbdt, m.signet, m.members, err = l.fusion(&m.Info)
-	case version == modelVersion:
+	kind := m.Info.Learner.Kind
+	// A fused model's version also says which members it has.
+	ok := learnerVersion(kind, version) && (kind != LearnerGBDTSignet || version == m.Info.fileVersion(modelVersionFusion))
+	switch {
+	case !ok && version == modelVersion:
 		err = formatErr("learner %q (version %d knows %q)", kind, version, LearnerForest)
+	case !ok:
+		err = formatErr("learner %q in version %d (this program reads %q in versions %s, %q in %s, %q in %s, %q in %s)", kind, version,
+			LearnerForest, versionsOf(LearnerForest), LearnerGBDT, versionsOf(LearnerGBDT), LearnerCNN, versionsOf(LearnerCNN), LearnerGBDTSignet, versionsOf(LearnerGBDTSignet))
+	case kind == LearnerForest:
+		m.forest, err = l.forest(k, nf)
+	case kind == LearnerGBDT:
+		m.gbdt, err = l.gbdt(k, nf)
+	case kind == LearnerCNN:
+		m.cnn, err = l.cnn(&m.Info, version)
 	default:
-		err = formatErr("learner %q in version %d (this program reads %q in versions 1, 2, 5, 10 and 12, %q in 2, 5, 10 and 12, %q in 3, 5, 7, 9, 11 and 13, %q in %d, %d (stacked) and %d (stacked over more members))", kind, version, LearnerForest, LearnerGBDT, LearnerCNN, LearnerGBDTSignet, modelVersionFusion, modelVersionStack, modelVersionMembers)
+		m.gbdt, m.signet, m.members, err = l.fusion(&m.Info)
 	}
 	if err != nil {
 		return nil, err
@@ -347,20 +352,37 @@ func LoadModel(rd io.Reader) (*Model, error) {
 	return m, nil
 }
 
-// treeVersion reports whether a file of version v may hold a tree model
-// of kind (LearnerForest or LearnerGBDT): the versions Save writes for
-// them (1 for a forest alone, modelVersionSettings, modelVersionCrops,
-// modelVersionMains) and modelVersionKinds, whose body may be of any
-// learner. The versions of networks and fused models hold none, so a
-// forged version byte is refused, not read.
-func treeVersion(kind string, v uint32) bool {
-	switch v {
-	case modelVersion:
-		return kind == LearnerForest
-	case modelVersionKinds, modelVersionSettings, modelVersionCrops, modelVersionMains:
-		return true
+// learnerVersion reports whether a file of version v may hold a body of
+// learner kind: the versions Save writes for it, and modelVersionKinds,
+// whose body may be a forest or gbdt. A body in a version that never held
+// its kind (a forged version byte) is refused, not read.
+func learnerVersion(kind string, v uint32) bool {
+	switch kind {
+	case LearnerForest:
+		return v == modelVersion || v == modelVersionKinds || v == modelVersionSettings || v == modelVersionCrops || v == modelVersionMains
+	case LearnerGBDT:
+		return v == modelVersionKinds || v == modelVersionSettings || v == modelVersionCrops || v == modelVersionMains
+	case LearnerCNN:
+		return v == modelVersionCNN || v == modelVersionSettings || v == modelVersionPool || v == modelVersionEnsemble || v == modelVersionRecurrent || v == modelVersionNorm
+	case LearnerGBDTSignet:
+		return v == modelVersionFusion || v == modelVersionStack || v == modelVersionMembers
 	}
 	return false
+}
+
+// versionsOf lists the file versions that may hold learner kind
+// (learnerVersion), as "1, 2 and 5".
+func versionsOf(kind string) string {
+	var vs []string
+	for v := uint32(modelVersion); v <= modelVersionNorm; v++ {
+		if learnerVersion(kind, v) {
+			vs = append(vs, strconv.FormatUint(uint64(v), 10))
+		}
+	}
+	if len(vs) < 2 {
+		return strings.Join(vs, "")
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " and " + vs[len(vs)-1]
 }
 
 // fileVersion returns the version Save writes for a model of info whose
