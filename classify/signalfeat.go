@@ -141,9 +141,8 @@ var morphFeatureNames = []string{
 
 // Names returns the names of the signal features in order.
 func (o SignalFeatures) Names() []string {
-	if o.set() == pacingFreeSet {
-		n := o.computedAs().Names()
-		return slices.DeleteFunc(n, func(s string) bool { return slices.Contains(pacingFeatureNames, s) })
+	if drop := o.leftOut(); drop != nil {
+		return withoutIndices(o.computedAs().Names(), drop)
 	}
 	n := slices.Clone(rrFeatureNames)
 	n = append(n, morphFeatureNames...)

@@ -42,12 +42,13 @@ func (o SignalFeatures) leftOut() []int {
 }
 
 // withoutIndices returns v without the values at the sorted indices drop
-// (v itself when there are none).
-func withoutIndices(v []float64, drop []int) []float64 {
+// (v itself when there are none): a vector of o.computedAs() as o's, or
+// its feature names.
+func withoutIndices[T any](v []T, drop []int) []T {
 	if len(drop) == 0 {
 		return v
 	}
-	out := make([]float64, 0, len(v)-len(drop))
+	out := make([]T, 0, len(v)-len(drop))
 	j := 0
 	for i, x := range v {
 		if j < len(drop) && drop[j] == i {
