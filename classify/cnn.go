@@ -412,12 +412,9 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
-		if err := cnnAnneal(ctx, net, train, val, fo, o, info); err != nil {
-			return nil, nil, nil, err
-		}
 	}
-	for e := info.Ran - len(res.Epochs) + 1; o.Progress != nil && e <= o.Anneal; e++ {
-		o.Progress(o.Epochs+e, all) // the second stage's epochs not run
+	if err := cnnAnneal(ctx, net, train, val, fo, o, info); err != nil {
+		return nil, nil, nil, err
 	}
 	scores := make([][]float64, len(X))
 	for i := range scores {
@@ -430,20 +427,26 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 }
 
 // cnnAnneal runs TrainCNN's second stage (annealStage) when o.Anneal asks
-// for one, telling o.Progress of its epochs, and records it in info.
+// for one and there is a validation split, records it in info, and tells
+// o.Progress of its o.Anneal epochs, run or not, numbered after the first
+// stage's o.Epochs.
 func cnnAnneal(ctx context.Context, net *nn.Net, train, val []nn.Sample, fo nn.FitOptions, o CNNOptions, info *CNNInfo) error {
-	if o.Anneal <= 0 {
-		return nil
-	}
+	all, first := o.Epochs+o.Anneal, info.Ran
 	fo.Epoch = nil
 	if o.Progress != nil {
-		fo.Epoch = func(e nn.EpochResult) { o.Progress(o.Epochs+e.Epoch-info.Ran, o.Epochs+o.Anneal) }
+		// annealStage numbers the epochs after the first stage's run.
+		fo.Epoch = func(e nn.EpochResult) { o.Progress(o.Epochs+e.Epoch-first, all) }
 	}
-	st, err := annealStage(ctx, net, train, val, fo, o.Anneal, stageResult{ran: info.Ran, best: info.BestEpoch, valLoss: info.ValLoss})
-	if err != nil {
-		return fmt.Errorf("classify: cnn: %w", err)
+	if o.Anneal > 0 && len(val) > 0 {
+		st, err := annealStage(ctx, net, train, val, fo, o.Anneal, stageResult{ran: first, best: info.BestEpoch, valLoss: info.ValLoss})
+		if err != nil {
+			return fmt.Errorf("classify: cnn: %w", err)
+		}
+		info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = o.Anneal, st.ran, st.best, st.valLoss
 	}
-	info.Anneal, info.Ran, info.BestEpoch, info.ValLoss = o.Anneal, st.ran, st.best, st.valLoss
+	for e := info.Ran - first + 1; o.Progress != nil && e <= o.Anneal; e++ {
+		o.Progress(o.Epochs+e, all) // the second stage's epochs not run
+	}
 	return nil
 }
 
