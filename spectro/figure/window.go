@@ -22,7 +22,7 @@ const Suffix = "_figure.png"
 // filled window (datasets.FillRepeat) is drawn as rendered: the trace,
 // beats and spectrogram of its repeated samples over the stride's
 // duration from the window's start; the title gives the span of the
-// record actually used.
+// record actually used and the duration it is repeated to.
 func Window(w io.Writer, r *spectro.StrideRenderer, win *datasets.Window) error {
 	off := win.Span.Start - win.ContextStart
 	n := int64(len(win.X))
@@ -35,6 +35,9 @@ func Window(w io.Writer, r *spectro.StrideRenderer, win *datasets.Window) error 
 	start := float64(win.Span.Start) / win.Fs
 	end := float64(win.Span.End) / win.Fs
 	title := fmt.Sprintf("Record %s, %s, %s-%s", win.Record, win.Signal, Clock(start), Clock(end))
+	if n > win.Span.Len() {
+		title += fmt.Sprintf(" repeated to %.4gs", float64(n)/win.Fs)
+	}
 	if win.Row != nil && win.Row.Label != "" && win.Row.Label != "none" {
 		title += ", label " + win.Row.Label
 	}
