@@ -44,18 +44,24 @@ type Window struct {
 	Units       string
 	// Fs is the sampling frequency in Hz.
 	Fs float64
-	// Span is the window in samples of the record.
+	// Span is the window in samples of the record: the samples actually
+	// used, also for a filled window.
 	Span Span
 	// X holds the physical samples of the window (NaN where invalid). It is
-	// only valid during the call.
+	// only valid during the call. With ArchiveOptions.Fill FillRepeat, a
+	// window shorter than the stride holds its Span's samples repeated end
+	// to end to the stride's length: len(X) > Span.Len() tells it.
 	X []float64
 	// Context holds the samples read around the window (X is a sub-slice of
 	// it) starting at sample ContextStart of the record, for renderers that
-	// need a lead-in (beat detectors). Only valid during the call.
+	// need a lead-in (beat detectors). Only valid during the call. For a
+	// filled window it is up to 5 s of lead-in followed by the filled X
+	// (and nothing after it).
 	Context      []float64
 	ContextStart int64
-	// Beats are the reference beats within Span (record samples); nil when
-	// the record has no annotations.
+	// Beats are the reference beats within Span (record samples), each
+	// once, also in a filled window; nil when the record has no
+	// annotations.
 	Beats []RefBeat
 	// Row is the window's manifest row.
 	Row *ManifestRow
@@ -72,6 +78,14 @@ type ArchiveOptions struct {
 	Stride, Hop float64
 	// KeepPartial keeps a last stride shorter than Stride.
 	KeepPartial bool
+	// Fill says how a stride window with fewer samples than Stride is
+	// rendered (FillNone, the default, or FillRepeat: see FillMode). Its
+	// manifest row keeps the samples actually used (End-Start below the
+	// stride's samples tells a filled window) and their beat counts.
+	// FillRepeat is an error with WholeRecord and with LabelAAMI; a
+	// filled window holds at most ChunkFrames samples (a longer stride
+	// fails the record).
+	Fill FillMode
 	// WholeRecord makes one window of every record covering all of it,
 	// whatever its length; Stride and Hop are then not used.
 	WholeRecord bool
@@ -220,6 +234,9 @@ func (o *ArchiveOptions) defaults() error {
 	}
 	if o.WholeRecord && o.Label == LabelAAMI {
 		return errors.New("archive: whole-record windows cannot be beat windows (aami)")
+	}
+	if err := o.checkFill(); err != nil {
+		return err
 	}
 	if len(o.Outputs) == 0 {
 		return errors.New("archive: no outputs")
@@ -422,6 +439,7 @@ type planned struct {
 	row   ManifestRow // signal fields still empty
 	label string
 	beats []RefBeat
+	fill  int64 // samples the window is filled to (FillRepeat), 0 when it is whole
 }
 
 // planWindows lists a record's windows with their labels and manifest
@@ -448,7 +466,7 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 		timeTags(out, fs, 3)
 		return out, nil
 	}
-	spans, err := strideSpans(opt, n, fs)
+	spans, fill, err := strideSpans(opt, n, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +507,11 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 			row.Label, row.LabelFraction = "none", 0
 		}
 		j0, j1 := beatRange(ref, span)
-		out = append(out, planned{span: span, at: span.Start, row: row, label: row.Label, beats: ref[j0:j1]})
+		pl := planned{span: span, at: span.Start, row: row, label: row.Label, beats: ref[j0:j1]}
+		if span.Len() < fill {
+			pl.fill = fill
+		}
+		out = append(out, pl)
 	}
 	timeTags(out, fs, 0)
 	return out, nil
@@ -497,19 +519,20 @@ func planWindows(opt *ArchiveOptions, res *ArchiveResult, anns []wfdb.Annotation
 
 // strideSpans returns the strides of a record of n samples at fs Hz: one
 // covering it all with WholeRecord, else Strides of opt.Stride every
-// opt.Hop seconds.
-func strideSpans(opt *ArchiveOptions, n int64, fs float64) ([]Span, error) {
+// opt.Hop seconds, and the samples a shorter one is filled to (0: not
+// filled; see fillSpans).
+func strideSpans(opt *ArchiveOptions, n int64, fs float64) ([]Span, int64, error) {
 	if opt.WholeRecord {
 		if n <= 0 {
-			return nil, nil
+			return nil, 0, nil
 		}
-		return []Span{{Start: 0, End: n}}, nil
+		return []Span{{Start: 0, End: n}}, 0, nil
 	}
 	stride, hop := Samples(opt.Stride, fs), Samples(opt.Hop, fs)
 	if stride < 1 || hop < 1 {
-		return nil, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
+		return nil, 0, fmt.Errorf("stride %gs and hop %gs must each be at least one sample (%.6gs at %g Hz)", opt.Stride, opt.Hop, 1/fs, fs)
 	}
-	return Strides(n, stride, hop, opt.KeepPartial), nil
+	return fillSpans(opt, Strides(n, stride, hop, opt.KeepPartial), n, stride, opt.ChunkFrames)
 }
 
 func beatRange(ref []RefBeat, span Span) (int, int) {
@@ -627,7 +650,8 @@ type paramsFile struct {
 // checkParams returns the archive's parameter file, or a *ParamsError
 // when it records other parameters and opt.Force is not set. The keys of
 // OutputParams are set after the archive's own (label, stride_s, hop_s,
-// keep_partial, min_fraction, beat_window_s, annotator, outputs).
+// keep_partial, min_fraction, beat_window_s, annotator, outputs, and
+// whole_record, fill, labels_from and labels_sha256 when used).
 func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
 	suffixes := make([]string, len(opt.Outputs))
 	for i, out := range opt.Outputs {
@@ -642,6 +666,9 @@ func checkParams(opt *ArchiveOptions) (*paramsFile, error) {
 	// parameter files of earlier archives stay the same.
 	if opt.WholeRecord {
 		params["whole_record"] = true
+	}
+	if opt.Fill != FillNone {
+		params["fill"] = string(opt.Fill)
 	}
 	if opt.Label == LabelRecord {
 		params["labels_from"] = opt.LabelsFrom

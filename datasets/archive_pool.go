@@ -245,7 +245,7 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 			return nil
 		}
 		// A little lead-in for renderers that detect beats.
-		lead := min(from, int64(5*fs))
+		lead := min(from, leadIn(fs))
 		chunk, base := src.rec, int64(0)
 		if chunk == nil {
 			var err error
@@ -266,6 +266,7 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 			for k := c0; k < c1; k++ {
 				t := p.newTask(rj, src.h, &plan[k], sig, names[si])
 				t.win.X, t.win.Context, t.win.ContextStart = x[plan[k].span.Start-base:plan[k].span.End-base], x, base
+				t.win.fillRepeat(plan[k].fill, leadIn(fs))
 				if !p.send(t) {
 					return p.ctx.Err()
 				}
@@ -275,6 +276,10 @@ func (p *pipeline) sendWindows(rj *recordJob, src *source, plan []planned, sigs 
 	}
 	return nil
 }
+
+// leadIn is the samples at fs Hz read before a window for renderers that
+// detect beats (5 s).
+func leadIn(fs float64) int64 { return int64(5 * fs) }
 
 // newTask returns the task of a planned window of signal sig, its
 // samples still unset.

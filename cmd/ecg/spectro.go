@@ -16,6 +16,7 @@ type spectroOptions struct {
 	cmdutil.DeviceFlags                                                  // CSV and EDF files as records
 	labels                                                               cmdutil.LabelFlags
 	out, stride, hop, label, beatWindow, annotator, shard, format, write string
+	fill                                                                 string // none or repeat (datasets.FillMode)
 	keepPartial, figure, dumpCSV, force                                  bool
 	signals                                                              []string
 	minFraction                                                          float64
@@ -45,6 +46,8 @@ func newSpectroCmd(a *app) *cobra.Command {
 	f.StringVar(&o.stride, "stride", "60s", "stride length (seconds or a duration), or record: one stride of the whole record")
 	f.StringVar(&o.hop, "hop", "60s", "step between stride starts (default: the stride)")
 	f.BoolVar(&o.keepPartial, "keep-partial", false, "keep a last stride shorter than --stride")
+	f.StringVar(&o.fill, "fill", "none", "render a window shorter than --stride (a short record; with --keep-partial, the last stride): none, or repeat its samples to the stride's length")
+	cmdutil.CompleteValues(cmd, "fill", "none", "repeat")
 	f.StringSliceVar(&o.signals, "signals", nil, "signals to use by name (any case) or index (MLII,V1 or 0), or all; a record without one of them is skipped")
 	f.BoolVar(&o.figure, "figure", false, "also write NAME_figure.png, a figure for people")
 	f.BoolVar(&o.dumpCSV, "dump-csv", false, "also write NAME.csv, the spectrogram matrix")

@@ -37,6 +37,11 @@ func (o *spectroOptions) archiveOptions() (datasets.ArchiveOptions, error) {
 	if opt.WholeRecord && opt.Label == datasets.LabelAAMI {
 		return opt, cmdutil.Usagef("--stride record makes a window of each whole record; --label aami makes a window of each beat: give one of them")
 	}
+	if opt.Fill = datasets.FillMode(o.fill); opt.Fill != datasets.FillNone && opt.Fill != datasets.FillRepeat {
+		return opt, cmdutil.Usagef("--fill %q: want none or repeat", o.fill)
+	} else if opt.Fill == datasets.FillRepeat && (opt.WholeRecord || opt.Label == datasets.LabelAAMI) {
+		return opt, cmdutil.Usagef("--fill repeat fills strides to --stride: not with --stride record or --label aami")
+	}
 	if !(o.minFraction > 0 && o.minFraction <= 1) {
 		return opt, cmdutil.Usagef("--min-fraction %g: want a fraction in (0, 1]", o.minFraction)
 	}
