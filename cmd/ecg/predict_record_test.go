@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-
 	"image"
 	"image/color"
 	"image/png"
@@ -57,19 +55,6 @@ type predictLine struct {
 	}
 }
 
-func predictLines(t *testing.T, out string) []predictLine {
-	t.Helper()
-	var lines []predictLine
-	for _, s := range strings.Split(strings.TrimSpace(out), "\n") {
-		var l predictLine
-		if err := json.Unmarshal([]byte(s), &l); err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		lines = append(lines, l)
-	}
-	return lines
-}
-
 // TestPredictPerRecord: ecg predict --per-record prints one row per record
 // (the files' folder and name up to the first '_'), in the order of the
 // records' first files, whose scores are the mean of the scores the same
@@ -98,12 +83,12 @@ func TestPredictPerRecord(t *testing.T) {
 	if code != cmdutil.ExitPartial || !strings.Contains(errOut, "B02_0000m30s_ECG.png") {
 		t.Fatalf("per file: exit %d, stderr %q", code, errOut)
 	}
-	perFile := predictLines(t, out)
+	perFile := jsonLines[predictLine](t, out)
 	code, out, errOut = runECG(t, "", append(args, "--per-record")...)
 	if code != cmdutil.ExitPartial || !strings.Contains(errOut, "B02_0000m30s_ECG.png") || !strings.Contains(errOut, "1 of 8 files failed") {
 		t.Fatalf("per record: exit %d, stderr %q", code, errOut)
 	}
-	perRecord := predictLines(t, out)
+	perRecord := jsonLines[predictLine](t, out)
 
 	want := []struct {
 		record string
