@@ -95,6 +95,11 @@ type CVResult struct {
 	ScoreLabels []string `json:"score_labels,omitempty"`
 	PooledScore float64  `json:"pooled_score,omitempty"`
 	Score       *MeanSD  `json:"fold_score,omitempty"`
+	// PerRecord evaluates the out-of-fold predictions per record (record
+	// group) instead of per file: set when some record has several files
+	// (the windows of one recording) and every record's files share one
+	// label; nil otherwise and for beats. See RecordView.
+	PerRecord *RecordView `json:"per_record,omitempty"`
 	// Model is the model trained on every file, with CVOptions.Final.
 	Model *Model `json:"-"`
 	// FeatureTime is the time spent featurising, TrainTime the time
@@ -104,6 +109,8 @@ type CVResult struct {
 	// beats reports rows that are beats (a beat model's), not files: the
 	// text says so (the JSON keeps the key "files").
 	beats bool
+	// images reports files that are images (the per-record text says so).
+	images bool
 	// oof holds the out-of-fold scores (WriteOutOfFold).
 	oof outOfFold
 }
@@ -175,7 +182,7 @@ func planCV(labels []string, y []int, groups []string, opt CVOptions) (cvPlan, e
 func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X [][]float64, y []int, groups []string, plan cvPlan, opt CVOptions) (*CVResult, error) {
 	fold, score := plan.fold, plan.score
 	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, Files: len(X), Records: countDistinct(groups), ScoreLabels: opt.ScoreLabels}
-	res.beats = spec.Input == InputBeats
+	res.beats, res.images = spec.Input == InputBeats, spec.Input == InputImage
 	start := time.Now()
 	runs := opt.Folds
 	if opt.Final {
@@ -208,49 +215,89 @@ func crossValidateRows(ctx context.Context, labels []string, spec FeatureSpec, X
 }
 
 // evaluate fills in the pooled and per-fold evaluations of out-of-fold
-// scores; score are the indexes of the score labels.
+// scores, and PerRecord when recordRowsOf finds records of several files
+// (not for beats); score are the indexes of the score labels.
 func (r *CVResult) evaluate(labels []string, y []int, groups []string, fold []int, scores [][]float64, score []int) error {
-	var err error
-	if r.Report, err = Evaluate(labels, y, scores, 0); err != nil {
+	files := oofRows{y: y, groups: groups, fold: fold, scores: scores}
+	e, err := evaluateFolds(labels, files, r.Folds, score)
+	if err != nil {
 		return err
 	}
 	r.oof = outOfFold{labels: labels, y: y, fold: fold, scores: scores}
-	r.PooledScore = meanF1(r.Report, score)
+	r.Report, r.PerFold, r.MacroF1, r.PooledScore, r.Score = e.report, e.perFold, e.macro, e.pooled, e.score
+	if r.beats {
+		return nil
+	}
+	recs, ok := recordRowsOf(files)
+	if !ok {
+		return nil
+	}
+	if e, err = evaluateFolds(labels, recs, r.Folds, score); err != nil {
+		return err
+	}
+	r.PerRecord = &RecordView{Records: len(recs.y), Report: e.report, PerFold: e.perFold, MacroF1: e.macro, PooledScore: e.pooled, Score: e.score}
+	return nil
+}
+
+// foldEval is the evaluation of out-of-fold rows: pooled, per fold, and
+// the score labels' mean F1 both ways (score nil without score labels).
+type foldEval struct {
+	report  *Report
+	perFold []FoldResult
+	macro   MeanSD
+	pooled  float64
+	score   *MeanSD
+}
+
+// evaluateFolds evaluates rows pooled and in each of folds folds; score
+// are the indexes of the score labels.
+func evaluateFolds(labels []string, rows oofRows, folds int, score []int) (foldEval, error) {
+	var e foldEval
+	var err error
+	if e.report, err = Evaluate(labels, rows.y, rows.scores, 0); err != nil {
+		return e, err
+	}
+	e.pooled = meanF1(e.report, score)
 	var macro, sc []float64
-	for f := 0; f < r.Folds; f++ {
+	for f := 0; f < folds; f++ {
 		var fy []int
 		var fs [][]float64
 		var fg []string
-		for i := range y {
-			if fold[i] == f {
-				fy, fs, fg = append(fy, y[i]), append(fs, scores[i]), append(fg, groups[i])
+		files := 0
+		for i := range rows.y {
+			if rows.fold[i] == f {
+				fy, fs, fg = append(fy, rows.y[i]), append(fs, rows.scores[i]), append(fg, rows.groups[i])
+				files += rows.filesOf(i)
 			}
 		}
 		rep, err := Evaluate(labels, fy, fs, 0)
 		if err != nil {
-			return err
+			return e, err
 		}
-		fr := FoldResult{Files: len(fy), Records: countDistinct(fg), MacroF1: rep.Macro.F1, Score: meanF1(rep, score)}
-		r.PerFold = append(r.PerFold, fr)
+		fr := FoldResult{Files: files, Records: countDistinct(fg), MacroF1: rep.Macro.F1, Score: meanF1(rep, score)}
+		e.perFold = append(e.perFold, fr)
 		macro, sc = append(macro, fr.MacroF1), append(sc, fr.Score)
 	}
-	r.MacroF1 = meanSD(macro)
+	e.macro = meanSD(macro)
 	if len(score) > 0 {
 		s := meanSD(sc)
-		r.Score = &s
+		e.score = &s
 	}
-	return nil
+	return e, nil
 }
 
-// WriteReport writes the result: in "json" one object (the pooled report
-// without its curves); otherwise the pooled report as ecg eval prints it,
-// then the folds.
+// WriteReport writes the result: in "json" one object (the pooled reports
+// without their curves); otherwise the pooled report as ecg eval prints it,
+// then the folds, then the same per record when PerRecord is set.
 func (r *CVResult) WriteReport(w io.Writer, format string) error {
 	if format == "json" {
 		c := *r
-		rep := *r.Report
-		rep.Curves = nil
-		c.Report = &rep
+		c.Report = withoutCurves(r.Report)
+		if r.PerRecord != nil {
+			v := *r.PerRecord
+			v.Report = withoutCurves(v.Report)
+			c.PerRecord = &v
+		}
 		b, err := json.Marshal(c)
 		if err != nil {
 			return err
@@ -268,26 +315,51 @@ func (r *CVResult) WriteReport(w io.Writer, format string) error {
 		return err
 	}
 	var b strings.Builder
-	scored := len(r.ScoreLabels) > 0
-	fmt.Fprintf(&b, "\n%-6s  %7s  %7s  %9s", "fold", unit, "records", "macro f1")
-	if scored {
-		fmt.Fprintf(&b, "  %9s", "score")
-	}
-	b.WriteByte('\n')
-	for i, f := range r.PerFold {
-		fmt.Fprintf(&b, "%-6d  %7d  %7d  %9.4f", i+1, f.Files, f.Records, f.MacroF1)
-		if scored {
-			fmt.Fprintf(&b, "  %9.4f", f.Score)
+	writeFoldTable(&b, unit, r.ScoreLabels, foldEval{perFold: r.PerFold, macro: r.MacroF1, pooled: r.PooledScore, score: r.Score})
+	if v := r.PerRecord; v != nil {
+		kind := "files"
+		if r.images {
+			kind = "images"
 		}
-		b.WriteByte('\n')
-	}
-	fmt.Fprintf(&b, "fold macro F1 %.4f ± %.4f (mean ± sd over %d folds)\n", r.MacroF1.Mean, r.MacroF1.SD, r.Folds)
-	if scored {
-		fmt.Fprintf(&b, "score (mean F1 of %s): pooled %.4f, folds %.4f ± %.4f\n",
-			strings.Join(r.ScoreLabels, ", "), r.PooledScore, r.Score.Mean, r.Score.SD)
+		fmt.Fprintf(&b, "\nper record (mean of each record's %s' probabilities, %d records)\n", kind, v.Records)
+		if err := v.Report.WriteText(&b); err != nil {
+			return err
+		}
+		writeFoldTable(&b, unit, r.ScoreLabels, foldEval{perFold: v.PerFold, macro: v.MacroF1, pooled: v.PooledScore, score: v.Score})
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// withoutCurves returns a copy of rep without its precision-recall curves.
+func withoutCurves(rep *Report) *Report {
+	c := *rep
+	c.Curves = nil
+	return &c
+}
+
+// writeFoldTable writes e's per-fold table (unit names its files column),
+// the folds' macro F1 and, with score labels, the score pooled and over
+// the folds.
+func writeFoldTable(b *strings.Builder, unit string, scoreLabels []string, e foldEval) {
+	scored := len(scoreLabels) > 0
+	fmt.Fprintf(b, "\n%-6s  %7s  %7s  %9s", "fold", unit, "records", "macro f1")
+	if scored {
+		fmt.Fprintf(b, "  %9s", "score")
+	}
+	b.WriteByte('\n')
+	for i, f := range e.perFold {
+		fmt.Fprintf(b, "%-6d  %7d  %7d  %9.4f", i+1, f.Files, f.Records, f.MacroF1)
+		if scored {
+			fmt.Fprintf(b, "  %9.4f", f.Score)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(b, "fold macro F1 %.4f ± %.4f (mean ± sd over %d folds)\n", e.macro.Mean, e.macro.SD, len(e.perFold))
+	if scored {
+		fmt.Fprintf(b, "score (mean F1 of %s): pooled %.4f, folds %.4f ± %.4f\n",
+			strings.Join(scoreLabels, ", "), e.pooled, e.score.Mean, e.score.SD)
+	}
 }
 
 // labelIndexes returns the indexes of names in labels; a name that is not

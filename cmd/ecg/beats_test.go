@@ -199,14 +199,7 @@ func TestBeatsNoisyStretch(t *testing.T) {
 		Time   float64 `json:"time"`
 		Noisy  bool    `json:"noisy"`
 	}
-	var rows []row
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var r row
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("%q: %v", line, err)
-		}
-		rows = append(rows, r)
-	}
+	rows := jsonLines[row](t, out)
 	var inNoise, marked, cleanMarked int
 	for _, r := range rows {
 		switch {

@@ -16,11 +16,12 @@ import (
 func init() { register(newPredictCmd) }
 
 type predictOptions struct {
-	model    string
-	files    []string
-	top      int
-	format   string
-	manifest string
+	model     string
+	files     []string
+	top       int
+	format    string
+	manifest  string
+	perRecord bool
 }
 
 func newPredictCmd(a *app) *cobra.Command {
@@ -53,6 +54,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	f.IntVar(&o.top, "top", 1, "number of best labels to print")
 	cmdutil.FormatFlag(cmd, &o.format, "", "csv", "csv", "json")
 	f.StringVar(&o.manifest, "manifest", "", "manifest.csv whose RR columns go with the images")
+	f.BoolVar(&o.perRecord, "per-record", false, "one row per record (RECORD_... files), the mean of its files' scores")
 	return cmd
 }
 
@@ -74,22 +76,38 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 		return cmdutil.Usagef("%s uses the manifest columns %s of its images: give --manifest ARCHIVE/manifest.csv",
 			o.model, strings.Join(m.Info.Features.Extra, ", "))
 	}
-	pw, err := classify.NewPredictionWriter(a.io.Out, o.format, o.top)
+	newWriter := classify.NewPredictionWriter
+	if o.perRecord {
+		newWriter = classify.NewRecordPredictionWriter
+	}
+	pw, err := newWriter(a.io.Out, o.format, o.top)
 	if err != nil {
 		return err
 	}
+	means := classify.NewRecordMeans(m)
 	failed := 0
 	for _, path := range o.files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p, err := m.PredictFile(path, rows.Lookup(path))
+		row := rows.Lookup(path)
+		p, err := m.PredictFile(path, row)
 		if err != nil {
 			failed++
 			fmt.Fprintf(a.io.ErrOut, "ecg predict: %v\n", err)
 			continue
 		}
-		if err := pw.Write(path, p); err != nil {
+		if o.perRecord {
+			err = means.Add(classify.RecordOf(path, row), p)
+		} else {
+			err = pw.Write(path, p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, rp := range means.Predictions() { // none without --per-record
+		if err := pw.WriteRecord(rp); err != nil {
 			return err
 		}
 	}

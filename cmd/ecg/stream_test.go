@@ -61,15 +61,7 @@ type jsonEvent map[string]any
 
 func parseEvents(t testing.TB, out string) []jsonEvent {
 	t.Helper()
-	var evs []jsonEvent
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var e jsonEvent
-		if err := json.Unmarshal([]byte(l), &e); err != nil {
-			t.Fatalf("event %q: %v", l, err)
-		}
-		evs = append(evs, e)
-	}
-	return evs
+	return jsonLines[jsonEvent](t, out)
 }
 
 // TestStreamAlertsOnSimulatedAF is the story of the issue:
