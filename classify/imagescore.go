@@ -289,12 +289,17 @@ func CheckArchiveRendering(m *Model, ds *datasets.LabelFolders) error {
 		return err
 	}
 	model := m.Info.Features.Spectrogram
-	stride := m.StrideSeconds()
-	if sameRendering(model, folder) && (stride == 0 || stride == folder.StrideS) {
-		return nil
+	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	sameStride := m.StrideSeconds() == 0 || m.StrideSeconds() == folder.StrideS
+	switch {
+	case !sameRendering(model, folder):
+		return fmt.Errorf("%s: the images were rendered with %s, the model's archive with %s: render them with the same ecg spectro flags",
+			path, folder.describe(), model.describe())
+	case !sameStride:
+		return fmt.Errorf("%s: the images are of %s, the model's archive of %s: render them with the same ecg spectro --stride",
+			path, folder.strides(), model.strides())
 	}
-	return fmt.Errorf("%s: the images were rendered with %s, the model's archive with %s: render them with the same ecg spectro flags",
-		filepath.Join(ds.Dir, datasets.ParamsName), folder.describe(), model.describe())
+	return nil
 }
 
 // sameRendering reports whether a and b render alike, whatever their
@@ -320,26 +325,35 @@ func (s *SpectrogramSettings) rendering() *SpectrogramSettings {
 
 // describe names the settings in ecg spectro's terms ("ecg spectro's
 // default flags" for nil, or for defaults but the stride), with the
-// stride when known ("30 s strides", "whole records").
+// stride when known (strides).
 func (s *SpectrogramSettings) describe() string {
-	if s == nil {
-		return "ecg spectro's default flags"
-	}
 	d := "ecg spectro's default flags"
 	if s.rendering() != nil {
 		st, im := s.STFT, s.Image
 		d = fmt.Sprintf("nperseg %d, noverlap %d, nfft %d at 360 Hz, %g-%g Hz, %dx%d pixels, %g to %g dB",
 			st.NPerSeg, st.NOverlap, st.NFFT, st.FMin, st.FMax, im.Width, im.Height, im.DBMin, im.DBMax)
 	}
-	switch {
-	case s.StrideS > 0:
-		d += fmt.Sprintf(", %g s strides", s.StrideS)
-	case s.wholeRecord:
-		d += ", whole records"
-	case s.Beat:
-		d += ", beat windows"
+	if st := s.strides(); st != "" {
+		d += ", " + st
 	}
 	return d
+}
+
+// strides names what s's images are of: "30 s strides", "whole
+// records", "beat windows", or "" when s does not say (nil, or a model
+// from before session 27).
+func (s *SpectrogramSettings) strides() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.StrideS > 0:
+		return fmt.Sprintf("%g s strides", s.StrideS)
+	case s.wholeRecord:
+		return "whole records"
+	case s.Beat:
+		return "beat windows"
+	}
+	return ""
 }
 
 // archiveSpectrogram reads the rendering settings of the archive ds is

@@ -32,6 +32,17 @@ func longWindowOptions() spectro.StrideOptions {
 // start, end) and the records' paths.
 func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelFolders, rows [][]string, recs []string) {
 	t.Helper()
+	ds, rows, recs = rhythmArchiveWith(t, r, func(*datasets.ArchiveOptions) {})
+	if len(rows) != 12 {
+		t.Fatalf("%d strides of 10 s, want 12", len(rows))
+	}
+	return ds, rows, recs
+}
+
+// rhythmArchiveWith is rhythmArchive with the archive's options changed
+// by set (another stride, whole records, a fill).
+func rhythmArchiveWith(t *testing.T, r *spectro.StrideRenderer, set func(*datasets.ArchiveOptions)) (ds *datasets.LabelFolders, rows [][]string, recs []string) {
+	t.Helper()
 	dir := t.TempDir()
 	for i, rh := range []string{synth.AFib, synth.Normal, synth.AFib, synth.Normal} {
 		rec, err := synth.Generate(synth.Options{Rhythm: rh, Fs: 300, Duration: 30, Seed: int64(11 + i), Noise: 0.02})
@@ -47,6 +58,7 @@ func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelF
 	out := filepath.Join(dir, "archive")
 	opt := datasets.ArchiveOptions{Out: out, Label: datasets.LabelRhythm, Annotator: "atr", Stride: 10, Hop: 10,
 		Outputs: []datasets.Output{r.PNG()}, OutputParams: r.Parameters(), MinSamples: r.MinSamples}
+	set(&opt)
 	if _, err := datasets.Archive(context.Background(), recs, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +66,7 @@ func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelF
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ds, manifestRows(t, out, 12), recs
+	return ds, manifestRows(t, out, 4), recs
 }
 
 // trainSaveLoad trains a model on ds as ecg train --test ds does, and
