@@ -51,8 +51,8 @@ func AddScoreFlags(cmd *cobra.Command, o *ScoreFlags) {
 	f := cmd.Flags()
 	o.flags = f
 	f.Float64Var(&o.Fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
-	f.StringVar(&o.Window, "window", "60s", "length of the scored window; default for an image model that records its archive's stride (ecg spectro --stride): that stride")
-	f.StringVar(&o.Hop, "hop", "10s", "step between windows (at most the window: a shorter window taken from the model is also the hop)")
+	f.StringVar(&o.Window, "window", "60s", "length of the scored window (for an image model that records its archive's ecg spectro --stride, that stride; else the default)")
+	f.StringVar(&o.Hop, "hop", "10s", "step between windows (when a window taken from the model is shorter, the window)")
 	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as its archive's PNGs were, with the ecg spectro flags the model records); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.Threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.Windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
