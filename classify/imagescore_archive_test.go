@@ -109,14 +109,7 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 		if sp == nil || sp.STFT.NPerSeg != 1024 || sp.STFT.NOverlap != 896 || sp.STFT.FMax != 20 || sp.Image.Width != 96 || sp.Image.DBMin != -85 {
 			t.Fatalf("%s: recorded settings %+v", learner, sp)
 		}
-		opt, err := m.StrideOptions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := classify.NewImageScorer(m, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := modelScorer(t, m)
 		if got := sc.Renderer(); got.Params(fs) != r.Params(fs) || got.Image() != r.Image() {
 			t.Fatalf("%s: renders with %+v %+v, the archive with %+v %+v", learner, got.Params(fs), got.Image(), r.Params(fs), r.Image())
 		}
@@ -141,6 +134,21 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 			t.Errorf("%s: windows rendered with the default flags score as the archive's PNGs: the test cannot tell", learner)
 		}
 	}
+}
+
+// modelScorer returns the scorer of live windows with image model m,
+// rendered as its archive's images were (m.StrideOptions()).
+func modelScorer(t *testing.T, m *classify.Model) *classify.ImageScorer {
+	t.Helper()
+	opt, err := m.StrideOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := classify.NewImageScorer(m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }
 
 // TestLoadModelSpectrogramBounds: the spectrogram settings of a model
@@ -208,7 +216,10 @@ func zeros(spec classify.FeatureSpec) []float64 { return make([]float64, len(spe
 // other spectrogram flags than the defaults accepts a folder rendered
 // alike, and names both settings for a folder rendered with the
 // defaults (and the other way round); folders without a parameter file
-// and models of records are not checked.
+// and models of records are not checked. A model that records its
+// archive's stride names both strides for a folder of another stride or
+// of whole records; one that records none (whole records, default
+// flags) is not checked for the stride.
 func TestCheckArchiveRendering(t *testing.T) {
 	long, err := spectro.NewStrideRenderer(longWindowOptions())
 	if err != nil {
@@ -220,10 +231,12 @@ func TestCheckArchiveRendering(t *testing.T) {
 	}
 	longDS, _, recs := rhythmArchive(t, long)
 	defDS, _, _ := rhythmArchive(t, def)
+	ds15, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.Stride, o.Hop = 15, 15 })
+	wholeDS, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.WholeRecord, o.Stride, o.Hop = true, 0, 0 })
 	train := func(ds *datasets.LabelFolders) *classify.Model {
 		return trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerForest, Forest: classify.ForestOptions{Trees: 3, Seed: 1}})
 	}
-	longM, defM := train(longDS), train(defDS)
+	longM, defM, wholeM := train(longDS), train(defDS), train(wholeDS)
 	for _, c := range []struct {
 		name string
 		m    *classify.Model
@@ -236,6 +249,13 @@ func TestCheckArchiveRendering(t *testing.T) {
 		{"default on long", defM, longDS, []string{"rendered with nperseg 1024", "the model's archive with ecg spectro's default flags"}},
 		{"no parameter file", longM, &datasets.LabelFolders{Dir: t.TempDir()}, nil},
 		{"records model", trainRecordsModel(t, recs), longDS, nil},
+		// Strides (session 27): the archives above are of 10 s strides,
+		// which the models record.
+		{"10 s on 15 s", defM, ds15, []string{datasets.ParamsName, ": the images are of 15 s strides, the model's archive of 10 s strides: render them with the same ecg spectro --stride"}},
+		{"10 s on whole records", defM, wholeDS, []string{"the images are of whole records, the model's archive of 10 s strides"}},
+		{"long 10 s on 15 s", longM, ds15, []string{"rendered with ecg spectro's default flags, 15 s strides, the model's archive with nperseg 1024", "10 s strides"}},
+		{"whole records on 15 s", wholeM, ds15, nil},
+		{"whole records on whole records", wholeM, wholeDS, nil},
 	} {
 		err := classify.CheckArchiveRendering(c.m, c.ds)
 		switch {

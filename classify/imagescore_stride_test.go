@@ -72,15 +72,7 @@ func TestImageModelRecordsStride(t *testing.T) {
 		if got := bytes.Contains(file, []byte(`"stride_s":`)); got != (c.stride > 0) {
 			t.Errorf("%s: stride_s in the header: %v", c.name, got)
 		}
-		opt, err := m.StrideOptions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := classify.NewImageScorer(m, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := sc.Renderer(); got.Params(300) != c.r.Params(300) || got.Image() != c.r.Image() {
+		if got := modelScorer(t, m).Renderer(); got.Params(300) != c.r.Params(300) || got.Image() != c.r.Image() {
 			t.Errorf("%s: renders with %+v %+v, the archive with %+v %+v", c.name, got.Params(300), got.Image(), c.r.Params(300), c.r.Image())
 		}
 	}
@@ -117,51 +109,6 @@ func TestLoadModelStrideBounds(t *testing.T) {
 			t.Errorf("stride %g: %v", c.stride, err)
 		case c.ok && got.StrideSeconds() != c.stride:
 			t.Errorf("stride %g: loaded %g", c.stride, got.StrideSeconds())
-		}
-	}
-}
-
-// TestCheckArchiveStride: ecg eval of an image model that records its
-// archive's stride on a folder of another stride, or of whole records,
-// warns naming both; the same stride does not, nor a model that records
-// no stride (trained on whole records with the default flags), whatever
-// the folder's stride.
-func TestCheckArchiveStride(t *testing.T) {
-	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds10, _, _ := rhythmArchive(t, def)
-	ds15, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.Stride, o.Hop = 15, 15 })
-	dsWhole, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.WholeRecord, o.Stride, o.Hop = true, 0, 0 })
-	train := func(ds *datasets.LabelFolders) *classify.Model {
-		return trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerForest, Forest: classify.ForestOptions{Trees: 3, Seed: 1}})
-	}
-	m10, mWhole := train(ds10), train(dsWhole)
-	for _, c := range []struct {
-		name string
-		m    *classify.Model
-		ds   *datasets.LabelFolders
-		want []string // substrings of the error; none: no error
-	}{
-		{"10 s on 10 s", m10, ds10, nil},
-		{"10 s on 15 s", m10, ds15, []string{datasets.ParamsName, ": the images are of 15 s strides, the model's archive of 10 s strides: render them with the same ecg spectro --stride"}},
-		{"10 s on whole records", m10, dsWhole, []string{"the images are of whole records, the model's archive of 10 s strides"}},
-		{"whole records on 15 s", mWhole, ds15, nil},
-		{"whole records on whole records", mWhole, dsWhole, nil},
-	} {
-		err := classify.CheckArchiveRendering(c.m, c.ds)
-		switch {
-		case len(c.want) == 0 && err != nil:
-			t.Errorf("%s: %v", c.name, err)
-		case len(c.want) > 0 && err == nil:
-			t.Errorf("%s: no error", c.name)
-		case len(c.want) > 0:
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%s: %q lacks %q", c.name, err, w)
-				}
-			}
 		}
 	}
 }

@@ -16,16 +16,17 @@ import (
 // to the model.
 func TestServeWindowWarning(t *testing.T) {
 	spec := classify.ImageSpec(classify.DefaultImageFeatures(), nil)
-	n := len(spec.Names())
-	m, err := classify.Train([]string{"AF", "N"}, spec, [][]float64{make([]float64, n), make([]float64, n)}, []int{0, 1},
-		classify.TrainOptions{Forest: classify.ForestOptions{Trees: 1, Seed: 1}})
+	x := make([]float64, len(spec.Names()))
+	m, err := classify.Train([]string{"AF", "N"}, spec, [][]float64{x, x}, []int{0, 1}, classify.TrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Info.Features.Spectrogram = &classify.SpectrogramSettings{
-		STFT:    classify.SpectrogramSTFT{Window: "hann", NPerSeg: 256, NOverlap: 128, NFFT: 256, Detrend: "constant", Scaling: "density", Mode: "psd", FMin: 0, FMax: 50},
-		Image:   classify.SpectrogramImage{Width: 224, Height: 224, Colormap: "gray", DBMin: -80, DBMax: -10},
-		StrideS: 30}
+	// The settings of an archive of ecg spectro --stride 30s.
+	params := `{"label": "rhythm", "stride_s": 30, "image": {"colormap": "gray", "db_max": -10, "db_min": -80, "height": 224, "width": 224},
+	  "stft_at_360hz": {"detrend": "constant", "fmax": 40, "fmin": 0.5, "mode": "psd", "nfft": 256, "noverlap": 128, "nperseg": 256, "scaling": "density", "window": "hann"}}`
+	if m.Info.Features.Spectrogram, err = classify.ReadArchiveSpectrogram(strings.NewReader(params)); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "m.ecgm")
 	f, err := os.Create(path)
 	if err != nil {
