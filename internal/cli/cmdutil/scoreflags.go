@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/stream"
@@ -40,16 +39,16 @@ type ScoreFlags struct {
 	Beats     bool
 	AlertExec string
 
-	// flags are the command's flags (AddScoreFlags), to tell a given
-	// --window or --hop from its default.
-	flags *pflag.FlagSet
+	// cmd is the command that declared the flags (AddScoreFlags), to
+	// tell a given --window or --hop from its default.
+	cmd *cobra.Command
 }
 
 // AddScoreFlags declares o's flags on cmd. The units flags are declared by
 // AddUnitsFlags, which the caller may place where its help reads best.
 func AddScoreFlags(cmd *cobra.Command, o *ScoreFlags) {
 	f := cmd.Flags()
-	o.flags = f
+	o.cmd = cmd
 	f.Float64Var(&o.Fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
 	f.StringVar(&o.Window, "window", "60s", "length of the scored window (for an image model that records its archive's ecg spectro --stride, that stride; else the default)")
 	f.StringVar(&o.Hop, "hop", "10s", "step between windows (when a window taken from the model is shorter, the window)")
@@ -138,7 +137,7 @@ func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string, warn io.Write
 // given reports whether flag name was given (true for flags not declared
 // by AddScoreFlags: set by a caller, they are meant).
 func (o *ScoreFlags) given(name string) bool {
-	return o.flags == nil || o.flags.Changed(name)
+	return o.cmd == nil || o.cmd.Flags().Changed(name)
 }
 
 // FitWindow fits cfg's window to the model sc when it is an image model
