@@ -69,9 +69,10 @@ func (s *ImageScorer) PredictSignal(x []float64, fs float64) (Prediction, error)
 
 // SpectrogramSettings record how the images of an image model were
 // rendered, as the archive's parameter file (datasets.ParamsName, written
-// by spectro.StrideRenderer.Parameters) says: the STFT at 360 Hz and the
-// raw image. A model keeps them (FeatureSpec.Spectrogram) so that live
-// windows (ImageScorer) are rendered as its training images were.
+// by spectro.StrideRenderer.Parameters and datasets.Archive) says: the
+// STFT at 360 Hz, the raw image and the stride's length. A model keeps
+// them (FeatureSpec.Spectrogram) so that live windows (ImageScorer) are
+// rendered as its training images were, over as many seconds.
 // StrideOptions turns them back into the renderer's options.
 type SpectrogramSettings struct {
 	// Beat says the archive is of beat windows (ecg spectro --label
@@ -79,6 +80,18 @@ type SpectrogramSettings struct {
 	Beat  bool             `json:"beat,omitempty"`
 	STFT  SpectrogramSTFT  `json:"stft_at_360hz"`
 	Image SpectrogramImage `json:"image"`
+	// StrideS is the length in seconds of the archive's strides (ecg
+	// spectro --stride; the seconds an image's width stands for): 0 for
+	// an archive of whole records (--stride record) or of beat windows,
+	// and in models from before session 27, which did not record it.
+	// A stride other than datasets.DefaultStride alone makes a model
+	// record its settings (isDefault).
+	StrideS float64 `json:"stride_s,omitempty"`
+
+	// wholeRecord says an archive's images are of whole records (its
+	// parameter file's whole_record), for describe; models do not keep
+	// it.
+	wholeRecord bool
 }
 
 // SpectrogramSTFT are the STFT parameters of an archive at 360 Hz, named
@@ -110,9 +123,11 @@ type SpectrogramImage struct {
 // settings render (ecg spectro --size's bound); maxSpectrogramSegment
 // bounds their nperseg and nfft (65,536 samples: 3 minutes at 360 Hz), so
 // that checking a model's settings, which makes an STFT plan, stays cheap.
+// maxStrideS bounds the stride a model's settings record (a day).
 const (
 	maxSpectrogramSide    = 8192
 	maxSpectrogramSegment = 1 << 16
+	maxStrideS            = 86400
 )
 
 // errNoSpectrogram: a parameter file without the STFT and image sections
@@ -121,12 +136,15 @@ var errNoSpectrogram = errors.New("no stft_at_360hz or image (not made by ecg sp
 
 // ReadArchiveSpectrogram reads an archive's parameter file
 // (spectro-params.json, at most 1 MiB of it) and returns its rendering
-// settings.
+// settings, with its stride_s as StrideS unless its images are of whole
+// records or of beats.
 func ReadArchiveSpectrogram(r io.Reader) (*SpectrogramSettings, error) {
 	var ap struct {
-		Label string            `json:"label"`
-		STFT  *SpectrogramSTFT  `json:"stft_at_360hz"`
-		Image *SpectrogramImage `json:"image"`
+		Label       string            `json:"label"`
+		StrideS     float64           `json:"stride_s"`
+		WholeRecord bool              `json:"whole_record"`
+		STFT        *SpectrogramSTFT  `json:"stft_at_360hz"`
+		Image       *SpectrogramImage `json:"image"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&ap); err != nil {
 		return nil, fmt.Errorf("archive parameters: %w", err)
@@ -134,7 +152,10 @@ func ReadArchiveSpectrogram(r io.Reader) (*SpectrogramSettings, error) {
 	if ap.STFT == nil || ap.Image == nil {
 		return nil, fmt.Errorf("archive parameters: %w", errNoSpectrogram)
 	}
-	s := &SpectrogramSettings{Beat: ap.Label == string(datasets.LabelAAMI), STFT: *ap.STFT, Image: *ap.Image}
+	s := &SpectrogramSettings{Beat: ap.Label == string(datasets.LabelAAMI), STFT: *ap.STFT, Image: *ap.Image, wholeRecord: ap.WholeRecord}
+	if !s.Beat && !ap.WholeRecord {
+		s.StrideS = ap.StrideS
+	}
 	if _, err := s.StrideOptions(); err != nil {
 		return nil, fmt.Errorf("archive parameters: %w", err)
 	}
@@ -158,12 +179,14 @@ func ArchiveStrideOptions(r io.Reader) (spectro.StrideOptions, error) {
 // for noverlap and nfft, the value a given nperseg implies) is taken as
 // the default, which follows each window's rate as ecg spectro's does;
 // any other is set at every rate, as the flag that made it was. It fails
-// for settings no renderer takes, for segments over 65,536 samples, and
-// for images over 8192 pixels a side or a decibel range that is not
-// finite and increasing.
+// for settings no renderer takes, for segments over 65,536 samples, for
+// images over 8192 pixels a side or a decibel range that is not finite
+// and increasing, and for a stride outside 0 to 86,400 s.
 func (s *SpectrogramSettings) StrideOptions() (spectro.StrideOptions, error) {
 	im := s.Image
 	switch {
+	case !(s.StrideS >= 0 && s.StrideS <= maxStrideS):
+		return spectro.StrideOptions{}, fmt.Errorf("stride %g s (0 to %d)", s.StrideS, maxStrideS)
 	case im.Width < 1 || im.Width > maxSpectrogramSide || im.Height < 1 || im.Height > maxSpectrogramSide:
 		return spectro.StrideOptions{}, fmt.Errorf("image of %d x %d pixels (1 to %d a side)", im.Width, im.Height, maxSpectrogramSide)
 	case !(im.DBMin < im.DBMax) || math.IsInf(im.DBMin, 0) || math.IsInf(im.DBMax, 0):
@@ -202,8 +225,13 @@ func (s *SpectrogramSettings) StrideOptions() (spectro.StrideOptions, error) {
 }
 
 // isDefault reports whether s renders as ecg spectro's default flags do
-// (StrideOptions's zero value), at every rate.
+// (StrideOptions's zero value), at every rate, over strides of the
+// default length or of none (whole records): settings a model need not
+// record.
 func (s *SpectrogramSettings) isDefault() bool {
+	if s.StrideS != 0 && s.StrideS != datasets.DefaultStride {
+		return false
+	}
 	opt, err := s.StrideOptions()
 	if err != nil || opt.Beat || opt.Set != (spectro.Overrides{}) {
 		return false
@@ -227,14 +255,31 @@ func (m *Model) StrideOptions() (spectro.StrideOptions, error) {
 	return s.StrideOptions()
 }
 
+// StrideSeconds returns the length in seconds of the strides of the
+// archive model m was trained on, when it records one
+// (SpectrogramSettings.StrideS): the seconds each of its images stands
+// for, which a live window should last. It is 0 when the model records
+// none: models trained on an archive made with ecg spectro's default
+// flags (60 s strides), on whole records, beat windows or images from
+// elsewhere, and those from before session 27.
+func (m *Model) StrideSeconds() float64 {
+	if s := m.Info.Features.Spectrogram; s != nil {
+		return s.StrideS
+	}
+	return 0
+}
+
 // CheckArchiveRendering reports, for a model m of images and a folder ds
 // of images to score, whether ds's archive was rendered as the one m was
 // trained on: an error describing both settings when ds's parameter file
 // (datasets.ParamsName) records other spectrogram settings than m does
-// (ecg spectro's defaults when m records none), so that scores of images
-// the model cannot read are not taken for its accuracy. A model of
-// another input, or a folder without the file or whose file has no
-// rendering settings (images made elsewhere), is not checked (nil).
+// (ecg spectro's defaults when m records none), or, when m records its
+// archive's stride (Model.StrideSeconds), another stride (or whole
+// records, or beats), so that scores of images the model cannot read are
+// not taken for its accuracy. A model of another input, or a folder
+// without the file or whose file has no rendering settings (images made
+// elsewhere), is not checked (nil); nor is the stride of a model that
+// records none.
 func CheckArchiveRendering(m *Model, ds *datasets.LabelFolders) error {
 	if m.Info.Features.Input != InputImage {
 		return nil
@@ -244,29 +289,77 @@ func CheckArchiveRendering(m *Model, ds *datasets.LabelFolders) error {
 		return err
 	}
 	model := m.Info.Features.Spectrogram
-	if model == nil && folder == nil || model != nil && folder != nil && *model == *folder {
+	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	sameStride := m.StrideSeconds() == 0 || m.StrideSeconds() == folder.StrideS
+	switch {
+	case !sameRendering(model, folder):
+		return fmt.Errorf("%s: the images were rendered with %s, the model's archive with %s: render them with the same ecg spectro flags",
+			path, folder.describe(), model.describe())
+	case !sameStride:
+		return fmt.Errorf("%s: the images are of %s, the model's archive of %s: render them with the same ecg spectro --stride",
+			path, folder.strides(), model.strides())
+	}
+	return nil
+}
+
+// sameRendering reports whether a and b render alike, whatever their
+// strides (nil: ecg spectro's default flags).
+func sameRendering(a, b *SpectrogramSettings) bool {
+	ra, rb := a.rendering(), b.rendering()
+	return ra == nil && rb == nil || ra != nil && rb != nil && *ra == *rb
+}
+
+// rendering returns s without its stride, nil when that renders as ecg
+// spectro's default flags do.
+func (s *SpectrogramSettings) rendering() *SpectrogramSettings {
+	if s == nil {
 		return nil
 	}
-	return fmt.Errorf("%s: the images were rendered with %s, the model's archive with %s: render them with the same ecg spectro flags",
-		filepath.Join(ds.Dir, datasets.ParamsName), folder.describe(), model.describe())
+	r := *s
+	r.StrideS, r.wholeRecord = 0, false
+	if r.isDefault() {
+		return nil
+	}
+	return &r
 }
 
 // describe names the settings in ecg spectro's terms ("ecg spectro's
-// default flags" for nil).
+// default flags" for nil, or for defaults but the stride), with the
+// stride when known (strides).
 func (s *SpectrogramSettings) describe() string {
-	if s == nil {
-		return "ecg spectro's default flags"
+	d := "ecg spectro's default flags"
+	if s.rendering() != nil {
+		st, im := s.STFT, s.Image
+		d = fmt.Sprintf("nperseg %d, noverlap %d, nfft %d at 360 Hz, %g-%g Hz, %dx%d pixels, %g to %g dB",
+			st.NPerSeg, st.NOverlap, st.NFFT, st.FMin, st.FMax, im.Width, im.Height, im.DBMin, im.DBMax)
 	}
-	st, im := s.STFT, s.Image
-	return fmt.Sprintf("nperseg %d, noverlap %d, nfft %d at 360 Hz, %g-%g Hz, %dx%d pixels, %g to %g dB",
-		st.NPerSeg, st.NOverlap, st.NFFT, st.FMin, st.FMax, im.Width, im.Height, im.DBMin, im.DBMax)
+	if st := s.strides(); st != "" {
+		d += ", " + st
+	}
+	return d
+}
+
+// strides names what s's images are of: "30 s strides", "whole
+// records", "beat windows", or "" when s does not say (nil, or a model
+// from before session 27).
+func (s *SpectrogramSettings) strides() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.StrideS > 0:
+		return fmt.Sprintf("%g s strides", s.StrideS)
+	case s.wholeRecord:
+		return "whole records"
+	case s.Beat:
+		return "beat windows"
+	}
+	return ""
 }
 
 // archiveSpectrogram reads the rendering settings of the archive ds is
-// (its parameter file, datasets.ParamsName): nil for ecg spectro's
-// defaults; found false for a folder without the file, or whose file has
-// no rendering settings; an error naming the file for one that cannot be
-// read or is invalid.
+// (its parameter file, datasets.ParamsName); found false for a folder
+// without the file, or whose file has no rendering settings; an error
+// naming the file for one that cannot be read or is invalid.
 func archiveSpectrogram(ds *datasets.LabelFolders) (s *SpectrogramSettings, found bool, err error) {
 	if ds.Dir == "" {
 		return nil, false, nil
@@ -285,8 +378,6 @@ func archiveSpectrogram(ds *datasets.LabelFolders) (s *SpectrogramSettings, foun
 		return nil, false, nil
 	case err != nil:
 		return nil, false, fmt.Errorf("%s: %w", path, err)
-	case s.isDefault():
-		return nil, true, nil
 	}
 	return s, true, nil
 }
@@ -294,16 +385,20 @@ func archiveSpectrogram(ds *datasets.LabelFolders) (s *SpectrogramSettings, foun
 // withArchiveSpectrogram returns spec with the rendering settings of the
 // archive ds is (its parameter file, datasets.ParamsName) when spec reads
 // images, records none yet and the archive's differ from ecg spectro's
-// defaults. A folder without the file, or whose file has no rendering
-// settings, adds none; a file that cannot be read or is invalid is an
-// error naming it.
+// defaults, its stride included (isDefault). A folder without the file,
+// or whose file has no rendering settings, adds none; a file that cannot
+// be read or is invalid is an error naming it.
 func withArchiveSpectrogram(ds *datasets.LabelFolders, spec FeatureSpec) (FeatureSpec, error) {
 	if spec.Input != InputImage || spec.Spectrogram != nil {
 		return spec, nil
 	}
 	s, _, err := archiveSpectrogram(ds)
+	if err != nil || s == nil || s.isDefault() {
+		return spec, err
+	}
+	s.wholeRecord = false // the model keeps what its file holds
 	spec.Spectrogram = s
-	return spec, err
+	return spec, nil
 }
 
 // checkSpectrogram checks the rendering settings of a spec: images only,

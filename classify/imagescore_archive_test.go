@@ -32,6 +32,17 @@ func longWindowOptions() spectro.StrideOptions {
 // start, end) and the records' paths.
 func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelFolders, rows [][]string, recs []string) {
 	t.Helper()
+	ds, rows, recs = rhythmArchiveWith(t, r, func(*datasets.ArchiveOptions) {})
+	if len(rows) != 12 {
+		t.Fatalf("%d strides of 10 s, want 12", len(rows))
+	}
+	return ds, rows, recs
+}
+
+// rhythmArchiveWith is rhythmArchive with the archive's options changed
+// by set (another stride, whole records, a fill).
+func rhythmArchiveWith(t *testing.T, r *spectro.StrideRenderer, set func(*datasets.ArchiveOptions)) (ds *datasets.LabelFolders, rows [][]string, recs []string) {
+	t.Helper()
 	dir := t.TempDir()
 	for i, rh := range []string{synth.AFib, synth.Normal, synth.AFib, synth.Normal} {
 		rec, err := synth.Generate(synth.Options{Rhythm: rh, Fs: 300, Duration: 30, Seed: int64(11 + i), Noise: 0.02})
@@ -47,6 +58,7 @@ func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelF
 	out := filepath.Join(dir, "archive")
 	opt := datasets.ArchiveOptions{Out: out, Label: datasets.LabelRhythm, Annotator: "atr", Stride: 10, Hop: 10,
 		Outputs: []datasets.Output{r.PNG()}, OutputParams: r.Parameters(), MinSamples: r.MinSamples}
+	set(&opt)
 	if _, err := datasets.Archive(context.Background(), recs, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +66,7 @@ func rhythmArchive(t *testing.T, r *spectro.StrideRenderer) (ds *datasets.LabelF
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ds, manifestRows(t, out, 12), recs
+	return ds, manifestRows(t, out, 4), recs
 }
 
 // trainSaveLoad trains a model on ds as ecg train --test ds does, and
@@ -97,14 +109,7 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 		if sp == nil || sp.STFT.NPerSeg != 1024 || sp.STFT.NOverlap != 896 || sp.STFT.FMax != 20 || sp.Image.Width != 96 || sp.Image.DBMin != -85 {
 			t.Fatalf("%s: recorded settings %+v", learner, sp)
 		}
-		opt, err := m.StrideOptions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := classify.NewImageScorer(m, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := modelScorer(t, m)
 		if got := sc.Renderer(); got.Params(fs) != r.Params(fs) || got.Image() != r.Image() {
 			t.Fatalf("%s: renders with %+v %+v, the archive with %+v %+v", learner, got.Params(fs), got.Image(), r.Params(fs), r.Image())
 		}
@@ -129,6 +134,21 @@ func TestImageScorerArchiveSettings(t *testing.T) {
 			t.Errorf("%s: windows rendered with the default flags score as the archive's PNGs: the test cannot tell", learner)
 		}
 	}
+}
+
+// modelScorer returns the scorer of live windows with image model m,
+// rendered as its archive's images were (m.StrideOptions()).
+func modelScorer(t *testing.T, m *classify.Model) *classify.ImageScorer {
+	t.Helper()
+	opt, err := m.StrideOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := classify.NewImageScorer(m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }
 
 // TestLoadModelSpectrogramBounds: the spectrogram settings of a model
@@ -196,7 +216,10 @@ func zeros(spec classify.FeatureSpec) []float64 { return make([]float64, len(spe
 // other spectrogram flags than the defaults accepts a folder rendered
 // alike, and names both settings for a folder rendered with the
 // defaults (and the other way round); folders without a parameter file
-// and models of records are not checked.
+// and models of records are not checked. A model that records its
+// archive's stride names both strides for a folder of another stride or
+// of whole records; one that records none (whole records, default
+// flags) is not checked for the stride.
 func TestCheckArchiveRendering(t *testing.T) {
 	long, err := spectro.NewStrideRenderer(longWindowOptions())
 	if err != nil {
@@ -208,10 +231,12 @@ func TestCheckArchiveRendering(t *testing.T) {
 	}
 	longDS, _, recs := rhythmArchive(t, long)
 	defDS, _, _ := rhythmArchive(t, def)
+	ds15, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.Stride, o.Hop = 15, 15 })
+	wholeDS, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.WholeRecord, o.Stride, o.Hop = true, 0, 0 })
 	train := func(ds *datasets.LabelFolders) *classify.Model {
 		return trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerForest, Forest: classify.ForestOptions{Trees: 3, Seed: 1}})
 	}
-	longM, defM := train(longDS), train(defDS)
+	longM, defM, wholeM := train(longDS), train(defDS), train(wholeDS)
 	for _, c := range []struct {
 		name string
 		m    *classify.Model
@@ -224,6 +249,13 @@ func TestCheckArchiveRendering(t *testing.T) {
 		{"default on long", defM, longDS, []string{"rendered with nperseg 1024", "the model's archive with ecg spectro's default flags"}},
 		{"no parameter file", longM, &datasets.LabelFolders{Dir: t.TempDir()}, nil},
 		{"records model", trainRecordsModel(t, recs), longDS, nil},
+		// Strides (session 27): the archives above are of 10 s strides,
+		// which the models record.
+		{"10 s on 15 s", defM, ds15, []string{datasets.ParamsName, ": the images are of 15 s strides, the model's archive of 10 s strides: render them with the same ecg spectro --stride"}},
+		{"10 s on whole records", defM, wholeDS, []string{"the images are of whole records, the model's archive of 10 s strides"}},
+		{"long 10 s on 15 s", longM, ds15, []string{"rendered with ecg spectro's default flags, 15 s strides, the model's archive with nperseg 1024", "10 s strides"}},
+		{"whole records on 15 s", wholeM, ds15, nil},
+		{"whole records on whole records", wholeM, wholeDS, nil},
 	} {
 		err := classify.CheckArchiveRendering(c.m, c.ds)
 		switch {

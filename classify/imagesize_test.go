@@ -73,8 +73,11 @@ func TestCNNNonSquareImages(t *testing.T) {
 		}
 		m := trainSaveLoad(t, ds, classify.DatasetOptions{Learner: classify.LearnerCNN, Spec: &spec,
 			CNN: classify.CNNOptions{Epochs: 2, Seed: 1, Validation: 0.01}})
-		if in := m.CNN().Net.Arch.In; in.H != size[0] || in.W != size[1] || m.Info.Features.Spectrogram != nil {
-			t.Fatalf("%v: network input %v, spectrogram settings %+v (the archive has the defaults)", size, in, m.Info.Features.Spectrogram)
+		if in := m.CNN().Net.Arch.In; in.H != size[0] || in.W != size[1] || m.StrideSeconds() != 10 {
+			t.Fatalf("%v: network input %v, spectrogram settings %+v (the archive has the default flags, 10 s strides)", size, in, m.Info.Features.Spectrogram)
+		}
+		if got := modelScorer(t, m).Renderer(); got.Params(fs) != r.Params(fs) || got.Image() != r.Image() {
+			t.Fatalf("%v: renders with %+v %+v, the archive with the defaults", size, got.Params(fs), got.Image())
 		}
 		sc, err := classify.NewImageScorer(m, spectro.StrideOptions{})
 		if err != nil {

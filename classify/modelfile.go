@@ -56,6 +56,10 @@ import (
 // spectrogram settings of the archive the model was trained on
 // (features.spectrogram): an older program, which would render live
 // windows with ecg spectro's defaults instead, then refuses the file.
+// The settings' stride (stride_s, session 27) came without a new
+// version: a program that ignores it renders every window as the model's
+// archive did, only over its own --window rather than the stride's, as
+// it always did and as --window can still set (docs/classify.md).
 //
 // Version 10 holds a "random-forest" or "gbdt" body as above, and is what
 // Save writes for them when their signal features have crop views

@@ -67,6 +67,10 @@ type Window struct {
 	Row *ManifestRow
 }
 
+// DefaultStride is the length in seconds of an archive's strides when
+// ArchiveOptions.Stride is 0 (ecg spectro's --stride default).
+const DefaultStride = 60
+
 // ArchiveOptions control Archive. Zero values mean the defaults noted.
 type ArchiveOptions struct {
 	// Out is the output directory.
@@ -74,7 +78,8 @@ type ArchiveOptions struct {
 	// Label selects the labelling; LabelNone writes unlabelled strides
 	// straight into Out, the others into one folder per label.
 	Label LabelMode
-	// Stride and Hop are the stride length and step in seconds (60, 60).
+	// Stride and Hop are the stride length and step in seconds
+	// (DefaultStride, and Stride).
 	Stride, Hop float64
 	// KeepPartial keeps a last stride shorter than Stride.
 	KeepPartial bool
@@ -188,7 +193,7 @@ func (o *ArchiveOptions) defaults() error {
 		return errors.New("archive: no output directory")
 	}
 	if o.Stride == 0 {
-		o.Stride = 60
+		o.Stride = DefaultStride
 	}
 	if o.Hop == 0 {
 		o.Hop = o.Stride

@@ -83,7 +83,7 @@ func runStream(ctx context.Context, a *app, o *streamOptions) error {
 	errOut := &iostreams.SyncWriter{W: a.io.ErrOut}
 	out := stream.NewJSONWriter(a.io.Out)
 	cfg.Emit = out.Write
-	if err := o.score.LoadModel(&cfg, "stream"); err != nil {
+	if err := o.score.LoadModel(&cfg, "stream", errOut); err != nil {
 		return err
 	}
 	defer o.score.Notifier(ctx, &cfg, "stream", errOut)()

@@ -39,13 +39,7 @@ func TestTrainTemporalStream(t *testing.T) {
 // eval reads the model; it returns the model's path.
 func imageModelStream(t *testing.T, args ...string) string {
 	dir := t.TempDir()
-	recs := filepath.Join(dir, "recs")
-	for i, rh := range []string{"afib", "normal", "afib", "normal"} {
-		out := filepath.Join(recs, fmt.Sprintf("r%d", i))
-		if code, _, errOut := runECG(t, "", "simulate", "--rhythm", rh, "--fs", "300", "--duration", "30s", "--seed", fmt.Sprint(i+1), "--out", out); code != 0 {
-			t.Fatalf("simulate: %d %s", code, errOut)
-		}
-	}
+	recs := simulateRhythms(t, dir)
 	arch, model := filepath.Join(dir, "arch"), filepath.Join(dir, "m.ecgm")
 	if code, _, errOut := runECG(t, "", "spectro", recs, "--label", "rhythm", "--stride", "10s", "--nperseg", "1024", "--noverlap", "896",
 		"--fmax", "20", "--size", "96x64", "--out", arch, "--quiet"); code != 0 {
@@ -57,16 +51,7 @@ func imageModelStream(t *testing.T, args ...string) string {
 	if code, out, errOut := runECG(t, "", "eval", model, arch); code != 0 || !strings.Contains(out, "accuracy") {
 		t.Fatalf("eval: %d %s %s", code, out, errOut)
 	}
-	code, csv, _ := runECG(t, "", "export", filepath.Join(recs, "r0"), "--physical", "--format", "csv")
-	if code != 0 {
-		t.Fatalf("export: %d", code)
-	}
-	var samples strings.Builder
-	for _, line := range strings.Split(strings.TrimSpace(csv), "\n") {
-		_, v, _ := strings.Cut(line, ",")
-		samples.WriteString(v + "\n")
-	}
-	code, events, errOut := runECG(t, samples.String(), "stream", "--model", model, "--fs", "300", "--window", "10s", "--hop", "10s")
+	code, events, errOut := runECG(t, exportSamples(t, filepath.Join(recs, "r0")), "stream", "--model", model, "--fs", "300", "--window", "10s", "--hop", "10s")
 	if code != 0 {
 		t.Fatalf("stream: %d %s", code, errOut)
 	}
@@ -102,6 +87,36 @@ func imageModelStream(t *testing.T, args ...string) string {
 		t.Errorf("%d windows scored, want 3:\n%s", n, events)
 	}
 	return model
+}
+
+// simulateRhythms writes four simulated records of 30 s at 300 Hz,
+// AF and normal in turn, as dir/recs/r0 to r3, and returns dir/recs.
+func simulateRhythms(t *testing.T, dir string) string {
+	t.Helper()
+	recs := filepath.Join(dir, "recs")
+	for i, rh := range []string{"afib", "normal", "afib", "normal"} {
+		out := filepath.Join(recs, fmt.Sprintf("r%d", i))
+		if code, _, errOut := runECG(t, "", "simulate", "--rhythm", rh, "--fs", "300", "--duration", "30s", "--seed", fmt.Sprint(i+1), "--out", out); code != 0 {
+			t.Fatalf("simulate: %d %s", code, errOut)
+		}
+	}
+	return recs
+}
+
+// exportSamples returns record rec's samples in mV as ecg export writes
+// them, one value a line: the input of ecg stream --fs.
+func exportSamples(t *testing.T, rec string) string {
+	t.Helper()
+	code, csv, _ := runECG(t, "", "export", rec, "--physical", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export: %d", code)
+	}
+	var samples strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(csv), "\n") {
+		_, v, _ := strings.Cut(line, ",")
+		samples.WriteString(v + "\n")
+	}
+	return samples.String()
 }
 
 // TestTrainImageSizeUsage: a size that is not ROWSxCOLS of 4 to 1024, one

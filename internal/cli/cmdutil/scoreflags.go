@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,15 +38,20 @@ type ScoreFlags struct {
 	Noise     []string
 	Beats     bool
 	AlertExec string
+
+	// cmd is the command that declared the flags (AddScoreFlags), to
+	// tell a given --window or --hop from its default.
+	cmd *cobra.Command
 }
 
 // AddScoreFlags declares o's flags on cmd. The units flags are declared by
 // AddUnitsFlags, which the caller may place where its help reads best.
 func AddScoreFlags(cmd *cobra.Command, o *ScoreFlags) {
 	f := cmd.Flags()
+	o.cmd = cmd
 	f.Float64Var(&o.Fs, "fs", 0, "sampling rate in Hz (required unless the input has timestamps)")
-	f.StringVar(&o.Window, "window", "60s", "length of the scored window")
-	f.StringVar(&o.Hop, "hop", "10s", "step between windows")
+	f.StringVar(&o.Window, "window", "60s", "length of the scored window (for an image model that records its archive's ecg spectro --stride, that stride; else the default)")
+	f.StringVar(&o.Hop, "hop", "10s", "step between windows (when a window taken from the model is shorter, the window)")
 	f.StringVar(&o.Model, "model", "default", "model file from 'ecg train' (a signal model, or an image model: each window rendered as its archive's PNGs were, with the ecg spectro flags the model records); default: the rhythm model embedded in ecg (see README); none: windows carry heart rate and quality only")
 	f.Float64Var(&o.Threshold, "alert-threshold", 0.8, "score a non-normal label must reach in a window")
 	f.IntVar(&o.Windows, "alert-windows", 3, "consecutive windows at or above the threshold that raise an alert")
@@ -107,8 +113,12 @@ func (o *ScoreFlags) Config() (stream.Config, error) {
 	return cfg, nil
 }
 
-// LoadModel sets cfg.Model from --model (nothing for "none").
-func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string) error {
+// LoadModel sets cfg.Model from --model (nothing for "none"), and fits
+// cfg's window to an image model that records its archive's stride
+// (FitWindow): the stride when --window is not given (the hop too when
+// --hop is not given and longer), else a warning on warn (nil: none)
+// when they differ.
+func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string, warn io.Writer) error {
 	if o.Model == "none" {
 		return nil
 	}
@@ -117,7 +127,49 @@ func (o *ScoreFlags) LoadModel(cfg *stream.Config, command string) error {
 		return err
 	}
 	cfg.Model = sc
+	msg := FitWindow(cfg, sc, o.given("window"), o.given("hop"))
+	if msg != "" && warn != nil {
+		fmt.Fprintf(warn, "ecg %s: warning: %s\n", command, msg)
+	}
 	return nil
+}
+
+// given reports whether flag name was given (true for flags not declared
+// by AddScoreFlags: set by a caller, they are meant).
+func (o *ScoreFlags) given(name string) bool {
+	return o.cmd == nil || o.cmd.Flags().Changed(name)
+}
+
+// FitWindow fits cfg's window to the model sc when it is an image model
+// that records its archive's stride (classify.Model.StrideSeconds), the
+// seconds each of its images stands for: a window not given (--window)
+// becomes the stride, and a hop not given becomes the stride when it is
+// longer; a given window of another length is kept, and the returned
+// warning names both ("" when there is nothing to say).
+func FitWindow(cfg *stream.Config, sc stream.Scorer, windowGiven, hopGiven bool) string {
+	is, ok := sc.(*classify.ImageScorer)
+	if !ok {
+		return ""
+	}
+	stride := is.Model().StrideSeconds()
+	switch {
+	case stride == 0:
+		return ""
+	case !windowGiven:
+		cfg.Window = stride
+		if !hopGiven && cfg.Hop > stride {
+			cfg.Hop = stride
+		}
+		return ""
+	case math.Abs(cfg.Window-stride) <= 1e-9*stride:
+		return ""
+	}
+	verb := "squeezes %g s into them"
+	if cfg.Window < stride {
+		verb = "stretches %g s across them"
+	}
+	return fmt.Sprintf("the model reads %g s images (its archive's ecg spectro --stride); --window %gs "+verb,
+		stride, cfg.Window, cfg.Window)
 }
 
 // LoadScorer loads a model file ("default": the embedded one) that

@@ -20,8 +20,9 @@ import (
 )
 
 // config checks the flags and returns the hub's configuration (Emit and
-// the alert hooks are set by serve).
-func (o *Options) config() (fleet.Config, error) {
+// the alert hooks are set by serve); warnings about them go to warn (nil:
+// none).
+func (o *Options) config(warn io.Writer) (fleet.Config, error) {
 	sc, err := o.Score.Config()
 	if err != nil {
 		return fleet.Config{}, err
@@ -47,7 +48,7 @@ func (o *Options) config() (fleet.Config, error) {
 			return fleet.Config{}, cmdutil.Usagef("--mqtt: %v", err)
 		}
 	}
-	if err := o.Score.LoadModel(&sc, "serve"); err != nil {
+	if err := o.Score.LoadModel(&sc, "serve", warn); err != nil {
 		return fleet.Config{}, err
 	}
 	cfg := fleet.Config{

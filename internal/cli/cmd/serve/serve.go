@@ -96,7 +96,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 
 // Run serves until ctx ends.
 func Run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
-	cfg, err := o.config()
+	// A warning is not an informational message: --quiet keeps it.
+	cfg, err := o.config(f.IO.ErrOut)
 	if err != nil {
 		return err
 	}

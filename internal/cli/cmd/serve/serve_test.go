@@ -20,8 +20,13 @@ import (
 
 func run(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runQuiet(t, ctx, false, args...)
+}
+
+// runQuiet is run with the root's --quiet set to quiet.
+func runQuiet(t *testing.T, ctx context.Context, quiet bool, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	ios, out, errOut := iostreams.Test("")
-	quiet := false
 	cmd := NewCmd(&cmdutil.Factory{IO: ios, Quiet: &quiet})
 	cmd.SetArgs(args)
 	cmd.SetOut(errOut)
