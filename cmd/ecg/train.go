@@ -100,6 +100,9 @@ func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 	if err == nil {
 		o.spec, err = o.learner.Spec(ds, learner)
 	}
+	if msg := o.learner.FromRenderingWarning(ds); err == nil && msg != "" {
+		fmt.Fprintf(a.io.ErrOut, "ecg train: warning: %s\n", msg)
+	}
 	return ds, learner, err
 }
 

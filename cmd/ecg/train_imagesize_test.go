@@ -216,3 +216,32 @@ func TestTrainFromImageSize(t *testing.T) {
 		t.Errorf("another --image-size: exit %d, %q; want 2 and %q", code, errOut, want)
 	}
 }
+
+// TestTrainFromDefault: --from default fine-tunes the embedded temporal
+// network, whose 16x512 input the folder's images are resized to; a
+// folder whose parameter file records another rendering than the
+// network's archive is trained on with a warning naming both.
+func TestTrainFromDefault(t *testing.T) {
+	dir := t.TempDir()
+	imgs := filepath.Join(dir, "img")
+	writeImageFolders(t, imgs)
+	warm := filepath.Join(dir, "warm.ecgm")
+	code, _, errOut := runECG(t, "", "train", imgs, "--from", "default", "--epochs", "1", "--out", warm, "-q")
+	if code != 0 || strings.Contains(errOut, "warning") {
+		t.Fatalf("train --from default: exit %d %q", code, errOut)
+	}
+	b, err := os.ReadFile(warm)
+	if err != nil || !bytes.Contains(b, []byte(`"in":{"c":16,"h":1,"w":512}`)) || !bytes.Contains(b, []byte(`"from":"default`)) {
+		t.Errorf("the warm model is not the temporal network of 16x512 started from the default one (%v)", err)
+	}
+	params := `{"stride_s": 60, "image": {"width": 224, "height": 224, "colormap": "gray", "db_min": -80, "db_max": -10},
+  "stft_at_360hz": {"window": "hann", "nperseg": 256, "noverlap": 128, "nfft": 256, "detrend": "constant",
+    "scaling": "density", "mode": "psd", "fmin": 0.5, "fmax": 40}}`
+	if err := os.WriteFile(filepath.Join(imgs, "spectro-params.json"), []byte(params), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runECG(t, "", "train", imgs, "--from", "default", "--epochs", "1", "--out", warm, "-q")
+	if want := "ecg train: warning: --from default: "; code != 0 || !strings.Contains(errOut, want) || !strings.Contains(errOut, "nperseg 64") {
+		t.Errorf("train --from default on other renderings: exit %d, %q; want 0 and %q naming the network's", code, errOut, want)
+	}
+}

@@ -2,17 +2,22 @@ package defaultmodel
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/ecgkit/ecg/internal/refdata"
 )
 
-// The label map of `make model-image` (Makefile): keep them the same.
-const imageLabelMap = "AFIB=AF,AFL=Other,B=Other,BII=Other,IVR=Other,NOD=Other,P=Other,PREX=Other,SBR=Other,SVTA=Other,T=Other,VFL=Other,VT=Other"
+// The label map and the ecg spectro flags (IMAGE_STFT) of `make
+// model-image` (Makefile): keep them the same.
+var imageSpectro = []string{"--stride", "30s", "--nperseg", "64", "--noverlap", "48", "--nfft", "128", "--fmax", "40", "--size", "512x32"}
+
+const imageLabelMap = "AB=Other,AFIB=AF,AFL=Other,B=Other,BII=Other,IVR=Other,NOD=Other,P=Other,PREX=Other,SBR=Other,SVTA=Other,T=Other,VFL=Other,VT=Other"
 
 // TestConformanceImageModelReproducible rebuilds the embedded image
 // network the way `make model-image` does and checks that it is byte for
@@ -32,9 +37,13 @@ func TestConformanceImageModelReproducible(t *testing.T) {
 			t.Fatalf("ecg %v: %v\n%s", args, err, stderr.String())
 		}
 	}
-	run("spectro", filepath.Join(cinc, "records"), "--labels", filepath.Join(cinc, "REFERENCE.csv"),
-		"--label-map", "A=AF,~=Noisy,O=Other", "--stride", "record", "--out", filepath.Join(dir, "cinc"), "--quiet")
-	run("spectro", db, "--label", "rhythm", "--signals", "MLII", "--out", filepath.Join(dir, "mitdb"), "--quiet")
+	spectro := func(out string, args ...string) {
+		t.Helper()
+		run(append(append(append([]string{"spectro"}, args...), imageSpectro...), "--out", filepath.Join(dir, out), "--quiet")...)
+	}
+	spectro("cinc", filepath.Join(cinc, "records"), "--labels", filepath.Join(cinc, "REFERENCE.csv"),
+		"--label-map", "A=AF,~=Noisy,O=Other", "--fill", "repeat")
+	spectro("mitdb", db, "--label", "rhythm", "--signals", "MLII")
 	// The data folder is named as in the Makefile: its name is recorded
 	// in the model.
 	images := filepath.Join(dir, "images")
@@ -53,8 +62,10 @@ func TestConformanceImageModelReproducible(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(images, "manifest.csv"), manifest, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	sharedParams(t, filepath.Join(dir, "cinc"), filepath.Join(dir, "mitdb"), images)
 	rebuilt := filepath.Join(dir, "image.model")
-	run("train", images, "--label-map", imageLabelMap, "--learner", "cnn", "--epochs", "8", "--seed", "1", "--out", rebuilt, "--quiet")
+	run("train", images, "--label-map", imageLabelMap, "--learner", "cnn", "--cnn-arch", "temporal", "--cnn-norm", "group",
+		"--image-size", "16x512", "--class-weight", "none", "--seed", "1", "--out", rebuilt, "--quiet")
 	got, err := os.ReadFile(rebuilt)
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +91,38 @@ func linkImages(t *testing.T, src, dst string) {
 		return os.Link(p, out)
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sharedParams writes into dst the parameter file (spectro-params.json)
+// of the entries that the files of archives a and b share (the rendering
+// and the stride, not the labels), as the Makefile's jq does.
+func sharedParams(t *testing.T, a, b, dst string) {
+	t.Helper()
+	var pa, pb map[string]any
+	for _, p := range []struct {
+		dir string
+		m   *map[string]any
+	}{{a, &pa}, {b, &pb}} {
+		raw, err := os.ReadFile(filepath.Join(p.dir, "spectro-params.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, p.m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range pa {
+		if !reflect.DeepEqual(v, pb[k]) {
+			delete(pa, k)
+		}
+	}
+	out, err := json.MarshalIndent(pa, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "spectro-params.json"), append(out, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/classify/nn"
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/internal/defaultmodel"
 )
 
@@ -75,4 +76,19 @@ func (l *LearnerFlags) loadFrom() error {
 		l.CNN.FromName = "default (embedded image network)"
 	}
 	return nil
+}
+
+// FromRenderingWarning returns, after Resolve loaded the network of --from,
+// a warning naming both renderings when ds's parameter file records other
+// spectrogram settings or another stride than the network's archive
+// (classify.CheckArchiveRendering), else "" (no --from, or nothing
+// recorded to compare): the images are still resampled and trained on.
+func (l *LearnerFlags) FromRenderingWarning(ds *datasets.LabelFolders) string {
+	if l.CNN.From == nil {
+		return ""
+	}
+	if err := classify.CheckArchiveRendering(l.CNN.From, ds); err != nil {
+		return fmt.Sprintf("--from %s: %v", l.From, err)
+	}
+	return ""
 }

@@ -273,8 +273,8 @@ func TestLearnerFlagsCNNArch(t *testing.T) {
 		{[]string{"--learner", "cnn"}, classify.CNNArch2D},
 		{[]string{"--cnn-arch", "temporal"}, classify.CNNArchTemporal},
 		{[]string{"--learner", "cnn", "--cnn-arch", "rnn"}, "--cnn-arch rnn: want 2d or temporal"},
-		{[]string{"--learner", "cnn", "--from", "default"}, classify.CNNArch2D},
-		{[]string{"--cnn-arch", "temporal", "--from", "default"}, "--cnn-arch temporal: the network of --from default is 2d"},
+		{[]string{"--learner", "cnn", "--from", "default"}, classify.CNNArchTemporal},
+		{[]string{"--cnn-arch", "2d", "--from", "default"}, "--cnn-arch 2d: the network of --from default is temporal"},
 	} {
 		name := strings.Join(tc.args, " ")
 		var l LearnerFlags
