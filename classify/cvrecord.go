@@ -41,42 +41,79 @@ func (o oofRows) filesOf(i int) int {
 
 // recordRowsOf returns one row per record group of files, in the order
 // of each group's first file: the group's label and fold, its number of
-// files and the mean of its files' scores (summed in file order, then
-// divided by the count). ok is false, and no rows are made, when every
-// group has a single file (the rows would be the files again) or when a
-// group's files have two labels or two folds (strides of one record
-// labelled by rhythm: a record has no one label to score).
+// files and the mean of its files' scores (groupSums). ok is false, and no
+// rows are made, when every group has a single file (the rows would be
+// the files again) or when a group's files have two labels or two folds
+// (strides of one record labelled by rhythm: a record has no one label to
+// score).
 func recordRowsOf(files oofRows) (recs oofRows, ok bool) {
-	index := make(map[string]int)
-	several := false
+	var sums groupSums
 	for i, g := range files.groups {
-		r, seen := index[g]
-		if !seen {
-			index[g] = len(recs.y)
+		r, isNew, same := sums.add(g, files.scores[i])
+		switch {
+		case !same:
+			return oofRows{}, false
+		case isNew:
 			recs.y = append(recs.y, files.y[i])
-			recs.groups = append(recs.groups, g)
 			recs.fold = append(recs.fold, files.fold[i])
-			recs.files = append(recs.files, 1)
-			recs.scores = append(recs.scores, append([]float64(nil), files.scores[i]...))
-			continue
-		}
-		if recs.y[r] != files.y[i] || recs.fold[r] != files.fold[i] || len(recs.scores[r]) != len(files.scores[i]) {
+		case recs.y[r] != files.y[i] || recs.fold[r] != files.fold[i]:
 			return oofRows{}, false
 		}
-		recs.files[r]++
-		several = true
-		for j, v := range files.scores[i] {
-			recs.scores[r][j] += v
-		}
 	}
-	if !several {
+	if len(sums.keys) == len(files.groups) {
 		return oofRows{}, false
 	}
-	for r, s := range recs.scores {
-		n := float64(recs.files[r])
-		for j := range s {
-			s[j] /= n
-		}
+	recs.groups, recs.files = sums.keys, sums.count
+	for r := range sums.keys {
+		recs.scores = append(recs.scores, sums.mean(r))
 	}
 	return recs, true
+}
+
+// groupSums adds up score vectors by group, in the order of each group's
+// first vector, for the per-record means of cross-validation
+// (recordRowsOf) and of ecg predict --per-record (RecordMeans): a group's
+// mean is its vectors summed in the order added, then divided by their
+// number, the same bits every run.
+type groupSums struct {
+	index map[string]int
+	keys  []string    // the groups, in order of their first vector
+	count []int       // vectors added per group
+	sums  [][]float64 // their sums
+}
+
+// add adds scores to group key's sum and returns the group's index and
+// whether scores are its first; same is false, and nothing is added, when
+// scores are not as long as the group's earlier vectors.
+func (g *groupSums) add(key string, scores []float64) (i int, isNew, same bool) {
+	if g.index == nil {
+		g.index = make(map[string]int)
+	}
+	i, seen := g.index[key]
+	if !seen {
+		i = len(g.keys)
+		g.index[key] = i
+		g.keys = append(g.keys, key)
+		g.count = append(g.count, 1)
+		g.sums = append(g.sums, append([]float64(nil), scores...))
+		return i, true, true
+	}
+	if len(scores) != len(g.sums[i]) {
+		return i, false, false
+	}
+	g.count[i]++
+	for j, v := range scores {
+		g.sums[i][j] += v
+	}
+	return i, false, true
+}
+
+// mean returns group i's mean vector.
+func (g *groupSums) mean(i int) []float64 {
+	n := float64(g.count[i])
+	m := make([]float64, len(g.sums[i]))
+	for j, s := range g.sums[i] {
+		m[j] = s / n
+	}
+	return m
 }

@@ -40,21 +40,13 @@ type RecordPrediction struct {
 // scores are the mean of its files' (summed in the order they are added,
 // then divided by their number), the same for every run.
 type RecordMeans struct {
-	m     *Model
-	index map[string]int
-	recs  []recordSum
-}
-
-// recordSum is a record's name, number of files and sum of their scores.
-type recordSum struct {
-	name  string
-	files int
-	sum   []float64
+	m    *Model
+	sums groupSums
 }
 
 // NewRecordMeans returns an empty RecordMeans for the predictions of m.
 func NewRecordMeans(m *Model) *RecordMeans {
-	return &RecordMeans{m: m, index: make(map[string]int)}
+	return &RecordMeans{m: m}
 }
 
 // Add adds the prediction p of a file of record (RecordOf). A prediction
@@ -64,35 +56,23 @@ func (r *RecordMeans) Add(record string, p Prediction) error {
 	if len(p.Scores) != len(labels) {
 		return fmt.Errorf("classify: %d scores for a model of %d labels", len(p.Scores), len(labels))
 	}
+	scores := make([]float64, len(labels))
 	for i, s := range p.Scores {
 		if s.Label != labels[i] {
 			return fmt.Errorf("classify: score %d is of label %q, the model's is %q", i+1, s.Label, labels[i])
 		}
+		scores[i] = s.Score
 	}
-	i, ok := r.index[record]
-	if !ok {
-		i = len(r.recs)
-		r.index[record] = i
-		r.recs = append(r.recs, recordSum{name: record, sum: make([]float64, len(labels))})
-	}
-	rec := &r.recs[i]
-	rec.files++
-	for j, s := range p.Scores {
-		rec.sum[j] += s.Score
-	}
+	r.sums.add(record, scores) // as long as every record's: the model's labels
 	return nil
 }
 
 // Predictions returns a prediction per record, in the order of each
 // record's first Add.
 func (r *RecordMeans) Predictions() []RecordPrediction {
-	out := make([]RecordPrediction, 0, len(r.recs))
-	for _, rec := range r.recs {
-		mean := make([]float64, len(rec.sum))
-		for j, s := range rec.sum {
-			mean[j] = s / float64(rec.files)
-		}
-		out = append(out, RecordPrediction{Record: rec.name, Files: rec.files, Prediction: r.m.prediction(mean)})
+	out := make([]RecordPrediction, 0, len(r.sums.keys))
+	for i, name := range r.sums.keys {
+		out = append(out, RecordPrediction{Record: name, Files: r.sums.count[i], Prediction: r.m.prediction(r.sums.mean(i))})
 	}
 	return out
 }
