@@ -9,7 +9,6 @@ import (
 
 	"github.com/ecgkit/ecg/classify"
 	"github.com/ecgkit/ecg/datasets"
-	"github.com/ecgkit/ecg/spectro"
 )
 
 // TestCheckFilesRendering: files of the archive a model was trained on,
@@ -19,14 +18,7 @@ import (
 // and relative), give one error per archive naming its parameter file,
 // in the order of their first files; a model of records is not checked.
 func TestCheckFilesRendering(t *testing.T) {
-	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	long, err := spectro.NewStrideRenderer(longWindowOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	def, long := defaultAndLong(t)
 	defDS, _, recs := rhythmArchive(t, def)
 	ds15, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.Stride, o.Hop = 15, 15 })
 	flat := filepath.Join(t.TempDir(), "flat") // unlabelled: the images in the archive's folder

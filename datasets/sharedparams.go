@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
-	"sort"
+	"slices"
 )
 
 // maxParamsBytes bounds the parameter files SharedParams reads (1 MiB;
@@ -119,17 +120,9 @@ func firstDifference(a, b fieldValue) (da, db fieldValue, ok bool) {
 	case !objA || !objB:
 		return a, b, reflect.DeepEqual(a.v, b.v)
 	}
-	keys := make([]string, 0, len(ma)+len(mb))
-	for k := range ma {
-		keys = append(keys, k)
-	}
-	for k := range mb {
-		if _, dup := ma[k]; !dup {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	both := maps.Clone(ma)
+	maps.Copy(both, mb)
+	for _, k := range slices.Sorted(maps.Keys(both)) {
 		va, inA := ma[k]
 		vb, inB := mb[k]
 		name := a.name + "." + k
