@@ -281,15 +281,21 @@ func (m *Model) StrideSeconds() float64 {
 // elsewhere), is not checked (nil); nor is the stride of a model that
 // records none.
 func CheckArchiveRendering(m *Model, ds *datasets.LabelFolders) error {
+	return checkArchiveRendering(m, ds.Dir)
+}
+
+// checkArchiveRendering is CheckArchiveRendering for the archive in
+// folder dir ("": none).
+func checkArchiveRendering(m *Model, dir string) error {
 	if m.Info.Features.Input != InputImage {
 		return nil
 	}
-	folder, found, err := archiveSpectrogram(ds)
+	folder, found, err := archiveSpectrogram(dir)
 	if err != nil || !found {
 		return err
 	}
 	model := m.Info.Features.Spectrogram
-	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	path := filepath.Join(dir, datasets.ParamsName)
 	sameStride := m.StrideSeconds() == 0 || m.StrideSeconds() == folder.StrideS
 	switch {
 	case !sameRendering(model, folder):
@@ -356,15 +362,16 @@ func (s *SpectrogramSettings) strides() string {
 	return ""
 }
 
-// archiveSpectrogram reads the rendering settings of the archive ds is
-// (its parameter file, datasets.ParamsName); found false for a folder
-// without the file, or whose file has no rendering settings; an error
-// naming the file for one that cannot be read or is invalid.
-func archiveSpectrogram(ds *datasets.LabelFolders) (s *SpectrogramSettings, found bool, err error) {
-	if ds.Dir == "" {
+// archiveSpectrogram reads the rendering settings of the archive in
+// folder dir (its parameter file, datasets.ParamsName); found false for
+// "", for a folder without the file, or whose file has no rendering
+// settings; an error naming the file for one that cannot be read or is
+// invalid.
+func archiveSpectrogram(dir string) (s *SpectrogramSettings, found bool, err error) {
+	if dir == "" {
 		return nil, false, nil
 	}
-	path := filepath.Join(ds.Dir, datasets.ParamsName)
+	path := filepath.Join(dir, datasets.ParamsName)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -392,7 +399,7 @@ func withArchiveSpectrogram(ds *datasets.LabelFolders, spec FeatureSpec) (Featur
 	if spec.Input != InputImage || spec.Spectrogram != nil {
 		return spec, nil
 	}
-	s, _, err := archiveSpectrogram(ds)
+	s, _, err := archiveSpectrogram(ds.Dir)
 	if err != nil || s == nil || s.isDefault() {
 		return spec, err
 	}

@@ -25,6 +25,20 @@ func longWindowOptions() spectro.StrideOptions {
 		Image: spectro.ImageOptions{Width: 96, Height: 64, DBMin: -85, DBMax: -15}}
 }
 
+// defaultAndLong returns the renderers of ecg spectro's default flags and
+// of longWindowOptions.
+func defaultAndLong(t *testing.T) (def, long *spectro.StrideRenderer) {
+	t.Helper()
+	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if long, err = spectro.NewStrideRenderer(longWindowOptions()); err != nil {
+		t.Fatal(err)
+	}
+	return def, long
+}
+
 // rhythmArchive writes two AF and two normal synthetic recordings (30 s
 // at 300 Hz, r0 to r3) and the archive of their 10 s strides, labelled
 // by rhythm, as ecg spectro --label rhythm makes it with r; it returns
@@ -221,14 +235,7 @@ func zeros(spec classify.FeatureSpec) []float64 { return make([]float64, len(spe
 // of whole records; one that records none (whole records, default
 // flags) is not checked for the stride.
 func TestCheckArchiveRendering(t *testing.T) {
-	long, err := spectro.NewStrideRenderer(longWindowOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	def, long := defaultAndLong(t)
 	longDS, _, recs := rhythmArchive(t, long)
 	defDS, _, _ := rhythmArchive(t, def)
 	ds15, _, _ := rhythmArchiveWith(t, def, func(o *datasets.ArchiveOptions) { o.Stride, o.Hop = 15, 15 })

@@ -21,14 +21,7 @@ import (
 // with other settings records them with its stride, 60 s included, or
 // none for whole records.
 func TestImageModelRecordsStride(t *testing.T) {
-	def, err := spectro.NewStrideRenderer(spectro.StrideOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	long, err := spectro.NewStrideRenderer(longWindowOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	def, long := defaultAndLong(t)
 	stride := func(s float64) func(*datasets.ArchiveOptions) {
 		return func(o *datasets.ArchiveOptions) { o.Stride, o.Hop, o.Fill = s, s, datasets.FillRepeat }
 	}

@@ -195,16 +195,24 @@ func (r *StrideRenderer) CSV() datasets.Output {
 	}}
 }
 
+// The keys of the entries Parameters gives an archive's parameter file:
+// its rendering, which archives joined into one folder must share
+// (datasets.SharedParams).
+const (
+	ParamSTFT  = "stft_at_360hz" // the STFT parameters at 360 Hz
+	ParamImage = "image"         // the image options
+)
+
 // Parameters describes the renderer as an archive records it
 // (datasets.ArchiveOptions.OutputParams): the STFT parameters at 360 Hz
-// and the image options.
+// (ParamSTFT) and the image options (ParamImage).
 func (r *StrideRenderer) Parameters() map[string]any {
 	p := r.Params(360)
 	img := r.opt.Image
 	return map[string]any{
-		"stft_at_360hz": map[string]any{"window": p.Window, "nperseg": p.NPerSeg, "noverlap": p.NOverlap, "nfft": p.NFFT,
+		ParamSTFT: map[string]any{"window": p.Window, "nperseg": p.NPerSeg, "noverlap": p.NOverlap, "nfft": p.NFFT,
 			"detrend": p.Detrend, "scaling": p.Scaling, "mode": p.Mode, "fmin": p.FMin, "fmax": p.FMax},
-		"image": map[string]any{"width": img.Width, "height": img.Height, "colormap": img.Colormap.String(),
+		ParamImage: map[string]any{"width": img.Width, "height": img.Height, "colormap": img.Colormap.String(),
 			"db_min": img.DBMin, "db_max": img.DBMax},
 	}
 }

@@ -84,6 +84,9 @@ func runPredict(ctx context.Context, a *app, o *predictOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, err := range classify.CheckFilesRendering(m, o.files) {
+		fmt.Fprintf(a.io.ErrOut, "ecg predict: warning: %v\n", err)
+	}
 	means := classify.NewRecordMeans(m)
 	failed := 0
 	for _, path := range o.files {

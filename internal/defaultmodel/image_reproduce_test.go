@@ -2,15 +2,15 @@ package defaultmodel
 
 import (
 	"bytes"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"testing"
 
+	"github.com/ecgkit/ecg/datasets"
 	"github.com/ecgkit/ecg/internal/refdata"
+	"github.com/ecgkit/ecg/spectro"
 )
 
 // The label map and the ecg spectro flags (IMAGE_STFT) of `make
@@ -96,33 +96,16 @@ func linkImages(t *testing.T, src, dst string) {
 }
 
 // sharedParams writes into dst the parameter file (spectro-params.json)
-// of the entries that the files of archives a and b share (the rendering
-// and the stride, not the labels), as the Makefile's jq does.
+// of what the files of archives a and b share (the rendering and the
+// stride, not the labels), as the Makefile's internal/sharedparams does.
 func sharedParams(t *testing.T, a, b, dst string) {
 	t.Helper()
-	var pa, pb map[string]any
-	for _, p := range []struct {
-		dir string
-		m   *map[string]any
-	}{{a, &pa}, {b, &pb}} {
-		raw, err := os.ReadFile(filepath.Join(p.dir, "spectro-params.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, p.m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for k, v := range pa {
-		if !reflect.DeepEqual(v, pb[k]) {
-			delete(pa, k)
-		}
-	}
-	out, err := json.MarshalIndent(pa, "", "  ")
+	out, err := datasets.SharedParams([]string{filepath.Join(a, datasets.ParamsName), filepath.Join(b, datasets.ParamsName)},
+		spectro.ParamSTFT, spectro.ParamImage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dst, "spectro-params.json"), append(out, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dst, datasets.ParamsName), out, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
