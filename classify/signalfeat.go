@@ -34,7 +34,8 @@ type SignalFeatures struct {
 	// features); 6 is set 5 with the median beat's samples after it
 	// (signalfeat_template.go); 7 is set 5 without its two pacing features
 	// (signalfeat_set7.go: 66); 8 is set 7 with the atrial activity after
-	// QRST cancellation after it (signalfeat_atrial.go: 72). A model
+	// QRST cancellation and the median beat's P and T waves after it
+	// (signalfeat_atrial.go, signalfeat_waves.go: 79). A model
 	// predicts with the set it was trained with; a set this build does
 	// not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`
@@ -72,8 +73,9 @@ type SignalFeatures struct {
 	// as it is.
 	MainsNotch bool `json:"mains_notch,omitempty"`
 
-	// atrial appends the atrial features (signalfeat_atrial.go) to set
-	// 5's: set 8 is computed as set 5 with it, then set 7's leaving out.
+	// atrial appends the atrial and wave features (signalfeat_atrial.go,
+	// signalfeat_waves.go) to set 5's: set 8 is computed as set 5 with
+	// it, then set 7's leaving out.
 	atrial bool
 }
 
@@ -164,6 +166,7 @@ func (o SignalFeatures) Names() []string {
 		}
 		if o.atrial {
 			n = append(n, atrialFeatureNames...)
+			n = append(n, waveFeatureNames...)
 		}
 		return n
 	}
@@ -251,8 +254,8 @@ func (o SignalFeatures) vector(x []float64, fs float64) []float64 {
 
 // wearableFeatures appends the features set 5 adds to set 4 (ectopy and
 // rate extremes, beat shape, signal quality), and set 6's template
-// features after them when o's set is 6 or more, or the atrial features
-// when o.atrial, of x (mV at fs Hz), band-passed 0.5-40 Hz as bp, with
+// features after them when o's set is 6 or more, or the atrial and wave
+// features when o.atrial, of x (mV at fs Hz), band-passed 0.5-40 Hz as bp, with
 // beats bs at (samples) and clean as set 4 takes them; an Inf becomes
 // NaN.
 func (o SignalFeatures) wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
@@ -272,6 +275,11 @@ func (o SignalFeatures) wearableFeatures(v []float64, x, bp []float64, bs []beat
 	}
 	if o.atrial {
 		v = atrialFeatures(v, bp, wins, starts, tmpl, fs)
+		rrMed := math.NaN()
+		if len(all) > 0 {
+			rrMed = median(slices.Clone(all))
+		}
+		v = waveFeatures(v, tmpl, pre, fs, rrMed)
 	}
 	for i := n0; i < len(v); i++ {
 		if math.IsInf(v[i], 0) {

@@ -8,8 +8,8 @@ import (
 )
 
 // Feature set 8 is set 7 with the atrial activity of the whole record
-// after QRST cancellation (the "aa.res." features) after it: 72
-// features. Set 2's atrial features look for fibrillatory waves only in
+// after QRST cancellation (the "aa.res." features) and the median beat's
+// waves (signalfeat_waves.go) after it: 79 features. Set 2's atrial features look for fibrillatory waves only in
 // the TQ intervals, which are short or missing at a fast ventricular
 // rate; the best CinC 2017 entries also cancelled the ventricular
 // activity beat by beat and read the residual, which covers the whole
@@ -33,35 +33,43 @@ import (
 // taken over 2 s Hann segments (half overlap, zero-padded to 4 s):
 //
 //   - aa.res.df: the dominant frequency in Hz, the peak of the spectrum
-//     in 3-12 Hz (fibrillatory waves: 4-9 Hz).
-//   - aa.res.oi: the organisation index, the power within 1 Hz of the
-//     peak over that in 3-12 Hz (a pure wave about 1, white noise 0.2).
-//   - aa.res.entropy: the spectral entropy over 3-12 Hz over its largest
-//     value (0 a single line, 1 flat).
-//   - aa.res.share: the residual's 3-12 Hz power over the band-passed
+//     in 4-9 Hz (where fibrillatory waves are).
+//   - aa.res.oi: the organisation index, the power within 1 Hz of that
+//     peak over the power in 3-12 Hz (a pure wave about 1, white noise
+//     0.2).
+//   - aa.res.rel49: the residual's 4-9 Hz power over its 1-40 Hz power.
+//   - aa.res.49/hf: the residual's 4-9 Hz power over its 10-30 Hz power
+//     (fibrillatory waves against muscle noise).
+//   - aa.res.49/signal: the residual's 4-9 Hz power over the band-passed
+//     signal's 0.5-40 Hz power.
+//   - aa.res.share: the residual's 0.5-40 Hz power over the band-passed
 //     signal's, on the same samples: how much of it the beats do not
 //     explain.
-//   - aa.res.rms/qrs: the residual's RMS over the template's
-//     peak-to-peak.
-//   - aa.res.df.iqr: the interquartile range in Hz of the peak of each
-//     2 s segment's spectrum in 3-12 Hz (steady waves: small).
+//   - aa.res.df.iqr: the interquartile range in Hz of the 4-9 Hz peak of
+//     each 2 s segment's spectrum (steady waves: small).
 //
-// Under 3 whole beat windows, a residual shorter than one segment or a
-// sampling rate of 24 Hz or less, every feature is NaN.
+// Wearable recordings carry more muscle noise than fibrillatory waves
+// (on CinC 2017 the residual of sinus rhythm is most of the band-passed
+// signal outside the QRS): the ratios of bands are what tell AF from
+// it. A band past the Nyquist frequency of the averaged residual gives
+// NaN; so does every feature under 3 whole beat windows, for a residual
+// shorter than one segment or at 24 Hz or less.
 const atrialSet = 8
 
 var atrialFeatureNames = []string{
-	"aa.res.df", "aa.res.oi", "aa.res.entropy", "aa.res.share", "aa.res.rms/qrs", "aa.res.df.iqr",
+	"aa.res.df", "aa.res.oi", "aa.res.rel49", "aa.res.49/hf", "aa.res.49/signal", "aa.res.share", "aa.res.df.iqr",
 }
 
-// The band of atrial activity and the spectra's settings (see
+// The bands of atrial activity and the spectra's settings (see
 // atrialFeatureNames).
 const (
-	aaLowHz, aaHighHz = 3.0, 12.0
-	aaPeakHz          = 1.0 // the half-width of the dominant peak
-	aaRateHz          = 100 // the least rate the residual is averaged to
-	aaSegmentSeconds  = 2.0
-	aaPadSeconds      = 4.0
+	aaLowHz, aaHighHz = 4.0, 9.0 // fibrillatory waves
+	aaOILowHz         = 3.0      // the organisation index's band: 3-12 Hz
+	aaOIHighHz        = 12.0     //
+	aaPeakHz          = 1.0      // the half-width of the dominant peak
+	aaRateHz          = 100      // the least rate the residual is averaged to
+	aaSegmentSeconds  = 2.0      //
+	aaPadSeconds      = 4.0      //
 )
 
 // atrialFeatures appends the atrial features of bp (the signal
@@ -72,7 +80,7 @@ func atrialFeatures(v []float64, bp []float64, wins [][]float64, starts []int, t
 	for range atrialFeatureNames {
 		v = append(v, math.NaN())
 	}
-	if len(wins) < 3 || len(tmpl) == 0 || fs <= 2*aaHighHz {
+	if len(wins) < 3 || len(tmpl) == 0 || fs <= 2*aaOIHighHz {
 		return v
 	}
 	lo, hi := starts[0], starts[len(starts)-1]+len(tmpl)
@@ -89,7 +97,7 @@ func atrialFeatures(v []float64, bp []float64, wins [][]float64, starts []int, t
 		nfft *= 2
 	}
 	p := spectro.Params{Window: "hann", NPerSeg: nseg, NOverlap: nseg / 2, NFFT: nfft,
-		Detrend: spectro.DetrendConstant, Scaling: spectro.ScalingDensity, Mode: spectro.ModePSD, FMin: aaLowHz, FMax: aaHighHz}
+		Detrend: spectro.DetrendConstant, Scaling: spectro.ScalingDensity, Mode: spectro.ModePSD}
 	pl, err := spectro.NewPlan(fsd, p)
 	if err != nil {
 		return v
@@ -102,18 +110,39 @@ func atrialFeatures(v []float64, bp []float64, wins [][]float64, starts []int, t
 	if err != nil {
 		return v
 	}
+	fr, psd, bpsd := rs.Freqs, meanRows(rs.Power), meanRows(bs.Power)
+	band := func(p []float64, a, b float64) float64 { return bandPower(fr, p, a, b, fsd) }
 	r := v[n0:]
-	psd := meanRows(rs.Power)
-	df, oi, ent := spectralPeak(rs.Freqs, psd)
-	r[0], r[1], r[2] = df, oi, ent
-	if pb := sum(meanRows(bs.Power)); pb > 0 {
-		r[3] = sum(psd) / pb
-	}
-	if pp := slices.Max(tmpl) - slices.Min(tmpl); pp > 0 {
-		r[4] = math.Sqrt(energy(rd)/float64(len(rd))) / pp
-	}
-	r[5] = segmentPeakIQR(rs)
+	r[0], r[1] = spectralPeak(fr, psd)
+	r[2] = powerRatio(band(psd, aaLowHz, aaHighHz), band(psd, 1, 40))
+	r[3] = powerRatio(band(psd, aaLowHz, aaHighHz), band(psd, 10, 30))
+	r[4] = powerRatio(band(psd, aaLowHz, aaHighHz), band(bpsd, 0.5, 40))
+	r[5] = powerRatio(band(psd, 0.5, 40), band(bpsd, 0.5, 40))
+	r[6] = segmentPeakIQR(rs)
 	return v
+}
+
+// bandPower returns the sum of psd over the bins of freqs in [a, b), NaN
+// when b is past 0.45 fs (the band is not all there).
+func bandPower(freqs, psd []float64, a, b, fs float64) float64 {
+	if b > 0.45*fs {
+		return math.NaN()
+	}
+	s := 0.0
+	for i, f := range freqs {
+		if f >= a && f < b {
+			s += psd[i]
+		}
+	}
+	return s
+}
+
+// powerRatio returns a/b, NaN unless b > 0.
+func powerRatio(a, b float64) float64 {
+	if !(b > 0) {
+		return math.NaN()
+	}
+	return a / b
 }
 
 // qrstResidual returns a copy of span (bp from index lo) less, in each
@@ -180,48 +209,53 @@ func sum(x []float64) float64 {
 }
 
 // spectralPeak returns the frequency of the largest bin of psd (at
-// freqs), the share of the power within aaPeakHz of it, and the
-// normalised spectral entropy; NaN for no power.
-func spectralPeak(freqs, psd []float64) (df, oi, ent float64) {
-	total := sum(psd)
-	if !(total > 0) || len(psd) < 2 {
-		return math.NaN(), math.NaN(), math.NaN()
+// freqs) in aaLowHz-aaHighHz and the share of the power in
+// aaOILowHz-aaOIHighHz within aaPeakHz of it; NaN for no power there.
+func spectralPeak(freqs, psd []float64) (df, oi float64) {
+	k := peakBin(freqs, func(i int) float64 { return psd[i] })
+	if k < 0 {
+		return math.NaN(), math.NaN()
 	}
-	k := 0
+	df = freqs[k]
+	near, total := 0.0, 0.0
 	for i, p := range psd {
-		if p > psd[k] {
+		if freqs[i] >= aaOILowHz && freqs[i] <= aaOIHighHz {
+			total += p
+			if math.Abs(freqs[i]-df) <= aaPeakHz {
+				near += p
+			}
+		}
+	}
+	return df, powerRatio(near, total)
+}
+
+// peakBin returns the bin of freqs in aaLowHz-aaHighHz where p is
+// largest and above 0 (-1 for none).
+func peakBin(freqs []float64, p func(i int) float64) int {
+	k := -1
+	for i, f := range freqs {
+		if f >= aaLowHz && f <= aaHighHz && p(i) > 0 && (k < 0 || p(i) > p(k)) {
 			k = i
 		}
 	}
-	df = freqs[k]
-	near := 0.0
-	for i, p := range psd {
-		if math.Abs(freqs[i]-df) <= aaPeakHz {
-			near += p
-		}
-		if p > 0 {
-			q := p / total
-			ent -= q * math.Log(q)
-		}
-	}
-	return df, near / total, ent / math.Log(float64(len(psd)))
+	return k
 }
 
 // segmentPeakIQR returns the interquartile range in Hz of the peak
-// frequency of each segment of s (NaN for fewer than 2 segments).
+// frequency in aaLowHz-aaHighHz of each segment of s (NaN for fewer than
+// 2 segments with power there).
 func segmentPeakIQR(s *spectro.Spectrogram) float64 {
 	if len(s.Power) == 0 || len(s.Power[0]) < 2 {
 		return math.NaN()
 	}
-	peaks := make([]float64, len(s.Power[0]))
-	for j := range peaks {
-		k := 0
-		for i := range s.Power {
-			if s.Power[i][j] > s.Power[k][j] {
-				k = i
-			}
+	peaks := make([]float64, 0, len(s.Power[0]))
+	for j := range s.Power[0] {
+		if k := peakBin(s.Freqs, func(i int) float64 { return s.Power[i][j] }); k >= 0 {
+			peaks = append(peaks, s.Freqs[k])
 		}
-		peaks[j] = s.Freqs[k]
+	}
+	if len(peaks) < 2 {
+		return math.NaN()
 	}
 	slices.Sort(peaks)
 	return quantileSorted(peaks, 0.75) - quantileSorted(peaks, 0.25)
