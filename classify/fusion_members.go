@@ -102,16 +102,11 @@ func (spec FeatureSpec) signalSet() int {
 // whose values are the first of spec's vector bit for bit: s is 4 or
 // more and at most spec's set (sets 4, 5 and 6 each extend the one
 // before; TestWearableFeaturesExtendSet4, TestTemplateFeaturesExtendSet5);
-// set 7, which leaves out two of set 5's, extends none and set 8 extends
-// it (TestSet8ExtendsSet7).
+// set 7, which leaves out two of set 5's, only as the model's own.
 func (spec FeatureSpec) prefixFeatures(s int) (int, error) {
 	top := spec.signalSet()
-	first := 4
-	if top >= pacingFreeSet {
-		first = pacingFreeSet
-	}
-	if s < first || s > top || (top < pacingFreeSet && s >= pacingFreeSet) {
-		return 0, fmt.Errorf("stacked feature set %d: want %d to %d (the model's feature set; each extends the one before; set %d extends none)", s, first, top, pacingFreeSet)
+	if s < 4 || s > top || (top == pacingFreeSet) != (s == pacingFreeSet) {
+		return 0, fmt.Errorf("stacked feature set %d: want 4 to %d (the model's feature set; each extends the one before; set %d extends none)", s, min(top, pacingFreeSet-1), pacingFreeSet)
 	}
 	sig := *spec.Signal
 	sig.FeatureSet = s

@@ -33,11 +33,8 @@ type SignalFeatures struct {
 	// signalfeat_beatshape.go; signal quality, signalfeat_quality.go: 68
 	// features); 6 is set 5 with the median beat's samples after it
 	// (signalfeat_template.go); 7 is set 5 without its two pacing features
-	// (signalfeat_set7.go: 66); 8 is set 7 with the atrial activity after
-	// QRST cancellation and the median beat's P and T waves after it
-	// (signalfeat_atrial.go, signalfeat_waves.go: 79). A model
-	// predicts with the set it was trained with; a set this build does
-	// not know is refused.
+	// (signalfeat_set7.go: 66). A model predicts with the set it was trained
+	// with; a set this build does not know is refused.
 	FeatureSet int `json:"feature_set,omitempty"`
 	// QRSHalfWidth is the half-width in seconds of the window around each
 	// detected beat whose shape is compared with the median beat (default
@@ -72,11 +69,6 @@ type SignalFeatures struct {
 	// without the setting. false (models before session 25): the signal
 	// as it is.
 	MainsNotch bool `json:"mains_notch,omitempty"`
-
-	// atrial appends the atrial and wave features (signalfeat_atrial.go,
-	// signalfeat_waves.go) to set 5's: set 8 is computed as set 5 with
-	// it, then set 7's leaving out.
-	atrial bool
 }
 
 // DefaultSignalFeatures returns the default signal feature settings, of
@@ -87,7 +79,7 @@ func DefaultSignalFeatures() SignalFeatures {
 
 // LatestSignalFeatureSet is the newest signal feature set this build
 // computes (see SignalFeatures.FeatureSet).
-const LatestSignalFeatureSet = atrialSet
+const LatestSignalFeatureSet = 7
 
 // DefaultSignalFeatureSet is the feature set of DefaultSignalFeatures
 // (the library's default, ecg train's for the forest and make model's).
@@ -164,10 +156,6 @@ func (o SignalFeatures) Names() []string {
 		if o.set() >= 6 {
 			n = append(n, templateFeatureNames...)
 		}
-		if o.atrial {
-			n = append(n, atrialFeatureNames...)
-			n = append(n, waveFeatureNames...)
-		}
 		return n
 	}
 	for i := 0; i < qrsPoints; i++ {
@@ -241,7 +229,7 @@ func (o SignalFeatures) vector(x []float64, fs float64) []float64 {
 		}
 		v = append(v[:len(rrFeatureNames)+len(morphFeatureNames)], rhythmFeatures(nil, x, bp, at, fs)...)
 		if o.set() >= 5 {
-			v = o.wearableFeatures(v, x, bp, bs, at, clean, fs)
+			v = wearableFeatures(v, o.set(), x, bp, bs, at, clean, fs)
 		}
 		return v
 	}
@@ -254,32 +242,23 @@ func (o SignalFeatures) vector(x []float64, fs float64) []float64 {
 
 // wearableFeatures appends the features set 5 adds to set 4 (ectopy and
 // rate extremes, beat shape, signal quality), and set 6's template
-// features after them when o's set is 6 or more, or the atrial and wave
-// features when o.atrial, of x (mV at fs Hz), band-passed 0.5-40 Hz as bp, with
-// beats bs at (samples) and clean as set 4 takes them; an Inf becomes
-// NaN.
-func (o SignalFeatures) wearableFeatures(v []float64, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
+// features after them when set is 6 or more, of x (mV at fs Hz),
+// band-passed 0.5-40 Hz as bp, with beats bs at (samples) and clean as
+// set 4 takes them; an Inf becomes NaN.
+func wearableFeatures(v []float64, set int, x, bp []float64, bs []beats.Beat, at []int64, clean []bool, fs float64) []float64 {
 	n0 := len(v)
 	rr, next := rrIntervals(at, clean, fs)
 	all, nextAll := rrIntervals(at, nil, fs)
 	v = ectopyFeatures(v, rr, next, all, nextAll, float64(len(x))/fs)
-	wins, starts, pre := beatWindows(bp, at, fs)
+	wins, pre := beatWindows(bp, at, fs)
 	var tmpl []float64
 	if len(wins) >= 3 {
 		tmpl = medianTemplate(wins)
 	}
 	v = beatShapeFeatures(v, wins, tmpl, pre, fs)
 	v = qualityFeatures(v, x, bp, bs, fs)
-	if o.set() >= 6 {
+	if set >= 6 {
 		v = templateFeatures(v, tmpl, pre, fs)
-	}
-	if o.atrial {
-		v = atrialFeatures(v, bp, wins, starts, tmpl, fs)
-		rrMed := math.NaN()
-		if len(all) > 0 {
-			rrMed = median(slices.Clone(all))
-		}
-		v = waveFeatures(v, tmpl, pre, fs, rrMed)
 	}
 	for i := n0; i < len(v); i++ {
 		if math.IsInf(v[i], 0) {

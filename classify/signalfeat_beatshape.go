@@ -90,9 +90,9 @@ func beatShapeFeatures(v []float64, wins [][]float64, tmpl []float64, pre int, f
 }
 
 // beatWindows returns the beat windows of bp (see beatShapeFeatures),
-// each aligned on the median beat, the index in bp of each window's first
-// sample, and the index of the fiducial point in them.
-func beatWindows(bp []float64, at []int64, fs float64) (wins [][]float64, starts []int, pre int) {
+// each aligned on the median beat, and the index of the fiducial point in
+// them.
+func beatWindows(bp []float64, at []int64, fs float64) ([][]float64, int) {
 	var rr []float64
 	for i := 1; i < len(at); i++ {
 		rr = append(rr, float64(at[i]-at[i-1])/fs)
@@ -102,7 +102,7 @@ func beatWindows(bp []float64, at []int64, fs float64) (wins [][]float64, starts
 		slices.Sort(rr)
 		post = math.Min(0.45, math.Max(0.2, 0.75*quantileSorted(rr, 0.5)))
 	}
-	pre = int(math.Round(0.25 * fs))
+	pre := int(math.Round(0.25 * fs))
 	npost := int(math.Round(post * fs))
 	m := int(math.Round(0.04 * fs)) // the most a fiducial point moves
 	var wide [][]float64
@@ -112,32 +112,25 @@ func beatWindows(bp []float64, at []int64, fs float64) (wins [][]float64, starts
 			continue
 		}
 		wide = append(wide, bp[lo:hi])
-		starts = append(starts, lo+m)
 	}
 	if len(wide) < 3 {
-		return nil, nil, pre
+		return nil, pre
 	}
-	wins, lags := alignBeats(wide, pre, m, int(math.Round(0.1*fs)))
-	for j, lag := range lags {
-		starts[j] += lag
-	}
-	return wins, starts, pre
+	return alignBeats(wide, pre, m, int(math.Round(0.1*fs))), pre
 }
 
 // alignBeats moves every window of wide (margins of m samples on each
 // side) by the lag within m that best matches its QRS part (q samples
 // each side of the fiducial point at pre+m) with the median of the
-// unmoved windows, and returns the moved windows without the margins and
-// their lags. A detector puts the fiducial point of a beat on another of
-// its waves now and then (tens of ms off); aligned, such a beat still
-// matches.
-func alignBeats(wide [][]float64, pre, m, q int) ([][]float64, []int) {
+// unmoved windows, and returns the moved windows without the margins.
+// A detector puts the fiducial point of a beat on another of its waves
+// now and then (tens of ms off); aligned, such a beat still matches.
+func alignBeats(wide [][]float64, pre, m, q int) [][]float64 {
 	n := len(wide[0]) - 2*m
 	c := pre + m
 	lo, hi := max(c-q, m), min(c+q+1, len(wide[0])-m)
 	ref := medianColumns(wide, lo, hi) // only the QRS part is compared
 	out := make([][]float64, len(wide))
-	lags := make([]int, len(wide))
 	for j, w := range wide {
 		best, bestLag := math.Inf(-1), 0
 		for lag := -m; lag <= m; lag++ {
@@ -150,9 +143,8 @@ func alignBeats(wide [][]float64, pre, m, q int) ([][]float64, []int) {
 			}
 		}
 		out[j] = w[m+bestLag : m+bestLag+n]
-		lags[j] = bestLag
 	}
-	return out, lags
+	return out
 }
 
 func abs(i int) int { return max(i, -i) }

@@ -11,33 +11,25 @@ import "slices"
 // 2017 scored higher without them, and on MIT-BIH's one-minute windows
 // gbdt found paced rhythm as well without them (docs/rhythm.md, session
 // 25). Set 7 is computed as set 5, then the two are left out; it extends
-// no other set, and set 8 extends it (FeatureSpec.prefixFeatures).
+// no other set (FeatureSpec.prefixFeatures).
 const pacingFreeSet = 7
 
 // pacingFeatureNames are the features set 7 leaves out of set 5.
 var pacingFeatureNames = []string{"pace.spike/qrs", "pace.spiky"}
 
-// computedAs returns the feature set o's vector is computed as: set 5
-// for set 7, set 5 with the atrial features after it for set 8
-// (signalfeat_atrial.go), else o's own.
+// computedAs returns the feature set o's vector is computed as: set 5 for
+// set 7, else o's own.
 func (o SignalFeatures) computedAs() SignalFeatures {
-	switch o.set() {
-	case pacingFreeSet:
+	if o.set() == pacingFreeSet {
 		o.FeatureSet = 5
-	case atrialSet:
-		o.FeatureSet, o.atrial = 5, true
 	}
 	return o
 }
 
-// pacingFree reports whether o's set leaves out the pacing features:
-// sets 7 and 8 (each set after 7 extends it).
-func (o SignalFeatures) pacingFree() bool { return o.set() >= pacingFreeSet }
-
 // leftOut returns the indices, in the vector of o.computedAs(), of the
-// features o's set leaves out (none but for sets 7 and 8).
+// features o's set leaves out (none but for set 7).
 func (o SignalFeatures) leftOut() []int {
-	if !o.pacingFree() {
+	if o.set() != pacingFreeSet {
 		return nil
 	}
 	var out []int
