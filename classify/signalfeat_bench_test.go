@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkSignalFeatures computes the features of a 30 s record at 300
-// Hz (the length and rate of the CinC 2017 recordings) with sets 4, 5 and 6:
+// Hz (the length and rate of the CinC 2017 recordings) with sets 4 to 7:
 // a synthetic one, and the shared set's A00001 (30 s, 300 Hz) when it is
 // there.
 func BenchmarkSignalFeatures(b *testing.B) {
@@ -29,7 +29,7 @@ func BenchmarkSignalFeatures(b *testing.B) {
 		}{"A00001", x, fs})
 	}
 	for _, in := range inputs {
-		for _, set := range []int{4, 5, 6} {
+		for _, set := range []int{4, 5, 6, 7} {
 			o := DefaultSignalFeatures()
 			o.FeatureSet = set
 			spec := SignalSpec(o)
@@ -50,18 +50,22 @@ func BenchmarkSignalFeatures(b *testing.B) {
 // on the whole record only and with ecg train's crops.
 func BenchmarkPredictSignal30s(b *testing.B) {
 	for _, crops := range []int{0, DefaultCrops} {
-		b.Run(fmt.Sprintf("crops=%d", crops), func(b *testing.B) { benchPredictSignal30s(b, crops, false) })
+		b.Run(fmt.Sprintf("crops=%d", crops), func(b *testing.B) { benchPredictSignal30s(b, crops, false, 5) })
 	}
-	b.Run(fmt.Sprintf("crops=%d/mains", DefaultCrops), func(b *testing.B) { benchPredictSignal30s(b, DefaultCrops, true) })
+	b.Run(fmt.Sprintf("crops=%d/mains", DefaultCrops), func(b *testing.B) { benchPredictSignal30s(b, DefaultCrops, true, 5) })
+	// ecg train's defaults for records: set 7 (TrainSignalFeatureSet).
+	b.Run(fmt.Sprintf("crops=%d/mains/set%d", DefaultCrops, TrainSignalFeatureSet), func(b *testing.B) {
+		benchPredictSignal30s(b, DefaultCrops, true, TrainSignalFeatureSet)
+	})
 }
 
 // benchPredictSignal30s is BenchmarkPredictSignal30s with crops crop
-// views (ecg train's default share) and mains removal or not (ecg train's
+// views (ecg train's default share), mains removal or not (ecg train's
 // default since session 25; the records have no mains line, so this is the
-// cost of looking for one).
-func benchPredictSignal30s(b *testing.B, crops int, mains bool) {
+// cost of looking for one) and feature set set.
+func benchPredictSignal30s(b *testing.B, crops int, mains bool, set int) {
 	o := DefaultSignalFeatures()
-	o.FeatureSet = 5
+	o.FeatureSet = set
 	o.MainsNotch = mains
 	if crops > 0 {
 		o.Crops, o.CropShare = crops, DefaultCropShare
