@@ -65,7 +65,9 @@ func TestCNNWarmStartKeepsHead(t *testing.T) {
 	noOut.Classes = 0
 	out, h := noOut.NumParams(), a.Hidden
 	near("hidden layer", c.Net.Params[trunk:out], fn.Params[trunk:out])
-	row := func(p []float64, k, j int) []float64 { return append(slices.Clone(p[out+j*h:out+(j+1)*h]), p[out+k*h+j]) }
+	row := func(p []float64, k, j int) []float64 {
+		return append(slices.Clone(p[out+j*h:out+(j+1)*h]), p[out+k*h+j])
+	}
 	near("row of band", row(c.Net.Params, 3, 1), row(fn.Params, 2, 1))
 	near("row of beats", row(c.Net.Params, 3, 2), row(fn.Params, 2, 0))
 	fresh, err := nn.New(a, 1)

@@ -35,7 +35,10 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 		return Usagef("--cnn-ensemble %d: want 1 to %d networks", l.CNN.Ensemble, classify.MaxCNNEnsemble)
 	}
 	l.CNN.ClassWeight = l.Forest.ClassWeight
-	l.archGiven = cmd.Flags().Changed("cnn-arch")
+	l.archGiven, l.headGiven = cmd.Flags().Changed("cnn-arch"), cmd.Flags().Changed("from-head")
+	if err := l.checkFromHead(cmd); err != nil {
+		return err
+	}
 	for _, own := range []string{"cnn-recurrent", "cnn-norm"} {
 		if cmd.Flags().Changed(own) && l.From != "" {
 			return Usagef("--%s does not go with --from: the network started from keeps its own", own)
@@ -78,17 +81,64 @@ func (l *LearnerFlags) loadFrom() error {
 	return nil
 }
 
-// FromRenderingWarning returns, after Resolve loaded the network of --from,
-// a warning naming both renderings when ds's parameter file records other
-// spectrogram settings or another stride than the network's archive
-// (classify.CheckArchiveRendering), else "" (no --from, or nothing
-// recorded to compare): the images are still resampled and trained on.
-func (l *LearnerFlags) FromRenderingWarning(ds *datasets.LabelFolders) string {
+// FromWarnings returns, after Resolve loaded the network of --from, the
+// warnings about it: the head it could not keep (settleHead), and both
+// renderings when ds's parameter file records other spectrogram settings
+// or another stride than the network's archive
+// (classify.CheckArchiveRendering; the images are still resampled and
+// trained on). None without --from or with nothing to warn of.
+func (l *LearnerFlags) FromWarnings(ds *datasets.LabelFolders) []string {
 	if l.CNN.From == nil {
-		return ""
+		return nil
+	}
+	var out []string
+	if l.headNote != "" {
+		out = append(out, l.headNote)
 	}
 	if err := classify.CheckArchiveRendering(l.CNN.From, ds); err != nil {
-		return fmt.Sprintf("--from %s: %v", l.From, err)
+		out = append(out, fmt.Sprintf("--from %s: %v", l.From, err))
 	}
-	return ""
+	return out
+}
+
+// declareFromHead adds --from-head to cmd.
+func (l *LearnerFlags) declareFromHead(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&l.CNN.FromHead, "from-head", DefaultFromHead, "cnn with --from: keep (the network's hidden layer and the output rows of the labels it knows, after --label-map; other labels start afresh) or new (train the dense head from fresh weights). keep falls back to new, with a warning, when the labels have none in common or the images bring other manifest columns (docs/classify.md)")
+	CompleteValues(cmd, "from-head", classify.CNNFromHeadKeep, classify.CNNFromHeadNew)
+}
+
+// DefaultFromHead is the default of --from-head (docs/classify.md,
+// "Warm start": measured on MIT-BIH's 30 s strides from a CinC network).
+const DefaultFromHead = classify.CNNFromHeadKeep
+
+// checkFromHead refuses --from-head without --from.
+func (l *LearnerFlags) checkFromHead(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("from-head") && l.From == "" {
+		return Usagef("--from-head goes with --from")
+	}
+	return nil
+}
+
+// settleHead decides, once --from is loaded, whether the head of its
+// network can be kept for ds (classify.HeadKeepable): when it cannot,
+// --from-head keep given on the command line is a usage error, the
+// default falls back to a new head with a warning (FromWarnings).
+func (l *LearnerFlags) settleHead(ds *datasets.LabelFolders) error {
+	if l.CNN.From == nil || l.CNN.FromHead != classify.CNNFromHeadKeep {
+		return nil
+	}
+	spec, err := classify.CNNSpecFor(ds)
+	if err != nil {
+		return err
+	}
+	err = classify.HeadKeepable(l.CNN.From, ds.Labels, spec.Extra)
+	if err == nil {
+		return nil
+	}
+	if l.headGiven {
+		return Usagef("--from-head keep: --from %s: %v", l.From, err)
+	}
+	l.CNN.FromHead = classify.CNNFromHeadNew
+	l.headNote = fmt.Sprintf("--from %s: %v; its dense head starts afresh (--from-head new)", l.From, err)
+	return nil
 }
