@@ -604,7 +604,9 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 
 // FitSummary says in a few words what was fitted: "100 trees", for a
 // network "network, 12 of 30 epochs (kept 6)", for an ensemble "3
-// networks, 12/9/14 of 30 epochs (kept 6/3/8)".
+// networks, 12/9/14 of 30 epochs (kept 6/3/8)"; a network that kept the
+// head of the one it started from says so ("network with the head of
+// default (AF, N), ...").
 func (m *Model) FitSummary() string {
 	if si := m.Info.Learner.Signet; m.signet != nil && si != nil {
 		if n := m.Info.Learner.Networks; n > 1 {
@@ -616,7 +618,7 @@ func (m *Model) FitSummary() string {
 		return ci.ensembleSummary()
 	}
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
-		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch) + ci.headSummary()
+		return fmt.Sprintf("network%s, %d of %d epochs (kept %d)", ci.headSummary(), ci.Ran, ci.Epochs, ci.BestEpoch)
 	}
 	return fmt.Sprintf("%d trees", m.NumTrees()) + m.viewsSummary()
 }

@@ -131,10 +131,11 @@ func warmNet(arch nn.Arch, from *CNN, c *CNN, o CNNOptions) (*nn.Net, []string, 
 }
 
 // headSummary says, for FitSummary, whose head the network started from:
-// ", head of NAME kept (AF, N)", or "" for a fresh head.
+// " with the head of NAME (AF, N)" (the labels whose rows were kept), or
+// "" for a fresh head.
 func (ci *CNNInfo) headSummary() string {
 	if len(ci.FromHead) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(", head of %s kept (%s)", ci.From, strings.Join(ci.FromHead, ", "))
+	return fmt.Sprintf(" with the head of %s (%s)", ci.From, strings.Join(ci.FromHead, ", "))
 }

@@ -79,7 +79,7 @@ func TestCNNWarmStartKeepsHead(t *testing.T) {
 		t.Errorf("standardisation %g %v %v, the network's %g %v %v", c.Mean, c.ExtraMean, c.ExtraSD, fc.Mean, fc.ExtraMean, fc.ExtraSD)
 	}
 	ci := m.Info.Learner.CNN
-	if !slices.Equal(ci.FromHead, []string{"band", "beats"}) || !strings.Contains(m.FitSummary(), "head of test kept (band, beats)") {
+	if !slices.Equal(ci.FromHead, []string{"band", "beats"}) || !strings.Contains(m.FitSummary(), "network with the head of test (band, beats), 2 of 2 epochs") {
 		t.Errorf("from head %v, summary %q", ci.FromHead, m.FitSummary())
 	}
 	// The model file keeps the record.
