@@ -63,7 +63,8 @@ type CNNOptions struct {
 	// warm start, ecg train --from): its convolution blocks, weights
 	// included, and its pixel standardisation are kept (Filters and
 	// PerImage are then its), the dense layers after the pooling start
-	// afresh for the new labels. The images must be of its size.
+	// afresh for the new labels unless FromHead keeps them. The images
+	// must be of its size.
 	From *Model
 	// FromName names From in the model's record ("default" or a file).
 	FromName string
