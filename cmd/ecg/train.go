@@ -100,7 +100,7 @@ func (o *trainOptions) data(a *app) (*datasets.LabelFolders, string, error) {
 	if err == nil {
 		o.spec, err = o.learner.Spec(ds, learner)
 	}
-	for _, msg := range o.learner.FromWarnings(ds) {
+	if msg := o.learner.FromRenderingWarning(ds); err == nil && msg != "" {
 		fmt.Fprintf(a.io.ErrOut, "ecg train: warning: %s\n", msg)
 	}
 	return ds, learner, err

@@ -218,10 +218,8 @@ func TestTrainFromImageSize(t *testing.T) {
 }
 
 // TestTrainFromDefault: --from default fine-tunes the embedded temporal
-// network, whose 16x512 input the folder's images are resized to, with a
-// new head and one warning saying so when the folder's labels (high, low)
-// are none of the network's (--from-head keep, the default, falls back);
-// a folder whose parameter file records another rendering than the
+// network, whose 16x512 input the folder's images are resized to; a
+// folder whose parameter file records another rendering than the
 // network's archive is trained on with a warning naming both.
 func TestTrainFromDefault(t *testing.T) {
 	dir := t.TempDir()
@@ -229,7 +227,7 @@ func TestTrainFromDefault(t *testing.T) {
 	writeImageFolders(t, imgs)
 	warm := filepath.Join(dir, "warm.ecgm")
 	code, _, errOut := runECG(t, "", "train", imgs, "--from", "default", "--epochs", "1", "--out", warm, "-q")
-	if code != 0 || strings.Count(errOut, "warning") != 1 || !strings.Contains(errOut, "none in common; its dense head starts afresh") {
+	if code != 0 || strings.Contains(errOut, "warning") {
 		t.Fatalf("train --from default: exit %d %q", code, errOut)
 	}
 	b, err := os.ReadFile(warm)

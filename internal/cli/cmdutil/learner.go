@@ -53,10 +53,6 @@ type LearnerFlags struct {
 	// archGiven: --cnn-arch was given (CNN.Arch is otherwise the --from
 	// network's).
 	archGiven bool
-	// headGiven: --from-head was given; headNote is the warning when the
-	// default keep fell back to a new head (settleHead).
-	headGiven bool
-	headNote  string
 	// TreesOnly makes --learner auto take the forest for images (ecg
 	// tune, which searches the settings of trees).
 	TreesOnly bool
@@ -300,7 +296,7 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 		if err := l.loadFrom(); err != nil {
 			return "", err
 		}
-		if err := l.settleHead(ds); err != nil {
+		if err := l.checkHead(ds); err != nil {
 			return "", err
 		}
 		return classify.LearnerCNN, l.validate("cnn")
