@@ -98,7 +98,7 @@ func (l *LearnerFlags) FromRenderingWarning(ds *datasets.LabelFolders) string {
 
 // declareFromHead adds --from-head to cmd.
 func (l *LearnerFlags) declareFromHead(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&l.CNN.FromHead, "from-head", classify.CNNFromHeadNew, "cnn with --from: new (train the dense head from fresh weights) or keep (the network's hidden layer and the output rows of the labels it knows, after --label-map; other labels start afresh; a usage error when no label is shared or the manifest columns differ). MIT-BIH 30 s strides from a CinC network, 5-fold CV: AFIB F1 0.753 new, 0.667 keep, 0.768 keep with --lr 0.0003 (docs/classify.md)")
+	cmd.Flags().StringVar(&l.CNN.FromHead, "from-head", classify.CNNFromHeadNew, "cnn with --from: new (train the dense head from fresh weights) or keep (the network's hidden layer and the output rows of the labels it knows, after --label-map; other labels start afresh; a usage error when no label is shared or the manifest columns differ). MIT-BIH 30 s strides from a CinC network, 5-fold CV at fold seed 1: AFIB F1 0.753 new, 0.667 keep, 0.768 keep with --lr 0.0003 (0.717 and 0.719 at fold seed 2; docs/classify.md)")
 	CompleteValues(cmd, "from-head", classify.CNNFromHeadNew, classify.CNNFromHeadKeep)
 }
 
