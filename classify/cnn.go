@@ -63,10 +63,19 @@ type CNNOptions struct {
 	// warm start, ecg train --from): its convolution blocks, weights
 	// included, and its pixel standardisation are kept (Filters and
 	// PerImage are then its), the dense layers after the pooling start
-	// afresh for the new labels. The images must be of its size.
+	// afresh for the new labels unless FromHead keeps them. The images
+	// must be of its size.
 	From *Model
 	// FromName names From in the model's record ("default" or a file).
 	FromName string
+	// FromHead is what a warm start does with From's dense head:
+	// CNNFromHeadNew ("" too) trains it afresh, CNNFromHeadKeep keeps its
+	// hidden layer and the output rows of the labels it knows (Train
+	// only: it needs the label names; docs/classify.md).
+	FromHead string
+	// labels and extra are the names of the classes and the extra
+	// manifest columns (FeatureSpec.Extra), which Train sets for FromHead.
+	labels, extra []string
 	// Recurrent, when above 0 (CNNArchTemporal only; at most
 	// nn.MaxRecurrent), adds to the temporal network's global average
 	// pooling a bidirectional GRU of that many hidden units a direction
@@ -157,6 +166,9 @@ func (o CNNOptions) Validate() error {
 	if err := checkNorm(o.Norm); err != nil {
 		return err
 	}
+	if err := checkFromHead(o.FromHead); err != nil {
+		return err
+	}
 	if o.Ensemble < 0 || o.Ensemble > MaxCNNEnsemble {
 		return &OptionError{"cnn-ensemble", o.Ensemble, fmt.Sprintf("1 to %d", MaxCNNEnsemble)}
 	}
@@ -219,6 +231,10 @@ type CNNInfo struct {
 	// From names the network whose convolution blocks training started
 	// from (CNNOptions.From; empty: fresh weights).
 	From string `json:"from,omitempty"`
+	// FromHead lists the labels whose output rows (weights and bias) were
+	// those of the From network, whose hidden layer was then kept too
+	// (CNNOptions.FromHead keep; empty: the head started afresh).
+	FromHead []string `json:"from_head,omitempty"`
 	// Members describes the networks after the first of a seed ensemble
 	// (CNNOptions.Ensemble; the first is described above), in the order
 	// of CNN.Members; empty for one network.
@@ -352,20 +368,17 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 	if err := warmStart(&arch, from); err != nil {
 		return nil, nil, nil, err
 	}
-	net, err := nn.New(arch, o.Seed)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("classify: cnn: %w", err)
+	if from != nil && o.FromHead == CNNFromHeadKeep {
+		if err := keepHeadArch(&arch, from, o); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	c := cnnStandardization(X, n)
-	c.Net = net
-	switch {
-	case from != nil:
-		copy(net.Params, from.Net.Params[:trunkParams(arch)])
-		c.Mean, c.SD, c.PerImage = from.Mean, from.SD, from.PerImage
-	case o.PerImage:
-		c.Mean, c.SD, c.PerImage = 0, 1, true
+	net, kept, err := warmNet(arch, from, c, o)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	o.PerImage = c.PerImage
+	c.Net, o.PerImage = net, c.PerImage
 	samples := make([]nn.Sample, len(X))
 	for i, row := range X {
 		px := make([]float64, n)
@@ -409,6 +422,7 @@ func TrainCNN(ctx context.Context, X [][]float64, y []int, groups []string, k in
 		if info.From == "" {
 			info.From = "a network"
 		}
+		info.FromHead = kept
 	}
 	if len(val) > 0 {
 		info.ValLoss = res.Epochs[res.Best-1].ValLoss
@@ -534,7 +548,8 @@ func (o ImageFeatures) pixelNames() []string {
 // trainCNNModel trains the network of a model on pixel features (spec:
 // images with Pixels); it also returns the validation rows' probabilities
 // (NaN rows for the rows it trained on), which set the thresholds.
-func trainCNNModel(spec FeatureSpec, X [][]float64, y []int, k int, opt TrainOptions) (*Model, [][]float64, error) {
+func trainCNNModel(spec FeatureSpec, X [][]float64, y []int, labels []string, opt TrainOptions) (*Model, [][]float64, error) {
+	k := len(labels)
 	if spec.Input != InputImage || !spec.Image.Pixels {
 		return nil, nil, fmt.Errorf("classify: the cnn learner reads image pixels (features %q without pixels)", spec.Input)
 	}
@@ -546,6 +561,7 @@ func trainCNNModel(spec FeatureSpec, X [][]float64, y []int, k int, opt TrainOpt
 		ctx = context.Background()
 	}
 	o := opt.CNN.withDefaults()
+	o.labels, o.extra = labels, spec.Extra
 	c, info, scores, err := TrainCNN(ctx, X, y, opt.Groups, k, *spec.Image, o)
 	if err == nil {
 		err = trainCNNMembers(ctx, c, info, scores, X, y, opt.Groups, k, *spec.Image, o)
@@ -589,7 +605,9 @@ func cnnRunOptions(ctx context.Context, o CNNOptions, learner string, p Progress
 
 // FitSummary says in a few words what was fitted: "100 trees", for a
 // network "network, 12 of 30 epochs (kept 6)", for an ensemble "3
-// networks, 12/9/14 of 30 epochs (kept 6/3/8)".
+// networks, 12/9/14 of 30 epochs (kept 6/3/8)"; a network that kept the
+// head of the one it started from says so ("network with the head of
+// default (AF, N), ...").
 func (m *Model) FitSummary() string {
 	if si := m.Info.Learner.Signet; m.signet != nil && si != nil {
 		if n := m.Info.Learner.Networks; n > 1 {
@@ -601,7 +619,7 @@ func (m *Model) FitSummary() string {
 		return ci.ensembleSummary()
 	}
 	if ci := m.Info.Learner.CNN; m.cnn != nil && ci != nil {
-		return fmt.Sprintf("network, %d of %d epochs (kept %d)", ci.Ran, ci.Epochs, ci.BestEpoch)
+		return fmt.Sprintf("network%s, %d of %d epochs (kept %d)", ci.headSummary(), ci.Ran, ci.Epochs, ci.BestEpoch)
 	}
 	return fmt.Sprintf("%d trees", m.NumTrees()) + m.viewsSummary()
 }

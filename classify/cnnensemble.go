@@ -95,5 +95,5 @@ func (ci *CNNInfo) ensembleSummary() string {
 	for _, m := range ci.Members {
 		ran, kept = append(ran, fmt.Sprint(m.Ran)), append(kept, fmt.Sprint(m.BestEpoch))
 	}
-	return fmt.Sprintf("%d networks, %s of %d epochs (kept %s)", len(ran), strings.Join(ran, "/"), ci.Epochs, strings.Join(kept, "/"))
+	return fmt.Sprintf("%d networks%s, %s of %d epochs (kept %s)", len(ran), ci.headSummary(), strings.Join(ran, "/"), ci.Epochs, strings.Join(kept, "/"))
 }

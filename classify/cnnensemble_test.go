@@ -104,7 +104,7 @@ func TestCNNEnsembleValidationScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.Seed = 1
-	_, got, err := trainCNNModel(cnnTestSpec, X, y, 2, TrainOptions{Learner: LearnerCNN, Groups: groups, CNN: o})
+	_, got, err := trainCNNModel(cnnTestSpec, X, y, []string{"a", "b"}, TrainOptions{Learner: LearnerCNN, Groups: groups, CNN: o})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -203,7 +203,7 @@ func Train(labels []string, spec FeatureSpec, X [][]float64, y []int, opt TrainO
 	case LearnerGBDT:
 		m, oob, err = trainGBDTModel(rows, ry, len(labels), opt.GBDT.withDefaults())
 	case LearnerCNN:
-		m, oob, err = trainCNNModel(spec, X, y, len(labels), opt)
+		m, oob, err = trainCNNModel(spec, X, y, labels, opt)
 	case LearnerGBDTSignet:
 		m, oob, err = trainFusionModel(spec, X, y, len(labels), opt)
 	default:

@@ -65,7 +65,7 @@ type LearnerFlags struct {
 var (
 	forestOnly = []string{"trees", "min-leaf", "max-features"}
 	gbdtOnly   = []string{"rounds", "learning-rate", "subsample", "colsample", "lambda", "min-hessian"}
-	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent", "cnn-anneal", "cnn-norm"}
+	cnnOnly    = []string{"epochs", "batch", "lr", "from", "cnn-arch", "cnn-ensemble", "cnn-recurrent", "cnn-anneal", "cnn-norm", "from-head"}
 )
 
 // Declare adds the flags to cmd; jobsOf and seedOf are read when the
@@ -103,6 +103,7 @@ func (l *LearnerFlags) Declare(cmd *cobra.Command) {
 	f.IntVar(&l.CNN.Anneal, "cnn-anneal", 0, "cnn: after early stopping, up to N more epochs at a tenth of --lr from the best weights, kept only when their validation loss is lower (0: none; docs/rhythm.md)")
 	l.declareNorm(cmd)
 	f.StringVar(&l.From, "from", "", "cnn: start from this network's convolution blocks (a cnn model file, or default: the image network embedded in ecg), fine-tuning it on DIR")
+	l.declareFromHead(cmd)
 	l.declareCrops(cmd)
 	l.declareMains(cmd)
 	AddCheck(cmd, func() error { return l.check(cmd) })
@@ -293,6 +294,9 @@ func (l *LearnerFlags) Resolve(ds *datasets.LabelFolders, seed uint64, jobs int)
 			return "", Usagef("--learner cnn reads images; %s holds records", ds.Dir)
 		}
 		if err := l.loadFrom(); err != nil {
+			return "", err
+		}
+		if err := l.checkHead(ds); err != nil {
 			return "", err
 		}
 		return classify.LearnerCNN, l.validate("cnn")

@@ -36,6 +36,9 @@ func (l *LearnerFlags) checkCNN(cmd *cobra.Command, fo, gb, cn string) error {
 	}
 	l.CNN.ClassWeight = l.Forest.ClassWeight
 	l.archGiven = cmd.Flags().Changed("cnn-arch")
+	if err := l.checkFromHead(cmd); err != nil {
+		return err
+	}
 	for _, own := range []string{"cnn-recurrent", "cnn-norm"} {
 		if cmd.Flags().Changed(own) && l.From != "" {
 			return Usagef("--%s does not go with --from: the network started from keeps its own", own)
@@ -91,4 +94,35 @@ func (l *LearnerFlags) FromRenderingWarning(ds *datasets.LabelFolders) string {
 		return fmt.Sprintf("--from %s: %v", l.From, err)
 	}
 	return ""
+}
+
+// declareFromHead adds --from-head to cmd.
+func (l *LearnerFlags) declareFromHead(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&l.CNN.FromHead, "from-head", classify.CNNFromHeadNew, "cnn with --from: new (train the dense head from fresh weights) or keep (the network's hidden layer and the output rows of the labels it knows, after --label-map; other labels start afresh; a usage error when no label is shared or the manifest columns differ). MIT-BIH 30 s strides from a CinC network, 5-fold CV at fold seed 1: AFIB F1 0.753 new, 0.667 keep, 0.768 keep with --lr 0.0003 (0.717 and 0.719 at fold seed 2; docs/classify.md)")
+	CompleteValues(cmd, "from-head", classify.CNNFromHeadNew, classify.CNNFromHeadKeep)
+}
+
+// checkFromHead refuses --from-head without --from.
+func (l *LearnerFlags) checkFromHead(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("from-head") && l.From == "" {
+		return Usagef("--from-head goes with --from")
+	}
+	return nil
+}
+
+// checkHead checks, once --from is loaded, that --from-head keep can keep
+// the head of its network for ds (classify.HeadKeepable): a shared label
+// and the same manifest columns; otherwise a usage error.
+func (l *LearnerFlags) checkHead(ds *datasets.LabelFolders) error {
+	if l.CNN.From == nil || l.CNN.FromHead != classify.CNNFromHeadKeep {
+		return nil
+	}
+	spec, err := classify.CNNSpecFor(ds)
+	if err != nil {
+		return err
+	}
+	if err := classify.HeadKeepable(l.CNN.From, ds.Labels, spec.Extra); err != nil {
+		return Usagef("--from-head keep: --from %s: %v", l.From, err)
+	}
+	return nil
 }
