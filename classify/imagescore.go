@@ -53,8 +53,51 @@ func (s *ImageScorer) Renderer() *spectro.StrideRenderer { return s.r }
 // PredictSignal classifies a single-lead window x in mV sampled at fs Hz
 // by its spectrogram image. The model's manifest columns (beat RR
 // intervals), if any, are unknown for a window, as for a PNG given to
-// ecg predict without a manifest.
+// ecg predict without a manifest. A window longer than the stride the
+// model records (Model.StrideSeconds; ImagePieces of them) is scored as
+// the mean of the scores of that many stride-long pieces, evenly spaced
+// from its start to its end, so that every image keeps the time scale
+// the model learned (a 60 s window of a 30 s model: its two halves).
 func (s *ImageScorer) PredictSignal(x []float64, fs float64) (Prediction, error) {
+	stride := s.model.StrideSeconds()
+	n := int(math.Round(stride * fs))
+	k := 1
+	if n > 0 {
+		k = ImagePieces(float64(len(x)), float64(n))
+	}
+	if k == 1 {
+		return s.predictImage(x, fs)
+	}
+	var mean []float64
+	for i := range k {
+		at := int(math.Round(float64(i) * float64(len(x)-n) / float64(k-1)))
+		p, err := s.predictImage(x[at:at+n], fs)
+		if err != nil {
+			return Prediction{}, err
+		}
+		if mean == nil {
+			mean = make([]float64, len(p.Scores))
+		}
+		for j, ls := range p.Scores {
+			mean[j] += ls.Score / float64(k)
+		}
+	}
+	return s.model.prediction(mean), nil
+}
+
+// ImagePieces is the number of stride-long images a window of the given
+// length (seconds or samples, as stride) is scored by (ImageScorer): 1
+// for a window at most 1 % longer than the stride (or a stride of 0),
+// else the stride's multiple that covers the window.
+func ImagePieces(window, stride float64) int {
+	if !(stride > 0) || !(window > stride) {
+		return 1
+	}
+	return max(1, int(math.Ceil(window/stride-0.01)))
+}
+
+// predictImage scores window x as one image.
+func (s *ImageScorer) predictImage(x []float64, fs float64) (Prediction, error) {
 	var p Prediction
 	err := s.r.RenderImage(x, fs, func(img image.Image) error {
 		var err error

@@ -30,7 +30,7 @@ func TestStreamModelStride(t *testing.T) {
 		t.Fatalf("the model does not record the 10 s stride (%v)", err)
 	}
 	samples := exportSamples(t, filepath.Join(recs, "r0"))
-	const warning = "ecg stream: warning: the model reads 10 s images (its archive's ecg spectro --stride); --window 20s squeezes 20 s into them\n"
+	const warning = "ecg stream: warning: the model reads 10 s images (its archive's ecg spectro --stride); each --window 20s is scored as the mean of 2 of them, evenly spaced over it\n"
 	for _, c := range []struct {
 		args  []string
 		span  int64 // samples of each window

@@ -164,6 +164,10 @@ func FitWindow(cfg *stream.Config, sc stream.Scorer, windowGiven, hopGiven bool)
 	case math.Abs(cfg.Window-stride) <= 1e-9*stride:
 		return ""
 	}
+	if k := classify.ImagePieces(cfg.Window, stride); k > 1 {
+		return fmt.Sprintf("the model reads %g s images (its archive's ecg spectro --stride); each --window %gs is scored as the mean of %d of them, evenly spaced over it",
+			stride, cfg.Window, k)
+	}
 	verb := "squeezes %g s into them"
 	if cfg.Window < stride {
 		verb = "stretches %g s across them"

@@ -38,7 +38,7 @@ func TestServeWindowWarning(t *testing.T) {
 	f.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // serve stops as soon as it starts
-	const want = "ecg serve: warning: the model reads 30 s images (its archive's ecg spectro --stride); --window 60s squeezes 60 s into them\n"
+	const want = "ecg serve: warning: the model reads 30 s images (its archive's ecg spectro --stride); each --window 60s is scored as the mean of 2 of them, evenly spaced over it\n"
 	for _, c := range []struct {
 		args  []string
 		quiet bool
