@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -189,7 +188,7 @@ func ReadArchiveSpectrogram(r io.Reader) (*SpectrogramSettings, error) {
 		STFT        *SpectrogramSTFT  `json:"stft_at_360hz"`
 		Image       *SpectrogramImage `json:"image"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&ap); err != nil {
+	if err := json.NewDecoder(io.LimitReader(r, datasets.MaxParamsBytes)).Decode(&ap); err != nil {
 		return nil, fmt.Errorf("archive parameters: %w", err)
 	}
 	if ap.STFT == nil || ap.Image == nil {
@@ -415,14 +414,15 @@ func archiveSpectrogram(dir string) (s *SpectrogramSettings, found bool, err err
 		return nil, false, nil
 	}
 	path := filepath.Join(dir, datasets.ParamsName)
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	s, err = ReadArchiveSpectrogram(bytes.NewReader(b))
+	defer f.Close()
+	s, err = ReadArchiveSpectrogram(f) // reads at most datasets.MaxParamsBytes
 	switch {
 	case errors.Is(err, errNoSpectrogram):
 		return nil, false, nil

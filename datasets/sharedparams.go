@@ -10,9 +10,10 @@ import (
 	"slices"
 )
 
-// maxParamsBytes bounds the parameter files SharedParams reads (1 MiB;
-// ecg spectro writes well under 1 KiB).
-const maxParamsBytes = 1 << 20
+// MaxParamsBytes bounds the parameter files (ParamsName) that are read
+// (1 MiB; ecg spectro writes well under 1 KiB): SharedParams here, the
+// rendering settings of an archive in classify.
+const MaxParamsBytes = 1 << 20
 
 // SharedParams returns the parameter file (ParamsName) of a folder that
 // joins archives (their label folders and manifests in one folder, as
@@ -70,19 +71,19 @@ func SharedParams(paths []string, agree ...string) ([]byte, error) {
 }
 
 // readParamsFile reads the JSON object of a parameter file, at most
-// maxParamsBytes of it.
+// MaxParamsBytes of it.
 func readParamsFile(path string) (map[string]any, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxParamsBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, MaxParamsBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxParamsBytes {
-		return nil, fmt.Errorf("%s: over %d bytes: not an archive's parameter file", path, maxParamsBytes)
+	if len(b) > MaxParamsBytes {
+		return nil, fmt.Errorf("%s: over %d bytes: not an archive's parameter file", path, MaxParamsBytes)
 	}
 	var p map[string]any
 	if err := json.Unmarshal(b, &p); err != nil {
